@@ -1,0 +1,30 @@
+package io.orderflow;
+
+import io.orderflow.catalog.CatalogModule;
+import io.orderflow.inventory.InventoryModule;
+import io.orderflow.messaging.MessagingConfiguration;
+import io.orderflow.notification.NotificationModule;
+import io.orderflow.order.OrderModule;
+import io.orderflow.payment.PaymentModule;
+import io.orderflow.platform.PlatformConfiguration;
+import io.orderflow.shipping.ShippingModule;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * One artifact, two ways to run it. No component scan from the root: each module's configuration is
+ * imported here and switches itself on only when {@code orderflow.modules} names it, so the same jar
+ * runs every module (embedded default) or one module per process (distributed).
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import({ PlatformConfiguration.class, MessagingConfiguration.class, OrderModule.class, CatalogModule.class,
+        InventoryModule.class, PaymentModule.class, ShippingModule.class, NotificationModule.class })
+public class OrderflowApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(OrderflowApplication.class, args);
+    }
+}

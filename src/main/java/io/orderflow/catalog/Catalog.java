@@ -1,0 +1,84 @@
+package io.orderflow.catalog;
+
+import io.orderflow.inventory.StockLevelsChanged;
+import io.orderflow.messaging.MessageContext;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.DataClassRowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+@Component
+class Catalog {
+
+    private final JdbcClient jdbc;
+
+    Catalog(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<Product> products() {
+        return jdbc.sql("select sku, name, description, price, currency, available from catalog.product order by sku")
+                .query(new DataClassRowMapper<>(Product.class))
+                .list();
+    }
+
+    void validate(ValidateOrder command, MessageContext context) {
+        List<String> skus = command.items().stream().map(ValidateOrder.Item::sku).distinct().toList();
+        Map<String, Product> known = jdbc.sql("select sku, name, description, price, currency, available "
+                + "from catalog.product where sku = any(?)")
+                .param(skus.toArray(String[]::new))
+                .query(new DataClassRowMapper<>(Product.class))
+                .stream()
+                .collect(Collectors.toMap(Product::sku, Function.identity()));
+        context.send(Pricing.price(command, known));
+    }
+
+    void updateStock(StockLevelsChanged event) {
+        for (StockLevelsChanged.Level level : event.levels()) {
+            // stock events may arrive out of order across consumers; the newest version wins
+            jdbc.sql("update catalog.product set available = ?, stock_version = ? where sku = ? and stock_version < ?")
+                    .params(level.available(), level.version(), level.sku(), level.version())
+                    .update();
+        }
+    }
+
+    /** Pricing rules, apart from storage so they can be tested on their own. */
+    static final class Pricing {
+
+        private Pricing() {
+        }
+
+        static Object price(ValidateOrder command, Map<String, Product> catalog) {
+            List<String> unknown = command.items().stream().map(ValidateOrder.Item::sku)
+                    .filter(sku -> !catalog.containsKey(sku)).distinct().toList();
+            if (!unknown.isEmpty()) {
+                return new OrderRejected(command.orderId(), "unknown_sku", "Unknown SKU(s): " + String.join(", ", unknown));
+            }
+            List<OrderValidated.PricedItem> priced = new ArrayList<>();
+            BigDecimal total = BigDecimal.ZERO;
+            String currency = null;
+            for (ValidateOrder.Item item : command.items()) {
+                Product product = catalog.get(item.sku());
+                if (item.unitPrice() != null && item.unitPrice().compareTo(product.price()) != 0) {
+                    return new OrderRejected(command.orderId(), "price_changed", item.sku() + " costs "
+                            + product.price() + " " + product.currency() + ", not " + item.unitPrice());
+                }
+                if (currency != null && !currency.equals(product.currency())) {
+                    return new OrderRejected(command.orderId(), "mixed_currencies",
+                            "All items of an order must be priced in one currency");
+                }
+                currency = product.currency();
+                BigDecimal lineTotal = product.price().multiply(BigDecimal.valueOf(item.quantity()));
+                priced.add(new OrderValidated.PricedItem(item.sku(), product.name(), item.quantity(), product.price(),
+                        lineTotal));
+                total = total.add(lineTotal);
+            }
+            return new OrderValidated(command.orderId(), priced, total, currency);
+        }
+    }
+}

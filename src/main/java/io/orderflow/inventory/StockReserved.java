@@ -1,0 +1,5 @@
+package io.orderflow.inventory;
+
+/** Reply: the order's items are held for it. */
+public record StockReserved(String orderId) {
+}

@@ -1,0 +1,92 @@
+package io.orderflow.messaging;
+
+import io.orderflow.platform.Modules;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Hands a delivered envelope to its module's handler, exactly once per message id: the inbox row and the
+ * handler's effects (state and outbox rows) commit in the transport's transaction, or not at all.
+ */
+public class Dispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Outbox outbox;
+    private final RetryPolicy retryPolicy;
+
+    Dispatcher(JdbcClient jdbc, JsonMapper json, Outbox outbox, RetryPolicy retryPolicy) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.outbox = outbox;
+        this.retryPolicy = retryPolicy;
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /**
+     * Applies the message unless this module has applied it before. Must run inside the transport's
+     * transaction. Returns false for a duplicate.
+     *
+     * @throws PoisonMessageException when no retry can help (unknown type, malformed payload)
+     */
+    public boolean dispatch(MessageHandlers handlers, Envelope envelope) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("dispatch must run in the transport's transaction");
+        }
+        var handler = handlers.handlerFor(envelope.type());
+        if (handler == null) {
+            throw new PoisonMessageException("module " + handlers.module() + " has no handler for type '"
+                    + envelope.type() + "'");
+        }
+        Object message;
+        try {
+            message = json.readValue(envelope.payload(), handler.type());
+        } catch (JacksonException e) {
+            throw new PoisonMessageException("payload of " + envelope.type() + " is not readable: "
+                    + e.getOriginalMessage(), e);
+        }
+        int fresh = jdbc.sql("insert into " + Modules.schemaOf(handlers.module()) + ".inbox (message_id, type) "
+                + "values (?, ?) on conflict do nothing")
+                .params(envelope.messageId(), envelope.type())
+                .update();
+        if (fresh == 0) {
+            log.debug("{} already applied {} {}", handlers.module(), envelope.type(), envelope.messageId());
+            return false;
+        }
+        handler.handle(message, new MessageContext(handlers.module(), envelope, outbox));
+        return true;
+    }
+
+    /** Parks a message that cannot be applied, with enough context for an operator to act on it. */
+    public void park(String module, Envelope envelope, Throwable error, int attempts, Instant firstFailedAt) {
+        log.error("Parking {} {} for order {} in {} dead letters after {} attempt(s): {}", envelope.type(),
+                envelope.messageId(), envelope.orderId(), module, attempts, error.toString());
+        jdbc.sql("insert into " + Modules.schemaOf(module) + ".dead_letter (message_id, type, order_id, payload, "
+                + "headers, error, stack, attempts, first_failed_at, last_failed_at) "
+                + "values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now())")
+                .params(envelope.messageId(), envelope.type(), envelope.orderId(), envelope.payload(),
+                        json.writeValueAsString(envelope.headers()), String.valueOf(error.getMessage()),
+                        stackSummary(error), attempts, Timestamp.from(firstFailedAt))
+                .update();
+    }
+
+    private static String stackSummary(Throwable error) {
+        StringWriter out = new StringWriter();
+        error.printStackTrace(new PrintWriter(out));
+        String text = out.toString();
+        return text.length() > 4000 ? text.substring(0, 4000) : text;
+    }
+}

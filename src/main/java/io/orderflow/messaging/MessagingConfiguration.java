@@ -1,0 +1,109 @@
+package io.orderflow.messaging;
+
+import io.orderflow.messaging.postgres.PostgresTransport;
+import io.orderflow.messaging.rabbit.RabbitTransport;
+import io.orderflow.platform.Modules;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Wires the kernel: one transport ({@code orderflow.transport}), every module's handlers subscribed to it,
+ * and an outbox relay for each module this process runs.
+ */
+@Configuration(proxyBeanMethods = false)
+@ComponentScan
+public class MessagingConfiguration {
+
+    @Bean
+    RetryPolicy retryPolicy(@Value("${orderflow.messaging.retry.base:200ms}") Duration base,
+            @Value("${orderflow.messaging.retry.cap:30s}") Duration cap,
+            @Value("${orderflow.messaging.retry.max-attempts:8}") int maxAttempts) {
+        return new RetryPolicy(base, cap, maxAttempts);
+    }
+
+    @Bean
+    Dispatcher dispatcher(JdbcClient jdbc, JsonMapper json, Outbox outbox, RetryPolicy retryPolicy) {
+        return new Dispatcher(jdbc, json, outbox, retryPolicy);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "orderflow.transport", havingValue = "postgres", matchIfMissing = true)
+    PostgresTransport postgresTransport(DataSource dataSource, PlatformTransactionManager transactions,
+            JsonMapper json, @Value("${orderflow.messaging.consumers:2}") int consumers,
+            @Value("${orderflow.messaging.poll-interval:1s}") Duration pollInterval,
+            List<MessageHandlers> handlers, Dispatcher dispatcher) {
+        PostgresTransport transport = new PostgresTransport(dataSource, transactions, json, consumers, pollInterval);
+        handlers.forEach(h -> transport.subscribe(h, dispatcher));
+        return transport;
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "orderflow.transport", havingValue = "rabbitmq")
+    RabbitTransport rabbitTransport(CachingConnectionFactory connectionFactory,
+            PlatformTransactionManager transactions, @Value("${orderflow.messaging.prefetch:50}") int prefetch,
+            @Value("${orderflow.messaging.consumers:2}") int consumers, List<MessageHandlers> handlers,
+            Dispatcher dispatcher) {
+        RabbitTransport transport = new RabbitTransport(connectionFactory, transactions, prefetch, consumers);
+        handlers.forEach(h -> transport.subscribe(h, dispatcher));
+        return transport;
+    }
+
+    @Bean
+    OutboxRelays outboxRelays(Environment environment, JdbcClient jdbc, PlatformTransactionManager transactions,
+            Transport transport, JsonMapper json, Outbox outbox,
+            @Value("${orderflow.messaging.relay.sweep-interval:1s}") Duration sweepInterval) {
+        Modules modules = Modules.from(environment);
+        TransactionTemplate tx = new TransactionTemplate(transactions);
+        List<OutboxRelay> relays = Modules.ALL.stream()
+                .filter(modules::runs)
+                .map(m -> new OutboxRelay(m, jdbc, tx, transport, json, outbox, sweepInterval))
+                .toList();
+        return new OutboxRelays(relays);
+    }
+
+    /** Starts and stops the relays together, after the transport's consumers are up. */
+    static final class OutboxRelays implements SmartLifecycle {
+
+        private final List<OutboxRelay> relays;
+        private volatile boolean running;
+
+        OutboxRelays(List<OutboxRelay> relays) {
+            this.relays = relays;
+        }
+
+        @Override
+        public void start() {
+            relays.forEach(OutboxRelay::start);
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            relays.forEach(OutboxRelay::stop);
+            running = false;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            return 100;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.orderflow.messaging;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Moves envelopes between modules. The handler code above it is the same for every transport. */
+public interface Transport {
+
+    /**
+     * Publishes durably: when this returns, the broker holds every routed message. Returns the ids of
+     * messages that no queue is bound for yet; they stay in the outbox and are tried again later.
+     */
+    Set<UUID> publish(List<Envelope> batch);
+
+    /** Starts delivering the module's message types to the dispatcher (at least once). */
+    void subscribe(MessageHandlers handlers, Dispatcher dispatcher);
+
+    String name();
+}

@@ -1,0 +1,5 @@
+/**
+ * Shared messaging kernel: the envelope, the transactional outbox and its relay, the inbox, retries with
+ * jitter and dead letters, over two interchangeable transports (PostgreSQL queue, RabbitMQ).
+ */
+package io.orderflow.messaging;

@@ -1,0 +1,299 @@
+package io.orderflow.messaging.postgres;
+
+import io.orderflow.messaging.Dispatcher;
+import io.orderflow.messaging.Envelope;
+import io.orderflow.messaging.MessageHandlers;
+import io.orderflow.messaging.PoisonMessageException;
+import io.orderflow.messaging.Transport;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The embedded default's broker: a durable queue table in PostgreSQL. Publishing inserts one row per bound
+ * queue (topic-exchange semantics, routing key = message type) and notifies listeners; consumers claim a
+ * row with {@code FOR UPDATE SKIP LOCKED} and apply it in a savepoint of the same transaction, so the row
+ * is deleted exactly when the effect commits. LISTEN/NOTIFY is only a wake-up: a consumer that missed it
+ * still finds the row on its next poll.
+ */
+public class PostgresTransport implements Transport, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresTransport.class);
+    private static final String CHANNEL = "orderflow_broker";
+
+    private final DataSource dataSource;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final TransactionTemplate savepoint;
+    private final JsonMapper json;
+    private final int consumersPerQueue;
+    private final Duration pollInterval;
+    private final List<Queue> queues = new ArrayList<>();
+    private final Map<String, Queue> queuesByName = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    public PostgresTransport(DataSource dataSource, PlatformTransactionManager transactions, JsonMapper json,
+            int consumersPerQueue, Duration pollInterval) {
+        this.dataSource = dataSource;
+        this.jdbc = JdbcClient.create(dataSource);
+        this.tx = new TransactionTemplate(transactions);
+        this.savepoint = new TransactionTemplate(transactions);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        this.json = json;
+        this.consumersPerQueue = consumersPerQueue;
+        this.pollInterval = pollInterval;
+    }
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    @Override
+    public Set<UUID> publish(List<Envelope> batch) {
+        Set<UUID> unroutable = new HashSet<>();
+        Set<String> touched = new HashSet<>();
+        for (Envelope e : batch) {
+            List<String> routedTo = jdbc.sql("insert into broker.message (queue, message_id, type, version, order_id, "
+                    + "causation_id, occurred_at, payload, headers) "
+                    + "select b.queue, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb from broker.binding b where b.routing_key = ? "
+                    + "returning queue")
+                    .params(e.messageId(), e.type(), e.version(), e.orderId(), e.causationId(),
+                            Timestamp.from(e.occurredAt()), e.payload(), json.writeValueAsString(e.headers()), e.type())
+                    .query(String.class)
+                    .list();
+            if (routedTo.isEmpty()) {
+                unroutable.add(e.messageId());
+            }
+            touched.addAll(routedTo);
+        }
+        // delivered with the commit of the relay's transaction, never before
+        for (String queue : touched) {
+            jdbc.sql("select pg_notify(?, ?)").params(CHANNEL, queue).query().singleRow();
+        }
+        return unroutable;
+    }
+
+    @Override
+    public void subscribe(MessageHandlers handlers, Dispatcher dispatcher) {
+        String queue = "orderflow." + handlers.module();
+        for (String type : handlers.types()) {
+            jdbc.sql("insert into broker.binding (queue, routing_key) values (?, ?) on conflict do nothing")
+                    .params(queue, type).update();
+        }
+        Queue q = new Queue(queue, handlers, dispatcher);
+        queues.add(q);
+        queuesByName.put(queue, q);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        Thread listener = new Thread(this::listen, "broker-listener");
+        listener.setDaemon(true);
+        threads.add(listener);
+        for (Queue queue : queues) {
+            for (int i = 0; i < consumersPerQueue; i++) {
+                Thread consumer = new Thread(() -> consume(queue), "consumer-" + queue.name + "-" + i);
+                consumer.setDaemon(true);
+                threads.add(consumer);
+            }
+        }
+        threads.forEach(Thread::start);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        queues.forEach(Queue::wake);
+        for (Thread thread : threads) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+
+    private void consume(Queue queue) {
+        while (running) {
+            try {
+                if (!receiveOne(queue)) {
+                    queue.await(pollInterval.toMillis());
+                }
+            } catch (RuntimeException e) {
+                log.warn("Consumer of {} failed; backing off", queue.name, e);
+                queue.await(500);
+            }
+        }
+    }
+
+    /** Claims the oldest ready row, applies it and settles it, all in one transaction. */
+    boolean receiveOne(Queue queue) {
+        Boolean received = tx.execute(status -> {
+            var rows = jdbc.sql("select id, message_id, type, version, order_id, causation_id, occurred_at, "
+                    + "payload::text as payload, headers::text as headers, attempts, first_failed_at "
+                    + "from broker.message where queue = ? and available_at <= now() "
+                    + "order by id limit 1 for update skip locked")
+                    .param(queue.name)
+                    .query((rs, n) -> new Claimed(rs.getLong("id"), envelope(rs), rs.getInt("attempts"),
+                            instant(rs.getTimestamp("first_failed_at"))))
+                    .list();
+            if (rows.isEmpty()) {
+                return false;
+            }
+            Claimed claimed = rows.get(0);
+            try {
+                savepoint.executeWithoutResult(s -> queue.dispatcher.dispatch(queue.handlers, claimed.envelope));
+                delete(claimed);
+            } catch (PoisonMessageException e) {
+                queue.dispatcher.park(queue.handlers.module(), claimed.envelope, e, claimed.attempts + 1,
+                        claimed.firstFailedAt == null ? Instant.now() : claimed.firstFailedAt);
+                delete(claimed);
+            } catch (RuntimeException e) {
+                int attempts = claimed.attempts + 1;
+                Instant firstFailedAt = claimed.firstFailedAt == null ? Instant.now() : claimed.firstFailedAt;
+                var policy = queue.dispatcher.retryPolicy();
+                if (policy.allowsAnotherAttempt(attempts)) {
+                    Duration backoff = policy.backoffAfter(attempts);
+                    log.info("{} {} failed on attempt {} ({}); retrying in {} ms", claimed.envelope.type(),
+                            claimed.envelope.messageId(), attempts, e.toString(), backoff.toMillis());
+                    jdbc.sql("update broker.message set attempts = ?, first_failed_at = ?, last_error = ?, "
+                            + "available_at = now() + ? * interval '1 millisecond' where id = ?")
+                            .params(attempts, Timestamp.from(firstFailedAt), String.valueOf(e.getMessage()),
+                                    backoff.toMillis(), claimed.id)
+                            .update();
+                } else {
+                    queue.dispatcher.park(queue.handlers.module(), claimed.envelope, e, attempts, firstFailedAt);
+                    delete(claimed);
+                }
+            }
+            return true;
+        });
+        return Boolean.TRUE.equals(received);
+    }
+
+    private void delete(Claimed claimed) {
+        jdbc.sql("delete from broker.message where id = ?").param(claimed.id).update();
+    }
+
+    private Envelope envelope(ResultSet rs) throws SQLException {
+        Map<String, String> headers;
+        try {
+            headers = json.readValue(rs.getString("headers"), new TypeReference<Map<String, String>>() {
+            });
+        } catch (RuntimeException e) {
+            headers = Map.of();
+        }
+        return new Envelope(rs.getObject("message_id", UUID.class), rs.getString("type"), rs.getInt("version"),
+                rs.getString("order_id"), rs.getObject("causation_id", UUID.class),
+                rs.getTimestamp("occurred_at").toInstant(), rs.getString("payload"), headers);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /** Holds one connection for LISTEN; wakes the local consumers of the notified queue. */
+    private void listen() {
+        while (running) {
+            try (Connection connection = dataSource.getConnection()) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + CHANNEL);
+                }
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(500);
+                    if (notifications == null) {
+                        continue;
+                    }
+                    for (PGNotification notification : notifications) {
+                        Queue queue = queuesByName.get(notification.getParameter());
+                        if (queue != null) {
+                            queue.wake();
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (running) {
+                    log.warn("Broker listener lost its connection; consumers poll every {} ms meanwhile",
+                            pollInterval.toMillis(), e);
+                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                }
+            }
+        }
+    }
+
+    private record Claimed(long id, Envelope envelope, int attempts, Instant firstFailedAt) {
+    }
+
+    static final class Queue {
+
+        final String name;
+        final MessageHandlers handlers;
+        final Dispatcher dispatcher;
+        private final Object signal = new Object();
+        private int permits;
+
+        Queue(String name, MessageHandlers handlers, Dispatcher dispatcher) {
+            this.name = name;
+            this.handlers = handlers;
+            this.dispatcher = dispatcher;
+        }
+
+        void wake() {
+            synchronized (signal) {
+                permits++;
+                signal.notifyAll();
+            }
+        }
+
+        void await(long millis) {
+            synchronized (signal) {
+                if (permits == 0) {
+                    try {
+                        signal.wait(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                permits = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.orderflow.messaging.rabbit;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.orderflow.messaging.Dispatcher;
+import io.orderflow.messaging.Envelope;
+import io.orderflow.messaging.MessageHandlers;
+import io.orderflow.messaging.PoisonMessageException;
+import io.orderflow.messaging.Transport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * RabbitMQ under the same handlers: a durable topic exchange ({@code orderflow}, routing key = message
+ * type), one durable queue per consuming module (instances of a module compete on it), persistent
+ * messages, publisher confirms and mandatory routing, manual acks after the handler's transaction commits,
+ * and a per-module retry queue whose message TTL is the jittered backoff.
+ */
+public class RabbitTransport implements Transport, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RabbitTransport.class);
+    static final String EXCHANGE = "orderflow";
+    static final String ATTEMPTS = "x-orderflow-attempts";
+    static final String FIRST_FAILED_AT = "x-orderflow-first-failed-at";
+
+    private final CachingConnectionFactory connectionFactory;
+    private final RabbitAdmin admin;
+    private final TransactionTemplate tx;
+    private final int prefetch;
+    private final int consumers;
+    private final Duration confirmTimeout = Duration.ofSeconds(10);
+    private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
+    private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
+    private volatile boolean running;
+
+    public RabbitTransport(CachingConnectionFactory connectionFactory, PlatformTransactionManager transactions,
+            int prefetch, int consumers) {
+        this.connectionFactory = connectionFactory;
+        this.admin = new RabbitAdmin(connectionFactory);
+        this.tx = new TransactionTemplate(transactions);
+        this.prefetch = prefetch;
+        this.consumers = consumers;
+        admin.declareExchange(new TopicExchange(EXCHANGE, true, false));
+    }
+
+    @Override
+    public String name() {
+        return "rabbitmq";
+    }
+
+    @Override
+    public Set<UUID> publish(List<Envelope> batch) {
+        Publisher publisher = publishers.computeIfAbsent(Thread.currentThread(), t -> new Publisher());
+        try {
+            return publisher.publish(batch);
+        } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
+            publisher.close();
+            publishers.remove(Thread.currentThread());
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("RabbitMQ did not confirm the batch: " + e, e);
+        }
+    }
+
+    @Override
+    public void subscribe(MessageHandlers handlers, Dispatcher dispatcher) {
+        String queueName = "orderflow." + handlers.module();
+        String retryName = queueName + ".retry";
+        Queue queue = QueueBuilder.durable(queueName).build();
+        // expired retries flow back to the main queue through the default exchange
+        Queue retry = QueueBuilder.durable(retryName)
+                .deadLetterExchange("")
+                .deadLetterRoutingKey(queueName)
+                .build();
+        admin.declareQueue(queue);
+        admin.declareQueue(retry);
+        TopicExchange exchange = new TopicExchange(EXCHANGE, true, false);
+        for (String type : handlers.types()) {
+            admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with(type));
+        }
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+        container.setQueueNames(queueName);
+        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        container.setPrefetchCount(prefetch);
+        container.setConcurrentConsumers(consumers);
+        container.setDefaultRequeueRejected(true);
+        container.setMessageListener((ChannelAwareMessageListener) (message, channel) -> onMessage(handlers,
+                dispatcher, retryName, message, channel));
+        containers.add(container);
+    }
+
+    private void onMessage(MessageHandlers handlers, Dispatcher dispatcher, String retryQueue, Message message,
+            Channel channel) throws IOException {
+        long tag = message.getMessageProperties().getDeliveryTag();
+        Envelope envelope;
+        try {
+            envelope = Envelopes.from(message);
+        } catch (RuntimeException e) {
+            Envelope unreadable = Envelopes.unreadable(message);
+            park(dispatcher, handlers.module(), unreadable,
+                    new PoisonMessageException("unreadable message properties: " + e.getMessage(), e), 1, message);
+            channel.basicAck(tag, false);
+            return;
+        }
+        int attempts = Envelopes.intHeader(message, ATTEMPTS);
+        try {
+            tx.executeWithoutResult(s -> dispatcher.dispatch(handlers, envelope));
+            channel.basicAck(tag, false);
+        } catch (PoisonMessageException e) {
+            park(dispatcher, handlers.module(), envelope, e, attempts + 1, message);
+            channel.basicAck(tag, false);
+        } catch (RuntimeException e) {
+            int failed = attempts + 1;
+            var policy = dispatcher.retryPolicy();
+            if (policy.allowsAnotherAttempt(failed)) {
+                Duration backoff = policy.backoffAfter(failed);
+                log.info("{} {} failed on attempt {} ({}); retrying in {} ms", envelope.type(),
+                        envelope.messageId(), failed, e.toString(), backoff.toMillis());
+                Map<String, Object> headers = new HashMap<>(message.getMessageProperties().getHeaders());
+                headers.put(ATTEMPTS, failed);
+                headers.putIfAbsent(FIRST_FAILED_AT, Instant.now().toString());
+                AMQP.BasicProperties props = Envelopes.properties(envelope, headers).builder()
+                        .expiration(Long.toString(Math.max(1, backoff.toMillis())))
+                        .build();
+                channel.basicPublish("", retryQueue, props, message.getBody());
+                channel.basicAck(tag, false);
+            } else {
+                park(dispatcher, handlers.module(), envelope, e, failed, message);
+                channel.basicAck(tag, false);
+            }
+        }
+    }
+
+    private void park(Dispatcher dispatcher, String module, Envelope envelope, RuntimeException error, int attempts,
+            Message message) {
+        Object first = message.getMessageProperties().getHeaders().get(FIRST_FAILED_AT);
+        Instant firstFailedAt = first == null ? Instant.now() : Instant.parse(first.toString());
+        tx.executeWithoutResult(s -> dispatcher.park(module, envelope, error, attempts, firstFailedAt));
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        containers.forEach(SimpleMessageListenerContainer::start);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        containers.forEach(SimpleMessageListenerContainer::stop);
+        publishers.values().forEach(Publisher::close);
+        publishers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+
+    /** A confirm-mode channel per publishing thread: confirms and returns of one batch stay together. */
+    private final class Publisher {
+
+        private final Connection connection;
+        private final Channel channel;
+        private final Set<String> returned = ConcurrentHashMap.newKeySet();
+
+        Publisher() {
+            try {
+                connection = connectionFactory.getRabbitConnectionFactory().newConnection("orderflow-publisher");
+                channel = connection.createChannel();
+                channel.confirmSelect();
+                channel.addReturnListener(r -> returned.add(r.getProperties().getMessageId()));
+            } catch (IOException | TimeoutException e) {
+                throw new IllegalStateException("cannot open a publisher channel to RabbitMQ", e);
+            }
+        }
+
+        Set<UUID> publish(List<Envelope> batch) throws IOException, TimeoutException, InterruptedException {
+            returned.clear();
+            for (Envelope e : batch) {
+                channel.basicPublish(EXCHANGE, e.type(), true, Envelopes.properties(e, Map.of()),
+                        e.payload().getBytes(StandardCharsets.UTF_8));
+            }
+            // RabbitMQ sends basic.return before the confirm of an unroutable mandatory message
+            channel.waitForConfirmsOrDie(confirmTimeout.toMillis());
+            Set<UUID> unroutable = new HashSet<>();
+            for (String id : returned) {
+                unroutable.add(UUID.fromString(id));
+            }
+            return unroutable;
+        }
+
+        void close() {
+            try {
+                connection.close();
+            } catch (IOException | RuntimeException e) {
+                log.debug("closing publisher connection", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.orderflow.notification;
+
+import io.orderflow.messaging.MessageHandlers;
+import io.orderflow.order.OrderCancelled;
+import io.orderflow.order.OrderCompleted;
+import io.orderflow.order.OrderFailed;
+import io.orderflow.order.OrderPlaced;
+import io.orderflow.platform.ConditionalOnModule;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnModule("notification")
+@ComponentScan
+public class NotificationModule {
+
+    @Bean
+    MessageHandlers notificationHandlers(Notifications notifications) {
+        return MessageHandlers.forModule("notification")
+                .on(OrderPlaced.class, (e, c) -> notifications.send(e.orderId(), e.customerEmail(),
+                        "We received your order " + e.orderId(),
+                        "Thank you! We are processing your order of " + e.items().size() + " item(s)."))
+                .on(OrderCompleted.class, (e, c) -> notifications.send(e.orderId(), e.customerEmail(),
+                        "Your order " + e.orderId() + " is on its way",
+                        "We charged " + e.totalAmount() + " " + e.currency() + ". Tracking number: "
+                                + e.trackingNumber() + "."))
+                .on(OrderFailed.class, (e, c) -> notifications.send(e.orderId(), e.customerEmail(),
+                        "We could not complete your order " + e.orderId(),
+                        "Reason: " + e.reason() + ". Nothing remains charged and no stock is held for you."))
+                .on(OrderCancelled.class, (e, c) -> notifications.send(e.orderId(), e.customerEmail(),
+                        "Your order " + e.orderId() + " is cancelled",
+                        "Any payment taken is refunded."))
+                .build();
+    }
+}

@@ -1,0 +1,157 @@
+package io.orderflow.order;
+
+import io.orderflow.shipping.ShippingAddress;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The order aggregate. Its state changes only through the saga's decisions; {@code version} counts the
+ * events in its history, so the n-th event has sequence n.
+ */
+final class Order {
+
+    record Item(String sku, int quantity, BigDecimal unitPrice) {
+    }
+
+    record PricedItem(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {
+    }
+
+    private final String id;
+    private final String customerEmail;
+    private final List<Item> items;
+    private final String cardToken;
+    private final ShippingAddress shippingAddress;
+    private final Instant createdAt;
+    private List<PricedItem> pricedItems;
+    private BigDecimal totalAmount;
+    private String currency;
+    private OrderStatus status;
+    private String failureReason;
+    private String failureDetail;
+    private String paymentId;
+    private String trackingNumber;
+    private int version;
+    private Instant updatedAt;
+
+    Order(String id, String customerEmail, List<Item> items, String cardToken, ShippingAddress shippingAddress,
+            Instant createdAt, List<PricedItem> pricedItems, BigDecimal totalAmount, String currency,
+            OrderStatus status, String failureReason, String failureDetail, String paymentId, String trackingNumber,
+            int version, Instant updatedAt) {
+        this.id = id;
+        this.customerEmail = customerEmail;
+        this.items = List.copyOf(items);
+        this.cardToken = cardToken;
+        this.shippingAddress = shippingAddress;
+        this.createdAt = createdAt;
+        this.pricedItems = pricedItems;
+        this.totalAmount = totalAmount;
+        this.currency = currency;
+        this.status = status;
+        this.failureReason = failureReason;
+        this.failureDetail = failureDetail;
+        this.paymentId = paymentId;
+        this.trackingNumber = trackingNumber;
+        this.version = version;
+        this.updatedAt = updatedAt;
+    }
+
+    static Order place(String id, String customerEmail, List<Item> items, String cardToken,
+            ShippingAddress shippingAddress, Instant now) {
+        return new Order(id, customerEmail, items, cardToken, shippingAddress, now, null, null, null,
+                OrderStatus.PENDING, null, null, null, null, 0, now);
+    }
+
+    void priced(List<PricedItem> priced, BigDecimal total, String currency) {
+        this.pricedItems = List.copyOf(priced);
+        this.totalAmount = total;
+        this.currency = currency;
+    }
+
+    void paid(String paymentId) {
+        this.paymentId = paymentId;
+    }
+
+    void shipped(String trackingNumber) {
+        this.trackingNumber = trackingNumber;
+    }
+
+    void moveTo(OrderStatus next) {
+        this.status = next;
+    }
+
+    void fail(String reason, String detail) {
+        this.status = OrderStatus.FAILED;
+        this.failureReason = reason;
+        this.failureDetail = detail;
+    }
+
+    void recorded(int events, Instant at) {
+        this.version += events;
+        this.updatedAt = at;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String customerEmail() {
+        return customerEmail;
+    }
+
+    List<Item> items() {
+        return items;
+    }
+
+    String cardToken() {
+        return cardToken;
+    }
+
+    ShippingAddress shippingAddress() {
+        return shippingAddress;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    List<PricedItem> pricedItems() {
+        return pricedItems;
+    }
+
+    BigDecimal totalAmount() {
+        return totalAmount;
+    }
+
+    String currency() {
+        return currency;
+    }
+
+    OrderStatus status() {
+        return status;
+    }
+
+    String failureReason() {
+        return failureReason;
+    }
+
+    String failureDetail() {
+        return failureDetail;
+    }
+
+    String paymentId() {
+        return paymentId;
+    }
+
+    String trackingNumber() {
+        return trackingNumber;
+    }
+
+    int version() {
+        return version;
+    }
+
+    Instant updatedAt() {
+        return updatedAt;
+    }
+}

@@ -1,0 +1,4 @@
+package io.orderflow.order;
+
+public record OrderCancelled(String orderId, String customerEmail) {
+}

@@ -1,0 +1,62 @@
+package io.orderflow.order;
+
+import static io.orderflow.order.OrderStatus.INVENTORY_CHECK;
+import static io.orderflow.order.OrderStatus.PAYMENT_PROCESSING;
+import static io.orderflow.order.OrderStatus.SHIPPING;
+import static io.orderflow.order.OrderStatus.VALIDATING;
+
+import io.orderflow.catalog.OrderRejected;
+import io.orderflow.catalog.OrderValidated;
+import io.orderflow.catalog.ValidateOrder;
+import io.orderflow.inventory.CommitStock;
+import io.orderflow.inventory.ReleaseStock;
+import io.orderflow.inventory.ReserveStock;
+import io.orderflow.inventory.StockReleased;
+import io.orderflow.inventory.StockReserved;
+import io.orderflow.inventory.StockUnavailable;
+import io.orderflow.order.Saga.Failure;
+import io.orderflow.payment.ChargePayment;
+import io.orderflow.payment.PaymentCharged;
+import io.orderflow.payment.PaymentDeclined;
+import io.orderflow.payment.PaymentRefunded;
+import io.orderflow.payment.RefundPayment;
+import io.orderflow.shipping.CreateShipment;
+import io.orderflow.shipping.ShipmentCreated;
+import io.orderflow.shipping.ShipmentFailed;
+
+/**
+ * The order fulfilment saga: stock is reserved before money is taken, and every step that did something
+ * names the compensation that undoes it. Any failure undoes the steps done so far, in reverse.
+ */
+final class OrderFulfilment {
+
+    static final Saga SAGA = Saga.define()
+            .step(VALIDATING)
+                .invoke(o -> new ValidateOrder(o.id(), o.items().stream()
+                        .map(i -> new ValidateOrder.Item(i.sku(), i.quantity(), i.unitPrice())).toList()))
+                .onReply(OrderValidated.class, (o, r) -> o.priced(r.items().stream()
+                        .map(i -> new Order.PricedItem(i.sku(), i.name(), i.quantity(), i.unitPrice(), i.lineTotal()))
+                        .toList(), r.total(), r.currency()))
+                .failOn(OrderRejected.class, r -> new Failure(r.reason(), r.detail()))
+            .step(INVENTORY_CHECK)
+                .invoke(o -> new ReserveStock(o.id(), o.items().stream()
+                        .map(i -> new ReserveStock.Item(i.sku(), i.quantity())).toList()))
+                .compensateWith(o -> new ReleaseStock(o.id()))
+                .onReply(StockReserved.class)
+                .failOn(StockUnavailable.class, r -> new Failure(r.reason(), "Not enough stock of " + r.skus()))
+            .step(PAYMENT_PROCESSING)
+                .invoke(o -> new ChargePayment(o.id(), o.totalAmount(), o.currency(), o.cardToken()))
+                .compensateWith(o -> new RefundPayment(o.id()))
+                .onReply(PaymentCharged.class, (o, r) -> o.paid(r.paymentId()))
+                .failOn(PaymentDeclined.class, r -> new Failure("payment_declined", r.reason()))
+            .step(SHIPPING)
+                .invoke(o -> new CreateShipment(o.id(), o.shippingAddress(), o.items().stream()
+                        .map(i -> new CreateShipment.Item(i.sku(), i.quantity())).toList()))
+                .onReply(ShipmentCreated.class, (o, r) -> o.shipped(r.trackingNumber()))
+                .failOn(ShipmentFailed.class, r -> new Failure("shipping_failed", r.reason()))
+            .recordOnly(StockReleased.class, PaymentRefunded.class)
+            .whenCompleted(o -> new CommitStock(o.id()));
+
+    private OrderFulfilment() {
+    }
+}

@@ -1,0 +1,137 @@
+package io.orderflow.order;
+
+import io.orderflow.messaging.MessageContext;
+import io.orderflow.messaging.Outbox;
+import io.orderflow.messaging.PoisonMessageException;
+import io.orderflow.platform.ApiProblem;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Places and cancels orders and applies the saga's decisions. A decision (new state, history, commands)
+ * commits in one transaction with the outbox rows that carry its commands.
+ */
+@Service
+public class OrderManagement {
+
+    private static final int MAX_CONFLICT_RETRIES = 10;
+
+    private final Orders orders;
+    private final Outbox outbox;
+    private final Clock clock;
+
+    OrderManagement(Orders orders, Outbox outbox) {
+        this.orders = orders;
+        this.outbox = outbox;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Accepts an order (status pending). Placing a client-chosen id again returns the existing order. */
+    @Transactional
+    public Placement place(NewOrder request) {
+        String id = request.orderId() != null ? request.orderId() : UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        Order order = Order.place(id, request.customerEmail().trim(), request.items().stream()
+                .map(i -> new Order.Item(i.sku(), i.quantity(), i.unitPrice())).toList(), request.cardToken(),
+                request.shippingAddress(), now);
+        order.recorded(1, now);
+        if (!orders.insert(order)) {
+            return new Placement(find(id), false);
+        }
+        orders.appendEvents(order, 1, List.of(new Saga.Recorded("order_placed", Map.of())));
+        outbox.send("order", new OrderPlaced(id, order.customerEmail(), order.items().stream()
+                .map(i -> new OrderPlaced.Item(i.sku(), i.quantity())).toList()), id, null);
+        return new Placement(view(order, orders.events(id)), true);
+    }
+
+    @Transactional(readOnly = true)
+    public OrderView find(String id) {
+        Order order = orders.find(id).orElseThrow(() -> ApiProblem.notFound("Order", id));
+        return view(order, orders.events(id));
+    }
+
+    @Transactional(readOnly = true)
+    public OrderPage list(OrderStatus status, String customerEmail, int page, int size) {
+        String statusName = status == null ? null : status.wireName();
+        List<OrderView> items = orders.list(statusName, customerEmail, page, size).stream()
+                .map(o -> view(o, null)).toList();
+        return new OrderPage(items, page, size, orders.count(statusName, customerEmail));
+    }
+
+    /** Cancels an order whose shipment has not been requested; the saga undoes what was done. */
+    @Transactional
+    public OrderView cancel(String id) {
+        decide(id, null, order -> OrderFulfilment.SAGA.cancel(order).orElseThrow(() -> new ApiProblem(
+                HttpStatus.CONFLICT, "order-not-cancellable", "Order " + id + " is " + order.status().wireName()
+                        + " and can no longer be cancelled", Map.of("order_status", order.status().wireName()))));
+        return find(id);
+    }
+
+    void start(OrderPlaced event, MessageContext context) {
+        decide(event.orderId(), context.messageId(), OrderFulfilment.SAGA::start);
+    }
+
+    void onReply(Object reply, MessageContext context) {
+        decide(context.orderId(), context.messageId(), order -> OrderFulfilment.SAGA.on(order, reply));
+    }
+
+    /**
+     * Loads, decides and writes with the version as guard; if another transaction got there first, decides
+     * again on the fresh state. Works inside the caller's transaction: a failed guarded update changes nothing.
+     */
+    private void decide(String orderId, UUID causationId, Function<Order, Saga.Decision> rule) {
+        for (int attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
+            Order order = orders.find(orderId).orElseThrow(() -> causationId == null
+                    ? ApiProblem.notFound("Order", orderId)
+                    : new PoisonMessageException("message for unknown order " + orderId));
+            int expectedVersion = order.version();
+            boolean wasTerminal = order.status().isTerminal();
+            Saga.Decision decision = rule.apply(order);
+            if (decision.changesNothing()) {
+                return;
+            }
+            order.recorded(decision.history().size(), clock.instant());
+            if (!orders.update(order, expectedVersion)) {
+                continue;
+            }
+            orders.appendEvents(order, expectedVersion + 1, decision.history());
+            decision.commands().forEach(command -> outbox.send("order", command, orderId, causationId));
+            if (!wasTerminal && order.status().isTerminal()) {
+                outbox.send("order", lifecycleEvent(order), orderId, causationId);
+            }
+            return;
+        }
+        throw new OptimisticLockingFailureException("order " + orderId + " kept changing under us; will retry");
+    }
+
+    private static Object lifecycleEvent(Order order) {
+        return switch (order.status()) {
+            case COMPLETED -> new OrderCompleted(order.id(), order.customerEmail(), order.totalAmount(),
+                    order.currency(), order.trackingNumber());
+            case FAILED -> new OrderFailed(order.id(), order.customerEmail(), order.failureReason(),
+                    order.failureDetail());
+            case CANCELLED -> new OrderCancelled(order.id(), order.customerEmail());
+            default -> throw new IllegalStateException("not terminal: " + order.status());
+        };
+    }
+
+    private static OrderView view(Order order, List<OrderView.Event> events) {
+        List<OrderView.Item> items = order.pricedItems() != null
+                ? order.pricedItems().stream().map(i -> new OrderView.Item(i.sku(), i.name(), i.quantity(),
+                        i.unitPrice(), i.lineTotal())).toList()
+                : order.items().stream().map(i -> new OrderView.Item(i.sku(), null, i.quantity(), i.unitPrice(),
+                        null)).toList();
+        return new OrderView(order.id(), order.status().wireName(), order.customerEmail(), items,
+                order.totalAmount(), order.currency(), order.failureReason(), order.failureDetail(),
+                order.paymentId(), order.trackingNumber(), order.shippingAddress(), order.version(),
+                order.createdAt(), order.updatedAt(), events);
+    }
+}

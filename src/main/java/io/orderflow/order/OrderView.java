@@ -1,0 +1,19 @@
+package io.orderflow.order;
+
+import io.orderflow.shipping.ShippingAddress;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** The order as the API shows it; {@code events} is its history, present on single-order reads. */
+public record OrderView(String id, String status, String customerEmail, List<Item> items, BigDecimal totalAmount,
+        String currency, String failureReason, String failureDetail, String paymentId, String trackingNumber,
+        ShippingAddress shippingAddress, int version, Instant createdAt, Instant updatedAt, List<Event> events) {
+
+    public record Item(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {
+    }
+
+    public record Event(int sequence, String type, String status, Instant occurredAt, JsonNode details) {
+    }
+}

@@ -1,0 +1,141 @@
+package io.orderflow.order;
+
+import io.orderflow.shipping.ShippingAddress;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Orders and their history in the {@code orders} schema. Updates are guarded by the version. */
+@Component
+class Orders {
+
+    private static final String COLUMNS = "id, customer_email, status, items::text as items, "
+            + "priced_items::text as priced_items, total_amount, currency, card_token, "
+            + "shipping_address::text as shipping_address, failure_reason, failure_detail, payment_id, "
+            + "tracking_number, version, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    Orders(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** Inserts a new order at version {@code events}; false when the id is taken. */
+    boolean insert(Order order) {
+        return jdbc.sql("insert into orders.purchase_order (id, customer_email, status, items, card_token, "
+                + "shipping_address, version, created_at, updated_at) values (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?) "
+                + "on conflict (id) do nothing")
+                .params(order.id(), order.customerEmail(), order.status().wireName(),
+                        json.writeValueAsString(order.items()), order.cardToken(),
+                        order.shippingAddress() == null ? null : json.writeValueAsString(order.shippingAddress()),
+                        order.version(), Timestamp.from(order.createdAt()), Timestamp.from(order.updatedAt()))
+                .update() == 1;
+    }
+
+    /** Writes the order's new state if nobody changed it since {@code expectedVersion}. */
+    boolean update(Order order, int expectedVersion) {
+        return jdbc.sql("update orders.purchase_order set status = ?, priced_items = ?::jsonb, total_amount = ?, "
+                + "currency = ?, failure_reason = ?, failure_detail = ?, payment_id = ?, tracking_number = ?, "
+                + "version = ?, updated_at = ? where id = ? and version = ?")
+                .params(order.status().wireName(),
+                        order.pricedItems() == null ? null : json.writeValueAsString(order.pricedItems()),
+                        order.totalAmount(), order.currency(), order.failureReason(), order.failureDetail(),
+                        order.paymentId(), order.trackingNumber(), order.version(), Timestamp.from(order.updatedAt()),
+                        order.id(), expectedVersion)
+                .update() == 1;
+    }
+
+    void appendEvents(Order order, int firstSequence, List<Saga.Recorded> events) {
+        int sequence = firstSequence;
+        for (Saga.Recorded event : events) {
+            JsonNode details = json.valueToTree(event.details());
+            if (details.isObject()) {
+                ((tools.jackson.databind.node.ObjectNode) details).remove("order_id");
+            }
+            jdbc.sql("insert into orders.order_event (order_id, sequence, type, status, occurred_at, details) "
+                    + "values (?, ?, ?, ?, ?, ?::jsonb)")
+                    .params(order.id(), sequence++, event.type(), order.status().wireName(),
+                            Timestamp.from(order.updatedAt()), json.writeValueAsString(details))
+                    .update();
+        }
+    }
+
+    Optional<Order> find(String id) {
+        return jdbc.sql("select " + COLUMNS + " from orders.purchase_order where id = ?")
+                .param(id)
+                .query((rs, n) -> order(rs))
+                .optional();
+    }
+
+    List<OrderView.Event> events(String orderId) {
+        return jdbc.sql("select sequence, type, status, occurred_at, details::text as details from orders.order_event "
+                + "where order_id = ? order by sequence")
+                .param(orderId)
+                .query((rs, n) -> new OrderView.Event(rs.getInt("sequence"), rs.getString("type"),
+                        rs.getString("status"), rs.getTimestamp("occurred_at").toInstant(),
+                        json.readTree(rs.getString("details"))))
+                .list();
+    }
+
+    List<Order> list(String status, String customerEmail, int page, int size) {
+        List<Object> params = new ArrayList<>();
+        String where = filter(status, customerEmail, params);
+        params.add(size);
+        params.add((long) page * size);
+        return jdbc.sql("select " + COLUMNS + " from orders.purchase_order" + where
+                + " order by created_at desc, id limit ? offset ?")
+                .params(params)
+                .query((rs, n) -> order(rs))
+                .list();
+    }
+
+    long count(String status, String customerEmail) {
+        List<Object> params = new ArrayList<>();
+        String where = filter(status, customerEmail, params);
+        return jdbc.sql("select count(*) from orders.purchase_order" + where).params(params).query(Long.class).single();
+    }
+
+    /** Builds a WHERE clause of fixed fragments; the values travel as bound parameters. */
+    private static String filter(String status, String customerEmail, List<Object> params) {
+        List<String> clauses = new ArrayList<>();
+        if (status != null) {
+            clauses.add("status = ?");
+            params.add(status);
+        }
+        if (customerEmail != null) {
+            clauses.add("lower(customer_email) = lower(?)");
+            params.add(customerEmail);
+        }
+        return clauses.isEmpty() ? "" : " where " + String.join(" and ", clauses);
+    }
+
+    private Order order(ResultSet rs) throws SQLException {
+        String priced = rs.getString("priced_items");
+        String address = rs.getString("shipping_address");
+        return new Order(rs.getString("id"), rs.getString("customer_email"),
+                json.readValue(rs.getString("items"), new TypeReference<List<Order.Item>>() {
+                }), rs.getString("card_token"),
+                address == null ? null : json.readValue(address, ShippingAddress.class),
+                instant(rs.getTimestamp("created_at")),
+                priced == null ? null : json.readValue(priced, new TypeReference<List<Order.PricedItem>>() {
+                }), rs.getBigDecimal("total_amount"), rs.getString("currency"),
+                OrderStatus.fromWireName(rs.getString("status")), rs.getString("failure_reason"),
+                rs.getString("failure_detail"), rs.getString("payment_id"), rs.getString("tracking_number"),
+                rs.getInt("version"), instant(rs.getTimestamp("updated_at")));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Order: placement API, the order and its gap-free event history, the fulfilment saga that drives the
+ * other modules, and cancellation. Publishes the order lifecycle events.
+ */
+package io.orderflow.order;

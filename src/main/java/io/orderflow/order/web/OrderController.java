@@ -1,0 +1,129 @@
+package io.orderflow.order.web;
+
+import io.orderflow.order.OrderManagement;
+import io.orderflow.order.OrderPage;
+import io.orderflow.order.OrderStatus;
+import io.orderflow.order.OrderView;
+import io.orderflow.order.Placement;
+import io.orderflow.platform.ApiProblem;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+@RestController
+@Validated
+@RequestMapping("/api/orders")
+class OrderController {
+
+    private final OrderManagement orders;
+    private final IdempotencyKeys idempotencyKeys;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+
+    OrderController(OrderManagement orders, IdempotencyKeys idempotencyKeys, TransactionTemplate tx, JsonMapper json) {
+        this.orders = orders;
+        this.idempotencyKeys = idempotencyKeys;
+        this.tx = tx;
+        this.json = json;
+    }
+
+    /**
+     * Accepts an order for fulfilment: 202 with its location; 200 with the existing order when the client's
+     * {@code order_id} was placed before.
+     */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> place(
+            @RequestHeader(name = "Idempotency-Key", required = false) @Size(min = 1, max = 255) String idempotencyKey,
+            @Valid @RequestBody PlaceOrderRequest request) {
+        if (idempotencyKey == null) {
+            return respond(orders.place(request.toNewOrder()));
+        }
+        var stored = idempotencyKeys.claim(idempotencyKey, hash(request));
+        if (stored.isPresent()) {
+            var response = stored.get();
+            return ResponseEntity.status(response.status())
+                    .location(response.location() == null ? null : URI.create(response.location()))
+                    .header("Idempotent-Replayed", "true")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(response.body());
+        }
+        try {
+            return tx.execute(status -> {
+                ResponseEntity<OrderView> response = respond(orders.place(request.toNewOrder()));
+                idempotencyKeys.complete(idempotencyKey, response.getStatusCode().value(),
+                        json.writeValueAsString(response.getBody()), response.getHeaders().getLocation().toString());
+                return response;
+            });
+        } catch (RuntimeException e) {
+            idempotencyKeys.release(idempotencyKey);
+            throw e;
+        }
+    }
+
+    @GetMapping("/{id}")
+    OrderView order(@PathVariable @Size(max = 64) String id) {
+        return orders.find(id);
+    }
+
+    @GetMapping
+    OrderPage list(@RequestParam(required = false) String status,
+            @RequestParam(name = "customer_email", required = false) @Size(max = 254) String customerEmail,
+            @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        return orders.list(status == null ? null : parseStatus(status), customerEmail, page, size);
+    }
+
+    @PostMapping("/{id}/cancel")
+    OrderView cancel(@PathVariable @Size(max = 64) String id) {
+        return orders.cancel(id);
+    }
+
+    private static ResponseEntity<OrderView> respond(Placement placement) {
+        URI location = URI.create("/api/orders/" + placement.order().id());
+        return ResponseEntity.status(placement.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .location(location)
+                .body(placement.order());
+    }
+
+    private static OrderStatus parseStatus(String status) {
+        try {
+            return OrderStatus.fromWireName(status);
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "validation", "Unknown status '" + status + "'",
+                    Map.of("errors", java.util.List.of(Map.of("field", "status", "message",
+                            "must be one of pending, validating, inventory_check, payment_processing, shipping, "
+                                    + "completed, failed, cancelled"))));
+        }
+    }
+
+    private String hash(PlaceOrderRequest request) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(json.writeValueAsString(request).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

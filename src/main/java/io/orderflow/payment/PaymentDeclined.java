@@ -1,0 +1,4 @@
+package io.orderflow.payment;
+
+public record PaymentDeclined(String orderId, String reason) {
+}

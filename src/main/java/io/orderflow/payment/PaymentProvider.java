@@ -1,0 +1,65 @@
+package io.orderflow.payment;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * A stand-in for a card processor. Test cards behave deterministically; {@code failure-rate} makes the
+ * provider unavailable at random (a transient fault, retried), {@code latency} makes every call slow.
+ */
+@Component
+class PaymentProvider {
+
+    static final String DECLINED_CARD = "tok_chargeDeclined";
+
+    sealed interface Outcome {
+    }
+
+    record Approved(String reference) implements Outcome {
+    }
+
+    record Declined(String reason) implements Outcome {
+    }
+
+    static final class Unavailable extends RuntimeException {
+        Unavailable() {
+            super("payment provider unavailable (simulated)");
+        }
+    }
+
+    private final Duration latency;
+    private final double failureRate;
+
+    PaymentProvider(@Value("${orderflow.payment.provider.latency:0ms}") Duration latency,
+            @Value("${orderflow.payment.provider.failure-rate:0}") double failureRate) {
+        this.latency = latency;
+        this.failureRate = failureRate;
+    }
+
+    Outcome charge(String cardToken, String orderId) {
+        simulateLatency();
+        if (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate) {
+            throw new Unavailable();
+        }
+        if (DECLINED_CARD.equals(cardToken)) {
+            return new Declined("card_declined");
+        }
+        return new Approved("ch_" + orderId.hashCode() + "_" + Long.toHexString(System.nanoTime()));
+    }
+
+    void refund(String reference) {
+        simulateLatency();
+    }
+
+    private void simulateLatency() {
+        if (!latency.isZero()) {
+            try {
+                Thread.sleep(latency.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

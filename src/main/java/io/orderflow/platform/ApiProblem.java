@@ -1,0 +1,32 @@
+package io.orderflow.platform;
+
+import java.net.URI;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+/** A client error that a module raises on purpose; rendered as RFC 9457 problem+json. */
+public class ApiProblem extends RuntimeException {
+
+    private final ProblemDetail problem;
+
+    public ApiProblem(HttpStatus status, String type, String detail) {
+        this(status, type, detail, Map.of());
+    }
+
+    public ApiProblem(HttpStatus status, String type, String detail, Map<String, Object> properties) {
+        super(detail);
+        this.problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create("https://orderflow.io/problems/" + type));
+        problem.setTitle(status.getReasonPhrase());
+        properties.forEach(problem::setProperty);
+    }
+
+    public static ApiProblem notFound(String what, String id) {
+        return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", what + " '" + id + "' does not exist");
+    }
+
+    public ProblemDetail problem() {
+        return problem;
+    }
+}

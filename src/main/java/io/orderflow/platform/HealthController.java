@@ -1,0 +1,40 @@
+package io.orderflow.platform;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import org.springframework.core.env.Environment;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A quick answer for people and scripts: is this process up, what does it run, can it reach its database. */
+@RestController
+class HealthController {
+
+    private final JdbcClient jdbc;
+    private final Environment environment;
+
+    HealthController(JdbcClient jdbc, Environment environment) {
+        this.jdbc = jdbc;
+        this.environment = environment;
+    }
+
+    @GetMapping("/api/health")
+    ResponseEntity<Map<String, Object>> health() {
+        boolean databaseUp;
+        try {
+            databaseUp = jdbc.sql("select 1").query(Integer.class).single() == 1;
+        } catch (RuntimeException e) {
+            databaseUp = false;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", databaseUp ? "UP" : "DOWN");
+        body.put("database", databaseUp ? "UP" : "DOWN");
+        body.put("database_mode", environment.getProperty("orderflow.database.mode", "embedded"));
+        body.put("transport", environment.getProperty("orderflow.transport", "postgres"));
+        body.put("modules", new TreeSet<>(Modules.from(environment).names()));
+        return ResponseEntity.status(databaseUp ? 200 : 503).body(body);
+    }
+}

@@ -1,0 +1,49 @@
+package io.orderflow.shipping;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/** A stand-in carrier: rejects country {@code ZZ}; latency and random unavailability are configurable. */
+@Component
+class Carrier {
+
+    static final String UNSERVED_COUNTRY = "ZZ";
+
+    static final class Unavailable extends RuntimeException {
+        Unavailable() {
+            super("carrier unavailable (simulated)");
+        }
+    }
+
+    private final Duration latency;
+    private final double failureRate;
+
+    Carrier(@Value("${orderflow.shipping.carrier.latency:0ms}") Duration latency,
+            @Value("${orderflow.shipping.carrier.failure-rate:0}") double failureRate) {
+        this.latency = latency;
+        this.failureRate = failureRate;
+    }
+
+    /** Returns a tracking number, or null when the carrier does not serve the destination. */
+    String book(ShippingAddress address) {
+        if (!latency.isZero()) {
+            try {
+                Thread.sleep(latency.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate) {
+            throw new Unavailable();
+        }
+        if (address != null && address.country() != null
+                && UNSERVED_COUNTRY.equals(address.country().toUpperCase(Locale.ROOT))) {
+            return null;
+        }
+        return "TRK" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,4 @@
+package io.orderflow.shipping;
+
+public record ShipmentCreated(String orderId, String trackingNumber, String carrier) {
+}

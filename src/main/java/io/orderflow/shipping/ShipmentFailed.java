@@ -1,0 +1,4 @@
+package io.orderflow.shipping;
+
+public record ShipmentFailed(String orderId, String reason) {
+}
