@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Timestamp;
 import java.time.Instant;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,12 +25,14 @@ public class Dispatcher {
     private final JsonMapper json;
     private final Outbox outbox;
     private final RetryPolicy retryPolicy;
+    private final MeterRegistry meters;
 
-    Dispatcher(JdbcClient jdbc, JsonMapper json, Outbox outbox, RetryPolicy retryPolicy) {
+    Dispatcher(JdbcClient jdbc, JsonMapper json, Outbox outbox, RetryPolicy retryPolicy, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.json = json;
         this.outbox = outbox;
         this.retryPolicy = retryPolicy;
+        this.meters = meters;
     }
 
     public RetryPolicy retryPolicy() {
@@ -64,14 +67,30 @@ public class Dispatcher {
                 .update();
         if (fresh == 0) {
             log.debug("{} already applied {} {}", handlers.module(), envelope.type(), envelope.messageId());
+            count(handlers.module(), envelope.type(), "duplicate");
             return false;
         }
         handler.handle(message, new MessageContext(handlers.module(), envelope, outbox));
+        count(handlers.module(), envelope.type(), "applied");
         return true;
+    }
+
+    private void count(String module, String type, String outcome) {
+        // counted after commit only: a rolled-back attempt is not an application
+        org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                new org.springframework.transaction.support.TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        meters.counter("orderflow.messages.received", "module", module, "type", type, "outcome",
+                                outcome).increment();
+                    }
+                });
     }
 
     /** Parks a message that cannot be applied, with enough context for an operator to act on it. */
     public void park(String module, Envelope envelope, Throwable error, int attempts, Instant firstFailedAt) {
+        meters.counter("orderflow.messages.dead_lettered", "module", module, "type", String.valueOf(envelope.type()))
+                .increment();
         log.error("Parking {} {} for order {} in {} dead letters after {} attempt(s): {}", envelope.type(),
                 envelope.messageId(), envelope.orderId(), module, attempts, error.toString());
         jdbc.sql("insert into " + Modules.schemaOf(module) + ".dead_letter (message_id, type, order_id, payload, "

@@ -3,6 +3,7 @@ package io.orderflow.messaging;
 import io.orderflow.messaging.postgres.PostgresTransport;
 import io.orderflow.messaging.rabbit.RabbitTransport;
 import io.orderflow.platform.Modules;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
@@ -35,8 +36,9 @@ public class MessagingConfiguration {
     }
 
     @Bean
-    Dispatcher dispatcher(JdbcClient jdbc, JsonMapper json, Outbox outbox, RetryPolicy retryPolicy) {
-        return new Dispatcher(jdbc, json, outbox, retryPolicy);
+    Dispatcher dispatcher(JdbcClient jdbc, JsonMapper json, Outbox outbox, RetryPolicy retryPolicy,
+            MeterRegistry meters) {
+        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters);
     }
 
     @Bean
@@ -52,11 +54,12 @@ public class MessagingConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "orderflow.transport", havingValue = "rabbitmq")
-    RabbitTransport rabbitTransport(CachingConnectionFactory connectionFactory,
+    RabbitTransport rabbitTransport(@Value("${orderflow.messaging.rabbitmq.namespace:orderflow}") String namespace,
+            CachingConnectionFactory connectionFactory,
             PlatformTransactionManager transactions, @Value("${orderflow.messaging.prefetch:50}") int prefetch,
             @Value("${orderflow.messaging.consumers:2}") int consumers, List<MessageHandlers> handlers,
             Dispatcher dispatcher) {
-        RabbitTransport transport = new RabbitTransport(connectionFactory, transactions, prefetch, consumers);
+        RabbitTransport transport = new RabbitTransport(namespace, connectionFactory, transactions, prefetch, consumers);
         handlers.forEach(h -> transport.subscribe(h, dispatcher));
         return transport;
     }

@@ -13,6 +13,8 @@ import org.springframework.stereotype.Component;
 class PaymentProvider {
 
     static final String DECLINED_CARD = "tok_chargeDeclined";
+    /** Approved, but only after {@code slow-card-latency}: holds an order in payment_processing. */
+    static final String SLOW_CARD = "tok_slow";
 
     sealed interface Outcome {
     }
@@ -30,16 +32,19 @@ class PaymentProvider {
     }
 
     private final Duration latency;
+    private final Duration slowCardLatency;
     private final double failureRate;
 
     PaymentProvider(@Value("${orderflow.payment.provider.latency:0ms}") Duration latency,
+            @Value("${orderflow.payment.provider.slow-card-latency:3s}") Duration slowCardLatency,
             @Value("${orderflow.payment.provider.failure-rate:0}") double failureRate) {
         this.latency = latency;
+        this.slowCardLatency = slowCardLatency;
         this.failureRate = failureRate;
     }
 
     Outcome charge(String cardToken, String orderId) {
-        simulateLatency();
+        simulateLatency(SLOW_CARD.equals(cardToken) ? slowCardLatency : latency);
         if (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate) {
             throw new Unavailable();
         }
@@ -50,10 +55,10 @@ class PaymentProvider {
     }
 
     void refund(String reference) {
-        simulateLatency();
+        simulateLatency(latency);
     }
 
-    private void simulateLatency() {
+    private static void simulateLatency(Duration latency) {
         if (!latency.isZero()) {
             try {
                 Thread.sleep(latency.toMillis());

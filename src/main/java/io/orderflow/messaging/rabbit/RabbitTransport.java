@@ -38,7 +38,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * RabbitMQ under the same handlers: a durable topic exchange ({@code orderflow}, routing key = message
+ * RabbitMQ under the same handlers: a durable topic exchange (default {@code orderflow}, routing key = message
  * type), one durable queue per consuming module (instances of a module compete on it), persistent
  * messages, publisher confirms and mandatory routing, manual acks after the handler's transaction commits,
  * and a per-module retry queue whose message TTL is the jittered backoff.
@@ -46,10 +46,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RabbitTransport implements Transport, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RabbitTransport.class);
-    static final String EXCHANGE = "orderflow";
     static final String ATTEMPTS = "x-orderflow-attempts";
     static final String FIRST_FAILED_AT = "x-orderflow-first-failed-at";
 
+    private final String exchange;
     private final CachingConnectionFactory connectionFactory;
     private final RabbitAdmin admin;
     private final TransactionTemplate tx;
@@ -60,14 +60,19 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
     private volatile boolean running;
 
-    public RabbitTransport(CachingConnectionFactory connectionFactory, PlatformTransactionManager transactions,
-            int prefetch, int consumers) {
+    /**
+     * @param namespace names the exchange and prefixes the queues ({@code <namespace>.<module>}), so several
+     *        installations (or test runs) can share one broker
+     */
+    public RabbitTransport(String namespace, CachingConnectionFactory connectionFactory,
+            PlatformTransactionManager transactions, int prefetch, int consumers) {
+        this.exchange = namespace;
         this.connectionFactory = connectionFactory;
         this.admin = new RabbitAdmin(connectionFactory);
         this.tx = new TransactionTemplate(transactions);
         this.prefetch = prefetch;
         this.consumers = consumers;
-        admin.declareExchange(new TopicExchange(EXCHANGE, true, false));
+        admin.declareExchange(new TopicExchange(exchange, true, false));
     }
 
     @Override
@@ -92,7 +97,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
 
     @Override
     public void subscribe(MessageHandlers handlers, Dispatcher dispatcher) {
-        String queueName = "orderflow." + handlers.module();
+        String queueName = exchange + "." + handlers.module();
         String retryName = queueName + ".retry";
         Queue queue = QueueBuilder.durable(queueName).build();
         // expired retries flow back to the main queue through the default exchange
@@ -102,9 +107,9 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                 .build();
         admin.declareQueue(queue);
         admin.declareQueue(retry);
-        TopicExchange exchange = new TopicExchange(EXCHANGE, true, false);
+        TopicExchange topic = new TopicExchange(exchange, true, false);
         for (String type : handlers.types()) {
-            admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with(type));
+            admin.declareBinding(BindingBuilder.bind(queue).to(topic).with(type));
         }
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(queueName);
@@ -211,7 +216,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         Set<UUID> publish(List<Envelope> batch) throws IOException, TimeoutException, InterruptedException {
             returned.clear();
             for (Envelope e : batch) {
-                channel.basicPublish(EXCHANGE, e.type(), true, Envelopes.properties(e, Map.of()),
+                channel.basicPublish(exchange, e.type(), true, Envelopes.properties(e, Map.of()),
                         e.payload().getBytes(StandardCharsets.UTF_8));
             }
             // RabbitMQ sends basic.return before the confirm of an unroutable mandatory message

@@ -37,7 +37,7 @@ record PlaceOrderRequest(
 
         @JsonIgnore
         @AssertTrue(message = "sku (or its synonym product_id) is required, and they must agree when both are given")
-        boolean isSku() {
+        boolean isSkuOrProductIdGiven() {
             String chosen = sku != null ? sku : productId;
             return chosen != null && !chosen.isBlank() && (sku == null || productId == null || Objects.equals(sku, productId));
         }

@@ -1,0 +1,46 @@
+package io.orderflow.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The README's default: every module in one JVM on an embedded PostgreSQL, no broker process. */
+class EmbeddedModeIntegrationTest extends OrderScenarios {
+
+    static RunningApp app;
+    static OrderApi api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dataDir = Files.createTempDirectory("orderflow-embedded-it");
+        app = RunningApp.start(Map.of(
+                "orderflow.database.embedded.data-dir", dataDir.toString(),
+                "orderflow.payment.provider.slow-card-latency", "2s"));
+        api = new OrderApi(app.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Override
+    OrderApi api() {
+        return api;
+    }
+
+    @Override
+    JdbcClient database() {
+        return app.jdbc();
+    }
+
+    @Override
+    boolean postgresBroker() {
+        return true;
+    }
+}

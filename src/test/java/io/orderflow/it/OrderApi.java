@@ -1,0 +1,136 @@
+package io.orderflow.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The order API over real HTTP, as a client would use it. */
+final class OrderApi {
+
+    record Response(int status, Map<String, java.util.List<String>> headers, JsonNode body) {
+
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
+                    .map(e -> e.getValue().get(0)).orElse(null);
+        }
+
+        String id() {
+            return body.get("id").asString();
+        }
+    }
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+
+    OrderApi(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    Response place(String body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Response place(String body, String idempotencyKey) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Places an order and returns its id, failing unless it was accepted. */
+    String placeAccepted(String body) {
+        Response response = place(body);
+        if (response.status() != 202) {
+            throw new AssertionError("expected 202 but got " + response.status() + ": " + response.body());
+        }
+        return response.id();
+    }
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    JsonNode order(String id) {
+        return get("/api/orders/" + id).body();
+    }
+
+    Response cancel(String id) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders/" + id + "/cancel"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** Waits, with a deadline, until the order reaches {@code status}; returns it. */
+    JsonNode awaitStatus(String id, String status) {
+        return Awaitility.await("order " + id + " reaches " + status)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(25))
+                .until(() -> order(id), o -> status.equals(o.path("status").asString()));
+    }
+
+    /** Waits until the order's history holds an event of this type (e.g. a compensation's reply). */
+    JsonNode awaitEvent(String id, String type) {
+        return Awaitility.await("order " + id + " records " + type)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(25))
+                .until(() -> order(id), o -> Orders.eventTypes(o).contains(type));
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isEmpty() ? tools.jackson.databind.node.NullNode.getInstance() : JSON.readTree(response.body());
+            return new Response(response.statusCode(), response.headers().map(), body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Order bodies in the domain's words. */
+    static final class Orders {
+
+        private Orders() {
+        }
+
+        static String of(String sku, int quantity) {
+            return anOrder(item(sku, quantity), null, null);
+        }
+
+        static String item(String sku, int quantity) {
+            return "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}";
+        }
+
+        static String anOrder(String items, String cardToken, String country) {
+            StringBuilder body = new StringBuilder("{\"customer_email\":\"customer@example.com\",\"items\":[")
+                    .append(items).append("]");
+            if (cardToken != null) {
+                body.append(",\"payment\":{\"card_token\":\"").append(cardToken).append("\"}");
+            }
+            if (country != null) {
+                body.append(",\"shipping_address\":{\"line1\":\"1 Main St\",\"city\":\"Springfield\",\"country\":\"")
+                        .append(country).append("\"}");
+            }
+            return body.append("}").toString();
+        }
+
+        static java.util.List<String> eventTypes(JsonNode order) {
+            java.util.List<String> types = new java.util.ArrayList<>();
+            order.path("events").forEach(e -> types.add(e.path("type").asString()));
+            return types;
+        }
+    }
+}

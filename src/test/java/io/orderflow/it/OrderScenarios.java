@@ -1,0 +1,282 @@
+package io.orderflow.it;
+
+import static io.orderflow.it.OrderApi.Orders.anOrder;
+import static io.orderflow.it.OrderApi.Orders.eventTypes;
+import static io.orderflow.it.OrderApi.Orders.item;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orderflow.it.OrderApi.Response;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What a customer sees, over real HTTP, identical in both run modes: each subclass starts orderflow one
+ * way and these scenarios must hold for it.
+ */
+abstract class OrderScenarios {
+
+    abstract OrderApi api();
+
+    /** Read access to every module's tables, for checking effects (the tests may look; modules may not). */
+    abstract JdbcClient database();
+
+    abstract boolean postgresBroker();
+
+    @Test
+    void completesAnOrderTakingStockOnceAndChargingOnce() {
+        Map<String, Integer> before = stock("PROD-003");
+        String id = api().placeAccepted(anOrder(item("PROD-003", 2), "tok_visa", "US"));
+
+        JsonNode order = api().awaitStatus(id, "completed");
+
+        assertThat(order.path("total_amount").decimalValue()).isEqualByComparingTo("159.98");
+        assertThat(order.path("tracking_number").asString()).startsWith("TRK");
+        assertThat(eventTypes(order)).containsExactly("order_placed", "fulfilment_started", "order_validated",
+                "stock_reserved", "payment_charged", "shipment_created", "order_completed");
+        assertGapFree(order);
+        awaitUntilAsserted(() -> assertThat(stock("PROD-003")).containsEntry("available", before.get("available") - 2)
+                .containsEntry("reserved", before.get("reserved")).containsEntry("shipped", before.get("shipped") + 2));
+        assertThat(payments(id)).singleElement().satisfies(p -> {
+            assertThat(p.get("status")).isEqualTo("charged");
+            assertThat((BigDecimal) p.get("amount")).isEqualByComparingTo("159.98");
+        });
+        awaitUntilAsserted(() -> assertThat(database().sql("select count(*) from notification.notification where order_id = ?")
+                .param(id).query(Long.class).single()).isEqualTo(2L));
+    }
+
+    @Test
+    void failsAtInventoryForAProductWithoutStockAndChargesNothing() {
+        String id = api().placeAccepted(OrderApi.Orders.of("PROD-004", 1));
+
+        JsonNode order = api().awaitStatus(id, "failed");
+
+        assertThat(order.path("failure_reason").asString()).isEqualTo("insufficient_stock");
+        assertThat(eventTypes(order)).contains("stock_unavailable").doesNotContain("payment_charged");
+        assertThat(payments(id)).isEmpty();
+    }
+
+    @Test
+    void failsOnADeclinedCardAndReleasesTheStock() {
+        Map<String, Integer> before = stock("PROD-001");
+        String id = api().placeAccepted(anOrder(item("PROD-001", 1), "tok_chargeDeclined", null));
+
+        JsonNode order = api().awaitEvent(id, "stock_released");
+
+        assertThat(order.path("status").asString()).isEqualTo("failed");
+        assertThat(order.path("failure_reason").asString()).isEqualTo("payment_declined");
+        assertThat(stock("PROD-001")).isEqualTo(before);
+        assertThat(payments(id)).singleElement().satisfies(p -> assertThat(p.get("status")).isEqualTo("declined"));
+    }
+
+    @Test
+    void refundsAndReleasesWhenShippingFails() {
+        Map<String, Integer> before = stock("PROD-002");
+        String id = api().placeAccepted(anOrder(item("PROD-002", 3), "tok_visa", "ZZ"));
+
+        api().awaitEvent(id, "payment_refunded");
+        JsonNode order = api().awaitEvent(id, "stock_released");
+
+        assertThat(order.path("status").asString()).isEqualTo("failed");
+        assertThat(order.path("failure_reason").asString()).isEqualTo("shipping_failed");
+        assertThat(stock("PROD-002")).isEqualTo(before);
+        assertThat(payments(id)).singleElement().satisfies(p -> {
+            assertThat(p.get("status")).isEqualTo("refunded");
+            assertThat((BigDecimal) p.get("refunded_amount")).isEqualByComparingTo("89.97");
+        });
+        assertGapFree(order);
+    }
+
+    @Test
+    void cancelsBeforeShippingAndUndoesWhatWasDone() {
+        Map<String, Integer> before = stock("PROD-001");
+        // tok_slow holds the order in payment_processing long enough to cancel it there
+        String id = api().placeAccepted(anOrder(item("PROD-001", 1), "tok_slow", null));
+        api().awaitStatus(id, "payment_processing");
+
+        Response cancelled = api().cancel(id);
+
+        assertThat(cancelled.status()).isEqualTo(200);
+        assertThat(cancelled.body().path("status").asString()).isEqualTo("cancelled");
+        // stock is released at once; the charge still in flight is refunded when its reply arrives
+        api().awaitEvent(id, "stock_released");
+        JsonNode order = api().awaitEvent(id, "payment_refunded");
+        assertThat(order.path("status").asString()).isEqualTo("cancelled");
+        assertThat(stock("PROD-001")).isEqualTo(before);
+        awaitUntilAsserted(() -> assertThat(payments(id)).singleElement()
+                .satisfies(p -> assertThat(p.get("status")).isEqualTo("refunded")));
+        assertThat(api().cancel(id).status()).isEqualTo(409);
+    }
+
+    @Test
+    void refusesToCancelAFinishedOrder() {
+        String id = api().placeAccepted(OrderApi.Orders.of("PROD-002", 1));
+        api().awaitStatus(id, "completed");
+
+        Response response = api().cancel(id);
+
+        assertThat(response.status()).isEqualTo(409);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(response.body().path("order_status").asString()).isEqualTo("completed");
+    }
+
+    @Test
+    void rejectsAnUnknownSkuWithItsReason() {
+        String id = api().placeAccepted(OrderApi.Orders.of("PROD-999", 1));
+
+        JsonNode order = api().awaitStatus(id, "failed");
+
+        assertThat(order.path("failure_reason").asString()).isEqualTo("unknown_sku");
+        assertThat(order.path("failure_detail").asString()).contains("PROD-999");
+    }
+
+    @Test
+    void rejectsAnOrderPricedDifferentlyThanTheCatalog() {
+        String id = api().placeAccepted(anOrder("{\"sku\":\"PROD-001\",\"quantity\":1,\"unit_price\":899.99}", null, null));
+
+        JsonNode order = api().awaitStatus(id, "failed");
+
+        assertThat(order.path("failure_reason").asString()).isEqualTo("price_changed");
+        assertThat(payments(id)).isEmpty();
+    }
+
+    @Test
+    void acceptsAClientChosenIdOnce() {
+        String body = "{\"order_id\":\"client-" + System.nanoTime() + "\",\"customer_email\":\"c@example.com\","
+                + "\"items\":[{\"product_id\":\"PROD-002\",\"quantity\":1}]}";
+
+        Response first = api().place(body);
+        Response second = api().place(body);
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(first.header("Location")).isEqualTo("/api/orders/" + first.id());
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.id()).isEqualTo(first.id());
+        api().awaitStatus(first.id(), "completed");
+    }
+
+    @Test
+    void honoursIdempotencyKeys() {
+        String key = "key-" + System.nanoTime();
+        String body = OrderApi.Orders.of("PROD-003", 1);
+
+        Response first = api().place(body, key);
+        Response replay = api().place(body, key);
+        Response otherBody = api().place(OrderApi.Orders.of("PROD-003", 2), key);
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(replay.status()).isEqualTo(202);
+        assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replay.id()).isEqualTo(first.id());
+        assertThat(otherBody.status()).isEqualTo(422);
+        assertThat(otherBody.header("Content-Type")).startsWith("application/problem+json");
+
+        // the first request still running: a duplicate must wait its turn
+        database().sql("update orders.idempotency_key set state = 'in_flight' where key = ?").param(key).update();
+        assertThat(api().place(body, key).status()).isEqualTo(409);
+    }
+
+    @Test
+    void answersBadInputWithProblemDetails() {
+        Response invalid = api().place("{\"customer_email\":\"nope\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":0}]}");
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.header("Content-Type")).startsWith("application/problem+json");
+        List<String> fields = new ArrayList<>();
+        invalid.body().path("errors").forEach(e -> fields.add(e.path("field").asString()));
+        assertThat(fields).containsExactlyInAnyOrder("customer_email", "items[0].quantity");
+
+        assertThat(api().place("{\"customer_email\":").status()).isEqualTo(400);
+        assertThat(api().place("{\"customer_email\":\"a@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":\"many\"}]}")
+                .status()).isEqualTo(400);
+        assertThat(api().place("{\"customer_email\":\"a@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1}],\"pad\":\""
+                + "x".repeat(70_000) + "\"}").status()).isEqualTo(413);
+        assertThat(api().get("/api/orders/does-not-exist").status()).isEqualTo(404);
+        assertThat(api().get("/api/orders?status=lost").status()).isEqualTo(400);
+        assertThat(api().get("/api/orders?size=100000").status()).isEqualTo(400);
+    }
+
+    @Test
+    void listsOrdersByStatusAndCustomer() {
+        String email = "lister-" + System.nanoTime() + "@example.com";
+        String id = api().placeAccepted("{\"customer_email\":\"" + email + "\",\"items\":[{\"sku\":\"PROD-004\",\"quantity\":1}]}");
+        api().awaitStatus(id, "failed");
+
+        JsonNode page = api().get("/api/orders?status=failed&customer_email=" + email + "&size=5").body();
+
+        assertThat(page.path("total_elements").asLong()).isEqualTo(1);
+        assertThat(page.path("items").get(0).path("id").asString()).isEqualTo(id);
+    }
+
+    /**
+     * Two hundred orders at once with every outcome mixed in, cancellations racing the saga: all end in a
+     * terminal state and the books balance.
+     */
+    @Test
+    void keepsTheBooksUnderConcurrentLoad() throws Exception {
+        List<Callable<String>> orders = new ArrayList<>();
+        IntStream.range(0, 200).forEach(i -> orders.add(() -> switch (i % 10) {
+            case 0 -> api().placeAccepted(OrderApi.Orders.of("PROD-004", 1));
+            case 1 -> api().placeAccepted(anOrder(item("PROD-001", 1), "tok_chargeDeclined", null));
+            case 2 -> api().placeAccepted(anOrder(item("PROD-002", 2), "tok_visa", "ZZ"));
+            case 3 -> {
+                String id = api().placeAccepted(anOrder(item("PROD-003", 1) + "," + item("PROD-002", 1), null, null));
+                api().cancel(id); // may win or lose against the saga; both outcomes must balance
+                yield id;
+            }
+            default -> api().placeAccepted(anOrder(item("PROD-00" + (1 + i % 3), 1 + i % 4) + ","
+                    + item("PROD-00" + (1 + (i + 1) % 3), 1), "tok_visa", "DE"));
+        }));
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        List<String> ids = new ArrayList<>();
+        try {
+            for (Future<String> f : clients.invokeAll(orders)) {
+                ids.add(f.get());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+
+        Awaitility.await("all 200 orders terminal").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> database().sql("select count(*) from orders.purchase_order where id = any(?) and status in "
+                        + "('completed', 'failed', 'cancelled')").param(ids.toArray(String[]::new))
+                        .query(Long.class).single() == ids.size());
+        Awaitility.await("compensations drained").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Invariants.inFlight(database(), postgresBroker()) == 0);
+        awaitUntilAsserted(() -> assertThat(Invariants.violations(database())).isEmpty());
+        assertThat(database().sql("select count(*) from orders.purchase_order where id = any(?) and status = 'completed'")
+                .param(ids.toArray(String[]::new)).query(Long.class).single()).isGreaterThanOrEqualTo(100L);
+    }
+
+    Map<String, Integer> stock(String sku) {
+        return database().sql("select available, reserved, shipped from inventory.stock where sku = ?").param(sku)
+                .query((rs, n) -> Map.of("available", rs.getInt(1), "reserved", rs.getInt(2), "shipped", rs.getInt(3)))
+                .single();
+    }
+
+    List<Map<String, Object>> payments(String orderId) {
+        return database().sql("select status, amount, refunded_amount from payment.payment where order_id = ?")
+                .param(orderId).query().listOfRows();
+    }
+
+    static void assertGapFree(JsonNode order) {
+        List<Integer> sequences = new ArrayList<>();
+        order.path("events").forEach(e -> sequences.add(e.path("sequence").asInt()));
+        assertThat(sequences).containsExactlyElementsOf(IntStream.rangeClosed(1, sequences.size()).boxed().toList());
+        assertThat(order.path("version").asInt()).isEqualTo(sequences.size());
+    }
+
+    static void awaitUntilAsserted(org.awaitility.core.ThrowingRunnable assertion) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(assertion);
+    }
+}

@@ -1,0 +1,62 @@
+package io.orderflow.it;
+
+import io.orderflow.OrderflowApplication;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** One orderflow instance started in this JVM, as `java -jar` would start it, on a free port. */
+final class RunningApp implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private RunningApp(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    static RunningApp start(Map<String, String> properties) {
+        List<String> args = new ArrayList<>();
+        args.add("--server.port=0");
+        args.add("--spring.main.banner-mode=off");
+        args.add("--logging.level.io.orderflow=WARN");
+        properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+        return new RunningApp(new SpringApplicationBuilder(OrderflowApplication.class).run(args.toArray(String[]::new)));
+    }
+
+    /** Distributed mode: this instance runs {@code modules} against the shared database and broker. */
+    static RunningApp distributed(String modules, String databaseUrl, String namespace, Map<String, String> extra) {
+        Map<String, String> properties = new java.util.HashMap<>(Map.of(
+                "spring.profiles.active", "distributed",
+                "orderflow.modules", modules,
+                "spring.datasource.url", databaseUrl,
+                "spring.datasource.username", TestInfrastructure.PG_USER,
+                "spring.datasource.password", TestInfrastructure.PG_PASSWORD,
+                "spring.datasource.hikari.maximum-pool-size", "8",
+                "spring.rabbitmq.host", TestInfrastructure.RABBIT_HOST,
+                "spring.rabbitmq.port", TestInfrastructure.RABBIT_PORT,
+                "orderflow.messaging.rabbitmq.namespace", namespace));
+        properties.putAll(extra);
+        return start(properties);
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    JdbcClient jdbc() {
+        return context.getBean(JdbcClient.class);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

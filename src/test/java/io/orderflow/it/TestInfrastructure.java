@@ -1,0 +1,91 @@
+package io.orderflow.it;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+/**
+ * The local PostgreSQL and RabbitMQ the integration tests use, addressed by environment variables so CI or a
+ * developer can point them elsewhere. Every run gets its own database and RabbitMQ namespace, so leftovers
+ * from an earlier or a parallel run cannot change a result.
+ */
+final class TestInfrastructure {
+
+    static final String PG_URL = env("ORDERFLOW_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    static final String PG_USER = env("ORDERFLOW_TEST_PG_USER", "postgres");
+    static final String PG_PASSWORD = env("ORDERFLOW_TEST_PG_PASSWORD", "");
+    static final String RABBIT_HOST = env("ORDERFLOW_TEST_RABBIT_HOST", "127.0.0.1");
+    static final String RABBIT_PORT = env("ORDERFLOW_TEST_RABBIT_PORT", "5672");
+    static final String RABBIT_USER = env("ORDERFLOW_TEST_RABBIT_USER", "guest");
+    static final String RABBIT_PASSWORD = env("ORDERFLOW_TEST_RABBIT_PASSWORD", "guest");
+
+    private TestInfrastructure() {
+    }
+
+    /** Creates a fresh database and returns its JDBC URL. */
+    static String createDatabase(String prefix) {
+        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        // a generated identifier of [a-z0-9_] only; CREATE DATABASE cannot take a bound parameter
+        admin("create database " + name);
+        return databaseUrl(name);
+    }
+
+    static void dropDatabase(String url) {
+        String name = url.substring(url.lastIndexOf('/') + 1).split("\\?")[0];
+        if (!name.matches("[a-z0-9_]+")) {
+            throw new IllegalArgumentException("unexpected database name " + name);
+        }
+        admin("drop database if exists " + name + " with (force)");
+    }
+
+    static String databaseUrl(String name) {
+        int slash = PG_URL.lastIndexOf('/');
+        String rest = PG_URL.substring(slash + 1);
+        int query = rest.indexOf('?');
+        return PG_URL.substring(0, slash + 1) + name + (query >= 0 ? rest.substring(query) : "");
+    }
+
+    static String newNamespace() {
+        return "orderflow-it-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Removes a test run's exchange and queues from the broker. */
+    static void deleteNamespace(String namespace) {
+        CachingConnectionFactory factory = rabbitConnectionFactory();
+        try {
+            RabbitAdmin admin = new RabbitAdmin(factory);
+            for (String module : io.orderflow.platform.Modules.ALL) {
+                admin.deleteQueue(namespace + "." + module);
+                admin.deleteQueue(namespace + "." + module + ".retry");
+            }
+            admin.deleteExchange(namespace);
+        } finally {
+            factory.destroy();
+        }
+    }
+
+    static CachingConnectionFactory rabbitConnectionFactory() {
+        CachingConnectionFactory factory = new CachingConnectionFactory(RABBIT_HOST, Integer.parseInt(RABBIT_PORT));
+        factory.setUsername(RABBIT_USER);
+        factory.setPassword(RABBIT_PASSWORD);
+        return factory;
+    }
+
+    private static void admin(String sql) {
+        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD);
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL at " + PG_URL + " refused: " + sql, e);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
