@@ -1,0 +1,102 @@
+package io.orderflow.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orderflow.messaging.Envelope;
+import io.orderflow.messaging.Transport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+/** At-least-once delivery with exactly-once effects, whatever the transport underneath. */
+abstract class MessageDeliveryScenarios {
+
+    abstract RunningApp app();
+
+    @Test
+    void appliesAMessageDeliveredTwiceOnlyOnce() {
+        String orderId = "dup-" + UUID.randomUUID();
+        Envelope reserve = envelope("ReserveStock", orderId,
+                "{\"order_id\":\"" + orderId + "\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}");
+        int reservedBefore = reserved("PROD-002");
+        double appliedBefore = received("inventory", "ReserveStock", "applied");
+        double duplicatesBefore = received("inventory", "ReserveStock", "duplicate");
+
+        publish(reserve);
+        publish(reserve);
+
+        Awaitility.await("second delivery seen and skipped").atMost(Duration.ofSeconds(30))
+                .until(() -> received("inventory", "ReserveStock", "duplicate") == duplicatesBefore + 1);
+        assertThat(received("inventory", "ReserveStock", "applied")).isEqualTo(appliedBefore + 1);
+        assertThat(reserved("PROD-002")).isEqualTo(reservedBefore + 1);
+        assertThat(app().jdbc().sql("select count(*) from inventory.reservation_line where order_id = ?")
+                .param(orderId).query(Long.class).single()).isEqualTo(1L);
+    }
+
+    @Test
+    void parksAPoisonMessageAndKeepsTheQueueFlowing() {
+        UUID poison = UUID.randomUUID();
+        publish(new Envelope(poison, "ReserveStock", 1, "poison", null, Instant.now(),
+                "{\"order_id\":\"poison\",\"items\":\"not a list\"}", Map.of()));
+
+        Awaitility.await("poison parked").atMost(Duration.ofSeconds(30))
+                .until(() -> app().jdbc().sql("select count(*) from inventory.dead_letter where message_id = ?")
+                        .param(poison).query(Long.class).single() == 1);
+        Map<String, Object> parked = app().jdbc().sql("select attempts, error from inventory.dead_letter where message_id = ?")
+                .param(poison).query().singleRow();
+        assertThat(parked.get("attempts")).isEqualTo(1);
+        assertThat((String) parked.get("error")).contains("not readable");
+
+        OrderApi api = new OrderApi(app().baseUrl());
+        api.awaitStatus(api.placeAccepted(OrderApi.Orders.of("PROD-001", 1)), "completed");
+    }
+
+    @Test
+    void completesAnOrderWhoseConsumerTransactionWasKilledMidFlight() {
+        OrderApi api = new OrderApi(app().baseUrl());
+        String id = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-003", 1), "tok_slow", null));
+        api.awaitStatus(id, "payment_processing");
+
+        // the payment consumer now sits inside its transaction, talking to the slow provider: kill it
+        Integer backend = Awaitility.await("payment transaction open").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> app().jdbc().sql("select pid from pg_stat_activity where datname = current_database() "
+                        + "and state = 'idle in transaction' and query like '%from payment.payment%' limit 1")
+                        .query(Integer.class).optional().orElse(null), pid -> pid != null);
+        assertThat(app().jdbc().sql("select pg_terminate_backend(?)").param(backend).query(Boolean.class).single())
+                .isTrue();
+
+        JsonNode order = api.awaitStatus(id, "completed");
+        assertThat(app().jdbc().sql("select count(*) from payment.payment where order_id = ? and status = 'charged'")
+                .param(id).query(Long.class).single()).isEqualTo(1L);
+        OrderScenarios.assertGapFree(order);
+    }
+
+    private void publish(Envelope envelope) {
+        new TransactionTemplate(app().bean(PlatformTransactionManager.class))
+                .executeWithoutResult(s -> assertThat(app().bean(Transport.class).publish(List.of(envelope))).isEmpty());
+    }
+
+    private static Envelope envelope(String type, String orderId, String payload) {
+        return new Envelope(UUID.randomUUID(), type, 1, orderId, null, Instant.now(), payload, Map.of());
+    }
+
+    private int reserved(String sku) {
+        return app().jdbc().sql("select reserved from inventory.stock where sku = ?").param(sku).query(Integer.class)
+                .single();
+    }
+
+    private double received(String module, String type, String outcome) {
+        var counter = app().bean(MeterRegistry.class).find("orderflow.messages.received")
+                .tags("module", module, "type", type, "outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
