@@ -45,11 +45,8 @@ public class MessagingConfiguration {
     @ConditionalOnProperty(name = "orderflow.transport", havingValue = "postgres", matchIfMissing = true)
     PostgresTransport postgresTransport(DataSource dataSource, PlatformTransactionManager transactions,
             JsonMapper json, @Value("${orderflow.messaging.consumers:2}") int consumers,
-            @Value("${orderflow.messaging.poll-interval:1s}") Duration pollInterval,
-            List<MessageHandlers> handlers, Dispatcher dispatcher) {
-        PostgresTransport transport = new PostgresTransport(dataSource, transactions, json, consumers, pollInterval);
-        handlers.forEach(h -> transport.subscribe(h, dispatcher));
-        return transport;
+            @Value("${orderflow.messaging.poll-interval:1s}") Duration pollInterval) {
+        return new PostgresTransport(dataSource, transactions, json, consumers, pollInterval);
     }
 
     @Bean
@@ -57,11 +54,40 @@ public class MessagingConfiguration {
     RabbitTransport rabbitTransport(@Value("${orderflow.messaging.rabbitmq.namespace:orderflow}") String namespace,
             CachingConnectionFactory connectionFactory,
             PlatformTransactionManager transactions, @Value("${orderflow.messaging.prefetch:50}") int prefetch,
-            @Value("${orderflow.messaging.consumers:2}") int consumers, List<MessageHandlers> handlers,
-            Dispatcher dispatcher) {
-        RabbitTransport transport = new RabbitTransport(namespace, connectionFactory, transactions, prefetch, consumers);
-        handlers.forEach(h -> transport.subscribe(h, dispatcher));
-        return transport;
+            @Value("${orderflow.messaging.consumers:2}") int consumers) {
+        return new RabbitTransport(namespace, connectionFactory, transactions, prefetch, consumers);
+    }
+
+    /**
+     * Subscribes every module's handlers just before the transport starts delivering. Done here rather than
+     * when the transport is built, because handlers may themselves need the transport (to broadcast).
+     */
+    @Bean
+    SmartLifecycle subscriptions(Transport transport, List<MessageHandlers> handlers, Dispatcher dispatcher) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                handlers.forEach(h -> transport.subscribe(h, dispatcher));
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return -100;
+            }
+        };
     }
 
     @Bean

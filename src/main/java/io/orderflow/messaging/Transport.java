@@ -17,4 +17,13 @@ public interface Transport {
     void subscribe(MessageHandlers handlers, Dispatcher dispatcher);
 
     String name();
+
+    /**
+     * Tells every running process subscribed to {@code topic}, best effort and after the caller's commit:
+     * a wake-up, not a record. Subscribers re-read the truth from their own tables, so a lost broadcast
+     * only delays them until their next sweep.
+     */
+    void broadcast(String topic, String payload);
+
+    void onBroadcast(String topic, java.util.function.Consumer<String> listener);
 }

@@ -26,11 +26,13 @@ public class OrderManagement {
 
     private final Orders orders;
     private final Outbox outbox;
+    private final OrderChanges changes;
     private final Clock clock;
 
-    OrderManagement(Orders orders, Outbox outbox) {
+    OrderManagement(Orders orders, Outbox outbox, OrderChanges changes) {
         this.orders = orders;
         this.outbox = outbox;
+        this.changes = changes;
         this.clock = Clock.systemUTC();
     }
 
@@ -49,6 +51,7 @@ public class OrderManagement {
         orders.appendEvents(order, 1, List.of(new Saga.Recorded("order_placed", Map.of())));
         outbox.send("order", new OrderPlaced(id, order.customerEmail(), order.items().stream()
                 .map(i -> new OrderPlaced.Item(i.sku(), i.quantity())).toList()), id, null);
+        changes.announceAfterCommit(id);
         return new Placement(view(order, orders.events(id)), true);
     }
 
@@ -64,6 +67,24 @@ public class OrderManagement {
         List<OrderView> items = orders.list(statusName, customerEmail, page, size).stream()
                 .map(o -> view(o, null)).toList();
         return new OrderPage(items, page, size, orders.count(statusName, customerEmail));
+    }
+
+    /** The order's history after {@code sequence}, in order; empty when there is nothing newer. */
+    @Transactional(readOnly = true)
+    public List<OrderView.Event> eventsAfter(String id, int sequence) {
+        return orders.eventsAfter(id, sequence);
+    }
+
+    /** The order without its history, or empty when it does not exist. */
+    @Transactional(readOnly = true)
+    public java.util.Optional<OrderView> summary(String id) {
+        return orders.find(id).map(o -> view(o, null));
+    }
+
+    /** Current versions of the given orders (missing ids are absent). */
+    @Transactional(readOnly = true)
+    public Map<String, Integer> versions(java.util.Collection<String> ids) {
+        return orders.versions(ids);
     }
 
     /** Cancels an order whose shipment has not been requested; the saga undoes what was done. */
@@ -107,6 +128,7 @@ public class OrderManagement {
             if (!wasTerminal && order.status().isTerminal()) {
                 outbox.send("order", lifecycleEvent(order), orderId, causationId);
             }
+            changes.announceAfterCommit(orderId);
             return;
         }
         throw new OptimisticLockingFailureException("order " + orderId + " kept changing under us; will retry");

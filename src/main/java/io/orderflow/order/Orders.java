@@ -79,13 +79,26 @@ class Orders {
     }
 
     List<OrderView.Event> events(String orderId) {
+        return eventsAfter(orderId, 0);
+    }
+
+    List<OrderView.Event> eventsAfter(String orderId, int sequence) {
         return jdbc.sql("select sequence, type, status, occurred_at, details::text as details from orders.order_event "
-                + "where order_id = ? order by sequence")
-                .param(orderId)
+                + "where order_id = ? and sequence > ? order by sequence")
+                .params(orderId, sequence)
                 .query((rs, n) -> new OrderView.Event(rs.getInt("sequence"), rs.getString("type"),
                         rs.getString("status"), rs.getTimestamp("occurred_at").toInstant(),
                         json.readTree(rs.getString("details"))))
                 .list();
+    }
+
+    java.util.Map<String, Integer> versions(java.util.Collection<String> ids) {
+        java.util.Map<String, Integer> versions = new java.util.HashMap<>();
+        jdbc.sql("select id, version from orders.purchase_order where id = any(?)")
+                .param(ids.toArray(String[]::new))
+                .query((rs, n) -> versions.put(rs.getString(1), rs.getInt(2)))
+                .list();
+        return versions;
     }
 
     List<Order> list(String status, String customerEmail, int page, int size) {

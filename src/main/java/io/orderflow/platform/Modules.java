@@ -3,6 +3,7 @@ package io.orderflow.platform;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.core.env.Environment;
@@ -32,7 +33,7 @@ public record Modules(Set<String> names) {
     public static Modules parse(String value) {
         Set<String> names = Arrays.stream(value.split(","))
                 .map(String::trim)
-                .map(String::toLowerCase)
+                .map(s -> s.toLowerCase(Locale.ROOT))
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         if (names.isEmpty() || names.contains("all")) {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -30,7 +32,23 @@ class DistributedModeIntegrationTest extends OrderScenarios {
         }
         orderApp = RunningApp.distributed("order", databaseUrl, namespace, Map.of());
         apps.add(orderApp);
+        // a second API instance: competes for the order queue and serves browsers of its own
+        secondOrderApp = RunningApp.distributed("order", databaseUrl, namespace, Map.of());
+        apps.add(secondOrderApp);
         api = new OrderApi(orderApp.baseUrl());
+    }
+
+    static RunningApp secondOrderApp;
+
+    @Test
+    void pushesUpdatesToBrowsersOnAnyApiInstance() {
+        String id = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-001", 1), "tok_slow", null));
+        try (LiveClient elsewhere = LiveClient.connect(secondOrderApp.baseUrl(), "/ws/orders/" + id)) {
+            elsewhere.awaitEventType("order_completed");
+            int version = api.order(id).path("version").asInt();
+            assertThat(elsewhere.sequences()).containsExactlyElementsOf(
+                    java.util.stream.IntStream.rangeClosed(1, version).boxed().toList());
+        }
     }
 
     @AfterAll

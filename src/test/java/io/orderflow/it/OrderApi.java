@@ -35,6 +35,10 @@ final class OrderApi {
         this.baseUrl = baseUrl;
     }
 
+    String baseUrl() {
+        return baseUrl;
+    }
+
     Response place(String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders"))
                 .header("Content-Type", "application/json")

@@ -258,6 +258,53 @@ abstract class OrderScenarios {
                 .param(ids.toArray(String[]::new)).query(Long.class).single()).isGreaterThanOrEqualTo(100L);
     }
 
+    @Test
+    void pushesEveryStepOfAnOrderLiveInOrder() {
+        String id = api().placeAccepted(anOrder(item("PROD-002", 1), "tok_slow", "US"));
+        try (LiveClient live = LiveClient.connect(api().baseUrl(), "/ws/orders/" + id)) {
+            live.awaitEventType("order_completed");
+
+            assertThat(live.messages.get(0).path("type").asString()).isEqualTo("snapshot");
+            assertThat(live.messages.stream().skip(1).map(m -> m.path("type").asString())).containsOnly("status_update");
+            JsonNode order = api().order(id);
+            assertThat(live.sequences()).containsExactlyElementsOf(
+                    IntStream.rangeClosed(1, order.path("version").asInt()).boxed().toList());
+            assertThat(live.messages.get(live.messages.size() - 1).path("order").path("status").asString())
+                    .isEqualTo("completed");
+        }
+    }
+
+    @Test
+    void resumesALiveStreamFromTheLastSequenceSeen() {
+        String id = api().placeAccepted(OrderApi.Orders.of("PROD-003", 1));
+        int version = api().awaitStatus(id, "completed").path("version").asInt();
+
+        try (LiveClient resumed = LiveClient.connect(api().baseUrl(), "/ws/orders/" + id + "?after=3")) {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !resumed.messages.isEmpty());
+            assertThat(resumed.sequences()).containsExactlyElementsOf(
+                    IntStream.rangeClosed(4, version).boxed().toList());
+        }
+    }
+
+    @Test
+    void closesTheSocketOfAnUnknownOrderWithAReason() throws Exception {
+        try (LiveClient live = LiveClient.connect(api().baseUrl(), "/ws/orders/no-such-order")) {
+            assertThat(live.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4404);
+        }
+    }
+
+    @Test
+    void streamsEveryOrderToTheAllOrdersFeed() {
+        try (LiveClient feed = LiveClient.connect(api().baseUrl(), "/ws/orders")) {
+            String id = api().placeAccepted(OrderApi.Orders.of("PROD-004", 1));
+            Awaitility.await("feed shows the failure").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> feed.messages.stream().anyMatch(m -> "order_update".equals(m.path("type").asString())
+                            && id.equals(m.path("order").path("id").asString())
+                            && "failed".equals(m.path("order").path("status").asString())));
+            assertThat(feed.messages.get(0).path("type").asString()).isEqualTo("snapshot");
+        }
+    }
+
     Map<String, Integer> stock(String sku) {
         return database().sql("select available, reserved, shipped from inventory.stock where sku = ?").param(sku)
                 .query((rs, n) -> Map.of("available", rs.getInt(1), "reserved", rs.getInt(2), "shipped", rs.getInt(3)))

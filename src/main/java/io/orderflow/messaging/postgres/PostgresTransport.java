@@ -43,17 +43,20 @@ public class PostgresTransport implements Transport, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresTransport.class);
     private static final String CHANNEL = "orderflow_broker";
+    private static final String BROADCAST_CHANNEL = "orderflow_broadcast";
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final TransactionTemplate savepoint;
+    private final TransactionTemplate separate;
     private final JsonMapper json;
     private final int consumersPerQueue;
     private final Duration pollInterval;
     private final List<Queue> queues = new ArrayList<>();
     private final Map<String, Queue> queuesByName = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final Map<String, List<java.util.function.Consumer<String>>> broadcastListeners = new ConcurrentHashMap<>();
     private volatile boolean running;
 
     public PostgresTransport(DataSource dataSource, PlatformTransactionManager transactions, JsonMapper json,
@@ -63,6 +66,10 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         this.tx = new TransactionTemplate(transactions);
         this.savepoint = new TransactionTemplate(transactions);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        // broadcasts are sent from after-commit callbacks, where the finished transaction's connection
+        // is still bound: NOTIFY must commit on a connection of its own
+        this.separate = new TransactionTemplate(transactions);
+        this.separate.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.json = json;
         this.consumersPerQueue = consumersPerQueue;
         this.pollInterval = pollInterval;
@@ -99,6 +106,21 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     }
 
     @Override
+    public void broadcast(String topic, String payload) {
+        try {
+            separate.executeWithoutResult(status -> jdbc.sql("select pg_notify(?, ?)")
+                    .params(BROADCAST_CHANNEL, topic + "|" + payload).query().singleRow());
+        } catch (RuntimeException e) {
+            log.debug("broadcast {} lost; subscribers catch up on their next sweep", topic, e);
+        }
+    }
+
+    @Override
+    public void onBroadcast(String topic, java.util.function.Consumer<String> listener) {
+        broadcastListeners.computeIfAbsent(topic, t -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
+    }
+
+    @Override
     public void subscribe(MessageHandlers handlers, Dispatcher dispatcher) {
         String queue = "orderflow." + handlers.module();
         for (String type : handlers.types()) {
@@ -106,31 +128,41 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                     .params(queue, type).update();
         }
         Queue q = new Queue(queue, handlers, dispatcher);
-        queues.add(q);
-        queuesByName.put(queue, q);
+        synchronized (threads) {
+            queues.add(q);
+            queuesByName.put(queue, q);
+            if (running) {
+                startConsumers(q);
+            }
+        }
+    }
+
+    private void startConsumers(Queue queue) {
+        for (int i = 0; i < consumersPerQueue; i++) {
+            Thread consumer = new Thread(() -> consume(queue), "consumer-" + queue.name + "-" + i);
+            consumer.setDaemon(true);
+            threads.add(consumer);
+            consumer.start();
+        }
     }
 
     @Override
     public void start() {
-        running = true;
-        Thread listener = new Thread(this::listen, "broker-listener");
-        listener.setDaemon(true);
-        threads.add(listener);
-        for (Queue queue : queues) {
-            for (int i = 0; i < consumersPerQueue; i++) {
-                Thread consumer = new Thread(() -> consume(queue), "consumer-" + queue.name + "-" + i);
-                consumer.setDaemon(true);
-                threads.add(consumer);
-            }
+        synchronized (threads) {
+            running = true;
+            Thread listener = new Thread(this::listen, "broker-listener");
+            listener.setDaemon(true);
+            threads.add(listener);
+            listener.start();
+            queues.forEach(this::startConsumers);
         }
-        threads.forEach(Thread::start);
     }
 
     @Override
     public void stop() {
         running = false;
         queues.forEach(Queue::wake);
-        for (Thread thread : threads) {
+        for (Thread thread : List.copyOf(threads)) {
             try {
                 thread.join(5_000);
             } catch (InterruptedException e) {
@@ -235,6 +267,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             try (Connection connection = dataSource.getConnection()) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);
+                    statement.execute("LISTEN " + BROADCAST_CHANNEL);
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
@@ -243,6 +276,10 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                         continue;
                     }
                     for (PGNotification notification : notifications) {
+                        if (BROADCAST_CHANNEL.equals(notification.getName())) {
+                            deliverBroadcast(notification.getParameter());
+                            continue;
+                        }
                         Queue queue = queuesByName.get(notification.getParameter());
                         if (queue != null) {
                             queue.wake();
@@ -255,6 +292,20 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                             pollInterval.toMillis(), e);
                     java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
                 }
+            }
+        }
+    }
+
+    private void deliverBroadcast(String message) {
+        int bar = message.indexOf('|');
+        if (bar < 0) {
+            return;
+        }
+        for (var listener : broadcastListeners.getOrDefault(message.substring(0, bar), List.of())) {
+            try {
+                listener.accept(message.substring(bar + 1));
+            } catch (RuntimeException e) {
+                log.warn("broadcast listener failed", e);
             }
         }
     }

@@ -57,6 +57,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     private final int consumers;
     private final Duration confirmTimeout = Duration.ofSeconds(10);
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
+    private final org.springframework.amqp.rabbit.core.RabbitTemplate broadcaster;
     private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
     private volatile boolean running;
 
@@ -73,6 +74,43 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         this.prefetch = prefetch;
         this.consumers = consumers;
         admin.declareExchange(new TopicExchange(exchange, true, false));
+        this.broadcaster = new org.springframework.amqp.rabbit.core.RabbitTemplate(connectionFactory);
+    }
+
+    private String broadcastExchange(String topic) {
+        return exchange + ".broadcast." + topic;
+    }
+
+    @Override
+    public void broadcast(String topic, String payload) {
+        try {
+            org.springframework.amqp.core.MessageProperties props = new org.springframework.amqp.core.MessageProperties();
+            props.setDeliveryMode(org.springframework.amqp.core.MessageDeliveryMode.NON_PERSISTENT);
+            broadcaster.send(broadcastExchange(topic), "", new Message(payload.getBytes(StandardCharsets.UTF_8), props));
+        } catch (RuntimeException e) {
+            log.debug("broadcast {} lost; subscribers catch up on their next sweep", topic, e);
+        }
+    }
+
+    /** Each process gets its own exclusive, auto-deleted queue on a fanout exchange: everyone hears everything. */
+    @Override
+    public void onBroadcast(String topic, java.util.function.Consumer<String> listener) {
+        org.springframework.amqp.core.FanoutExchange fanout =
+                new org.springframework.amqp.core.FanoutExchange(broadcastExchange(topic), true, false);
+        admin.declareExchange(fanout);
+        // exclusive and auto-deleted: lives exactly as long as this process's connection
+        Queue mine = new Queue(broadcastExchange(topic) + "." + UUID.randomUUID(), false, true, true);
+        admin.declareQueue(mine);
+        admin.declareBinding(BindingBuilder.bind(mine).to(fanout));
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+        container.setQueues(mine);
+        container.setAmqpAdmin(admin); // redeclares the auto-deleted queue after a reconnect
+        container.setAcknowledgeMode(AcknowledgeMode.AUTO);
+        container.setMessageListener(message -> listener.accept(new String(message.getBody(), StandardCharsets.UTF_8)));
+        containers.add(container);
+        if (running) {
+            container.start();
+        }
     }
 
     @Override
@@ -120,6 +158,9 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         container.setMessageListener((ChannelAwareMessageListener) (message, channel) -> onMessage(handlers,
                 dispatcher, retryName, message, channel));
         containers.add(container);
+        if (running) {
+            container.start();
+        }
     }
 
     private void onMessage(MessageHandlers handlers, Dispatcher dispatcher, String retryQueue, Message message,

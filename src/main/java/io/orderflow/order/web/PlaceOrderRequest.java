@@ -17,6 +17,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /** The body of {@code POST /api/orders}, in snake_case on the wire. */
@@ -63,6 +64,7 @@ record PlaceOrderRequest(
                 items.stream().map(i -> new NewOrder.Item(i.effectiveSku(), i.quantity(), i.unitPrice())).toList(),
                 payment == null ? null : payment.cardToken(),
                 shippingAddress == null ? null : new ShippingAddress(shippingAddress.name(), shippingAddress.line1(),
-                        shippingAddress.city(), shippingAddress.postalCode(), shippingAddress.country().toUpperCase()));
+                        shippingAddress.city(), shippingAddress.postalCode(),
+                        shippingAddress.country().toUpperCase(Locale.ROOT)));
     }
 }

@@ -1,0 +1,280 @@
+package io.orderflow;
+
+import static io.orderflow.SchemaOwnership.checkJava;
+import static io.orderflow.SchemaOwnership.checkJavaTree;
+import static io.orderflow.SchemaOwnership.checkMigration;
+import static io.orderflow.SchemaOwnership.checkMigrationTree;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orderflow.platform.Modules;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.modulith.Modulithic;
+import org.springframework.modulith.core.ApplicationModule;
+import org.springframework.modulith.core.ApplicationModules;
+import org.springframework.modulith.docs.Documenter;
+
+/**
+ * The architecture, checked on every build: the module structure (Spring Modulith) and that each module
+ * keeps to its own database schema.
+ */
+class ModularityTest {
+
+    /**
+     * The modulith as the architecture sees it. {@link OrderflowApplication} deliberately has no
+     * {@code @SpringBootApplication} (no component scan from the root: every module switches itself on), and
+     * Spring Modulith is a test dependency, so its metadata lives here, in the application's root package.
+     */
+    @Modulithic(systemName = "orderflow", sharedModules = { "messaging", "platform" })
+    static final class Orderflow {
+    }
+
+    static final ApplicationModules MODULES = ApplicationModules.of(Orderflow.class);
+
+    static final Path MAIN_JAVA = Path.of("src/main/java");
+    static final Path MIGRATIONS = Path.of("src/main/resources/db/migration");
+
+    @Nested
+    class ModuleStructure {
+
+        @Test
+        void describesTheApplicationsOwnPackages() {
+            assertThat(Orderflow.class.getPackageName()).isEqualTo(OrderflowApplication.class.getPackageName());
+        }
+
+        @Test
+        void hasTheBusinessModulesAndTheSharedKernels() {
+            Set<String> names = MODULES.stream().map(ApplicationModule::getIdentifier).map(Object::toString)
+                    .collect(Collectors.toCollection(TreeSet::new));
+
+            assertThat(names).containsExactlyInAnyOrderElementsOf(
+                    concat(Modules.ALL, List.of("messaging", "platform")));
+            assertThat(MODULES.getSharedModules()).extracting(m -> m.getIdentifier().toString())
+                    .containsExactlyInAnyOrder("messaging", "platform");
+        }
+
+        @Test
+        void modulesUseOnlyEachOthersApiAndDependOnEachOtherWithoutCycles() {
+            MODULES.verify();
+        }
+
+        @Test
+        void sharedKernelsDependOnNoBusinessModule() {
+            assertThat(dependenciesOf("messaging")).containsOnly("platform");
+            assertThat(dependenciesOf("platform")).isEmpty();
+        }
+
+        @Test
+        void writesTheModuleDocumentation() {
+            String folder = "target/spring-modulith-docs";
+            new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder(folder))
+                    .writeDocumentation()
+                    .writeIndividualModulesAsPlantUml();
+
+            assertThat(Path.of(folder, "components.puml")).isNotEmptyFile();
+            assertThat(Path.of(folder, "module-order.puml")).isNotEmptyFile();
+        }
+
+        private Set<String> dependenciesOf(String module) {
+            ApplicationModule found = MODULES.getModuleByName(module).orElseThrow();
+            return found.getDirectDependencies(MODULES).uniqueModules().map(m -> m.getIdentifier().toString())
+                    .collect(Collectors.toSet());
+        }
+    }
+
+    @Nested
+    class TableOwnership {
+
+        @Test
+        void noModuleCodeReferencesAnotherModulesSchema() {
+            assertThat(checkJavaTree(MAIN_JAVA)).isEmpty();
+        }
+
+        @Test
+        void noModuleMigrationReferencesAnotherModulesSchema() {
+            assertThat(checkMigrationTree(MIGRATIONS)).isEmpty();
+        }
+
+        @Test
+        void seesEveryModulesSqlSoTheChecksAboveAreNotVacuous() {
+            Map<String, Set<String>> ownSchemasReferenced = new TreeMap<>();
+            Path base = MAIN_JAVA.resolve("io/orderflow");
+            for (Path file : SchemaOwnership.files(base, ".java")) {
+                String module = SchemaOwnership.packagePath(base, file).split("/")[0];
+                for (var literal : SchemaOwnership.stringLiterals(SchemaOwnership.read(file))) {
+                    for (var reference : SchemaOwnership.schemaReferences(literal.value())) {
+                        ownSchemasReferenced.computeIfAbsent(module, m -> new TreeSet<>()).add(reference.schema());
+                    }
+                }
+            }
+
+            for (String module : Modules.ALL) {
+                assertThat(ownSchemasReferenced.get(module)).as("schemas named by the %s module", module)
+                        .containsExactly(Modules.schemaOf(module));
+            }
+            assertThat(ownSchemasReferenced.get("messaging")).containsExactly(SchemaOwnership.BROKER);
+            assertThat(SchemaOwnership.files(MIGRATIONS, ".sql")).hasSizeGreaterThanOrEqualTo(Modules.ALL.size());
+        }
+
+        @Test
+        void knowsEverySchema() {
+            assertThat(SchemaOwnership.SCHEMAS).containsExactlyInAnyOrder("orders", "catalog", "inventory", "payment",
+                    "shipping", "notification", "broker");
+            for (String directory : List.of("order", "catalog", "inventory", "payment", "shipping", "notification",
+                    "broker", "messaging")) {
+                assertThat(MIGRATIONS.resolve(directory)).isDirectory();
+            }
+        }
+    }
+
+    /** The checker itself: it must catch what the rules forbid, and nothing else. */
+    @Nested
+    class TableOwnershipChecker {
+
+        @Test
+        void reportsACatalogQueryOnInventorysTable() {
+            var violations = checkJava("catalog", "Fake.java", """
+                    package io.orderflow.catalog;
+
+                    class Fake {
+                        int stock(JdbcClient jdbc) {
+                            return jdbc.sql("select * from inventory.stock").query(Integer.class).single();
+                        }
+                    }
+                    """);
+
+            assertThat(violations).singleElement().satisfies(v -> {
+                assertThat(v.owner()).isEqualTo("catalog");
+                assertThat(v.schema()).isEqualTo("inventory");
+                assertThat(v.line()).isEqualTo(5);
+                assertThat(v.toString()).contains("Fake.java:5", "catalog", "'inventory'", "inventory.stock");
+            });
+        }
+
+        @Test
+        void reportsAReferenceSplitAcrossConcatenatedLiterals() {
+            var violations = checkJava("payment", "Fake.java", """
+                    class Fake {
+                        String sql = "select available from inventory"
+                                + ".stock where sku = ?";
+                    }
+                    """);
+
+            assertThat(violations).extracting(SchemaOwnership.Violation::schema).containsExactly("inventory");
+        }
+
+        @Test
+        void reportsReferencesInTextBlocksQuotedNamesAndAnyCase() {
+            String quote = "\"";
+            String textBlock = quote.repeat(3);
+            var violations = checkJava("shipping", "Fake.java", "class Fake {\n"
+                    + "    String a = " + textBlock + "\n        update ORDERS.purchase_order set status = 'x'\n"
+                    + "        " + textBlock + ";\n"
+                    + "    String b = \"select * from \\\"payment\\\".\\\"payment\\\"\";\n"
+                    + "    String c = \"set search_path to notification\";\n"
+                    + "}\n");
+
+            assertThat(violations).extracting(SchemaOwnership.Violation::schema)
+                    .containsExactlyInAnyOrder("orders", "payment", "notification");
+            assertThat(violations).extracting(SchemaOwnership.Violation::line).containsExactlyInAnyOrder(3, 5, 6);
+        }
+
+        @Test
+        void ignoresPackageNamesImportsCommentsAndPropertyKeys() {
+            var violations = checkJava("catalog", "Fake.java", """
+                    package io.orderflow.catalog;
+
+                    import io.orderflow.inventory.StockLevelsChanged;
+                    import static io.orderflow.payment.PaymentModule.*;
+
+                    /** Reads inventory.stock through events, never directly. */
+                    class Fake {
+                        // not: select * from inventory.stock
+                        String type = "io.orderflow.inventory.StockLevelsChanged";
+                        @Value("${orderflow.payment.provider.latency:0ms}") Duration latency;
+                        String own = "select * from catalog.product";
+                        char quote = '"';
+                        String text = "payment declined. Try another card";
+                    }
+                    """);
+
+            assertThat(violations).isEmpty();
+        }
+
+        @Test
+        void letsOnlyThePostgresTransportUseTheBrokerSchema() {
+            String source = "class Fake { String sql = \"delete from broker.message where id = ?\"; }";
+
+            assertThat(checkJava("messaging/postgres", "Fake.java", source)).isEmpty();
+            assertThat(checkJava("messaging", "Fake.java", source)).hasSize(1);
+            assertThat(checkJava("messaging/rabbit", "Fake.java", source)).hasSize(1);
+            assertThat(checkJava("order", "Fake.java", source)).extracting(SchemaOwnership.Violation::schema)
+                    .containsExactly("broker");
+        }
+
+        @Test
+        void letsTheMessagingKernelNameModuleSchemasButNotThePlatform() {
+            String source = "class Fake { String sql = \"insert into orders.outbox (id) values (?)\"; }";
+
+            assertThat(checkJava("messaging", "Fake.java", source)).isEmpty();
+            assertThat(checkJava("platform", "Fake.java", source)).hasSize(1);
+            assertThat(checkJava("", "Fake.java", source)).hasSize(1);
+        }
+
+        @Test
+        void letsTheOrderModuleUseTheOrdersSchema() {
+            String source = "class Fake { String sql = \"select * from orders.purchase_order\"; }";
+
+            assertThat(checkJava("order", "Fake.java", source)).isEmpty();
+            assertThat(checkJava("order/web", "Fake.java", source)).isEmpty();
+            assertThat(checkJava("notification", "Fake.java", source)).hasSize(1);
+        }
+
+        @Test
+        void reportsAMigrationThatReachesIntoAnotherModulesSchema() {
+            var violations = checkMigration("inventory", "inventory/V3__view.sql", """
+                    -- a convenience view
+                    create view stock_with_price as
+                        select s.sku, s.available, p.price
+                        from stock s join catalog.product p on p.sku = s.sku;
+                    """);
+
+            assertThat(violations).singleElement().satisfies(v -> {
+                assertThat(v.schema()).isEqualTo("catalog");
+                assertThat(v.line()).isEqualTo(4);
+            });
+        }
+
+        @Test
+        void reportsAMigrationThatSwitchesToAnotherSchema() {
+            assertThat(checkMigration("payment", "payment/V2__x.sql", "set search_path to orders, public;\n"))
+                    .extracting(SchemaOwnership.Violation::schema).containsExactly("orders");
+            assertThat(checkMigration("messaging", "messaging/V2__x.sql", "create schema if not exists broker;\n"))
+                    .extracting(SchemaOwnership.Violation::schema).containsExactly("broker");
+        }
+
+        @Test
+        void ignoresSchemaNamesInSqlCommentsAndValues() {
+            var violations = checkMigration("catalog", "catalog/V9__x.sql", """
+                    -- read model of inventory.stock
+                    /* fed by inventory's StockLevelsChanged, see inventory.stock */
+                    insert into product (sku, name, description, price, currency)
+                        values ('PROD-9', 'Gift card', 'Redeem at payment.example.com; it''s shipping.free', 10, 'USD');
+                    select * from catalog.product;
+                    """);
+
+            assertThat(violations).isEmpty();
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+}
