@@ -33,6 +33,9 @@ final class Order {
     private String trackingNumber;
     private int version;
     private Instant updatedAt;
+    private Instant stepStartedAt;
+    private int stepAttempts = 1;
+    private Instant nextDeadlineAt;
 
     Order(String id, String customerEmail, List<Item> items, String cardToken, ShippingAddress shippingAddress,
             Instant createdAt, List<PricedItem> pricedItems, BigDecimal totalAmount, String currency,
@@ -84,6 +87,38 @@ final class Order {
         this.status = OrderStatus.FAILED;
         this.failureReason = reason;
         this.failureDetail = detail;
+    }
+
+    /** Entered a new status: its clock starts now; a terminal status needs no more attention. */
+    void stepEntered(Instant now, java.time.Duration resendAfter) {
+        this.stepStartedAt = now;
+        this.stepAttempts = 1;
+        this.nextDeadlineAt = status.isTerminal() ? null : now.plus(resendAfter);
+    }
+
+    /** The current step's command went out again; look again after {@code resendAfter}. */
+    void stepResent(Instant now, java.time.Duration resendAfter) {
+        this.stepAttempts++;
+        this.nextDeadlineAt = now.plus(resendAfter);
+    }
+
+    Order withDeadline(Instant stepStartedAt, int stepAttempts, Instant nextDeadlineAt) {
+        this.stepStartedAt = stepStartedAt;
+        this.stepAttempts = stepAttempts;
+        this.nextDeadlineAt = nextDeadlineAt;
+        return this;
+    }
+
+    Instant stepStartedAt() {
+        return stepStartedAt;
+    }
+
+    int stepAttempts() {
+        return stepAttempts;
+    }
+
+    Instant nextDeadlineAt() {
+        return nextDeadlineAt;
     }
 
     void recorded(int events, Instant at) {

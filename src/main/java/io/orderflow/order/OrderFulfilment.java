@@ -20,7 +20,9 @@ import io.orderflow.payment.PaymentCharged;
 import io.orderflow.payment.PaymentDeclined;
 import io.orderflow.payment.PaymentRefunded;
 import io.orderflow.payment.RefundPayment;
+import io.orderflow.shipping.CancelShipment;
 import io.orderflow.shipping.CreateShipment;
+import io.orderflow.shipping.ShipmentCancelled;
 import io.orderflow.shipping.ShipmentCreated;
 import io.orderflow.shipping.ShipmentFailed;
 
@@ -52,9 +54,10 @@ final class OrderFulfilment {
             .step(SHIPPING)
                 .invoke(o -> new CreateShipment(o.id(), o.shippingAddress(), o.items().stream()
                         .map(i -> new CreateShipment.Item(i.sku(), i.quantity())).toList()))
+                .compensateWith(o -> new CancelShipment(o.id()))
                 .onReply(ShipmentCreated.class, (o, r) -> o.shipped(r.trackingNumber()))
                 .failOn(ShipmentFailed.class, r -> new Failure("shipping_failed", r.reason()))
-            .recordOnly(StockReleased.class, PaymentRefunded.class)
+            .recordOnly(StockReleased.class, PaymentRefunded.class, ShipmentCancelled.class)
             .whenCompleted(o -> new CommitStock(o.id()));
 
     private OrderFulfilment() {

@@ -4,7 +4,10 @@ import io.orderflow.messaging.MessageContext;
 import io.orderflow.messaging.Outbox;
 import io.orderflow.messaging.PoisonMessageException;
 import io.orderflow.platform.ApiProblem;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,8 @@ import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Places and cancels orders and applies the saga's decisions. A decision (new state, history, commands)
@@ -27,13 +32,19 @@ public class OrderManagement {
     private final Orders orders;
     private final Outbox outbox;
     private final OrderChanges changes;
+    private final DeadlinePolicy deadlines;
+    private final MeterRegistry meters;
     private final Clock clock;
 
-    OrderManagement(Orders orders, Outbox outbox, OrderChanges changes) {
+    OrderManagement(Orders orders, Outbox outbox, OrderChanges changes, DeadlinePolicy deadlines,
+            MeterRegistry meters) {
         this.orders = orders;
         this.outbox = outbox;
         this.changes = changes;
-        this.clock = Clock.systemUTC();
+        this.deadlines = deadlines;
+        this.meters = meters;
+        // PostgreSQL keeps microseconds: what we answer must equal what a later read returns
+        this.clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
     }
 
     /** Accepts an order (status pending). Placing a client-chosen id again returns the existing order. */
@@ -45,6 +56,7 @@ public class OrderManagement {
                 .map(i -> new Order.Item(i.sku(), i.quantity(), i.unitPrice())).toList(), request.cardToken(),
                 request.shippingAddress(), now);
         order.recorded(1, now);
+        order.stepEntered(now, deadlines.resendAfter());
         if (!orders.insert(order)) {
             return new Placement(find(id), false);
         }
@@ -87,6 +99,24 @@ public class OrderManagement {
         return orders.versions(ids);
     }
 
+    @Transactional(readOnly = true)
+    public SagaDiagram sagaDiagram() {
+        Saga saga = OrderFulfilment.SAGA;
+        List<String> states = java.util.Arrays.stream(OrderStatus.values()).map(OrderStatus::wireName).toList();
+        List<SagaDiagram.Transition> transitions = saga.transitions().stream()
+                .map(t -> new SagaDiagram.Transition(t.from().wireName(), t.to().wireName(), t.on())).toList();
+        List<SagaDiagram.Compensation> compensations = saga.steps().stream().filter(Saga.Step::compensable)
+                .map(step -> new SagaDiagram.Compensation(step.status().wireName(), compensationName(step)))
+                .toList();
+        return new SagaDiagram(states, transitions, compensations, orders.countByStatus());
+    }
+
+    private static String compensationName(Saga.Step step) {
+        // the compensation's type, named from a probe order: the definition is the single source
+        Order probe = Order.place("probe", "probe@example.com", List.of(), null, null, Instant.EPOCH);
+        return step.compensation().apply(probe).getClass().getSimpleName();
+    }
+
     /** Cancels an order whose shipment has not been requested; the saga undoes what was done. */
     @Transactional
     public OrderView cancel(String id) {
@@ -94,6 +124,24 @@ public class OrderManagement {
                 HttpStatus.CONFLICT, "order-not-cancellable", "Order " + id + " is " + order.status().wireName()
                         + " and can no longer be cancelled", Map.of("order_status", order.status().wireName()))));
         return find(id);
+    }
+
+    /** The order's current step has been silent past its deadline: re-send, or give up and compensate. */
+    @Transactional
+    public void onDeadline(String id) {
+        decide(id, null, order -> {
+            Instant now = clock.instant();
+            if (order.nextDeadlineAt() == null || order.nextDeadlineAt().isAfter(now)) {
+                return Saga.Decision.none(); // someone else acted first, or the order moved on
+            }
+            boolean giveUp = order.stepStartedAt() != null
+                    && !now.isBefore(order.stepStartedAt().plus(deadlines.giveUpAfter(order.status())));
+            Saga.Decision decision = OrderFulfilment.SAGA.onDeadline(order, giveUp);
+            if (!giveUp && order.status() != OrderStatus.PENDING) {
+                order.stepResent(now, deadlines.resendAfter());
+            }
+            return decision;
+        });
     }
 
     void start(OrderPlaced event, MessageContext context) {
@@ -114,24 +162,59 @@ public class OrderManagement {
                     ? ApiProblem.notFound("Order", orderId)
                     : new PoisonMessageException("message for unknown order " + orderId));
             int expectedVersion = order.version();
-            boolean wasTerminal = order.status().isTerminal();
+            OrderStatus before = order.status();
+            Instant stepStartedAt = order.stepStartedAt();
             Saga.Decision decision = rule.apply(order);
             if (decision.changesNothing()) {
                 return;
             }
-            order.recorded(decision.history().size(), clock.instant());
+            Instant now = clock.instant();
+            order.recorded(decision.history().size(), now);
+            if (order.status() != before) {
+                order.stepEntered(now, deadlines.resendAfter());
+            }
             if (!orders.update(order, expectedVersion)) {
                 continue;
             }
             orders.appendEvents(order, expectedVersion + 1, decision.history());
             decision.commands().forEach(command -> outbox.send("order", command, orderId, causationId));
-            if (!wasTerminal && order.status().isTerminal()) {
+            if (!before.isTerminal() && order.status().isTerminal()) {
                 outbox.send("order", lifecycleEvent(order), orderId, causationId);
+            }
+            if (order.status() != before) {
+                recordTimings(order, before, stepStartedAt, now);
             }
             changes.announceAfterCommit(orderId);
             return;
         }
         throw new OptimisticLockingFailureException("order " + orderId + " kept changing under us; will retry");
+    }
+
+    /** Stage and end-to-end latency, recorded once the transaction that decided them commits. */
+    private void recordTimings(Order order, OrderStatus stage, Instant stageStartedAt, Instant now) {
+        Duration inStage = stageStartedAt == null ? null : Duration.between(stageStartedAt, now);
+        Duration total = order.status().isTerminal() ? Duration.between(order.createdAt(), now) : null;
+        String outcome = order.status().wireName();
+        Runnable record = () -> {
+            if (inStage != null) {
+                Timer.builder("orderflow.saga.stage.duration").description("Time an order spent in a saga stage")
+                        .tag("stage", stage.wireName()).publishPercentileHistogram().register(meters).record(inStage);
+            }
+            if (total != null) {
+                Timer.builder("orderflow.order.duration").description("Order acceptance to terminal state")
+                        .tag("outcome", outcome).publishPercentileHistogram().register(meters).record(total);
+            }
+        };
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    record.run();
+                }
+            });
+        } else {
+            record.run();
+        }
     }
 
     private static Object lifecycleEvent(Order order) {

@@ -21,7 +21,7 @@ class Orders {
     private static final String COLUMNS = "id, customer_email, status, items::text as items, "
             + "priced_items::text as priced_items, total_amount, currency, card_token, "
             + "shipping_address::text as shipping_address, failure_reason, failure_detail, payment_id, "
-            + "tracking_number, version, created_at, updated_at";
+            + "tracking_number, version, created_at, updated_at, step_started_at, step_attempts, next_deadline_at";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -34,12 +34,13 @@ class Orders {
     /** Inserts a new order at version {@code events}; false when the id is taken. */
     boolean insert(Order order) {
         return jdbc.sql("insert into orders.purchase_order (id, customer_email, status, items, card_token, "
-                + "shipping_address, version, created_at, updated_at) values (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?) "
-                + "on conflict (id) do nothing")
+                + "shipping_address, version, created_at, updated_at, step_started_at, step_attempts, next_deadline_at) "
+                + "values (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")
                 .params(order.id(), order.customerEmail(), order.status().wireName(),
                         json.writeValueAsString(order.items()), order.cardToken(),
                         order.shippingAddress() == null ? null : json.writeValueAsString(order.shippingAddress()),
-                        order.version(), Timestamp.from(order.createdAt()), Timestamp.from(order.updatedAt()))
+                        order.version(), Timestamp.from(order.createdAt()), Timestamp.from(order.updatedAt()),
+                        timestamp(order.stepStartedAt()), order.stepAttempts(), timestamp(order.nextDeadlineAt()))
                 .update() == 1;
     }
 
@@ -47,11 +48,13 @@ class Orders {
     boolean update(Order order, int expectedVersion) {
         return jdbc.sql("update orders.purchase_order set status = ?, priced_items = ?::jsonb, total_amount = ?, "
                 + "currency = ?, failure_reason = ?, failure_detail = ?, payment_id = ?, tracking_number = ?, "
-                + "version = ?, updated_at = ? where id = ? and version = ?")
+                + "version = ?, updated_at = ?, step_started_at = ?, step_attempts = ?, next_deadline_at = ? "
+                + "where id = ? and version = ?")
                 .params(order.status().wireName(),
                         order.pricedItems() == null ? null : json.writeValueAsString(order.pricedItems()),
                         order.totalAmount(), order.currency(), order.failureReason(), order.failureDetail(),
                         order.paymentId(), order.trackingNumber(), order.version(), Timestamp.from(order.updatedAt()),
+                        timestamp(order.stepStartedAt()), order.stepAttempts(), timestamp(order.nextDeadlineAt()),
                         order.id(), expectedVersion)
                 .update() == 1;
     }
@@ -145,7 +148,25 @@ class Orders {
                 }), rs.getBigDecimal("total_amount"), rs.getString("currency"),
                 OrderStatus.fromWireName(rs.getString("status")), rs.getString("failure_reason"),
                 rs.getString("failure_detail"), rs.getString("payment_id"), rs.getString("tracking_number"),
-                rs.getInt("version"), instant(rs.getTimestamp("updated_at")));
+                rs.getInt("version"), instant(rs.getTimestamp("updated_at")))
+                .withDeadline(instant(rs.getTimestamp("step_started_at")), rs.getInt("step_attempts"),
+                        instant(rs.getTimestamp("next_deadline_at")));
+    }
+
+    /** Orders per status, for the live state diagram. */
+    java.util.Map<String, Long> countByStatus() {
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (OrderStatus status : OrderStatus.values()) {
+            counts.put(status.wireName(), 0L);
+        }
+        jdbc.sql("select status, count(*) from orders.purchase_order group by status")
+                .query((rs, n) -> counts.put(rs.getString(1), rs.getLong(2)))
+                .list();
+        return counts;
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
     }
 
     private static Instant instant(Timestamp timestamp) {

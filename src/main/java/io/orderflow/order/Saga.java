@@ -125,7 +125,7 @@ final class Saga {
      * still in flight is undone when its late reply arrives (see {@link #lateReply}).
      */
     Optional<Decision> cancel(Order order) {
-        if (order.status().isTerminal() || order.status() == OrderStatus.SHIPPING) {
+        if (!cancellable(order.status())) {
             return Optional.empty();
         }
         List<Object> commands = new ArrayList<>();
@@ -136,6 +136,69 @@ final class Saga {
         order.moveTo(OrderStatus.CANCELLED);
         history.add(new Recorded("order_cancelled", Map.of()));
         return Optional.of(new Decision(commands, history));
+    }
+
+    /**
+     * The current step did not answer in time. Before giving up, its command goes out again (participants
+     * are idempotent per order). On giving up, the order fails and everything is undone, the silent step
+     * included: its compensation also fences off a late effect (a release before a reservation refuses the
+     * reservation). An order that never started is started.
+     */
+    Decision onDeadline(Order order, boolean giveUp) {
+        if (order.status() == OrderStatus.PENDING) {
+            return start(order);
+        }
+        Optional<Step> current = steps.stream().filter(s -> s.status() == order.status()).findFirst();
+        if (current.isEmpty()) {
+            return Decision.none();
+        }
+        Step step = current.get();
+        if (!giveUp) {
+            return new Decision(List.of(step.action().apply(order)),
+                    List.of(new Recorded("step_retried", Map.of("step", step.status().wireName(),
+                            "attempt", order.stepAttempts() + 1))));
+        }
+        List<Object> commands = new ArrayList<>();
+        List<Recorded> history = new ArrayList<>();
+        history.add(new Recorded("step_timed_out", Map.of("step", step.status().wireName())));
+        if (step.compensable()) {
+            Object compensation = step.compensation().apply(order);
+            commands.add(compensation);
+            history.add(compensationRequested(compensation));
+        }
+        compensateStepsBefore(step, order, commands, history);
+        Failure failure = new Failure("step_timed_out", "No answer from the " + step.status().wireName()
+                + " step in time");
+        order.fail(failure.reason(), failure.detail());
+        history.add(new Recorded("order_failed", failure));
+        return new Decision(commands, history);
+    }
+
+    /** The saga as data, for the state diagram shown to people: drawn from the same definition that runs. */
+    record Transition(OrderStatus from, OrderStatus to, String on) {
+    }
+
+    List<Transition> transitions() {
+        List<Transition> transitions = new ArrayList<>();
+        transitions.add(new Transition(OrderStatus.PENDING, steps.get(0).status(), "OrderPlaced"));
+        transitions.add(new Transition(OrderStatus.PENDING, OrderStatus.CANCELLED, "cancel"));
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            OrderStatus next = i + 1 < steps.size() ? steps.get(i + 1).status() : OrderStatus.COMPLETED;
+            step.successes().keySet().forEach(r -> transitions.add(new Transition(step.status(), next, r.getSimpleName())));
+            step.failures().keySet().forEach(r -> transitions.add(new Transition(step.status(), OrderStatus.FAILED,
+                    r.getSimpleName())));
+            transitions.add(new Transition(step.status(), OrderStatus.FAILED, "deadline"));
+            if (cancellable(step.status())) {
+                transitions.add(new Transition(step.status(), OrderStatus.CANCELLED, "cancel"));
+            }
+        }
+        return transitions;
+    }
+
+    /** Before the shipment is requested; after that the order runs to its end. */
+    static boolean cancellable(OrderStatus status) {
+        return !status.isTerminal() && status != OrderStatus.SHIPPING;
     }
 
     /** A reply after the saga ended: work it reports as done is undone, unless the order completed. */

@@ -26,6 +26,18 @@ class Shipments {
         this.json = json;
     }
 
+    void cancel(CancelShipment command, MessageContext context) {
+        int cancelled = jdbc.sql("update shipping.shipment set status = 'cancelled' where order_id = ? and status = 'created'")
+                .param(command.orderId()).update();
+        if (cancelled == 0) {
+            // nothing shipped yet: remember, so a late request for this order is refused
+            jdbc.sql("insert into shipping.shipment (order_id, status, failure_reason) values (?, 'cancelled', "
+                    + "'cancelled before creation') on conflict (order_id) do nothing")
+                    .param(command.orderId()).update();
+        }
+        context.send(new ShipmentCancelled(command.orderId()));
+    }
+
     void create(CreateShipment command, MessageContext context) {
         Optional<Shipment> existing = jdbc.sql("select order_id, tracking_number, status, failure_reason "
                 + "from shipping.shipment where order_id = ? for update")
@@ -34,9 +46,11 @@ class Shipments {
                 .optional();
         if (existing.isPresent()) {
             Shipment s = existing.get();
-            context.send("created".equals(s.status())
-                    ? new ShipmentCreated(s.orderId(), s.trackingNumber(), CARRIER)
-                    : new ShipmentFailed(s.orderId(), s.failureReason()));
+            context.send(switch (s.status()) {
+                case "created" -> new ShipmentCreated(s.orderId(), s.trackingNumber(), CARRIER);
+                case "cancelled" -> new ShipmentFailed(s.orderId(), "shipment_cancelled");
+                default -> new ShipmentFailed(s.orderId(), s.failureReason());
+            });
             return;
         }
         String tracking = carrier.book(command.address());

@@ -15,6 +15,7 @@ public class ShippingModule {
     MessageHandlers shippingHandlers(Shipments shipments) {
         return MessageHandlers.forModule("shipping")
                 .on(CreateShipment.class, shipments::create)
+                .on(CancelShipment.class, shipments::cancel)
                 .build();
     }
 }

@@ -540,11 +540,79 @@ class OrderFulfilmentUnitTest {
         }
     }
 
+    @Nested
+    class Deadlines {
+
+        @Test
+        void resendsTheCommandOfASilentStepBeforeGivingUp() {
+            Order order = anOrderOf(2, LAPTOP).in(INVENTORY_CHECK);
+
+            Decision decision = SAGA.onDeadline(order, false);
+
+            assertThat(decision.commands()).singleElement().isInstanceOf(io.orderflow.inventory.ReserveStock.class);
+            assertThat(history(decision)).containsExactly("step_retried");
+            assertThat(order.status()).isEqualTo(INVENTORY_CHECK);
+        }
+
+        @Test
+        void givesUpOnASilentStepUndoingItAndEverythingBeforeItInReverse() {
+            Order order = anOrderOf(2, LAPTOP).in(SHIPPING);
+
+            Decision decision = SAGA.onDeadline(order, true);
+
+            assertThat(order.status()).isEqualTo(OrderStatus.FAILED);
+            assertThat(order.failureReason()).isEqualTo("step_timed_out");
+            assertThat(decision.commands()).extracting(c -> c.getClass().getSimpleName())
+                    .containsExactly("CancelShipment", "RefundPayment", "ReleaseStock");
+            assertThat(history(decision)).containsExactly("step_timed_out", "compensation_requested:cancel_shipment",
+                    "compensation_requested:refund_payment", "compensation_requested:release_stock", "order_failed");
+        }
+
+        @Test
+        void startsAnOrderThatNeverStarted() {
+            Order order = anOrderOf(1, MOUSE).in(OrderStatus.PENDING);
+
+            Decision decision = SAGA.onDeadline(order, false);
+
+            assertThat(order.status()).isEqualTo(VALIDATING);
+            assertThat(decision.commands()).singleElement().isInstanceOf(io.orderflow.catalog.ValidateOrder.class);
+        }
+
+        @Test
+        void cancelsAShipmentThatArrivesAfterTheOrderTimedOut() {
+            Order order = anOrderOf(1, MOUSE).in(SHIPPING);
+            SAGA.onDeadline(order, true);
+
+            Decision decision = SAGA.on(order, shipmentCreated());
+
+            assertThat(decision.commands()).singleElement().isInstanceOf(io.orderflow.shipping.CancelShipment.class);
+            assertThat(order.status()).isEqualTo(OrderStatus.FAILED);
+        }
+
+        @Test
+        void leavesATerminalOrderAlone() {
+            Order order = anOrderOf(1, MOUSE).in(OrderStatus.COMPLETED);
+
+            assertThat(SAGA.onDeadline(order, true).changesNothing()).isTrue();
+        }
+    }
+
+    @Test
+    void describesItselfForTheStateDiagram() {
+        assertThat(SAGA.transitions()).contains(
+                new Saga.Transition(OrderStatus.PENDING, VALIDATING, "OrderPlaced"),
+                new Saga.Transition(SHIPPING, OrderStatus.COMPLETED, "ShipmentCreated"),
+                new Saga.Transition(PAYMENT_PROCESSING, OrderStatus.FAILED, "PaymentDeclined"),
+                new Saga.Transition(PAYMENT_PROCESSING, OrderStatus.CANCELLED, "cancel"));
+        assertThat(SAGA.transitions()).doesNotContain(new Saga.Transition(SHIPPING, OrderStatus.CANCELLED, "cancel"));
+    }
+
     @Test
     void listensToEveryReplyOfEveryStepAndToTheCompensationReplies() {
         assertThat(SAGA.replyTypes()).containsExactlyInAnyOrder(OrderValidated.class, OrderRejected.class,
                 StockReserved.class, StockUnavailable.class, PaymentCharged.class, PaymentDeclined.class,
-                ShipmentCreated.class, ShipmentFailed.class, StockReleased.class, PaymentRefunded.class);
+                ShipmentCreated.class, ShipmentFailed.class, StockReleased.class, PaymentRefunded.class,
+                io.orderflow.shipping.ShipmentCancelled.class);
     }
 
     @Test

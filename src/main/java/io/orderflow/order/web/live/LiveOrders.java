@@ -110,10 +110,13 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         if (orderId == null) {
             Subscriber subscriber = new Subscriber(session, null, 0);
             subscribers.put(raw.getId(), subscriber);
-            // listening before the snapshot: an update may overtake it, and clients keep the higher version
-            allOrders.add(subscriber);
-            OrderPage recent = orders.list(null, null, 0, 20);
-            send(subscriber, Map.of("type", "snapshot", "orders", recent.items()));
+            // listening before the snapshot is read, so no change falls between them; the pusher waits for
+            // this lock, so the snapshot still goes out first (clients keep the highest version per order)
+            synchronized (subscriber) {
+                allOrders.add(subscriber);
+                OrderPage recent = orders.list(null, null, 0, 20);
+                send(subscriber, Map.of("type", "snapshot", "orders", recent.items()));
+            }
             return;
         }
         Optional<OrderView> order = orderId.isEmpty() || orderId.length() > 64 ? Optional.empty() : orders.summary(orderId);
@@ -193,7 +196,9 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
             }
         }
         for (Subscriber watcher : allOrders) {
-            send(watcher, Map.of("type", "order_update", "order", current.get()));
+            synchronized (watcher) {
+                send(watcher, Map.of("type", "order_update", "order", current.get()));
+            }
         }
     }
 

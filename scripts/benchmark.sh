@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Benchmarks orderflow on this machine and checks its invariants afterwards (see docs/benchmarks.md).
+#
+#   scripts/benchmark.sh embedded    [benchmark options]   # one JVM, embedded PostgreSQL on a fixed port
+#   scripts/benchmark.sh distributed [benchmark options]   # one JVM per module, local PostgreSQL + RabbitMQ
+#
+# Starts orderflow in that mode (fresh data dir / fresh database and RabbitMQ namespace), measures the
+# machine's ceiling (pgbench; perf-test in distributed mode), warms up, searches the maximum throughput in
+# closed loop, runs an open loop at half of it, drains, runs the invariant checker and writes
+# target/bench/<timestamp>-<mode>/{results.json,report.md,*.png}. Stops everything it started, by PID.
+#
+# Benchmark options go to `java -jar orderflow.jar benchmark` (e.g. --step 8s --open-duration 25s
+# --concurrency 4,8,16,32 --mix declined=0.05,out_of_stock=0.03,shipping_failure=0.03,cancel=0.05).
+# Environment (all optional):
+#   BENCH_PROFILE=true       record the application(s) with JFR (jcmd JFR.start after start-up) and write
+#                            profile.txt (top frames by self time, package, and orderflow methods on the stack)
+#   BENCH_HTTP_PORT          HTTP port of the (order) process (default 18080; distributed: modules on +0..+5)
+#   BENCH_PG_PORT            embedded PostgreSQL's port (default 15432)
+#   PGHOST/PGPORT/PGUSER     distributed mode's PostgreSQL (default 127.0.0.1/5432/postgres)
+#   SPRING_RABBITMQ_HOST/_PORT  distributed mode's RabbitMQ (default 127.0.0.1/5672, guest/guest)
+#   JAVA_OPTS                options of the application JVM(s) (default -Xmx1g embedded, -Xmx384m per module)
+#   BENCH_POOL_SIZE          connection pool per module process in distributed mode (default 8; the local
+#                            PostgreSQL has max_connections=100 and pgbench needs 16 more)
+#   BENCH_KEEP=true          keep the embedded data dir / the distributed database afterwards
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-}
+[[ $mode == embedded || $mode == distributed ]] || {
+    echo "usage: scripts/benchmark.sh embedded|distributed [benchmark options]" >&2
+    exit 2
+}
+shift
+
+stamp=$(date +%Y%m%d-%H%M%S)
+out=target/bench/$stamp-$mode
+http_port=${BENCH_HTTP_PORT:-18080}
+pg_port=${BENCH_PG_PORT:-15432}
+pg_host=${PGHOST:-127.0.0.1}
+pg_user=${PGUSER:-postgres}
+rabbit_host=${SPRING_RABBITMQ_HOST:-127.0.0.1}
+rabbit_port=${SPRING_RABBITMQ_PORT:-5672}
+profile=${BENCH_PROFILE:-false}
+keep=${BENCH_KEEP:-false}
+mkdir -p "$out/logs"
+
+fail() {
+    echo "benchmark: $*" >&2
+    exit 1
+}
+port_in_use() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# --- artifact: built if missing, then copied so a concurrent rebuild cannot swap it mid-run ----------------
+if [[ ! -f target/orderflow.jar ]]; then
+    echo "Building target/orderflow.jar ..."
+    ./mvnw -q package -DskipTests
+fi
+cp target/orderflow.jar "$out/orderflow.jar"
+jar=$out/orderflow.jar
+
+# --- everything started here is stopped here, by PID -----------------------------------------------------
+pids=()
+db=""
+namespace=""
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        for _ in $(seq 1 40); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.5
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    pids=()
+    if [[ -n $db && $keep != true ]]; then
+        psql -h "$pg_host" -U "$pg_user" -d postgres -qtA -c "drop database if exists $db with (force)" >/dev/null || true
+    fi
+    if [[ -n $namespace ]]; then
+        for module in order catalog inventory payment shipping notification; do
+            timeout 30 rabbitmqctl -q delete_queue "$namespace.$module" >/dev/null 2>&1 || true
+            timeout 30 rabbitmqctl -q delete_queue "$namespace.$module.retry" >/dev/null 2>&1 || true
+        done
+    fi
+    if [[ $mode == embedded && $keep != true ]]; then
+        rm -rf "$out/pgdata"
+    fi
+}
+trap cleanup EXIT INT TERM
+
+# profiling: JFR started on every application JVM once it is healthy (start-up excluded), dumped before stopping
+jfr_start() {
+    [[ $profile == true ]] || return 0
+    local pid
+    for pid in "${pids[@]}"; do
+        jcmd "$pid" JFR.start name=bench settings=profile >/dev/null 2>&1 || echo "JFR could not start on $pid" >&2
+    done
+}
+jfr_dump() {
+    [[ $profile == true ]] || return 0
+    local pid
+    for pid in "${pids[@]}"; do
+        jcmd "$pid" JFR.dump name=bench filename="$PWD/$out/app-$pid.jfr" >/dev/null 2>&1 || true
+    done
+}
+
+await_healthy() {
+    local port=$1 pid=$2 name=$3 deadline=$((SECONDS + 180))
+    until curl -sf -o /dev/null "http://127.0.0.1:$port/api/health"; do
+        kill -0 "$pid" 2>/dev/null || { tail -n 30 "$out/logs/$name.log" >&2; fail "$name exited during start-up"; }
+        ((SECONDS < deadline)) || fail "$name did not answer on :$port within 180 s (see $out/logs/$name.log)"
+        sleep 1
+    done
+}
+
+extra=()
+if [[ $mode == embedded ]]; then
+    port_in_use "$http_port" && fail "port $http_port is taken (set BENCH_HTTP_PORT)"
+    port_in_use "$pg_port" && fail "port $pg_port is taken (set BENCH_PG_PORT)"
+    # shellcheck disable=SC2046,SC2086
+    java ${JAVA_OPTS:--Xmx1g} -jar "$jar" --server.port="$http_port" \
+        --orderflow.database.embedded.port="$pg_port" --orderflow.database.embedded.data-dir="$out/pgdata" \
+        --logging.level.io.orderflow=WARN >"$out/logs/embedded.log" 2>&1 </dev/null &
+    pids+=($!)
+    app_pids=$!
+    echo "orderflow (embedded) PID $app_pids, http :$http_port, PostgreSQL :$pg_port, data $out/pgdata"
+    await_healthy "$http_port" "$app_pids" embedded
+    db_url="jdbc:postgresql://127.0.0.1:$pg_port/postgres"
+else
+    pg_isready -q -h "$pg_host" -p "${PGPORT:-5432}" || fail "PostgreSQL does not answer on $pg_host:${PGPORT:-5432}"
+    (exec 3<>"/dev/tcp/$rabbit_host/$rabbit_port") 2>/dev/null || fail "RabbitMQ does not answer on $rabbit_host:$rabbit_port"
+    db="orderflow_bench_${stamp//-/_}"
+    namespace="orderflow-bench-$stamp"
+    psql -h "$pg_host" -p "${PGPORT:-5432}" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -qtA -c "create database $db" >/dev/null
+    db_url="jdbc:postgresql://$pg_host:${PGPORT:-5432}/$db"
+    # perf-test runs in its own JVM from Maven Central; it is not bundled in the app jar
+    if [[ ! -f target/bench/perf-test/lib/perf-test-2.22.1.jar ]]; then
+        echo "Fetching RabbitMQ perf-test 2.22.1 and its dependencies into target/bench/perf-test/lib ..."
+        mkdir -p target/bench/perf-test
+        cat >target/bench/perf-test/pom.xml <<'EOF'
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>local.bench</groupId><artifactId>perf-test-runner</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies><dependency><groupId>com.rabbitmq</groupId><artifactId>perf-test</artifactId><version>2.22.1</version></dependency></dependencies>
+</project>
+EOF
+        ./mvnw -q -f target/bench/perf-test/pom.xml dependency:copy-dependencies \
+            -DoutputDirectory="$PWD/target/bench/perf-test/lib" || echo "perf-test unavailable: no RabbitMQ ceiling" >&2
+    fi
+    [[ -f target/bench/perf-test/lib/perf-test-2.22.1.jar ]] && extra+=(--perftest-classpath "target/bench/perf-test/lib/*")
+    modules=(order catalog inventory payment shipping notification)
+    app_pids=""
+    for i in "${!modules[@]}"; do
+        module=${modules[$i]}
+        port=$((http_port + i))
+        port_in_use "$port" && fail "port $port is taken (set BENCH_HTTP_PORT)"
+        # shellcheck disable=SC2046,SC2086
+        SPRING_PROFILES_ACTIVE=distributed ORDERFLOW_MODULES="$module" SERVER_PORT="$port" \
+            SPRING_DATASOURCE_URL="$db_url" SPRING_DATASOURCE_USERNAME="$pg_user" \
+            SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" SPRING_RABBITMQ_HOST="$rabbit_host" \
+            SPRING_RABBITMQ_PORT="$rabbit_port" ORDERFLOW_MESSAGING_RABBITMQ_NAMESPACE="$namespace" \
+            LOGGING_LEVEL_IO_ORDERFLOW=WARN SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE="${BENCH_POOL_SIZE:-8}" \
+            java ${JAVA_OPTS:--Xmx384m} -jar "$jar" >"$out/logs/$module.log" 2>&1 </dev/null &
+        pids+=($!)
+        app_pids+="${app_pids:+,}$!"
+        echo "orderflow $module PID $! on :$port"
+    done
+    for i in "${!modules[@]}"; do
+        await_healthy $((http_port + i)) "${pids[$i]}" "${modules[$i]}"
+    done
+    echo "distributed: database $db, RabbitMQ namespace $namespace"
+fi
+
+jfr_start
+set +e
+java -Xmx512m -jar "$jar" benchmark --mode "$mode" --url "http://127.0.0.1:$http_port" --db-url "$db_url" \
+    --db-user "$pg_user" --out "$out" --app-pid "$app_pids" "${extra[@]}" "$@" 2>&1 | tee "$out/benchmark.log"
+status=${PIPESTATUS[0]}
+set -e
+
+jfr_dump
+cleanup
+if [[ $profile == true ]]; then
+    shopt -s nullglob
+    jfrs=("$out"/*.jfr)
+    if ((${#jfrs[@]} > 0)); then
+        java -jar "$jar" benchmark jfr-summary "${jfrs[@]}" --top 30 >"$out/profile.txt" 2>&1 || true
+        echo "Profile: $out/profile.txt"
+    fi
+fi
+echo "Results: $out (exit $status)"
+exit "$status"

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Runs orderflow in distributed mode on this machine: the same jar started once per module, against the
+# local PostgreSQL (127.0.0.1:5432) and RabbitMQ (127.0.0.1:5672). Stop it with scripts/stop-distributed.sh.
+#
+#   scripts/run-distributed.sh                                   # order on :8080, catalog :8081, ... notification :8085
+#   ORDERFLOW_BASE_PORT=18100 scripts/run-distributed.sh         # order on :18100, catalog :18101, ...
+#   ORDERFLOW_PAYMENT_INSTANCES=2 scripts/run-distributed.sh     # a second payment instance on base+6 (competing consumer)
+#
+# Environment (all optional):
+#   ORDERFLOW_BASE_PORT          port of the order process; module n listens on base+n (default 8080)
+#   ORDERFLOW_PAYMENT_INSTANCES  payment processes to run, extra ones on base+6, base+7, ... (default 1)
+#   ORDERFLOW_DB                 database name, created if missing (default orderflow)
+#   PGHOST / PGPORT / PGUSER / PGPASSWORD   PostgreSQL (default 127.0.0.1 / 5432 / postgres / none)
+#   SPRING_RABBITMQ_HOST / _PORT / _USERNAME / _PASSWORD   RabbitMQ (default 127.0.0.1 / 5672 / guest / guest)
+#   ORDERFLOW_JAR                the artifact (default target/orderflow.jar, built if missing)
+#   ORDERFLOW_START_TIMEOUT      seconds to wait for every /api/health (default 180)
+#   JAVA_OPTS                    JVM options per process (default -Xmx384m)
+# Any other orderflow setting can be passed as an environment variable too, e.g.
+# ORDERFLOW_PAYMENT_PROVIDER_LATENCY=2s (see docs/configuration.md); every process inherits it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+base_port=${ORDERFLOW_BASE_PORT:-8080}
+payment_instances=${ORDERFLOW_PAYMENT_INSTANCES:-1}
+db=${ORDERFLOW_DB:-orderflow}
+pg_host=${PGHOST:-127.0.0.1}
+pg_port=${PGPORT:-5432}
+pg_user=${PGUSER:-postgres}
+rabbit_host=${SPRING_RABBITMQ_HOST:-127.0.0.1}
+rabbit_port=${SPRING_RABBITMQ_PORT:-5672}
+jar=${ORDERFLOW_JAR:-target/orderflow.jar}
+timeout=${ORDERFLOW_START_TIMEOUT:-180}
+java_opts=${JAVA_OPTS:--Xmx384m}
+logs=data/logs
+pids=data/pids
+
+modules=(order catalog inventory payment shipping notification)
+
+fail() {
+    echo "run-distributed: $*" >&2
+    exit 1
+}
+
+[[ $base_port =~ ^[0-9]+$ ]] || fail "ORDERFLOW_BASE_PORT must be a number, not '$base_port'"
+[[ $payment_instances =~ ^[1-9]$ ]] || fail "ORDERFLOW_PAYMENT_INSTANCES must be 1-9, not '$payment_instances'"
+[[ $db =~ ^[a-z_][a-z0-9_]*$ ]] || fail "ORDERFLOW_DB must be a plain lower-case identifier, not '$db'"
+
+port_in_use() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# --- preconditions --------------------------------------------------------------------------------------
+command -v java >/dev/null || fail "java (17+) is not on the PATH"
+command -v psql >/dev/null || fail "psql is not on the PATH (it creates the database)"
+command -v curl >/dev/null || fail "curl is not on the PATH (it checks /api/health)"
+pg_isready -q -h "$pg_host" -p "$pg_port" \
+    || fail "PostgreSQL does not answer on $pg_host:$pg_port (start it, e.g. pg_ctlcluster <version> main start)"
+(exec 3<>"/dev/tcp/$rabbit_host/$rabbit_port") 2>/dev/null \
+    || fail "RabbitMQ does not answer on $rabbit_host:$rabbit_port (start it, e.g. rabbitmq-server -detached)"
+
+mkdir -p "$logs" "$pids"
+for pid_file in "$pids"/*.pid; do
+    [[ -e $pid_file ]] || continue
+    if kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+        fail "$(basename "$pid_file" .pid) is already running (PID $(cat "$pid_file")); run scripts/stop-distributed.sh first"
+    fi
+    rm -f "$pid_file"
+done
+
+# --- artifact and database ------------------------------------------------------------------------------
+if [[ ! -f $jar ]]; then
+    echo "Building $jar ..."
+    ./mvnw -q package -DskipTests
+    [[ -f $jar ]] || fail "the build did not produce $jar"
+fi
+
+psql_admin() {
+    psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -qtA "$@"
+}
+if [[ $(psql_admin -c "select 1 from pg_database where datname = '$db'") != 1 ]]; then
+    echo "Creating database $db"
+    psql_admin -c "create database $db"
+fi
+
+# --- processes ------------------------------------------------------------------------------------------
+started=()
+
+stop_started() {
+    for name in "${started[@]}"; do
+        local pid
+        pid=$(cat "$pids/$name.pid" 2>/dev/null) || continue
+        kill "$pid" 2>/dev/null || true
+        rm -f "$pids/$name.pid"
+    done
+}
+
+start() {
+    local name=$1 module=$2 port=$3
+    port_in_use "$port" && { stop_started; fail "port $port ($name) is taken; choose another ORDERFLOW_BASE_PORT"; }
+    # word splitting of JAVA_OPTS is intended: it holds several options
+    # shellcheck disable=SC2086
+    SPRING_PROFILES_ACTIVE=distributed \
+        ORDERFLOW_MODULES="$module" \
+        SERVER_PORT="$port" \
+        SPRING_DATASOURCE_URL="jdbc:postgresql://$pg_host:$pg_port/$db" \
+        SPRING_DATASOURCE_USERNAME="$pg_user" \
+        SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
+        SPRING_RABBITMQ_HOST="$rabbit_host" \
+        SPRING_RABBITMQ_PORT="$rabbit_port" \
+        nohup java $java_opts -jar "$jar" >"$logs/$name.log" 2>&1 </dev/null &
+    echo $! >"$pids/$name.pid"
+    started+=("$name")
+    printf '  %-14s PID %-7s http://localhost:%s  log %s\n' "$name" "$!" "$port" "$logs/$name.log"
+}
+
+await_healthy() {
+    local deadline=$((SECONDS + timeout)) name port
+    for entry in "$@"; do
+        name=${entry%%:*}
+        port=${entry##*:}
+        until curl -sf -o /dev/null "http://127.0.0.1:$port/api/health"; do
+            if ! kill -0 "$(cat "$pids/$name.pid")" 2>/dev/null; then
+                tail -n 30 "$logs/$name.log" >&2
+                stop_started
+                fail "$name exited during start-up (log above, full log in $logs/$name.log)"
+            fi
+            if ((SECONDS >= deadline)); then
+                stop_started
+                fail "$name did not answer on :$port/api/health within ${timeout}s (see $logs/$name.log)"
+            fi
+            sleep 1
+        done
+    done
+}
+
+echo "Starting orderflow (distributed) on database $db, RabbitMQ $rabbit_host:$rabbit_port"
+waiting=()
+for i in "${!modules[@]}"; do
+    start "${modules[$i]}" "${modules[$i]}" $((base_port + i))
+    waiting+=("${modules[$i]}:$((base_port + i))")
+done
+await_healthy "${waiting[@]}"
+
+# extra payment instances start once the first has migrated the payment schema
+waiting=()
+for ((n = 2; n <= payment_instances; n++)); do
+    port=$((base_port + ${#modules[@]} + n - 2))
+    start "payment-$n" payment "$port"
+    waiting+=("payment-$n:$port")
+done
+((${#waiting[@]} == 0)) || await_healthy "${waiting[@]}"
+
+cat <<EOF
+All processes answer /api/health.
+  Orders:   http://localhost:$base_port/api/orders
+  Products: http://localhost:$((base_port + 1))/api/products
+  Stop:     scripts/stop-distributed.sh
+EOF

@@ -1,0 +1,4 @@
+package io.orderflow.shipping;
+
+public record ShipmentCancelled(String orderId) {
+}
