@@ -45,8 +45,9 @@ public class MessagingConfiguration {
     @ConditionalOnProperty(name = "orderflow.transport", havingValue = "postgres", matchIfMissing = true)
     PostgresTransport postgresTransport(DataSource dataSource, PlatformTransactionManager transactions,
             JsonMapper json, @Value("${orderflow.messaging.consumers:2}") int consumers,
-            @Value("${orderflow.messaging.poll-interval:1s}") Duration pollInterval) {
-        return new PostgresTransport(dataSource, transactions, json, consumers, pollInterval);
+            @Value("${orderflow.messaging.poll-interval:1s}") Duration pollInterval,
+            @Value("${orderflow.messaging.postgres.direct-publish:true}") boolean directPublish) {
+        return new PostgresTransport(dataSource, transactions, json, consumers, pollInterval, directPublish);
     }
 
     @Bean

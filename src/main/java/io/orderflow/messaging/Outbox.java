@@ -21,11 +21,13 @@ public class Outbox {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final Transport transport;
     private final Map<String, Runnable> wakers = new ConcurrentHashMap<>();
 
-    Outbox(JdbcClient jdbc, JsonMapper json) {
+    Outbox(JdbcClient jdbc, JsonMapper json, Transport transport) {
         this.jdbc = jdbc;
         this.json = json;
+        this.transport = transport;
     }
 
     /**
@@ -37,12 +39,19 @@ public class Outbox {
             throw new IllegalStateException("Outbox.send needs the transaction of the state change it reports");
         }
         UUID messageId = UUID.randomUUID();
+        Instant now = Instant.now();
+        String type = MessageTypes.nameOf(message.getClass());
+        String payload = json.writeValueAsString(message);
+        // same database as the queue: the queue row is written in this transaction (see ADR 0007)
+        if (transport.publishWithinTransaction(new Envelope(messageId, type, Envelope.CURRENT_VERSION, orderId,
+                causationId, now, payload, Map.of()))) {
+            return messageId;
+        }
         // the schema name comes from the module registry, never from input; values are bound parameters
         jdbc.sql("insert into " + Modules.schemaOf(module) + ".outbox "
                 + "(message_id, type, version, order_id, causation_id, occurred_at, payload, headers) "
                 + "values (?, ?, ?, ?, ?, ?, ?::jsonb, '{}'::jsonb)")
-                .params(messageId, MessageTypes.nameOf(message.getClass()), Envelope.CURRENT_VERSION, orderId,
-                        causationId, Timestamp.from(Instant.now()), json.writeValueAsString(message))
+                .params(messageId, type, Envelope.CURRENT_VERSION, orderId, causationId, Timestamp.from(now), payload)
                 .update();
         wakeAfterCommit(module);
         return messageId;

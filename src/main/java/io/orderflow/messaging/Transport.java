@@ -16,6 +16,15 @@ public interface Transport {
     /** Starts delivering the module's message types to the dispatcher (at least once). */
     void subscribe(MessageHandlers handlers, Dispatcher dispatcher);
 
+    /**
+     * For a transport that lives in the application's own database: enqueue the message in the caller's
+     * transaction, so it becomes visible exactly when the state change commits, with no relay hop. Returns
+     * false when this transport cannot (or no queue is bound yet); the message then goes through the outbox.
+     */
+    default boolean publishWithinTransaction(Envelope envelope) {
+        return false;
+    }
+
     String name();
 
     /**

@@ -45,7 +45,7 @@ final class OrderFulfilment {
                         .map(i -> new ReserveStock.Item(i.sku(), i.quantity())).toList()))
                 .compensateWith(o -> new ReleaseStock(o.id()))
                 .onReply(StockReserved.class)
-                .failOn(StockUnavailable.class, r -> new Failure(r.reason(), "Not enough stock of " + r.skus()))
+                .failOn(StockUnavailable.class, r -> new Failure(r.reason(), "Not enough stock of " + String.join(", ", r.skus())))
             .step(PAYMENT_PROCESSING)
                 .invoke(o -> new ChargePayment(o.id(), o.totalAmount(), o.currency(), o.cardToken()))
                 .compensateWith(o -> new RefundPayment(o.id()))

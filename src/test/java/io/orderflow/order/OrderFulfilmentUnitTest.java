@@ -210,7 +210,7 @@ class OrderFulfilmentUnitTest {
 
             assertThat(order.status()).isEqualTo(FAILED);
             assertThat(order.failureReason()).isEqualTo("insufficient_stock");
-            assertThat(order.failureDetail()).isEqualTo("Not enough stock of [PROD-001]");
+            assertThat(order.failureDetail()).isEqualTo("Not enough stock of PROD-001");
             assertThat(decision.commands()).isEmpty();
             assertThat(history(decision)).containsExactly("stock_unavailable", "order_failed");
         }

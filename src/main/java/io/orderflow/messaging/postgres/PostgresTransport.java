@@ -52,6 +52,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private final TransactionTemplate separate;
     private final JsonMapper json;
     private final int consumersPerQueue;
+    private final boolean directPublish;
     private final Duration pollInterval;
     private final List<Queue> queues = new ArrayList<>();
     private final Map<String, Queue> queuesByName = new ConcurrentHashMap<>();
@@ -60,7 +61,8 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private volatile boolean running;
 
     public PostgresTransport(DataSource dataSource, PlatformTransactionManager transactions, JsonMapper json,
-            int consumersPerQueue, Duration pollInterval) {
+            int consumersPerQueue, Duration pollInterval, boolean directPublish) {
+        this.directPublish = directPublish;
         this.dataSource = dataSource;
         this.jdbc = JdbcClient.create(dataSource);
         this.tx = new TransactionTemplate(transactions);
@@ -103,6 +105,14 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             jdbc.sql("select pg_notify(?, ?)").params(CHANNEL, queue).query().singleRow();
         }
         return unroutable;
+    }
+
+    @Override
+    public boolean publishWithinTransaction(Envelope envelope) {
+        if (!directPublish) {
+            return false;
+        }
+        return publish(List.of(envelope)).isEmpty();
     }
 
     @Override

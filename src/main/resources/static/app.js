@@ -1,0 +1,1137 @@
+/*
+ * orderflow web client: place orders and follow them live.
+ *
+ * No build step and no third-party code. Everything talks to the same origin the page came from:
+ * REST under /api, live updates over WebSocket under /ws (ws:// or wss:// to match the page).
+ *
+ * Live updates never lose an event: each order's history has gap-free sequence numbers; the page
+ * remembers the last one it holds and reconnects with ?after=<last>, so the server sends exactly what
+ * was missed. Events are stored by sequence, so nothing can be listed twice.
+ */
+(function () {
+    'use strict';
+
+    // ------------------------------------------------------------------ vocabulary
+
+    const STAGES = [
+        { status: 'pending', label: 'Placed' },
+        { status: 'validating', label: 'Validating' },
+        { status: 'inventory_check', label: 'Inventory check' },
+        { status: 'payment_processing', label: 'Payment' },
+        { status: 'shipping', label: 'Shipping' },
+        { status: 'completed', label: 'Completed' },
+    ];
+    const STAGE_INDEX = Object.fromEntries(STAGES.map((s, i) => [s.status, i]));
+
+    const STATUS_LABELS = {
+        pending: 'Pending',
+        validating: 'Validating',
+        inventory_check: 'Checking inventory',
+        payment_processing: 'Processing payment',
+        shipping: 'Shipping',
+        completed: 'Completed',
+        failed: 'Failed',
+        cancelled: 'Cancelled',
+    };
+    const CANCELLABLE = new Set(['pending', 'validating', 'inventory_check', 'payment_processing']);
+    const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+    const EVENT_LABELS = {
+        order_placed: 'Order placed',
+        fulfilment_started: 'Fulfilment started',
+        order_validated: 'Order validated',
+        order_rejected: 'Order rejected',
+        stock_reserved: 'Stock reserved',
+        stock_unavailable: 'Stock unavailable',
+        payment_charged: 'Payment charged',
+        payment_declined: 'Payment declined',
+        shipment_created: 'Shipment created',
+        shipment_failed: 'Shipment failed',
+        compensation_requested: 'Compensation requested',
+        stock_released: 'Stock released',
+        payment_refunded: 'Payment refunded',
+        cancellation_requested: 'Cancellation requested',
+        order_cancelled: 'Order cancelled',
+        order_completed: 'Order completed',
+        order_failed: 'Order failed',
+    };
+    const EVENT_TONES = {
+        order_validated: 'ok', stock_reserved: 'ok', payment_charged: 'ok', shipment_created: 'ok', order_completed: 'ok',
+        order_rejected: 'bad', stock_unavailable: 'bad', payment_declined: 'bad', shipment_failed: 'bad', order_failed: 'bad',
+        compensation_requested: 'undo', stock_released: 'undo', payment_refunded: 'undo', cancellation_requested: 'neutral',
+        order_cancelled: 'neutral',
+    };
+
+    const REASONS = {
+        insufficient_stock: 'Out of stock',
+        payment_declined: 'Payment declined',
+        card_declined: 'Card declined',
+        shipping_failed: 'The carrier could not ship it',
+        unknown_sku: 'Unknown product',
+        price_changed: 'The price changed',
+        mixed_currencies: 'Mixed currencies',
+        step_timed_out: 'A step timed out',
+    };
+
+    const COMPENSATIONS = {
+        release_stock: { done: 'Stock released', pending: 'Releasing stock', event: 'stock_released' },
+        refund_payment: { done: 'Payment refunded', pending: 'Refunding payment', event: 'payment_refunded' },
+    };
+
+    const ICONS = {
+        check: '<svg viewBox="0 0 20 20" aria-hidden="true"><path d="M4.5 10.5l3.5 3.5 7.5-8" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+        cross: '<svg viewBox="0 0 20 20" aria-hidden="true"><path d="M5.5 5.5l9 9M14.5 5.5l-9 9" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round"/></svg>',
+        stop: '<svg viewBox="0 0 20 20" aria-hidden="true"><path d="M5 10h10" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round"/></svg>',
+        undo: '<svg viewBox="0 0 20 20" aria-hidden="true"><path d="M7 5L3.5 8.5 7 12M4 8.5h7.5a4.5 4.5 0 010 9H9" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+    };
+
+    // ------------------------------------------------------------------ small helpers
+
+    const $ = (selector, root) => (root || document).querySelector(selector);
+    const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
+
+    function el(tag, attrs, children) {
+        const node = document.createElement(tag);
+        for (const [key, value] of Object.entries(attrs || {})) {
+            if (value === null || value === undefined || value === false) continue;
+            if (key === 'text') node.textContent = value;
+            else if (key === 'html') node.innerHTML = value; // only ever our own constant markup
+            else if (key === 'className') node.className = value;
+            else node.setAttribute(key, value === true ? '' : value);
+        }
+        for (const child of [].concat(children || [])) {
+            if (child !== null && child !== undefined) node.append(child);
+        }
+        return node;
+    }
+
+    /** Exact money: a decimal from the API ("999.99" or 999.99) as integer cents. */
+    function toCents(value) {
+        if (value === null || value === undefined || value === '') return 0;
+        const text = String(value).trim();
+        const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(text);
+        if (!match) return Math.round(Number(text) * 100);
+        const whole = parseInt(match[2] || '0', 10);
+        const fraction = parseInt(((match[3] || '') + '00').slice(0, 2), 10);
+        const rest = (match[3] || '').slice(2);
+        const roundUp = rest.length > 0 && rest.charCodeAt(0) >= 53 ? 1 : 0; // half up on a third decimal
+        const cents = whole * 100 + fraction + roundUp;
+        return match[1] === '-' ? -cents : cents;
+    }
+
+    const formatters = {};
+    function money(cents, currency) {
+        const code = currency || 'USD';
+        if (!formatters[code]) {
+            try {
+                formatters[code] = new Intl.NumberFormat(undefined, { style: 'currency', currency: code });
+            } catch (e) {
+                formatters[code] = { format: (n) => code + ' ' + n.toFixed(2) };
+            }
+        }
+        // cents are exact integers; dividing once for display gives the nearest decimal exactly
+        return formatters[code].format(cents / 100);
+    }
+
+    function count(n) {
+        return new Intl.NumberFormat().format(n);
+    }
+
+    function time(iso) {
+        if (!iso) return '';
+        const date = new Date(iso);
+        return isNaN(date) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    }
+
+    function dateTime(iso) {
+        if (!iso) return '';
+        const date = new Date(iso);
+        if (isNaN(date)) return '';
+        const today = new Date().toDateString() === date.toDateString();
+        return today ? 'today ' + time(iso) : date.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+    }
+
+    function humanize(word) {
+        if (!word) return '';
+        const text = String(word).replace(/_/g, ' ');
+        return text.charAt(0).toUpperCase() + text.slice(1);
+    }
+
+    function reasonLabel(reason) {
+        return REASONS[reason] || humanize(reason);
+    }
+
+    function newKey() {
+        if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+        return 'k-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12);
+    }
+
+    // ------------------------------------------------------------------ REST
+
+    class ApiError extends Error {
+        constructor(problem) {
+            super(problem.detail || problem.title || 'Request failed');
+            this.problem = problem;
+            this.status = problem.status || 0;
+        }
+    }
+
+    async function api(method, path, body, headers) {
+        const init = { method, headers: Object.assign({ Accept: 'application/json, application/problem+json' }, headers || {}) };
+        if (body !== undefined) {
+            init.headers['Content-Type'] = 'application/json';
+            init.body = JSON.stringify(body);
+        }
+        let response;
+        try {
+            response = await fetch(path, init);
+        } catch (e) {
+            throw new ApiError({
+                title: 'Cannot reach orderflow',
+                detail: 'The server did not answer. Check your connection and try again.',
+                status: 0,
+            });
+        }
+        let data = null;
+        const type = response.headers.get('Content-Type') || '';
+        if (type.includes('json')) {
+            try {
+                data = await response.json();
+            } catch (e) {
+                data = null;
+            }
+        }
+        if (!response.ok) {
+            const problem = data && typeof data === 'object' ? data : {};
+            problem.status = problem.status || response.status;
+            problem.title = problem.title || response.statusText || 'Request failed';
+            problem.detail = problem.detail || 'The server answered ' + response.status + '.';
+            throw new ApiError(problem);
+        }
+        return data;
+    }
+
+    // ------------------------------------------------------------------ error box
+
+    const FIELD_LABELS = {
+        customer_email: 'Email',
+        items: 'Items',
+        'shipping_address.country': 'Country',
+        'shipping_address.name': 'Full name',
+        'shipping_address.line1': 'Address',
+        'shipping_address.city': 'City',
+        'shipping_address.postal_code': 'Postal code',
+        'payment.card_token': 'Card',
+    };
+
+    function fieldLabel(field) {
+        const item = /^items\[(\d+)]\.?(.*)$/.exec(field || '');
+        if (item) {
+            const what = item[2] ? humanize(item[2].replace(/^sku_or_product_id_given$/, 'product')) : '';
+            return 'Item ' + (Number(item[1]) + 1) + (what ? ' ' + what.toLowerCase() : '');
+        }
+        return FIELD_LABELS[field] || humanize(field);
+    }
+
+    function showError(problem) {
+        const box = $('[data-testid="error-box"]');
+        $('.alert-title', box).textContent = problem.title || 'Something went wrong';
+        $('.alert-detail', box).textContent = problem.detail || '';
+        const list = $('.alert-fields', box);
+        list.replaceChildren();
+        for (const error of Array.isArray(problem.errors) ? problem.errors : []) {
+            list.append(el('li', { 'data-testid': 'error-field', 'data-field': error.field }, [
+                el('strong', { text: fieldLabel(error.field) }), ' ' + (error.message || 'is not valid'),
+            ]));
+        }
+        box.hidden = false;
+        box.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    }
+
+    function clearError() {
+        $('[data-testid="error-box"]').hidden = true;
+    }
+
+    // ------------------------------------------------------------------ live sockets
+
+    let suspended = false; // test hook: hold all sockets closed, as when the network is gone
+    const sockets = new Set();
+
+    function wsUrl(path) {
+        return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path;
+    }
+
+    /** One WebSocket that comes back by itself, with backoff, until stopped. */
+    class LiveSocket {
+        constructor(path, handlers) {
+            this.path = path; // function: the path to connect to now (it may depend on what we already have)
+            this.handlers = handlers;
+            this.ws = null;
+            this.state = 'idle';
+            this.attempts = 0;
+            this.timer = null;
+            this.wanted = false;
+            this.connects = 0;
+        }
+
+        start() {
+            this.wanted = true;
+            sockets.add(this);
+            this.connect();
+        }
+
+        stop() {
+            this.wanted = false;
+            sockets.delete(this);
+            clearTimeout(this.timer);
+            const ws = this.ws;
+            this.ws = null;
+            if (ws) ws.close(1000, 'bye');
+            this.setState('idle');
+        }
+
+        connect() {
+            clearTimeout(this.timer);
+            if (!this.wanted || this.ws) return;
+            if (suspended) {
+                this.setState('reconnecting');
+                return;
+            }
+            const ws = new WebSocket(wsUrl(this.path()));
+            this.ws = ws;
+            this.connects++;
+            this.setState(this.connects === 1 ? 'connecting' : 'reconnecting');
+            ws.onopen = () => {
+                if (this.ws === ws) this.setState('open');
+            };
+            ws.onmessage = (message) => {
+                if (this.ws !== ws) return;
+                let data;
+                try {
+                    data = JSON.parse(message.data);
+                } catch (e) {
+                    return;
+                }
+                if (data.type === 'snapshot') this.attempts = 0;
+                this.handlers.message(data);
+            };
+            ws.onclose = (event) => {
+                if (this.ws !== ws) return;
+                this.ws = null;
+                if (this.handlers.closed && this.handlers.closed(event) === false) {
+                    this.stop();
+                    return;
+                }
+                this.setState('reconnecting');
+                this.retry();
+            };
+        }
+
+        retry() {
+            if (!this.wanted) return;
+            const delay = Math.min(10000, 400 * Math.pow(2, this.attempts)) * (0.75 + Math.random() * 0.5);
+            this.attempts++;
+            this.timer = setTimeout(() => this.connect(), delay);
+        }
+
+        /** Closes the socket as a network failure would; it reconnects by itself. */
+        drop() {
+            if (this.ws) this.ws.close(4000, 'dropped');
+        }
+
+        setState(state) {
+            this.state = state;
+            renderConnection();
+        }
+    }
+
+    function renderConnection() {
+        const active = Array.from(sockets);
+        let state = 'live';
+        if (active.some((s) => s.state === 'reconnecting')) {
+            state = suspended || navigator.onLine === false ? 'offline' : 'reconnecting';
+        } else if (active.some((s) => s.state === 'connecting' || s.state === 'idle')) {
+            state = 'connecting';
+        }
+        const indicator = $('[data-testid="connection"]');
+        if (indicator.dataset.state === state) return;
+        indicator.dataset.state = state;
+        $('.connection-label', indicator).textContent =
+            { live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Offline' }[state];
+        indicator.title = {
+            live: 'Receiving live updates',
+            connecting: 'Connecting to live updates',
+            reconnecting: 'Connection lost; reconnecting. Nothing will be missed.',
+            offline: 'No connection; updates will catch up when it is back.',
+        }[state];
+    }
+
+    function reconnectAllNow() {
+        for (const socket of sockets) {
+            if (!socket.ws) {
+                socket.attempts = 0;
+                socket.connect();
+            }
+        }
+    }
+
+    window.addEventListener('online', reconnectAllNow);
+    window.addEventListener('offline', renderConnection);
+
+    // ------------------------------------------------------------------ recent orders (all-orders feed)
+
+    const recent = new Map(); // id -> summary, highest version wins
+    const RECENT_LIMIT = 20;
+
+    function upsertRecent(order) {
+        if (!order || !order.id) return false;
+        const known = recent.get(order.id);
+        if (known && (known.version || 0) > (order.version || 0)) return false;
+        recent.set(order.id, Object.assign({}, known, order, { events: undefined }));
+        return true;
+    }
+
+    const feed = new LiveSocket(() => '/ws/orders', {
+        message(data) {
+            if (data.type === 'snapshot' && Array.isArray(data.orders)) {
+                data.orders.forEach(upsertRecent);
+                renderRecent();
+            } else if (data.type === 'order_update' && data.order) {
+                if (upsertRecent(data.order)) renderRecent(data.order.id);
+            }
+        },
+    });
+
+    function renderRecent(flashId) {
+        const list = $('[data-testid="recent-orders"]');
+        const orders = Array.from(recent.values())
+            .sort((a, b) => String(b.created_at || '').localeCompare(String(a.created_at || '')))
+            .slice(0, RECENT_LIMIT);
+        if (orders.length === 0) {
+            list.replaceChildren(el('li', { className: 'recent-empty muted', 'data-testid': 'recent-empty', text: 'No orders yet.' }));
+            return;
+        }
+        const activeId = current ? current.id : null;
+        list.replaceChildren(...orders.map((order) => {
+            const items = (order.items || []).map((i) => (i.name || i.sku) + ' ×' + i.quantity).join(', ');
+            const amount = order.total_amount !== undefined && order.total_amount !== null
+                ? money(toCents(order.total_amount), order.currency) : '';
+            const classes = ['recent-item'];
+            if (order.id === activeId) classes.push('active');
+            if (order.id === flashId) classes.push('flash');
+            return el('li', {
+                className: classes.join(' '), 'data-testid': 'recent-order', 'data-order-id': order.id,
+                'data-status': order.status, 'data-version': order.version,
+            }, el('a', { href: '#/orders/' + encodeURIComponent(order.id), title: order.id }, [
+                el('span', { className: 'recent-id', text: order.id }),
+                el('span', {
+                    className: 'badge' + (TERMINAL.has(order.status) ? '' : ' in-progress'),
+                    'data-status': order.status, 'data-testid': 'recent-status', text: STATUS_LABELS[order.status] || order.status,
+                }),
+                el('span', { className: 'recent-sub', text: items || order.customer_email || '' }),
+                el('span', { className: 'recent-amount', text: amount }),
+            ]));
+        }));
+    }
+
+    // ------------------------------------------------------------------ one order
+
+    /** The order on screen: its latest state, its history by sequence, and its own live socket. */
+    let current = null;
+
+    function openOrder(id, initial) {
+        if (current && current.id === id) return;
+        closeOrder();
+        const view = {
+            id,
+            order: null,
+            events: new Map(), // sequence -> event
+            lastSequence: 0, // every event up to here is held (no gaps below it)
+            socket: null,
+            refilling: false,
+            cancelling: false,
+        };
+        current = view;
+        showView('order');
+        $('[data-testid="order-view"]').dataset.orderId = id;
+        if (initial) {
+            applyOrder(view, initial);
+        } else {
+            renderLoading(id);
+        }
+        renderRecent();
+        api('GET', '/api/orders/' + encodeURIComponent(id))
+            .then((order) => {
+                if (current !== view) return;
+                applyOrder(view, order);
+                follow(view);
+            })
+            .catch((error) => {
+                if (current !== view) return;
+                if (error.status === 404) {
+                    showNotFound(id);
+                } else {
+                    showError(error.problem);
+                    follow(view); // the live snapshot brings the order as soon as the server is back
+                }
+            });
+    }
+
+    function closeOrder() {
+        if (current && current.socket) current.socket.stop();
+        current = null;
+    }
+
+    /** Live updates for the order on screen, resuming after the last event held. */
+    function follow(view) {
+        view.socket = new LiveSocket(() => '/ws/orders/' + encodeURIComponent(view.id) + '?after=' + view.lastSequence, {
+            message(data) {
+                if (current !== view) return;
+                if (data.type === 'snapshot') {
+                    applyOrder(view, data.order, data.events || []);
+                } else if (data.type === 'status_update') {
+                    applyOrder(view, data.order, data.event ? [data.event] : []);
+                }
+            },
+            closed(event) {
+                if (event.code === 4404) {
+                    if (current === view) showNotFound(view.id);
+                    return false;
+                }
+                return true;
+            },
+        });
+        view.socket.start();
+    }
+
+    /** Takes in an order state and history events; keeps the newest state and each event once. */
+    function applyOrder(view, order, events) {
+        const history = events || (order && Array.isArray(order.events) ? order.events : []);
+        if (order && (!view.order || (order.version || 0) >= (view.order.version || 0))) {
+            view.order = Object.assign({}, view.order, order);
+            delete view.order.events;
+            upsertRecent(view.order);
+        }
+        const fresh = [];
+        for (const event of history) {
+            if (typeof event.sequence !== 'number' || view.events.has(event.sequence)) continue;
+            view.events.set(event.sequence, event);
+            fresh.push(event.sequence);
+        }
+        while (view.events.has(view.lastSequence + 1)) view.lastSequence++;
+        // an event beyond a gap means something was not delivered: fetch the full history once
+        if (view.events.size > view.lastSequence && !view.refilling) refill(view);
+        renderOrder(view, new Set(fresh));
+        renderRecent();
+    }
+
+    function refill(view) {
+        view.refilling = true;
+        api('GET', '/api/orders/' + encodeURIComponent(view.id))
+            .then((order) => {
+                view.refilling = false;
+                if (current === view) applyOrder(view, order);
+            })
+            .catch(() => {
+                view.refilling = false;
+            });
+    }
+
+    function sortedEvents(view) {
+        return Array.from(view.events.values()).sort((a, b) => a.sequence - b.sequence);
+    }
+
+    /** Where the order stopped: the last stage it was in before it failed or was cancelled. */
+    function stoppedAt(order, events) {
+        let reached = null;
+        for (const event of events) {
+            if (TERMINAL.has(event.status)) break;
+            if (STAGE_INDEX[event.status] !== undefined) reached = event.status;
+        }
+        const cancel = events.find((e) => e.type === 'cancellation_requested');
+        if (cancel && cancel.details && cancel.details.status) return cancel.details.status;
+        if (reached) return reached;
+        return {
+            unknown_sku: 'validating', price_changed: 'validating', mixed_currencies: 'validating',
+            insufficient_stock: 'inventory_check', payment_declined: 'payment_processing', shipping_failed: 'shipping',
+        }[order.failure_reason] || 'pending';
+    }
+
+    function renderLoading(id) {
+        $('[data-testid="order-id"]').textContent = id;
+        $('[data-testid="order-meta"]').textContent = 'Loading…';
+        const badge = $('[data-testid="order-status"]');
+        badge.textContent = '';
+        badge.dataset.status = '';
+        $('[data-testid="order-total"]').textContent = '';
+        $('[data-testid="outcome"]').hidden = true;
+        $('[data-testid="timeline"]').replaceChildren();
+        $('[data-testid="compensations"]').hidden = true;
+        $('[data-testid="order-items"] tbody').replaceChildren();
+        $('[data-testid="events"]').replaceChildren();
+        $('[data-testid="event-count"]').textContent = '';
+        $('[data-testid="ship-to"]').textContent = '';
+    }
+
+    function renderOrder(view, fresh) {
+        const order = view.order;
+        if (!order) return;
+        const events = sortedEvents(view);
+        const status = order.status;
+        const section = $('[data-testid="order-view"]');
+        section.dataset.status = status;
+        section.dataset.lastSequence = view.lastSequence;
+
+        $('[data-testid="order-id"]').textContent = order.id;
+        const meta = [];
+        if (order.created_at) meta.push('Placed ' + dateTime(order.created_at));
+        if (order.customer_email) meta.push(order.customer_email);
+        $('[data-testid="order-meta"]').textContent = meta.join(' · ');
+        const badge = $('[data-testid="order-status"]');
+        badge.textContent = STATUS_LABELS[status] || status;
+        badge.dataset.status = status;
+        badge.classList.toggle('in-progress', !TERMINAL.has(status));
+        const total = order.total_amount !== undefined && order.total_amount !== null;
+        $('[data-testid="order-total"]').textContent = total ? money(toCents(order.total_amount), order.currency) : '';
+
+        renderOutcome(view, order, events);
+        renderTimeline(order, events);
+        renderCompensations(events);
+        renderItems(order);
+        renderEvents(events, fresh);
+    }
+
+    function renderOutcome(view, order, events) {
+        const box = $('[data-testid="outcome"]');
+        const icon = $('.outcome-icon', box);
+        const title = $('[data-testid="outcome-title"]');
+        const detail = $('[data-testid="outcome-detail"]');
+        const tracking = $('[data-testid="tracking-number"]');
+        const cancel = $('[data-testid="cancel-order"]');
+        tracking.hidden = true;
+        box.hidden = false;
+        const status = order.status;
+        if (status === 'completed') {
+            box.dataset.kind = 'completed';
+            icon.innerHTML = ICONS.check;
+            title.textContent = 'Completed and on its way';
+            detail.textContent = 'Paid, packed and handed to the carrier.';
+            if (order.tracking_number) {
+                tracking.hidden = false;
+                tracking.replaceChildren('Tracking number ', el('strong', { className: 'mono', text: order.tracking_number }));
+            }
+        } else if (status === 'failed') {
+            box.dataset.kind = 'failed';
+            icon.innerHTML = ICONS.cross;
+            title.textContent = 'Failed: ' + reasonLabel(order.failure_reason || 'unknown');
+            detail.textContent = failureDetail(order.failure_detail) + undoneNote(events);
+        } else if (status === 'cancelled') {
+            box.dataset.kind = 'cancelled';
+            icon.innerHTML = ICONS.stop;
+            title.textContent = 'Cancelled';
+            const at = stoppedAt(order, events);
+            const stage = STAGES[STAGE_INDEX[at]];
+            detail.textContent = 'Cancelled at the ' + (stage ? stage.label : humanize(at)).toLowerCase() + ' step.'
+                + undoneNote(events);
+        } else {
+            box.dataset.kind = 'progress';
+            icon.innerHTML = '<span></span>';
+            title.textContent = (STATUS_LABELS[status] || humanize(status)) + '…';
+            detail.textContent = 'This page updates by itself as the order moves along.';
+        }
+        const cancellable = CANCELLABLE.has(status);
+        cancel.hidden = !cancellable;
+        cancel.disabled = view.cancelling;
+        cancel.textContent = view.cancelling ? 'Cancelling…' : 'Cancel order';
+    }
+
+    /** A machine-readable detail ("card_declined") reads better as words. */
+    function failureDetail(detail) {
+        if (!detail) return '';
+        const text = /^[a-z]+(_[a-z]+)+$/.test(detail) ? reasonLabel(detail) : detail;
+        return /[.!?…]$/.test(text) ? text : text + '.';
+    }
+
+    function undoneNote(events) {
+        const requested = events.filter((e) => e.type === 'compensation_requested').length;
+        if (!requested) return '';
+        const done = events.filter((e) => e.type === 'stock_released' || e.type === 'payment_refunded').length;
+        return done >= requested ? ' What was already done has been undone.' : ' Undoing what was already done…';
+    }
+
+    function renderTimeline(order, events) {
+        const status = order.status;
+        const list = $('[data-testid="timeline"]');
+        const reachedAt = {};
+        for (const event of events) {
+            if (!(event.status in reachedAt)) reachedAt[event.status] = event.occurred_at;
+        }
+        let stop = -1;
+        let stopState = null;
+        if (status === 'failed' || status === 'cancelled') {
+            stop = STAGE_INDEX[stoppedAt(order, events)];
+            stopState = status;
+        }
+        const currentIndex = STAGE_INDEX[status];
+        list.replaceChildren(...STAGES.map((stage, i) => {
+            let state;
+            if (stopState) {
+                state = i < stop ? 'done' : i === stop ? stopState : 'skipped';
+            } else if (status === 'completed') {
+                state = 'done';
+            } else {
+                state = i < currentIndex ? 'done' : i === currentIndex ? 'current' : 'upcoming';
+            }
+            let marker;
+            if (state === 'done') marker = ICONS.check;
+            else if (state === 'failed') marker = ICONS.cross;
+            else if (state === 'cancelled') marker = ICONS.stop;
+            else if (state === 'current') marker = '<span></span>';
+            else marker = String(i + 1);
+            let note = '';
+            if (state === 'failed') note = 'Failed here';
+            else if (state === 'cancelled') note = 'Cancelled here';
+            else if (state === 'current') note = 'In progress';
+            else if (state === 'done' && reachedAt[stage.status]) note = time(reachedAt[stage.status]);
+            return el('li', {
+                className: 'step', 'data-testid': 'timeline-step', 'data-step': stage.status, 'data-state': state,
+                'aria-current': state === 'current' ? 'step' : null,
+            }, [
+                el('span', { className: 'step-marker', html: marker }),
+                el('span', { className: 'step-label', text: stage.label }),
+                el('span', { className: 'step-note', text: note }),
+            ]);
+        }));
+    }
+
+    function renderCompensations(events) {
+        const box = $('[data-testid="compensations"]');
+        const actions = [];
+        for (const event of events) {
+            const action = event.type === 'compensation_requested' && event.details ? event.details.action : null;
+            if (action && !actions.includes(action)) actions.push(action);
+        }
+        // an undo that happened without its request in view still counts
+        for (const [action, info] of Object.entries(COMPENSATIONS)) {
+            if (!actions.includes(action) && events.some((e) => e.type === info.event)) actions.push(action);
+        }
+        box.hidden = actions.length === 0;
+        $('.compensation-list', box).replaceChildren(...actions.map((action) => {
+            const info = COMPENSATIONS[action] || { done: humanize(action), pending: humanize(action), event: null };
+            const done = info.event ? events.some((e) => e.type === info.event) : true;
+            return el('li', {
+                className: 'compensation', 'data-testid': 'compensation', 'data-action': action,
+                'data-state': done ? 'done' : 'pending',
+            }, [
+                done ? el('span', { html: ICONS.check }) : el('span', { className: 'spinner' }),
+                done ? info.done : info.pending + '…',
+            ]);
+        }));
+    }
+
+    function renderItems(order) {
+        const body = $('[data-testid="order-items"] tbody');
+        body.replaceChildren(...(order.items || []).map((item) => {
+            const unit = item.unit_price !== undefined && item.unit_price !== null ? toCents(item.unit_price) : null;
+            const line = item.line_total !== undefined && item.line_total !== null
+                ? toCents(item.line_total) : unit !== null ? unit * item.quantity : null;
+            return el('tr', { 'data-testid': 'order-item', 'data-sku': item.sku }, [
+                el('td', {}, [item.name || item.sku, el('span', { className: 'sku', text: item.sku })]),
+                el('td', { className: 'num', text: String(item.quantity) }),
+                el('td', { className: 'num', text: unit !== null ? money(unit, order.currency) : '—' }),
+                el('td', { className: 'num', text: line !== null ? money(line, order.currency) : '—' }),
+            ]);
+        }));
+        const address = order.shipping_address;
+        const shipTo = $('[data-testid="ship-to"]');
+        if (address) {
+            const parts = [address.name, address.line1, address.city, address.postal_code, address.country].filter(Boolean);
+            shipTo.textContent = 'Ships to ' + parts.join(', ');
+        } else {
+            shipTo.textContent = '';
+        }
+    }
+
+    function eventDetail(event) {
+        const d = event.details && typeof event.details === 'object' ? event.details : {};
+        switch (event.type) {
+            case 'order_failed':
+                return [reasonLabel(d.reason), failureDetail(d.detail).replace(/\.$/, '')].filter(Boolean).join(' — ');
+            case 'order_rejected':
+                return [reasonLabel(d.reason), d.detail].filter(Boolean).join(' — ');
+            case 'stock_unavailable':
+                return 'Not enough stock' + (Array.isArray(d.skus) && d.skus.length ? ' of ' + d.skus.join(', ') : '');
+            case 'payment_declined':
+                return d.reason ? reasonLabel(d.reason) : '';
+            case 'shipment_failed':
+                return d.reason || '';
+            case 'shipment_created':
+                return [d.carrier, d.tracking_number ? 'tracking ' + d.tracking_number : null].filter(Boolean).join(' · ');
+            case 'compensation_requested':
+                return d.action ? humanize(d.action) : '';
+            case 'cancellation_requested':
+                return d.status ? 'while ' + (STATUS_LABELS[d.status] || humanize(d.status)).toLowerCase() : '';
+            case 'order_validated':
+                return d.total !== undefined ? 'Priced at ' + money(toCents(d.total), d.currency) : '';
+            case 'payment_charged':
+                return [d.amount !== undefined ? money(toCents(d.amount), d.currency) + ' charged' : null,
+                    d.payment_id].filter(Boolean).join(' · ');
+            case 'payment_refunded':
+                return d.amount !== undefined ? money(toCents(d.amount), d.currency) + ' refunded' : '';
+            default: {
+                const parts = [];
+                for (const [key, value] of Object.entries(d)) {
+                    if (value === null || typeof value === 'object') continue;
+                    parts.push(humanize(key).toLowerCase() + ' ' + value);
+                }
+                return parts.join(' · ');
+            }
+        }
+    }
+
+    function renderEvents(events, fresh) {
+        $('[data-testid="event-count"]').textContent = events.length ? '· ' + events.length : '';
+        $('[data-testid="events"]').replaceChildren(...events.map((event) => {
+            const detail = eventDetail(event);
+            return el('li', {
+                className: 'event' + (fresh && fresh.has(event.sequence) ? ' fresh' : ''),
+                'data-testid': 'event', 'data-sequence': event.sequence, 'data-type': event.type,
+                'data-status': event.status, 'data-tone': EVENT_TONES[event.type] || null,
+            }, [
+                el('div', { className: 'event-head' }, [
+                    el('span', { className: 'event-title' }, [
+                        el('span', { className: 'event-seq', text: '#' + event.sequence }),
+                        EVENT_LABELS[event.type] || humanize(event.type),
+                    ]),
+                    el('time', { className: 'event-time', datetime: event.occurred_at, title: event.occurred_at, text: time(event.occurred_at) }),
+                ]),
+                detail ? el('p', { className: 'event-detail', text: detail }) : null,
+            ]);
+        }));
+    }
+
+    async function cancelCurrent() {
+        const view = current;
+        if (!view || view.cancelling) return;
+        view.cancelling = true;
+        renderOrder(view);
+        clearError();
+        try {
+            const order = await api('POST', '/api/orders/' + encodeURIComponent(view.id) + '/cancel');
+            view.cancelling = false;
+            if (current === view) applyOrder(view, order);
+        } catch (error) {
+            view.cancelling = false;
+            if (current !== view) return;
+            showError(error.problem);
+            renderOrder(view);
+            if (error.status === 409) refill(view); // our view was behind: show where the order really is
+        }
+    }
+
+    function showNotFound(id) {
+        if (current && current.socket) current.socket.stop();
+        showView('not-found');
+        $('[data-testid="not-found-id"]').textContent = id;
+    }
+
+    // ------------------------------------------------------------------ new order form
+
+    let products = [];
+    let productsLoaded = false;
+
+    async function loadProducts() {
+        try {
+            products = await api('GET', '/api/products');
+            productsLoaded = true;
+            refreshLines();
+        } catch (error) {
+            showError(Object.assign({}, error.problem, { title: 'Could not load products' }));
+        }
+    }
+
+    function product(sku) {
+        return products.find((p) => p.sku === sku);
+    }
+
+    function addLine(sku) {
+        const used = $$('[data-testid="line-product"]').map((s) => s.value);
+        const choice = sku || (products.find((p) => p.available > 0 && !used.includes(p.sku)) || products[0] || {}).sku;
+        const line = $('#line-template').content.firstElementChild.cloneNode(true);
+        $('#lines').append(line);
+        fillProducts($('select', line), choice);
+        updateLine(line);
+        updateTotal();
+        return line;
+    }
+
+    function fillProducts(select, chosen) {
+        const value = chosen || select.value;
+        select.replaceChildren(...products.map((p) => el('option', {
+            value: p.sku,
+            text: p.name + ' — ' + money(toCents(p.price), p.currency) + (p.available > 0 ? '' : ' · out of stock'),
+        })));
+        if (value && products.some((p) => p.sku === value)) select.value = value;
+    }
+
+    function refreshLines() {
+        const lines = $$('[data-testid="order-line"]');
+        if (lines.length === 0 && products.length) {
+            addLine();
+            return;
+        }
+        lines.forEach((line) => {
+            fillProducts($('select', line));
+            updateLine(line);
+        });
+        updateTotal();
+    }
+
+    function lineQuantity(line) {
+        const text = $('input', line).value.trim();
+        return /^\d+$/.test(text) ? parseInt(text, 10) : null;
+    }
+
+    function updateLine(line) {
+        const p = product($('select', line).value);
+        const quantity = lineQuantity(line);
+        const stock = $('[data-testid="line-stock"]', line);
+        stock.classList.remove('out', 'low');
+        if (!p) {
+            stock.textContent = '';
+            $('[data-testid="line-total"]', line).textContent = '';
+            return;
+        }
+        if (p.available <= 0) {
+            stock.textContent = 'Out of stock — this order will fail at the inventory check';
+            stock.classList.add('out');
+        } else if (quantity !== null && quantity > p.available) {
+            stock.textContent = 'Only ' + count(p.available) + ' in stock';
+            stock.classList.add('low');
+        } else {
+            stock.textContent = (p.description ? p.description + ' · ' : '') + count(p.available) + ' in stock';
+        }
+        $('[data-testid="line-total"]', line).textContent = money(toCents(p.price) * (quantity || 0), p.currency);
+        $$('[data-testid="remove-item"]').forEach((b) => { b.disabled = $$('[data-testid="order-line"]').length <= 1; });
+    }
+
+    function updateTotal() {
+        let cents = 0;
+        let currency = 'USD';
+        for (const line of $$('[data-testid="order-line"]')) {
+            const p = product($('select', line).value);
+            if (!p) continue;
+            currency = p.currency || currency;
+            cents += toCents(p.price) * (lineQuantity(line) || 0);
+        }
+        const total = $('[data-testid="form-total"]');
+        total.textContent = money(cents, currency);
+        total.dataset.cents = String(cents);
+    }
+
+    function clearFieldErrors() {
+        $$('#order-form .field-error').forEach((e) => { e.textContent = ''; });
+        $$('#order-form .invalid').forEach((e) => e.classList.remove('invalid'));
+    }
+
+    function showFieldErrors(errors) {
+        const lines = $$('[data-testid="order-line"]');
+        for (const error of errors || []) {
+            const item = /^items\[(\d+)]/.exec(error.field || '');
+            if (item && lines[Number(item[1])]) {
+                const line = lines[Number(item[1])];
+                line.classList.add('invalid');
+                const slot = $('.line-error', line);
+                slot.textContent = [slot.textContent, fieldLabel(error.field) + ' ' + error.message].filter(Boolean).join('; ');
+                continue;
+            }
+            const slot = $('#order-form .field-error[data-field="' + CSS.escape(error.field) + '"]');
+            if (slot) {
+                slot.textContent = error.message;
+                const input = slot.parentElement.querySelector('input, select');
+                if (input) input.classList.add('invalid');
+            }
+        }
+    }
+
+    function readForm() {
+        const items = $$('[data-testid="order-line"]').map((line) => {
+            const p = product($('select', line).value);
+            const text = $('input', line).value.trim();
+            const quantity = /^-?\d+$/.test(text) ? parseInt(text, 10) : null;
+            const item = { sku: $('select', line).value, quantity };
+            if (p) item.unit_price = p.price; // the price the customer saw; the server refuses a changed one
+            return item;
+        });
+        const address = { country: $('#ship-country').value };
+        for (const [key, id] of [['name', '#ship-name'], ['line1', '#ship-line1'], ['city', '#ship-city'], ['postal_code', '#ship-postal']]) {
+            const value = $(id).value.trim();
+            if (value) address[key] = value;
+        }
+        return {
+            customer_email: $('#customer-email').value.trim(),
+            items,
+            payment: { card_token: $('input[name="card"]:checked').value },
+            shipping_address: address,
+        };
+    }
+
+    let placing = false;
+
+    async function placeOrder(event) {
+        event.preventDefault();
+        if (placing) return;
+        clearError();
+        clearFieldErrors();
+        const body = readForm();
+        const button = $('[data-testid="place-order"]');
+        placing = true;
+        button.disabled = true;
+        button.textContent = 'Placing order…';
+        try {
+            const order = await api('POST', '/api/orders', body, { 'Idempotency-Key': newKey() });
+            try {
+                localStorage.setItem('orderflow.email', body.customer_email);
+            } catch (e) {
+                // storage may be off; remembering the email is only a convenience
+            }
+            upsertRecent(order);
+            pendingInitial = order;
+            location.hash = '#/orders/' + encodeURIComponent(order.id);
+        } catch (error) {
+            showError(error.problem);
+            showFieldErrors(error.problem.errors);
+        } finally {
+            placing = false;
+            button.disabled = false;
+            button.textContent = 'Place order';
+        }
+    }
+
+    function bindForm() {
+        $('#order-form').addEventListener('submit', placeOrder);
+        $('#add-line').addEventListener('click', () => {
+            const line = addLine();
+            $('select', line).focus();
+        });
+        $('#lines').addEventListener('click', (event) => {
+            const line = event.target.closest('[data-testid="order-line"]');
+            if (!line) return;
+            const step = event.target.closest('.qty-step');
+            if (step) {
+                const input = $('input', line);
+                const next = Math.min(1000, Math.max(1, (lineQuantity(line) || 0) + Number(step.dataset.step)));
+                input.value = String(next);
+                updateLine(line);
+                updateTotal();
+            } else if (event.target.closest('[data-testid="remove-item"]')) {
+                if ($$('[data-testid="order-line"]').length > 1) line.remove();
+                $$('[data-testid="order-line"]').forEach(updateLine);
+                updateTotal();
+            }
+        });
+        const onChange = (event) => {
+            const line = event.target.closest('[data-testid="order-line"]');
+            if (line) {
+                line.classList.remove('invalid');
+                $('.line-error', line).textContent = '';
+                updateLine(line);
+                updateTotal();
+            }
+        };
+        $('#lines').addEventListener('input', onChange);
+        $('#lines').addEventListener('change', onChange);
+        $('#order-form').addEventListener('input', (event) => {
+            if (event.target.closest('[data-testid="order-line"]')) return;
+            event.target.classList.remove('invalid');
+            const slot = event.target.parentElement.querySelector('.field-error');
+            if (slot) slot.textContent = '';
+        });
+        try {
+            const email = localStorage.getItem('orderflow.email');
+            if (email) $('#customer-email').value = email;
+        } catch (e) {
+            // no storage: start empty
+        }
+    }
+
+    // ------------------------------------------------------------------ routing
+
+    let pendingInitial = null;
+
+    function showView(name) {
+        $('[data-testid="order-form-view"]').hidden = name !== 'form';
+        $('[data-testid="order-view"]').hidden = name !== 'order';
+        $('[data-testid="not-found-view"]').hidden = name !== 'not-found';
+        document.body.dataset.view = name;
+    }
+
+    function route() {
+        const match = /^#\/orders\/(.+)$/.exec(location.hash);
+        if (match) {
+            const id = decodeURIComponent(match[1]);
+            const initial = pendingInitial && pendingInitial.id === id ? pendingInitial : null;
+            pendingInitial = null;
+            if (!current || current.id !== id) clearError();
+            openOrder(id, initial);
+            document.title = 'Order ' + id.slice(0, 8) + ' · orderflow';
+        } else {
+            closeOrder();
+            clearError();
+            showView('form');
+            renderRecent();
+            document.title = 'New order · orderflow';
+            if (productsLoaded) loadProducts(); // stock levels move; show what is available now
+        }
+        window.scrollTo(0, 0);
+    }
+
+    // ------------------------------------------------------------------ start
+
+    function start() {
+        bindForm();
+        $('.alert-close').addEventListener('click', clearError);
+        $('[data-testid="cancel-order"]').addEventListener('click', cancelCurrent);
+        window.addEventListener('hashchange', route);
+        renderConnection();
+        feed.start();
+        loadProducts();
+        route();
+    }
+
+    /**
+     * Hooks for the browser tests (and for trying things out in the console): drop the live connections as
+     * a network failure would, or hold them down until restored.
+     */
+    window.orderflow = {
+        dropConnection() {
+            for (const socket of sockets) socket.drop();
+        },
+        goOffline() {
+            suspended = true;
+            for (const socket of sockets) socket.drop();
+            renderConnection();
+        },
+        goOnline() {
+            suspended = false;
+            reconnectAllNow();
+            renderConnection();
+        },
+        state() {
+            return {
+                orderId: current ? current.id : null,
+                lastSequence: current ? current.lastSequence : 0,
+                sequences: current ? sortedEvents(current).map((e) => e.sequence) : [],
+                orderConnects: current && current.socket ? current.socket.connects : 0,
+                feedConnects: feed.connects,
+                connection: $('[data-testid="connection"]').dataset.state,
+            };
+        },
+    };
+
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', start);
+    } else {
+        start();
+    }
+})();
