@@ -133,6 +133,31 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         }
     }
 
+    /**
+     * Publishes to {@code <namespace>.<module>} through the default exchange (so only that module's queue gets
+     * it), persistent, mandatory and confirmed. Not part of the caller's database transaction: at least once.
+     */
+    @Override
+    public void redeliver(String module, Envelope envelope) {
+        String queue = exchange + "." + module;
+        Publisher publisher = publishers.computeIfAbsent(Thread.currentThread(), t -> new Publisher());
+        boolean returned;
+        try {
+            returned = publisher.publishToQueue(queue, envelope);
+        } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
+            publisher.close();
+            publishers.remove(Thread.currentThread());
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("RabbitMQ did not confirm the re-delivery to " + queue + ": " + e, e);
+        }
+        if (returned) {
+            throw new IllegalStateException("queue " + queue + " does not exist; is module " + module
+                    + " subscribed?");
+        }
+    }
+
     @Override
     public void subscribe(MessageHandlers handlers, Dispatcher dispatcher) {
         String queueName = exchange + "." + handlers.module();
@@ -267,6 +292,15 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                 unroutable.add(UUID.fromString(id));
             }
             return unroutable;
+        }
+
+        /** Returns true when the broker returned the message (no such queue). */
+        boolean publishToQueue(String queue, Envelope e) throws IOException, TimeoutException, InterruptedException {
+            returned.clear();
+            channel.basicPublish("", queue, true, Envelopes.properties(e, Map.of()),
+                    e.payload().getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(confirmTimeout.toMillis());
+            return returned.contains(e.messageId().toString());
         }
 
         void close() {
