@@ -49,6 +49,7 @@ public class Dispatcher {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("dispatch must run in the transport's transaction");
         }
+        rejectOversized(handlers.module(), envelope);
         var handler = handlers.handlerFor(envelope.type());
         if (handler == null) {
             throw new PoisonMessageException("module " + handlers.module() + " has no handler for type '"
@@ -75,6 +76,19 @@ public class Dispatcher {
         return true;
     }
 
+    /** Larger payloads are parked unread: no contract message comes near this, and parsing one costs memory. */
+    public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    private static void rejectOversized(String module, Envelope envelope) {
+        String payload = envelope.payload();
+        // a char takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars): only long strings are encoded
+        if (payload != null && payload.length() > MAX_PAYLOAD_BYTES / 3
+                && payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+            throw new PoisonMessageException("payload of " + envelope.type() + " for " + module + " exceeds "
+                    + MAX_PAYLOAD_BYTES + " bytes");
+        }
+    }
+
     private void count(String module, String type, String outcome) {
         // counted after commit only: a rolled-back attempt is not an application
         org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
@@ -94,11 +108,15 @@ public class Dispatcher {
         log.error("Parking {} {} for order {} in {} dead letters after {} attempt(s): {}", envelope.type(),
                 envelope.messageId(), envelope.orderId(), module, attempts, error.toString());
         jdbc.sql("insert into " + Modules.schemaOf(module) + ".dead_letter (message_id, type, order_id, payload, "
-                + "headers, error, stack, attempts, first_failed_at, last_failed_at) "
-                + "values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now())")
+                + "headers, error, stack, attempts, first_failed_at, last_failed_at, "
+                + "version, causation_id, occurred_at) "
+                + "values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now(), ?, ?, ?)")
                 .params(envelope.messageId(), envelope.type(), envelope.orderId(), envelope.payload(),
                         json.writeValueAsString(envelope.headers()), String.valueOf(error.getMessage()),
-                        stackSummary(error), attempts, Timestamp.from(firstFailedAt))
+                        stackSummary(error), attempts, Timestamp.from(firstFailedAt),
+                        // the rest of the envelope, so a re-drive can put back exactly what arrived
+                        envelope.version(), envelope.causationId(),
+                        envelope.occurredAt() == null ? null : Timestamp.from(envelope.occurredAt()))
                 .update();
     }
 

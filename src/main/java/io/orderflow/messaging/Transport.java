@@ -35,4 +35,18 @@ public interface Transport {
     void broadcast(String topic, String payload);
 
     void onBroadcast(String topic, java.util.function.Consumer<String> listener);
+
+    /**
+     * Puts {@code envelope} back on {@code module}'s own queue, and only there: other subscribers of its type
+     * do not see it again. Used to re-drive a dead letter; the envelope keeps its message id, so a module that
+     * did apply it after all skips it in its inbox. The attempt count starts again from zero.
+     * <p>
+     * PostgreSQL: one queue row, written in the caller's transaction (there must be one), so the message is
+     * back exactly when the caller's other changes (marking the dead letter re-driven) commit. RabbitMQ: a
+     * persistent message published with confirms before this returns; if the caller's transaction then fails
+     * the message is delivered anyway (at least once).
+     *
+     * @throws IllegalStateException when the module's queue does not exist or the broker refuses the message
+     */
+    void redeliver(String module, Envelope envelope);
 }

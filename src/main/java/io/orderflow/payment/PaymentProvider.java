@@ -33,7 +33,7 @@ class PaymentProvider {
 
     private final Duration latency;
     private final Duration slowCardLatency;
-    private final double failureRate;
+    private volatile double failureRate;
 
     PaymentProvider(@Value("${orderflow.payment.provider.latency:0ms}") Duration latency,
             @Value("${orderflow.payment.provider.slow-card-latency:3s}") Duration slowCardLatency,
@@ -41,6 +41,14 @@ class PaymentProvider {
         this.latency = latency;
         this.slowCardLatency = slowCardLatency;
         this.failureRate = failureRate;
+    }
+
+    /**
+     * Operator/demo switch: changes the simulated unavailability at runtime, e.g. to show a fault being
+     * fixed and its dead letters re-driven. Not an API; reached from tests and a debugger.
+     */
+    void failureRate(double rate) {
+        this.failureRate = rate;
     }
 
     Outcome charge(String cardToken, String orderId) {

@@ -20,12 +20,20 @@ class Carrier {
     }
 
     private final Duration latency;
-    private final double failureRate;
+    private volatile double failureRate;
 
     Carrier(@Value("${orderflow.shipping.carrier.latency:0ms}") Duration latency,
             @Value("${orderflow.shipping.carrier.failure-rate:0}") double failureRate) {
         this.latency = latency;
         this.failureRate = failureRate;
+    }
+
+    /**
+     * Operator/demo switch: changes the simulated unavailability at runtime, e.g. to show a fault being
+     * fixed and its dead letters re-driven. Not an API; reached from tests and a debugger.
+     */
+    void failureRate(double rate) {
+        this.failureRate = rate;
     }
 
     /** Returns a tracking number, or null when the carrier does not serve the destination. */

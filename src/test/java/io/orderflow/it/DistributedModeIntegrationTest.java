@@ -51,6 +51,24 @@ class DistributedModeIntegrationTest extends OrderScenarios {
         }
     }
 
+    @Test
+    void eachProcessServesTheDeadLettersOfItsOwnModulesOnly() {
+        DeadLetterApi onOrder = new DeadLetterApi(orderApp.baseUrl());
+        assertThat(onOrder.get("/api/dead-letters/counts").body().path("modules").propertyNames())
+                .containsExactly("order");
+        DeadLetterApi.Response elsewhere = onOrder.inspect("shipping", 1);
+        assertThat(elsewhere.status()).isEqualTo(404);
+        assertThat(elsewhere.body().path("type").asString()).endsWith("/module-not-served");
+        assertThat(elsewhere.body().path("served_modules").get(0).asString()).isEqualTo("order");
+        assertThat(onOrder.list(Map.of("module", "payment")).status()).isEqualTo(404);
+
+        RunningApp shippingApp = apps.get(4);
+        DeadLetterApi onShipping = new DeadLetterApi(shippingApp.baseUrl());
+        assertThat(onShipping.list(Map.of()).body().path("modules").get(0).asString()).isEqualTo("shipping");
+        assertThat(onShipping.inspect("shipping", Long.MAX_VALUE).body().path("type").asString())
+                .endsWith("/not-found");
+    }
+
     @AfterAll
     static void stop() {
         apps.forEach(RunningApp::close);

@@ -60,6 +60,38 @@ abstract class MessageDeliveryScenarios {
     }
 
     @Test
+    void parksOversizedUnknownAndImpossibleMessagesAtOnceWithoutBlockingTheQueue() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String oversized = "oversized-" + tag;
+        String impossible = "impossible-" + tag;
+        String unknown = "unknown-" + tag;
+        // well-formed JSON, but over the 64 KiB limit: parked unread
+        publish(envelope("ReserveStock", oversized, "{\"order_id\":\"" + oversized + "\",\"items\":[],\"note\":\""
+                + "x".repeat(70_000) + "\"}"));
+        // readable, but a negative charge cannot become valid by retrying
+        publish(envelope("ChargePayment", impossible, "{\"order_id\":\"" + impossible
+                + "\",\"amount\":-5,\"currency\":\"USD\"}"));
+        // put straight on the inventory queue, whose module has no handler for this type
+        new TransactionTemplate(app().bean(PlatformTransactionManager.class)).executeWithoutResult(s -> app()
+                .bean(Transport.class).redeliver("inventory", envelope("NoSuchCommand", unknown, "{}")));
+
+        DeadLetterApi deadLetters = new DeadLetterApi(app().baseUrl());
+        Map<String, List<String>> expected = Map.of(
+                oversized, List.of("inventory", "exceeds 65536 bytes"),
+                impossible, List.of("payment", "charge amount must be positive"),
+                unknown, List.of("inventory", "no handler for type 'NoSuchCommand'"));
+        expected.forEach((orderId, where) -> {
+            JsonNode item = deadLetters.awaitListed(Map.of("order_id", orderId), 1).path("items").get(0);
+            assertThat(item.path("module").asString()).isEqualTo(where.get(0));
+            assertThat(item.path("attempts").asInt()).as("parked without retries").isEqualTo(1);
+            assertThat(item.path("error").asString()).contains(where.get(1));
+        });
+
+        OrderApi api = new OrderApi(app().baseUrl());
+        api.awaitStatus(api.placeAccepted(OrderApi.Orders.of("PROD-001", 1)), "completed");
+    }
+
+    @Test
     void completesAnOrderWhoseConsumerTransactionWasKilledMidFlight() {
         OrderApi api = new OrderApi(app().baseUrl());
         String id = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-003", 1), "tok_slow", null));

@@ -107,6 +107,21 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         return unroutable;
     }
 
+    /** Inserts one row for the module's queue in the caller's transaction; consumers are woken on commit. */
+    @Override
+    public void redeliver(String module, Envelope e) {
+        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("redeliver needs the caller's transaction");
+        }
+        String queue = "orderflow." + module;
+        jdbc.sql("insert into broker.message (queue, message_id, type, version, order_id, causation_id, occurred_at, "
+                + "payload, headers) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")
+                .params(queue, e.messageId(), e.type(), e.version(), e.orderId(), e.causationId(),
+                        Timestamp.from(e.occurredAt()), e.payload(), json.writeValueAsString(e.headers()))
+                .update();
+        jdbc.sql("select pg_notify(?, ?)").params(CHANNEL, queue).query().singleRow();
+    }
+
     @Override
     public boolean publishWithinTransaction(Envelope envelope) {
         if (!directPublish) {

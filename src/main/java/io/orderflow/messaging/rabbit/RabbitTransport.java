@@ -133,6 +133,41 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         }
     }
 
+    private final Object redeliveryLock = new Object();
+    private Publisher redeliveryPublisher;
+
+    /**
+     * Publishes to {@code <namespace>.<module>} through the default exchange (so only that module's queue gets
+     * it), persistent, mandatory and confirmed. Not part of the caller's database transaction: at least once.
+     */
+    @Override
+    public void redeliver(String module, Envelope envelope) {
+        String queue = exchange + "." + module;
+        boolean returned;
+        // re-drives come from request threads: one confirm channel for all of them, not one per thread
+        synchronized (redeliveryLock) {
+            try {
+                if (redeliveryPublisher == null) {
+                    redeliveryPublisher = new Publisher();
+                }
+                returned = redeliveryPublisher.publishToQueue(queue, envelope);
+            } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
+                if (redeliveryPublisher != null) {
+                    redeliveryPublisher.close();
+                    redeliveryPublisher = null;
+                }
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("RabbitMQ did not confirm the re-delivery to " + queue + ": " + e, e);
+            }
+        }
+        if (returned) {
+            throw new IllegalStateException("queue " + queue + " does not exist; is module " + module
+                    + " subscribed?");
+        }
+    }
+
     @Override
     public void subscribe(MessageHandlers handlers, Dispatcher dispatcher) {
         String queueName = exchange + "." + handlers.module();
@@ -224,6 +259,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         containers.forEach(SimpleMessageListenerContainer::stop);
         publishers.values().forEach(Publisher::close);
         publishers.clear();
+        closeRedeliveryPublisher();
     }
 
     @Override
@@ -234,6 +270,16 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     @Override
     public int getPhase() {
         return 0;
+    }
+
+    /** Closes the re-delivery channel, if one was opened (on stop). */
+    private void closeRedeliveryPublisher() {
+        synchronized (redeliveryLock) {
+            if (redeliveryPublisher != null) {
+                redeliveryPublisher.close();
+                redeliveryPublisher = null;
+            }
+        }
     }
 
     /** A confirm-mode channel per publishing thread: confirms and returns of one batch stay together. */
@@ -267,6 +313,15 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                 unroutable.add(UUID.fromString(id));
             }
             return unroutable;
+        }
+
+        /** Returns true when the broker returned the message (no such queue). */
+        boolean publishToQueue(String queue, Envelope e) throws IOException, TimeoutException, InterruptedException {
+            returned.clear();
+            channel.basicPublish("", queue, true, Envelopes.properties(e, Map.of()),
+                    e.payload().getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(confirmTimeout.toMillis());
+            return returned.contains(e.messageId().toString());
         }
 
         void close() {

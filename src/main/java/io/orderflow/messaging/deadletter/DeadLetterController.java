@@ -1,0 +1,148 @@
+package io.orderflow.messaging.deadletter;
+
+import io.orderflow.messaging.deadletter.DeadLetterViews.BulkResult;
+import io.orderflow.messaging.deadletter.DeadLetterViews.Counts;
+import io.orderflow.messaging.deadletter.DeadLetterViews.Detail;
+import io.orderflow.messaging.deadletter.DeadLetterViews.Page;
+import io.orderflow.platform.ApiProblem;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The dead-letter console's API, for the modules this process runs ({@code orderflow.modules}); in distributed
+ * mode each module's process serves its own. Who acts is taken from {@code X-Operator} as given: authenticating
+ * operators is the gateway's job, not this service's.
+ */
+@RestController
+@Validated
+@RequestMapping("/api/dead-letters")
+class DeadLetterController {
+
+    static final String OPERATOR_HEADER = "X-Operator";
+
+    private final DeadLetters deadLetters;
+
+    DeadLetterController(DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
+    }
+
+    @GetMapping
+    Page list(@RequestParam(required = false) @Size(max = 32) String module,
+            @RequestParam(required = false) @Size(max = 200) String type,
+            @RequestParam(name = "order_id", required = false) @Size(max = 64) String orderId,
+            @RequestParam(defaultValue = "parked") String status,
+            @RequestParam(name = "parked_after", required = false) String parkedAfter,
+            @RequestParam(name = "parked_before", required = false) String parkedBefore,
+            @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        DeadLetterFilter filter = new DeadLetterFilter(blankToNull(module), blankToNull(type), blankToNull(orderId),
+                status(status), instant("parked_after", parkedAfter), instant("parked_before", parkedBefore));
+        return deadLetters.list(filter, page, size);
+    }
+
+    /** Per module, how many dead letters are parked, re-driven and discarded. */
+    @GetMapping("/counts")
+    Counts counts() {
+        return deadLetters.counts();
+    }
+
+    @GetMapping("/{module}/{id}")
+    Detail inspect(@PathVariable @Size(max = 32) String module, @PathVariable long id) {
+        return deadLetters.inspect(module, id);
+    }
+
+    @PostMapping("/{module}/{id}/redrive")
+    Detail redrive(@PathVariable @Size(max = 32) String module, @PathVariable long id,
+            @RequestHeader(name = OPERATOR_HEADER, required = false) String operator) {
+        return deadLetters.redrive(module, id, operator(operator));
+    }
+
+    record DiscardRequest(@NotBlank @Size(max = 1000) String reason) {
+    }
+
+    @PostMapping("/{module}/{id}/discard")
+    Detail discard(@PathVariable @Size(max = 32) String module, @PathVariable long id,
+            @RequestHeader(name = OPERATOR_HEADER, required = false) String operator,
+            @Valid @RequestBody DiscardRequest request) {
+        return deadLetters.discard(module, id, operator(operator), request.reason().strip());
+    }
+
+    /** The filter of a bulk re-drive; {@code limit} bounds one call (default 100). Only parked ones are taken. */
+    record BulkRedriveRequest(@Size(max = 32) String module, @Size(max = 200) String type,
+            @Size(max = 64) String orderId, Instant parkedAfter, Instant parkedBefore, @Min(1) Integer limit) {
+    }
+
+    @PostMapping("/redrive")
+    BulkResult redriveAll(@RequestHeader(name = OPERATOR_HEADER, required = false) String operator,
+            @Valid @RequestBody BulkRedriveRequest request) {
+        int limit = request.limit() == null ? Math.min(100, deadLetters.maxBulk()) : request.limit();
+        if (limit > deadLetters.maxBulk()) {
+            throw invalid("limit", "must be at most " + deadLetters.maxBulk()
+                    + " (orderflow.dead-letters.redrive-max-batch)");
+        }
+        DeadLetterFilter filter = new DeadLetterFilter(blankToNull(request.module()), blankToNull(request.type()),
+                blankToNull(request.orderId()), DeadLetters.PARKED, request.parkedAfter(), request.parkedBefore());
+        return deadLetters.redriveAll(filter, limit, operator(operator));
+    }
+
+    /** Who acts, as the gateway vouches for it; {@code anonymous} when no one says. */
+    static String operator(String header) {
+        if (header == null) {
+            return "anonymous";
+        }
+        String cleaned = header.replaceAll("\\p{Cntrl}", "").strip();
+        if (cleaned.isEmpty()) {
+            return "anonymous";
+        }
+        return cleaned.length() > 100 ? cleaned.substring(0, 100) : cleaned;
+    }
+
+    private static String status(String status) {
+        if ("all".equals(status)) {
+            return null;
+        }
+        if (!DeadLetters.STATUSES.contains(status)) {
+            throw invalid("status", "must be one of parked, redriven, discarded, all");
+        }
+        return status;
+    }
+
+    private static Instant instant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw invalid(field, "must be an ISO-8601 instant, e.g. 2025-01-31T12:00:00Z");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static ApiProblem invalid(String field, String message) {
+        ApiProblem problem = new ApiProblem(HttpStatus.BAD_REQUEST, "validation", "Request is not valid",
+                Map.of("errors", List.of(Map.of("field", field, "message", message))));
+        problem.problem().setTitle("Validation failed");
+        return problem;
+    }
+}

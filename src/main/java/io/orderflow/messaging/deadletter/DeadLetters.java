@@ -1,0 +1,357 @@
+package io.orderflow.messaging.deadletter;
+
+import io.orderflow.messaging.Envelope;
+import io.orderflow.messaging.Transport;
+import io.orderflow.messaging.deadletter.DeadLetterViews.Action;
+import io.orderflow.messaging.deadletter.DeadLetterViews.BulkResult;
+import io.orderflow.messaging.deadletter.DeadLetterViews.Counts;
+import io.orderflow.messaging.deadletter.DeadLetterViews.Detail;
+import io.orderflow.messaging.deadletter.DeadLetterViews.Failure;
+import io.orderflow.messaging.deadletter.DeadLetterViews.Page;
+import io.orderflow.messaging.deadletter.DeadLetterViews.Ref;
+import io.orderflow.messaging.deadletter.DeadLetterViews.Summary;
+import io.orderflow.platform.ApiProblem;
+import io.orderflow.platform.Modules;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The dead letters of the modules this process runs: each module keeps its own in {@code <schema>.dead_letter}.
+ * Rows are never deleted; re-drive and discard change their status and leave an audit record in
+ * {@code <schema>.dead_letter_action}. Schema names come from the module registry, never from input; every
+ * value is a bound parameter.
+ */
+@Component
+class DeadLetters {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+    static final String PARKED = "parked";
+    static final String REDRIVEN = "redriven";
+    static final String DISCARDED = "discarded";
+    static final List<String> STATUSES = List.of(PARKED, REDRIVEN, DISCARDED);
+
+    private static final String SUMMARY_COLUMNS = "id, message_id, type, order_id, left(error, 300) as error, "
+            + "attempts, first_failed_at, last_failed_at, parked_at, status, status_changed_at";
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Transport transport;
+    private final TransactionTemplate tx;
+    private final Modules modules;
+    private final RedriveRateLimiter limiter;
+    private final int maxBulk;
+
+    DeadLetters(JdbcClient jdbc, JsonMapper json, Transport transport, PlatformTransactionManager transactions,
+            Environment environment, @Value("${orderflow.dead-letters.redrive-rate:10}") double redriveRate,
+            @Value("${orderflow.dead-letters.redrive-max-batch:500}") int maxBulk) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.transport = transport;
+        this.tx = new TransactionTemplate(transactions);
+        this.modules = Modules.from(environment);
+        this.limiter = new RedriveRateLimiter(redriveRate);
+        this.maxBulk = maxBulk;
+    }
+
+    /** The modules whose dead letters this process serves, in registry order. */
+    List<String> servedModules() {
+        return Modules.ALL.stream().filter(modules::runs).toList();
+    }
+
+    int maxBulk() {
+        return maxBulk;
+    }
+
+    Page list(DeadLetterFilter filter, int page, int size) {
+        Query query = union(filter, SUMMARY_COLUMNS);
+        long total = query.modules.isEmpty() ? 0 : jdbc.sql("select count(*) from (" + query.sql + ") d")
+                .params(query.params).query(Long.class).single();
+        List<Summary> items = List.of();
+        if (total > 0) {
+            List<Object> params = new ArrayList<>(query.params);
+            params.add(size);
+            params.add((long) page * size);
+            items = jdbc.sql("select * from (" + query.sql + ") d order by parked_at desc, id desc limit ? offset ?")
+                    .params(params)
+                    .query((rs, n) -> summary(rs))
+                    .list();
+        }
+        return new Page(items, page, size, total, query.modules);
+    }
+
+    Counts counts() {
+        Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+        for (String module : servedModules()) {
+            Map<String, Long> byStatus = new TreeMap<>();
+            STATUSES.forEach(s -> byStatus.put(s, 0L));
+            jdbc.sql("select status, count(*) as n from " + Modules.schemaOf(module) + ".dead_letter group by status")
+                    .query((rs, n) -> byStatus.put(rs.getString("status"), rs.getLong("n")))
+                    .list();
+            counts.put(module, byStatus);
+        }
+        return new Counts(counts);
+    }
+
+    Detail inspect(String module, long id) {
+        String schema = schemaServed(module);
+        Detail detail = jdbc.sql("select id, message_id, type, version, order_id, causation_id, occurred_at, payload, "
+                + "headers::text as headers, error, stack, attempts, first_failed_at, last_failed_at, parked_at, "
+                + "status, status_changed_at from " + schema + ".dead_letter where id = ?")
+                .param(id)
+                .query((rs, n) -> new Detail(module, rs.getLong("id"), rs.getObject("message_id", UUID.class),
+                        rs.getString("type"), rs.getObject("version") == null ? Envelope.CURRENT_VERSION
+                                : rs.getInt("version"),
+                        rs.getString("order_id"), rs.getObject("causation_id", UUID.class),
+                        instant(rs.getTimestamp("occurred_at")), rs.getString("payload"),
+                        headers(rs.getString("headers")), rs.getString("error"), rs.getString("stack"),
+                        rs.getInt("attempts"), instant(rs.getTimestamp("first_failed_at")),
+                        instant(rs.getTimestamp("last_failed_at")), instant(rs.getTimestamp("parked_at")),
+                        rs.getString("status"), instant(rs.getTimestamp("status_changed_at")), List.of(), List.of()))
+                .optional()
+                .orElseThrow(() -> notFound(module, id));
+        List<Action> actions = jdbc.sql("select id, action, operator, reason, bulk_id, at from " + schema
+                + ".dead_letter_action where dead_letter_id = ? order by at, id")
+                .param(id)
+                .query((rs, n) -> new Action(rs.getLong("id"), rs.getString("action"), rs.getString("operator"),
+                        rs.getString("reason"), rs.getObject("bulk_id", UUID.class), instant(rs.getTimestamp("at"))))
+                .list();
+        List<Long> others = jdbc.sql("select id from " + schema + ".dead_letter where message_id = ? and id <> ? "
+                + "order by id")
+                .params(detail.messageId(), id)
+                .query(Long.class)
+                .list();
+        return new Detail(detail.module(), detail.id(), detail.messageId(), detail.type(), detail.version(),
+                detail.orderId(), detail.causationId(), detail.occurredAt(), detail.payload(), detail.headers(),
+                detail.error(), detail.stack(), detail.attempts(), detail.firstFailedAt(), detail.lastFailedAt(),
+                detail.parkedAt(), detail.status(), detail.statusChangedAt(), actions, others);
+    }
+
+    /**
+     * Puts the parked message back on its module's queue, marks it re-driven and records who did it, in one
+     * transaction (with RabbitMQ the publish is confirmed inside it; see {@link Transport#redeliver}).
+     */
+    Detail redrive(String module, long id, String operator) {
+        redrive(module, id, operator, null);
+        return inspect(module, id);
+    }
+
+    private void redrive(String module, long id, String operator, UUID bulkId) {
+        String schema = schemaServed(module);
+        tx.executeWithoutResult(status -> {
+            Envelope envelope = jdbc.sql("select message_id, type, version, order_id, causation_id, occurred_at, "
+                    + "parked_at, payload, headers::text as headers, status from " + schema
+                    + ".dead_letter where id = ? for update")
+                    .param(id)
+                    .query((rs, n) -> {
+                        requireParked(module, id, rs.getString("status"));
+                        Timestamp occurred = rs.getTimestamp("occurred_at");
+                        Map<String, String> headers = new LinkedHashMap<>();
+                        headers(rs.getString("headers")).forEach((k, v) -> headers.put(k, String.valueOf(v)));
+                        return new Envelope(rs.getObject("message_id", UUID.class), rs.getString("type"),
+                                rs.getObject("version") == null ? Envelope.CURRENT_VERSION : rs.getInt("version"),
+                                rs.getString("order_id"), rs.getObject("causation_id", UUID.class),
+                                (occurred == null ? rs.getTimestamp("parked_at") : occurred).toInstant(),
+                                rs.getString("payload"), headers);
+                    })
+                    .optional()
+                    .orElseThrow(() -> notFound(module, id));
+            try {
+                transport.redeliver(module, envelope);
+            } catch (RuntimeException e) {
+                log.warn("Re-drive of {} dead letter {} failed", module, id, e);
+                throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "redrive-failed",
+                        "Dead letter " + module + "/" + id + " could not be put back on its queue: "
+                                + rootMessage(e));
+            }
+            jdbc.sql("update " + schema + ".dead_letter set status = 'redriven', status_changed_at = now() "
+                    + "where id = ?").param(id).update();
+            audit(schema, id, "redrive", operator, null, bulkId);
+        });
+        log.info("{} re-drove {} dead letter {}{}", operator, module, id, bulkId == null ? "" : " (bulk " + bulkId + ")");
+    }
+
+    Detail discard(String module, long id, String operator, String reason) {
+        String schema = schemaServed(module);
+        tx.executeWithoutResult(status -> {
+            String current = jdbc.sql("select status from " + schema + ".dead_letter where id = ? for update")
+                    .param(id).query(String.class).optional().orElseThrow(() -> notFound(module, id));
+            requireParked(module, id, current);
+            jdbc.sql("update " + schema + ".dead_letter set status = 'discarded', status_changed_at = now() "
+                    + "where id = ?").param(id).update();
+            audit(schema, id, "discard", operator, reason, null);
+        });
+        log.info("{} discarded {} dead letter {}: {}", operator, module, id, reason);
+        return inspect(module, id);
+    }
+
+    /**
+     * Re-drives the parked dead letters matching {@code filter}, oldest first, at most {@code limit} of them,
+     * paced by {@code orderflow.dead-letters.redrive-rate}. Each is its own transaction: one that fails is
+     * reported and the rest go on.
+     */
+    BulkResult redriveAll(DeadLetterFilter filter, int limit, String operator) {
+        Query query = union(filter.withStatus(PARKED), "id, parked_at");
+        if (query.modules.isEmpty()) {
+            return new BulkResult(null, 0, List.of(), List.of(), List.of(), 0, limiter.ratePerSecond(), limit);
+        }
+        long matched = jdbc.sql("select count(*) from (" + query.sql + ") d").params(query.params)
+                .query(Long.class).single();
+        List<Object> params = new ArrayList<>(query.params);
+        params.add(limit);
+        List<Ref> candidates = jdbc.sql("select module, id from (" + query.sql + ") d order by parked_at, module, id "
+                + "limit ?")
+                .params(params)
+                .query((rs, n) -> new Ref(rs.getString("module"), rs.getLong("id")))
+                .list();
+        UUID bulkId = UUID.randomUUID();
+        List<Ref> redriven = new ArrayList<>();
+        List<Ref> skipped = new ArrayList<>();
+        List<Failure> failed = new ArrayList<>();
+        for (Ref ref : candidates) {
+            limiter.acquire();
+            try {
+                redrive(ref.module(), ref.id(), operator, bulkId);
+                redriven.add(ref);
+            } catch (ApiProblem e) {
+                if (e.problem().getStatus() == HttpStatus.CONFLICT.value()) {
+                    skipped.add(ref); // re-driven or discarded meanwhile by someone else
+                } else {
+                    failed.add(new Failure(ref.module(), ref.id(), e.getMessage()));
+                }
+            } catch (RuntimeException e) {
+                failed.add(new Failure(ref.module(), ref.id(), rootMessage(e)));
+            }
+        }
+        log.info("{} bulk re-drive {}: {} matched, {} re-driven, {} skipped, {} failed", operator, bulkId, matched,
+                redriven.size(), skipped.size(), failed.size());
+        return new BulkResult(bulkId, matched, redriven, skipped, failed, Math.max(0, matched - candidates.size()),
+                limiter.ratePerSecond(), limit);
+    }
+
+    private void audit(String schema, long id, String action, String operator, String reason, UUID bulkId) {
+        jdbc.sql("insert into " + schema + ".dead_letter_action (dead_letter_id, action, operator, reason, bulk_id) "
+                + "values (?, ?, ?, ?, ?)")
+                .params(id, action, operator, reason, bulkId)
+                .update();
+    }
+
+    /** The module's schema, if this process serves it; otherwise a problem that says who does. */
+    String schemaServed(String module) {
+        if (!Modules.ALL.contains(module)) {
+            throw new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Module '" + module + "' does not exist",
+                    Map.of("modules", Modules.ALL));
+        }
+        if (!modules.runs(module)) {
+            throw new ApiProblem(HttpStatus.NOT_FOUND, "module-not-served", "Module '" + module
+                    + "' does not run in this process; ask a process that runs it for its dead letters",
+                    Map.of("served_modules", servedModules()));
+        }
+        return Modules.schemaOf(module);
+    }
+
+    private record Query(String sql, List<Object> params, List<String> modules) {
+    }
+
+    /** One select per served module (or the one asked for), with the same bound filters, glued by union all. */
+    private Query union(DeadLetterFilter filter, String columns) {
+        List<String> selected = filter.module() == null ? servedModules() : List.of(filter.module());
+        if (filter.module() != null) {
+            schemaServed(filter.module());
+        }
+        StringBuilder where = new StringBuilder();
+        List<Object> filterParams = new ArrayList<>();
+        if (filter.type() != null) {
+            where.append(" and type = ?");
+            filterParams.add(filter.type());
+        }
+        if (filter.orderId() != null) {
+            where.append(" and order_id = ?");
+            filterParams.add(filter.orderId());
+        }
+        if (filter.status() != null) {
+            where.append(" and status = ?");
+            filterParams.add(filter.status());
+        }
+        if (filter.parkedAfter() != null) {
+            where.append(" and parked_at >= ?");
+            filterParams.add(Timestamp.from(filter.parkedAfter()));
+        }
+        if (filter.parkedBefore() != null) {
+            where.append(" and parked_at < ?");
+            filterParams.add(Timestamp.from(filter.parkedBefore()));
+        }
+        List<String> selects = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        for (String module : selected) {
+            selects.add("select cast(? as text) as module, " + columns + " from " + Modules.schemaOf(module)
+                    + ".dead_letter where true" + where);
+            params.add(module);
+            params.addAll(filterParams);
+        }
+        return new Query(String.join(" union all ", selects), params, selected);
+    }
+
+    private static void requireParked(String module, long id, String status) {
+        if (!PARKED.equals(status)) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "dead-letter-not-parked", "Dead letter " + module + "/" + id
+                    + " is " + status + "; only parked dead letters can be re-driven or discarded",
+                    Map.of("status", status));
+        }
+    }
+
+    private static ApiProblem notFound(String module, long id) {
+        return ApiProblem.notFound("Dead letter", module + "/" + id);
+    }
+
+    private Summary summary(ResultSet rs) throws SQLException {
+        return new Summary(rs.getString("module"), rs.getLong("id"), rs.getObject("message_id", UUID.class),
+                rs.getString("type"), rs.getString("order_id"), rs.getString("error"), rs.getInt("attempts"),
+                instant(rs.getTimestamp("first_failed_at")), instant(rs.getTimestamp("last_failed_at")),
+                instant(rs.getTimestamp("parked_at")), rs.getString("status"),
+                instant(rs.getTimestamp("status_changed_at")));
+    }
+
+    private Map<String, Object> headers(String text) {
+        if (text == null) {
+            return Map.of();
+        }
+        try {
+            return json.readValue(text, new TypeReference<Map<String, Object>>() {
+            });
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
+    }
+}

@@ -1,0 +1,16 @@
+package io.orderflow.platform;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/** Serves the operations page ({@code static/ops/index.html}) at {@code /ops/}. */
+@Configuration(proxyBeanMethods = false)
+class OperationsConsole implements WebMvcConfigurer {
+
+    @Override
+    public void addViewControllers(ViewControllerRegistry registry) {
+        registry.addRedirectViewController("/ops", "/ops/");
+        registry.addViewController("/ops/").setViewName("forward:/ops/index.html");
+    }
+}
