@@ -21,16 +21,19 @@ public class Outbox {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final MessageTracing tracing;
     private final Map<String, Runnable> wakers = new ConcurrentHashMap<>();
 
-    Outbox(JdbcClient jdbc, JsonMapper json) {
+    Outbox(JdbcClient jdbc, JsonMapper json, MessageTracing tracing) {
         this.jdbc = jdbc;
         this.json = json;
+        this.tracing = tracing;
     }
 
     /**
      * Records {@code message} for publication, in the caller's transaction; there must be one, or the
-     * message and the state change could part ways (a dual write).
+     * message and the state change could part ways (a dual write). The current trace context travels in
+     * the message's headers.
      */
     public UUID send(String module, Object message, String orderId, UUID causationId) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
@@ -40,9 +43,11 @@ public class Outbox {
         // the schema name comes from the module registry, never from input; values are bound parameters
         jdbc.sql("insert into " + Modules.schemaOf(module) + ".outbox "
                 + "(message_id, type, version, order_id, causation_id, occurred_at, payload, headers) "
-                + "values (?, ?, ?, ?, ?, ?, ?::jsonb, '{}'::jsonb)")
+                + "values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")
                 .params(messageId, MessageTypes.nameOf(message.getClass()), Envelope.CURRENT_VERSION, orderId,
-                        causationId, Timestamp.from(Instant.now()), json.writeValueAsString(message))
+                        causationId, Timestamp.from(Instant.now()), json.writeValueAsString(message),
+                        // the sender's trace context (W3C traceparent): the consumer continues the trace
+                        json.writeValueAsString(tracing.currentHeaders()))
                 .update();
         wakeAfterCommit(module);
         return messageId;
