@@ -51,6 +51,15 @@ class DistributedModeIntegrationTest extends OrderScenarios {
         }
     }
 
+    @Test
+    void isReadyOnlyWithTheDatabaseAndTheBroker() {
+        OrderApi.Response readiness = api.get("/actuator/health/readiness");
+
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(readiness.body().path("components").path("db").path("status").asString()).isEqualTo("UP");
+        assertThat(readiness.body().path("components").path("rabbit").path("status").asString()).isEqualTo("UP");
+    }
+
     @AfterAll
     static void stop() {
         apps.forEach(RunningApp::close);
