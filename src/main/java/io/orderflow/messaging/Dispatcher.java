@@ -4,6 +4,7 @@ import io.orderflow.platform.Modules;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -26,13 +27,16 @@ public class Dispatcher {
     private final Outbox outbox;
     private final RetryPolicy retryPolicy;
     private final MeterRegistry meters;
+    private final MessageTracing tracing;
 
-    Dispatcher(JdbcClient jdbc, JsonMapper json, Outbox outbox, RetryPolicy retryPolicy, MeterRegistry meters) {
+    Dispatcher(JdbcClient jdbc, JsonMapper json, Outbox outbox, RetryPolicy retryPolicy, MeterRegistry meters,
+            MessageTracing tracing) {
         this.jdbc = jdbc;
         this.json = json;
         this.outbox = outbox;
         this.retryPolicy = retryPolicy;
         this.meters = meters;
+        this.tracing = tracing;
     }
 
     public RetryPolicy retryPolicy() {
@@ -50,6 +54,12 @@ public class Dispatcher {
             throw new IllegalStateException("dispatch must run in the transport's transaction");
         }
         rejectOversized(handlers.module(), envelope);
+        // one span per delivery, continuing the sender's trace; order_id in the MDC for every log line
+        return tracing.handle(handlers.module(), envelope, () -> apply(handlers, envelope));
+    }
+
+    private boolean apply(MessageHandlers handlers, Envelope envelope) {
+        log.debug("{} handling {} {}", handlers.module(), envelope.type(), envelope.messageId());
         var handler = handlers.handlerFor(envelope.type());
         if (handler == null) {
             throw new PoisonMessageException("module " + handlers.module() + " has no handler for type '"
@@ -101,12 +111,24 @@ public class Dispatcher {
                 });
     }
 
+    /**
+     * Records a failed delivery that the transport will try again after {@code backoff}: counted in
+     * {@code orderflow.messages.retried} and logged with the order id and the message's trace id.
+     */
+    public void retryScheduled(String module, Envelope envelope, int attempts, Throwable error, Duration backoff) {
+        meters.counter("orderflow.messages.retried", "module", module, "type", String.valueOf(envelope.type()))
+                .increment();
+        tracing.inLogContext(envelope, () -> log.info("{} {} failed on attempt {} in {} ({}); retrying in {} ms",
+                envelope.type(), envelope.messageId(), attempts, module, error.toString(), backoff.toMillis()));
+    }
+
     /** Parks a message that cannot be applied, with enough context for an operator to act on it. */
     public void park(String module, Envelope envelope, Throwable error, int attempts, Instant firstFailedAt) {
         meters.counter("orderflow.messages.dead_lettered", "module", module, "type", String.valueOf(envelope.type()))
                 .increment();
-        log.error("Parking {} {} for order {} in {} dead letters after {} attempt(s): {}", envelope.type(),
-                envelope.messageId(), envelope.orderId(), module, attempts, error.toString());
+        tracing.inLogContext(envelope, () -> log.error("Parking {} {} for order {} in {} dead letters after {} "
+                + "attempt(s): {}", envelope.type(), envelope.messageId(), envelope.orderId(), module, attempts,
+                error.toString()));
         jdbc.sql("insert into " + Modules.schemaOf(module) + ".dead_letter (message_id, type, order_id, payload, "
                 + "headers, error, stack, attempts, first_failed_at, last_failed_at, "
                 + "version, causation_id, occurred_at) "

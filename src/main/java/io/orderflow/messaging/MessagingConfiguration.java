@@ -3,6 +3,7 @@ package io.orderflow.messaging;
 import io.orderflow.messaging.postgres.PostgresTransport;
 import io.orderflow.messaging.rabbit.RabbitTransport;
 import io.orderflow.platform.Modules;
+import io.orderflow.platform.SampledGauges;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -31,14 +32,22 @@ public class MessagingConfiguration {
     @Bean
     RetryPolicy retryPolicy(@Value("${orderflow.messaging.retry.base:200ms}") Duration base,
             @Value("${orderflow.messaging.retry.cap:30s}") Duration cap,
-            @Value("${orderflow.messaging.retry.max-attempts:8}") int maxAttempts) {
-        return new RetryPolicy(base, cap, maxAttempts);
+            @Value("${orderflow.messaging.retry.max-attempts:8}") int maxAttempts,
+            @Value("${orderflow.messaging.retry.outage-max-attempts:240}") int outageMaxAttempts) {
+        return new RetryPolicy(base, cap, maxAttempts, outageMaxAttempts);
     }
 
     @Bean
     Dispatcher dispatcher(JdbcClient jdbc, JsonMapper json, Outbox outbox, RetryPolicy retryPolicy,
-            MeterRegistry meters) {
-        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters);
+            MeterRegistry meters, MessageTracing tracing) {
+        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters, tracing);
+    }
+
+    @Bean
+    MessagingMetrics messagingMetrics(Environment environment, JdbcClient jdbc, Transport transport,
+            SampledGauges gauges) {
+        Modules modules = Modules.from(environment);
+        return new MessagingMetrics(Modules.ALL.stream().filter(modules::runs).toList(), jdbc, transport, gauges);
     }
 
     @Bean

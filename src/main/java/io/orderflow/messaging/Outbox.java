@@ -22,17 +22,20 @@ public class Outbox {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Transport transport;
+    private final MessageTracing tracing;
     private final Map<String, Runnable> wakers = new ConcurrentHashMap<>();
 
-    Outbox(JdbcClient jdbc, JsonMapper json, Transport transport) {
+    Outbox(JdbcClient jdbc, JsonMapper json, Transport transport, MessageTracing tracing) {
         this.jdbc = jdbc;
         this.json = json;
         this.transport = transport;
+        this.tracing = tracing;
     }
 
     /**
      * Records {@code message} for publication, in the caller's transaction; there must be one, or the
-     * message and the state change could part ways (a dual write).
+     * message and the state change could part ways (a dual write). The current trace context travels in
+     * the message's headers.
      */
     public UUID send(String module, Object message, String orderId, UUID causationId) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
@@ -42,16 +45,19 @@ public class Outbox {
         Instant now = Instant.now();
         String type = MessageTypes.nameOf(message.getClass());
         String payload = json.writeValueAsString(message);
+        // the sender's trace context (W3C traceparent): the consumer continues the trace
+        Map<String, String> headers = tracing.currentHeaders();
         // same database as the queue: the queue row is written in this transaction (see ADR 0007)
         if (transport.publishWithinTransaction(new Envelope(messageId, type, Envelope.CURRENT_VERSION, orderId,
-                causationId, now, payload, Map.of()))) {
+                causationId, now, payload, headers))) {
             return messageId;
         }
         // the schema name comes from the module registry, never from input; values are bound parameters
         jdbc.sql("insert into " + Modules.schemaOf(module) + ".outbox "
                 + "(message_id, type, version, order_id, causation_id, occurred_at, payload, headers) "
-                + "values (?, ?, ?, ?, ?, ?, ?::jsonb, '{}'::jsonb)")
-                .params(messageId, type, Envelope.CURRENT_VERSION, orderId, causationId, Timestamp.from(now), payload)
+                + "values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")
+                .params(messageId, type, Envelope.CURRENT_VERSION, orderId, causationId, Timestamp.from(now), payload,
+                        json.writeValueAsString(headers))
                 .update();
         wakeAfterCommit(module);
         return messageId;

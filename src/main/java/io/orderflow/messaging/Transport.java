@@ -28,6 +28,12 @@ public interface Transport {
     String name();
 
     /**
+     * Consumer lag: for each queue this process consumes, how many messages are ready for delivery and not
+     * yet taken (messages waiting out a retry backoff are not counted).
+     */
+    java.util.Map<String, Long> backlog();
+
+    /**
      * Tells every running process subscribed to {@code topic}, best effort and after the caller's commit:
      * a wake-up, not a record. Subscribers re-read the truth from their own tables, so a lost broadcast
      * only delays them until their next sweep.

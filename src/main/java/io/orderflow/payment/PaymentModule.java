@@ -1,5 +1,6 @@
 package io.orderflow.payment;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.platform.ConditionalOnModule;
 import org.springframework.context.annotation.Bean;
@@ -10,6 +11,12 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnModule("payment")
 @ComponentScan
 public class PaymentModule {
+
+    @Bean
+    PaymentGateway paymentGateway(PaymentProvider provider, CircuitBreakerRegistry breakers) {
+        // configured by resilience4j.circuitbreaker.instances.payment-provider.*; state published as metrics
+        return new PaymentGateway(provider, breakers.circuitBreaker(PaymentGateway.BREAKER));
+    }
 
     @Bean
     MessageHandlers paymentHandlers(Payments payments) {

@@ -16,9 +16,9 @@ class Payments {
     }
 
     private final JdbcClient jdbc;
-    private final PaymentProvider provider;
+    private final PaymentGateway provider;
 
-    Payments(JdbcClient jdbc, PaymentProvider provider) {
+    Payments(JdbcClient jdbc, PaymentGateway provider) {
         this.jdbc = jdbc;
         this.provider = provider;
     }

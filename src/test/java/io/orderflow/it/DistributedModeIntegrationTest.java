@@ -69,6 +69,15 @@ class DistributedModeIntegrationTest extends OrderScenarios {
                 .endsWith("/not-found");
     }
 
+    @Test
+    void isReadyOnlyWithTheDatabaseAndTheBroker() {
+        OrderApi.Response readiness = api.get("/actuator/health/readiness");
+
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(readiness.body().path("components").path("db").path("status").asString()).isEqualTo("UP");
+        assertThat(readiness.body().path("components").path("rabbit").path("status").asString()).isEqualTo("UP");
+    }
+
     @AfterAll
     static void stop() {
         apps.forEach(RunningApp::close);

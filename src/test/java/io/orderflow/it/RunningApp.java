@@ -19,12 +19,18 @@ final class RunningApp implements AutoCloseable {
     }
 
     static RunningApp start(Map<String, String> properties) {
+        return start(properties, new Class<?>[0]);
+    }
+
+    /** Starts with extra configuration classes (test instrumentation) next to the application's own. */
+    static RunningApp start(Map<String, String> properties, Class<?>... extraSources) {
         List<String> args = new ArrayList<>();
         args.add("--server.port=0");
         args.add("--spring.main.banner-mode=off");
         args.add("--logging.level.io.orderflow=WARN");
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));
-        return new RunningApp(new SpringApplicationBuilder(OrderflowApplication.class).run(args.toArray(String[]::new)));
+        return new RunningApp(new SpringApplicationBuilder(OrderflowApplication.class).sources(extraSources)
+                .run(args.toArray(String[]::new)));
     }
 
     /** Distributed mode: this instance runs {@code modules} against the shared database and broker. */

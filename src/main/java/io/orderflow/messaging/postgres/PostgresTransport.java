@@ -131,6 +131,21 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     }
 
     @Override
+    public Map<String, Long> backlog() {
+        Map<String, Long> ready = new java.util.TreeMap<>();
+        queuesByName.keySet().forEach(queue -> ready.put(queue, 0L));
+        if (ready.isEmpty()) {
+            return ready;
+        }
+        jdbc.sql("select queue, count(*) as ready from broker.message where queue = any(?) and available_at <= now() "
+                + "group by queue")
+                .param(ready.keySet().toArray(String[]::new))
+                .query((rs, n) -> ready.put(rs.getString("queue"), rs.getLong("ready")))
+                .list();
+        return ready;
+    }
+
+    @Override
     public void broadcast(String topic, String payload) {
         try {
             separate.executeWithoutResult(status -> jdbc.sql("select pg_notify(?, ?)")
@@ -246,10 +261,9 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 int attempts = claimed.attempts + 1;
                 Instant firstFailedAt = claimed.firstFailedAt == null ? Instant.now() : claimed.firstFailedAt;
                 var policy = queue.dispatcher.retryPolicy();
-                if (policy.allowsAnotherAttempt(attempts)) {
+                if (policy.allowsAnotherAttempt(attempts, e)) {
                     Duration backoff = policy.backoffAfter(attempts);
-                    log.info("{} {} failed on attempt {} ({}); retrying in {} ms", claimed.envelope.type(),
-                            claimed.envelope.messageId(), attempts, e.toString(), backoff.toMillis());
+                    queue.dispatcher.retryScheduled(queue.handlers.module(), claimed.envelope, attempts, e, backoff);
                     jdbc.sql("update broker.message set attempts = ?, first_failed_at = ?, last_error = ?, "
                             + "available_at = now() + ? * interval '1 millisecond' where id = ?")
                             .params(attempts, Timestamp.from(firstFailedAt), String.valueOf(e.getMessage()),

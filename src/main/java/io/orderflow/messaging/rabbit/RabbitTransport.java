@@ -59,6 +59,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
     private final org.springframework.amqp.rabbit.core.RabbitTemplate broadcaster;
     private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
+    private final Set<String> consumedQueues = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
     /**
@@ -116,6 +117,19 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     @Override
     public String name() {
         return "rabbitmq";
+    }
+
+    /** Ready messages per consumed queue, as RabbitMQ reports them (messages in a retry queue are not ready). */
+    @Override
+    public Map<String, Long> backlog() {
+        Map<String, Long> ready = new java.util.TreeMap<>();
+        for (String queue : consumedQueues) {
+            var info = admin.getQueueInfo(queue);
+            if (info != null) {
+                ready.put(queue, (long) info.getMessageCount());
+            }
+        }
+        return ready;
     }
 
     @Override
@@ -180,6 +194,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                 .build();
         admin.declareQueue(queue);
         admin.declareQueue(retry);
+        consumedQueues.add(queueName);
         TopicExchange topic = new TopicExchange(exchange, true, false);
         for (String type : handlers.types()) {
             admin.declareBinding(BindingBuilder.bind(queue).to(topic).with(type));
@@ -221,10 +236,9 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         } catch (RuntimeException e) {
             int failed = attempts + 1;
             var policy = dispatcher.retryPolicy();
-            if (policy.allowsAnotherAttempt(failed)) {
+            if (policy.allowsAnotherAttempt(failed, e)) {
                 Duration backoff = policy.backoffAfter(failed);
-                log.info("{} {} failed on attempt {} ({}); retrying in {} ms", envelope.type(),
-                        envelope.messageId(), failed, e.toString(), backoff.toMillis());
+                dispatcher.retryScheduled(handlers.module(), envelope, failed, e, backoff);
                 Map<String, Object> headers = new HashMap<>(message.getMessageProperties().getHeaders());
                 headers.put(ATTEMPTS, failed);
                 headers.putIfAbsent(FIRST_FAILED_AT, Instant.now().toString());
