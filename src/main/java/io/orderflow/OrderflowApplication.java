@@ -25,6 +25,10 @@ import org.springframework.context.annotation.Import;
 public class OrderflowApplication {
 
     public static void main(String[] args) {
+        if (io.orderflow.tools.Tools.handles(args)) { // `benchmark` / `check`: operator tools, no Spring context
+            io.orderflow.tools.Tools.run(args);
+            return;
+        }
         SpringApplication.run(OrderflowApplication.class, args);
     }
 }

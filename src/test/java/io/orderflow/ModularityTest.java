@@ -54,8 +54,9 @@ class ModularityTest {
             Set<String> names = MODULES.stream().map(ApplicationModule::getIdentifier).map(Object::toString)
                     .collect(Collectors.toCollection(TreeSet::new));
 
+            // tools: the benchmark and invariant checker, shipped in the jar, a read-only auditor of all schemas
             assertThat(names).containsExactlyInAnyOrderElementsOf(
-                    concat(Modules.ALL, List.of("messaging", "platform")));
+                    concat(Modules.ALL, List.of("messaging", "platform", "tools")));
             assertThat(MODULES.getSharedModules()).extracting(m -> m.getIdentifier().toString())
                     .containsExactlyInAnyOrder("messaging", "platform");
         }
@@ -80,6 +81,17 @@ class ModularityTest {
 
             assertThat(Path.of(folder, "components.puml")).isNotEmptyFile();
             assertThat(Path.of(folder, "module-order.puml")).isNotEmptyFile();
+        }
+
+        @Test
+        void noModuleDependsOnTheTools() {
+            MODULES.stream().map(m -> m.getIdentifier().toString()).filter(m -> !m.equals("tools"))
+                    .forEach(m -> assertThat(dependenciesOf(m)).as("dependencies of %s", m).doesNotContain("tools"));
+        }
+
+        @Test
+        void toolsDependOnNoBusinessModule() {
+            assertThat(dependenciesOf("tools")).isEmpty();
         }
 
         private Set<String> dependenciesOf(String module) {
@@ -226,6 +238,15 @@ class ModularityTest {
             assertThat(checkJava("messaging", "Fake.java", source)).isEmpty();
             assertThat(checkJava("platform", "Fake.java", source)).hasSize(1);
             assertThat(checkJava("", "Fake.java", source)).hasSize(1);
+        }
+
+        @Test
+        void letsTheToolsReadEverySchema() {
+            String source = "class Fake { String sql = \"select * from orders.purchase_order o join payment.payment p "
+                    + "on p.order_id = o.id join broker.message m on true\"; }";
+
+            assertThat(checkJava("tools", "Fake.java", source)).isEmpty();
+            assertThat(checkJava("platform", "Fake.java", source)).hasSize(3);
         }
 
         @Test

@@ -21,13 +21,16 @@ import java.util.stream.Stream;
  * <p>Rules: code under {@code io/orderflow/<module>/} may name only {@code Modules.schemaOf(<module>)};
  * {@code messaging} builds module schema names with {@code Modules.schemaOf} and is exempt for them;
  * {@code broker} belongs to {@code io/orderflow/messaging/postgres} alone; {@code platform} and the root
- * package name no schema. A migration under {@code db/migration/<module>/} may name only that module's
+ * package name no schema; {@code tools} (benchmark and checker) may read them all. A migration under {@code db/migration/<module>/} may name only that module's
  * schema ({@code broker/} only {@code broker}; the kernel's {@code messaging/} scripts, applied into every
  * module's schema, none).
  */
 final class SchemaOwnership {
 
     static final String BROKER = "broker";
+
+    /** The operator tools package (benchmark, invariant checker), not a business module. */
+    static final String TOOLS = "tools";
 
     /** Every schema of the system: one per module, plus the PostgreSQL transport's broker. */
     static final List<String> SCHEMAS = Stream.concat(Modules.ALL.stream().map(Modules::schemaOf), Stream.of(BROKER))
@@ -108,6 +111,11 @@ final class SchemaOwnership {
         }
         if (packagePath.equals("messaging/postgres") || packagePath.startsWith("messaging/postgres/")) {
             allowed.add(BROKER);
+        }
+        if (top.equals(TOOLS)) {
+            // the benchmark and invariant checker: a read-only auditor of every schema (plus benchmark SKU
+            // setup, as there is no product admin API); no module depends on it (see ModularityTest)
+            allowed.addAll(SCHEMAS);
         }
         return allowed;
     }

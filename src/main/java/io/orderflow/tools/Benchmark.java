@@ -1,0 +1,545 @@
+package io.orderflow.tools;
+
+import io.orderflow.tools.Charts.Series;
+import io.orderflow.tools.LoadGenerator.Phase;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.HdrHistogram.Histogram;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The benchmark: benchmark SKUs, the machine's ceiling (pgbench, RabbitMQ perf-test), a warm-up, a
+ * closed-loop search for the maximum throughput, an open-loop run at half of it, then the invariant checker;
+ * writes results.json, report.md and PNG charts.
+ */
+final class Benchmark {
+
+    /** Counted from the code (see docs/benchmarks.md): what one happy-path order costs. */
+    static final int MESSAGES_PUBLISHED = 12;
+    static final int MESSAGE_DELIVERIES = 13;
+    static final int CRITICAL_PATH_HOPS = 9;
+    static final int TX_HTTP = 1;
+    static final int TX_CONSUMER = 13;
+    static final int TX_RELAY_MAX = 12;
+    static final int TX_BROADCAST_EMBEDDED = 6;
+
+    private final Args args;
+    private final Db db;
+    private final JdbcClient jdbc;
+    private final InvariantChecker checker;
+    private final Path out;
+    private final String mode;
+    private final String tag = UUID.randomUUID().toString().substring(0, 4);
+    private final Cpu cpu;
+    private final Map<String, Object> report = new LinkedHashMap<>();
+
+    private Benchmark(Args args) throws IOException {
+        this.args = args;
+        this.db = Db.from(args);
+        javax.sql.DataSource pool = db.dataSource();
+        this.jdbc = JdbcClient.create(pool);
+        this.checker = new InvariantChecker(pool);
+        this.mode = args.get("mode", "embedded");
+        this.out = Path.of(args.get("out", "target/bench/"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + mode));
+        Files.createDirectories(out);
+        List<Long> pids = new ArrayList<>();
+        if (args.has("app-pid")) {
+            Arrays.stream(args.get("app-pid", "").split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                    .map(Long::parseLong).forEach(pids::add);
+        } else {
+            Long found = Cpu.listeningOn(URI.create(args.get("url", "http://127.0.0.1:8080")).getPort());
+            if (found != null) {
+                pids.add(found);
+            }
+        }
+        this.cpu = new Cpu(pids);
+    }
+
+    static int run(Args args) throws IOException {
+        if (!args.positional().isEmpty() && args.positional().get(0).equals("jfr-summary")) {
+            return JfrSummary.run(args);
+        }
+        if (args.has("help")) {
+            System.out.println(Tools.usage());
+            return 0;
+        }
+        return new Benchmark(args).run();
+    }
+
+    private int run() throws IOException {
+        String url = args.get("url", "http://127.0.0.1:8080");
+        LoadGenerator.Mix mix = LoadGenerator.Mix.parse(args.get("mix", ""));
+        int skuCount = args.integer("skus", 1000);
+        Duration warmup = args.duration("warmup", Duration.ofSeconds(10));
+        Duration step = args.duration("step", Duration.ofSeconds(8));
+        Duration openDuration = args.duration("open-duration", Duration.ofSeconds(25));
+        List<Integer> concurrency = Arrays.stream(args.get("concurrency", "4,8,16,32,64").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        report.put("mode", mode);
+        report.put("url", url);
+        report.put("started_at", Instant.now().toString());
+        report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java",
+                System.getProperty("java.version"), "os", System.getProperty("os.name") + " "
+                        + System.getProperty("os.version")));
+        report.put("app_pids", cpu.appPids());
+        report.put("mix", mix.toString());
+        report.put("cost_per_order", costPerOrder());
+        System.out.println("orderflow benchmark (" + mode + ") against " + url + "; results in " + out);
+        System.out.println("Application process(es) for CPU: " + (cpu.appPids().isEmpty() ? "not found (use --app-pid)"
+                : cpu.appPids()));
+
+        List<String> skus = setUpSkus(jdbc, skuCount);
+        report.put("skus", Map.of("count", skus.size(), "setup", "BENCH-0001.. inserted into catalog.product and "
+                + "inventory.stock over JDBC (no product admin API), 1,000,000 units each"));
+
+        if (!"false".equals(args.get("ceiling", "true"))) {
+            measureCeiling();
+        }
+
+        Map<String, Long> baseline = checker.stockTotals();
+        Report.writeJson(out.resolve("stock-baseline.json"), baseline);
+
+        LoadGenerator load = new LoadGenerator(url, skus, mix);
+        LoadGenerator.Progress progress = new LoadGenerator.Progress(this::openOrders);
+
+        System.out.println("Warm-up: closed loop, 8 clients, " + warmup.toSeconds() + " s");
+        Phase warm = load.closedLoop("warmup", tag + "-w-", 8, warmup, progress);
+        awaitOpenOrders(Duration.ofSeconds(30));
+        report.put("warmup", Map.of("accepted", warm.accepted.get(), "errors", warm.errorsByKind()));
+
+        System.out.println("Closed-loop search: " + concurrency + " clients, " + step.toSeconds() + " s each");
+        List<Map<String, Object>> steps = new ArrayList<>();
+        double best = 0;
+        int bestClients = 0;
+        int noGain = 0;
+        for (int clients : concurrency) {
+            Cpu.Sample before = cpu.sample();
+            long commitsBefore = commits();
+            Phase phase = load.closedLoop("closed-" + clients, tag + "-c" + clients + "-", clients, step, progress);
+            Cpu.Usage usage = Cpu.between(before, cpu.sample());
+            Duration drained = awaitOpenOrders(Duration.ofSeconds(30));
+            long commitsDuring = commits() - commitsBefore;
+            Map<String, Object> result = analyse(phase, usage);
+            commitStats(result, commitsDuring, phase);
+            result.put("clients", clients);
+            result.put("drain_seconds_after", drained.toMillis() / 1000.0);
+            steps.add(result);
+            double completed = (Double) result.get("terminal_per_second");
+            double accepted = (Double) result.get("accepted_per_second");
+            boolean sustainable = completed >= 0.9 * accepted;
+            result.put("sustainable", sustainable);
+            System.out.printf(Locale.ROOT, "  %d clients: accepted %.0f/s, terminal %.0f/s, e2e p50 %s ms p99 %s ms, "
+                    + "http p99 %s ms, app CPU %.2f cores%s%n", clients, accepted, completed,
+                    Report.path(result, "e2e_ms", "p50"), Report.path(result, "e2e_ms", "p99"),
+                    Report.path(result, "http_ms", "p99"), usage.appCores(), sustainable ? "" : " (backlog growing)");
+            if (completed > best * 1.03) {
+                noGain = 0;
+            } else {
+                noGain++;
+            }
+            if (completed > best) {
+                best = completed;
+                bestClients = clients;
+            }
+            if (!sustainable || noGain >= 2) {
+                break;
+            }
+        }
+        report.put("closed_loop_search", steps);
+        report.put("max_throughput", Map.of("terminal_orders_per_second", round(best), "clients", bestClients,
+                "definition", "highest rate of orders reaching a terminal state during a closed-loop step"));
+
+        double rate = args.has("open-rate") ? args.decimal("open-rate", 0) : Math.max(1, Math.floor(best / 2));
+        System.out.printf(Locale.ROOT, "Open loop at %.0f orders/s (half the maximum) for %d s%n", rate,
+                openDuration.toSeconds());
+        Cpu.Sample before = cpu.sample();
+        long commitsBefore = commits();
+        Phase open = load.openLoop("open", tag + "-o-", rate, openDuration, args.integer("max-outstanding", 2000),
+                progress);
+        Cpu.Usage openCpu = Cpu.between(before, cpu.sample());
+        long openCommits = commits() - commitsBefore;
+
+        System.out.println("Draining, then checking invariants ...");
+        Duration drainDeadline = args.duration("drain-timeout", Duration.ofSeconds(120));
+        long t0 = System.nanoTime();
+        boolean drained = checker.awaitDrained(drainDeadline, counts -> System.out.println("  in flight: " + counts));
+        double drainSeconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> openResult = analyse(open, openCpu);
+        commitStats(openResult, openCommits, open);
+        openResult.put("target_rate", rate);
+        openResult.put("drain_seconds_after", round(drainSeconds));
+        report.put("open_loop", openResult);
+        charts(open, openResult, steps);
+
+        InvariantChecker.Result check = checker.checkSettled(baseline, Duration.ofSeconds(drained ? 10 : 0));
+        Map<String, Object> checkReport = new LinkedHashMap<>();
+        checkReport.put("drained", drained);
+        checkReport.put("passed", check.passed() && drained);
+        checkReport.put("violations", check.messages());
+        checkReport.put("stats", check.stats());
+        if (!drained) {
+            checkReport.put("still_in_flight", checker.inFlight());
+        }
+        report.put("invariants", checkReport);
+        report.put("targets", targets(best, openResult));
+        report.put("finished_at", Instant.now().toString());
+        Report.writeJson(out.resolve("results.json"), report);
+        Files.writeString(out.resolve("report.md"), markdown());
+        System.out.println();
+        System.out.println(Files.readString(out.resolve("report.md")));
+        System.out.println("Results: " + out.toAbsolutePath());
+        return check.passed() && drained ? 0 : 1;
+    }
+
+    // --- setup and ceiling --------------------------------------------------------------------------------
+
+    /** BENCH-0001.. in catalog.product and inventory.stock, 1,000,000 units each (there is no product admin API). */
+    static List<String> setUpSkus(JdbcClient jdbc, int count) {
+        List<String> skus = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String sku = String.format(Locale.ROOT, "BENCH-%04d", i);
+            skus.add(sku);
+        }
+        String[] array = skus.toArray(String[]::new);
+        int products = jdbc.sql("insert into catalog.product (sku, name, description, price, currency, available) "
+                + "select s, 'Benchmark item ' || s, 'inserted by the benchmark', 5 + (row_number() over ()) % 95, "
+                + "'USD', 1000000 from unnest(?::text[]) s on conflict (sku) do nothing").param(array).update();
+        int stock = jdbc.sql("insert into inventory.stock (sku, available) select s, 1000000 from unnest(?::text[]) s "
+                + "on conflict (sku) do nothing").param(array).update();
+        System.out.println("Benchmark SKUs: " + count + " (" + products + " products and " + stock
+                + " stock rows inserted, the rest existed)");
+        return skus;
+    }
+
+    private void measureCeiling() {
+        Map<String, Object> ceiling = new LinkedHashMap<>();
+        int seconds = args.integer("pgbench-seconds", 20);
+        int clients = args.integer("pgbench-clients", 16);
+        System.out.println("Ceiling: pgbench, " + clients + " clients, " + seconds + " s, one saga-step transaction ...");
+        Cpu.Sample before = cpu.sample();
+        Map<String, Object> pg = Ceiling.pgbench(db, args.get("pgbench", "/usr/bin/pgbench"), clients, seconds, out);
+        pg.put("cpu", Cpu.between(before, cpu.sample()).toMap());
+        ceiling.put("postgres", pg);
+        System.out.println("  " + pg.get("tps") + " transactions/s" + (pg.containsKey("error") ? " " + pg.get("error") : ""));
+        if (args.has("perftest-classpath")) {
+            int mqSeconds = args.integer("perftest-seconds", 20);
+            System.out.println("Ceiling: RabbitMQ perf-test, persistent, confirms, " + mqSeconds + " s ...");
+            Map<String, Object> mq = Ceiling.perfTest(args.get("perftest-classpath", ""),
+                    args.get("rabbit-uri", "amqp://guest:guest@127.0.0.1:5672"), mqSeconds, out);
+            ceiling.put("rabbitmq", mq);
+            System.out.println("  " + mq.get("consumed_per_second") + " messages/s"
+                    + (mq.containsKey("error") ? " " + mq.get("error") : ""));
+        }
+        report.put("ceiling", ceiling);
+    }
+
+    private Map<String, Object> costPerOrder() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("messages_published", MESSAGES_PUBLISHED);
+        c.put("message_deliveries", MESSAGE_DELIVERIES);
+        c.put("critical_path_hops", CRITICAL_PATH_HOPS);
+        c.put("db_transactions_http", TX_HTTP);
+        c.put("db_transactions_consumers", TX_CONSUMER);
+        c.put("db_transactions_relay_max", TX_RELAY_MAX);
+        c.put("db_transactions_broadcast", "embedded".equals(mode) ? TX_BROADCAST_EMBEDDED : 0);
+        c.put("db_transactions_total_max", dbTransactionsPerOrder());
+        return c;
+    }
+
+    private int dbTransactionsPerOrder() {
+        return TX_HTTP + TX_CONSUMER + TX_RELAY_MAX + ("embedded".equals(mode) ? TX_BROADCAST_EMBEDDED : 0);
+    }
+
+    // --- measuring a phase --------------------------------------------------------------------------------
+
+    /** Transactions committed in orderflow's database so far (every process, the benchmark's own queries too). */
+    private long commits() {
+        return jdbc.sql("select xact_commit from pg_stat_database where datname = current_database()")
+                .query(Long.class).single();
+    }
+
+    private static void commitStats(Map<String, Object> result, long commits, Phase phase) {
+        result.put("db_commits_per_second", round(commits / phase.seconds()));
+        result.put("db_commits_per_accepted_order", phase.accepted.get() == 0 ? null
+                : round((double) commits / phase.accepted.get()));
+    }
+
+    private long openOrders() {
+        return jdbc.sql("select count(*) from orders.purchase_order where status not in "
+                + InvariantChecker.TERMINAL_SQL).query(Long.class).single();
+    }
+
+    private Duration awaitOpenOrders(Duration max) {
+        long start = System.nanoTime();
+        long end = start + max.toNanos();
+        while (System.nanoTime() < end && openOrders() > 0) {
+            sleep(250);
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private record OrderRow(String status, long createdMs, long terminalMs) {
+    }
+
+    private final Map<String, double[][]> series = new LinkedHashMap<>();
+
+    /** The client's view plus each order's own timestamps: created_at to its terminal event. */
+    private Map<String, Object> analyse(Phase p, Cpu.Usage usage) {
+        List<OrderRow> rows = jdbc.sql("select o.status, o.created_at, e.occurred_at from orders.purchase_order o "
+                + "left join orders.order_event e on e.order_id = o.id "
+                + "and e.type in ('order_completed', 'order_failed', 'order_cancelled') where o.id like ?")
+                .param(p.prefix + "%")
+                .query((rs, n) -> new OrderRow(rs.getString(1), rs.getTimestamp(2).getTime(),
+                        rs.getTimestamp(3) == null ? -1 : rs.getTimestamp(3).getTime()))
+                .list();
+        long start = p.startedAt.toEpochMilli();
+        long end = p.endedAt.toEpochMilli();
+        double seconds = p.seconds();
+        int n = (int) Math.ceil(seconds) + 1;
+        Histogram e2e = new Histogram(3_600_000_000L, 3);
+        Histogram e2eCompleted = new Histogram(3_600_000_000L, 3);
+        Histogram[] e2ePerSecond = new Histogram[n];
+        double[] terminalPerSecond = new double[n];
+        long terminalInWindow = 0;
+        Map<String, Long> statuses = new java.util.TreeMap<>();
+        for (OrderRow r : rows) {
+            statuses.merge(r.status(), 1L, Long::sum);
+            if (r.terminalMs() < 0) {
+                continue;
+            }
+            long micros = Math.max(1, (r.terminalMs() - r.createdMs()) * 1000);
+            e2e.recordValue(Math.min(micros, e2e.getHighestTrackableValue()));
+            if ("completed".equals(r.status())) {
+                e2eCompleted.recordValue(Math.min(micros, e2e.getHighestTrackableValue()));
+            }
+            int s = (int) ((r.createdMs() - start) / 1000);
+            if (s >= 0 && s < n) {
+                if (e2ePerSecond[s] == null) {
+                    e2ePerSecond[s] = new Histogram(3_600_000_000L, 2);
+                }
+                e2ePerSecond[s].recordValue(Math.min(micros, 3_600_000_000L));
+            }
+            if (r.terminalMs() >= start && r.terminalMs() <= end) {
+                terminalInWindow++;
+                int t = (int) ((r.terminalMs() - start) / 1000);
+                if (t < n) {
+                    terminalPerSecond[t]++;
+                }
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("phase", p.name);
+        m.put("shape", p.shape);
+        m.put("seconds", round(seconds));
+        m.put("attempted", p.attempted.get());
+        m.put("accepted", p.accepted.get());
+        m.put("accepted_per_second", round(p.accepted.get() / seconds));
+        m.put("terminal_per_second", round(terminalInWindow / seconds));
+        m.put("orders_by_status", statuses);
+        m.put("requests_by_kind", p.kinds());
+        m.put("cancel", Map.of("cancelled", p.cancelled.get(), "too_late_409", p.cancelTooLate.get()));
+        m.put("errors", p.errorsByKind());
+        m.put("http_ms", percentiles(p.http));
+        m.put("e2e_ms", percentiles(e2e));
+        m.put("e2e_completed_ms", percentiles(e2eCompleted));
+        m.put("cpu", usage.toMap());
+        double[] x = new double[n];
+        double[] accepted = new double[n];
+        double[] p50 = new double[n];
+        double[] p99 = new double[n];
+        double[] httpP99 = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            accepted[i] = i < LoadGenerator.Phase.MAX_SECONDS ? p.acceptedPerSecond.get(i) : 0;
+            p50[i] = e2ePerSecond[i] == null ? Double.NaN : e2ePerSecond[i].getValueAtPercentile(50) / 1000.0;
+            p99[i] = e2ePerSecond[i] == null ? Double.NaN : e2ePerSecond[i].getValueAtPercentile(99) / 1000.0;
+            synchronized (p.httpPerSecond) {
+                httpP99[i] = i < p.httpPerSecond.size() ? p.httpPerSecond.get(i).getValueAtPercentile(99) / 1000.0
+                        : Double.NaN;
+            }
+        }
+        // the last, partial second distorts rates: drop it from the charts
+        int keep = Math.max(1, (int) Math.floor(seconds));
+        series.put(p.name, new double[][] { Arrays.copyOf(x, keep), Arrays.copyOf(accepted, keep),
+                Arrays.copyOf(terminalPerSecond, keep), Arrays.copyOf(p50, keep), Arrays.copyOf(p99, keep),
+                Arrays.copyOf(httpP99, keep) });
+        return m;
+    }
+
+    static Map<String, Object> percentiles(Histogram h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", h.getTotalCount());
+        if (h.getTotalCount() == 0) {
+            return m;
+        }
+        m.put("p50", round(h.getValueAtPercentile(50) / 1000.0));
+        m.put("p95", round(h.getValueAtPercentile(95) / 1000.0));
+        m.put("p99", round(h.getValueAtPercentile(99) / 1000.0));
+        m.put("max", round(h.getMaxValue() / 1000.0));
+        m.put("mean", round(h.getMean() / 1000.0));
+        return m;
+    }
+
+    private void charts(Phase open, Map<String, Object> openResult, List<Map<String, Object>> steps)
+            throws IOException {
+        double[][] s = series.get(open.name);
+        Charts.line(out.resolve("throughput.png"), "Open loop: orders per second (" + mode + ")", "seconds",
+                "orders/s", List.of(new Series("accepted (HTTP 202)", s[0], s[1]),
+                        new Series("reached terminal state", s[0], s[2])));
+        Charts.line(out.resolve("latency.png"), "Open loop: latency by second of acceptance (" + mode + ")",
+                "seconds", "ms", List.of(new Series("end-to-end p50", s[0], s[3]),
+                        new Series("end-to-end p99", s[0], s[4]), new Series("HTTP p99", s[0], s[5])));
+        int k = steps.size();
+        double[] clients = new double[k];
+        double[] acc = new double[k];
+        double[] term = new double[k];
+        double[] p99 = new double[k];
+        for (int i = 0; i < k; i++) {
+            clients[i] = ((Number) steps.get(i).get("clients")).doubleValue();
+            acc[i] = (Double) steps.get(i).get("accepted_per_second");
+            term[i] = (Double) steps.get(i).get("terminal_per_second");
+            Object v = Report.path(steps.get(i), "e2e_ms", "p99");
+            p99[i] = v == null ? Double.NaN : ((Number) v).doubleValue();
+        }
+        Charts.line(out.resolve("search.png"), "Closed-loop search: throughput by clients (" + mode + ")", "clients",
+                "orders/s", List.of(new Series("accepted/s", clients, acc), new Series("terminal/s", clients, term)));
+        Charts.line(out.resolve("search-latency.png"), "Closed-loop search: end-to-end p99 by clients (" + mode + ")",
+                "clients", "ms", List.of(new Series("end-to-end p99", clients, p99)));
+    }
+
+    private Map<String, Object> targets(double max, Map<String, Object> open) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        double throughputTarget = "embedded".equals(mode) ? 500 : 300;
+        Object p50 = Report.path(open, "e2e_ms", "p50");
+        Object p99 = Report.path(open, "e2e_ms", "p99");
+        t.put("throughput_target", throughputTarget);
+        t.put("throughput_met", max >= throughputTarget);
+        t.put("e2e_p50_target_ms", 30);
+        t.put("e2e_p50_met", p50 != null && ((Number) p50).doubleValue() <= 30);
+        t.put("e2e_p99_target_ms", 150);
+        t.put("e2e_p99_met", p99 != null && ((Number) p99).doubleValue() <= 150);
+        Map<String, Object> ceiling = cast(report.get("ceiling"));
+        if (ceiling != null) {
+            Object tps = Report.path(ceiling, "postgres", "tps");
+            if (tps instanceof Number n && n.doubleValue() > 0) {
+                double orders = n.doubleValue() / dbTransactionsPerOrder();
+                t.put("postgres_ceiling_orders_per_second", round(orders));
+                t.put("ratio_to_postgres_ceiling", round(max / orders));
+                t.put("postgres_tps_ceiling", n);
+                t.put("ratio_of_raw_tps", round(max * dbTransactionsPerOrder() / n.doubleValue()));
+            }
+            Object mq = Report.path(ceiling, "rabbitmq", "consumed_per_second");
+            if (mq instanceof Number n && n.doubleValue() > 0) {
+                double orders = n.doubleValue() / MESSAGE_DELIVERIES;
+                t.put("rabbitmq_ceiling_orders_per_second", round(orders));
+                t.put("ratio_to_rabbitmq_ceiling", round(max / orders));
+            }
+        }
+        return t;
+    }
+
+    // --- markdown -----------------------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# orderflow benchmark: ").append(mode).append("\n\n");
+        md.append("Started ").append(report.get("started_at")).append(" against ").append(report.get("url"))
+                .append(", ").append(Report.path(report, "machine", "cores")).append(" cores, mix ")
+                .append(report.get("mix")).append(".\n\n");
+        Map<String, Object> t = (Map<String, Object>) report.get("targets");
+        md.append("## Summary\n\n| measure | value | target |\n|---|---|---|\n");
+        md.append("| max throughput (terminal orders/s, closed loop) | ")
+                .append(Report.cell(Report.path(report, "max_throughput", "terminal_orders_per_second")))
+                .append(" at ").append(Report.path(report, "max_throughput", "clients")).append(" clients | ≥ ")
+                .append(Report.cell(t.get("throughput_target"))).append(mark(t.get("throughput_met"))).append(" |\n");
+        Map<String, Object> open = (Map<String, Object>) report.get("open_loop");
+        md.append("| open loop rate | ").append(Report.cell(open.get("target_rate"))).append(" orders/s | half of max |\n");
+        md.append("| end-to-end p50 / p95 / p99 / max (ms) | ").append(pcts(open, "e2e_ms")).append(" | p50 ≤ 30")
+                .append(mark(t.get("e2e_p50_met"))).append(", p99 ≤ 150").append(mark(t.get("e2e_p99_met")))
+                .append(" |\n");
+        md.append("| HTTP p50 / p95 / p99 / max (ms) | ").append(pcts(open, "http_ms")).append(" | |\n");
+        md.append("| PostgreSQL ceiling (pgbench tps) | ").append(Report.cell(t.get("postgres_tps_ceiling")))
+                .append(" → ").append(Report.cell(t.get("postgres_ceiling_orders_per_second")))
+                .append(" orders/s at ").append(dbTransactionsPerOrder()).append(" tx/order | ratio ")
+                .append(Report.cell(t.get("ratio_to_postgres_ceiling"))).append(" |\n");
+        if (t.containsKey("rabbitmq_ceiling_orders_per_second")) {
+            md.append("| RabbitMQ ceiling (perf-test msg/s) | ")
+                    .append(Report.cell(Report.path(report, "ceiling", "rabbitmq", "consumed_per_second"))).append(" → ")
+                    .append(Report.cell(t.get("rabbitmq_ceiling_orders_per_second"))).append(" orders/s at ")
+                    .append(MESSAGE_DELIVERIES).append(" deliveries/order | ratio ")
+                    .append(Report.cell(t.get("ratio_to_rabbitmq_ceiling"))).append(" |\n");
+        }
+        Map<String, Object> inv = (Map<String, Object>) report.get("invariants");
+        md.append("| invariants | ").append(Boolean.TRUE.equals(inv.get("passed")) ? "all hold" : "VIOLATED: "
+                + inv.get("violations")).append(" | |\n\n");
+
+        md.append("## Phases\n\n| phase | s | accepted/s | terminal/s | e2e p50/p95/p99/max ms | HTTP p50/p95/p99/max ms "
+                + "| app CPU (cores) | postgres CPU | load gen CPU | machine busy % | DB commits/s | errors |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<Map<String, Object>> phases = new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
+        phases.add(open);
+        for (Map<String, Object> p : phases) {
+            md.append("| ").append(p.get("shape")).append(" | ").append(Report.cell(p.get("seconds"))).append(" | ")
+                    .append(Report.cell(p.get("accepted_per_second"))).append(" | ")
+                    .append(Report.cell(p.get("terminal_per_second"))).append(" | ").append(pcts(p, "e2e_ms"))
+                    .append(" | ").append(pcts(p, "http_ms")).append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "app_cores"))).append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "postgres_cores"))).append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "load_generator_cores"))).append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "machine_busy_percent"))).append(" | ")
+                    .append(Report.cell(p.get("db_commits_per_second"))).append(" | ")
+                    .append(p.get("errors")).append(" |\n");
+        }
+        md.append("\nOpen loop outcomes: ").append(open.get("orders_by_status")).append("; requests ")
+                .append(open.get("requests_by_kind")).append("; cancel ").append(open.get("cancel")).append(".\n\n");
+        md.append("## Charts\n\n![throughput](throughput.png)\n\n![latency](latency.png)\n\n![search](search.png)\n\n"
+                + "![search latency](search-latency.png)\n\n");
+        md.append("## Cost of one order (happy path, counted from the code)\n\n").append(report.get("cost_per_order"))
+                .append("\n\n## Ceiling\n\n```\n").append(report.get("ceiling")).append("\n```\n\n");
+        md.append("## Invariants\n\n").append(Boolean.TRUE.equals(inv.get("passed")) ? "All invariants hold."
+                : "Violations:\n\n" + String.join("\n", ((List<String>) inv.get("violations")).stream()
+                        .map(v -> "- " + v).toList())).append("\n\nStats: ").append(inv.get("stats")).append("\n");
+        return md.toString();
+    }
+
+    private static String pcts(Map<String, Object> p, String key) {
+        return Report.cell(Report.path(p, key, "p50")) + " / " + Report.cell(Report.path(p, key, "p95")) + " / "
+                + Report.cell(Report.path(p, key, "p99")) + " / " + Report.cell(Report.path(p, key, "max"));
+    }
+
+    private static String mark(Object met) {
+        return Boolean.TRUE.equals(met) ? " ✅" : " ❌";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,392 @@
+package io.orderflow.tools;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
+
+/**
+ * Places orders over HTTP: closed loop (N clients, each waits for its answer) or open loop (a fixed rate,
+ * latency measured from the intended send time so a stalled server is not hidden). Every order gets a
+ * client-chosen id with the phase's prefix, so its fate can be read from the database afterwards.
+ */
+final class LoadGenerator {
+
+    enum Kind { HAPPY, DECLINED, OUT_OF_STOCK, SHIPPING_FAILURE, CANCEL }
+
+    /** Shares of each outcome; the rest are happy orders. */
+    record Mix(double declined, double outOfStock, double shippingFailure, double cancel) {
+
+        static Mix parse(String text) {
+            Map<String, Double> r = Args.ratios(text);
+            for (String key : r.keySet()) {
+                if (!List.of("declined", "out_of_stock", "shipping_failure", "cancel").contains(key)) {
+                    throw new IllegalArgumentException("unknown mix entry '" + key
+                            + "' (declined, out_of_stock, shipping_failure, cancel)");
+                }
+            }
+            if (r.isEmpty()) { // the default mix; a given mix names every outcome it wants, the rest are 0
+                r = Map.of("declined", 0.05, "out_of_stock", 0.03, "shipping_failure", 0.03, "cancel", 0.05);
+            }
+            Mix mix = new Mix(r.getOrDefault("declined", 0.0), r.getOrDefault("out_of_stock", 0.0),
+                    r.getOrDefault("shipping_failure", 0.0), r.getOrDefault("cancel", 0.0));
+            if (mix.declined + mix.outOfStock + mix.shippingFailure + mix.cancel > 1) {
+                throw new IllegalArgumentException("the mix adds up to more than 1");
+            }
+            return mix;
+        }
+
+        Kind pick(Random random) {
+            double x = random.nextDouble();
+            if ((x -= declined) < 0) {
+                return Kind.DECLINED;
+            }
+            if ((x -= outOfStock) < 0) {
+                return Kind.OUT_OF_STOCK;
+            }
+            if ((x -= shippingFailure) < 0) {
+                return Kind.SHIPPING_FAILURE;
+            }
+            return x - cancel < 0 ? Kind.CANCEL : Kind.HAPPY;
+        }
+
+        @Override
+        public String toString() {
+            return "declined=" + declined + ",out_of_stock=" + outOfStock + ",shipping_failure=" + shippingFailure
+                    + ",cancel=" + cancel;
+        }
+    }
+
+    /** What one phase saw from the client side. */
+    static final class Phase {
+        static final int MAX_SECONDS = 3600;
+        final String name;
+        final String prefix;
+        final String shape;
+        final Instant startedAt = Instant.now();
+        final long startNanos = System.nanoTime();
+        volatile long endNanos;
+        volatile Instant endedAt;
+        final AtomicLong attempted = new AtomicLong();
+        final AtomicLong accepted = new AtomicLong();
+        final AtomicLong cancelled = new AtomicLong();
+        final AtomicLong cancelTooLate = new AtomicLong();
+        final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+        final Map<Kind, LongAdder> kinds = new ConcurrentHashMap<>();
+        final Histogram http = new SynchronizedHistogram(60_000_000L, 3);
+        final AtomicLongArray acceptedPerSecond = new AtomicLongArray(MAX_SECONDS);
+        final List<Histogram> httpPerSecond = new ArrayList<>();
+
+        Phase(String name, String prefix, String shape) {
+            this.name = name;
+            this.prefix = prefix;
+            this.shape = shape;
+        }
+
+        void error(String kind) {
+            errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        }
+
+        long errorCount() {
+            return errors.values().stream().mapToLong(LongAdder::sum).sum();
+        }
+
+        Map<String, Long> errorsByKind() {
+            Map<String, Long> m = new TreeMap<>();
+            errors.forEach((k, v) -> m.put(k, v.sum()));
+            return m;
+        }
+
+        Map<String, Long> kinds() {
+            Map<String, Long> m = new TreeMap<>();
+            kinds.forEach((k, v) -> m.put(k.name().toLowerCase(java.util.Locale.ROOT), v.sum()));
+            return m;
+        }
+
+        double seconds() {
+            long end = endNanos == 0 ? System.nanoTime() : endNanos;
+            return (end - startNanos) / 1e9;
+        }
+
+        int second(long nanos) {
+            return (int) Math.max(0, Math.min(MAX_SECONDS - 1, (nanos - startNanos) / 1_000_000_000L));
+        }
+
+        void recordHttp(long intendedNanos, long doneNanos) {
+            long micros = Math.max(1, (doneNanos - intendedNanos) / 1000);
+            http.recordValue(Math.min(micros, http.getHighestTrackableValue()));
+            int s = second(intendedNanos);
+            synchronized (httpPerSecond) {
+                while (httpPerSecond.size() <= s) {
+                    httpPerSecond.add(new Histogram(60_000_000L, 2));
+                }
+                httpPerSecond.get(s).recordValue(Math.min(micros, 60_000_000L));
+            }
+        }
+
+        void finish() {
+            endNanos = System.nanoTime();
+            endedAt = Instant.now();
+        }
+    }
+
+    private final HttpClient client;
+    private final URI base;
+    private final List<String> skus;
+    private final Mix mix;
+    private final Duration requestTimeout = Duration.ofSeconds(15);
+
+    LoadGenerator(String baseUrl, List<String> skus, Mix mix) {
+        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        if (!List.of("127.0.0.1", "localhost", "::1", "[::1]").contains(base.getHost())) {
+            throw new IllegalArgumentException("the benchmark loads 127.0.0.1 only, not " + base.getHost());
+        }
+        this.skus = skus;
+        this.mix = mix;
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** N clients, each placing orders back to back until the duration ends. */
+    Phase closedLoop(String name, String prefix, int clients, Duration duration, Progress progress) {
+        Phase phase = new Phase(name, prefix, "closed loop, " + clients + " clients");
+        long end = phase.startNanos + duration.toNanos();
+        AtomicLong seq = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            Thread t = new Thread(() -> {
+                Random random = ThreadLocalRandom.current();
+                while (System.nanoTime() < end) {
+                    String id = prefix + seq.incrementAndGet();
+                    Kind kind = mix.pick(random);
+                    long start = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = client.send(placeRequest(id, kind, random),
+                                HttpResponse.BodyHandlers.ofString());
+                        placed(phase, id, kind, start, r.statusCode());
+                        if (kind == Kind.CANCEL && r.statusCode() == 202) {
+                            cancelled(phase, client.send(cancelRequest(id), HttpResponse.BodyHandlers.discarding())
+                                    .statusCode());
+                        }
+                    } catch (IOException e) {
+                        phase.attempted.incrementAndGet();
+                        phase.error(errorKind(e));
+                        LockSupport.parkNanos(10_000_000L); // a refused connection must not spin
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }, "bench-client-" + c);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        progress.watch(phase, duration);
+        for (Thread t : threads) {
+            join(t, duration.plus(requestTimeout).plusSeconds(5));
+        }
+        phase.finish();
+        return phase;
+    }
+
+    /** A fixed arrival rate, whatever the server does; at most {@code maxOutstanding} requests in flight. */
+    Phase openLoop(String name, String prefix, double rate, Duration duration, int maxOutstanding, Progress progress) {
+        Phase phase = new Phase(name, prefix, String.format(java.util.Locale.ROOT, "open loop, %.0f orders/s", rate));
+        long total = Math.round(rate * duration.toSeconds());
+        double interval = 1e9 / rate;
+        AtomicInteger outstanding = new AtomicInteger();
+        Thread scheduler = new Thread(() -> {
+            Random random = new Random();
+            for (long i = 0; i < total; i++) {
+                long intended = phase.startNanos + Math.round(i * interval);
+                long wait = intended - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                String id = prefix + (i + 1);
+                Kind kind = mix.pick(random);
+                if (outstanding.get() >= maxOutstanding) {
+                    phase.attempted.incrementAndGet();
+                    phase.error("client_backlog_full");
+                    continue;
+                }
+                outstanding.incrementAndGet();
+                CompletableFuture<HttpResponse<String>> f = client.sendAsync(placeRequest(id, kind, random),
+                        HttpResponse.BodyHandlers.ofString());
+                f.whenComplete((r, e) -> {
+                    if (e != null) {
+                        phase.attempted.incrementAndGet();
+                        phase.error(errorKind(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                ? e.getCause() : e));
+                        outstanding.decrementAndGet();
+                        return;
+                    }
+                    placed(phase, id, kind, intended, r.statusCode());
+                    if (kind == Kind.CANCEL && r.statusCode() == 202) {
+                        client.sendAsync(cancelRequest(id), HttpResponse.BodyHandlers.discarding())
+                                .whenComplete((c, ce) -> {
+                                    if (ce != null) {
+                                        phase.error("cancel_" + errorKind(ce));
+                                    } else {
+                                        cancelled(phase, c.statusCode());
+                                    }
+                                    outstanding.decrementAndGet();
+                                });
+                    } else {
+                        outstanding.decrementAndGet();
+                    }
+                });
+            }
+        }, "bench-open-loop");
+        scheduler.setDaemon(true);
+        scheduler.start();
+        progress.watch(phase, duration);
+        join(scheduler, duration.plusSeconds(5));
+        long deadline = System.nanoTime() + requestTimeout.toNanos() + 5_000_000_000L;
+        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(20_000_000L);
+        }
+        phase.finish();
+        return phase;
+    }
+
+    private void placed(Phase phase, String id, Kind kind, long intendedNanos, int status) {
+        long done = System.nanoTime();
+        phase.attempted.incrementAndGet();
+        phase.recordHttp(intendedNanos, done);
+        if (status == 202) {
+            phase.accepted.incrementAndGet();
+            phase.acceptedPerSecond.incrementAndGet(phase.second(done));
+            phase.kinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        } else {
+            phase.error("http_" + status);
+        }
+    }
+
+    private static void cancelled(Phase phase, int status) {
+        if (status == 200) {
+            phase.cancelled.incrementAndGet();
+        } else if (status == 409) {
+            phase.cancelTooLate.incrementAndGet(); // the saga got to shipping first: not an error
+        } else {
+            phase.error("cancel_http_" + status);
+        }
+    }
+
+    private static String errorKind(Throwable e) {
+        if (e instanceof HttpTimeoutException) {
+            return "timeout";
+        }
+        if (e instanceof ConnectException) {
+            return "connect_refused";
+        }
+        return "io_" + e.getClass().getSimpleName();
+    }
+
+    HttpRequest placeRequest(String id, Kind kind, Random random) {
+        return HttpRequest.newBuilder(base.resolve("api/orders"))
+                .timeout(requestTimeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(id, kind, random)))
+                .build();
+    }
+
+    private HttpRequest cancelRequest(String id) {
+        return HttpRequest.newBuilder(base.resolve("api/orders/" + id + "/cancel"))
+                .timeout(requestTimeout)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+    }
+
+    /** 1-5 distinct SKUs of 1-3 units; out-of-stock orders add PROD-004 (never in stock). */
+    String body(String id, Kind kind, Random random) {
+        int lines = 1 + random.nextInt(5);
+        java.util.Set<String> chosen = new java.util.LinkedHashSet<>();
+        while (chosen.size() < Math.min(lines, skus.size())) {
+            chosen.add(skus.get(random.nextInt(skus.size())));
+        }
+        StringBuilder items = new StringBuilder();
+        for (String sku : chosen) {
+            items.append(items.length() == 0 ? "" : ",").append("{\"sku\":\"").append(sku).append("\",\"quantity\":")
+                    .append(1 + random.nextInt(3)).append('}');
+        }
+        if (kind == Kind.OUT_OF_STOCK) {
+            items.append(",{\"sku\":\"PROD-004\",\"quantity\":1}");
+        }
+        String card = kind == Kind.DECLINED ? "tok_chargeDeclined" : "tok_visa";
+        String country = kind == Kind.SHIPPING_FAILURE ? "ZZ" : "US";
+        return "{\"order_id\":\"" + id + "\",\"customer_email\":\"bench-" + (id.hashCode() & 0xff)
+                + "@example.com\",\"items\":[" + items + "],\"payment\":{\"card_token\":\"" + card
+                + "\"},\"shipping_address\":{\"name\":\"Load Test\",\"line1\":\"1 Bench Street\",\"city\":\"Testville\","
+                + "\"postal_code\":\"12345\",\"country\":\"" + country + "\"}}";
+    }
+
+    private static void join(Thread t, Duration max) {
+        try {
+            t.join(max.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Prints a line every two seconds while a phase runs. */
+    static final class Progress {
+        private final LongSupplier backlog;
+
+        Progress(LongSupplier backlog) {
+            this.backlog = backlog;
+        }
+
+        void watch(Phase phase, Duration duration) {
+            Thread t = new Thread(() -> {
+                long last = 0;
+                long lastNanos = phase.startNanos;
+                while (phase.endNanos == 0 && phase.seconds() < duration.toSeconds() + 30) {
+                    LockSupport.parkNanos(2_000_000_000L);
+                    if (phase.endNanos != 0) {
+                        break;
+                    }
+                    long now = System.nanoTime();
+                    long accepted = phase.accepted.get();
+                    double rate = (accepted - last) / ((now - lastNanos) / 1e9);
+                    last = accepted;
+                    lastNanos = now;
+                    String open;
+                    try {
+                        open = String.valueOf(backlog.getAsLong());
+                    } catch (RuntimeException e) {
+                        open = "?";
+                    }
+                    System.out.printf(java.util.Locale.ROOT,
+                            "  [%s] %3.0f/%ds accepted %d (%.0f/s now) errors %d http p99 %.1f ms, open orders %s%n",
+                            phase.name, phase.seconds(), duration.toSeconds(), accepted, rate, phase.errorCount(),
+                            phase.http.getValueAtPercentile(99) / 1000.0, open);
+                }
+            }, "bench-progress");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+}

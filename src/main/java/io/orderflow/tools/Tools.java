@@ -1,0 +1,82 @@
+package io.orderflow.tools;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code java -jar orderflow.jar benchmark ...} and {@code java -jar orderflow.jar check ...}: dispatched by
+ * {@code OrderflowApplication.main} before Spring starts.
+ */
+public final class Tools {
+
+    private static final Set<String> COMMANDS = Set.of("benchmark", "check");
+
+    private Tools() {
+    }
+
+    public static boolean handles(String[] args) {
+        return args.length > 0 && COMMANDS.contains(args[0]);
+    }
+
+    /** Runs the tool named by {@code args[0]} and exits the JVM with its status. */
+    public static void run(String[] args) {
+        int code;
+        try {
+            code = switch (args[0]) {
+                case "benchmark" -> Benchmark.run(new Args(args, 1));
+                case "check" -> check(new Args(args, 1));
+                default -> 2;
+            };
+        } catch (IllegalArgumentException e) {
+            System.err.println(args[0] + ": " + e.getMessage());
+            System.err.println(usage());
+            code = 2;
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println(args[0] + " failed: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    /** Exit code 0 when every invariant holds, 1 when one does not (or the data did not drain), 2 on bad usage. */
+    static int check(Args args) {
+        if (args.has("help")) {
+            System.out.println(usage());
+            return 0;
+        }
+        Db db = Db.from(args);
+        InvariantChecker checker = new InvariantChecker(db.dataSource());
+        java.time.Duration deadline = args.duration("drain-timeout", java.time.Duration.ofSeconds(60));
+        System.out.println("Waiting (at most " + deadline.toSeconds() + " s) for outboxes, queues and compensations "
+                + "to drain ...");
+        boolean drained = checker.awaitDrained(deadline, counts -> System.out.println("  in flight: " + counts));
+        Map<String, Long> baseline = args.has("baseline") ? Report.readBaseline(args.get("baseline", null)) : null;
+        InvariantChecker.Result result = checker.checkSettled(baseline, java.time.Duration.ofSeconds(drained ? 5 : 0));
+        System.out.println(drained ? "Drained." : "NOT drained within " + deadline.toSeconds() + " s: " + checker.inFlight());
+        System.out.println("Stats: " + result.stats());
+        if (result.passed()) {
+            System.out.println("All invariants hold" + (baseline == null ? " (no --baseline: stock conservation "
+                    + "checked against the reservations only)" : "") + ".");
+        } else {
+            System.out.println(result.violations().size() + " invariant(s) violated:");
+            result.messages().forEach(m -> System.out.println("  - " + m));
+        }
+        return result.passed() && drained ? 0 : 1;
+    }
+
+    static String usage() {
+        return """
+                usage:
+                  java -jar orderflow.jar check --db-url jdbc:postgresql://127.0.0.1:5432/orderflow \\
+                      [--db-user postgres] [--db-password ''] [--baseline stock-baseline.json] [--drain-timeout 60s]
+                  java -jar orderflow.jar benchmark --url http://127.0.0.1:8080 --db-url jdbc:postgresql://... \\
+                      [--mode embedded|distributed] [--out target/bench/<timestamp>] [--app-pid 123,456] \\
+                      [--skus 1000] [--mix declined=0.05,out_of_stock=0.03,shipping_failure=0.03,cancel=0.05] \\
+                      [--warmup 10s] [--step 8s] [--concurrency 2,4,8,16,32,64] [--open-duration 25s] [--open-rate N] \\
+                      [--ceiling true] [--pgbench /usr/bin/pgbench] [--pgbench-seconds 20] [--pgbench-clients 16] \\
+                      [--perftest-classpath 'target/bench/perf-test/lib/*'] [--rabbit-uri amqp://guest:guest@127.0.0.1:5672]
+                  java -jar orderflow.jar benchmark jfr-summary recording.jfr [--top 25]
+                """;
+    }
+}

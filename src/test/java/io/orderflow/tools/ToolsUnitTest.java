@@ -1,0 +1,97 @@
+package io.orderflow.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ToolsUnitTest {
+
+    @Test
+    void allowsExactlyTheSagasStatusChanges() {
+        List<String> path = InvariantChecker.SAGA_PATH;
+        for (int i = 0; i + 1 < path.size(); i++) {
+            assertThat(InvariantChecker.allowed(path.get(i), path.get(i + 1))).as(path.get(i)).isTrue();
+        }
+        assertThat(InvariantChecker.allowed("pending", "inventory_check")).isFalse();
+        assertThat(InvariantChecker.allowed("payment_processing", "validating")).isFalse();
+        assertThat(InvariantChecker.allowed("validating", "failed")).isTrue();
+        assertThat(InvariantChecker.allowed("shipping", "failed")).isTrue();
+        assertThat(InvariantChecker.allowed("pending", "cancelled")).isTrue();
+        assertThat(InvariantChecker.allowed("payment_processing", "cancelled")).isTrue();
+        assertThat(InvariantChecker.allowed("shipping", "cancelled")).isFalse();
+        assertThat(InvariantChecker.allowed("completed", "completed")).isTrue();
+        for (String terminal : List.of("completed", "failed", "cancelled")) {
+            for (String other : List.of("pending", "shipping", "failed", "cancelled", "completed")) {
+                assertThat(InvariantChecker.allowed(terminal, other)).isEqualTo(terminal.equals(other));
+            }
+        }
+    }
+
+    @Test
+    void parsesOptionsDurationsAndTheMix() {
+        Args args = new Args(new String[] { "benchmark", "--url", "http://127.0.0.1:1", "--step=5s", "--flag",
+                "--mix", "declined=0.5,cancel=0.5" }, 1);
+
+        assertThat(args.get("url", null)).isEqualTo("http://127.0.0.1:1");
+        assertThat(args.duration("step", Duration.ZERO)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(args.flag("flag")).isTrue();
+        assertThat(Args.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Args.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
+        LoadGenerator.Mix mix = LoadGenerator.Mix.parse(args.get("mix", ""));
+        assertThat(mix.declined() + mix.cancel()).isEqualTo(1.0);
+        Random random = new Random(1);
+        for (int i = 0; i < 100; i++) {
+            assertThat(mix.pick(random)).isIn(LoadGenerator.Kind.DECLINED, LoadGenerator.Kind.CANCEL);
+        }
+        assertThatThrownBy(() -> LoadGenerator.Mix.parse("declined=0.8,cancel=0.8"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Args(new String[0], 0).required("db-url"))
+                .hasMessageContaining("--db-url");
+    }
+
+    @Test
+    void buildsRequestsWithOneToFiveItemsAndTheOutcomesTestValues() {
+        LoadGenerator load = new LoadGenerator("http://127.0.0.1:9", List.of("BENCH-0001", "BENCH-0002",
+                "BENCH-0003", "BENCH-0004", "BENCH-0005", "BENCH-0006"), LoadGenerator.Mix.parse(""));
+        Random random = new Random(7);
+
+        assertThat(load.body("a", LoadGenerator.Kind.DECLINED, random)).contains("tok_chargeDeclined");
+        assertThat(load.body("b", LoadGenerator.Kind.OUT_OF_STOCK, random)).contains("PROD-004");
+        assertThat(load.body("c", LoadGenerator.Kind.SHIPPING_FAILURE, random)).contains("\"country\":\"ZZ\"");
+        for (int i = 0; i < 50; i++) {
+            int items = load.body("d", LoadGenerator.Kind.HAPPY, random).split("\"sku\"").length - 1;
+            assertThat(items).isBetween(1, 5);
+        }
+        assertThatThrownBy(() -> new LoadGenerator("http://example.com", List.of("X"), LoadGenerator.Mix.parse("")))
+                .hasMessageContaining("127.0.0.1");
+    }
+
+    @Test
+    void readsProcessCpuTimeAndToolOutput() {
+        assertThat(Cpu.parseTicks("42 (java (x)) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0")).isEqualTo(300);
+        assertThat(Cpu.ticks(ProcessHandle.current().pid())).isGreaterThan(0);
+        assertThat(Ceiling.number("latency average = 3.3 ms\ntps = 4782.44 (without initial connection time)\n",
+                "tps = ([0-9.]+)")).isEqualTo(4782.44);
+        assertThat(Ceiling.number("id: x, receiving rate avg: 20213 msg/s", "receiving rate avg: ([0-9.]+) msg/s"))
+                .isEqualTo(20213.0);
+        assertThat(Ceiling.PAYLOAD.length()).isBetween(280, 340);
+        assertThat(Ceiling.PAYLOAD).doesNotContainPattern(":[A-Za-z0-9_]");
+    }
+
+    @Test
+    void drawsAChart(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("c.png");
+        Charts.line(png, "t", "x", "y", List.of(new Charts.Series("s", new double[] { 0, 1, 2 },
+                new double[] { 1, Double.NaN, 3 })));
+
+        assertThat(Files.size(png)).isGreaterThan(1000);
+        assertThat(Charts.niceCeiling(42)).isEqualTo(50);
+    }
+}
