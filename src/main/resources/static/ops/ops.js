@@ -1,4 +1,4 @@
-// orderflow operations page: dead-letter console, order counts, saga diagram, throughput placeholder.
+// orderflow operations page: order counts, throughput / latency / backlog charts, saga diagram, dead-letter console.
 // Plain browser JavaScript, no build step, no external resources. Every value from the server is put into
 // the page as text (textContent / SVG text nodes), never as markup.
 'use strict';
@@ -91,7 +91,8 @@ async function refreshOrderCounts() {
     const status = STATUSES[i];
     const n = result.status === 'fulfilled' ? result.value[1] : null;
     counts[status] = n;
-    box.append(el('div', { class: 'count' + (n ? ' nonzero' : '') }, el('b', {}, n === null ? '–' : n), status));
+    box.append(el('div', { class: 'count' + (n ? ' nonzero' : '') }, el('b', {}, n === null ? '–' : n),
+      status.replaceAll('_', '_\u200b'))); // may wrap after an underscore
   }
   orderCounts = counts;
   $('#orders-updated').textContent = 'updated ' + new Date().toLocaleTimeString();
@@ -235,8 +236,9 @@ async function refreshDeadLetterCounts() {
   }
   $('#served').textContent = 'dead letters of: ' + (modules.join(', ') || 'no module');
   const parked = modules.reduce((sum, m) => sum + (counts.modules[m].parked || 0), 0);
-  $('#dlq-counts').textContent = `${parked} parked · ` + modules
-    .filter((m) => counts.modules[m].parked).map((m) => `${m} ${counts.modules[m].parked}`).join(', ');
+  const busy = modules.filter((m) => counts.modules[m].parked);
+  $('#dlq-counts').textContent = `${parked} parked` + (busy.length
+    ? ' · ' + busy.map((m) => `${m} ${counts.modules[m].parked}`).join(', ') : '');
 }
 
 async function refreshDeadLetters() {
@@ -390,57 +392,445 @@ async function bulkRedrive() {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Throughput: a placeholder reading the Prometheus text format, if the endpoint is exposed
+// Throughput, latency, backlog: polls the Prometheus text exposition, keeps the last ten minutes in the browser
+// (nothing is stored on the server) and draws the charts as inline SVG.
 
-const metricHistory = new Map();
+const METRICS_POLL_MS = 3000;
+const HISTORY_MS = 10 * 60 * 1000;
+/** Rates and quantiles of a chart point cover this sliding window, like rate(x[15s]) in PromQL. The order gauges
+ * are sampled by the server every 5 s, so a window of a single 3 s poll would alternate between 0 and double. */
+const RATE_WINDOW_MS = 15000;
+const MIN_SPAN_MS = 2 * 60 * 1000;
+const TERMINAL = ['completed', 'failed', 'cancelled'];
+const IN_FLIGHT = ['pending', 'validating', 'inventory_check', 'payment_processing', 'shipping'];
+const PALETTE = ['#2f6fdb', '#15803d', '#c2410c', '#7c3aed', '#0891b2', '#b91c1c', '#a16207', '#db2777', '#4b5563'];
 
-function parsePrometheus(text) {
+function parseValue(text) {
+  if (text === '+Inf' || text === 'Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  return Number(text); // 'NaN' → NaN
+}
+
+/** Prometheus text exposition → [{name, labels (raw text), tags (object), value}], only names with the prefix. */
+function parsePrometheus(text, prefix = 'orderflow_') {
   const samples = [];
-  for (const line of text.split('\n')) {
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
-    const match = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/);
-    if (match && match[1].startsWith('orderflow_')) {
-      samples.push({ name: match[1], labels: match[2] || '', value: parseFloat(match[3]) });
+    const name = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line);
+    if (!name || !name[0].startsWith(prefix)) continue;
+    let i = name[0].length;
+    const tags = {};
+    let labels = '';
+    if (line[i] === '{') {
+      const open = i++;
+      while (i < line.length && line[i] !== '}') {
+        const pair = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"/.exec(line.slice(i));
+        if (!pair) break;
+        i += pair[0].length;
+        let value = '';
+        while (i < line.length && line[i] !== '"') {
+          if (line[i] === '\\' && i + 1 < line.length) {
+            value += line[i + 1] === 'n' ? '\n' : line[i + 1];
+            i += 2;
+          } else {
+            value += line[i++];
+          }
+        }
+        i++; // the closing quote
+        tags[pair[1]] = value;
+        while (line[i] === ',' || line[i] === ' ') i++;
+      }
+      if (line[i] !== '}') continue; // malformed line: skipped
+      labels = line.slice(open, ++i);
     }
+    const value = line.slice(i).trim().split(/\s+/)[0];
+    if (value) samples.push({ name: name[0], labels, tags, value: parseValue(value) });
   }
   return samples;
 }
 
-async function refreshMetrics() {
-  const box = $('#metrics');
+function addTo(map, key, value) {
+  if (Number.isFinite(value)) map[key] = (map[key] || 0) + value;
+}
+
+/** Cumulative bucket counts summed over the other labels, keyed by upper bound. */
+function addBucket(buckets, le, value) {
+  const bound = parseValue(le);
+  if (!Number.isNaN(bound)) buckets.set(bound, (buckets.get(bound) || 0) + value);
+}
+
+/** The values one poll needs later, aggregated so that ten minutes of history stay small. */
+function snapshot(samples, at) {
+  const s = { at, orders: {}, outcomes: {}, outcomeCounter: false, messages: {}, e2e: new Map(), stages: {},
+    backlog: {}, oldest: {}, lag: {}, parked: {} };
+  for (const x of samples) {
+    const t = x.tags;
+    switch (x.name) {
+      case 'orderflow_orders': addTo(s.orders, t.status, x.value); break;
+      case 'orderflow_order_duration_seconds_count': s.outcomeCounter = true; addTo(s.outcomes, t.outcome, x.value); break;
+      case 'orderflow_order_duration_seconds_bucket': addBucket(s.e2e, t.le, x.value); break;
+      case 'orderflow_saga_stage_duration_seconds_bucket':
+        addBucket(s.stages[t.stage] || (s.stages[t.stage] = new Map()), t.le, x.value); break;
+      case 'orderflow_messages_received_total': addTo(s.messages, t.module, x.value); break;
+      case 'orderflow_outbox_backlog': addTo(s.backlog, t.module, x.value); break;
+      case 'orderflow_outbox_oldest_age_seconds': s.oldest[t.module] = Math.max(s.oldest[t.module] || 0, x.value); break;
+      case 'orderflow_consumer_lag': addTo(s.lag, queueModule(t.queue), x.value); break;
+      case 'orderflow_dead_letters_parked': addTo(s.parked, t.module, x.value); break;
+      default:
+    }
+  }
+  return s;
+}
+
+function queueModule(queue) {
+  return String(queue || '').replace(/^.*\./, '');
+}
+
+const sum = (object, keys = Object.keys(object)) => keys.reduce((total, k) => total + (object[k] || 0), 0);
+
+/** Increase of a counter; a decrease means the process restarted and the counter began again at zero. */
+function increase(now, before) {
+  const delta = now - (before || 0);
+  return delta < 0 ? now : delta;
+}
+
+/** Bucket deltas between two cumulative histograms → sorted [[upper bound, cumulative count]]. */
+function bucketIncrease(now, before) {
+  const bounds = [...now.keys()].sort((a, b) => a - b);
+  const reset = bounds.some((b) => now.get(b) < ((before && before.get(b)) || 0));
+  let running = 0;
+  return bounds.map((b) => {
+    running = Math.max(running, now.get(b) - (reset || !before ? 0 : before.get(b) || 0));
+    return [b, running];
+  });
+}
+
+/** histogram_quantile(): linear interpolation inside the bucket holding the rank; null without observations. */
+function histogramQuantile(q, buckets) {
+  if (!buckets.length) return null;
+  const total = buckets[buckets.length - 1][1];
+  if (!(total > 0)) return null;
+  const rank = q * total;
+  let lower = 0, below = 0;
+  for (const [upper, count] of buckets) {
+    if (count >= rank) {
+      if (upper === Infinity) return lower; // the highest finite bound, as Prometheus answers
+      if (count === below) return upper;
+      return lower + (upper - lower) * (rank - below) / (count - below);
+    }
+    lower = upper;
+    below = count;
+  }
+  return lower;
+}
+
+const metrics = { raw: [], points: [], available: null, lastSamples: [], lastError: null, previousRaw: new Map() };
+
+/** One chart point from the newest snapshot and the oldest one still inside the window before it. */
+function derive(now, raw) {
+  let base = null;
+  for (const s of raw) {
+    if (s !== now && now.at - s.at <= RATE_WINDOW_MS + 1000) { base = s; break; }
+  }
+  const point = {
+    at: now.at,
+    inFlight: Object.fromEntries(IN_FLIGHT.map((st) => [st, now.orders[st] ?? null])),
+    backlog: sum(now.backlog), lag: sum(now.lag), parked: sum(now.parked),
+  };
+  if (!base) return point; // first poll, or the page was hidden: a gap in the rate charts
+  const seconds = (now.at - base.at) / 1000;
+  const perSecond = (a, b) => increase(a, b) / seconds;
+  const accepted = sum(now.orders) - sum(base.orders);
+  point.accepted = Math.max(0, accepted) / seconds;
+  if (now.outcomeCounter) {
+    point.terminal = perSecond(sum(now.outcomes), sum(base.outcomes));
+    point.unhappy = perSecond(sum(now.outcomes, ['failed', 'cancelled']), sum(base.outcomes, ['failed', 'cancelled']));
+  } else { // another process: only the sampled gauge
+    point.terminal = Math.max(0, sum(now.orders, TERMINAL) - sum(base.orders, TERMINAL)) / seconds;
+    point.unhappy = Math.max(0, sum(now.orders, ['failed', 'cancelled']) - sum(base.orders, ['failed', 'cancelled'])) / seconds;
+  }
+  point.messages = {};
+  for (const module of Object.keys(now.messages)) point.messages[module] = perSecond(now.messages[module], base.messages[module]);
+  const e2e = bucketIncrease(now.e2e, base.e2e);
+  const ms = (q, buckets) => { const v = histogramQuantile(q, buckets); return v === null ? null : v * 1000; };
+  point.e2e = { p50: ms(0.5, e2e), p95: ms(0.95, e2e), p99: ms(0.99, e2e) };
+  point.stages = {};
+  for (const stage of Object.keys(now.stages)) point.stages[stage] = ms(0.95, bucketIncrease(now.stages[stage], base.stages[stage]));
+  return point;
+}
+
+async function pollMetrics() {
   let text;
   try {
     const response = await fetch('/actuator/prometheus', { headers: { Accept: 'text/plain' } });
-    if (!response.ok) throw new Error(`${response.status}`);
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`.trim());
     text = await response.text();
   } catch (e) {
-    box.replaceChildren(el('p', { class: 'notice' },
-      'The Prometheus endpoint is not exposed by this process (management.endpoints.web.exposure.include). '
-      + 'Throughput and latency charts will appear here once it is.'));
+    metrics.lastError = e.message;
+    if (metrics.available !== true) metrics.available = false;
+    renderMetrics();
     return;
   }
+  const samples = parsePrometheus(text);
+  const at = Date.now();
+  metrics.available = true;
+  metrics.lastError = null;
+  metrics.lastSamples = samples;
+  const snap = snapshot(samples, at);
+  metrics.raw.push(snap);
+  while (metrics.raw.length && at - metrics.raw[0].at > RATE_WINDOW_MS * 3) metrics.raw.shift();
+  metrics.points.push(derive(snap, metrics.raw));
+  while (metrics.points.length && at - metrics.points[0].at > HISTORY_MS) metrics.points.shift();
+  renderMetrics();
+}
+
+// --- SVG line chart -----------------------------------------------------------------------------------------
+
+/** The chart under the pointer, so that its tooltip survives the redraw after each poll. */
+let chartHover = null;
+
+const CHART = { w: 560, h: 200, left: 48, right: 14, top: 12, bottom: 24 };
+
+function niceStep(max, ticks) {
+  const raw = max / ticks;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const n = raw / magnitude;
+  return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 2.5 ? 2.5 : n <= 5 ? 5 : 10) * magnitude;
+}
+
+function fmtNumber(v, digits) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  const abs = Math.abs(v);
+  const d = digits !== undefined ? digits : abs >= 100 ? 0 : abs >= 10 ? 1 : abs === 0 ? 0 : 2;
+  return v.toLocaleString(undefined, { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+
+const TIME_TICKS = [10, 15, 20, 30, 60, 120, 300].map((s) => s * 1000);
+
+function fmtClock(ms, seconds = false) {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: seconds ? '2-digit' : undefined,
+    hourCycle: 'h23' });
+}
+
+/**
+ * A line chart: series = [{name, color, values: [[time ms, number|null], ...], dashed?}]; null breaks the line.
+ * Fixed time axis [from, to]; y axis from 0 to a round number above the largest value (at least minMax).
+ */
+function lineChart({ title, subtitle, unit, series, from, to, minMax = 1, integer = false, format = fmtNumber }) {
+  const { w, h, left, right, top, bottom } = CHART;
+  const plotW = w - left - right, plotH = h - top - bottom;
+  let max = minMax;
+  for (const s of series) for (const [, v] of s.values) if (v !== null && Number.isFinite(v)) max = Math.max(max, v);
+  const step = integer ? Math.max(1, niceStep(max, 4)) : niceStep(max, 4);
+  const stepDigits = Math.min(3, (String(Number(step.toPrecision(3))).split('.')[1] || '').length);
+  const yMax = step * Math.ceil(max / step - 1e-9);
+  const x = (t) => left + ((t - from) / (to - from)) * plotW;
+  const y = (v) => top + plotH - (v / yMax) * plotH;
+
+  const root = svg('svg', { viewBox: `0 0 ${w} ${h}`, class: 'chart-svg', role: 'img', 'aria-label': title });
+  const grid = svg('g', { class: 'grid' });
+  for (let v = 0; v <= yMax + step / 2; v += step) {
+    grid.append(svg('line', { x1: left, x2: w - right, y1: y(v), y2: y(v), class: v === 0 ? 'axis' : '' }));
+    grid.append(svg('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end' }, format(v, stepDigits)));
+  }
+  const tickEvery = TIME_TICKS.find((ms) => (to - from) / ms <= 6) || TIME_TICKS[TIME_TICKS.length - 1];
+  for (let t = Math.ceil(from / tickEvery) * tickEvery; t <= to; t += tickEvery) {
+    grid.append(svg('line', { x1: x(t), x2: x(t), y1: top, y2: top + plotH, class: 'vertical' }));
+    grid.append(svg('text', { x: x(t), y: h - 6, 'text-anchor': 'middle' }, fmtClock(t, tickEvery < 60000)));
+  }
+  root.append(grid);
+
+  const lines = svg('g', { class: 'lines' });
+  for (const s of series) {
+    let d = '';
+    let pen = false;
+    let last = null;
+    for (const [t, v] of s.values) {
+      if (v === null || v === undefined || !Number.isFinite(v) || t < from) { pen = false; continue; }
+      d += `${pen ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`;
+      pen = true;
+      last = [t, v];
+    }
+    if (d) lines.append(svg('path', { d, stroke: s.color, class: 'line' + (s.dashed ? ' dashed' : '') }));
+    if (last) lines.append(svg('circle', { cx: x(last[0]), cy: y(last[1]), r: 3, fill: s.color }));
+  }
+  root.append(lines);
+
+  // hover: a vertical rule and the values of the nearest poll
+  const rule = svg('line', { y1: top, y2: top + plotH, class: 'rule', visibility: 'hidden' });
+  const hit = svg('rect', { x: left, y: top, width: plotW, height: plotH, class: 'hit' });
+  root.append(rule, hit);
+  const tip = el('div', { class: 'chart-tip', hidden: '' });
+  const times = series.length ? series[0].values.map(([t]) => t) : [];
+  const show = (clientX) => {
+    const box = root.getBoundingClientRect();
+    if (!box.width) return;
+    const vx = ((clientX - box.left) / box.width) * w;
+    const t = from + ((vx - left) / plotW) * (to - from);
+    let i = -1, best = Infinity;
+    times.forEach((ti, k) => { if (Math.abs(ti - t) < best) { best = Math.abs(ti - t); i = k; } });
+    if (i < 0) return;
+    rule.setAttribute('x1', x(times[i]));
+    rule.setAttribute('x2', x(times[i]));
+    rule.setAttribute('visibility', 'visible');
+    tip.replaceChildren(el('b', {}, new Date(times[i]).toLocaleTimeString()),
+      ...series.map((s) => el('div', {}, el('i', { style: `background:${s.color}` }), `${s.name} `,
+        el('b', {}, `${format(s.values[i] ? s.values[i][1] : null)}${unit ? ' ' + unit : ''}`))));
+    tip.hidden = false;
+    tip.style.left = `${Math.min(clientX - box.left + 12, box.width - 170)}px`;
+  };
+  hit.addEventListener('mousemove', (event) => { chartHover = { title, clientX: event.clientX }; show(event.clientX); });
+  hit.addEventListener('mouseleave', () => {
+    chartHover = null;
+    rule.setAttribute('visibility', 'hidden');
+    tip.hidden = true;
+  });
+
+  const legend = el('div', { class: 'legend' });
+  for (const s of series) {
+    const lastValue = [...s.values].reverse().find(([, v]) => v !== null && v !== undefined && Number.isFinite(v));
+    legend.append(el('span', { class: 'key' }, el('i', { style: `background:${s.color}`, class: s.dashed ? 'dashed' : '' }),
+      s.name, ' ', el('b', {}, lastValue ? format(lastValue[1]) : '–')));
+  }
+  const figure = el('figure', { class: 'chart' },
+    el('figcaption', {}, title, unit ? el('span', { class: 'muted small' }, ` ${unit}`) : null,
+      subtitle ? el('span', { class: 'muted small sub' }, subtitle) : null),
+    legend, el('div', { class: 'chart-body' }, root, tip));
+  figure.restoreHover = () => { if (chartHover && chartHover.title === title) show(chartHover.clientX); };
+  return figure;
+}
+
+// --- the metrics panel ------------------------------------------------------------------------------------
+
+const color = (i) => PALETTE[i % PALETTE.length];
+
+function keysOf(points, field) {
+  const keys = new Set();
+  for (const p of points) for (const k of Object.keys(p[field] || {})) keys.add(k);
+  return [...keys];
+}
+
+function ordered(keys, order) {
+  return keys.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
+}
+
+function stat(label, value, unit, title, warn = false) {
+  return el('div', { class: 'stat' + (warn ? ' warn' : ''), title }, el('b', {}, value, el('small', {}, unit ? ` ${unit}` : '')), label);
+}
+
+function renderMetrics() {
+  const status = $('#metrics-status');
+  if (metrics.available === false) {
+    $('#metrics-notice').replaceChildren(el('p', { class: 'notice' },
+      `/actuator/prometheus is not available from this process (${metrics.lastError}). Expose it with `,
+      el('code', {}, 'management.endpoints.web.exposure.include=prometheus'),
+      ' to get the throughput, latency and backlog charts; the panels below do not depend on it.'));
+    $('#metrics-body').hidden = true;
+    status.textContent = '';
+    return;
+  }
+  $('#metrics-body').hidden = false;
+  $('#metrics-notice').replaceChildren();
+  status.textContent = metrics.lastError
+    ? `last poll failed (${metrics.lastError}); showing what was collected`
+    : `polled every ${METRICS_POLL_MS / 1000} s, kept for ${HISTORY_MS / 60000} min in this browser · `
+      + `rates and percentiles over ${RATE_WINDOW_MS / 1000} s · ${new Date().toLocaleTimeString()}`;
+  status.classList.toggle('bad-text', Boolean(metrics.lastError));
+
+  const points = metrics.points;
+  // the time axis grows with the history collected since the page opened, from 2 up to 10 minutes, then slides
+  const to = points.length ? points[points.length - 1].at : Date.now();
+  const from = to - Math.min(HISTORY_MS, Math.max(MIN_SPAN_MS, points.length ? to - points[0].at : 0));
+  const values = (f) => points.map((p) => [p.at, f(p) ?? null]);
+  const last = points[points.length - 1] || {};
+  const lastWith = (f) => { for (let i = points.length - 1; i >= 0; i--) { const v = f(points[i]); if (v !== null && v !== undefined) return v; } return null; };
+
+  const stats = $('#metrics-stats');
+  const inFlight = sum(last.inFlight || {});
+  stats.replaceChildren(
+    stat('orders/s finished', fmtNumber(last.terminal), '', 'completed + failed + cancelled per second'),
+    stat('orders/s accepted', fmtNumber(last.accepted), '', 'new orders per second'),
+    stat('in flight', fmtNumber(inFlight, 0), '', 'orders in a non-terminal state'),
+    stat('p95 end to end', fmtNumber(lastWith((p) => p.e2e && p.e2e.p95)), 'ms', 'acceptance to terminal state, last window with finished orders'),
+    stat('messages/s', fmtNumber(last.messages ? sum(last.messages) : null), '', 'messages received by all modules'),
+    stat('outbox backlog', fmtNumber(last.backlog, 0), '', 'unsent outbox rows, all modules'),
+    stat('consumer lag', fmtNumber(last.lag, 0), '', 'messages waiting in the queues'),
+    stat('dead letters parked', fmtNumber(last.parked, 0), '', 'waiting for an operator', last.parked > 0));
+
+  const modules = keysOf(points, 'messages').sort();
+  const stages = ordered(keysOf(points, 'stages'), IN_FLIGHT);
+  const charts = [
+    lineChart({ title: 'Throughput', unit: 'orders/s', from, to, series: [
+      { name: 'accepted', color: PALETTE[0], values: values((p) => p.accepted) },
+      { name: 'finished', color: PALETTE[1], values: values((p) => p.terminal) },
+      { name: 'of which failed / cancelled', color: PALETTE[5], values: values((p) => p.unhappy), dashed: true },
+    ] }),
+    lineChart({ title: 'End-to-end latency', subtitle: 'acceptance → terminal state', unit: 'ms', from, to, minMax: 10, series: [
+      { name: 'p50', color: PALETTE[1], values: values((p) => p.e2e && p.e2e.p50) },
+      { name: 'p95', color: PALETTE[2], values: values((p) => p.e2e && p.e2e.p95) },
+      { name: 'p99', color: PALETTE[5], values: values((p) => p.e2e && p.e2e.p99) },
+    ] }),
+    lineChart({ title: 'Saga stage latency', subtitle: 'p95 time spent in each stage', unit: 'ms', from, to, minMax: 10,
+      series: stages.map((st, i) => ({ name: st, color: color(i + 3), values: values((p) => p.stages && p.stages[st]) })) }),
+    lineChart({ title: 'Orders in flight', subtitle: 'per non-terminal status', unit: 'orders', from, to, integer: true, minMax: 4,
+      series: IN_FLIGHT.map((st, i) => ({ name: st, color: color(i + 3), values: values((p) => p.inFlight[st]) })) }),
+    lineChart({ title: 'Messages received', subtitle: 'per module', unit: 'msg/s', from, to,
+      series: modules.map((m, i) => ({ name: m, color: color(i), values: values((p) => p.messages && p.messages[m]) })) }),
+    lineChart({ title: 'Backlog and lag', subtitle: 'all modules', unit: 'messages', from, to, integer: true, minMax: 4, series: [
+      { name: 'outbox backlog', color: PALETTE[0], values: values((p) => p.backlog) },
+      { name: 'consumer lag', color: PALETTE[2], values: values((p) => p.lag) },
+      { name: 'dead letters parked', color: PALETTE[5], values: values((p) => p.parked), dashed: true },
+    ] }),
+  ];
+  $('#charts').replaceChildren(...charts);
+  for (const chart of charts) chart.restoreHover();
+  renderBacklogTable(metrics.raw[metrics.raw.length - 1], last);
+  if ($('#metrics-raw').open) renderRawSamples();
+}
+
+function renderBacklogTable(snap, point) {
+  const box = $('#backlog-table');
+  if (!snap) { box.replaceChildren(); return; }
+  const modules = [...new Set([...Object.keys(snap.backlog), ...Object.keys(snap.lag), ...Object.keys(snap.parked),
+    ...Object.keys(snap.messages)])].sort();
+  const head = el('tr', {}, ...['Module', 'Messages/s', 'Outbox backlog', 'Oldest unsent', 'Consumer lag', 'Dead letters parked']
+    .map((h, i) => el('th', { class: i ? 'num' : '' }, h)));
+  const rows = modules.map((m) => el('tr', {}, el('td', {}, m),
+    el('td', { class: 'num' }, fmtNumber(point.messages ? point.messages[m] : null)),
+    el('td', { class: 'num' }, fmtNumber(snap.backlog[m] ?? null, 0)),
+    el('td', { class: 'num' }, snap.oldest[m] ? `${fmtNumber(snap.oldest[m], 1)} s` : '–'),
+    el('td', { class: 'num' }, fmtNumber(snap.lag[m] ?? null, 0)),
+    el('td', { class: 'num' + (snap.parked[m] > 0 ? ' warn-text' : '') }, fmtNumber(snap.parked[m] ?? null, 0))));
+  box.replaceChildren(modules.length ? el('table', { class: 'metrics compact' }, el('thead', {}, head), el('tbody', {}, ...rows)) : '');
+}
+
+function renderRawSamples() {
   const now = Date.now();
   const table = el('table', { class: 'metrics' }, el('thead', {}, el('tr', {}, el('th', {}, 'Metric'),
-    el('th', {}, 'Labels'), el('th', {}, 'Value'), el('th', {}, 'Per second (since last poll)'))));
+    el('th', {}, 'Labels'), el('th', { class: 'num' }, 'Value'), el('th', { class: 'num' }, 'Per second (since last look)'))));
   const rows = el('tbody');
-  for (const s of parsePrometheus(text)) {
+  let buckets = 0;
+  for (const s of metrics.lastSamples) {
+    if (s.name.endsWith('_bucket')) { buckets++; continue; }
     const key = s.name + s.labels;
-    const before = metricHistory.get(key);
-    metricHistory.set(key, { value: s.value, at: now });
-    const rate = before && s.name.endsWith('_total') ? ((s.value - before.value) * 1000 / (now - before.at)).toFixed(2) : '';
+    const before = metrics.previousRaw.get(key);
+    metrics.previousRaw.set(key, { value: s.value, at: now });
+    const counter = s.name.endsWith('_total') || s.name.endsWith('_count') || s.name.endsWith('_sum');
+    const rate = before && counter && now > before.at ? fmtNumber(increase(s.value, before.value) * 1000 / (now - before.at)) : '';
     rows.append(el('tr', {}, el('td', {}, s.name), el('td', { class: 'small' }, s.labels),
       el('td', { class: 'num' }, s.value), el('td', { class: 'num' }, rate)));
   }
   if (!rows.children.length) rows.append(el('tr', {}, el('td', { colspan: 4, class: 'notice' }, 'No orderflow_* metric yet.')));
   table.append(rows);
-  box.replaceChildren(table);
+  $('#metrics').replaceChildren(table, buckets ? el('p', { class: 'notice' }, `${buckets} histogram bucket samples not listed.`) : '');
 }
 
 // ---------------------------------------------------------------------------------------------------------
 
 async function refreshAll() {
   await Promise.allSettled([refreshOrderCounts(), refreshDeadLetterCounts()]);
-  await Promise.allSettled([refreshSaga(), refreshDeadLetters(), refreshMetrics()]);
+  await Promise.allSettled([refreshSaga(), refreshDeadLetters()]);
 }
 
 function init() {
@@ -461,7 +851,12 @@ function init() {
   setInterval(() => {
     if (!document.hidden) refreshAll();
   }, REFRESH_MS);
+  $('#metrics-raw').addEventListener('toggle', () => { if ($('#metrics-raw').open) renderRawSamples(); });
+  pollMetrics();
+  setInterval(() => {
+    if (!document.hidden) pollMetrics();
+  }, METRICS_POLL_MS);
 }
 
 if (typeof document !== 'undefined' && typeof module === 'undefined') init();
-if (typeof module !== 'undefined') module.exports = { layoutSaga, parsePrometheus };
+if (typeof module !== 'undefined') module.exports = { layoutSaga, parsePrometheus, histogramQuantile, bucketIncrease, snapshot, derive };

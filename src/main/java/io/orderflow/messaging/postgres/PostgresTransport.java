@@ -28,6 +28,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,12 +46,12 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(PostgresTransport.class);
     private static final String CHANNEL = "orderflow_broker";
     private static final String BROADCAST_CHANNEL = "orderflow_broadcast";
+    private static final String SIGNAL_KEY = PostgresTransport.class.getName() + ".signal";
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final TransactionTemplate savepoint;
-    private final TransactionTemplate separate;
     private final JsonMapper json;
     private final int consumersPerQueue;
     private final boolean directPublish;
@@ -59,6 +61,12 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, List<java.util.function.Consumer<String>>> broadcastListeners = new ConcurrentHashMap<>();
     private volatile boolean running;
+    /** Tells this process's own NOTIFYs apart: its consumers were already woken in-process. */
+    private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+    private final java.util.concurrent.ConcurrentLinkedQueue<String[]> pendingNotifications =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Object notifierSignal = new Object();
+    private boolean notifierWoken;
 
     public PostgresTransport(DataSource dataSource, PlatformTransactionManager transactions, JsonMapper json,
             int consumersPerQueue, Duration pollInterval, boolean directPublish) {
@@ -68,10 +76,6 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         this.tx = new TransactionTemplate(transactions);
         this.savepoint = new TransactionTemplate(transactions);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-        // broadcasts are sent from after-commit callbacks, where the finished transaction's connection
-        // is still bound: NOTIFY must commit on a connection of its own
-        this.separate = new TransactionTemplate(transactions);
-        this.separate.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.json = json;
         this.consumersPerQueue = consumersPerQueue;
         this.pollInterval = pollInterval;
@@ -100,10 +104,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             }
             touched.addAll(routedTo);
         }
-        // delivered with the commit of the relay's transaction, never before
-        for (String queue : touched) {
-            jdbc.sql("select pg_notify(?, ?)").params(CHANNEL, queue).query().singleRow();
-        }
+        signalAfterCommit(touched);
         return unroutable;
     }
 
@@ -119,7 +120,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 .params(queue, e.messageId(), e.type(), e.version(), e.orderId(), e.causationId(),
                         Timestamp.from(e.occurredAt()), e.payload(), json.writeValueAsString(e.headers()))
                 .update();
-        jdbc.sql("select pg_notify(?, ?)").params(CHANNEL, queue).query().singleRow();
+        signalAfterCommit(Set.of(queue));
     }
 
     @Override
@@ -145,13 +146,100 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         return ready;
     }
 
+    /** Called after the announcing commit: tells this process's listeners now, other processes by NOTIFY. */
     @Override
     public void broadcast(String topic, String payload) {
-        try {
-            separate.executeWithoutResult(status -> jdbc.sql("select pg_notify(?, ?)")
-                    .params(BROADCAST_CHANNEL, topic + "|" + payload).query().singleRow());
-        } catch (RuntimeException e) {
-            log.debug("broadcast {} lost; subscribers catch up on their next sweep", topic, e);
+        deliverBroadcast(topic + "|" + payload);
+        pendingNotifications.add(new String[] { BROADCAST_CHANNEL, instanceId + "|" + topic + "|" + payload });
+        wakeNotifier();
+    }
+
+    /**
+     * A data transaction never sends NOTIFY itself: PostgreSQL serialises the commits of all transactions
+     * that notified (a global lock held through the commit's flush), which would make every consumer
+     * commit wait in one line. Instead, once the enqueuing transaction has committed, this process's own
+     * consumers are woken directly and other processes are told by a separate, write-free NOTIFY
+     * (coalesced by the notifier thread). Measured in docs/benchmarks.md.
+     */
+    private void signalAfterCommit(Set<String> queues) {
+        if (queues.isEmpty()) {
+            return;
+        }
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            signal(queues);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Set<String> pending = (Set<String>) TransactionSynchronizationManager.getResource(SIGNAL_KEY);
+        if (pending == null) {
+            Set<String> collected = new HashSet<>();
+            TransactionSynchronizationManager.bindResource(SIGNAL_KEY, collected);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(SIGNAL_KEY);
+                    if (status == STATUS_COMMITTED) {
+                        signal(collected);
+                    }
+                }
+            });
+            pending = collected;
+        }
+        pending.addAll(queues);
+    }
+
+    private void signal(Set<String> queues) {
+        for (String name : queues) {
+            Queue local = queuesByName.get(name);
+            if (local != null) {
+                local.wake();
+            }
+            pendingNotifications.add(new String[] { CHANNEL, instanceId + "|" + name });
+        }
+        wakeNotifier();
+    }
+
+    private void wakeNotifier() {
+        synchronized (notifierSignal) {
+            notifierWoken = true;
+            notifierSignal.notify();
+        }
+    }
+
+    /** Sends the pending NOTIFYs, many per statement, in transactions that write nothing. */
+    private void notifyOthers() {
+        while (running) {
+            synchronized (notifierSignal) {
+                if (!notifierWoken) {
+                    try {
+                        notifierSignal.wait(250);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                notifierWoken = false;
+            }
+            java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+            List<String> channels = new ArrayList<>();
+            List<String> payloads = new ArrayList<>();
+            for (String[] n; (n = pendingNotifications.poll()) != null;) {
+                if (seen.add(n[0] + "\u0000" + n[1])) {
+                    channels.add(n[0]);
+                    payloads.add(n[1]);
+                }
+            }
+            if (channels.isEmpty()) {
+                continue;
+            }
+            try {
+                jdbc.sql("select count(pg_notify(c, p)) from unnest(?::text[], ?::text[]) as t(c, p)")
+                        .params(channels.toArray(String[]::new), payloads.toArray(String[]::new))
+                        .query(Long.class).single();
+            } catch (RuntimeException e) {
+                // other processes still find their rows on their next poll
+                log.debug("NOTIFY to other processes failed", e);
+            }
         }
     }
 
@@ -194,6 +282,10 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             listener.setDaemon(true);
             threads.add(listener);
             listener.start();
+            Thread notifier = new Thread(this::notifyOthers, "broker-notifier");
+            notifier.setDaemon(true);
+            threads.add(notifier);
+            notifier.start();
             queues.forEach(this::startConsumers);
         }
     }
@@ -202,6 +294,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     public void stop() {
         running = false;
         queues.forEach(Queue::wake);
+        wakeNotifier();
         for (Thread thread : List.copyOf(threads)) {
             try {
                 thread.join(5_000);
@@ -225,7 +318,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private void consume(Queue queue) {
         while (running) {
             try {
-                if (!receiveOne(queue)) {
+                if (receiveBatch(queue) == 0) {
                     queue.await(pollInterval.toMillis());
                 }
             } catch (RuntimeException e) {
@@ -235,48 +328,62 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         }
     }
 
-    /** Claims the oldest ready row, applies it and settles it, all in one transaction. */
-    boolean receiveOne(Queue queue) {
-        Boolean received = tx.execute(status -> {
+    /**
+     * Claims the oldest ready row, applies it in a savepoint and settles it, all in one transaction. One
+     * message per transaction on purpose: claiming several and committing once (group commit) was measured
+     * to deadlock, because a batch keeps the row locks of every message it applied until its commit
+     * (docs/benchmarks.md). A failure inside the savepoint touches only the message.
+     */
+    int receiveBatch(Queue queue) {
+        Integer received = tx.execute(status -> {
             var rows = jdbc.sql("select id, message_id, type, version, order_id, causation_id, occurred_at, "
                     + "payload::text as payload, headers::text as headers, attempts, first_failed_at "
                     + "from broker.message where queue = ? and available_at <= now() "
-                    + "order by id limit 1 for update skip locked")
-                    .param(queue.name)
+                    + "order by id limit ? for update skip locked")
+                    .params(queue.name, 1)
                     .query((rs, n) -> new Claimed(rs.getLong("id"), envelope(rs), rs.getInt("attempts"),
                             instant(rs.getTimestamp("first_failed_at"))))
                     .list();
-            if (rows.isEmpty()) {
-                return false;
-            }
-            Claimed claimed = rows.get(0);
-            try {
-                savepoint.executeWithoutResult(s -> queue.dispatcher.dispatch(queue.handlers, claimed.envelope));
-                delete(claimed);
-            } catch (PoisonMessageException e) {
-                queue.dispatcher.park(queue.handlers.module(), claimed.envelope, e, claimed.attempts + 1,
-                        claimed.firstFailedAt == null ? Instant.now() : claimed.firstFailedAt);
-                delete(claimed);
-            } catch (RuntimeException e) {
-                int attempts = claimed.attempts + 1;
-                Instant firstFailedAt = claimed.firstFailedAt == null ? Instant.now() : claimed.firstFailedAt;
-                var policy = queue.dispatcher.retryPolicy();
-                if (policy.allowsAnotherAttempt(attempts, e)) {
-                    Duration backoff = policy.backoffAfter(attempts);
-                    queue.dispatcher.retryScheduled(queue.handlers.module(), claimed.envelope, attempts, e, backoff);
-                    jdbc.sql("update broker.message set attempts = ?, first_failed_at = ?, last_error = ?, "
-                            + "available_at = now() + ? * interval '1 millisecond' where id = ?")
-                            .params(attempts, Timestamp.from(firstFailedAt), String.valueOf(e.getMessage()),
-                                    backoff.toMillis(), claimed.id)
-                            .update();
-                } else {
-                    queue.dispatcher.park(queue.handlers.module(), claimed.envelope, e, attempts, firstFailedAt);
-                    delete(claimed);
+            List<Long> settled = new ArrayList<>();
+            for (Claimed claimed : rows) {
+                if (settle(queue, claimed)) {
+                    settled.add(claimed.id);
                 }
             }
-            return true;
+            if (!settled.isEmpty()) {
+                jdbc.sql("delete from broker.message where id = any(?)").param(settled.toArray(Long[]::new)).update();
+            }
+            return rows.size();
         });
-        return Boolean.TRUE.equals(received);
+        return received == null ? 0 : received;
+    }
+
+    /** Applies one claimed message; true when its row is done with (applied or parked), false when retried. */
+    private boolean settle(Queue queue, Claimed claimed) {
+        try {
+            savepoint.executeWithoutResult(s -> queue.dispatcher.dispatch(queue.handlers, claimed.envelope));
+            return true;
+        } catch (PoisonMessageException e) {
+            queue.dispatcher.park(queue.handlers.module(), claimed.envelope, e, claimed.attempts + 1,
+                    claimed.firstFailedAt == null ? Instant.now() : claimed.firstFailedAt);
+            return true;
+        } catch (RuntimeException e) {
+            int attempts = claimed.attempts + 1;
+            Instant firstFailedAt = claimed.firstFailedAt == null ? Instant.now() : claimed.firstFailedAt;
+            var policy = queue.dispatcher.retryPolicy();
+            if (policy.allowsAnotherAttempt(attempts, e)) {
+                Duration backoff = policy.backoffAfter(attempts);
+                queue.dispatcher.retryScheduled(queue.handlers.module(), claimed.envelope, attempts, e, backoff);
+                jdbc.sql("update broker.message set attempts = ?, first_failed_at = ?, last_error = ?, "
+                        + "available_at = now() + ? * interval '1 millisecond' where id = ?")
+                        .params(attempts, Timestamp.from(firstFailedAt), String.valueOf(e.getMessage()),
+                                backoff.toMillis(), claimed.id)
+                        .update();
+                return false;
+            }
+            queue.dispatcher.park(queue.handlers.module(), claimed.envelope, e, attempts, firstFailedAt);
+            return true;
+        }
     }
 
     private void delete(Claimed claimed) {
@@ -315,11 +422,17 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                         continue;
                     }
                     for (PGNotification notification : notifications) {
+                        String parameter = notification.getParameter();
+                        int bar = parameter.indexOf('|');
+                        if (bar < 0 || parameter.substring(0, bar).equals(instanceId)) {
+                            continue; // our own: already delivered in-process
+                        }
+                        parameter = parameter.substring(bar + 1);
                         if (BROADCAST_CHANNEL.equals(notification.getName())) {
-                            deliverBroadcast(notification.getParameter());
+                            deliverBroadcast(parameter);
                             continue;
                         }
-                        Queue queue = queuesByName.get(notification.getParameter());
+                        Queue queue = queuesByName.get(parameter);
                         if (queue != null) {
                             queue.wake();
                         }
