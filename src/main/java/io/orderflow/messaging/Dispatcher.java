@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,6 +119,10 @@ public class Dispatcher {
     public void retryScheduled(String module, Envelope envelope, int attempts, Throwable error, Duration backoff) {
         meters.counter("orderflow.messages.retried", "module", module, "type", String.valueOf(envelope.type()))
                 .increment();
+        DistributionSummary.builder("orderflow.messages.retry.backoff").baseUnit("milliseconds")
+                .description("Backoff drawn before a retry, by the attempt that failed")
+                .tag("module", module).tag("attempt", Integer.toString(Math.min(attempts, 20)))
+                .register(meters).record(backoff.toMillis());
         tracing.inLogContext(envelope, () -> log.info("{} {} failed on attempt {} in {} ({}); retrying in {} ms",
                 envelope.type(), envelope.messageId(), attempts, module, error.toString(), backoff.toMillis()));
     }

@@ -36,8 +36,21 @@ class Carrier {
         this.failureRate = rate;
     }
 
+    /** Flaky-carrier switch (demo, tests): the first {@code times} bookings of every order fail. */
+    private volatile int failFirstBookingsPerOrder;
+    private final java.util.Map<String, Integer> bookingsPerOrder = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void failFirstBookingsOfEachOrder(int times) {
+        bookingsPerOrder.clear();
+        this.failFirstBookingsPerOrder = times;
+    }
+
     /** Returns a tracking number, or null when the carrier does not serve the destination. */
-    String book(ShippingAddress address) {
+    String book(String orderId, ShippingAddress address) {
+        if (failFirstBookingsPerOrder > 0
+                && bookingsPerOrder.merge(orderId, 1, Integer::sum) <= failFirstBookingsPerOrder) {
+            throw new Unavailable();
+        }
         if (!latency.isZero()) {
             try {
                 Thread.sleep(latency.toMillis());

@@ -53,7 +53,7 @@ class Shipments {
             });
             return;
         }
-        String tracking = carrier.book(command.address());
+        String tracking = carrier.book(command.orderId(), command.address());
         String country = command.address() == null ? null : command.address().country();
         String address = json.writeValueAsString(command.address());
         if (tracking == null) {
