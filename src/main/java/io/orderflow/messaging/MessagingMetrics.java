@@ -12,7 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * <ul>
  * <li>{@code orderflow.outbox.backlog{module}}: outbox rows not yet published</li>
  * <li>{@code orderflow.outbox.oldest.age{module}} (seconds): how long the oldest of them has waited</li>
- * <li>{@code orderflow.dead_letters.parked{module}}: messages parked in the module's dead letters</li>
+ * <li>{@code orderflow.dead_letters.parked{module}}: messages parked in the module's dead letters and not yet re-driven or discarded</li>
  * <li>{@code orderflow.consumer.lag{queue}}: messages ready in each consumed queue and not yet taken</li>
  * </ul>
  */
@@ -38,7 +38,8 @@ final class MessagingMetrics {
             Map<String, Object> outbox = jdbc.sql("select count(*) as backlog, "
                     + "coalesce(extract(epoch from now() - min(occurred_at)), 0)::float8 as oldest from " + schema
                     + ".outbox").query().singleRow();
-            long parked = jdbc.sql("select count(*) from " + schema + ".dead_letter").query(Long.class).single();
+            long parked = jdbc.sql("select count(*) from " + schema + ".dead_letter where status = 'parked'")
+                    .query(Long.class).single();
             Tags tags = Tags.of("module", module);
             gauges.set("orderflow.outbox.backlog", "Outbox rows not yet published", null, tags,
                     ((Number) outbox.get("backlog")).doubleValue());
