@@ -113,6 +113,14 @@ public class MessagingConfiguration {
         return new OutboxRelays(relays);
     }
 
+    @Bean
+    InboxRetention inboxRetention(Environment environment, JdbcClient jdbc,
+            @Value("${orderflow.messaging.inbox.retention:14d}") Duration retention,
+            @Value("${orderflow.messaging.inbox.retention-check-interval:1h}") Duration interval) {
+        Modules modules = Modules.from(environment);
+        return new InboxRetention(jdbc, Modules.ALL.stream().filter(modules::runs).toList(), retention, interval);
+    }
+
     /** Starts and stops the relays together, after the transport's consumers are up. */
     static final class OutboxRelays implements SmartLifecycle {
 
