@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import io.orderflow.platform.PeriodicTask;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -14,7 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * retry budget), far inside the window; and every participant is also idempotent per order, so a duplicate
  * arriving after the window still changes nothing.
  */
-public class InboxRetention implements SmartLifecycle {
+public class InboxRetention extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(InboxRetention.class);
     private static final int BATCH = 5_000;
@@ -22,15 +22,12 @@ public class InboxRetention implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final List<String> modules;
     private final Duration retention;
-    private final Duration interval;
-    private volatile boolean running;
-    private Thread thread;
 
     InboxRetention(JdbcClient jdbc, List<String> modules, Duration retention, Duration interval) {
+        super("inbox-retention", interval);
         this.jdbc = jdbc;
         this.modules = List.copyOf(modules);
         this.retention = retention;
-        this.interval = interval;
     }
 
     /** Forgets expired message ids in every module this process runs; returns how many. */
@@ -45,52 +42,17 @@ public class InboxRetention implements SmartLifecycle {
                         .param(retention.toSeconds())
                         .update();
                 purged += deleted;
-            } while (deleted == BATCH && running);
+            } while (deleted == BATCH && isRunning());
         }
         return purged;
     }
 
-    private void run() {
-        while (running) {
-            try {
-                int purged = purgeOnce();
-                if (purged > 0) {
-                    log.info("Forgot {} inbox message id(s) older than {}", purged, retention);
-                }
-                Thread.sleep(interval.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Inbox retention failed; trying again in {}", interval, e);
-                try {
-                    Thread.sleep(interval.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+    @Override
+    protected boolean runOnce() {
+        int purged = purgeOnce();
+        if (purged > 0) {
+            log.info("Forgot {} inbox message id(s) older than {}", purged, retention);
         }
-    }
-
-    @Override
-    public void start() {
-        running = true;
-        thread = new Thread(this::run, "inbox-retention");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+        return false;
     }
 }

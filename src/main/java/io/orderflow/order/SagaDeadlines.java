@@ -5,7 +5,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
+import io.orderflow.platform.PeriodicTask;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -14,26 +14,26 @@ import org.springframework.stereotype.Component;
  * so they survive restarts; several instances may watch at once (the order's version decides who acts).
  */
 @Component
-class SagaDeadlines implements SmartLifecycle {
+class SagaDeadlines extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(SagaDeadlines.class);
 
+    private static final int PAGE = 100;
+
     private final JdbcClient jdbc;
     private final OrderManagement orders;
-    private final Duration interval;
-    private volatile boolean running;
-    private Thread thread;
 
     SagaDeadlines(JdbcClient jdbc, OrderManagement orders,
             @Value("${orderflow.saga.deadline-check-interval:1s}") Duration interval) {
+        super("saga-deadlines", interval);
         this.jdbc = jdbc;
         this.orders = orders;
-        this.interval = interval;
     }
 
     int checkOnce() {
         List<String> due = jdbc.sql("select id from orders.purchase_order where next_deadline_at <= now() "
-                + "order by next_deadline_at limit 100")
+                + "order by next_deadline_at limit ?")
+                .param(PAGE)
                 .query(String.class)
                 .list();
         for (String id : due) {
@@ -46,45 +46,9 @@ class SagaDeadlines implements SmartLifecycle {
         return due.size();
     }
 
-    private void run() {
-        while (running) {
-            try {
-                if (checkOnce() == 0) {
-                    Thread.sleep(interval.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Deadline check failed; retrying", e);
-                try {
-                    Thread.sleep(interval.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
     @Override
-    public void start() {
-        running = true;
-        thread = new Thread(this::run, "saga-deadlines");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+    protected boolean runOnce() {
+        // a full page may have more behind it; a failing order waits for the next round, not a tight loop
+        return checkOnce() == PAGE;
     }
 }
