@@ -46,8 +46,7 @@ public class MessagingConfiguration {
     @Bean
     MessagingMetrics messagingMetrics(Environment environment, JdbcClient jdbc, Transport transport,
             SampledGauges gauges) {
-        Modules modules = Modules.from(environment);
-        return new MessagingMetrics(Modules.ALL.stream().filter(modules::runs).toList(), jdbc, transport, gauges);
+        return new MessagingMetrics(Modules.from(environment).running(), jdbc, transport, gauges);
     }
 
     @Bean
@@ -74,17 +73,43 @@ public class MessagingConfiguration {
      */
     @Bean
     SmartLifecycle subscriptions(Transport transport, List<MessageHandlers> handlers, Dispatcher dispatcher) {
+        return atPhase(-100, () -> handlers.forEach(h -> transport.subscribe(h, dispatcher)), () -> {
+        });
+    }
+
+    /** The relays start after the consumers (so bindings exist), before the web server takes traffic. */
+    @Bean
+    SmartLifecycle outboxRelays(Environment environment, JdbcClient jdbc, PlatformTransactionManager transactions,
+            Transport transport, JsonMapper json, Outbox outbox,
+            @Value("${orderflow.messaging.relay.sweep-interval:1s}") Duration sweepInterval) {
+        TransactionTemplate tx = new TransactionTemplate(transactions);
+        List<OutboxRelay> relays = Modules.from(environment).running().stream()
+                .map(m -> new OutboxRelay(m, jdbc, tx, transport, json, outbox, sweepInterval))
+                .toList();
+        return atPhase(100, () -> relays.forEach(OutboxRelay::start), () -> relays.forEach(OutboxRelay::stop));
+    }
+
+    @Bean
+    InboxRetention inboxRetention(Environment environment, JdbcClient jdbc,
+            @Value("${orderflow.messaging.inbox.retention:14d}") Duration retention,
+            @Value("${orderflow.messaging.inbox.retention-check-interval:1h}") Duration interval) {
+        return new InboxRetention(jdbc, Modules.from(environment).running(), retention, interval);
+    }
+
+    /** A start-up step: what to start and stop, and when relative to the rest of the application. */
+    private static SmartLifecycle atPhase(int phase, Runnable start, Runnable stop) {
         return new SmartLifecycle() {
             private volatile boolean running;
 
             @Override
             public void start() {
-                handlers.forEach(h -> transport.subscribe(h, dispatcher));
+                start.run();
                 running = true;
             }
 
             @Override
             public void stop() {
+                stop.run();
                 running = false;
             }
 
@@ -95,62 +120,8 @@ public class MessagingConfiguration {
 
             @Override
             public int getPhase() {
-                return -100;
+                return phase;
             }
         };
-    }
-
-    @Bean
-    OutboxRelays outboxRelays(Environment environment, JdbcClient jdbc, PlatformTransactionManager transactions,
-            Transport transport, JsonMapper json, Outbox outbox,
-            @Value("${orderflow.messaging.relay.sweep-interval:1s}") Duration sweepInterval) {
-        Modules modules = Modules.from(environment);
-        TransactionTemplate tx = new TransactionTemplate(transactions);
-        List<OutboxRelay> relays = Modules.ALL.stream()
-                .filter(modules::runs)
-                .map(m -> new OutboxRelay(m, jdbc, tx, transport, json, outbox, sweepInterval))
-                .toList();
-        return new OutboxRelays(relays);
-    }
-
-    @Bean
-    InboxRetention inboxRetention(Environment environment, JdbcClient jdbc,
-            @Value("${orderflow.messaging.inbox.retention:14d}") Duration retention,
-            @Value("${orderflow.messaging.inbox.retention-check-interval:1h}") Duration interval) {
-        Modules modules = Modules.from(environment);
-        return new InboxRetention(jdbc, Modules.ALL.stream().filter(modules::runs).toList(), retention, interval);
-    }
-
-    /** Starts and stops the relays together, after the transport's consumers are up. */
-    static final class OutboxRelays implements SmartLifecycle {
-
-        private final List<OutboxRelay> relays;
-        private volatile boolean running;
-
-        OutboxRelays(List<OutboxRelay> relays) {
-            this.relays = relays;
-        }
-
-        @Override
-        public void start() {
-            relays.forEach(OutboxRelay::start);
-            running = true;
-        }
-
-        @Override
-        public void stop() {
-            relays.forEach(OutboxRelay::stop);
-            running = false;
-        }
-
-        @Override
-        public boolean isRunning() {
-            return running;
-        }
-
-        @Override
-        public int getPhase() {
-            return 100;
-        }
     }
 }

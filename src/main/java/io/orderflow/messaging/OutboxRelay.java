@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
@@ -21,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * claimed with {@code FOR UPDATE SKIP LOCKED}, so several instances of a module share the work, and are
  * deleted in the same transaction once the broker has confirmed them.
  */
-class OutboxRelay implements SmartLifecycle {
+class OutboxRelay {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int BATCH = 256;
@@ -58,16 +57,14 @@ class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    @Override
-    public void start() {
+    void start() {
         running = true;
         thread = new Thread(this::run, "outbox-relay-" + module);
         thread.setDaemon(true);
         thread.start();
     }
 
-    @Override
-    public void stop() {
+    void stop() {
         running = false;
         wake();
         try {
@@ -75,17 +72,6 @@ class OutboxRelay implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        // after the consumers (so bindings exist), before the web server takes traffic
-        return 100;
     }
 
     private void run() {

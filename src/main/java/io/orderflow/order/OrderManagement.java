@@ -108,7 +108,9 @@ public class OrderManagement {
         List<SagaDiagram.Compensation> compensations = saga.steps().stream().filter(Saga.Step::compensable)
                 .map(step -> new SagaDiagram.Compensation(step.status().wireName(), compensationName(step)))
                 .toList();
-        return new SagaDiagram(states, transitions, compensations, orders.countByStatus());
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        orders.summaryByStatus().forEach((status, summary) -> counts.put(status.wireName(), summary.orders()));
+        return new SagaDiagram(states, transitions, compensations, counts);
     }
 
     private static String compensationName(Saga.Step step) {

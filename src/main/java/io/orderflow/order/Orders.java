@@ -153,16 +153,23 @@ class Orders {
                         instant(rs.getTimestamp("next_deadline_at")));
     }
 
-    /** Orders per status, for the live state diagram. */
-    java.util.Map<String, Long> countByStatus() {
-        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+    /** How many orders are in a status, and how long the one there longest has gone unchanged. */
+    record StatusSummary(long orders, double oldestAgeSeconds) {
+    }
+
+    /** Every status, zeros included: for the live state diagram and the gauges. */
+    java.util.Map<OrderStatus, StatusSummary> summaryByStatus() {
+        java.util.Map<OrderStatus, StatusSummary> summary = new java.util.EnumMap<>(OrderStatus.class);
         for (OrderStatus status : OrderStatus.values()) {
-            counts.put(status.wireName(), 0L);
+            summary.put(status, new StatusSummary(0, 0));
         }
-        jdbc.sql("select status, count(*) from orders.purchase_order group by status")
-                .query((rs, n) -> counts.put(rs.getString(1), rs.getLong(2)))
+        jdbc.sql("select status, count(*) as orders, "
+                + "extract(epoch from now() - min(updated_at))::float8 as oldest from orders.purchase_order "
+                + "group by status")
+                .query((rs, n) -> summary.put(OrderStatus.fromWireName(rs.getString("status")),
+                        new StatusSummary(rs.getLong("orders"), Math.max(0, rs.getDouble("oldest")))))
                 .list();
-        return counts;
+        return summary;
     }
 
     private static Timestamp timestamp(Instant instant) {

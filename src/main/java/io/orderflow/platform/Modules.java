@@ -46,6 +46,11 @@ public record Modules(Set<String> names) {
         return names.contains(module);
     }
 
+    /** The modules this process runs, in the canonical order of {@link #ALL}. */
+    public List<String> running() {
+        return ALL.stream().filter(this::runs).toList();
+    }
+
     /** Each module owns one schema; {@code order} is a reserved word in SQL, hence {@code orders}. */
     public static String schemaOf(String module) {
         return "order".equals(module) ? "orders" : module;

@@ -18,11 +18,7 @@ public class SchemaMigrations {
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrations.class);
 
     SchemaMigrations(DataSource dataSource, Environment environment) {
-        Modules modules = Modules.from(environment);
-        for (String module : Modules.ALL) {
-            if (!modules.runs(module)) {
-                continue;
-            }
+        for (String module : Modules.from(environment).running()) {
             String schema = Modules.schemaOf(module);
             migrate(dataSource, schema, "messaging", "messaging_schema_history");
             migrate(dataSource, schema, module, "flyway_schema_history");

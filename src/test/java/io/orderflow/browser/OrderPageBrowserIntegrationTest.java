@@ -2,13 +2,11 @@ package io.orderflow.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orderflow.OrderflowApplication;
+import io.orderflow.it.RunningApp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +22,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.WebElement;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,7 +38,7 @@ class OrderPageBrowserIntegrationTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    static ConfigurableApplicationContext app;
+    static RunningApp app;
     static String baseUrl;
     static Browser browser;
 
@@ -53,14 +48,8 @@ class OrderPageBrowserIntegrationTest {
     static void start() throws Exception {
         // the browser first: a machine without Chromium fails here, before the app is started for nothing
         browser = Browser.start();
-        Path dataDir = Files.createTempDirectory("orderflow-browser-it");
-        app = new SpringApplicationBuilder(OrderflowApplication.class).run(
-                "--server.port=0",
-                "--spring.main.banner-mode=off",
-                "--logging.level.io.orderflow=WARN",
-                "--orderflow.database.embedded.data-dir=" + dataDir,
-                "--orderflow.payment.provider.slow-card-latency=2s");
-        baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
+        app = RunningApp.embedded(Map.of("orderflow.payment.provider.slow-card-latency", "2s"));
+        baseUrl = app.baseUrl();
     }
 
     @AfterAll

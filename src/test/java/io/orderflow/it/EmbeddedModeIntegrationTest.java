@@ -1,7 +1,5 @@
 package io.orderflow.it;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,10 +13,7 @@ class EmbeddedModeIntegrationTest extends OrderScenarios {
 
     @BeforeAll
     static void start() throws Exception {
-        Path dataDir = Files.createTempDirectory("orderflow-embedded-it");
-        app = RunningApp.start(Map.of(
-                "orderflow.database.embedded.data-dir", dataDir.toString(),
-                "orderflow.payment.provider.slow-card-latency", "2s"));
+        app = RunningApp.embedded(Map.of("orderflow.payment.provider.slow-card-latency", "2s"));
         api = new OrderApi(app.baseUrl());
     }
 

@@ -17,8 +17,6 @@ import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.Outbox;
 import io.orderflow.messaging.Transport;
 import io.orderflow.payment.PaymentProvider;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,9 +67,7 @@ class ObservabilityIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path dataDir = Files.createTempDirectory("orderflow-observability-it");
-        app = RunningApp.start(Map.ofEntries(
-                Map.entry("orderflow.database.embedded.data-dir", dataDir.toString()),
+        app = RunningApp.embedded(Map.ofEntries(
                 Map.entry("orderflow.metrics.sample-interval", "100ms"),
                 // an outage is retried quickly here, so the test does not wait for the production cap
                 Map.entry("orderflow.messaging.retry.cap", "300ms"),

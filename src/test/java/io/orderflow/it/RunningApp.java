@@ -1,21 +1,43 @@
 package io.orderflow.it;
 
 import io.orderflow.OrderflowApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.FileSystemUtils;
 
 /** One orderflow instance started in this JVM, as `java -jar` would start it, on a free port. */
-final class RunningApp implements AutoCloseable {
+public final class RunningApp implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
+    private Path embeddedDataDir;
 
     private RunningApp(ConfigurableApplicationContext context) {
         this.context = context;
+    }
+
+    /** The embedded default, on a fresh data directory that is deleted again on close. */
+    public static RunningApp embedded(Map<String, String> properties, Class<?>... extraSources) throws IOException {
+        Path dataDir = Files.createTempDirectory("orderflow-embedded-it");
+        Map<String, String> all = new HashMap<>(properties);
+        all.put("orderflow.database.embedded.data-dir", dataDir.toString());
+        try {
+            RunningApp app = start(all, extraSources);
+            app.embeddedDataDir = dataDir;
+            return app;
+        } catch (RuntimeException e) {
+            FileSystemUtils.deleteRecursively(dataDir);
+            throw e;
+        }
     }
 
     static RunningApp start(Map<String, String> properties) {
@@ -35,7 +57,7 @@ final class RunningApp implements AutoCloseable {
 
     /** Distributed mode: this instance runs {@code modules} against the shared database and broker. */
     static RunningApp distributed(String modules, String databaseUrl, String namespace, Map<String, String> extra) {
-        Map<String, String> properties = new java.util.HashMap<>(Map.of(
+        Map<String, String> properties = new HashMap<>(Map.of(
                 "spring.profiles.active", "distributed",
                 "orderflow.modules", modules,
                 "spring.datasource.url", databaseUrl,
@@ -49,7 +71,7 @@ final class RunningApp implements AutoCloseable {
         return start(properties);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
@@ -64,5 +86,12 @@ final class RunningApp implements AutoCloseable {
     @Override
     public void close() {
         context.close();
+        if (embeddedDataDir != null) {
+            try {
+                FileSystemUtils.deleteRecursively(embeddedDataDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

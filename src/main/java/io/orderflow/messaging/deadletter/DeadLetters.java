@@ -75,7 +75,7 @@ class DeadLetters {
 
     /** The modules whose dead letters this process serves, in registry order. */
     List<String> servedModules() {
-        return Modules.ALL.stream().filter(modules::runs).toList();
+        return modules.running();
     }
 
     int maxBulk() {

@@ -318,7 +318,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private void consume(Queue queue) {
         while (running) {
             try {
-                if (receiveBatch(queue) == 0) {
+                if (!receiveOne(queue)) {
                     queue.await(pollInterval.toMillis());
                 }
             } catch (RuntimeException e) {
@@ -334,28 +334,25 @@ public class PostgresTransport implements Transport, SmartLifecycle {
      * to deadlock, because a batch keeps the row locks of every message it applied until its commit
      * (docs/benchmarks.md). A failure inside the savepoint touches only the message.
      */
-    int receiveBatch(Queue queue) {
-        Integer received = tx.execute(status -> {
-            var rows = jdbc.sql("select id, message_id, type, version, order_id, causation_id, occurred_at, "
+    boolean receiveOne(Queue queue) {
+        Boolean received = tx.execute(status -> {
+            var claimed = jdbc.sql("select id, message_id, type, version, order_id, causation_id, occurred_at, "
                     + "payload::text as payload, headers::text as headers, attempts, first_failed_at "
                     + "from broker.message where queue = ? and available_at <= now() "
-                    + "order by id limit ? for update skip locked")
-                    .params(queue.name, 1)
+                    + "order by id limit 1 for update skip locked")
+                    .param(queue.name)
                     .query((rs, n) -> new Claimed(rs.getLong("id"), envelope(rs), rs.getInt("attempts"),
                             instant(rs.getTimestamp("first_failed_at"))))
-                    .list();
-            List<Long> settled = new ArrayList<>();
-            for (Claimed claimed : rows) {
-                if (settle(queue, claimed)) {
-                    settled.add(claimed.id);
-                }
+                    .optional();
+            if (claimed.isEmpty()) {
+                return false;
             }
-            if (!settled.isEmpty()) {
-                jdbc.sql("delete from broker.message where id = any(?)").param(settled.toArray(Long[]::new)).update();
+            if (settle(queue, claimed.get())) {
+                jdbc.sql("delete from broker.message where id = ?").param(claimed.get().id).update();
             }
-            return rows.size();
+            return true;
         });
-        return received == null ? 0 : received;
+        return Boolean.TRUE.equals(received);
     }
 
     /** Applies one claimed message; true when its row is done with (applied or parked), false when retried. */

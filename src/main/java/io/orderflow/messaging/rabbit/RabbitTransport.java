@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -136,7 +137,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     public Set<UUID> publish(List<Envelope> batch) {
         Publisher publisher = publishers.computeIfAbsent(Thread.currentThread(), t -> new Publisher());
         try {
-            return publisher.publish(batch);
+            return publisher.send(exchange, Envelope::type, batch);
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
             publisher.close();
             publishers.remove(Thread.currentThread());
@@ -164,7 +165,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                 if (redeliveryPublisher == null) {
                     redeliveryPublisher = new Publisher();
                 }
-                returned = redeliveryPublisher.publishToQueue(queue, envelope);
+                // the default exchange routes by queue name: only this module's queue gets it
+                returned = !redeliveryPublisher.send("", e -> queue, List.of(envelope)).isEmpty();
             } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
                 if (redeliveryPublisher != null) {
                     redeliveryPublisher.close();
@@ -314,28 +316,23 @@ public class RabbitTransport implements Transport, SmartLifecycle {
             }
         }
 
-        Set<UUID> publish(List<Envelope> batch) throws IOException, TimeoutException, InterruptedException {
+        /**
+         * Publishes persistent, mandatory messages and waits for the broker's confirms; returns the ids it
+         * could not route (RabbitMQ sends basic.return before the confirm of an unroutable message).
+         */
+        Set<UUID> send(String exchangeName, Function<Envelope, String> routingKey, List<Envelope> batch)
+                throws IOException, TimeoutException, InterruptedException {
             returned.clear();
             for (Envelope e : batch) {
-                channel.basicPublish(exchange, e.type(), true, Envelopes.properties(e, Map.of()),
+                channel.basicPublish(exchangeName, routingKey.apply(e), true, Envelopes.properties(e, Map.of()),
                         e.payload().getBytes(StandardCharsets.UTF_8));
             }
-            // RabbitMQ sends basic.return before the confirm of an unroutable mandatory message
             channel.waitForConfirmsOrDie(confirmTimeout.toMillis());
             Set<UUID> unroutable = new HashSet<>();
             for (String id : returned) {
                 unroutable.add(UUID.fromString(id));
             }
             return unroutable;
-        }
-
-        /** Returns true when the broker returned the message (no such queue). */
-        boolean publishToQueue(String queue, Envelope e) throws IOException, TimeoutException, InterruptedException {
-            returned.clear();
-            channel.basicPublish("", queue, true, Envelopes.properties(e, Map.of()),
-                    e.payload().getBytes(StandardCharsets.UTF_8));
-            channel.waitForConfirmsOrDie(confirmTimeout.toMillis());
-            return returned.contains(e.messageId().toString());
         }
 
         void close() {

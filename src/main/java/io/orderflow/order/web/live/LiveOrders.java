@@ -4,6 +4,7 @@ import io.orderflow.order.OrderChanges;
 import io.orderflow.order.OrderManagement;
 import io.orderflow.order.OrderPage;
 import io.orderflow.order.OrderView;
+import io.orderflow.platform.PeriodicTask;
 import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -67,14 +68,13 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     private final OrderChanges changes;
     private final JsonMapper json;
     private final int maxConnections;
-    private final long sweepMillis;
+    private final PeriodicTask sweeper;
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final Map<String, Set<Subscriber>> byOrder = new ConcurrentHashMap<>();
     private final Set<Subscriber> allOrders = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private final ExecutorService pushes;
     private volatile boolean running;
-    private Thread sweeper;
 
     LiveOrders(OrderManagement orders, OrderChanges changes, JsonMapper json,
             @Value("${orderflow.live.max-connections:1000}") int maxConnections,
@@ -83,7 +83,13 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         this.changes = changes;
         this.json = json;
         this.maxConnections = maxConnections;
-        this.sweepMillis = sweepInterval.toMillis();
+        this.sweeper = new PeriodicTask("live-orders-sweep", sweepInterval) {
+            @Override
+            protected boolean runOnce() {
+                sweepOnce();
+                return false;
+            }
+        };
         // one pusher keeps per-order ordering simple; the queue is bounded and a dropped announcement is
         // made good by the sweep
         this.pushes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(10_000),
@@ -202,28 +208,17 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         }
     }
 
-    private void sweep() {
-        while (running) {
-            try {
-                Thread.sleep(sweepMillis);
-                if (byOrder.isEmpty()) {
-                    continue;
-                }
-                Map<String, Integer> versions = orders.versions(byOrder.keySet());
-                versions.forEach((orderId, version) -> {
-                    boolean behind = byOrder.getOrDefault(orderId, Set.of()).stream()
-                            .anyMatch(s -> s.lastSequence < version);
-                    if (behind) {
-                        changed(orderId);
-                    }
-                });
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("live sweep failed; retrying", e);
-            }
+    /** Catches up every watched order that has moved past what its watchers were sent. */
+    private void sweepOnce() {
+        if (byOrder.isEmpty()) {
+            return;
         }
+        orders.versions(byOrder.keySet()).forEach((orderId, version) -> {
+            boolean behind = byOrder.getOrDefault(orderId, Set.of()).stream().anyMatch(s -> s.lastSequence < version);
+            if (behind) {
+                changed(orderId);
+            }
+        });
     }
 
     private boolean send(Subscriber subscriber, Object message) {
@@ -261,17 +256,13 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     public void start() {
         running = true;
         changes.subscribe(this::changed);
-        sweeper = new Thread(this::sweep, "live-orders-sweep");
-        sweeper.setDaemon(true);
         sweeper.start();
     }
 
     @Override
     public void stop() {
         running = false;
-        if (sweeper != null) {
-            sweeper.interrupt();
-        }
+        sweeper.stop();
         pushes.shutdownNow();
     }
 
