@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Runs orderflow in distributed mode on this machine: the same jar started once per module, against the
-# local PostgreSQL (127.0.0.1:5432) and RabbitMQ (127.0.0.1:5672). Stop it with scripts/stop-distributed.sh.
+# Runs orderflow in distributed mode on this machine: the same jar started once per module, behind one gateway,
+# against the local PostgreSQL (127.0.0.1:5432), RabbitMQ (127.0.0.1:5672) and Redis (127.0.0.1:6379, the
+# gateway's rate-limit buckets). Stop it with scripts/stop-distributed.sh.
 #
-#   scripts/run-distributed.sh                                   # order on :8080, catalog :8081, ... notification :8085
-#   ORDERFLOW_BASE_PORT=18100 scripts/run-distributed.sh         # order on :18100, catalog :18101, ...
-#   ORDERFLOW_PAYMENT_INSTANCES=2 scripts/run-distributed.sh     # a second payment instance on base+6 (competing consumer)
+#   scripts/run-distributed.sh                                   # gateway on :8080, discovery :8761, modules :8081-8087
+#   ORDERFLOW_BASE_PORT=18100 scripts/run-distributed.sh         # gateway on :18100, modules :18101-18107
+#   ORDERFLOW_ORDER_INSTANCES=2 scripts/run-distributed.sh       # a second order instance behind the gateway
+#   ORDERFLOW_PAYMENT_INSTANCES=2 scripts/run-distributed.sh     # a second payment instance (competing consumer)
+#
+# Clients use the gateway only: the page, /api/**, /ws/** and /ops/ are all on it. The operator's client secret is
+# written by the customer process to data/operator-credentials on first start.
 #
 # Environment (all optional):
-#   ORDERFLOW_BASE_PORT          port of the order process; module n listens on base+n (default 8080)
-#   ORDERFLOW_PAYMENT_INSTANCES  payment processes to run, extra ones on base+6, base+7, ... (default 1)
+#   ORDERFLOW_BASE_PORT          port of the gateway; module n listens on base+n (default 8080)
+#   ORDERFLOW_DISCOVERY_PORT     port of the discovery server (default 8761)
+#   ORDERFLOW_ORDER_INSTANCES    order processes to run, extra ones after the last module's port (default 1)
+#   ORDERFLOW_PAYMENT_INSTANCES  payment processes to run, extra ones after those (default 1)
 #   ORDERFLOW_DB                 database name, created if missing (default orderflow)
 #   PGHOST / PGPORT / PGUSER / PGPASSWORD   PostgreSQL (default 127.0.0.1 / 5432 / postgres / none)
 #   SPRING_RABBITMQ_HOST / _PORT / _USERNAME / _PASSWORD   RabbitMQ (default 127.0.0.1 / 5672 / guest / guest)
@@ -21,6 +28,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 base_port=${ORDERFLOW_BASE_PORT:-8080}
+discovery_port=${ORDERFLOW_DISCOVERY_PORT:-8761}
+order_instances=${ORDERFLOW_ORDER_INSTANCES:-1}
 payment_instances=${ORDERFLOW_PAYMENT_INSTANCES:-1}
 db=${ORDERFLOW_DB:-orderflow}
 pg_host=${PGHOST:-127.0.0.1}
@@ -34,7 +43,7 @@ java_opts=${JAVA_OPTS:--Xmx384m}
 logs=data/logs
 pids=data/pids
 
-modules=(order catalog inventory payment shipping notification)
+modules=(order catalog inventory payment shipping notification customer)
 
 fail() {
     echo "run-distributed: $*" >&2
@@ -42,6 +51,8 @@ fail() {
 }
 
 [[ $base_port =~ ^[0-9]+$ ]] || fail "ORDERFLOW_BASE_PORT must be a number, not '$base_port'"
+[[ $discovery_port =~ ^[0-9]+$ ]] || fail "ORDERFLOW_DISCOVERY_PORT must be a number, not '$discovery_port'"
+[[ $order_instances =~ ^[1-9]$ ]] || fail "ORDERFLOW_ORDER_INSTANCES must be 1-9, not '$order_instances'"
 [[ $payment_instances =~ ^[1-9]$ ]] || fail "ORDERFLOW_PAYMENT_INSTANCES must be 1-9, not '$payment_instances'"
 [[ $db =~ ^[a-z_][a-z0-9_]*$ ]] || fail "ORDERFLOW_DB must be a plain lower-case identifier, not '$db'"
 
@@ -57,6 +68,10 @@ pg_isready -q -h "$pg_host" -p "$pg_port" \
     || fail "PostgreSQL does not answer on $pg_host:$pg_port (start it, e.g. pg_ctlcluster <version> main start)"
 (exec 3<>"/dev/tcp/$rabbit_host/$rabbit_port") 2>/dev/null \
     || fail "RabbitMQ does not answer on $rabbit_host:$rabbit_port (start it, e.g. rabbitmq-server -detached)"
+redis_url=${ORDERFLOW_RATELIMIT_REDISURL:-redis://127.0.0.1:6379}
+redis_address=${redis_url#redis://}
+(exec 3<>"/dev/tcp/${redis_address%%:*}/${redis_address##*:}") 2>/dev/null \
+    || echo "run-distributed: warning: Redis does not answer at $redis_url; the gateway's rate limiter will fail open for reads and closed for sign-in" >&2
 
 mkdir -p "$logs" "$pids"
 for pid_file in "$pids"/*.pid; do
@@ -95,7 +110,7 @@ stop_started() {
 }
 
 start() {
-    local name=$1 module=$2 port=$3
+    local name=$1 module=$2 port=$3 health=${4:-/api/health}
     port_in_use "$port" && { stop_started; fail "port $port ($name) is taken; choose another ORDERFLOW_BASE_PORT"; }
     # word splitting of JAVA_OPTS is intended: it holds several options
     # shellcheck disable=SC2086
@@ -107,6 +122,9 @@ start() {
         SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
         SPRING_RABBITMQ_HOST="$rabbit_host" \
         SPRING_RABBITMQ_PORT="$rabbit_port" \
+        ORDERFLOW_DISCOVERY_URL="http://127.0.0.1:$discovery_port/eureka/" \
+        ORDERFLOW_RATELIMIT_REDISURL="$redis_url" \
+        ORDERFLOW_SECURITY_DATADIR="${ORDERFLOW_SECURITY_DATADIR:-data}" \
         nohup java $java_opts -jar "$jar" >"$logs/$name.log" 2>&1 </dev/null &
     echo $! >"$pids/$name.pid"
     started+=("$name")
@@ -134,25 +152,39 @@ await_healthy() {
 }
 
 echo "Starting orderflow (distributed) on database $db, RabbitMQ $rabbit_host:$rabbit_port"
+# discovery first: every other process registers there
+start discovery discovery "$discovery_port"
+await_healthy "discovery:$discovery_port"
+
 waiting=()
 for i in "${!modules[@]}"; do
-    start "${modules[$i]}" "${modules[$i]}" $((base_port + i))
-    waiting+=("${modules[$i]}:$((base_port + i))")
+    start "${modules[$i]}" "${modules[$i]}" $((base_port + 1 + i))
+    waiting+=("${modules[$i]}:$((base_port + 1 + i))")
 done
+start gateway gateway "$base_port"
+waiting+=("gateway:$base_port")
 await_healthy "${waiting[@]}"
 
-# extra payment instances start once the first has migrated the payment schema
+# extra instances start once the first of their module has migrated its schema
 waiting=()
+next_port=$((base_port + 1 + ${#modules[@]}))
+for ((n = 2; n <= order_instances; n++)); do
+    start "order-$n" order "$next_port"
+    waiting+=("order-$n:$next_port")
+    next_port=$((next_port + 1))
+done
 for ((n = 2; n <= payment_instances; n++)); do
-    port=$((base_port + ${#modules[@]} + n - 2))
-    start "payment-$n" payment "$port"
-    waiting+=("payment-$n:$port")
+    start "payment-$n" payment "$next_port"
+    waiting+=("payment-$n:$next_port")
+    next_port=$((next_port + 1))
 done
 ((${#waiting[@]} == 0)) || await_healthy "${waiting[@]}"
 
 cat <<EOF
 All processes answer /api/health.
-  Orders:   http://localhost:$base_port/api/orders
-  Products: http://localhost:$((base_port + 1))/api/products
-  Stop:     scripts/stop-distributed.sh
+  Shop page and API: http://localhost:$base_port/           (the gateway: the one public entry)
+  Operations:        http://localhost:$base_port/ops/
+  Discovery:         http://localhost:$discovery_port/       (Eureka: registered instances)
+  Operator secret:   ${ORDERFLOW_SECURITY_DATADIR:-data}/operator-credentials (written on the first start)
+  Stop:              scripts/stop-distributed.sh
 EOF

@@ -1,6 +1,9 @@
 package io.orderflow;
 
 import io.orderflow.catalog.CatalogModule;
+import io.orderflow.customer.CustomerModule;
+import io.orderflow.discovery.DiscoveryServer;
+import io.orderflow.gateway.GatewayRoutes;
 import io.orderflow.inventory.InventoryModule;
 import io.orderflow.messaging.MessagingConfiguration;
 import io.orderflow.notification.NotificationModule;
@@ -21,7 +24,8 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({ PlatformConfiguration.class, MessagingConfiguration.class, OrderModule.class, CatalogModule.class,
-        InventoryModule.class, PaymentModule.class, ShippingModule.class, NotificationModule.class })
+        InventoryModule.class, PaymentModule.class, ShippingModule.class, NotificationModule.class,
+        CustomerModule.class, GatewayRoutes.class, DiscoveryServer.class })
 public class OrderflowApplication {
 
     public static void main(String[] args) {

@@ -54,9 +54,10 @@ class ModularityTest {
             Set<String> names = MODULES.stream().map(ApplicationModule::getIdentifier).map(Object::toString)
                     .collect(Collectors.toCollection(TreeSet::new));
 
-            // tools: the benchmark and invariant checker, shipped in the jar, a read-only auditor of all schemas
+            // tools: the benchmark and invariant checker, shipped in the jar, a read-only auditor of all schemas;
+            // gateway and discovery: the edge roles of the distributed mode
             assertThat(names).containsExactlyInAnyOrderElementsOf(
-                    concat(Modules.ALL, List.of("messaging", "platform", "tools")));
+                    concat(Modules.ALL, List.of("messaging", "platform", "tools", "gateway", "discovery")));
             assertThat(MODULES.getSharedModules()).extracting(m -> m.getIdentifier().toString())
                     .containsExactlyInAnyOrder("messaging", "platform");
         }
@@ -87,6 +88,12 @@ class ModularityTest {
         void noModuleDependsOnTheTools() {
             MODULES.stream().map(m -> m.getIdentifier().toString()).filter(m -> !m.equals("tools"))
                     .forEach(m -> assertThat(dependenciesOf(m)).as("dependencies of %s", m).doesNotContain("tools"));
+        }
+
+        @Test
+        void theEdgeRolesDependOnNoBusinessModule() {
+            assertThat(dependenciesOf("gateway")).containsOnly("platform");
+            assertThat(dependenciesOf("discovery")).containsOnly("platform");
         }
 
         @Test
@@ -138,9 +145,9 @@ class ModularityTest {
         @Test
         void knowsEverySchema() {
             assertThat(SchemaOwnership.SCHEMAS).containsExactlyInAnyOrder("orders", "catalog", "inventory", "payment",
-                    "shipping", "notification", "broker");
+                    "shipping", "notification", "customer", "broker");
             for (String directory : List.of("order", "catalog", "inventory", "payment", "shipping", "notification",
-                    "broker", "messaging")) {
+                    "customer", "broker", "messaging")) {
                 assertThat(MIGRATIONS.resolve(directory)).isDirectory();
             }
         }

@@ -2,6 +2,7 @@ package io.orderflow.messaging;
 
 import io.orderflow.messaging.postgres.PostgresTransport;
 import io.orderflow.messaging.rabbit.RabbitTransport;
+import io.orderflow.platform.ConditionalOnAnyModule;
 import io.orderflow.platform.Modules;
 import io.orderflow.platform.SampledGauges;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * and an outbox relay for each module this process runs.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnAnyModule
 @ComponentScan
 public class MessagingConfiguration {
 

@@ -1,5 +1,6 @@
 package io.orderflow.notification;
 
+import io.orderflow.customer.CustomerRegistered;
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.order.OrderCancelled;
 import io.orderflow.order.OrderCompleted;
@@ -18,6 +19,9 @@ public class NotificationModule {
     @Bean
     MessageHandlers notificationHandlers(Notifications notifications) {
         return MessageHandlers.forModule("notification")
+                .on(CustomerRegistered.class, (e, c) -> notifications.send(null, e.email(),
+                        "Welcome to orderflow, " + e.name(),
+                        "Your account is ready. Sign in with " + e.email() + " to follow your orders live."))
                 .on(OrderPlaced.class, (e, c) -> notifications.send(e.orderId(), e.customerEmail(),
                         "We received your order " + e.orderId(),
                         "Thank you! We are processing your order of " + e.items().size() + " item(s)."))

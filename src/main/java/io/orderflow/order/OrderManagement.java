@@ -4,6 +4,7 @@ import io.orderflow.messaging.MessageContext;
 import io.orderflow.messaging.Outbox;
 import io.orderflow.messaging.PoisonMessageException;
 import io.orderflow.platform.ApiProblem;
+import io.orderflow.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -47,38 +48,70 @@ public class OrderManagement {
         this.clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
     }
 
-    /** Accepts an order (status pending). Placing a client-chosen id again returns the existing order. */
+    /**
+     * Accepts an order (status pending) for {@code caller}: a customer's order is theirs; a guest order gets an
+     * order token, shown in this answer only. Placing a client-chosen id again returns the existing order to
+     * whoever may see it, and is refused (409) for anyone else.
+     */
     @Transactional
-    public Placement place(NewOrder request) {
-        String id = request.orderId() != null ? request.orderId() : UUID.randomUUID().toString();
+    public Placement place(NewOrder request, Caller caller, String presentedToken) {
+        boolean idChosenByClient = request.orderId() != null;
+        String id = idChosenByClient ? request.orderId() : UUID.randomUUID().toString();
         Instant now = clock.instant();
         Order order = Order.place(id, request.customerEmail().trim(), request.items().stream()
                 .map(i -> new Order.Item(i.sku(), i.quantity(), i.unitPrice())).toList(), request.cardToken(),
                 request.shippingAddress(), now);
         order.recorded(1, now);
         order.stepEntered(now, deadlines.resendAfter());
-        if (!orders.insert(order)) {
+        Ownership.Guest guest = caller.isCustomer() ? null : Ownership.guest(idChosenByClient);
+        Ownership ownership = guest == null ? Ownership.customer(caller.subject(), idChosenByClient) : guest.ownership();
+        if (!orders.insert(order, ownership)) {
+            boolean visible = orders.ownership(id).map(o -> o.admits(caller, presentedToken)).orElse(false);
+            if (!visible) {
+                throw new ApiProblem(HttpStatus.CONFLICT, "order-id-taken",
+                        "The order id '" + id + "' is taken; choose another, or leave it out and one is chosen for you");
+            }
             return new Placement(find(id), false);
         }
         orders.appendEvents(order, 1, List.of(new Saga.Recorded("order_placed", Map.of())));
         outbox.send("order", new OrderPlaced(id, order.customerEmail(), order.items().stream()
                 .map(i -> new OrderPlaced.Item(i.sku(), i.quantity())).toList()), id, null);
         changes.announceAfterCommit(id);
-        return new Placement(view(order, orders.events(id)), true);
+        OrderView view = view(order, orders.events(id));
+        return new Placement(guest == null ? view : view.withOrderToken(guest.orderToken()), true);
     }
 
+    /** The order with its history, if {@code caller} may see it; to anyone else it does not exist (404). */
     @Transactional(readOnly = true)
-    public OrderView find(String id) {
+    public OrderView find(String id, Caller caller, String presentedToken) {
+        checkAccess(id, caller, presentedToken);
+        return find(id);
+    }
+
+    /** Who may see the order, or empty when there is no such order. */
+    @Transactional(readOnly = true)
+    public java.util.Optional<Ownership> ownership(String id) {
+        return orders.ownership(id);
+    }
+
+    private void checkAccess(String id, Caller caller, String presentedToken) {
+        if (!orders.ownership(id).map(o -> o.admits(caller, presentedToken)).orElse(false)) {
+            throw ApiProblem.notFound("Order", id);
+        }
+    }
+
+    private OrderView find(String id) {
         Order order = orders.find(id).orElseThrow(() -> ApiProblem.notFound("Order", id));
         return view(order, orders.events(id));
     }
 
+    /** Orders, newest first; {@code customerId} (when given) keeps one customer's own. */
     @Transactional(readOnly = true)
-    public OrderPage list(OrderStatus status, String customerEmail, int page, int size) {
+    public OrderPage list(OrderStatus status, String customerEmail, String customerId, int page, int size) {
         String statusName = status == null ? null : status.wireName();
-        List<OrderView> items = orders.list(statusName, customerEmail, page, size).stream()
+        List<OrderView> items = orders.list(statusName, customerEmail, customerId, page, size).stream()
                 .map(o -> view(o, null)).toList();
-        return new OrderPage(items, page, size, orders.count(statusName, customerEmail));
+        return new OrderPage(items, page, size, orders.count(statusName, customerEmail, customerId));
     }
 
     /** The order's history after {@code sequence}, in order; empty when there is nothing newer. */
@@ -121,7 +154,8 @@ public class OrderManagement {
 
     /** Cancels an order whose shipment has not been requested; the saga undoes what was done. */
     @Transactional
-    public OrderView cancel(String id) {
+    public OrderView cancel(String id, Caller caller, String presentedToken) {
+        checkAccess(id, caller, presentedToken);
         decide(id, null, order -> OrderFulfilment.SAGA.cancel(order).orElseThrow(() -> new ApiProblem(
                 HttpStatus.CONFLICT, "order-not-cancellable", "Order " + id + " is " + order.status().wireName()
                         + " and can no longer be cancelled", Map.of("order_status", order.status().wireName()))));
@@ -239,6 +273,6 @@ public class OrderManagement {
         return new OrderView(order.id(), order.status().wireName(), order.customerEmail(), items,
                 order.totalAmount(), order.currency(), order.failureReason(), order.failureDetail(),
                 order.paymentId(), order.trackingNumber(), order.shippingAddress(), order.version(),
-                order.createdAt(), order.updatedAt(), events);
+                order.createdAt(), order.updatedAt(), events, null);
     }
 }

@@ -31,17 +31,27 @@ class Orders {
         this.json = json;
     }
 
-    /** Inserts a new order at version {@code events}; false when the id is taken. */
-    boolean insert(Order order) {
+    /** Inserts a new order at version {@code events}, with who may see it; false when the id is taken. */
+    boolean insert(Order order, Ownership ownership) {
         return jdbc.sql("insert into orders.purchase_order (id, customer_email, status, items, card_token, "
-                + "shipping_address, version, created_at, updated_at, step_started_at, step_attempts, next_deadline_at) "
-                + "values (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")
+                + "shipping_address, version, created_at, updated_at, step_started_at, step_attempts, next_deadline_at, "
+                + "customer_id, order_token_hash, id_chosen_by_client) "
+                + "values (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")
                 .params(order.id(), order.customerEmail(), order.status().wireName(),
                         json.writeValueAsString(order.items()), order.cardToken(),
                         order.shippingAddress() == null ? null : json.writeValueAsString(order.shippingAddress()),
                         order.version(), Timestamp.from(order.createdAt()), Timestamp.from(order.updatedAt()),
-                        timestamp(order.stepStartedAt()), order.stepAttempts(), timestamp(order.nextDeadlineAt()))
+                        timestamp(order.stepStartedAt()), order.stepAttempts(), timestamp(order.nextDeadlineAt()),
+                        ownership.customerId(), ownership.orderTokenHash(), ownership.idChosenByClient())
                 .update() == 1;
+    }
+
+    Optional<Ownership> ownership(String id) {
+        return jdbc.sql("select customer_id, order_token_hash, id_chosen_by_client from orders.purchase_order "
+                + "where id = ?")
+                .param(id)
+                .query((rs, n) -> new Ownership(rs.getString(1), rs.getString(2), rs.getBoolean(3)))
+                .optional();
     }
 
     /** Writes the order's new state if nobody changed it since {@code expectedVersion}. */
@@ -104,9 +114,9 @@ class Orders {
         return versions;
     }
 
-    List<Order> list(String status, String customerEmail, int page, int size) {
+    List<Order> list(String status, String customerEmail, String customerId, int page, int size) {
         List<Object> params = new ArrayList<>();
-        String where = filter(status, customerEmail, params);
+        String where = filter(status, customerEmail, customerId, params);
         params.add(size);
         params.add((long) page * size);
         return jdbc.sql("select " + COLUMNS + " from orders.purchase_order" + where
@@ -116,15 +126,19 @@ class Orders {
                 .list();
     }
 
-    long count(String status, String customerEmail) {
+    long count(String status, String customerEmail, String customerId) {
         List<Object> params = new ArrayList<>();
-        String where = filter(status, customerEmail, params);
+        String where = filter(status, customerEmail, customerId, params);
         return jdbc.sql("select count(*) from orders.purchase_order" + where).params(params).query(Long.class).single();
     }
 
     /** Builds a WHERE clause of fixed fragments; the values travel as bound parameters. */
-    private static String filter(String status, String customerEmail, List<Object> params) {
+    private static String filter(String status, String customerEmail, String customerId, List<Object> params) {
         List<String> clauses = new ArrayList<>();
+        if (customerId != null) {
+            clauses.add("customer_id = ?");
+            params.add(customerId);
+        }
         if (status != null) {
             clauses.add("status = ?");
             params.add(status);

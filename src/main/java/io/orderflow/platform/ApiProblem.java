@@ -9,6 +9,7 @@ import org.springframework.http.ProblemDetail;
 public class ApiProblem extends RuntimeException {
 
     private final ProblemDetail problem;
+    private final Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     public ApiProblem(HttpStatus status, String type, String detail) {
         this(status, type, detail, Map.of());
@@ -28,5 +29,15 @@ public class ApiProblem extends RuntimeException {
 
     public ProblemDetail problem() {
         return problem;
+    }
+
+    /** Adds a response header (e.g. {@code Retry-After}) to the error response. */
+    public ApiProblem withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public Map<String, String> headers() {
+        return Map.copyOf(headers);
     }
 }

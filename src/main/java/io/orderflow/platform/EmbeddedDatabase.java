@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
  * data kept in {@code orderflow.database.embedded.data-dir} so orders survive a restart.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnAnyModule
 @ConditionalOnProperty(name = "orderflow.database.mode", havingValue = "embedded", matchIfMissing = true)
 class EmbeddedDatabase {
 

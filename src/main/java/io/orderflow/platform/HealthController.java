@@ -3,6 +3,7 @@ package io.orderflow.platform;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.env.Environment;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,22 +17,25 @@ class HealthController {
     private final JdbcClient jdbc;
     private final Environment environment;
 
-    HealthController(JdbcClient jdbc, Environment environment) {
-        this.jdbc = jdbc;
+    /** The gateway and the discovery server have no database: they answer for themselves only. */
+    HealthController(ObjectProvider<JdbcClient> jdbc, Environment environment) {
+        this.jdbc = jdbc.getIfAvailable();
         this.environment = environment;
     }
 
     @GetMapping("/api/health")
     ResponseEntity<Map<String, Object>> health() {
-        boolean databaseUp;
-        try {
-            databaseUp = jdbc.sql("select 1").query(Integer.class).single() == 1;
-        } catch (RuntimeException e) {
-            databaseUp = false;
-        }
         Map<String, Object> body = new LinkedHashMap<>();
+        boolean databaseUp = true;
+        if (jdbc != null) {
+            try {
+                databaseUp = jdbc.sql("select 1").query(Integer.class).single() == 1;
+            } catch (RuntimeException e) {
+                databaseUp = false;
+            }
+        }
         body.put("status", databaseUp ? "UP" : "DOWN");
-        body.put("database", databaseUp ? "UP" : "DOWN");
+        body.put("database", jdbc == null ? "NONE" : databaseUp ? "UP" : "DOWN");
         body.put("database_mode", environment.getProperty("orderflow.database.mode", "embedded"));
         body.put("transport", environment.getProperty("orderflow.transport", "postgres"));
         body.put("modules", new TreeSet<>(Modules.from(environment).names()));

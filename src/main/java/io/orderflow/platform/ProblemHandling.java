@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
 
 /**
  * Every error leaves as problem+json. Validation problems name the offending fields; unreadable bodies
@@ -37,7 +38,9 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem, HttpServletRequest request) {
         ProblemDetail body = problem.problem();
         body.setInstance(URI.create(request.getRequestURI()));
-        return ResponseEntity.status(body.getStatus()).body(body);
+        var response = ResponseEntity.status(body.getStatus());
+        problem.headers().forEach(response::header);
+        return response.body(body);
     }
 
     @ExceptionHandler(ConstraintViolationException.class)
@@ -72,10 +75,74 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
             problem.setType(URI.create("https://orderflow.io/problems/body-too-large"));
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
         }
+        FieldProblem field = fieldProblem(e);
+        if (field != null) {
+            return ResponseEntity.badRequest().body(validationProblem(List.of(field)));
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 "Request body is not valid JSON for this endpoint");
         problem.setType(URI.create("https://orderflow.io/problems/malformed-body"));
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    /** A body that is JSON but has a value of the wrong kind names the field (items[0].quantity: 1.5, a NUL). */
+    static FieldProblem fieldProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+                StringBuilder field = new StringBuilder();
+                for (JacksonException.Reference reference : jackson.getPath()) {
+                    if (reference.getPropertyName() != null) {
+                        field.append(field.isEmpty() ? "" : ".").append(reference.getPropertyName());
+                    } else if (reference.getIndex() >= 0) {
+                        field.append('[').append(reference.getIndex()).append(']');
+                    }
+                }
+                if (field.isEmpty()) {
+                    return null;
+                }
+                return new FieldProblem(field.toString(), reasonOf(jackson));
+            }
+        }
+        return null;
+    }
+
+    private static String reasonOf(JacksonException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        for (String known : List.of("must not contain NUL characters", "must not contain control characters",
+                "must be valid Unicode (a lone surrogate)")) {
+            if (message.contains(known)) {
+                return known;
+            }
+        }
+        if (message.contains("Floating-point value") || message.contains("fractional")) {
+            return "must be a whole number";
+        }
+        if (message.contains("out of range") || message.contains("Numeric value")) {
+            return "is out of range";
+        }
+        if (e instanceof tools.jackson.databind.exc.UnrecognizedPropertyException) {
+            return "is not a known field";
+        }
+        return "has a value of the wrong type";
+    }
+
+    /**
+     * The gateway could not reach a module: none is ready (503, try again shortly), or the one chosen failed
+     * mid-request (502). Neither is the client's fault, and neither is a bug here.
+     */
+    @ExceptionHandler({ org.springframework.web.client.HttpServerErrorException.class,
+            org.springframework.web.client.ResourceAccessException.class })
+    ResponseEntity<ProblemDetail> upstreamUnavailable(RuntimeException e, HttpServletRequest request) {
+        boolean noInstance = e instanceof org.springframework.web.client.HttpServerErrorException server
+                && server.getStatusCode().value() == 503;
+        HttpStatus status = noInstance ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_GATEWAY;
+        log.warn("{} {}: upstream {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, noInstance
+                ? "No instance of the module serving this path is ready; try again shortly"
+                : "The module serving this path did not answer; try again");
+        problem.setType(URI.create("https://orderflow.io/problems/upstream-unavailable"));
+        problem.setInstance(URI.create(request.getRequestURI()));
+        return ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, "2").body(problem);
     }
 
     @ExceptionHandler(Exception.class)

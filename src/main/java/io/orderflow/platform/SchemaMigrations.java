@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
  * {@code db/migration/<module>}. Processes that run other modules never touch these schemas.
  */
 @Component
+@ConditionalOnAnyModule
 public class SchemaMigrations {
 
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrations.class);

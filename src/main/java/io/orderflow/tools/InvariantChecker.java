@@ -27,7 +27,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class InvariantChecker {
 
     static final List<String> MODULE_SCHEMAS = List.of("orders", "catalog", "inventory", "payment", "shipping",
-            "notification");
+            "notification", "customer");
     static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
     static final String TERMINAL_SQL = "('completed', 'failed', 'cancelled')";
     static final List<String> SAGA_PATH = List.of("pending", "validating", "inventory_check", "payment_processing",

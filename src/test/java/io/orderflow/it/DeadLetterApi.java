@@ -24,8 +24,17 @@ final class DeadLetterApi {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
 
+    private final String tokenUrl;
+
+    /** An operator's tool; its token comes from the same base URL. */
     DeadLetterApi(String baseUrl) {
+        this(baseUrl, baseUrl);
+    }
+
+    /** An operator's tool whose token comes from {@code tokenUrl} (the customer module's process). */
+    DeadLetterApi(String baseUrl, String tokenUrl) {
         this.baseUrl = baseUrl;
+        this.tokenUrl = tokenUrl;
     }
 
     /** GET /api/dead-letters with the given query parameters (name → value). */
@@ -79,6 +88,7 @@ final class DeadLetterApi {
 
     private Response send(HttpRequest.Builder request) {
         try {
+            request.header("Authorization", "Bearer " + TestTokens.operator(tokenUrl));
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String contentType = response.headers().firstValue("Content-Type").orElse("");

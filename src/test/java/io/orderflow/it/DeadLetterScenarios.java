@@ -86,7 +86,7 @@ abstract class DeadLetterScenarios {
         assertThat(redriven.status()).isEqualTo(200);
         assertThat(redriven.body().path("status").asString()).isEqualTo("redriven");
         assertThat(redriven.body().path("actions").get(0).path("action").asString()).isEqualTo("redrive");
-        assertThat(redriven.body().path("actions").get(0).path("operator").asString()).isEqualTo("alice");
+        assertThat(redriven.body().path("actions").get(0).path("operator").asString()).isEqualTo("alice (client operator)");
 
         orders().awaitStatus(id, "completed");
         // the very message that was parked was applied, once
@@ -130,7 +130,7 @@ abstract class DeadLetterScenarios {
         assertThat(discarded.body().path("status").asString()).isEqualTo("discarded");
         JsonNode action = discarded.body().path("actions").get(0);
         assertThat(action.path("action").asString()).isEqualTo("discard");
-        assertThat(action.path("operator").asString()).isEqualTo("bob");
+        assertThat(action.path("operator").asString()).isEqualTo("bob (client operator)");
         assertThat(action.path("reason").asString()).isEqualTo("amount was zero; charged by hand in ticket OPS-12");
         assertThat(action.path("at").asString()).isNotEmpty();
 
@@ -182,7 +182,7 @@ abstract class DeadLetterScenarios {
         List<Map<String, Object>> audit = app().jdbc().sql("select operator, action, at from shipping.dead_letter_action "
                 + "where bulk_id = ? order by at").param(bulkId).query().listOfRows();
         assertThat(audit).hasSize(3).allSatisfy(row -> {
-            assertThat(row.get("operator")).isEqualTo("anonymous");
+            assertThat(row.get("operator")).isEqualTo("operator");
             assertThat(row.get("action")).isEqualTo("redrive");
         });
         long intervalMillis = (long) (1000 / REDRIVE_RATE);

@@ -25,20 +25,31 @@ class DistributedModeIntegrationTest extends OrderScenarios {
     static void start() {
         databaseUrl = TestInfrastructure.createDatabase("orderflow_it");
         namespace = TestInfrastructure.newNamespace();
+        // the customer module signs tokens; every other process validates them with its public keys
+        customerApp = RunningApp.distributed("customer", databaseUrl, namespace, Map.of());
+        apps.add(customerApp);
+        Map<String, String> keys = Map.of("orderflow.security.jwks-uri", customerApp.baseUrl() + "/.well-known/jwks.json");
         // consumers first, so their queues are bound before the order module publishes
         for (String module : List.of("catalog", "inventory", "payment", "payment", "shipping", "notification")) {
             apps.add(RunningApp.distributed(module, databaseUrl, namespace,
-                    Map.of("orderflow.payment.provider.slow-card-latency", "2s")));
+                    Map.of("orderflow.payment.provider.slow-card-latency", "2s", "orderflow.security.jwks-uri",
+                            keys.get("orderflow.security.jwks-uri"))));
         }
-        orderApp = RunningApp.distributed("order", databaseUrl, namespace, Map.of());
+        orderApp = RunningApp.distributed("order", databaseUrl, namespace, keys);
         apps.add(orderApp);
         // a second API instance: competes for the order queue and serves browsers of its own
-        secondOrderApp = RunningApp.distributed("order", databaseUrl, namespace, Map.of());
+        secondOrderApp = RunningApp.distributed("order", databaseUrl, namespace, keys);
         apps.add(secondOrderApp);
-        api = new OrderApi(orderApp.baseUrl());
+        api = OrderApi.operatorVia(orderApp.baseUrl(), customerApp.baseUrl());
     }
 
     static RunningApp secondOrderApp;
+    static RunningApp customerApp;
+
+    @Override
+    String operatorToken() {
+        return TestTokens.operator(customerApp.baseUrl());
+    }
 
     @Test
     void pushesUpdatesToBrowsersOnAnyApiInstance() {
@@ -53,7 +64,7 @@ class DistributedModeIntegrationTest extends OrderScenarios {
 
     @Test
     void eachProcessServesTheDeadLettersOfItsOwnModulesOnly() {
-        DeadLetterApi onOrder = new DeadLetterApi(orderApp.baseUrl());
+        DeadLetterApi onOrder = new DeadLetterApi(orderApp.baseUrl(), customerApp.baseUrl());
         assertThat(onOrder.get("/api/dead-letters/counts").body().path("modules").propertyNames())
                 .containsExactly("order");
         DeadLetterApi.Response elsewhere = onOrder.inspect("shipping", 1);
@@ -62,8 +73,8 @@ class DistributedModeIntegrationTest extends OrderScenarios {
         assertThat(elsewhere.body().path("served_modules").get(0).asString()).isEqualTo("order");
         assertThat(onOrder.list(Map.of("module", "payment")).status()).isEqualTo(404);
 
-        RunningApp shippingApp = apps.get(4);
-        DeadLetterApi onShipping = new DeadLetterApi(shippingApp.baseUrl());
+        RunningApp shippingApp = apps.get(5);
+        DeadLetterApi onShipping = new DeadLetterApi(shippingApp.baseUrl(), customerApp.baseUrl());
         assertThat(onShipping.list(Map.of()).body().path("modules").get(0).asString()).isEqualTo("shipping");
         assertThat(onShipping.inspect("shipping", Long.MAX_VALUE).body().path("type").asString())
                 .endsWith("/not-found");

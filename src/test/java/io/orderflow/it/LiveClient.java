@@ -21,14 +21,27 @@ final class LiveClient implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
 
+    /** Connects without a token (a guest; authenticates later with {@link #send}, or not at all). */
     static LiveClient connect(String baseUrl, String path) {
+        return connect(baseUrl, path, null);
+    }
+
+    /** Connects with {@code token} on the upgrade request (how non-browser clients authenticate). */
+    static LiveClient connect(String baseUrl, String path, String token) {
         LiveClient client = new LiveClient();
-        client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create(baseUrl.replace("http://", "ws://") + path), client)
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        client.socket = builder.buildAsync(URI.create(baseUrl.replace("http://", "ws://") + path), client)
                 .orTimeout(10, TimeUnit.SECONDS)
                 .join();
         return client;
+    }
+
+    /** Sends a text message (the authentication message of a browser-like client). */
+    void send(String text) {
+        socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     @Override

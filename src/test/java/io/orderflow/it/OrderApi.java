@@ -30,9 +30,38 @@ final class OrderApi {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
+    /** The access token sent with every request; null for a guest. */
+    private final java.util.function.Supplier<String> bearer;
+    /** The order tokens of the guest orders this client placed, sent when it reads or cancels them. */
+    private final Map<String, String> orderTokens = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** A client acting as the operator, whose token comes from the same base URL. */
     OrderApi(String baseUrl) {
+        this(baseUrl, () -> TestTokens.operator(baseUrl));
+    }
+
+    private OrderApi(String baseUrl, java.util.function.Supplier<String> bearer) {
         this.baseUrl = baseUrl;
+        this.bearer = bearer;
+    }
+
+    /** A guest: no access token. */
+    static OrderApi guest(String baseUrl) {
+        return new OrderApi(baseUrl, () -> null);
+    }
+
+    /** The operator, with a token from the token endpoint at {@code tokenUrl} (the customer module's process). */
+    static OrderApi operatorVia(String baseUrl, String tokenUrl) {
+        return new OrderApi(baseUrl, () -> TestTokens.operator(tokenUrl));
+    }
+
+    /** A client that sends {@code token} (a customer's, or an operator token from elsewhere). */
+    static OrderApi withToken(String baseUrl, String token) {
+        return new OrderApi(baseUrl, () -> token);
+    }
+
+    String orderToken(String orderId) {
+        return orderTokens.get(orderId);
     }
 
     String baseUrl() {
@@ -92,9 +121,24 @@ final class OrderApi {
 
     private Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            String token = bearer.get();
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+            String path = built.uri().getPath();
+            if (path.startsWith("/api/orders/")) {
+                String id = path.substring("/api/orders/".length()).replaceFirst("/cancel$", "");
+                String orderToken = orderTokens.get(id);
+                if (orderToken != null) {
+                    built = HttpRequest.newBuilder(built, (name, value) -> true).header("Order-Token", orderToken).build();
+                }
+            }
+            HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isEmpty() ? tools.jackson.databind.node.NullNode.getInstance() : JSON.readTree(response.body());
+            if (body.has("order_token") && body.has("id")) {
+                orderTokens.put(body.get("id").asString(), body.get("order_token").asString());
+            }
             return new Response(response.statusCode(), response.headers().map(), body);
         } catch (IOException e) {
             throw new IllegalStateException(e);

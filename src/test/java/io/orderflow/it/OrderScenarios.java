@@ -34,6 +34,11 @@ abstract class OrderScenarios {
 
     abstract boolean postgresBroker();
 
+    /** An operator token, from wherever this mode serves the token endpoint. */
+    String operatorToken() {
+        return TestTokens.operator(api().baseUrl());
+    }
+
     @Test
     void completesAnOrderTakingStockOnceAndChargingOnce() {
         Map<String, Integer> before = stock("PROD-003");
@@ -183,7 +188,9 @@ abstract class OrderScenarios {
         assertThat(otherBody.header("Content-Type")).startsWith("application/problem+json");
 
         // the first request still running: a duplicate must wait its turn
-        database().sql("update orders.idempotency_key set state = 'in_flight' where key = ?").param(key).update();
+        // keys are scoped to the caller: these requests come from the operator client
+        database().sql("update orders.idempotency_key set state = 'in_flight' where key = ?").param("operator:" + key)
+                .update();
         assertThat(api().place(body, key).status()).isEqualTo(409);
     }
 
@@ -288,14 +295,15 @@ abstract class OrderScenarios {
 
     @Test
     void closesTheSocketOfAnUnknownOrderWithAReason() throws Exception {
-        try (LiveClient live = LiveClient.connect(api().baseUrl(), "/ws/orders/no-such-order")) {
+        try (LiveClient live = LiveClient.connect(api().baseUrl(), "/ws/orders/no-such-order",
+                operatorToken())) {
             assertThat(live.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4404);
         }
     }
 
     @Test
     void streamsEveryOrderToTheAllOrdersFeed() {
-        try (LiveClient feed = LiveClient.connect(api().baseUrl(), "/ws/orders")) {
+        try (LiveClient feed = LiveClient.connect(api().baseUrl(), "/ws/orders", operatorToken())) {
             String id = api().placeAccepted(OrderApi.Orders.of("PROD-004", 1));
             Awaitility.await("feed shows the failure").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                     .until(() -> feed.messages.stream().anyMatch(m -> "order_update".equals(m.path("type").asString())

@@ -31,7 +31,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 class ProcessPerModuleIntegrationTest {
 
     static final Path JAR = Path.of("target", "orderflow.jar");
-    static final List<String> MODULES = List.of("catalog", "inventory", "payment", "shipping", "notification", "order");
+    static final List<String> MODULES = List.of("customer", "catalog", "inventory", "payment", "shipping", "notification",
+            "order");
 
     static String databaseUrl;
     static String namespace;
@@ -51,6 +52,7 @@ class ProcessPerModuleIntegrationTest {
         for (String module : MODULES) {
             launch(module, module);
         }
+        // the tests' operator signs in at the customer process; every other process checks its token there
         for (String name : MODULES) {
             awaitHealthy(name);
         }
@@ -69,7 +71,7 @@ class ProcessPerModuleIntegrationTest {
 
     @Test
     void runsEveryModuleInItsOwnProcessAndSurvivesAKilledConsumer() throws Exception {
-        OrderApi api = new OrderApi("http://127.0.0.1:" + ports.get("order"));
+        OrderApi api = OrderApi.operatorVia("http://127.0.0.1:" + ports.get("order"), "http://127.0.0.1:" + ports.get("customer"));
         String completed = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-001", 1), "tok_visa", "US"));
         String declined = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-002", 1),
                 "tok_chargeDeclined", null));
@@ -118,6 +120,9 @@ class ProcessPerModuleIntegrationTest {
         env.put("SPRING_RABBITMQ_PORT", TestInfrastructure.RABBIT_PORT);
         env.put("ORDERFLOW_MESSAGING_RABBITMQ_NAMESPACE", namespace);
         env.put("ORDERFLOW_PAYMENT_PROVIDER_SLOWCARDLATENCY", "3s");
+        env.put("ORDERFLOW_SECURITY_OPERATOR_CLIENTSECRET", TestTokens.OPERATOR_SECRET);
+        env.put("ORDERFLOW_SECURITY_DATADIR", logs.toString());
+        env.put("ORDERFLOW_SECURITY_JWKSURI", "http://127.0.0.1:" + ports.get("customer") + "/.well-known/jwks.json");
         processes.put(name, builder.start());
         ports.put(name, port);
     }

@@ -50,7 +50,14 @@ public final class RunningApp implements AutoCloseable {
         args.add("--server.port=0");
         args.add("--spring.main.banner-mode=off");
         args.add("--logging.level.io.orderflow=WARN");
-        properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+        Map<String, String> all = new HashMap<>(properties);
+        // nothing has a default password: every test app's operator client gets the tests' secret
+        all.putIfAbsent("orderflow.security.operator.client-secret", TestTokens.OPERATOR_SECRET);
+        // the scenarios place hundreds of orders from one address; the rate-limit tests set their own limits
+        for (String routeClass : List.of("sign-in", "register", "place-order", "reads", "writes")) {
+            all.putIfAbsent("orderflow.rate-limit.classes." + routeClass + ".capacity", "1000000");
+        }
+        all.forEach((key, value) -> args.add("--" + key + "=" + value));
         return new RunningApp(new SpringApplicationBuilder(OrderflowApplication.class).sources(extraSources)
                 .run(args.toArray(String[]::new)));
     }
@@ -67,6 +74,9 @@ public final class RunningApp implements AutoCloseable {
                 "spring.rabbitmq.host", TestInfrastructure.RABBIT_HOST,
                 "spring.rabbitmq.port", TestInfrastructure.RABBIT_PORT,
                 "orderflow.messaging.rabbitmq.namespace", namespace));
+        // these contexts find each other by URL, not through a discovery server (see DistributedDeploymentIntegrationTest)
+        properties.put("eureka.client.enabled", "false");
+        properties.put("spring.cloud.discovery.enabled", "false");
         properties.putAll(extra);
         return start(properties);
     }

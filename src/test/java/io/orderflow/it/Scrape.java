@@ -49,6 +49,7 @@ final class Scrape {
     static Scrape of(String baseUrl) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
+                    .header("Authorization", "Bearer " + TestTokens.operator(baseUrl))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new AssertionError("/actuator/prometheus answered " + response.statusCode());

@@ -16,7 +16,7 @@ class ModulesUnitTest {
         Modules modules = Modules.parse("all");
 
         assertThat(modules.names()).containsExactlyInAnyOrder("order", "catalog", "inventory", "payment", "shipping",
-                "notification");
+                "notification", "customer");
         assertThat(Modules.ALL).allMatch(modules::runs);
     }
 
@@ -61,7 +61,18 @@ class ModulesUnitTest {
                 .withMessageContaining("orderflow.modules")
                 .withMessageContaining("'billing'")
                 .withMessageContaining(
-                        "known modules: [order, catalog, inventory, payment, shipping, notification]");
+                        "known modules: [order, catalog, inventory, payment, shipping, notification, customer]");
+    }
+
+    @Test
+    void knowsTheEdgeRolesWhichAllDoesNotInclude() {
+        Modules gateway = Modules.parse("gateway");
+        assertThat(gateway.runs("gateway")).isTrue();
+        assertThat(gateway.running()).isEmpty();
+        assertThat(gateway.runsAnyModule()).isFalse();
+        assertThat(Modules.parse("all").runs("gateway")).isFalse();
+        assertThat(Modules.parse("all,discovery").runs("discovery")).isTrue();
+        assertThat(Modules.parse("all,discovery").running()).containsExactlyElementsOf(Modules.ALL);
     }
 
     @Test

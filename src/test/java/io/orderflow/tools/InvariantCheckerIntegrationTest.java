@@ -49,7 +49,10 @@ class InvariantCheckerIntegrationTest {
         app = new SpringApplicationBuilder(OrderflowApplication.class).run("--server.port=0",
                 "--spring.main.banner-mode=off", "--logging.level.io.orderflow=WARN",
                 "--orderflow.database.mode=external", "--spring.datasource.url=" + url,
-                "--spring.datasource.username=" + PG_USER, "--spring.datasource.password=" + PG_PASSWORD);
+                "--spring.datasource.username=" + PG_USER, "--spring.datasource.password=" + PG_PASSWORD,
+                "--orderflow.security.operator.client-secret=" + UUID.randomUUID(),
+                // the load generator is one client at one address: limits would only measure themselves
+                "--orderflow.rate-limit.enabled=false");
         Db db = new Db(url, PG_USER, PG_PASSWORD);
         checker = new InvariantChecker(db.dataSource());
         jdbc = JdbcClient.create(db.dataSource());

@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,8 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The dead-letter console's API, for the modules this process runs ({@code orderflow.modules}); in distributed
- * mode each module's process serves its own. Who acts is taken from {@code X-Operator} as given: authenticating
- * operators is the gateway's job, not this service's.
+ * mode each module's process serves its own. Only operators reach it (see the platform's security rules); the
+ * audit names the authenticated operator client and, when given, the person in {@code X-Operator}.
  */
 @RestController
 @Validated
@@ -102,15 +103,20 @@ class DeadLetterController {
         return deadLetters.redriveAll(filter, limit, operator(operator));
     }
 
-    /** Who acts, as the gateway vouches for it; {@code anonymous} when no one says. */
+    /** Who acts, for the audit: the authenticated operator client, and the person it names in X-Operator, if any. */
     static String operator(String header) {
-        if (header == null) {
-            return "anonymous";
-        }
-        String cleaned = header.replaceAll("\\p{Cntrl}", "").strip();
-        if (cleaned.isEmpty()) {
-            return "anonymous";
-        }
+        return operator(SecurityContextHolder.getContext().getAuthentication() == null ? null
+                : SecurityContextHolder.getContext().getAuthentication().getName(), header);
+    }
+
+    static String operator(String client, String header) {
+        String who = client == null || client.isBlank() ? "anonymous" : clean(client);
+        String person = header == null ? "" : clean(header);
+        return person.isEmpty() ? who : person + " (client " + who + ")";
+    }
+
+    private static String clean(String value) {
+        String cleaned = value.replaceAll("\\p{Cntrl}", "").strip();
         return cleaned.length() > 100 ? cleaned.substring(0, 100) : cleaned;
     }
 

@@ -6,6 +6,7 @@ import io.orderflow.order.OrderStatus;
 import io.orderflow.order.OrderView;
 import io.orderflow.order.Placement;
 import io.orderflow.platform.ApiProblem;
+import io.orderflow.platform.security.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -36,6 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/api/orders")
 class OrderController {
 
+    /** The header that carries a guest order's token (never the URL: it would end up in logs and histories). */
+    static final String ORDER_TOKEN = "Order-Token";
+
     private final OrderManagement orders;
     private final IdempotencyKeys idempotencyKeys;
     private final TransactionTemplate tx;
@@ -55,11 +59,15 @@ class OrderController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<?> place(
             @RequestHeader(name = "Idempotency-Key", required = false) @Size(min = 1, max = 255) String idempotencyKey,
+            @RequestHeader(name = ORDER_TOKEN, required = false) @Size(max = 100) String orderToken,
             @Valid @RequestBody PlaceOrderRequest request) {
+        Caller caller = Caller.current();
         if (idempotencyKey == null) {
-            return respond(orders.place(request.toNewOrder()));
+            return respond(orders.place(request.toNewOrder(), caller, orderToken));
         }
-        var stored = idempotencyKeys.claim(idempotencyKey, hash(request));
+        // keys are per caller, as payment APIs scope them per account: nobody replays someone else's answer
+        String scopedKey = (caller.isGuest() ? "guest" : caller.subject()) + ":" + idempotencyKey;
+        var stored = idempotencyKeys.claim(scopedKey, hash(request));
         if (stored.isPresent()) {
             var response = stored.get();
             return ResponseEntity.status(response.status())
@@ -70,33 +78,37 @@ class OrderController {
         }
         try {
             return tx.execute(status -> {
-                ResponseEntity<OrderView> response = respond(orders.place(request.toNewOrder()));
-                idempotencyKeys.complete(idempotencyKey, response.getStatusCode().value(),
+                ResponseEntity<OrderView> response = respond(orders.place(request.toNewOrder(), caller, orderToken));
+                idempotencyKeys.complete(scopedKey, response.getStatusCode().value(),
                         json.writeValueAsString(response.getBody()), response.getHeaders().getLocation().toString());
                 return response;
             });
         } catch (RuntimeException e) {
-            idempotencyKeys.release(idempotencyKey);
+            idempotencyKeys.release(scopedKey);
             throw e;
         }
     }
 
+    /** One order, to its customer, an operator, or (a guest order) whoever holds its id or order token. */
     @GetMapping("/{id}")
-    OrderView order(@PathVariable @Size(max = 64) String id) {
-        return orders.find(id);
+    OrderView order(@PathVariable @Size(max = 64) String id,
+            @RequestHeader(name = ORDER_TOKEN, required = false) @Size(max = 100) String orderToken) {
+        return orders.find(id, Caller.current(), orderToken);
     }
 
+    /** Every order (operators only; a customer's own are at /api/customers/me/orders). */
     @GetMapping
     OrderPage list(@RequestParam(required = false) String status,
             @RequestParam(name = "customer_email", required = false) @Size(max = 254) String customerEmail,
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
-        return orders.list(status == null ? null : parseStatus(status), customerEmail, page, size);
+        return orders.list(status == null ? null : parseStatus(status), customerEmail, null, page, size);
     }
 
     @PostMapping("/{id}/cancel")
-    OrderView cancel(@PathVariable @Size(max = 64) String id) {
-        return orders.cancel(id);
+    OrderView cancel(@PathVariable @Size(max = 64) String id,
+            @RequestHeader(name = ORDER_TOKEN, required = false) @Size(max = 100) String orderToken) {
+        return orders.cancel(id, Caller.current(), orderToken);
     }
 
     private static ResponseEntity<OrderView> respond(Placement placement) {
@@ -106,7 +118,7 @@ class OrderController {
                 .body(placement.order());
     }
 
-    private static OrderStatus parseStatus(String status) {
+    static OrderStatus parseStatus(String status) {
         try {
             return OrderStatus.fromWireName(status);
         } catch (IllegalArgumentException e) {

@@ -25,11 +25,13 @@ class DeadLetterControlsUnitTest {
     }
 
     @Test
-    void namesTheOperatorFromTheHeaderOrAnonymous() {
-        assertThat(DeadLetterController.operator(null)).isEqualTo("anonymous");
-        assertThat(DeadLetterController.operator("   ")).isEqualTo("anonymous");
-        assertThat(DeadLetterController.operator(" alice ")).isEqualTo("alice");
-        assertThat(DeadLetterController.operator("mallory\r\nX-Injected: 1")).isEqualTo("malloryX-Injected: 1");
-        assertThat(DeadLetterController.operator("o".repeat(300))).hasSize(100);
+    void auditsTheAuthenticatedClientAndThePersonItNames() {
+        assertThat(DeadLetterController.operator("operator", null)).isEqualTo("operator");
+        assertThat(DeadLetterController.operator("operator", "   ")).isEqualTo("operator");
+        assertThat(DeadLetterController.operator("operator", " alice ")).isEqualTo("alice (client operator)");
+        assertThat(DeadLetterController.operator(null, null)).isEqualTo("anonymous");
+        assertThat(DeadLetterController.operator("operator", "mallory\r\nX-Injected: 1"))
+                .isEqualTo("malloryX-Injected: 1 (client operator)");
+        assertThat(DeadLetterController.operator("operator", "o".repeat(300))).startsWith("o".repeat(100) + " (");
     }
 }

@@ -25,12 +25,19 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
+import io.orderflow.platform.security.Caller;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -50,18 +57,31 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     static final CloseStatus UNKNOWN_ORDER = new CloseStatus(4404, "order not found");
     static final CloseStatus BAD_REQUEST = new CloseStatus(4400, "bad request: after must be a sequence number");
     static final CloseStatus TOO_MANY = new CloseStatus(1013, "too many live connections; try again later");
+    static final CloseStatus AUTHENTICATION_REQUIRED = new CloseStatus(4401,
+            "authenticate first: {\"type\":\"auth\",\"access_token\":...} or order_token");
+    static final CloseStatus INVALID_TOKEN = new CloseStatus(4401, "the access token is invalid or expired");
+    static final CloseStatus FORBIDDEN = new CloseStatus(4403, "the all-orders feed is for operators and customers");
 
-    /** One connected client: which order (or all), and the last sequence it was sent. */
+    /**
+     * One connected client: which order (or all), the last sequence it was sent, and on the all-orders feed
+     * whose orders it gets (a customer's own; null: every order, for operators).
+     */
     private static final class Subscriber {
         final WebSocketSession session;
         final String orderId;
+        final String customerId;
         int lastSequence;
 
-        Subscriber(WebSocketSession session, String orderId, int lastSequence) {
+        Subscriber(WebSocketSession session, String orderId, int lastSequence, String customerId) {
             this.session = session;
             this.orderId = orderId;
             this.lastSequence = lastSequence;
+            this.customerId = customerId;
         }
+    }
+
+    /** A socket that has not authenticated yet, and what it asked to watch. */
+    private record Target(WebSocketSession session, String orderId, int after) {
     }
 
     private final OrderManagement orders;
@@ -73,13 +93,21 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     private final Map<String, Set<Subscriber>> byOrder = new ConcurrentHashMap<>();
     private final Set<Subscriber> allOrders = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
+    private final Map<String, Target> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService authTimeouts = Executors.newSingleThreadScheduledExecutor(
+            new CustomizableThreadFactory("live-orders-auth-"));
+    private final JwtDecoder jwtDecoder;
+    private final java.time.Duration authTimeout;
     private final ExecutorService pushes;
     private volatile boolean running;
 
-    LiveOrders(OrderManagement orders, OrderChanges changes, JsonMapper json,
+    LiveOrders(OrderManagement orders, OrderChanges changes, JsonMapper json, JwtDecoder jwtDecoder,
             @Value("${orderflow.live.max-connections:1000}") int maxConnections,
-            @Value("${orderflow.live.sweep-interval:2s}") java.time.Duration sweepInterval) {
+            @Value("${orderflow.live.sweep-interval:2s}") java.time.Duration sweepInterval,
+            @Value("${orderflow.live.auth-timeout:5s}") java.time.Duration authTimeout) {
         this.orders = orders;
+        this.jwtDecoder = jwtDecoder;
+        this.authTimeout = authTimeout;
         this.changes = changes;
         this.json = json;
         this.maxConnections = maxConnections;
@@ -99,7 +127,6 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     @Override
     public void afterConnectionEstablished(WebSocketSession raw) throws IOException {
         if (connections.incrementAndGet() > maxConnections) {
-            connections.decrementAndGet();
             raw.close(TOO_MANY);
             return;
         }
@@ -109,29 +136,92 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         String path = uri == null ? "" : uri.getPath();
         String orderId = path.startsWith("/ws/orders/") ? path.substring("/ws/orders/".length()) : null;
         Optional<Integer> after = after(uri);
-        if (after == null) {
-            raw.close(BAD_REQUEST);
+        if (after == null || (orderId != null && (orderId.isEmpty() || orderId.length() > 64))) {
+            raw.close(after == null ? BAD_REQUEST : UNKNOWN_ORDER);
             return;
         }
-        if (orderId == null) {
-            Subscriber subscriber = new Subscriber(session, null, 0);
-            subscribers.put(raw.getId(), subscriber);
+        Target target = new Target(session, orderId, after.orElse(0));
+        Caller caller = raw.getPrincipal() instanceof Authentication authentication ? Caller.of(authentication)
+                : Caller.GUEST;
+        if (!caller.isGuest()) {
+            admit(target, caller, null); // the upgrade request carried a valid token
+            return;
+        }
+        if (orderId != null && orders.ownership(orderId).map(o -> o.admits(Caller.GUEST, null)).orElse(false)) {
+            admit(target, Caller.GUEST, null); // a guest order whose server-chosen id is its own key
+            return;
+        }
+        // everything else authenticates in its first message, within the time limit
+        pending.put(raw.getId(), target);
+        authTimeouts.schedule(() -> {
+            if (pending.remove(raw.getId()) != null) {
+                close(session, AUTHENTICATION_REQUIRED);
+            }
+        }, authTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The first message of a socket that did not authenticate on the upgrade request:
+     * {@code {"type":"auth","access_token":"..."}} for a signed-in customer or an operator, or
+     * {@code {"type":"auth","order_token":"..."}} for a guest order. After that, clients only listen.
+     */
+    @Override
+    protected void handleTextMessage(WebSocketSession raw, TextMessage message) {
+        Target target = pending.remove(raw.getId());
+        if (target == null) {
+            return; // authenticated already: what a listener says is ignored (and bounded by the container)
+        }
+        JsonNode auth;
+        try {
+            auth = json.readTree(message.getPayload());
+        } catch (RuntimeException e) {
+            auth = null;
+        }
+        if (auth == null || !auth.isObject() || !"auth".equals(auth.path("type").asString(""))) {
+            close(target.session(), AUTHENTICATION_REQUIRED);
+            return;
+        }
+        Caller caller = Caller.GUEST;
+        String accessToken = auth.path("access_token").asString(null);
+        if (accessToken != null) {
+            try {
+                caller = Caller.of(jwtDecoder.decode(accessToken));
+            } catch (JwtException e) {
+                close(target.session(), INVALID_TOKEN);
+                return;
+            }
+        }
+        admit(target, caller, auth.path("order_token").asString(null));
+    }
+
+    /** Subscribes the socket if {@code caller} may watch what it asked for; closes it otherwise. */
+    private void admit(Target target, Caller caller, String orderToken) {
+        WebSocketSession session = target.session();
+        if (target.orderId() == null) {
+            if (!caller.isOperator() && !caller.isCustomer()) {
+                close(session, caller.isGuest() ? AUTHENTICATION_REQUIRED : FORBIDDEN);
+                return;
+            }
+            // operators follow every order; a customer follows their own
+            String customerId = caller.isOperator() ? null : caller.subject();
+            Subscriber subscriber = new Subscriber(session, null, 0, customerId);
+            subscribers.put(session.getId(), subscriber);
             // listening before the snapshot is read, so no change falls between them; the pusher waits for
             // this lock, so the snapshot still goes out first (clients keep the highest version per order)
             synchronized (subscriber) {
                 allOrders.add(subscriber);
-                OrderPage recent = orders.list(null, null, 0, 20);
+                OrderPage recent = orders.list(null, null, customerId, 0, 20);
                 send(subscriber, Map.of("type", "snapshot", "orders", recent.items()));
             }
             return;
         }
-        Optional<OrderView> order = orderId.isEmpty() || orderId.length() > 64 ? Optional.empty() : orders.summary(orderId);
-        if (order.isEmpty()) {
-            raw.close(UNKNOWN_ORDER);
+        String orderId = target.orderId();
+        if (!orders.ownership(orderId).map(o -> o.admits(caller, orderToken)).orElse(false)) {
+            close(session, UNKNOWN_ORDER); // not found, whether it does not exist or is someone else's
             return;
         }
-        Subscriber subscriber = new Subscriber(session, orderId, after.orElse(0));
-        subscribers.put(raw.getId(), subscriber);
+        Subscriber subscriber = new Subscriber(session, orderId, target.after(), null);
+        subscribers.put(session.getId(), subscriber);
         byOrder.computeIfAbsent(orderId, id -> ConcurrentHashMap.newKeySet()).add(subscriber);
         synchronized (subscriber) {
             List<OrderView.Event> missed = orders.eventsAfter(orderId, subscriber.lastSequence);
@@ -144,23 +234,27 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     }
 
     @Override
-    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-        // clients only listen; what they say is ignored (and bounded by the container)
-    }
-
-    @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        connections.decrementAndGet();
+        pending.remove(session.getId());
         Subscriber subscriber = subscribers.remove(session.getId());
         if (subscriber == null) {
             return;
         }
-        connections.decrementAndGet();
         allOrders.remove(subscriber);
         if (subscriber.orderId != null) {
             byOrder.computeIfPresent(subscriber.orderId, (id, set) -> {
                 set.remove(subscriber);
                 return set.isEmpty() ? null : set;
             });
+        }
+    }
+
+    private static void close(WebSocketSession session, CloseStatus status) {
+        try {
+            session.close(status);
+        } catch (IOException | RuntimeException e) {
+            log.debug("closing live socket {}: {}", session.getId(), e.toString());
         }
     }
 
@@ -201,7 +295,18 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
                 }
             }
         }
+        String owner = null;
+        boolean ownerKnown = false;
         for (Subscriber watcher : allOrders) {
+            if (watcher.customerId != null) {
+                if (!ownerKnown) {
+                    owner = orders.ownership(orderId).map(o -> o.customerId()).orElse(null);
+                    ownerKnown = true;
+                }
+                if (!watcher.customerId.equals(owner)) {
+                    continue;
+                }
+            }
             synchronized (watcher) {
                 send(watcher, Map.of("type", "order_update", "order", current.get()));
             }
@@ -264,6 +369,7 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         running = false;
         sweeper.stop();
         pushes.shutdownNow();
+        authTimeouts.shutdownNow();
     }
 
     @Override

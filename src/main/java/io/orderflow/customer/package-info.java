@@ -1,0 +1,5 @@
+/**
+ * Customer accounts and sign-in: registration (publishes {@link io.orderflow.customer.CustomerRegistered}),
+ * access tokens for customers and API clients, and the keys that sign them (served as a JWK set).
+ */
+package io.orderflow.customer;

@@ -1,0 +1,5 @@
+/**
+ * The discovery role ({@code ORDERFLOW_MODULES=discovery}): a Eureka server where every process of the distributed
+ * mode registers, and where the gateway finds the instances of each module.
+ */
+package io.orderflow.discovery;

@@ -1,0 +1,183 @@
+package io.orderflow.platform.security;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * Token buckets (Bucket4j) per client and route class: in Redis when {@code orderflow.rate-limit.redis-url} is
+ * set, so every instance draws from the same bucket, else in this process. When Redis does not answer, reads
+ * and orders go through (fail open) and sign-in and registration are refused (fail closed), and the health
+ * details and {@code orderflow.ratelimit.store.up} say so.
+ */
+public class RateLimiter implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+
+    /** What the limiter decided for one request. */
+    public record Decision(Outcome outcome, RouteClass routeClass, RateLimitSettings.Limit limit, long remaining,
+            long secondsToRetry, long secondsToFull) {
+
+        boolean allowed() {
+            return outcome == Outcome.ALLOWED || outcome == Outcome.FAILED_OPEN;
+        }
+    }
+
+    public enum Outcome {
+        ALLOWED, LIMITED, FAILED_OPEN, FAILED_CLOSED
+    }
+
+    private final Map<RouteClass, RateLimitSettings.Limit> limits;
+    private final Map<RouteClass, BucketConfiguration> configurations = new java.util.EnumMap<>(RouteClass.class);
+    private final Cache<String, Bucket> local;
+    private final RedisClient redis;
+    private final Duration redisTimeout;
+    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private volatile ProxyManager<String> shared;
+    private volatile long lastConnectAttempt;
+    private final String keyPrefix;
+    private final AtomicBoolean storeUp = new AtomicBoolean(true);
+    private final MeterRegistry meters;
+
+    public RateLimiter(RateLimitSettings settings, MeterRegistry meters) {
+        this.limits = settings.limits();
+        this.meters = meters;
+        this.keyPrefix = settings.keyPrefix();
+        limits.forEach((routeClass, limit) -> configurations.put(routeClass, BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period())
+                        .build())
+                .build()));
+        Duration longest = limits.values().stream().map(RateLimitSettings.Limit::period).max(Duration::compareTo)
+                .orElse(Duration.ofMinutes(1));
+        this.redisTimeout = settings.redisTimeout();
+        if (settings.redisUrl() == null || settings.redisUrl().isBlank()) {
+            this.local = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(longest).build();
+            this.redis = null;
+        } else {
+            this.local = null;
+            this.redis = RedisClient.create(RedisURI.create(settings.redisUrl()));
+            // a down Redis must not hold requests: commands fail at once while disconnected, and time out fast
+            redis.setOptions(ClientOptions.builder()
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(settings.redisTimeout()))
+                    .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+                    .build());
+            connect();
+        }
+        Gauge.builder("orderflow.ratelimit.store.up", () -> storeUp.get() ? 1 : 0)
+                .description("1 when the rate-limit store answers (always 1 for in-process buckets)")
+                .tag("store", store()).register(meters);
+    }
+
+    /**
+     * Opens the connection to Redis. Once connected, Lettuce reconnects by itself; until the first connection
+     * succeeds, this is tried again at most every few seconds, by requests that need the store.
+     */
+    private synchronized ProxyManager<String> connect() {
+        if (shared != null || System.nanoTime() - lastConnectAttempt < 5_000_000_000L && lastConnectAttempt != 0) {
+            return shared;
+        }
+        lastConnectAttempt = System.nanoTime();
+        try {
+            connection = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+            shared = Bucket4jLettuce.casBasedBuilder(connection)
+                    .expirationAfterWrite(ExpirationAfterWriteStrategy
+                            .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                    .requestTimeout(redisTimeout)
+                    .build();
+            storeUp.set(true);
+        } catch (RuntimeException e) {
+            log.warn("Rate-limit store Redis is not reachable: {}", e.toString());
+            storeUp.set(false);
+        }
+        return shared;
+    }
+
+    /** Takes a token for {@code client} from the bucket of {@code routeClass}. */
+    public Decision consume(RouteClass routeClass, String client) {
+        RateLimitSettings.Limit limit = limits.get(routeClass);
+        Decision decision;
+        try {
+            ConsumptionProbe probe = bucket(routeClass, client).tryConsumeAndReturnRemaining(1);
+            storeUp.set(true);
+            decision = new Decision(probe.isConsumed() ? Outcome.ALLOWED : Outcome.LIMITED, routeClass, limit,
+                    probe.getRemainingTokens(), seconds(probe.getNanosToWaitForRefill()),
+                    seconds(probe.getNanosToWaitForReset()));
+        } catch (RuntimeException storeDown) {
+            if (storeUp.getAndSet(false)) {
+                log.warn("Rate-limit store failed ({}); {} fail open, sign-in and registration fail closed",
+                        storeDown.toString(), "reads, orders and other writes");
+            }
+            decision = new Decision(routeClass.failsOpen() ? Outcome.FAILED_OPEN : Outcome.FAILED_CLOSED, routeClass,
+                    limit, 0, 5, 0);
+        }
+        Counter.builder("orderflow.ratelimit.decisions").description("Rate-limit decisions by route class and outcome")
+                .tag("class", routeClass.key()).tag("outcome", decision.outcome().name().toLowerCase(java.util.Locale.ROOT))
+                .register(meters).increment();
+        return decision;
+    }
+
+    private Bucket bucket(RouteClass routeClass, String client) {
+        String key = keyPrefix + routeClass.key() + ":" + client;
+        if (local != null) {
+            return local.get(key, k -> Bucket.builder().addLimit(configurations.get(routeClass).getBandwidths()[0])
+                    .build());
+        }
+        ProxyManager<String> store = shared != null ? shared : connect();
+        if (store == null) {
+            throw new IllegalStateException("Redis is not reachable");
+        }
+        return store.builder().build(key, () -> configurations.get(routeClass));
+    }
+
+    /** {@code redis} or {@code local}. */
+    public String store() {
+        return redis == null ? "local" : "redis";
+    }
+
+    public boolean storeUp() {
+        StatefulRedisConnection<String, byte[]> current = connection;
+        if (redis != null && (current == null || !current.isOpen())) {
+            storeUp.set(false);
+        }
+        return storeUp.get();
+    }
+
+    private static long seconds(long nanos) {
+        return Math.max(0, (nanos + 999_999_999L) / 1_000_000_000L);
+    }
+
+    @Override
+    public void destroy() {
+        if (connection != null) {
+            connection.close();
+        }
+        if (redis != null) {
+            redis.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Who may call what: the OAuth2 resource server every process runs, the roles, and {@link Caller}, which modules
+ * use to decide ownership.
+ */
+@NamedInterface("security")
+package io.orderflow.platform.security;
+
+import org.springframework.modulith.NamedInterface;
