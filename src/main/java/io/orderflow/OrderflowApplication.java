@@ -14,6 +14,8 @@ import io.orderflow.shipping.ShippingModule;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import io.orderflow.messaging.Topology;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -27,6 +29,20 @@ import org.springframework.context.annotation.Import;
         InventoryModule.class, PaymentModule.class, ShippingModule.class, NotificationModule.class,
         CustomerModule.class, GatewayRoutes.class, DiscoveryServer.class })
 public class OrderflowApplication {
+
+    /** Which module consumes which messages: every process declares all queues from it (no stranded messages). */
+    @Bean
+    static Topology topology() {
+        return Topology.builder()
+                .module("order", OrderModule.consumes())
+                .module("catalog", CatalogModule.CONSUMES)
+                .module("inventory", InventoryModule.CONSUMES)
+                .module("payment", PaymentModule.CONSUMES)
+                .module("shipping", ShippingModule.CONSUMES)
+                .module("notification", NotificationModule.CONSUMES)
+                .module("customer", CustomerModule.CONSUMES)
+                .build();
+    }
 
     public static void main(String[] args) {
         if (io.orderflow.tools.Tools.handles(args)) { // `benchmark` / `check`: operator tools, no Spring context

@@ -3,6 +3,7 @@ package io.orderflow.catalog;
 import io.orderflow.inventory.StockLevelsChanged;
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.platform.ConditionalOnModule;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
@@ -11,6 +12,9 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnModule("catalog")
 @ComponentScan
 public class CatalogModule {
+
+    /** What the catalog consumes: the routing every process declares (see Topology). */
+    public static final List<Class<?>> CONSUMES = List.of(ValidateOrder.class, StockLevelsChanged.class);
 
     @Bean
     MessageHandlers catalogHandlers(Catalog catalog) {

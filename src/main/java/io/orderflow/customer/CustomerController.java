@@ -1,6 +1,7 @@
 package io.orderflow.customer;
 
 import io.orderflow.platform.ApiProblem;
+import io.orderflow.platform.RejectUnknownFields;
 import io.orderflow.platform.security.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
@@ -25,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
 class CustomerController {
 
     /** The body of a registration. Fields a client may not set (id, roles, ...) are not part of it. */
+    @RejectUnknownFields
     record Registration(
             @NotBlank @Size(max = 254) @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+", message = "must be a valid email address")
             String email,

@@ -3,6 +3,7 @@ package io.orderflow.customer;
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.platform.ConditionalOnModule;
 import io.orderflow.platform.SchemaMigrations;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -20,6 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ComponentScan
 @EnableConfigurationProperties(IdentitySettings.class)
 public class CustomerModule {
+
+    /** The customer module consumes nothing yet (CustomerRegistered goes out, not in). */
+    public static final List<Class<?>> CONSUMES = List.of();
 
     /**
      * Argon2id (OWASP's first choice), behind a delegating encoder so hashes carry their scheme ({argon2}...)

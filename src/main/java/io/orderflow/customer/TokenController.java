@@ -1,6 +1,7 @@
 package io.orderflow.customer;
 
 import io.orderflow.platform.ApiProblem;
+import io.orderflow.platform.RejectUnknownFields;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -30,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class TokenController {
 
+    @RejectUnknownFields
     record PasswordSignIn(@NotBlank @Size(max = 254) String email, @NotNull @Size(max = 1024) String password) {
 
         @Override

@@ -74,8 +74,13 @@ public class MessagingConfiguration {
      * when the transport is built, because handlers may themselves need the transport (to broadcast).
      */
     @Bean
-    SmartLifecycle subscriptions(Transport transport, List<MessageHandlers> handlers, Dispatcher dispatcher) {
-        return atPhase(-100, () -> handlers.forEach(h -> transport.subscribe(h, dispatcher)), () -> {
+    SmartLifecycle subscriptions(Transport transport, Topology topology, List<MessageHandlers> handlers,
+            Dispatcher dispatcher) {
+        handlers.forEach(topology::check);
+        return atPhase(-100, () -> {
+            transport.declare(topology);
+            handlers.forEach(h -> transport.subscribe(h, dispatcher));
+        }, () -> {
         });
     }
 

@@ -13,6 +13,12 @@ public interface Transport {
      */
     Set<UUID> publish(List<Envelope> batch);
 
+    /**
+     * Declares every module's queue and its bindings, whether or not the module runs in this process, so
+     * nothing sent to a module that has not started yet is unroutable. Idempotent; called once at start.
+     */
+    void declare(Topology topology);
+
     /** Starts delivering the module's message types to the dispatcher (at least once). */
     void subscribe(MessageHandlers handlers, Dispatcher dispatcher);
 

@@ -7,6 +7,7 @@ import io.orderflow.order.OrderCompleted;
 import io.orderflow.order.OrderFailed;
 import io.orderflow.order.OrderPlaced;
 import io.orderflow.platform.ConditionalOnModule;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
@@ -15,6 +16,10 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnModule("notification")
 @ComponentScan
 public class NotificationModule {
+
+    /** What notification consumes: the routing every process declares (see Topology). */
+    public static final List<Class<?>> CONSUMES = List.of(CustomerRegistered.class, OrderPlaced.class,
+            OrderCompleted.class, OrderFailed.class, OrderCancelled.class);
 
     @Bean
     MessageHandlers notificationHandlers(Notifications notifications) {

@@ -2,6 +2,7 @@ package io.orderflow.order;
 
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.platform.ConditionalOnModule;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
@@ -10,6 +11,14 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnModule("order")
 @ComponentScan
 public class OrderModule {
+
+    /** What the order module consumes: the placement event and every reply the saga waits for. */
+    public static List<Class<?>> consumes() {
+        List<Class<?>> types = new java.util.ArrayList<>();
+        types.add(OrderPlaced.class);
+        types.addAll(OrderFulfilment.SAGA.replyTypes());
+        return List.copyOf(types);
+    }
 
     @Bean
     MessageHandlers orderHandlers(OrderManagement orders) {

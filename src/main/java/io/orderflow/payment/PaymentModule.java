@@ -3,6 +3,7 @@ package io.orderflow.payment;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.platform.ConditionalOnModule;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
@@ -11,6 +12,9 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnModule("payment")
 @ComponentScan
 public class PaymentModule {
+
+    /** What payment consumes: the routing every process declares (see Topology). */
+    public static final List<Class<?>> CONSUMES = List.of(ChargePayment.class, RefundPayment.class);
 
     @Bean
     PaymentGateway paymentGateway(PaymentProvider provider, CircuitBreakerRegistry breakers) {

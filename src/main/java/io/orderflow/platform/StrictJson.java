@@ -6,7 +6,10 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.deser.DeserializationProblemHandler;
 import tools.jackson.databind.deser.jdk.StringDeserializer;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.module.SimpleModule;
 
 /**
@@ -21,7 +24,24 @@ class StrictJson {
     JsonMapperBuilderCustomizer strictJsonRules() {
         return builder -> builder
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .addModule(new SimpleModule("orderflow-strict-strings").addDeserializer(String.class, new Text()));
+                .addModule(new SimpleModule("orderflow-strict-strings").addDeserializer(String.class, new Text()))
+                .addHandler(new UnknownFieldsRefused());
+    }
+
+    /** Unknown fields in a {@link RejectUnknownFields} body are an error; elsewhere they are ignored as before. */
+    static final class UnknownFieldsRefused extends DeserializationProblemHandler {
+
+        @Override
+        public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser,
+                ValueDeserializer<?> deserializer, Object beanOrClass, String property) {
+            Class<?> type = beanOrClass instanceof Class<?> c ? c : beanOrClass.getClass();
+            if (!type.isAnnotationPresent(RejectUnknownFields.class)) {
+                return false;
+            }
+            throw (UnrecognizedPropertyException) UnrecognizedPropertyException
+                    .from(parser, beanOrClass, property, deserializer.getKnownPropertyNames())
+                    .prependPath(beanOrClass, property);
+        }
     }
 
     /** A JSON string that is well-formed text: no control characters but tab and line breaks, no lone surrogates. */

@@ -2,6 +2,7 @@ package io.orderflow.shipping;
 
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.platform.ConditionalOnModule;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
@@ -10,6 +11,9 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnModule("shipping")
 @ComponentScan
 public class ShippingModule {
+
+    /** What shipping consumes: the routing every process declares (see Topology). */
+    public static final List<Class<?>> CONSUMES = List.of(CreateShipment.class, CancelShipment.class);
 
     @Bean
     MessageHandlers shippingHandlers(Shipments shipments) {

@@ -186,8 +186,8 @@ final class LoadGenerator {
                                 HttpResponse.BodyHandlers.ofString());
                         placed(phase, id, kind, start, r.statusCode());
                         if (kind == Kind.CANCEL && r.statusCode() == 202) {
-                            cancelled(phase, client.send(cancelRequest(id), HttpResponse.BodyHandlers.discarding())
-                                    .statusCode());
+                            cancelled(phase, client.send(cancelRequest(id, orderToken(r.body())),
+                                    HttpResponse.BodyHandlers.discarding()).statusCode());
                         }
                     } catch (IOException e) {
                         phase.attempted.incrementAndGet();
@@ -245,7 +245,7 @@ final class LoadGenerator {
                     }
                     placed(phase, id, kind, intended, r.statusCode());
                     if (kind == Kind.CANCEL && r.statusCode() == 202) {
-                        client.sendAsync(cancelRequest(id), HttpResponse.BodyHandlers.discarding())
+                        client.sendAsync(cancelRequest(id, orderToken(r.body())), HttpResponse.BodyHandlers.discarding())
                                 .whenComplete((c, ce) -> {
                                     if (ce != null) {
                                         phase.error("cancel_" + errorKind(ce));
@@ -313,11 +313,23 @@ final class LoadGenerator {
                 .build();
     }
 
-    private HttpRequest cancelRequest(String id) {
-        return HttpRequest.newBuilder(base.resolve("api/orders/" + id + "/cancel"))
+    /** Orders carry ids the generator chose, so a guest cancels with the order token its placement returned. */
+    private HttpRequest cancelRequest(String id, String orderToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("api/orders/" + id + "/cancel"))
                 .timeout(requestTimeout)
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build();
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (orderToken != null) {
+            request.header("Order-Token", orderToken);
+        }
+        return request.build();
+    }
+
+    private static final java.util.regex.Pattern ORDER_TOKEN =
+            java.util.regex.Pattern.compile("\"order_token\"\\s*:\\s*\"([A-Za-z0-9_-]+)\"");
+
+    static String orderToken(String placementBody) {
+        var matcher = ORDER_TOKEN.matcher(placementBody == null ? "" : placementBody);
+        return matcher.find() ? matcher.group(1) : null;
     }
 
     /** 1-5 distinct SKUs of 1-3 units; out-of-stock orders add PROD-004 (never in stock). */

@@ -5,6 +5,7 @@ import io.orderflow.messaging.deadletter.DeadLetterViews.Counts;
 import io.orderflow.messaging.deadletter.DeadLetterViews.Detail;
 import io.orderflow.messaging.deadletter.DeadLetterViews.Page;
 import io.orderflow.platform.ApiProblem;
+import io.orderflow.platform.RejectUnknownFields;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -75,6 +76,7 @@ class DeadLetterController {
         return deadLetters.redrive(module, id, operator(operator));
     }
 
+    @RejectUnknownFields
     record DiscardRequest(@NotBlank @Size(max = 1000) String reason) {
     }
 
@@ -86,6 +88,7 @@ class DeadLetterController {
     }
 
     /** The filter of a bulk re-drive; {@code limit} bounds one call (default 100). Only parked ones are taken. */
+    @RejectUnknownFields
     record BulkRedriveRequest(@Size(max = 32) String module, @Size(max = 200) String type,
             @Size(max = 64) String orderId, Instant parkedAfter, Instant parkedBefore, @Min(1) Integer limit) {
     }

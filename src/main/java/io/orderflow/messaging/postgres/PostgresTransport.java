@@ -4,6 +4,7 @@ import io.orderflow.messaging.Dispatcher;
 import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.messaging.PoisonMessageException;
+import io.orderflow.messaging.Topology;
 import io.orderflow.messaging.Transport;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -246,6 +247,16 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     @Override
     public void onBroadcast(String topic, java.util.function.Consumer<String> listener) {
         broadcastListeners.computeIfAbsent(topic, t -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
+    }
+
+    @Override
+    public void declare(Topology topology) {
+        topology.consumers().forEach((module, types) -> {
+            for (String type : types) {
+                jdbc.sql("insert into broker.binding (queue, routing_key) values (?, ?) on conflict do nothing")
+                        .params("orderflow." + module, type).update();
+            }
+        });
     }
 
     @Override

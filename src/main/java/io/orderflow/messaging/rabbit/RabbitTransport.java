@@ -7,6 +7,7 @@ import io.orderflow.messaging.Dispatcher;
 import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.messaging.PoisonMessageException;
+import io.orderflow.messaging.Topology;
 import io.orderflow.messaging.Transport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -184,23 +185,34 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         }
     }
 
+    /** Every module's queue, retry queue and bindings: a module that has not started yet loses nothing. */
     @Override
-    public void subscribe(MessageHandlers handlers, Dispatcher dispatcher) {
-        String queueName = exchange + "." + handlers.module();
-        String retryName = queueName + ".retry";
+    public void declare(Topology topology) {
+        topology.consumers().forEach(this::declareQueue);
+    }
+
+    private String declareQueue(String module, java.util.Collection<String> types) {
+        String queueName = exchange + "." + module;
         Queue queue = QueueBuilder.durable(queueName).build();
         // expired retries flow back to the main queue through the default exchange
-        Queue retry = QueueBuilder.durable(retryName)
+        Queue retry = QueueBuilder.durable(queueName + ".retry")
                 .deadLetterExchange("")
                 .deadLetterRoutingKey(queueName)
                 .build();
         admin.declareQueue(queue);
         admin.declareQueue(retry);
-        consumedQueues.add(queueName);
         TopicExchange topic = new TopicExchange(exchange, true, false);
-        for (String type : handlers.types()) {
+        for (String type : types) {
             admin.declareBinding(BindingBuilder.bind(queue).to(topic).with(type));
         }
+        return queueName;
+    }
+
+    @Override
+    public void subscribe(MessageHandlers handlers, Dispatcher dispatcher) {
+        String queueName = declareQueue(handlers.module(), handlers.types());
+        String retryName = queueName + ".retry";
+        consumedQueues.add(queueName);
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(queueName);
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);

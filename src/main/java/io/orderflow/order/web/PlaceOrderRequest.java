@@ -2,6 +2,7 @@ package io.orderflow.order.web;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.orderflow.order.NewOrder;
+import io.orderflow.platform.RejectUnknownFields;
 import io.orderflow.shipping.ShippingAddress;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -20,7 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
-/** The body of {@code POST /api/orders}, in snake_case on the wire. */
+/** The body of {@code POST /api/orders}, in snake_case on the wire; nothing else is accepted. */
+@RejectUnknownFields
 record PlaceOrderRequest(
         @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._:-]+", message = "may contain only letters, digits and . _ : -")
         String orderId,
@@ -30,9 +32,13 @@ record PlaceOrderRequest(
         @Valid Payment payment,
         @Valid Address shippingAddress) {
 
+    /** What a SKU looks like (surrounding spaces are trimmed). */
+    static final String SKU = "\\s*[A-Za-z0-9._:-]+\\s*";
+
+    @RejectUnknownFields
     record Item(
-            @Size(max = 64) String sku,
-            @Size(max = 64) String productId,
+            @Size(max = 64) @Pattern(regexp = SKU, message = "may contain only letters, digits and . _ : -") String sku,
+            @Size(max = 64) @Pattern(regexp = SKU, message = "may contain only letters, digits and . _ : -") String productId,
             @NotNull @Min(1) @Max(1000) Integer quantity,
             @DecimalMin(value = "0.01") @Digits(integer = 10, fraction = 2) BigDecimal unitPrice) {
 
@@ -48,9 +54,11 @@ record PlaceOrderRequest(
         }
     }
 
+    @RejectUnknownFields
     record Payment(@Size(max = 64) @Pattern(regexp = "[A-Za-z0-9_]+") String cardToken) {
     }
 
+    @RejectUnknownFields
     record Address(
             @Size(max = 100) String name,
             @Size(max = 200) String line1,

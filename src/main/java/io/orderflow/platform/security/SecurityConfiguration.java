@@ -114,6 +114,19 @@ public class SecurityConfiguration {
                                 HttpStatus.FORBIDDEN, "forbidden", "This needs a role the access token does not have",
                                 Map.of())))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthorized));
+        // credentials of another kind are refused, not ignored: a request that says who it is must prove it
+        // (the token endpoint alone takes HTTP Basic, from OAuth clients)
+        http.addFilterBefore((request, response, chain) -> {
+            var web = (jakarta.servlet.http.HttpServletRequest) request;
+            String authorization = web.getHeader("Authorization");
+            if (authorization != null && !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                    && !web.getRequestURI().equals("/api/auth/token")) {
+                unauthorized.commence(web, (jakarta.servlet.http.HttpServletResponse) response,
+                        new org.springframework.security.authentication.BadCredentialsException("not a bearer token"));
+                return;
+            }
+            chain.doFilter(request, response);
+        }, BearerTokenAuthenticationFilter.class);
         http.addFilterAfter((request, response, chain) -> {
             request.setAttribute(Caller.REQUEST_ATTRIBUTE, Caller.current());
             chain.doFilter(request, response);
