@@ -2,8 +2,7 @@ package io.orderflow.customer;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -14,9 +13,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.sql.Timestamp;
@@ -29,7 +27,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The ES256 keys that sign access tokens, kept in the database so they survive restarts and every instance of
+ * The RS256 keys (RSA 2048) that sign access tokens, kept in the database so they survive restarts and every instance of
  * the customer module signs with the same one. The newest unretired key signs. Rotating makes a new key the
  * signer and retires the old one, which stays published until the last token it signed has expired.
  * <p>
@@ -42,7 +40,7 @@ class SigningKeys implements JWKSource<SecurityContext> {
     private static final long LOCK = 0x6f72_6465_726b_6579L;
     private static final Duration RELOAD_EVERY = Duration.ofSeconds(30);
 
-    record StoredKey(String kid, ECKey key, Instant createdAt, Instant retiredAt) {
+    record StoredKey(String kid, RSAKey key, Instant createdAt, Instant retiredAt) {
     }
 
     private record Snapshot(List<StoredKey> keys, Instant loadedAt) {
@@ -149,7 +147,7 @@ class SigningKeys implements JWKSource<SecurityContext> {
         List<StoredKey> keys = jdbc.sql("select kid, private_key, public_key, created_at, retired_at "
                 + "from customer.signing_key order by created_at desc")
                 .query((rs, n) -> new StoredKey(rs.getString("kid"),
-                        ecKey(rs.getString("kid"), rs.getBytes("public_key"), rs.getBytes("private_key")),
+                        rsaKey(rs.getString("kid"), rs.getBytes("public_key"), rs.getBytes("private_key")),
                         rs.getTimestamp("created_at").toInstant(),
                         rs.getTimestamp("retired_at") == null ? null : rs.getTimestamp("retired_at").toInstant()))
                 .list();
@@ -164,29 +162,29 @@ class SigningKeys implements JWKSource<SecurityContext> {
 
     private String insertNewKey() {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
-            ECKey key = new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic()).build();
+            RSAKey key = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).build();
             String kid = key.computeThumbprint().toString();
             jdbc.sql("insert into customer.signing_key (kid, algorithm, private_key, public_key, created_at) "
-                    + "values (?, 'ES256', ?, ?, ?)")
+                    + "values (?, 'RS256', ?, ?, ?)")
                     .params(kid, pair.getPrivate().getEncoded(), pair.getPublic().getEncoded(),
                             Timestamp.from(Instant.now()))
                     .update();
             return kid;
         } catch (GeneralSecurityException | JOSEException e) {
-            throw new IllegalStateException("cannot create an ES256 signing key", e);
+            throw new IllegalStateException("cannot create an RS256 signing key", e);
         }
     }
 
-    private static ECKey ecKey(String kid, byte[] publicKey, byte[] privateKey) {
+    private static RSAKey rsaKey(String kid, byte[] publicKey, byte[] privateKey) {
         try {
-            KeyFactory factory = KeyFactory.getInstance("EC");
-            ECPublicKey pub = (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(publicKey));
-            ECPrivateKey priv = (ECPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(privateKey));
-            return new ECKey.Builder(Curve.P_256, pub).privateKey(priv).keyID(kid).keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.ES256).build();
+            KeyFactory factory = KeyFactory.getInstance("RSA");
+            RSAPublicKey pub = (RSAPublicKey) factory.generatePublic(new X509EncodedKeySpec(publicKey));
+            RSAPrivateKey priv = (RSAPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(privateKey));
+            return new RSAKey.Builder(pub).privateKey(priv).keyID(kid).keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256).build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("signing key " + kid + " cannot be read", e);
         }

@@ -95,7 +95,7 @@ class TokenController {
     }
 
     private static KeyView view(SigningKeys.StoredKey key) {
-        return new KeyView(key.kid(), "ES256", key.createdAt(), key.retiredAt(), key.retiredAt() == null);
+        return new KeyView(key.kid(), "RS256", key.createdAt(), key.retiredAt(), key.retiredAt() == null);
     }
 
     private static ResponseEntity<Tokens.AccessToken> noStore(Tokens.AccessToken token) {

@@ -12,7 +12,7 @@ import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
-/** Issues short-lived access tokens (RFC 9068 JWTs signed ES256 with the current signing key). */
+/** Issues short-lived access tokens (RFC 9068 JWTs signed RS256 with the current signing key). */
 class Tokens {
 
     /** The token response of RFC 6749 section 5.1. */
@@ -45,7 +45,7 @@ class Tokens {
                 .notBefore(now)
                 .expiresAt(now.plus(ttl))
                 .build();
-        JwsHeader header = JwsHeader.with(SignatureAlgorithm.ES256).keyId(signer.kid())
+        JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(signer.kid())
                 .type(SecurityConfiguration.TOKEN_TYPE).build();
         JWKSet signingKey = new JWKSet(signer.key());
         String token = new NimbusJwtEncoder((selector, context) -> selector.select(signingKey))

@@ -25,7 +25,7 @@ create table sign_in_failure (
     locked_until   timestamptz
 );
 
--- Token signing keys (ES256). The newest unretired key signs; a retired key is still published, so tokens
+-- Token signing keys (RS256, RSA 2048). The newest unretired key signs; a retired key is still published, so tokens
 -- it signed validate until they expire.
 create table signing_key (
     kid         text primary key,

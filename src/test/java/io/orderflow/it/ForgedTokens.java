@@ -3,17 +3,16 @@ package io.orderflow.it;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import java.security.KeyFactory;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
@@ -32,9 +31,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class ForgedTokens {
 
-    private final ECKey realKey;
+    private final RSAKey realKey;
 
-    private ForgedTokens(ECKey realKey) {
+    private ForgedTokens(RSAKey realKey) {
         this.realKey = realKey;
     }
 
@@ -43,11 +42,10 @@ public final class ForgedTokens {
                 + "order by created_at desc limit 1")
                 .query((rs, n) -> {
                     try {
-                        KeyFactory factory = KeyFactory.getInstance("EC");
-                        ECPublicKey pub = (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(rs.getBytes(2)));
-                        ECPrivateKey priv = (ECPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(rs.getBytes(3)));
-                        return new ForgedTokens(new ECKey.Builder(Curve.P_256, pub).privateKey(priv).keyID(rs.getString(1))
-                                .build());
+                        KeyFactory factory = KeyFactory.getInstance("RSA");
+                        RSAPublicKey pub = (RSAPublicKey) factory.generatePublic(new X509EncodedKeySpec(rs.getBytes(2)));
+                        RSAPrivateKey priv = (RSAPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(rs.getBytes(3)));
+                        return new ForgedTokens(new RSAKey.Builder(pub).privateKey(priv).keyID(rs.getString(1)).build());
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -61,11 +59,11 @@ public final class ForgedTokens {
                 .notBeforeTime(Date.from(issued)).expirationTime(Date.from(issued.plus(ttl)));
     }
 
-    private String sign(ECKey key, JWTClaimsSet claims) {
+    private String sign(RSAKey key, JWTClaimsSet claims) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(realKey.getKeyID())
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(realKey.getKeyID())
                     .type(new JOSEObjectType("at+jwt")).build(), claims);
-            jwt.sign(new ECDSASigner(key));
+            jwt.sign(new RSASSASigner(key));
             return jwt.serialize();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -96,7 +94,7 @@ public final class ForgedTokens {
     /** The attacker's own key, under the real key's id. */
     public String wrongSignature(String subject, List<String> roles) {
         try {
-            ECKey attacker = new ECKeyGenerator(Curve.P_256).generate();
+            RSAKey attacker = new RSAKeyGenerator(2048).generate();
             return sign(attacker, claims(subject, roles, Instant.now(), Duration.ofMinutes(5)).build());
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -111,7 +109,7 @@ public final class ForgedTokens {
     /** HS256 with the public key's bytes as the secret: the classic algorithm-confusion attack. */
     public String algorithmConfusion(String subject, List<String> roles) {
         try {
-            byte[] secret = realKey.toPublicJWK().toECPublicKey().getEncoded();
+            byte[] secret = realKey.toPublicJWK().toRSAPublicKey().getEncoded();
             byte[] padded = java.util.Arrays.copyOf(secret, Math.max(32, secret.length));
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(realKey.getKeyID())
                     .type(new JOSEObjectType("at+jwt")).build(),

@@ -166,7 +166,7 @@ public class SecurityConfiguration {
         JWKSource<SecurityContext> local = localKeys.getIfAvailable();
         NimbusJwtDecoder decoder;
         if (local != null) {
-            decoder = NimbusJwtDecoder.withJwkSource(local).jwsAlgorithm(SignatureAlgorithm.ES256).build();
+            decoder = NimbusJwtDecoder.withJwkSource(local).jwsAlgorithm(SignatureAlgorithm.RS256).build();
         } else if (settings.jwksUri() != null && !settings.jwksUri().isBlank()) {
             String uri = settings.jwksUri().strip();
             RestOperations rest;
@@ -181,7 +181,7 @@ public class SecurityConfiguration {
             } else {
                 rest = KeySetClient.direct().rest();
             }
-            decoder = NimbusJwtDecoder.withJwkSetUri(uri).jwsAlgorithm(SignatureAlgorithm.ES256).restOperations(rest)
+            decoder = NimbusJwtDecoder.withJwkSetUri(uri).jwsAlgorithm(SignatureAlgorithm.RS256).restOperations(rest)
                     .build();
         } else {
             throw new IllegalStateException("This process does not run the customer module, which holds the "
