@@ -7,6 +7,12 @@
  * Live updates never lose an event: each order's history has gap-free sequence numbers; the page
  * remembers the last one it holds and reconnects with ?after=<last>, so the server sends exactly what
  * was missed. Events are stored by sequence, so nothing can be listed twice.
+ *
+ * Who may see what is the server's decision; the page only presents its credentials. A signed-in customer's
+ * access token lives in sessionStorage and goes in the Authorization header of every API call; a guest
+ * order's order token (shown once, when the order is placed) lives in localStorage and goes in the
+ * Order-Token header. Browsers cannot set headers on a WebSocket, so each socket sends them in its first
+ * message instead. Neither ever goes into a URL: URLs end up in histories and logs.
  */
 (function () {
     'use strict';
@@ -176,8 +182,15 @@
         }
     }
 
+    /**
+     * One API call. While signed in it carries the access token, unless the caller brings its own
+     * Authorization (signing in checks a token before keeping it). A 401 to our token means the server no
+     * longer accepts it: the session has ended, and the error says so instead of being shown as a failure.
+     */
     async function api(method, path, body, headers) {
         const init = { method, headers: Object.assign({ Accept: 'application/json, application/problem+json' }, headers || {}) };
+        const token = session && !init.headers.Authorization ? session.access_token : null;
+        if (token) init.headers.Authorization = 'Bearer ' + token;
         if (body !== undefined) {
             init.headers['Content-Type'] = 'application/json';
             init.body = JSON.stringify(body);
@@ -206,6 +219,10 @@
             problem.status = problem.status || response.status;
             problem.title = problem.title || response.statusText || 'Request failed';
             problem.detail = problem.detail || 'The server answered ' + response.status + '.';
+            if (response.status === 401 && token && session && session.access_token === token) {
+                problem.sessionExpired = true;
+                sessionExpired();
+            }
             throw new ApiError(problem);
         }
         return data;
@@ -215,6 +232,9 @@
 
     const FIELD_LABELS = {
         customer_email: 'Email',
+        email: 'Email',
+        password: 'Password',
+        name: 'Name',
         items: 'Items',
         'shipping_address.country': 'Country',
         'shipping_address.name': 'Full name',
@@ -233,9 +253,29 @@
         return FIELD_LABELS[field] || humanize(field);
     }
 
+    /** Titles in words for the problems a person meets; the server's title is the bare HTTP reason. */
+    const PROBLEM_TITLES = {
+        validation: 'Validation failed',
+        'invalid-credentials': 'Could not sign you in',
+        'email-taken': 'This e-mail address already has an account',
+        'sign-in-locked': 'Signing in is paused',
+        'rate-limited': 'Too many requests',
+    };
+
+    /** The last part of a problem's type URI: "https://orderflow.io/problems/email-taken" is email-taken. */
+    function problemType(problem) {
+        const type = /\/problems\/([a-z-]+)$/.exec((problem && problem.type) || '');
+        return type ? type[1] : '';
+    }
+
+    function problemTitle(problem) {
+        return PROBLEM_TITLES[problemType(problem)] || problem.title || 'Something went wrong';
+    }
+
     function showError(problem) {
+        if (problem.sessionExpired) return; // the sign-in view says so already
         const box = $('[data-testid="error-box"]');
-        $('.alert-title', box).textContent = problem.title || 'Something went wrong';
+        $('.alert-title', box).textContent = problemTitle(problem);
         $('.alert-detail', box).textContent = problem.detail || '';
         const list = $('.alert-fields', box);
         list.replaceChildren();
@@ -252,6 +292,167 @@
         $('[data-testid="error-box"]').hidden = true;
     }
 
+    // ------------------------------------------------------------------ session (a signed-in customer)
+
+    /*
+     * { access_token, expires_at (ms since the epoch), customer: { id, email, name } }, in sessionStorage:
+     * it ends with the tab, and it is never in localStorage, where it would outlive the person's visit.
+     * Without storage (private modes may refuse it) the session lasts as long as the page.
+     */
+    const SESSION_KEY = 'orderflow.session';
+    let session = readSession();
+    let sessionTimer = null;
+    /** Bumped at every sign-in and sign-out, so an answer that arrives afterwards is not taken for the new account. */
+    let accountGeneration = 0;
+
+    function readSession() {
+        try {
+            const stored = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
+            if (stored && typeof stored.access_token === 'string' && stored.customer && typeof stored.expires_at === 'number') {
+                return stored;
+            }
+        } catch (e) {
+            // unreadable or no storage: signed out
+        }
+        return null;
+    }
+
+    function storeSession(value) {
+        session = value;
+        accountGeneration++;
+        try {
+            if (value) sessionStorage.setItem(SESSION_KEY, JSON.stringify(value));
+            else sessionStorage.removeItem(SESSION_KEY);
+        } catch (e) {
+            // no storage: the session lives in this page only
+        }
+        clearTimeout(sessionTimer);
+        if (value) {
+            // the server refuses the token from then on; say so when it happens, not at the next click
+            const delay = Math.min(2147483647, Math.max(0, value.expires_at - Date.now()));
+            sessionTimer = setTimeout(sessionExpired, delay);
+        }
+    }
+
+    /** Exchanges e-mail and password for an access token and keeps it, with the account it belongs to. */
+    async function signIn(email, password) {
+        const asked = Date.now();
+        const token = await api('POST', '/api/auth/token', { email, password });
+        const bearer = { Authorization: 'Bearer ' + token.access_token };
+        const customer = await api('GET', '/api/customers/me', undefined, bearer);
+        storeSession({
+            access_token: token.access_token,
+            // counted from before the request, so the page never believes in a token the server has dropped
+            expires_at: asked + Number(token.expires_in || 0) * 1000,
+            customer: { id: customer.id, email: customer.email, name: customer.name },
+        });
+        accountChanged();
+    }
+
+    function signOut() {
+        if (!session) return;
+        storeSession(null);
+        accountChanged();
+    }
+
+    /** What the sign-in view says next time it shows, and where it goes once the person has signed in. */
+    let authNotice = '';
+    let returnTo = null;
+
+    /**
+     * The server no longer takes the token (it expired, or was signed with a key that is gone): sign out,
+     * ask the person to sign in again, and bring them back to what they were looking at.
+     */
+    function sessionExpired() {
+        if (!session) return;
+        const where = location.hash;
+        signOut();
+        authNotice = 'Your session has expired. Please sign in again.';
+        returnTo = /^#\/(orders\/.+|my-orders)$/.test(where) ? where : null;
+        go('#/sign-in');
+    }
+
+    /** Moves to a route; a move to where the page already is still renders it again. */
+    function go(hash) {
+        if (location.hash === hash) route();
+        else location.hash = hash;
+    }
+
+    /** The top bar, the sidebar and the live feed follow who is signed in. */
+    function accountChanged() {
+        recent.clear();
+        myOrders.total = null;
+        myOrders.nextPage = 0;
+        if (session) {
+            feed.start();
+        } else {
+            feed.stop();
+        }
+        renderAccount();
+        renderRecent();
+        refreshGuestOrders();
+    }
+
+    function renderAccount() {
+        const signedIn = Boolean(session);
+        $('[data-testid="signed-in-as"]').hidden = !signedIn;
+        $('.signed-in-name').textContent = signedIn ? session.customer.name || session.customer.email : '';
+        $('[data-testid="signed-in-as"]').title = signedIn ? session.customer.email : '';
+        $('[data-testid="my-orders-link"]').hidden = !signedIn;
+        $('[data-testid="sign-out"]').hidden = !signedIn;
+        $('[data-testid="sign-in-link"]').hidden = signedIn;
+        $('[data-testid="sign-up-link"]').hidden = signedIn;
+        $('[data-testid="recent-title"]').textContent = signedIn ? 'My orders' : 'Your recent orders';
+        $('[data-testid="recent-hint"]').textContent = signedIn ? 'live' : 'on this device';
+        document.body.dataset.account = signedIn ? 'customer' : 'guest';
+    }
+
+    // ------------------------------------------------------------------ guest orders (placed in this browser)
+
+    /*
+     * A guest order's token opens it to whoever holds it, and the server shows it once, in the answer that
+     * placed the order. The page keeps { id, order_token, created_at } of the newest 50 in localStorage, so a
+     * guest finds their orders again after a reload or on their next visit from this browser.
+     */
+    const GUEST_ORDERS_KEY = 'orderflow.guestOrders';
+    const GUEST_ORDERS_KEPT = 50;
+
+    function guestOrders() {
+        try {
+            const list = JSON.parse(localStorage.getItem(GUEST_ORDERS_KEY) || '[]');
+            return Array.isArray(list) ? list.filter((o) => o && typeof o.id === 'string') : [];
+        } catch (e) {
+            return [];
+        }
+    }
+
+    function saveGuestOrders(list) {
+        try {
+            localStorage.setItem(GUEST_ORDERS_KEY, JSON.stringify(list.slice(0, GUEST_ORDERS_KEPT)));
+        } catch (e) {
+            // no storage: the orders are still on the server, this browser just will not list them
+        }
+    }
+
+    function rememberGuestOrder(order) {
+        const others = guestOrders().filter((o) => o.id !== order.id);
+        saveGuestOrders([{ id: order.id, order_token: order.order_token, created_at: order.created_at }, ...others]);
+    }
+
+    function forgetGuestOrder(id) {
+        saveGuestOrders(guestOrders().filter((o) => o.id !== id));
+    }
+
+    /** The Order-Token header for an order this browser placed as a guest, or none. */
+    function orderHeaders(id) {
+        const known = guestOrders().find((o) => o.id === id);
+        return known && known.order_token ? { 'Order-Token': known.order_token } : {};
+    }
+
+    function orderToken(id) {
+        return orderHeaders(id)['Order-Token'];
+    }
+
     // ------------------------------------------------------------------ live sockets
 
     let suspended = false; // test hook: hold all sockets closed, as when the network is gone
@@ -261,11 +462,14 @@
         return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path;
     }
 
-    /** One WebSocket that comes back by itself, with backoff, until stopped. */
+    /**
+     * One WebSocket that comes back by itself, with backoff, until stopped. Its first message says who is
+     * listening (handlers.auth); it counts as live once the server answers with its snapshot.
+     */
     class LiveSocket {
         constructor(path, handlers) {
             this.path = path; // function: the path to connect to now (it may depend on what we already have)
-            this.handlers = handlers;
+            this.handlers = handlers; // auth(): the first message; message(data); closed(event): false to give up
             this.ws = null;
             this.state = 'idle';
             this.attempts = 0;
@@ -302,7 +506,10 @@
             this.connects++;
             this.setState(this.connects === 1 ? 'connecting' : 'reconnecting');
             ws.onopen = () => {
-                if (this.ws === ws) this.setState('open');
+                if (this.ws !== ws) return;
+                // credentials go in the first message, never in the URL; a socket the server opens to
+                // everyone (a guest order by its id) has started already and ignores it
+                ws.send(JSON.stringify(this.handlers.auth ? this.handlers.auth() : { type: 'auth' }));
             };
             ws.onmessage = (message) => {
                 if (this.ws !== ws) return;
@@ -312,7 +519,10 @@
                 } catch (e) {
                     return;
                 }
-                if (data.type === 'snapshot') this.attempts = 0;
+                if (data.type === 'snapshot') {
+                    this.attempts = 0;
+                    this.setState('open');
+                }
                 this.handlers.message(data);
             };
             ws.onclose = (event) => {
@@ -378,20 +588,28 @@
     window.addEventListener('online', reconnectAllNow);
     window.addEventListener('offline', renderConnection);
 
-    // ------------------------------------------------------------------ recent orders (all-orders feed)
+    // ------------------------------------------------------------------ recent orders
 
+    /*
+     * The sidebar lists the orders that are the person's own. Signed in: their orders, from the /ws/orders
+     * feed (the server sends a customer only theirs). As a guest: the orders this browser placed, read one by
+     * one with their order tokens, again on every route change and while one is still moving; the order on
+     * screen keeps its own entry current through its socket. (Guests have no feed: it would be everyone's.)
+     */
     const recent = new Map(); // id -> summary, highest version wins
     const RECENT_LIMIT = 20;
+    const GUEST_POLL_MS = 5000;
 
     function upsertRecent(order) {
         if (!order || !order.id) return false;
         const known = recent.get(order.id);
         if (known && (known.version || 0) > (order.version || 0)) return false;
-        recent.set(order.id, Object.assign({}, known, order, { events: undefined }));
+        recent.set(order.id, Object.assign({}, known, order, { events: undefined, order_token: undefined }));
         return true;
     }
 
     const feed = new LiveSocket(() => '/ws/orders', {
+        auth: () => ({ type: 'auth', access_token: session ? session.access_token : undefined }),
         message(data) {
             if (data.type === 'snapshot' && Array.isArray(data.orders)) {
                 data.orders.forEach(upsertRecent);
@@ -400,38 +618,146 @@
                 if (upsertRecent(data.order)) renderRecent(data.order.id);
             }
         },
+        closed(event) {
+            if (event.code === 4401) {
+                sessionExpired();
+                return false;
+            }
+            return event.code !== 4403; // not for this caller: asking again will not change that
+        },
     });
+
+    /** The sidebar's orders, newest first: the customer's own, or this browser's guest orders. */
+    function recentOrders() {
+        if (session) {
+            return Array.from(recent.values())
+                .sort((a, b) => String(b.created_at || '').localeCompare(String(a.created_at || '')))
+                .slice(0, RECENT_LIMIT);
+        }
+        // until its status has been read, a guest order shows as what this browser remembers of it
+        return guestOrders().slice(0, RECENT_LIMIT).map((g) => recent.get(g.id) || { id: g.id, created_at: g.created_at });
+    }
+
+    let guestRefresh = null;
+
+    /**
+     * Reads the status of this browser's guest orders in the sidebar, skipping those known to be finished and
+     * the one on screen (its socket keeps it current). An order the server no longer knows is forgotten.
+     */
+    function refreshGuestOrders() {
+        if (session || guestRefresh) return guestRefresh;
+        const generation = accountGeneration;
+        const due = guestOrders().slice(0, RECENT_LIMIT).filter((g) => {
+            const known = recent.get(g.id);
+            if (current && current.id === g.id && current.order) return false;
+            return !known || !TERMINAL.has(known.status);
+        });
+        if (due.length === 0) return null;
+        guestRefresh = Promise.all(due.map((g) => api('GET', '/api/orders/' + encodeURIComponent(g.id), undefined, orderHeaders(g.id))
+            .then((order) => {
+                if (generation === accountGeneration) upsertRecent(order);
+            })
+            .catch((error) => {
+                if (error.status === 404 && generation === accountGeneration) {
+                    forgetGuestOrder(g.id);
+                    recent.delete(g.id);
+                }
+            })))
+            .then(() => {
+                guestRefresh = null;
+                if (!session) renderRecent();
+            });
+        return guestRefresh;
+    }
+
+    /** Keeps a guest's orders that are still moving fresh while the page is in view. */
+    function pollGuestOrders() {
+        if (document.hidden || session) return;
+        if (recentOrders().some((o) => !TERMINAL.has(o.status))) refreshGuestOrders();
+    }
+
+    /** One order in a list; the full list (withDate) also says when it was placed. */
+    function orderItem(order, testId, flashId, withDate) {
+        let items = (order.items || []).map((i) => (i.name || i.sku) + ' ×' + i.quantity).join(', ');
+        if (withDate && order.created_at) items = [items, 'placed ' + dateTime(order.created_at)].filter(Boolean).join(' · ');
+        const amount = order.total_amount !== undefined && order.total_amount !== null
+            ? money(toCents(order.total_amount), order.currency) : '';
+        const classes = ['recent-item'];
+        if (current && order.id === current.id) classes.push('active');
+        if (order.id === flashId) classes.push('flash');
+        const status = order.status || '';
+        return el('li', {
+            className: classes.join(' '), 'data-testid': testId, 'data-order-id': order.id,
+            'data-status': status, 'data-version': order.version,
+        }, el('a', { href: '#/orders/' + encodeURIComponent(order.id), title: order.id }, [
+            el('span', { className: 'recent-id', text: order.id }),
+            el('span', {
+                className: 'badge' + (TERMINAL.has(status) ? '' : ' in-progress'),
+                'data-status': status, 'data-testid': 'recent-status', text: STATUS_LABELS[status] || status || '…',
+            }),
+            el('span', { className: 'recent-sub', text: items || order.customer_email || dateTime(order.created_at) }),
+            el('span', { className: 'recent-amount', text: amount }),
+        ]));
+    }
 
     function renderRecent(flashId) {
         const list = $('[data-testid="recent-orders"]');
-        const orders = Array.from(recent.values())
-            .sort((a, b) => String(b.created_at || '').localeCompare(String(a.created_at || '')))
-            .slice(0, RECENT_LIMIT);
+        const orders = recentOrders();
         if (orders.length === 0) {
-            list.replaceChildren(el('li', { className: 'recent-empty muted', 'data-testid': 'recent-empty', text: 'No orders yet.' }));
-            return;
+            list.replaceChildren(el('li', {
+                className: 'recent-empty muted', 'data-testid': 'recent-empty',
+                text: session ? 'No orders yet.' : 'No orders from this browser yet.',
+            }));
+        } else {
+            list.replaceChildren(...orders.map((order) => orderItem(order, 'recent-order', flashId)));
         }
-        const activeId = current ? current.id : null;
-        list.replaceChildren(...orders.map((order) => {
-            const items = (order.items || []).map((i) => (i.name || i.sku) + ' ×' + i.quantity).join(', ');
-            const amount = order.total_amount !== undefined && order.total_amount !== null
-                ? money(toCents(order.total_amount), order.currency) : '';
-            const classes = ['recent-item'];
-            if (order.id === activeId) classes.push('active');
-            if (order.id === flashId) classes.push('flash');
-            return el('li', {
-                className: classes.join(' '), 'data-testid': 'recent-order', 'data-order-id': order.id,
-                'data-status': order.status, 'data-version': order.version,
-            }, el('a', { href: '#/orders/' + encodeURIComponent(order.id), title: order.id }, [
-                el('span', { className: 'recent-id', text: order.id }),
-                el('span', {
-                    className: 'badge' + (TERMINAL.has(order.status) ? '' : ' in-progress'),
-                    'data-status': order.status, 'data-testid': 'recent-status', text: STATUS_LABELS[order.status] || order.status,
-                }),
-                el('span', { className: 'recent-sub', text: items || order.customer_email || '' }),
-                el('span', { className: 'recent-amount', text: amount }),
-            ]));
-        }));
+        if (document.body.dataset.view === 'my-orders') renderMyOrders(flashId);
+    }
+
+    // ------------------------------------------------------------------ my orders (signed in)
+
+    /** The full list: the feed's orders and older pages of GET /api/customers/me/orders, in one map. */
+    const myOrders = { total: null, nextPage: 0, loading: false };
+    const MY_ORDERS_PAGE = 20;
+
+    async function loadMyOrders() {
+        if (!session || myOrders.loading) return;
+        const generation = accountGeneration;
+        myOrders.loading = true;
+        renderMyOrders();
+        try {
+            const page = await api('GET', '/api/customers/me/orders?page=' + myOrders.nextPage + '&size=' + MY_ORDERS_PAGE);
+            if (generation !== accountGeneration) return;
+            // an order placed since the first page pushes the rest down by one: a repeat, never a gap
+            page.items.forEach(upsertRecent);
+            myOrders.total = page.total_elements;
+            myOrders.nextPage = page.page + 1;
+        } catch (error) {
+            if (generation === accountGeneration) showError(error.problem);
+        } finally {
+            myOrders.loading = false;
+        }
+        renderRecent();
+        renderMyOrders();
+    }
+
+    function renderMyOrders(flashId) {
+        const orders = Array.from(recent.values())
+            .sort((a, b) => String(b.created_at || '').localeCompare(String(a.created_at || '')));
+        const list = $('[data-testid="my-orders"]');
+        if (orders.length === 0) {
+            list.replaceChildren(el('li', {
+                className: 'recent-empty muted', 'data-testid': 'my-orders-empty',
+                text: myOrders.loading ? 'Loading…' : 'No orders yet. Orders you place while signed in appear here.',
+            }));
+        } else {
+            list.replaceChildren(...orders.map((order) => orderItem(order, 'my-order', flashId, true)));
+        }
+        const total = Math.max(myOrders.total || 0, orders.length);
+        $('[data-testid="my-orders-count"]').textContent = myOrders.total === null ? '' : count(total) + (total === 1 ? ' order' : ' orders');
+        const more = $('[data-testid="my-orders-more"]');
+        more.hidden = myOrders.total === null || myOrders.nextPage * MY_ORDERS_PAGE >= myOrders.total;
+        more.disabled = myOrders.loading;
     }
 
     // ------------------------------------------------------------------ one order
@@ -460,15 +786,16 @@
             renderLoading(id);
         }
         renderRecent();
-        api('GET', '/api/orders/' + encodeURIComponent(id))
+        api('GET', '/api/orders/' + encodeURIComponent(id), undefined, orderHeaders(id))
             .then((order) => {
                 if (current !== view) return;
                 applyOrder(view, order);
                 follow(view);
             })
             .catch((error) => {
-                if (current !== view) return;
+                if (current !== view || error.problem.sessionExpired) return;
                 if (error.status === 404) {
+                    // no such order, or someone else's: the server does not say which, nor does the page
                     showNotFound(id);
                 } else {
                     showError(error.problem);
@@ -485,6 +812,12 @@
     /** Live updates for the order on screen, resuming after the last event held. */
     function follow(view) {
         view.socket = new LiveSocket(() => '/ws/orders/' + encodeURIComponent(view.id) + '?after=' + view.lastSequence, {
+            // whatever opens this order: the customer's token, this browser's order token for it, or nothing
+            auth: () => ({
+                type: 'auth',
+                access_token: session ? session.access_token : undefined,
+                order_token: orderToken(view.id),
+            }),
             message(data) {
                 if (current !== view) return;
                 if (data.type === 'snapshot') {
@@ -498,7 +831,11 @@
                     if (current === view) showNotFound(view.id);
                     return false;
                 }
-                return true;
+                if (event.code === 4401 && session) {
+                    sessionExpired();
+                    return false;
+                }
+                return true; // a guest's 4401 means the auth message came too late: try again
             },
         });
         view.socket.start();
@@ -510,7 +847,9 @@
         if (order && (!view.order || (order.version || 0) >= (view.order.version || 0))) {
             view.order = Object.assign({}, view.order, order);
             delete view.order.events;
-            upsertRecent(view.order);
+            delete view.order.order_token;
+            // a guest's list is decided by what this browser placed; a customer's holds only their own orders
+            if (!session || recent.has(order.id)) upsertRecent(view.order);
         }
         const fresh = [];
         for (const event of history) {
@@ -527,7 +866,7 @@
 
     function refill(view) {
         view.refilling = true;
-        api('GET', '/api/orders/' + encodeURIComponent(view.id))
+        api('GET', '/api/orders/' + encodeURIComponent(view.id), undefined, orderHeaders(view.id))
             .then((order) => {
                 view.refilling = false;
                 if (current === view) applyOrder(view, order);
@@ -817,7 +1156,7 @@
         renderOrder(view);
         clearError();
         try {
-            const order = await api('POST', '/api/orders/' + encodeURIComponent(view.id) + '/cancel');
+            const order = await api('POST', '/api/orders/' + encodeURIComponent(view.id) + '/cancel', undefined, orderHeaders(view.id));
             view.cancelling = false;
             if (current === view) applyOrder(view, order);
         } catch (error) {
@@ -833,6 +1172,7 @@
         if (current && current.socket) current.socket.stop();
         showView('not-found');
         $('[data-testid="not-found-id"]').textContent = id;
+        $('[data-testid="not-found-hint"]').hidden = Boolean(session);
     }
 
     // ------------------------------------------------------------------ new order form
@@ -989,12 +1329,15 @@
         button.disabled = true;
         button.textContent = 'Placing order…';
         try {
+            // signed in, the order is the customer's; as a guest, the answer carries its order token (only this once)
             const order = await api('POST', '/api/orders', body, { 'Idempotency-Key': newKey() });
             try {
                 localStorage.setItem('orderflow.email', body.customer_email);
             } catch (e) {
                 // storage may be off; remembering the email is only a convenience
             }
+            if (order.order_token) rememberGuestOrder(order);
+            delete order.order_token;
             upsertRecent(order);
             pendingInitial = order;
             location.hash = '#/orders/' + encodeURIComponent(order.id);
@@ -1048,11 +1391,121 @@
             if (slot) slot.textContent = '';
         });
         try {
-            const email = localStorage.getItem('orderflow.email');
+            const email = session ? session.customer.email : localStorage.getItem('orderflow.email');
             if (email) $('#customer-email').value = email;
         } catch (e) {
             // no storage: start empty
         }
+    }
+
+    // ------------------------------------------------------------------ sign in, create account
+
+    let authMode = 'sign-in';
+    let authBusy = false;
+
+    function showAuth(mode) {
+        authMode = mode;
+        const signUp = mode === 'sign-up';
+        showView('auth');
+        const form = $('#auth-form');
+        // one form, two modes: the test ids and the password manager's hints follow the mode
+        form.dataset.testid = signUp ? 'sign-up-form' : 'sign-in-form';
+        $$('#auth-view [data-only]').forEach((node) => { node.hidden = node.dataset.only !== mode; });
+        $('[data-testid="auth-title"]').textContent = signUp ? 'Create your account' : 'Sign in';
+        $('[data-testid="auth-submit"]').textContent = signUp ? 'Create account' : 'Sign in';
+        $('#auth-password').autocomplete = signUp ? 'new-password' : 'current-password';
+        const notice = $('[data-testid="auth-notice"]');
+        notice.textContent = authNotice;
+        notice.hidden = !authNotice;
+        authNotice = '';
+        clearAuthErrors();
+        document.title = (signUp ? 'Create account' : 'Sign in') + ' · orderflow';
+        (signUp ? $('#auth-name') : $('#auth-email').value ? $('#auth-password') : $('#auth-email')).focus();
+    }
+
+    function clearAuthErrors() {
+        $$('#auth-form .field-error').forEach((e) => { e.textContent = ''; });
+        $$('#auth-form .invalid').forEach((e) => e.classList.remove('invalid'));
+    }
+
+    function authFieldError(field, message) {
+        const slot = $('#auth-form .field-error[data-field="' + CSS.escape(field) + '"]');
+        if (!slot) return;
+        slot.textContent = message;
+        const input = slot.parentElement.querySelector('input');
+        if (input) input.classList.add('invalid');
+    }
+
+    /** The server's answer on the field it concerns, and in the error box with its detail. */
+    function showAuthProblem(problem) {
+        showError(problem);
+        for (const error of Array.isArray(problem.errors) ? problem.errors : []) {
+            authFieldError(error.field, error.message || 'is not valid');
+        }
+        const type = problemType(problem);
+        if (type === 'email-taken') {
+            authFieldError('email', 'already has an account');
+            $('#auth-email').focus();
+        } else if (type === 'invalid-credentials') {
+            $('#auth-password').classList.add('invalid');
+            $('#auth-password').select();
+        }
+    }
+
+    async function submitAuth(event) {
+        event.preventDefault();
+        if (authBusy) return;
+        clearError();
+        clearAuthErrors();
+        $('[data-testid="auth-notice"]').hidden = true;
+        const mode = authMode;
+        const email = $('#auth-email').value.trim();
+        const password = $('#auth-password').value;
+        const name = $('#auth-name').value.trim();
+        const button = $('[data-testid="auth-submit"]');
+        authBusy = true;
+        button.disabled = true;
+        button.textContent = mode === 'sign-up' ? 'Creating account…' : 'Signing in…';
+        let registered = false;
+        try {
+            if (mode === 'sign-up') {
+                await api('POST', '/api/customers', { email, password, name });
+                registered = true;
+            }
+            await signIn(email, password);
+            $('#auth-password').value = '';
+            $('#customer-email').value = session.customer.email;
+            // a new customer goes to the order form; someone signing in back to what they were looking at
+            const target = mode === 'sign-in' && returnTo ? returnTo : '#/';
+            returnTo = null;
+            go(target);
+        } catch (error) {
+            if (registered) {
+                // the account exists now; signing in is what is left to do
+                authNotice = 'Your account has been created. Please sign in.';
+                showAuth('sign-in');
+                history.replaceState(null, '', '#/sign-in');
+            }
+            showAuthProblem(error.problem);
+        } finally {
+            authBusy = false;
+            button.disabled = false;
+            button.textContent = authMode === 'sign-up' ? 'Create account' : 'Sign in';
+        }
+    }
+
+    function bindAuth() {
+        $('#auth-form').addEventListener('submit', submitAuth);
+        $('#auth-form').addEventListener('input', (event) => {
+            event.target.classList.remove('invalid');
+            const slot = event.target.parentElement.querySelector('.field-error');
+            if (slot) slot.textContent = '';
+        });
+        $('[data-testid="sign-out"]').addEventListener('click', () => {
+            signOut();
+            go('#/');
+        });
+        $('[data-testid="my-orders-more"]').addEventListener('click', loadMyOrders);
     }
 
     // ------------------------------------------------------------------ routing
@@ -1063,26 +1516,68 @@
         $('[data-testid="order-form-view"]').hidden = name !== 'form';
         $('[data-testid="order-view"]').hidden = name !== 'order';
         $('[data-testid="not-found-view"]').hidden = name !== 'not-found';
+        $('[data-testid="auth-view"]').hidden = name !== 'auth';
+        $('[data-testid="my-orders-view"]').hidden = name !== 'my-orders';
         document.body.dataset.view = name;
+        // the top bar marks where the person is
+        const here = { form: 'new-order-link', 'my-orders': 'my-orders-link', auth: authMode + '-link' }[name];
+        for (const id of ['new-order-link', 'my-orders-link', 'sign-in-link', 'sign-up-link']) {
+            const link = $('[data-testid="' + id + '"]');
+            if (id === here) link.setAttribute('aria-current', 'page');
+            else link.removeAttribute('aria-current');
+        }
     }
 
+    let previousHash = '';
+
     function route() {
-        const match = /^#\/orders\/(.+)$/.exec(location.hash);
+        const hash = location.hash;
+        const from = previousHash;
+        previousHash = hash;
+        const match = /^#\/orders\/(.+)$/.exec(hash);
         if (match) {
+            returnTo = null;
             const id = decodeURIComponent(match[1]);
             const initial = pendingInitial && pendingInitial.id === id ? pendingInitial : null;
             pendingInitial = null;
             if (!current || current.id !== id) clearError();
             openOrder(id, initial);
             document.title = 'Order ' + id.slice(0, 8) + ' · orderflow';
+        } else if (hash === '#/sign-in' || hash === '#/sign-up') {
+            closeOrder();
+            clearError();
+            if (session) {
+                go('#/');
+                return;
+            }
+            // signing in from an order (say, one not found while signed out) comes back to it
+            if (!returnTo && /^#\/orders\/.+$/.test(from)) returnTo = from;
+            showAuth(hash === '#/sign-up' ? 'sign-up' : 'sign-in');
+        } else if (hash === '#/my-orders') {
+            returnTo = null;
+            closeOrder();
+            clearError();
+            if (!session) {
+                authNotice = 'Sign in to see your orders.';
+                returnTo = '#/my-orders';
+                go('#/sign-in');
+                return;
+            }
+            showView('my-orders');
+            renderMyOrders();
+            document.title = 'My orders · orderflow';
+            // the feed brings the newest; the first page fills in what it does not hold
+            if (myOrders.total === null) loadMyOrders();
         } else {
+            returnTo = null;
             closeOrder();
             clearError();
             showView('form');
-            renderRecent();
             document.title = 'New order · orderflow';
             if (productsLoaded) loadProducts(); // stock levels move; show what is available now
         }
+        renderRecent();
+        refreshGuestOrders();
         window.scrollTo(0, 0);
     }
 
@@ -1090,11 +1585,17 @@
 
     function start() {
         bindForm();
+        bindAuth();
         $('.alert-close').addEventListener('click', clearError);
         $('[data-testid="cancel-order"]').addEventListener('click', cancelCurrent);
         window.addEventListener('hashchange', route);
         renderConnection();
-        feed.start();
+        renderAccount();
+        if (session) {
+            storeSession(session); // arms the expiry timer; a session that ran out while away ends at once
+            feed.start();
+        }
+        setInterval(pollGuestOrders, GUEST_POLL_MS);
         loadProducts();
         route();
     }
@@ -1125,6 +1626,7 @@
                 orderConnects: current && current.socket ? current.socket.connects : 0,
                 feedConnects: feed.connects,
                 connection: $('[data-testid="connection"]').dataset.state,
+                signedIn: Boolean(session),
             };
         },
     };

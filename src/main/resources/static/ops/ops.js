@@ -1,6 +1,10 @@
 // orderflow operations page: order counts, throughput / latency / backlog charts, saga diagram, dead-letter console.
 // Plain browser JavaScript, no build step, no external resources. Every value from the server is put into
 // the page as text (textContent / SVG text nodes), never as markup.
+//
+// Every call needs an operator token: the page signs in with the operator client's credentials (client
+// credentials grant), keeps the token in sessionStorage (this tab only, never a URL) and sends it as
+// Authorization: Bearer. Nothing is loaded before that; a 401 ends the session and asks again.
 'use strict';
 
 const STATUSES = ['pending', 'validating', 'inventory_check', 'payment_processing', 'shipping', 'completed',
@@ -14,6 +18,8 @@ function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {
     if (key === 'class') node.className = value;
+    // through the style object: the Content-Security-Policy refuses style attributes
+    else if (key === 'style') Object.assign(node.style, value);
     else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else if (value !== undefined && value !== null) node.setAttribute(key, value);
   }
@@ -36,13 +42,74 @@ function toast(message, bad = false) {
   setTimeout(() => item.remove(), bad ? 8000 : 4000);
 }
 
+/** An error worth a toast; one caused by the session ending is not (the sign-in panel says why). */
+function report(e) {
+  if (!e.signedOut) toast(e.message, true);
+}
+
 function operator() {
   return $('#operator').value.trim() || 'anonymous';
 }
 
-/** fetch + JSON; problem+json answers become errors carrying the problem's detail. */
+// ---------------------------------------------------------------------------------------------------------
+// The operator's session: { access_token, expires_at (ms since the epoch), client_id } in sessionStorage
+
+const SESSION_KEY = 'orderflow.ops.session';
+let session = null;
+let sessionTimer = null;
+/** Bumped at every sign-in and sign-out, so that an answer arriving afterwards is dropped. */
+let generation = 0;
+
+function readSession() {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
+    if (stored && typeof stored.access_token === 'string' && typeof stored.expires_at === 'number') return stored;
+  } catch (e) {
+    // unreadable, or no storage: signed out
+  }
+  return null;
+}
+
+function storeSession(value) {
+  session = value;
+  generation++;
+  try {
+    if (value) sessionStorage.setItem(SESSION_KEY, JSON.stringify(value));
+    else sessionStorage.removeItem(SESSION_KEY);
+  } catch (e) {
+    // no storage: the session lasts as long as this page
+  }
+  clearTimeout(sessionTimer);
+  if (value) {
+    // the server refuses the token from then on; ask for the credentials again then, not at the next failure
+    sessionTimer = setTimeout(() => sessionEnded('The session has expired. Sign in again.'),
+      Math.min(2147483647, Math.max(0, value.expires_at - Date.now())));
+  }
+}
+
+function bearer() {
+  return session ? { Authorization: `Bearer ${session.access_token}` } : {};
+}
+
+/** Client credentials for an operator token; the error carries the server's detail (wrong secret, locked, ...). */
+async function signIn(clientId, secret) {
+  const asked = Date.now();
+  const response = await fetch('/api/auth/token', {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+  });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new Error((body && body.detail) || `${response.status} ${response.statusText}`.trim());
+  storeSession({ access_token: body.access_token, expires_at: asked + Number(body.expires_in || 0) * 1000,
+    client_id: clientId });
+}
+
+/** fetch + JSON with the operator's token; problem+json answers become errors carrying the problem's detail. */
 async function api(path, options = {}) {
-  const headers = Object.assign({ Accept: 'application/json' }, options.headers || {});
+  if (!session) throw Object.assign(new Error('Not signed in'), { signedOut: true });
+  const asOf = generation;
+  const headers = Object.assign({ Accept: 'application/json' }, bearer(), options.headers || {});
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.method && options.method !== 'GET') headers['X-Operator'] = operator();
   const response = await fetch(path, {
@@ -52,6 +119,11 @@ async function api(path, options = {}) {
   });
   const type = response.headers.get('Content-Type') || '';
   const body = type.includes('json') ? await response.json() : await response.text();
+  if (asOf !== generation) throw Object.assign(new Error('Signed out'), { signedOut: true });
+  if (response.status === 401) {
+    sessionEnded('The server no longer accepts this session (expired or revoked). Sign in again.');
+    throw Object.assign(new Error('Signed out'), { signedOut: true, status: 401 });
+  }
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     if (body && body.detail) message = body.detail;
@@ -82,8 +154,10 @@ function toInstant(local) {
 let orderCounts = {};
 
 async function refreshOrderCounts() {
+  const asOf = generation;
   const results = await Promise.allSettled(STATUSES.map((s) =>
     api(`/api/orders?status=${encodeURIComponent(s)}&size=1`).then((page) => [s, page.total_elements])));
+  if (asOf !== generation) return; // signed out meanwhile
   const box = $('#order-counts');
   box.replaceChildren();
   const counts = {};
@@ -196,6 +270,7 @@ async function refreshSaga() {
   try {
     saga = await api('/api/operations/saga');
   } catch (e) {
+    if (e.signedOut) return;
     box.replaceChildren(el('p', { class: 'notice' },
       `The saga description is not available here (${e.message}); it is served by the process that runs the order module.`));
     $('#saga-compensations').replaceChildren();
@@ -280,7 +355,7 @@ async function inspect(module, id) {
   try {
     d = await api(`/api/dead-letters/${encodeURIComponent(module)}/${encodeURIComponent(id)}`);
   } catch (e) {
-    toast(e.message, true);
+    report(e);
     return;
   }
   const facts = el('dl');
@@ -346,7 +421,7 @@ async function act(d, action, body) {
       { method: 'POST', body });
     toast(`${action === 'redrive' ? 'Re-drove' : 'Discarded'} ${d.module}/${d.id}`);
   } catch (e) {
-    toast(e.message, true);
+    report(e);
   }
   await Promise.allSettled([inspect(d.module, d.id), refreshDeadLetters(), refreshDeadLetterCounts()]);
 }
@@ -362,7 +437,7 @@ async function bulkRedrive() {
   try {
     matched = (await api('/api/dead-letters?' + probe)).total_elements;
   } catch (e) {
-    toast(e.message, true);
+    report(e);
     return;
   }
   if (!matched) {
@@ -384,7 +459,7 @@ async function bulkRedrive() {
     if (result.failed.length) toast(result.failed.map((f) => `${f.module}/${f.id}: ${f.error}`).join('\n'), true);
   } catch (e) {
     $('#bulk-result').textContent = '';
-    toast(e.message, true);
+    report(e);
   } finally {
     button.disabled = false;
   }
@@ -563,10 +638,19 @@ function derive(now, raw) {
 async function pollMetrics() {
   let text;
   try {
-    const response = await fetch('/actuator/prometheus', { headers: { Accept: 'text/plain' } });
+    if (!session) return;
+    const asOf = generation;
+    const response = await fetch('/actuator/prometheus', { headers: Object.assign({ Accept: 'text/plain' }, bearer()) });
+    if (asOf !== generation) return;
+    if (response.status === 401) {
+      sessionEnded('The server no longer accepts this session (expired or revoked). Sign in again.');
+      return;
+    }
     if (!response.ok) throw new Error(`${response.status} ${response.statusText}`.trim());
     text = await response.text();
+    if (asOf !== generation) return;
   } catch (e) {
+    if (!session) return;
     metrics.lastError = e.message;
     if (metrics.available !== true) metrics.available = false;
     renderMetrics();
@@ -675,7 +759,7 @@ function lineChart({ title, subtitle, unit, series, from, to, minMax = 1, intege
     rule.setAttribute('x2', x(times[i]));
     rule.setAttribute('visibility', 'visible');
     tip.replaceChildren(el('b', {}, new Date(times[i]).toLocaleTimeString()),
-      ...series.map((s) => el('div', {}, el('i', { style: `background:${s.color}` }), `${s.name} `,
+      ...series.map((s) => el('div', {}, el('i', { style: { background: s.color } }), `${s.name} `,
         el('b', {}, `${format(s.values[i] ? s.values[i][1] : null)}${unit ? ' ' + unit : ''}`))));
     tip.hidden = false;
     tip.style.left = `${Math.min(clientX - box.left + 12, box.width - 170)}px`;
@@ -690,7 +774,7 @@ function lineChart({ title, subtitle, unit, series, from, to, minMax = 1, intege
   const legend = el('div', { class: 'legend' });
   for (const s of series) {
     const lastValue = [...s.values].reverse().find(([, v]) => v !== null && v !== undefined && Number.isFinite(v));
-    legend.append(el('span', { class: 'key' }, el('i', { style: `background:${s.color}`, class: s.dashed ? 'dashed' : '' }),
+    legend.append(el('span', { class: 'key' }, el('i', { style: { background: s.color }, class: s.dashed ? 'dashed' : '' }),
       s.name, ' ', el('b', {}, lastValue ? format(lastValue[1]) : '–')));
   }
   const figure = el('figure', { class: 'chart' },
@@ -833,29 +917,106 @@ async function refreshAll() {
   await Promise.allSettled([refreshSaga(), refreshDeadLetters()]);
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Signed in: the console runs; signed out: only the sign-in panel, and nothing of the data stays on screen
+
+let timers = [];
+
+function startConsole() {
+  $('#gate').hidden = true;
+  $('#console').hidden = false;
+  $('#session').hidden = false;
+  $('#session-client').textContent = session.client_id;
+  refreshAll();
+  const link = location.hash.match(/^#dead-letter\/([a-z]+)\/(\d+)$/);
+  if (link) inspect(link[1], Number(link[2]));
+  pollMetrics();
+  timers = [
+    setInterval(() => {
+      if (!document.hidden) refreshAll();
+    }, REFRESH_MS),
+    setInterval(() => {
+      if (!document.hidden) pollMetrics();
+    }, METRICS_POLL_MS),
+  ];
+}
+
+function showSignIn(notice) {
+  timers.forEach(clearInterval);
+  timers = [];
+  $('#console').hidden = true;
+  $('#session').hidden = true;
+  $('#gate').hidden = false;
+  // what the last session saw goes with it
+  orderCounts = {};
+  Object.assign(metrics, { raw: [], points: [], available: null, lastSamples: [], lastError: null, previousRaw: new Map() });
+  Object.assign(dlq, { page: 0, total: 0, selected: null });
+  for (const id of ['#order-counts', '#orders-updated', '#metrics-notice', '#metrics-stats', '#charts', '#backlog-table',
+    '#metrics', '#saga', '#saga-compensations', '#dlq-counts', '#dlq-table tbody', '#page-info', '#bulk-result', '#served']) {
+    $(id).replaceChildren();
+  }
+  $('#dlq-detail').hidden = true;
+  $('#dlq-detail').replaceChildren();
+  $('#sign-in-notice').textContent = notice || '';
+  $('#sign-in-notice').hidden = !notice;
+  $('#sign-in-error').hidden = true;
+  $('#client-secret').value = '';
+  (($('#client-id').value ? $('#client-secret') : $('#client-id'))).focus();
+}
+
+/** The token is gone or refused: stop everything and ask for the credentials again. */
+function sessionEnded(notice) {
+  if (!session) return;
+  storeSession(null);
+  showSignIn(notice);
+}
+
+async function submitSignIn(event) {
+  event.preventDefault();
+  const button = $('#sign-in');
+  const error = $('#sign-in-error');
+  error.hidden = true;
+  button.disabled = true;
+  try {
+    await signIn($('#client-id').value.trim(), $('#client-secret').value);
+    $('#client-secret').value = '';
+    $('#sign-in-notice').hidden = true;
+    startConsole();
+  } catch (e) {
+    error.textContent = e.message;
+    error.hidden = false;
+    $('#client-secret').select();
+  } finally {
+    button.disabled = false;
+  }
+}
+
 function init() {
   const saved = localStorage.getItem('orderflow.operator');
   if (saved) $('#operator').value = saved;
   $('#operator').addEventListener('change', () => localStorage.setItem('orderflow.operator', $('#operator').value.trim()));
+  $('#sign-in-form').addEventListener('submit', submitSignIn);
+  $('#sign-out').addEventListener('click', () => {
+    storeSession(null);
+    showSignIn('Signed out.');
+  });
   $('#dlq-filter').addEventListener('submit', (event) => {
     event.preventDefault();
     dlq.page = 0;
-    refreshDeadLetters().catch((e) => toast(e.message, true));
+    refreshDeadLetters().catch(report);
   });
-  $('#prev').addEventListener('click', () => { dlq.page = Math.max(0, dlq.page - 1); refreshDeadLetters(); });
-  $('#next').addEventListener('click', () => { dlq.page += 1; refreshDeadLetters(); });
+  $('#prev').addEventListener('click', () => { dlq.page = Math.max(0, dlq.page - 1); refreshDeadLetters().catch(report); });
+  $('#next').addEventListener('click', () => { dlq.page += 1; refreshDeadLetters().catch(report); });
   $('#bulk-redrive').addEventListener('click', bulkRedrive);
-  refreshAll();
-  const link = location.hash.match(/^#dead-letter\/([a-z]+)\/(\d+)$/);
-  if (link) inspect(link[1], Number(link[2]));
-  setInterval(() => {
-    if (!document.hidden) refreshAll();
-  }, REFRESH_MS);
   $('#metrics-raw').addEventListener('toggle', () => { if ($('#metrics-raw').open) renderRawSamples(); });
-  pollMetrics();
-  setInterval(() => {
-    if (!document.hidden) pollMetrics();
-  }, METRICS_POLL_MS);
+  const stored = readSession();
+  if (stored && stored.expires_at > Date.now()) {
+    storeSession(stored);
+    startConsole();
+  } else {
+    if (stored) storeSession(null);
+    showSignIn(stored ? 'The session has expired. Sign in again.' : '');
+  }
 }
 
 if (typeof document !== 'undefined' && typeof module === 'undefined') init();

@@ -33,6 +33,14 @@ final class Browser implements AutoCloseable {
             java.util.logging.Logger.getLogger("org.openqa.selenium.devtools"),
             java.util.logging.Logger.getLogger("org.openqa.selenium.chromium"));
 
+    /**
+     * Runs in every page before its own scripts (added through DevTools, so the page's Content-Security-Policy
+     * does not apply to it): records what that policy blocked, so the tests can tell the pages keep to it.
+     */
+    private static final String CSP_RECORDER = "window.__cspViolations = [];"
+            + "document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push("
+            + "e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + (e.sourceFile || '') + ':' + e.lineNumber));";
+
     final ChromeDriver driver;
     private final Path profile;
     private final Path screenshots;
@@ -62,6 +70,7 @@ final class Browser implements AutoCloseable {
                 "--window-size=" + LAPTOP.getWidth() + "," + LAPTOP.getHeight(),
                 "--user-data-dir=" + profile.resolve("profile"));
         ChromeDriver driver = new ChromeDriver(service, options);
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", CSP_RECORDER));
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
         driver.manage().window().setSize(LAPTOP);
@@ -86,19 +95,25 @@ final class Browser implements AutoCloseable {
         return screenshots != null;
     }
 
+    /** What the page's Content-Security-Policy refused since it loaded (empty when it keeps to its policy). */
+    @SuppressWarnings("unchecked")
+    java.util.List<String> cspViolations() {
+        Object violations = driver.executeScript("return window.__cspViolations || []");
+        return (java.util.List<String>) violations;
+    }
+
     /**
      * Saves the whole page, top to bottom, as {@code name}.png when screenshots were asked for. Animations are
-     * switched off for the capture so a highlight that is fading does not end up in the picture.
+     * stopped for the capture (the page honours prefers-reduced-motion) so a highlight that is fading does not
+     * end up in the picture; a style element would do it too, but the page's policy refuses inline styles.
      */
     void screenshot(String name) {
         if (screenshots == null) {
             return;
         }
-        driver.executeScript("window.scrollTo(0, 0);"
-                + "if (document.activeElement) document.activeElement.blur();"
-                + "const still = document.createElement('style'); still.id = 'screenshot-still';"
-                + "still.textContent = '*, *::before, *::after { animation: none !important; transition: none !important; }';"
-                + "document.head.append(still);");
+        driver.executeScript("window.scrollTo(0, 0); if (document.activeElement) document.activeElement.blur();");
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                java.util.List.of(Map.of("name", "prefers-reduced-motion", "value", "reduce"))));
         try {
             long width = ((Number) driver.executeScript("return document.documentElement.clientWidth")).longValue();
             long height = ((Number) driver.executeScript(
@@ -108,7 +123,7 @@ final class Browser implements AutoCloseable {
             Object data = driver.executeCdpCommand("Page.captureScreenshot", capture).get("data");
             save(name, java.util.Base64.getDecoder().decode((String) data));
         } finally {
-            driver.executeScript("const still = document.getElementById('screenshot-still'); if (still) still.remove();");
+            driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", java.util.List.of()));
         }
     }
 

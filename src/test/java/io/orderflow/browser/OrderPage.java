@@ -40,9 +40,94 @@ final class OrderPage {
         return this;
     }
 
+    /** Opens the order form as it first appears, signed in or not, without waiting for the live connection. */
+    OrderPage open(String path) {
+        driver.get(baseUrl + path);
+        return this;
+    }
+
     OrderPage openOrder(String id) {
         driver.get(baseUrl + "/#/orders/" + id);
         until("order " + id + " on screen", d -> id.equals(find("order-id").getText()));
+        return this;
+    }
+
+    // ---- accounts
+
+    /** Creates an account in the page (from the top bar's "Create account"); waits until it is signed in. */
+    OrderPage signUp(String name, String email, String password) {
+        startSignUp().name(name).authEmail(email).authPassword(password);
+        find("auth-submit").click();
+        return awaitSignedIn();
+    }
+
+    OrderPage startSignUp() {
+        find("sign-up-link").click();
+        until("the sign-up form", d -> find("sign-up-form").isDisplayed());
+        return this;
+    }
+
+    /** Signs in (from the top bar's "Sign in"); waits until the page shows who is signed in. */
+    OrderPage signIn(String email, String password) {
+        startSignIn().authEmail(email).authPassword(password);
+        find("auth-submit").click();
+        return awaitSignedIn();
+    }
+
+    OrderPage startSignIn() {
+        find("sign-in-link").click();
+        until("the sign-in form", d -> find("sign-in-form").isDisplayed());
+        return this;
+    }
+
+    OrderPage name(String name) {
+        return type("auth-name", name);
+    }
+
+    OrderPage authEmail(String email) {
+        return type("auth-email", email);
+    }
+
+    OrderPage authPassword(String password) {
+        return type("auth-password", password);
+    }
+
+    void submitAuth() {
+        find("auth-submit").click();
+    }
+
+    OrderPage awaitSignedIn() {
+        until("signed in", d -> find("signed-in-as").isDisplayed());
+        return this;
+    }
+
+    String signedInAs() {
+        return find("signed-in-as").getText();
+    }
+
+    boolean signedIn() {
+        return find("signed-in-as").isDisplayed();
+    }
+
+    void signOut() {
+        find("sign-out").click();
+        until("signed out", d -> find("sign-in-link").isDisplayed());
+    }
+
+    /** The message of the field error next to an auth form input (email, password, name). */
+    String authFieldError(String field) {
+        return find("auth-view").findElement(By.cssSelector("form .field-error[data-field='" + field + "']")).getText();
+    }
+
+    /** Drops the tab's session storage (the customer's session), as closing the tab would. */
+    void forgetSession() {
+        script("sessionStorage.clear()");
+    }
+
+    private OrderPage type(String testId, String text) {
+        WebElement input = find(testId);
+        input.clear();
+        input.sendKeys(text);
         return this;
     }
 
@@ -197,6 +282,16 @@ final class OrderPage {
     OrderPage awaitRecentOrder(String id, String status) {
         until("order " + id + " " + status + " in the recent orders", d -> status.equals(recentOrders().get(id)));
         return this;
+    }
+
+    /** The sidebar's heading as written (the style shows it in capitals). */
+    String recentTitle() {
+        return find("recent-title").getAttribute("textContent");
+    }
+
+    /** The full list of the signed-in customer's orders (#/my-orders): order id to its status. */
+    Map<String, String> myOrders() {
+        return attributes("my-order", "data-order-id", "data-status");
     }
 
     /** Clicks an order in the recent orders list (the list re-renders live, so this retries a stale row). */
