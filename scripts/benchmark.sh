@@ -2,7 +2,8 @@
 # Benchmarks orderflow on this machine and checks its invariants afterwards (see docs/benchmarks.md).
 #
 #   scripts/benchmark.sh embedded    [benchmark options]   # one JVM, embedded PostgreSQL on a fixed port
-#   scripts/benchmark.sh distributed [benchmark options]   # one JVM per module, local PostgreSQL + RabbitMQ
+#   scripts/benchmark.sh distributed [benchmark options]   # one JVM per module behind the gateway and discovery,
+#                                                          # local PostgreSQL + RabbitMQ + Redis
 #
 # Starts orderflow in that mode (fresh data dir / fresh database and RabbitMQ namespace), measures the
 # machine's ceiling (pgbench; perf-test in distributed mode), warms up, searches the maximum throughput in
@@ -10,11 +11,15 @@
 # target/bench/<timestamp>-<mode>/{results.json,report.md,*.png}. Stops everything it started, by PID.
 #
 # Benchmark options go to `java -jar orderflow.jar benchmark` (e.g. --step 8s --open-duration 25s
-# --concurrency 4,8,16,32 --mix declined=0.05,out_of_stock=0.03,shipping_failure=0.03,cancel=0.05).
+# --concurrency 4,8,16,32 --mix declined=0.05,out_of_stock=0.03,shipping_failure=0.03,cancel=0.05
+# --customers 20). Authentication is on: by default 20 signed-in customers place the orders with their access
+# tokens (--customers 0: guest orders). The rate limiter runs too, with buckets too large to refuse anything:
+# one load generator on one address would otherwise only measure the limits.
 # Environment (all optional):
 #   BENCH_PROFILE=true       record the application(s) with JFR (jcmd JFR.start after start-up) and write
 #                            profile.txt (top frames by self time, package, and orderflow methods on the stack)
-#   BENCH_HTTP_PORT          HTTP port of the (order) process (default 18080; distributed: modules on +0..+5)
+#   BENCH_HTTP_PORT          HTTP port of the app (default 18080; distributed: the gateway, modules on +1..+7,
+#                            discovery on +10)
 #   BENCH_PG_PORT            embedded PostgreSQL's port (default 15432)
 #   PGHOST/PGPORT/PGUSER     distributed mode's PostgreSQL (default 127.0.0.1/5432/postgres)
 #   SPRING_RABBITMQ_HOST/_PORT  distributed mode's RabbitMQ (default 127.0.0.1/5672, guest/guest)
@@ -43,6 +48,15 @@ rabbit_port=${SPRING_RABBITMQ_PORT:-5672}
 profile=${BENCH_PROFILE:-false}
 keep=${BENCH_KEEP:-false}
 mkdir -p "$out/logs"
+operator_secret=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)
+# every route class gets a bucket no benchmark can empty: the limiter's cost is measured, its refusals are not
+limit_args=()
+limit_env=()
+for class in sign-in register place-order reads writes; do
+    limit_args+=("--orderflow.rate-limit.classes.$class.capacity=1000000000")
+    env_class=${class//-/}
+    limit_env+=("ORDERFLOW_RATELIMIT_CLASSES_${env_class^^}_CAPACITY=1000000000")
+done
 
 fail() {
     echo "benchmark: $*" >&2
@@ -81,7 +95,7 @@ cleanup() {
         psql -h "$pg_host" -U "$pg_user" -d postgres -qtA -c "drop database if exists $db with (force)" >/dev/null || true
     fi
     if [[ -n $namespace ]]; then
-        for module in order catalog inventory payment shipping notification; do
+        for module in order catalog inventory payment shipping notification customer; do
             timeout 30 rabbitmqctl -q delete_queue "$namespace.$module" >/dev/null 2>&1 || true
             timeout 30 rabbitmqctl -q delete_queue "$namespace.$module.retry" >/dev/null 2>&1 || true
         done
@@ -124,7 +138,8 @@ if [[ $mode == embedded ]]; then
     # shellcheck disable=SC2046,SC2086
     java ${JAVA_OPTS:--Xmx1g} -jar "$jar" --server.port="$http_port" \
         --orderflow.database.embedded.port="$pg_port" --orderflow.database.embedded.data-dir="$out/pgdata" \
-        --logging.level.io.orderflow=WARN >"$out/logs/embedded.log" 2>&1 </dev/null &
+        --orderflow.security.operator.client-secret="$operator_secret" --orderflow.security.data-dir="$out" \
+        "${limit_args[@]}" --logging.level.io.orderflow=WARN >"$out/logs/embedded.log" 2>&1 </dev/null &
     pids+=($!)
     app_pids=$!
     echo "orderflow (embedded) PID $app_pids, http :$http_port, PostgreSQL :$pg_port, data $out/pgdata"
@@ -151,27 +166,49 @@ EOF
             -DoutputDirectory="$PWD/target/bench/perf-test/lib" || echo "perf-test unavailable: no RabbitMQ ceiling" >&2
     fi
     [[ -f target/bench/perf-test/lib/perf-test-2.22.1.jar ]] && extra+=(--perftest-classpath "target/bench/perf-test/lib/*")
-    modules=(order catalog inventory payment shipping notification)
+    (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null || fail "Redis does not answer on 127.0.0.1:6379 (the gateway's rate limits)"
+    discovery_port=$((http_port + 10))
+    # discovery first, then the modules, then the gateway: the one entry the load goes through
+    names=(discovery order catalog inventory payment shipping notification customer gateway)
+    ports=("$discovery_port" $((http_port + 1)) $((http_port + 2)) $((http_port + 3)) $((http_port + 4))
+        $((http_port + 5)) $((http_port + 6)) $((http_port + 7)) "$http_port")
     app_pids=""
-    for i in "${!modules[@]}"; do
-        module=${modules[$i]}
-        port=$((http_port + i))
+    for i in "${!names[@]}"; do
+        name=${names[$i]}
+        port=${ports[$i]}
         port_in_use "$port" && fail "port $port is taken (set BENCH_HTTP_PORT)"
         # shellcheck disable=SC2046,SC2086
-        SPRING_PROFILES_ACTIVE=distributed ORDERFLOW_MODULES="$module" SERVER_PORT="$port" \
+        env SPRING_PROFILES_ACTIVE=distributed ORDERFLOW_MODULES="$name" SERVER_PORT="$port" \
             SPRING_DATASOURCE_URL="$db_url" SPRING_DATASOURCE_USERNAME="$pg_user" \
             SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" SPRING_RABBITMQ_HOST="$rabbit_host" \
             SPRING_RABBITMQ_PORT="$rabbit_port" ORDERFLOW_MESSAGING_RABBITMQ_NAMESPACE="$namespace" \
-            LOGGING_LEVEL_IO_ORDERFLOW=WARN SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE="${BENCH_POOL_SIZE:-8}" \
-            java ${JAVA_OPTS:--Xmx384m} -jar "$jar" >"$out/logs/$module.log" 2>&1 </dev/null &
+            ORDERFLOW_DISCOVERY_URL="http://127.0.0.1:$discovery_port/eureka/" \
+            ORDERFLOW_RATELIMIT_KEYPREFIX="orderflow-bench-$stamp:" \
+            ORDERFLOW_SECURITY_OPERATOR_CLIENTSECRET="$operator_secret" ORDERFLOW_SECURITY_DATADIR="$out" \
+            "${limit_env[@]}" \
+            LOGGING_LEVEL_IO_ORDERFLOW=WARN LOGGING_LEVEL_ORDERFLOW_ACCESS=WARN \
+            SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE="${BENCH_POOL_SIZE:-8}" \
+            java ${JAVA_OPTS:--Xmx384m} -jar "$jar" --eureka.instance.ip-address=127.0.0.1 \
+            >"$out/logs/$name.log" 2>&1 </dev/null &
         pids+=($!)
+        # the gateway and discovery count as application CPU too
         app_pids+="${app_pids:+,}$!"
-        echo "orderflow $module PID $! on :$port"
+        echo "orderflow $name PID $! on :$port"
+        if [[ $name == discovery ]]; then
+            await_healthy "$port" "$!" discovery
+        fi
     done
-    for i in "${!modules[@]}"; do
-        await_healthy $((http_port + i)) "${pids[$i]}" "${modules[$i]}"
+    for i in "${!names[@]}"; do
+        await_healthy "${ports[$i]}" "${pids[$i]}" "${names[$i]}"
     done
-    echo "distributed: database $db, RabbitMQ namespace $namespace"
+    # the gateway routes once discovery knows every module and their readiness probes pass
+    deadline=$((SECONDS + 120))
+    until curl -sf -o /dev/null "http://127.0.0.1:$http_port/api/products" \
+        && curl -sf -o /dev/null "http://127.0.0.1:$http_port/.well-known/jwks.json"; do
+        ((SECONDS < deadline)) || fail "the gateway does not route to the modules within 120 s (see $out/logs/gateway.log)"
+        sleep 1
+    done
+    echo "distributed: database $db, RabbitMQ namespace $namespace, gateway :$http_port"
 fi
 
 jfr_start

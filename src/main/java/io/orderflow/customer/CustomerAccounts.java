@@ -4,8 +4,6 @@ import io.orderflow.messaging.Outbox;
 import io.orderflow.platform.ApiProblem;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -33,8 +31,7 @@ class CustomerAccounts {
     @Transactional
     Customer register(String email, String password, String name) {
         policy.problemWith(password, email).ifPresent(problem -> {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "validation", "Request is not valid",
-                    Map.of("errors", List.of(Map.of("field", "password", "message", problem))));
+            throw ApiProblem.invalid("password", problem);
         });
         Customer customer = new Customer(UUID.randomUUID(), email, name, passwords.encode(password), clock.instant());
         if (!customers.insert(customer)) {

@@ -23,6 +23,14 @@ public class ApiProblem extends RuntimeException {
         properties.forEach(problem::setProperty);
     }
 
+    /** A 400 naming one field, shaped like the framework's validation errors. */
+    public static ApiProblem invalid(String field, String message) {
+        ApiProblem problem = new ApiProblem(HttpStatus.BAD_REQUEST, "validation", "Request is not valid",
+                Map.of("errors", java.util.List.of(Map.of("field", field, "message", message))));
+        problem.problem().setTitle("Validation failed");
+        return problem;
+    }
+
     public static ApiProblem notFound(String what, String id) {
         return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", what + " '" + id + "' does not exist");
     }

@@ -113,7 +113,11 @@ final class Benchmark {
         Map<String, Long> baseline = checker.stockTotals();
         Report.writeJson(out.resolve("stock-baseline.json"), baseline);
 
-        LoadGenerator load = new LoadGenerator(url, skus, mix);
+        int customerCount = args.integer("customers", 20);
+        List<String> customers = Customers.signUp(url, tag, customerCount);
+        report.put("authentication", customerCount == 0 ? "guest orders (no token)"
+                : customerCount + " signed-in customers, orders placed and cancelled with their access tokens (RS256)");
+        LoadGenerator load = new LoadGenerator(url, skus, mix, customers);
         LoadGenerator.Progress progress = new LoadGenerator.Progress(this::openOrders);
 
         System.out.println("Warm-up: closed loop, 8 clients, " + warmup.toSeconds() + " s");

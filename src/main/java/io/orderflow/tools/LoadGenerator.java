@@ -155,9 +155,16 @@ final class LoadGenerator {
     private final URI base;
     private final List<String> skus;
     private final Mix mix;
+    /** Access tokens of signed-in customers; an order is placed (and cancelled) by the one its id picks. */
+    private final List<String> customerTokens;
     private final Duration requestTimeout = Duration.ofSeconds(15);
 
     LoadGenerator(String baseUrl, List<String> skus, Mix mix) {
+        this(baseUrl, skus, mix, List.of());
+    }
+
+    LoadGenerator(String baseUrl, List<String> skus, Mix mix, List<String> customerTokens) {
+        this.customerTokens = List.copyOf(customerTokens);
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
         if (!List.of("127.0.0.1", "localhost", "::1", "[::1]").contains(base.getHost())) {
             throw new IllegalArgumentException("the benchmark loads 127.0.0.1 only, not " + base.getHost());
@@ -306,18 +313,28 @@ final class LoadGenerator {
     }
 
     HttpRequest placeRequest(String id, Kind kind, Random random) {
-        return HttpRequest.newBuilder(base.resolve("api/orders"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("api/orders"))
                 .timeout(requestTimeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(id, kind, random)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(body(id, kind, random)));
+        customerOf(id).ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        return request.build();
     }
 
-    /** Orders carry ids the generator chose, so a guest cancels with the order token its placement returned. */
+    private java.util.Optional<String> customerOf(String orderId) {
+        return customerTokens.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(customerTokens.get(Math.floorMod(orderId.hashCode(), customerTokens.size())));
+    }
+
+    /**
+     * The customer who placed the order cancels it; a guest (orders carry ids the generator chose) cancels with
+     * the order token its placement returned.
+     */
     private HttpRequest cancelRequest(String id, String orderToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("api/orders/" + id + "/cancel"))
                 .timeout(requestTimeout)
                 .POST(HttpRequest.BodyPublishers.noBody());
+        customerOf(id).ifPresent(token -> request.header("Authorization", "Bearer " + token));
         if (orderToken != null) {
             request.header("Order-Token", orderToken);
         }

@@ -13,9 +13,6 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
-import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -149,9 +146,6 @@ class DeadLetterController {
     }
 
     private static ApiProblem invalid(String field, String message) {
-        ApiProblem problem = new ApiProblem(HttpStatus.BAD_REQUEST, "validation", "Request is not valid",
-                Map.of("errors", List.of(Map.of("field", field, "message", message))));
-        problem.problem().setTitle("Validation failed");
-        return problem;
+        return ApiProblem.invalid(field, message);
     }
 }

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -122,10 +121,8 @@ class OrderController {
         try {
             return OrderStatus.fromWireName(status);
         } catch (IllegalArgumentException e) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "validation", "Unknown status '" + status + "'",
-                    Map.of("errors", java.util.List.of(Map.of("field", "status", "message",
-                            "must be one of pending, validating, inventory_check, payment_processing, shipping, "
-                                    + "completed, failed, cancelled"))));
+            throw ApiProblem.invalid("status", "must be one of pending, validating, inventory_check, "
+                    + "payment_processing, shipping, completed, failed, cancelled");
         }
     }
 

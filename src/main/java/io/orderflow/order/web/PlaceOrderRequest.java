@@ -32,8 +32,8 @@ record PlaceOrderRequest(
         @Valid Payment payment,
         @Valid Address shippingAddress) {
 
-    /** What a SKU looks like (surrounding spaces are trimmed). */
-    static final String SKU = "\\s*[A-Za-z0-9._:-]+\\s*";
+    /** What a SKU looks like (surrounding spaces are trimmed; a blank one is reported as missing). */
+    static final String SKU = "\\s*([A-Za-z0-9._:-]+\\s*)?";
 
     @RejectUnknownFields
     record Item(
