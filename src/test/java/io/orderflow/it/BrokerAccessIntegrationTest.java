@@ -2,8 +2,11 @@ package io.orderflow.it;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.ConnectionFactory;
-import org.junit.jupiter.api.Test;
+import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Nobody injects a forged message into a queue without the broker's credentials: RabbitMQ refuses a connection
@@ -11,31 +14,17 @@ import org.junit.jupiter.api.Test;
  */
 class BrokerAccessIntegrationTest {
 
-    @Test
-    void refusesAClientWithoutTheBrokersCredentials() {
+    @ParameterizedTest(name = "{0} / {1}")
+    @CsvSource({ "mallory, guessed", "guest, not-the-password", "'', ''" })
+    void refusesAClientWithoutTheBrokersCredentials(String user, String password) {
         ConnectionFactory stranger = new ConnectionFactory();
         stranger.setHost(TestInfrastructure.RABBIT_HOST);
         stranger.setPort(Integer.parseInt(TestInfrastructure.RABBIT_PORT));
-        stranger.setUsername("mallory");
-        stranger.setPassword("guessed");
+        stranger.setUsername(user);
+        stranger.setPassword(password);
         stranger.setConnectionTimeout(5_000);
 
         assertThatThrownBy(stranger::newConnection)
-                .isInstanceOfAny(com.rabbitmq.client.AuthenticationFailureException.class,
-                        com.rabbitmq.client.PossibleAuthenticationFailureException.class);
-    }
-
-    @Test
-    void refusesTheDefaultGuestWithAWrongPassword() {
-        ConnectionFactory guess = new ConnectionFactory();
-        guess.setHost(TestInfrastructure.RABBIT_HOST);
-        guess.setPort(Integer.parseInt(TestInfrastructure.RABBIT_PORT));
-        guess.setUsername("guest");
-        guess.setPassword("not-the-password");
-        guess.setConnectionTimeout(5_000);
-
-        assertThatThrownBy(guess::newConnection)
-                .isInstanceOfAny(com.rabbitmq.client.AuthenticationFailureException.class,
-                        com.rabbitmq.client.PossibleAuthenticationFailureException.class);
+                .isInstanceOfAny(AuthenticationFailureException.class, PossibleAuthenticationFailureException.class);
     }
 }
