@@ -6,6 +6,7 @@ import io.orderflow.discovery.DiscoveryServer;
 import io.orderflow.gateway.GatewayRoutes;
 import io.orderflow.inventory.InventoryModule;
 import io.orderflow.messaging.MessagingConfiguration;
+import io.orderflow.messaging.Topology;
 import io.orderflow.notification.NotificationModule;
 import io.orderflow.order.OrderModule;
 import io.orderflow.payment.PaymentModule;
@@ -14,7 +15,6 @@ import io.orderflow.shipping.ShippingModule;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import io.orderflow.messaging.Topology;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 

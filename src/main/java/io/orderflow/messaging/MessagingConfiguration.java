@@ -1,11 +1,11 @@
 package io.orderflow.messaging;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.messaging.postgres.PostgresTransport;
 import io.orderflow.messaging.rabbit.RabbitTransport;
 import io.orderflow.platform.ConditionalOnAnyModule;
 import io.orderflow.platform.Modules;
 import io.orderflow.platform.SampledGauges;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;

@@ -1,12 +1,12 @@
 package io.orderflow.order;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.orderflow.messaging.MessageContext;
 import io.orderflow.messaging.Outbox;
 import io.orderflow.messaging.PoisonMessageException;
 import io.orderflow.platform.ApiProblem;
 import io.orderflow.platform.security.Caller;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -17,6 +17,8 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -130,10 +132,9 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
      * The gateway could not reach a module: none is ready (503, try again shortly), or the one chosen failed
      * mid-request (502). Neither is the client's fault, and neither is a bug here.
      */
-    @ExceptionHandler({ org.springframework.web.client.HttpServerErrorException.class,
-            org.springframework.web.client.ResourceAccessException.class })
+    @ExceptionHandler({ HttpServerErrorException.class, ResourceAccessException.class })
     ResponseEntity<ProblemDetail> upstreamUnavailable(RuntimeException e, HttpServletRequest request) {
-        boolean noInstance = e instanceof org.springframework.web.client.HttpServerErrorException server
+        boolean noInstance = e instanceof HttpServerErrorException server
                 && server.getStatusCode().value() == 503;
         HttpStatus status = noInstance ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_GATEWAY;
         log.warn("{} {}: upstream {}", request.getMethod(), request.getRequestURI(), e.getMessage());

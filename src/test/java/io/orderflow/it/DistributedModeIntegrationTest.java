@@ -6,8 +6,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Distributed mode on the local PostgreSQL and RabbitMQ: every module in its own application context (as it

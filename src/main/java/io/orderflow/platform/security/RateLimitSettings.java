@@ -2,6 +2,7 @@ package io.orderflow.platform.security;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -34,7 +35,7 @@ public record RateLimitSettings(@DefaultValue("true") boolean enabled, String re
             RouteClass.WRITES, new Limit(120, Duration.ofMinutes(1)));
 
     private static String normalized(String name) {
-        return name.replaceAll("[^A-Za-z0-9]", "").toLowerCase(java.util.Locale.ROOT);
+        return name.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
     }
 
     /** The limit of every route class: configured, else the default. */

@@ -22,6 +22,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -52,7 +54,7 @@ public class RateLimiter implements DisposableBean {
     }
 
     private final Map<RouteClass, RateLimitSettings.Limit> limits;
-    private final Map<RouteClass, BucketConfiguration> configurations = new java.util.EnumMap<>(RouteClass.class);
+    private final Map<RouteClass, BucketConfiguration> configurations = new EnumMap<>(RouteClass.class);
     private final Cache<String, Bucket> local;
     private final RedisClient redis;
     private final Duration redisTimeout;
@@ -136,7 +138,7 @@ public class RateLimiter implements DisposableBean {
                     limit, 0, 5, 0);
         }
         Counter.builder("orderflow.ratelimit.decisions").description("Rate-limit decisions by route class and outcome")
-                .tag("class", routeClass.key()).tag("outcome", decision.outcome().name().toLowerCase(java.util.Locale.ROOT))
+                .tag("class", routeClass.key()).tag("outcome", decision.outcome().name().toLowerCase(Locale.ROOT))
                 .register(meters).increment();
         return decision;
     }

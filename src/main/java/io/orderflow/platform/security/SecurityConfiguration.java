@@ -5,11 +5,11 @@ import static io.orderflow.platform.security.Roles.OPERATOR;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.platform.Modules;
 import io.orderflow.platform.Problems;
 import java.util.List;
 import java.util.Map;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -74,7 +74,8 @@ public class SecurityConfiguration {
             Problems.write(request, response, HttpStatus.UNAUTHORIZED, "unauthorized",
                     "A valid access token is required", Map.of());
         };
-        http.csrf(AbstractHttpConfigurer::disable) // no cookies, no sessions: bearer tokens are not sent by the browser on its own
+        // no cookies, no sessions: a bearer token is never sent by the browser on its own, so CSRF has nothing to ride on
+        http.csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
@@ -90,9 +91,9 @@ public class SecurityConfiguration {
                         // the page, its assets, the API description, the public keys and the health probes
                         .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/app.css", "/favicon.svg",
                                 "/ops", "/ops/", "/ops/index.html", "/ops/ops.js", "/ops/ops.css",
-                                "/.well-known/jwks.json", "/.well-known/oauth-protected-resource", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
-                                "/swagger-ui/**", "/api/health", "/actuator/health", "/actuator/health/liveness",
-                                "/actuator/health/readiness")
+                                "/.well-known/jwks.json", "/.well-known/oauth-protected-resource", "/v3/api-docs",
+                                "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/api/health",
+                                "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
                         .permitAll()
                         .requestMatchers("/error").permitAll()
                         .requestMatchers(request -> registry && request.getRequestURI().startsWith("/eureka/"))
@@ -114,19 +115,7 @@ public class SecurityConfiguration {
                                 HttpStatus.FORBIDDEN, "forbidden", "This needs a role the access token does not have",
                                 Map.of())))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthorized));
-        // credentials of another kind are refused, not ignored: a request that says who it is must prove it
-        // (the token endpoint alone takes HTTP Basic, from OAuth clients)
-        http.addFilterBefore((request, response, chain) -> {
-            var web = (jakarta.servlet.http.HttpServletRequest) request;
-            String authorization = web.getHeader("Authorization");
-            if (authorization != null && !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                    && !web.getRequestURI().equals("/api/auth/token")) {
-                unauthorized.commence(web, (jakarta.servlet.http.HttpServletResponse) response,
-                        new org.springframework.security.authentication.BadCredentialsException("not a bearer token"));
-                return;
-            }
-            chain.doFilter(request, response);
-        }, BearerTokenAuthenticationFilter.class);
+        http.addFilterBefore(new BearerOnly(unauthorized), BearerTokenAuthenticationFilter.class);
         http.addFilterAfter((request, response, chain) -> {
             request.setAttribute(Caller.REQUEST_ATTRIBUTE, Caller.current());
             chain.doFilter(request, response);

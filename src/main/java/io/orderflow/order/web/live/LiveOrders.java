@@ -5,8 +5,10 @@ import io.orderflow.order.OrderManagement;
 import io.orderflow.order.OrderPage;
 import io.orderflow.order.OrderView;
 import io.orderflow.platform.PeriodicTask;
+import io.orderflow.platform.security.Caller;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,13 +28,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
-import org.springframework.stereotype.Component;
-import io.orderflow.platform.security.Caller;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -97,14 +98,14 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     private final ScheduledExecutorService authTimeouts = Executors.newSingleThreadScheduledExecutor(
             new CustomizableThreadFactory("live-orders-auth-"));
     private final JwtDecoder jwtDecoder;
-    private final java.time.Duration authTimeout;
+    private final Duration authTimeout;
     private final ExecutorService pushes;
     private volatile boolean running;
 
     LiveOrders(OrderManagement orders, OrderChanges changes, JsonMapper json, JwtDecoder jwtDecoder,
             @Value("${orderflow.live.max-connections:1000}") int maxConnections,
-            @Value("${orderflow.live.sweep-interval:2s}") java.time.Duration sweepInterval,
-            @Value("${orderflow.live.auth-timeout:5s}") java.time.Duration authTimeout) {
+            @Value("${orderflow.live.sweep-interval:2s}") Duration sweepInterval,
+            @Value("${orderflow.live.auth-timeout:5s}") Duration authTimeout) {
         this.orders = orders;
         this.jwtDecoder = jwtDecoder;
         this.authTimeout = authTimeout;
