@@ -88,6 +88,18 @@ public class OrderManagement {
         return find(id);
     }
 
+    /**
+     * Where the order stands (status and version, no items, no history), if {@code caller} may see it: the cheap
+     * read for clients that poll. The version changes with every step, so it doubles as the entity tag.
+     */
+    @Transactional(readOnly = true)
+    public OrderStatusView status(String id, Caller caller, String presentedToken) {
+        Orders.Glance glance = orders.glance(id).filter(g -> g.ownership().admits(caller, presentedToken))
+                .orElseThrow(() -> ApiProblem.notFound("Order", id));
+        return new OrderStatusView(id, glance.status().wireName(), glance.version(), glance.updatedAt(),
+                glance.failureReason());
+    }
+
     /** Who may see the order, or empty when there is no such order. */
     @Transactional(readOnly = true)
     public java.util.Optional<Ownership> ownership(String id) {

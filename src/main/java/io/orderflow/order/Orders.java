@@ -46,6 +46,20 @@ class Orders {
                 .update() == 1;
     }
 
+    /** Who may see the order and how far it has got: enough to answer a conditional read without loading it. */
+    record Glance(Ownership ownership, OrderStatus status, int version, Instant updatedAt, String failureReason) {
+    }
+
+    Optional<Glance> glance(String id) {
+        return jdbc.sql("select customer_id, order_token_hash, id_chosen_by_client, status, version, updated_at, "
+                + "failure_reason from orders.purchase_order where id = ?")
+                .param(id)
+                .query((rs, n) -> new Glance(new Ownership(rs.getString(1), rs.getString(2), rs.getBoolean(3)),
+                        OrderStatus.fromWireName(rs.getString(4)), rs.getInt(5), rs.getTimestamp(6).toInstant(),
+                        rs.getString(7)))
+                .optional();
+    }
+
     Optional<Ownership> ownership(String id) {
         return jdbc.sql("select customer_id, order_token_hash, id_chosen_by_client from orders.purchase_order "
                 + "where id = ?")

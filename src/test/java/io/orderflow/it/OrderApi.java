@@ -94,6 +94,10 @@ final class OrderApi {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
 
+    Response get(String path, String header, String value) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header(header, value).GET());
+    }
+
     JsonNode order(String id) {
         return get("/api/orders/" + id).body();
     }

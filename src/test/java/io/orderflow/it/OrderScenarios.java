@@ -172,6 +172,39 @@ abstract class OrderScenarios {
     }
 
     @Test
+    void answersAPollingClientWithTheStatusAndNotModifiedUntilSomethingHappens() {
+        String id = api().placeAccepted(anOrder(item("PROD-002", 1), "tok_slow", null));
+        String status = "/api/orders/" + id + "/status";
+
+        Response first = api().get(status);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body().path("id").asString()).isEqualTo(id);
+        assertThat(first.body().has("items")).as("a status read carries no items or history").isFalse();
+        String etag = first.header("ETag");
+        assertThat(etag).isEqualTo("\"" + first.body().path("version").asInt() + "\"");
+        assertThat(first.header("Cache-Control")).contains("no-cache").contains("private");
+
+        Response unchanged = api().get(status, "If-None-Match", etag);
+        if (unchanged.status() == 304) {
+            assertThat(unchanged.header("ETag")).isEqualTo(etag);
+            assertThat(unchanged.body().isNull()).isTrue();
+        } else {
+            // it moved on between the two reads: then the answer is the new state
+            assertThat(unchanged.body().path("version").asInt()).isGreaterThan(first.body().path("version").asInt());
+        }
+
+        JsonNode completed = api().awaitStatus(id, "completed");
+        Response changed = api().get(status, "If-None-Match", etag);
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.body().path("status").asString()).isEqualTo("completed");
+        String now = "\"" + completed.path("version").asInt() + "\"";
+        assertThat(changed.header("ETag")).isEqualTo(now);
+        assertThat(api().get("/api/orders/" + id, "If-None-Match", now).status()).isEqualTo(304);
+        assertThat(api().get("/api/orders/" + id, "If-None-Match", "W/" + now + ", \"x\"").status()).isEqualTo(304);
+        assertThat(api().get("/api/orders/" + id, "If-None-Match", etag).status()).isEqualTo(200);
+    }
+
+    @Test
     void honoursIdempotencyKeys() {
         String key = "key-" + System.nanoTime();
         String body = OrderApi.Orders.of("PROD-003", 1);

@@ -116,6 +116,7 @@ class SecurityMatrixIntegrationTest {
     static List<Row> rows() {
         return List.of(
                 new Row("GET", "/api/orders/" + orderA, null, 404, 200, 404, 200),
+                new Row("GET", "/api/orders/" + orderA + "/status", null, 404, 200, 404, 200),
                 new Row("POST", "/api/orders/" + orderA + "/cancel", null, 404, 409, 404, 409),
                 new Row("GET", "/api/orders/" + orderB, null, 404, 404, 200, 200),
                 new Row("GET", "/api/orders/" + guestOrder, null, 200, 200, 200, 200),
@@ -174,6 +175,15 @@ class SecurityMatrixIntegrationTest {
         assertThat(sendWithOrderToken("GET", chosenIdGuestOrder, "not-the-token").statusCode()).isEqualTo(404);
         // an order token opens its own order only
         assertThat(sendWithOrderToken("GET", orderA, chosenIdGuestToken).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void neverAnswersNotModifiedToSomeoneWhoMayNotSeeTheOrder() throws Exception {
+        for (String path : List.of("/api/orders/" + orderA, "/api/orders/" + orderA + "/status")) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).header("If-None-Match", "*")
+                    .header("Authorization", "Bearer " + tokens.get(Who.CUSTOMER_B)).GET().build();
+            assertThat(HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.orderflow.order.web;
 import io.orderflow.order.OrderManagement;
 import io.orderflow.order.OrderPage;
 import io.orderflow.order.OrderStatus;
+import io.orderflow.order.OrderStatusView;
 import io.orderflow.order.OrderView;
 import io.orderflow.order.Placement;
 import io.orderflow.platform.ApiProblem;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -88,11 +91,61 @@ class OrderController {
         }
     }
 
-    /** One order, to its customer, an operator, or (a guest order) whoever holds its id or order token. */
+    /**
+     * One order with its history, to its customer, an operator, or (a guest order) whoever holds its id or order
+     * token. Conditional: the {@code ETag} is the order's version, and {@code If-None-Match} with the current one
+     * answers 304 without reading the order.
+     */
     @GetMapping("/{id}")
-    OrderView order(@PathVariable @Size(max = 64) String id,
-            @RequestHeader(name = ORDER_TOKEN, required = false) @Size(max = 100) String orderToken) {
-        return orders.find(id, Caller.current(), orderToken);
+    ResponseEntity<OrderView> order(@PathVariable @Size(max = 64) String id,
+            @RequestHeader(name = ORDER_TOKEN, required = false) @Size(max = 100) String orderToken,
+            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Size(max = 200) String ifNoneMatch) {
+        Caller caller = Caller.current();
+        if (ifNoneMatch != null) {
+            OrderStatusView now = orders.status(id, caller, orderToken);
+            if (matches(ifNoneMatch, now.etag())) {
+                return notModified(now.etag());
+            }
+        }
+        OrderView order = orders.find(id, caller, orderToken);
+        return revalidated(OrderStatusView.etag(order.version())).body(order);
+    }
+
+    /**
+     * Where the order stands (status, version, failure reason), for clients that poll: a small answer, and with
+     * {@code If-None-Match} a 304 until something happens. A WebSocket ({@code /ws/orders/{id}}) is better still:
+     * it pushes each step as it happens.
+     */
+    @GetMapping("/{id}/status")
+    ResponseEntity<OrderStatusView> status(@PathVariable @Size(max = 64) String id,
+            @RequestHeader(name = ORDER_TOKEN, required = false) @Size(max = 100) String orderToken,
+            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Size(max = 200) String ifNoneMatch) {
+        OrderStatusView now = orders.status(id, Caller.current(), orderToken);
+        if (ifNoneMatch != null && matches(ifNoneMatch, now.etag())) {
+            return notModified(now.etag());
+        }
+        return revalidated(now.etag()).body(now);
+    }
+
+    /** {@code If-None-Match}: a list of entity tags, weak or strong, or {@code *}. */
+    static boolean matches(String ifNoneMatch, String etag) {
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.strip();
+            if (tag.equals("*") || tag.equals(etag) || tag.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static <T> ResponseEntity<T> notModified(String etag) {
+        return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag)
+                .cacheControl(CacheControl.noCache().cachePrivate()).build();
+    }
+
+    /** Personal data: a browser may keep it, only to ask again each time whether it changed. */
+    private static ResponseEntity.BodyBuilder revalidated(String etag) {
+        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache().cachePrivate());
     }
 
     /** Every order (operators only; a customer's own are at /api/customers/me/orders). */
