@@ -37,7 +37,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * operating-system process, behind the gateway, which finds them in discovery (Eureka), on the local PostgreSQL,
  * RabbitMQ and Redis. Every request goes through the gateway. Then processes are killed with SIGKILL: a payment
  * process in the middle of a charge (a fresh one finishes the order without charging twice), and one of two
- * order instances under load (the gateway stops sending to it within 10 s, and no accepted order is lost).
+ * order instances under load (the gateway stops sending to it within 10 s, and no accepted order is lost), and
+ * another one hung with SIGSTOP (its readiness probe fails: the same).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributedDeploymentIntegrationTest {
@@ -147,7 +148,7 @@ class DistributedDeploymentIntegrationTest {
 
     @Test
     @Order(2)
-    void takesAKilledInstanceOutOfRotationAndANewOneInWithoutLosingAnOrder() throws Exception {
+    void takesKilledAndHungInstancesOutOfRotationAndANewOneInWithoutLosingAnOrder() throws Exception {
         // both order instances take traffic: round-robin over the ready ones
         for (int i = 0; i < 10; i++) {
             assertThat(OrderApi.guest(gateway).get("/api/products").status()).isEqualTo(200);
@@ -202,13 +203,26 @@ class DistributedDeploymentIntegrationTest {
         Awaitility.await("order-3 serves gateway traffic").atMost(ROTATION_WINDOW).pollInterval(Duration.ofMillis(100))
                 .until(() -> accessLinesFor("order-3", "POST /api/orders") > linesBefore);
         assertThat(Duration.ofNanos(System.nanoTime() - readyAt)).isLessThanOrEqualTo(ROTATION_WINDOW);
-        loading.set(false);
-        load.join(30_000);
-
         List<Attempt> afterWindow = attempts.stream()
                 .filter(a -> a.sentAtNanos() - killedAt > ROTATION_WINDOW.toNanos()).toList();
         assertThat(afterWindow).isNotEmpty();
         assertThat(afterWindow).as("no request sent 10 s after the kill reaches the dead instance")
+                .allSatisfy(a -> assertThat(a.status()).isEqualTo(202));
+
+        // a hung instance (SIGSTOP: alive, answering nothing) fails its readiness probe and leaves the rotation too
+        Process first = processes.get("order");
+        signal(first, "STOP");
+        long pausedAt = System.nanoTime();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> attempts.stream()
+                    .filter(a -> a.sentAtNanos() - pausedAt > ROTATION_WINDOW.toNanos() + 5e9).count() >= 20);
+        } finally {
+            signal(first, "CONT");
+        }
+        loading.set(false);
+        load.join(30_000);
+        assertThat(attempts.stream().filter(a -> a.sentAtNanos() - pausedAt > ROTATION_WINDOW.toNanos()))
+                .as("no request sent 10 s after the instance hung waits on it")
                 .allSatisfy(a -> assertThat(a.status()).isEqualTo(202));
         List<String> accepted = attempts.stream().filter(a -> a.status() == 202).map(Attempt::orderId).toList();
         assertThat(accepted).hasSizeGreaterThan(50);
@@ -224,6 +238,12 @@ class DistributedDeploymentIntegrationTest {
         assertThat(database.sql("select count(*) from orders.purchase_order where id = any(?) and status = 'completed'")
                 .param(accepted.toArray(String[]::new)).query(Long.class).single()).isEqualTo(accepted.size());
         OrderScenarios.awaitUntilAsserted(() -> assertThat(Invariants.violations(database)).isEmpty());
+    }
+
+    /** SIGSTOP / SIGCONT, through kill(1): the JDK can only terminate a process. */
+    private static void signal(Process process, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal).isTrue();
     }
 
     private static void sleepQuietly(Duration pause) {
