@@ -35,15 +35,17 @@ public class OrderManagement {
     private final OrderChanges changes;
     private final DeadlinePolicy deadlines;
     private final MeterRegistry meters;
+    private final Admission admission;
     private final Clock clock;
 
     OrderManagement(Orders orders, Outbox outbox, OrderChanges changes, DeadlinePolicy deadlines,
-            MeterRegistry meters) {
+            MeterRegistry meters, Admission admission) {
         this.orders = orders;
         this.outbox = outbox;
         this.changes = changes;
         this.deadlines = deadlines;
         this.meters = meters;
+        this.admission = admission;
         // PostgreSQL keeps microseconds: what we answer must equal what a later read returns
         this.clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
     }
@@ -55,6 +57,11 @@ public class OrderManagement {
      */
     @Transactional
     public Placement place(NewOrder request, Caller caller, String presentedToken) {
+        if (!admission.tryAdmit()) {
+            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded",
+                    "The shop is taking as many orders as it can finish in time; try again shortly",
+                    Map.of()).withHeader("Retry-After", Long.toString(admission.retryAfterSeconds()));
+        }
         boolean idChosenByClient = request.orderId() != null;
         String id = idChosenByClient ? request.orderId() : UUID.randomUUID().toString();
         Instant now = clock.instant();
@@ -251,6 +258,7 @@ public class OrderManagement {
             if (total != null) {
                 Timer.builder("orderflow.order.duration").description("Order acceptance to terminal state")
                         .tag("outcome", outcome).publishPercentileHistogram().register(meters).record(total);
+                admission.finished(total);
             }
         };
         if (TransactionSynchronizationManager.isSynchronizationActive()) {

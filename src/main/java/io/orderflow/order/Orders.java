@@ -60,6 +60,12 @@ class Orders {
                 .optional();
     }
 
+    /** Orders accepted and not finished: the pipeline's backlog, for admission control. */
+    long inFlight() {
+        return jdbc.sql("select count(*) from orders.purchase_order where status not in "
+                + "('completed', 'failed', 'cancelled')").query(Long.class).single();
+    }
+
     Optional<Ownership> ownership(String id) {
         return jdbc.sql("select customer_id, order_token_hash, id_chosen_by_client from orders.purchase_order "
                 + "where id = ?")

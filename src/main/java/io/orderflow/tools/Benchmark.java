@@ -189,6 +189,11 @@ final class Benchmark {
         report.put("open_loop", openResult);
         charts(open, openResult, steps);
 
+        if (!"0".equals(args.get("overload-factor", "4"))) {
+            report.put("overload", overload(load, progress, best, args.decimal("overload-factor", 4),
+                    args.duration("overload-duration", Duration.ofSeconds(20)), drainDeadline));
+        }
+
         InvariantChecker.Result check = checker.checkSettled(baseline, Duration.ofSeconds(drained ? 10 : 0));
         Map<String, Object> checkReport = new LinkedHashMap<>();
         checkReport.put("drained", drained);
@@ -274,6 +279,71 @@ final class Benchmark {
     private long commits() {
         return jdbc.sql("select xact_commit from pg_stat_database where datname = current_database()")
                 .query(Long.class).single();
+    }
+
+    /** Rows written (inserted, updated, deleted) in this database so far: the statements' work, by its effect. */
+    private long rowWrites() {
+        return jdbc.sql("select tup_inserted + tup_updated + tup_deleted from pg_stat_database "
+                + "where datname = current_database()").query(Long.class).single();
+    }
+
+    /**
+     * Offered load far above what the pipeline finishes (a multiple of the measured maximum, open loop): admission
+     * control should keep accepting about what it finishes, refuse the rest with 503, and keep the orders it took
+     * fast. Also the phase that measures what one finished order costs.
+     */
+    private Map<String, Object> overload(LoadGenerator load, LoadGenerator.Progress progress, double max, double factor,
+            Duration duration, Duration drainDeadline) throws IOException {
+        double rate = Math.max(4, Math.round(max * factor));
+        System.out.printf(Locale.ROOT, "Overload: open loop at %.0f orders/s (%.0f x the maximum) for %d s%n", rate,
+                factor, duration.toSeconds());
+        Cpu.Sample before = cpu.sample();
+        long commitsBefore = commits();
+        long writesBefore = rowWrites();
+        Phase phase = load.openLoop("overload", tag + "-x-", rate, duration, 100_000, progress);
+        Cpu.Usage usage = Cpu.between(before, cpu.sample());
+        long commitsDuring = commits() - commitsBefore;
+        long writesDuring = rowWrites() - writesBefore;
+        checker.awaitDrained(drainDeadline, counts -> System.out.println("  in flight: " + counts));
+        Map<String, Object> result = analyse(phase, usage);
+        commitStats(result, commitsDuring, phase);
+        double seconds = phase.seconds();
+        double accepted = phase.accepted.get() / seconds;
+        double terminal = (Double) result.get("terminal_per_second");
+        long terminalOrders = Math.round(terminal * seconds);
+        result.put("offered_per_second", rate);
+        result.put("refused", phase.refused.get());
+        result.put("refused_per_second", round(phase.refused.get() / seconds));
+        result.put("accepted_over_terminal", terminal == 0 ? null : round(accepted / terminal));
+        Object p99 = Report.path(result, "e2e_ms", "p99");
+        result.put("bounded", terminal > 0 && Math.abs(accepted - terminal) <= 0.1 * terminal && p99 instanceof Number n
+                && n.doubleValue() < 1000);
+        if (terminalOrders > 0) {
+            Map<String, Object> cost = new LinkedHashMap<>();
+            cost.put("db_commits", round((double) commitsDuring / terminalOrders));
+            cost.put("db_row_writes", round((double) writesDuring / terminalOrders));
+            cost.put("app_cpu_ms", round(usage.appCores() * seconds * 1000 / terminalOrders));
+            cost.put("postgres_cpu_ms", round(usage.postgresCores() * seconds * 1000 / terminalOrders));
+            cost.put("measured", "during the overload phase, per order that reached a terminal state in it "
+                    + "(pg_stat_database xact_commit and tup_inserted+updated+deleted; CPU from /proc)");
+            result.put("cost_per_terminal_order", cost);
+        }
+        double[][] s = series.get(phase.name);
+        int n = s[0].length;
+        double[] refusedPerSecond = new double[n];
+        for (int i = 0; i < n; i++) {
+            refusedPerSecond[i] = phase.refusedPerSecond.get(i);
+        }
+        Charts.line(out.resolve("overload.png"), String.format(Locale.ROOT,
+                "Overload: %.0f orders/s offered (%s)", rate, mode), "seconds", "orders/s",
+                List.of(new Series("accepted (202)", s[0], s[1]), new Series("reached terminal state", s[0], s[2]),
+                        new Series("refused (503)", s[0], refusedPerSecond)));
+        Charts.line(out.resolve("overload-latency.png"), "Overload: end-to-end latency of accepted orders (" + mode
+                + ")", "seconds", "ms", List.of(new Series("end-to-end p50", s[0], s[3]),
+                        new Series("end-to-end p99", s[0], s[4]), new Series("HTTP p99", s[0], s[5])));
+        System.out.printf(Locale.ROOT, "  offered %.0f/s: accepted %.1f/s, terminal %.1f/s, refused %.1f/s, e2e p99 %s ms%n",
+                rate, accepted, terminal, phase.refused.get() / seconds, p99);
+        return result;
     }
 
     private static void commitStats(Map<String, Object> result, long commits, Phase phase) {
@@ -444,6 +514,9 @@ final class Benchmark {
                 t.put("postgres_ceiling_orders_per_second", round(orders));
                 t.put("ratio_to_postgres_ceiling", round(max / orders));
                 t.put("postgres_tps_ceiling", n);
+                // the yardstick: the HTTP commit and the nine hops of the happy path, one saga step each
+                t.put("hop_equivalent_ceiling", round(n.doubleValue() / 10));
+                t.put("ratio_to_hop_equivalent_ceiling", round(max / (n.doubleValue() / 10)));
                 t.put("ratio_of_raw_tps", round(max * dbTransactionsPerOrder() / n.doubleValue()));
             }
             Object mq = Report.path(ceiling, "rabbitmq", "consumed_per_second");
@@ -477,6 +550,27 @@ final class Benchmark {
                 .append(mark(t.get("e2e_p50_met"))).append(", p99 ≤ 150").append(mark(t.get("e2e_p99_met")))
                 .append(" |\n");
         md.append("| HTTP p50 / p95 / p99 / max (ms) | ").append(pcts(open, "http_ms")).append(" | |\n");
+        md.append("| **ratio to the hop-equivalent ceiling** (pgbench tps ÷ 10 = ")
+                .append(Report.cell(t.get("hop_equivalent_ceiling"))).append(") | ")
+                .append(t.get("ratio_to_hop_equivalent_ceiling")).append(" | ≥ 0.25 embedded, ≥ 0.15 "
+                        + "distributed |\n");
+        Map<String, Object> overload = (Map<String, Object>) report.get("overload");
+        if (overload != null) {
+            md.append("| overload: ").append(Report.cell(overload.get("offered_per_second")))
+                    .append(" orders/s offered | accepted ").append(Report.cell(overload.get("accepted_per_second")))
+                    .append("/s, terminal ").append(Report.cell(overload.get("terminal_per_second")))
+                    .append("/s, refused ").append(Report.cell(overload.get("refused_per_second")))
+                    .append("/s, e2e p99 ").append(Report.cell(Report.path(overload, "e2e_ms", "p99")))
+                    .append(" ms | accepted within 10 % of terminal, p99 < 1 s")
+                    .append(mark(overload.get("bounded"))).append(" |\n");
+            Map<String, Object> cost = (Map<String, Object>) overload.get("cost_per_terminal_order");
+            if (cost != null) {
+                md.append("| cost per terminal order (measured in the overload phase) | ")
+                        .append(cost.get("db_commits")).append(" commits, ").append(cost.get("db_row_writes"))
+                        .append(" row writes, ").append(cost.get("app_cpu_ms")).append(" ms app CPU, ")
+                        .append(cost.get("postgres_cpu_ms")).append(" ms PostgreSQL CPU | |\n");
+            }
+        }
         md.append("| PostgreSQL ceiling (pgbench tps) | ").append(Report.cell(t.get("postgres_tps_ceiling")))
                 .append(" → ").append(Report.cell(t.get("postgres_ceiling_orders_per_second")))
                 .append(" orders/s at ").append(dbTransactionsPerOrder()).append(" tx/order | ratio ")
@@ -497,6 +591,9 @@ final class Benchmark {
                 + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases = new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
         phases.add(open);
+        if (overload != null) {
+            phases.add(overload);
+        }
         for (Map<String, Object> p : phases) {
             md.append("| ").append(p.get("shape")).append(" | ").append(Report.cell(p.get("seconds"))).append(" | ")
                     .append(Report.cell(p.get("accepted_per_second"))).append(" | ")
@@ -513,6 +610,9 @@ final class Benchmark {
                 .append(open.get("requests_by_kind")).append("; cancel ").append(open.get("cancel")).append(".\n\n");
         md.append("## Charts\n\n![throughput](throughput.png)\n\n![latency](latency.png)\n\n![search](search.png)\n\n"
                 + "![search latency](search-latency.png)\n\n");
+        if (overload != null) {
+            md.append("![overload](overload.png)\n\n![overload latency](overload-latency.png)\n\n");
+        }
         md.append("## Cost of one order (happy path, counted from the code)\n\n").append(report.get("cost_per_order"))
                 .append("\n\n## Ceiling\n\n```\n").append(report.get("ceiling")).append("\n```\n\n");
         md.append("## Invariants\n\n").append(Boolean.TRUE.equals(inv.get("passed")) ? "All invariants hold."

@@ -92,6 +92,9 @@ final class LoadGenerator {
         final AtomicLong accepted = new AtomicLong();
         final AtomicLong cancelled = new AtomicLong();
         final AtomicLong cancelTooLate = new AtomicLong();
+        /** Orders the application refused with 503 because it was full (admission control): expected under overload. */
+        final AtomicLong refused = new AtomicLong();
+        final AtomicLongArray refusedPerSecond = new AtomicLongArray(MAX_SECONDS);
         final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         final Map<Kind, LongAdder> kinds = new ConcurrentHashMap<>();
         final Histogram http = new SynchronizedHistogram(60_000_000L, 3);
@@ -287,6 +290,9 @@ final class LoadGenerator {
             phase.accepted.incrementAndGet();
             phase.acceptedPerSecond.incrementAndGet(phase.second(done));
             phase.kinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        } else if (status == 503) {
+            phase.refused.incrementAndGet();
+            phase.refusedPerSecond.incrementAndGet(phase.second(done));
         } else {
             phase.error("http_" + status);
         }

@@ -53,6 +53,8 @@ public final class RunningApp implements AutoCloseable {
         Map<String, String> all = new HashMap<>(properties);
         // nothing has a default password: every test app's operator client gets the tests' secret
         all.putIfAbsent("orderflow.security.operator.client-secret", TestTokens.OPERATOR_SECRET);
+        // admission control is exercised by its own test; the scenarios must not be refused for load they make
+        all.putIfAbsent("orderflow.admission.enabled", "false");
         // the scenarios place hundreds of orders from one address; the rate-limit tests set their own limits
         for (String routeClass : List.of("sign-in", "register", "place-order", "reads", "writes")) {
             all.putIfAbsent("orderflow.rate-limit.classes." + routeClass + ".capacity", "1000000");

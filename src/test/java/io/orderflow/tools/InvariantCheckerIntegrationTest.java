@@ -52,7 +52,7 @@ class InvariantCheckerIntegrationTest {
                 "--spring.datasource.username=" + PG_USER, "--spring.datasource.password=" + PG_PASSWORD,
                 "--orderflow.security.operator.client-secret=" + UUID.randomUUID(),
                 // the load generator is one client at one address: limits would only measure themselves
-                "--orderflow.rate-limit.enabled=false");
+                "--orderflow.rate-limit.enabled=false", "--orderflow.admission.enabled=false");
         Db db = new Db(url, PG_USER, PG_PASSWORD);
         checker = new InvariantChecker(db.dataSource());
         jdbc = JdbcClient.create(db.dataSource());

@@ -1,0 +1,95 @@
+package io.orderflow.order;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orderflow.platform.PeriodicTask;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Admission control for new orders: the shop accepts only what the pipeline can finish in time. The backlog is
+ * measured, not assumed: every {@code sample-interval} the number of orders in flight is read from the orders
+ * themselves, and the slow end of the recently finished orders' end-to-end times moves the limit on it
+ * ({@link AdmissionLimit}). An order over the limit is refused with 503 and {@code Retry-After} before anything is
+ * written, so an overloaded shop answers at once instead of letting every order wait for seconds.
+ */
+@Component
+class Admission extends PeriodicTask {
+
+    private final boolean enabled;
+    private final AdmissionLimit policy;
+    private final Orders orders;
+    private final Recorder finished = new Recorder(3_600_000L, 2);
+    private final AtomicLong admittedSinceSample = new AtomicLong();
+    private final Counter refused;
+    private volatile long inFlight;
+    private volatile double limit;
+
+    Admission(Orders orders, MeterRegistry meters,
+            @Value("${orderflow.admission.enabled:true}") boolean enabled,
+            @Value("${orderflow.admission.target-latency:500ms}") Duration target,
+            @Value("${orderflow.admission.initial-limit:200}") int initial,
+            @Value("${orderflow.admission.min-limit:8}") int min,
+            @Value("${orderflow.admission.max-limit:10000}") int max,
+            @Value("${orderflow.admission.sample-interval:250ms}") Duration interval) {
+        super("order-admission", interval);
+        this.orders = orders;
+        this.enabled = enabled;
+        this.policy = new AdmissionLimit(target, min, max);
+        this.limit = Math.max(min, Math.min(max, initial));
+        Gauge.builder("orderflow.admission.limit", () -> limit)
+                .description("Orders that may be in flight before new ones are refused").register(meters);
+        Gauge.builder("orderflow.admission.in.flight", () -> inFlight)
+                .description("Orders accepted and not finished, at the last look").register(meters);
+        this.refused = Counter.builder("orderflow.admission.refused")
+                .description("Orders refused because the pipeline was full (503)").register(meters);
+    }
+
+    /** Whether a new order may come in now; counts it in if so. */
+    boolean tryAdmit() {
+        if (!enabled) {
+            return true;
+        }
+        if (inFlight + admittedSinceSample.incrementAndGet() > limit) {
+            admittedSinceSample.decrementAndGet();
+            refused.increment();
+            return false;
+        }
+        return true;
+    }
+
+    /** An order reached its final state this long after it was accepted (called after the deciding commit). */
+    void finished(Duration endToEnd) {
+        finished.recordValue(Math.max(0, Math.min(endToEnd.toMillis(), 3_600_000L)));
+    }
+
+    /** How long a refused client should wait: the time the pipeline needs for its current backlog, roughly. */
+    long retryAfterSeconds() {
+        return Math.max(1, policy.target().toSeconds());
+    }
+
+    @Override
+    protected boolean runOnce() {
+        if (!enabled) {
+            return false;
+        }
+        long now = orders.inFlight();
+        Histogram recent = finished.getIntervalHistogram();
+        Duration slowEnd = recent.getTotalCount() == 0 ? null
+                : Duration.ofMillis(recent.getValueAtPercentile(90));
+        // the orders admitted since the last look are in the count now
+        admittedSinceSample.set(0);
+        inFlight = now;
+        limit = policy.next(limit, now, slowEnd);
+        return false;
+    }
+
+    double limit() {
+        return limit;
+    }
+}
