@@ -56,8 +56,14 @@ public class MessagingConfiguration {
     PostgresTransport postgresTransport(DataSource dataSource, PlatformTransactionManager transactions,
             JsonMapper json, @Value("${orderflow.messaging.consumers:2}") int consumers,
             @Value("${orderflow.messaging.poll-interval:1s}") Duration pollInterval,
-            @Value("${orderflow.messaging.postgres.direct-publish:true}") boolean directPublish) {
-        return new PostgresTransport(dataSource, transactions, json, consumers, pollInterval, directPublish);
+            @Value("${orderflow.messaging.postgres.direct-publish:true}") boolean directPublish,
+            @Value("${orderflow.messaging.postgres.notify-other-processes:}") String notifyOtherProcesses,
+            @Value("${orderflow.database.mode:embedded}") String databaseMode) {
+        // an embedded database is this process's own: nobody else consumes from it, unless told otherwise
+        boolean notifyOthers = notifyOtherProcesses.isBlank() ? !"embedded".equals(databaseMode)
+                : Boolean.parseBoolean(notifyOtherProcesses.strip());
+        return new PostgresTransport(dataSource, transactions, json, consumers, pollInterval, directPublish,
+                notifyOthers);
     }
 
     @Bean

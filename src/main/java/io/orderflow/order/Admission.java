@@ -26,6 +26,9 @@ class Admission extends PeriodicTask {
     private final Orders orders;
     private final Recorder finished = new Recorder(3_600_000L, 2);
     private final AtomicLong admittedSinceSample = new AtomicLong();
+    private final AtomicLong finishedSinceSample = new AtomicLong();
+    /** The most orders in flight at any admission since the last count: whether the limit was in use. */
+    private final AtomicLong peakSinceSample = new AtomicLong();
     private final Counter refused;
     private volatile long inFlight;
     private volatile double limit;
@@ -50,22 +53,29 @@ class Admission extends PeriodicTask {
                 .description("Orders refused because the pipeline was full (503)").register(meters);
     }
 
-    /** Whether a new order may come in now; counts it in if so. */
+    /**
+     * Whether a new order may come in now; counts it in if so. In flight is the last count, plus the orders this
+     * process admitted since, minus those it saw finish since (another instance's are only seen at the next count,
+     * which errs on the safe side).
+     */
     boolean tryAdmit() {
         if (!enabled) {
             return true;
         }
-        if (inFlight + admittedSinceSample.incrementAndGet() > limit) {
+        long estimate = Math.max(0, inFlight + admittedSinceSample.incrementAndGet() - finishedSinceSample.get());
+        if (estimate > limit) {
             admittedSinceSample.decrementAndGet();
             refused.increment();
             return false;
         }
+        peakSinceSample.accumulateAndGet(estimate, Math::max);
         return true;
     }
 
     /** An order reached its final state this long after it was accepted (called after the deciding commit). */
     void finished(Duration endToEnd) {
         finished.recordValue(Math.max(0, Math.min(endToEnd.toMillis(), 3_600_000L)));
+        finishedSinceSample.incrementAndGet();
     }
 
     /** How long a refused client should wait: the time the pipeline needs for its current backlog, roughly. */
@@ -82,10 +92,12 @@ class Admission extends PeriodicTask {
         Histogram recent = finished.getIntervalHistogram();
         Duration slowEnd = recent.getTotalCount() == 0 ? null
                 : Duration.ofMillis(recent.getValueAtPercentile(90));
-        // the orders admitted since the last look are in the count now
+        // what was admitted and finished since the last count is in the new count
         admittedSinceSample.set(0);
+        finishedSinceSample.set(0);
+        long peak = Math.max(now, peakSinceSample.getAndSet(0));
         inFlight = now;
-        limit = policy.next(limit, now, slowEnd);
+        limit = policy.next(limit, peak, slowEnd);
         return false;
     }
 

@@ -27,9 +27,15 @@ class EmbeddedDatabase {
 
     @Bean(destroyMethod = "close")
     EmbeddedPostgres embeddedPostgres(@Value("${orderflow.database.embedded.data-dir:./data/postgres}") Path dataDir,
-            @Value("${orderflow.database.embedded.port:0}") int port) throws IOException {
+            @Value("${orderflow.database.embedded.port:0}") int port,
+            @Value("${orderflow.database.embedded.shared-preload-libraries:}") String preload) throws IOException {
         Files.createDirectories(dataDir);
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (!preload.isBlank()) {
+            // e.g. pg_stat_statements, which the benchmark reads to count statements per order
+            builder.setServerConfig("shared_preload_libraries", preload.strip());
+        }
+        EmbeddedPostgres postgres = builder
                 .setDataDirectory(dataDir.toAbsolutePath())
                 .setCleanDataDirectory(false)
                 .setPort(port)

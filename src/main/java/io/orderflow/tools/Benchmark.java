@@ -281,6 +281,54 @@ final class Benchmark {
                 .query(Long.class).single();
     }
 
+    /**
+     * Calls per statement so far, from pg_stat_statements when the server loads it (the embedded benchmark does);
+     * empty when it does not.
+     */
+    private Map<String, Long> statements() {
+        try {
+            boolean loaded = jdbc.sql("select current_setting('shared_preload_libraries') like '%pg_stat_statements%'")
+                    .query(Boolean.class).single();
+            if (!loaded) {
+                return Map.of(); // and no extension created in a database that cannot use it
+            }
+            jdbc.sql("create extension if not exists pg_stat_statements").update();
+            Map<String, Long> calls = new LinkedHashMap<>();
+            jdbc.sql("select queryid::text, left(regexp_replace(query, '\\s+', ' ', 'g'), 140), calls "
+                    + "from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())")
+                    .query((rs, n) -> calls.merge(rs.getString(1) + "\t" + rs.getString(2), rs.getLong(3), Long::sum))
+                    .list();
+            return calls;
+        } catch (RuntimeException notLoaded) {
+            return Map.of();
+        }
+    }
+
+    /** Statements per finished order and the ten most frequent, between two {@link #statements()} readings. */
+    private static Map<String, Object> statementStats(Map<String, Long> before, Map<String, Long> after,
+            long terminalOrders) {
+        if (after.isEmpty() || terminalOrders == 0) {
+            return null;
+        }
+        Map<String, Long> delta = new LinkedHashMap<>();
+        after.forEach((key, calls) -> {
+            long d = calls - before.getOrDefault(key, 0L);
+            if (d > 0) {
+                delta.put(key.substring(key.indexOf('\t') + 1), d);
+            }
+        });
+        long total = delta.values().stream().mapToLong(Long::longValue).sum();
+        List<Map<String, Object>> top = delta.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                .map(e -> Map.<String, Object>of("statement", e.getKey(),
+                        "per_finished_order", round((double) e.getValue() / terminalOrders)))
+                .toList();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("per_finished_order", round((double) total / terminalOrders));
+        m.put("top", top);
+        return m;
+    }
+
     /** Rows written (inserted, updated, deleted) in this database so far: the statements' work, by its effect. */
     private long rowWrites() {
         return jdbc.sql("select tup_inserted + tup_updated + tup_deleted from pg_stat_database "
@@ -300,7 +348,9 @@ final class Benchmark {
         Cpu.Sample before = cpu.sample();
         long commitsBefore = commits();
         long writesBefore = rowWrites();
+        Map<String, Long> statementsBefore = statements();
         Phase phase = load.openLoop("overload", tag + "-x-", rate, duration, 100_000, progress);
+        Map<String, Long> statementsAfter = statements();
         Cpu.Usage usage = Cpu.between(before, cpu.sample());
         long commitsDuring = commits() - commitsBefore;
         long writesDuring = rowWrites() - writesBefore;
@@ -324,6 +374,11 @@ final class Benchmark {
             cost.put("db_row_writes", round((double) writesDuring / terminalOrders));
             cost.put("app_cpu_ms", round(usage.appCores() * seconds * 1000 / terminalOrders));
             cost.put("postgres_cpu_ms", round(usage.postgresCores() * seconds * 1000 / terminalOrders));
+            Map<String, Object> statements = statementStats(statementsBefore, statementsAfter, terminalOrders);
+            if (statements != null) {
+                cost.put("statements", statements.get("per_finished_order"));
+                result.put("statements_per_finished_order", statements);
+            }
             cost.put("measured", "during the overload phase, per order that reached a terminal state in it "
                     + "(pg_stat_database xact_commit and tup_inserted+updated+deleted; CPU from /proc)");
             result.put("cost_per_terminal_order", cost);
@@ -568,7 +623,9 @@ final class Benchmark {
                 md.append("| cost per terminal order (measured in the overload phase) | ")
                         .append(cost.get("db_commits")).append(" commits, ").append(cost.get("db_row_writes"))
                         .append(" row writes, ").append(cost.get("app_cpu_ms")).append(" ms app CPU, ")
-                        .append(cost.get("postgres_cpu_ms")).append(" ms PostgreSQL CPU | |\n");
+                        .append(cost.get("postgres_cpu_ms")).append(" ms PostgreSQL CPU")
+                        .append(cost.containsKey("statements") ? ", " + cost.get("statements") + " statements" : "")
+                        .append(" | |\n");
             }
         }
         md.append("| PostgreSQL ceiling (pgbench tps) | ").append(Report.cell(t.get("postgres_tps_ceiling")))
@@ -612,6 +669,17 @@ final class Benchmark {
                 + "![search latency](search-latency.png)\n\n");
         if (overload != null) {
             md.append("![overload](overload.png)\n\n![overload latency](overload-latency.png)\n\n");
+        }
+        Map<String, Object> statementStats = overload == null ? null
+                : (Map<String, Object>) overload.get("statements_per_finished_order");
+        if (statementStats != null) {
+            md.append("## Statements per finished order (pg_stat_statements, overload phase)\n\n| statement | per order |\n"
+                    + "|---|---|\n");
+            for (Map<String, Object> row : (List<Map<String, Object>>) statementStats.get("top")) {
+                md.append("| `").append(String.valueOf(row.get("statement")).replace("|", "\\|")).append("` | ")
+                        .append(row.get("per_finished_order")).append(" |\n");
+            }
+            md.append("| all statements | ").append(statementStats.get("per_finished_order")).append(" |\n\n");
         }
         md.append("## Cost of one order (happy path, counted from the code)\n\n").append(report.get("cost_per_order"))
                 .append("\n\n## Ceiling\n\n```\n").append(report.get("ceiling")).append("\n```\n\n");

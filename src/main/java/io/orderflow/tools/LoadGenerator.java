@@ -178,7 +178,10 @@ final class LoadGenerator {
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** N clients, each placing orders back to back until the duration ends. */
+    /**
+     * N clients, each placing orders back to back until the duration ends; a client refused with 503 waits as its
+     * Retry-After says, as the API asks of every client (the open loop does not: it is the storm that ignores it).
+     */
     Phase closedLoop(String name, String prefix, int clients, Duration duration, Progress progress) {
         Phase phase = new Phase(name, prefix, "closed loop, " + clients + " clients");
         long end = phase.startNanos + duration.toNanos();
@@ -198,6 +201,10 @@ final class LoadGenerator {
                         if (kind == Kind.CANCEL && r.statusCode() == 202) {
                             cancelled(phase, client.send(cancelRequest(id, orderToken(r.body())),
                                     HttpResponse.BodyHandlers.discarding()).statusCode());
+                        }
+                        if (r.statusCode() == 503) {
+                            // a client that asks again at once only adds refusals; this one waits as told
+                            LockSupport.parkNanos(Math.min(end - System.nanoTime(), retryAfterNanos(r, random)));
                         }
                     } catch (IOException e) {
                         phase.attempted.incrementAndGet();
@@ -219,6 +226,19 @@ final class LoadGenerator {
         }
         phase.finish();
         return phase;
+    }
+
+    /** The 503's Retry-After (seconds, 1 if absent), plus up to a quarter more so refused clients do not return together. */
+    private static long retryAfterNanos(HttpResponse<?> response, Random random) {
+        long seconds = response.headers().firstValue("Retry-After").map(v -> {
+            try {
+                return Long.parseLong(v.strip());
+            } catch (NumberFormatException e) {
+                return 1L;
+            }
+        }).orElse(1L);
+        long nanos = Duration.ofSeconds(Math.max(1, Math.min(seconds, 30))).toNanos();
+        return nanos + (long) (random.nextDouble() * nanos / 4);
     }
 
     /** A fixed arrival rate, whatever the server does; at most {@code maxOutstanding} requests in flight. */

@@ -14,12 +14,14 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -56,6 +58,8 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private final JsonMapper json;
     private final int consumersPerQueue;
     private final boolean directPublish;
+    /** Whether other processes consume from this database and must be told of new messages (NOTIFY). */
+    private final boolean notifyOtherProcesses;
     private final Duration pollInterval;
     private final List<Queue> queues = new ArrayList<>();
     private final Map<String, Queue> queuesByName = new ConcurrentHashMap<>();
@@ -70,8 +74,9 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private boolean notifierWoken;
 
     public PostgresTransport(DataSource dataSource, PlatformTransactionManager transactions, JsonMapper json,
-            int consumersPerQueue, Duration pollInterval, boolean directPublish) {
+            int consumersPerQueue, Duration pollInterval, boolean directPublish, boolean notifyOtherProcesses) {
         this.directPublish = directPublish;
+        this.notifyOtherProcesses = notifyOtherProcesses;
         this.dataSource = dataSource;
         this.jdbc = JdbcClient.create(dataSource);
         this.tx = new TransactionTemplate(transactions);
@@ -90,7 +95,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     @Override
     public Set<UUID> publish(List<Envelope> batch) {
         Set<UUID> unroutable = new HashSet<>();
-        Set<String> touched = new HashSet<>();
+        Map<String, Integer> touched = new HashMap<>();
         for (Envelope e : batch) {
             List<String> routedTo = jdbc.sql("insert into broker.message (queue, message_id, type, version, order_id, "
                     + "causation_id, occurred_at, payload, headers) "
@@ -103,7 +108,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             if (routedTo.isEmpty()) {
                 unroutable.add(e.messageId());
             }
-            touched.addAll(routedTo);
+            routedTo.forEach(queue -> touched.merge(queue, 1, Integer::sum));
         }
         signalAfterCommit(touched);
         return unroutable;
@@ -121,7 +126,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 .params(queue, e.messageId(), e.type(), e.version(), e.orderId(), e.causationId(),
                         Timestamp.from(e.occurredAt()), e.payload(), json.writeValueAsString(e.headers()))
                 .update();
-        signalAfterCommit(Set.of(queue));
+        signalAfterCommit(Map.of(queue, 1));
     }
 
     @Override
@@ -151,8 +156,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     @Override
     public void broadcast(String topic, String payload) {
         deliverBroadcast(topic + "|" + payload);
-        pendingNotifications.add(new String[] { BROADCAST_CHANNEL, instanceId + "|" + topic + "|" + payload });
-        wakeNotifier();
+        tellOtherProcesses(BROADCAST_CHANNEL, topic + "|" + payload);
     }
 
     /**
@@ -162,18 +166,18 @@ public class PostgresTransport implements Transport, SmartLifecycle {
      * consumers are woken directly and other processes are told by a separate, write-free NOTIFY
      * (coalesced by the notifier thread). Measured in docs/benchmarks.md.
      */
-    private void signalAfterCommit(Set<String> queues) {
-        if (queues.isEmpty()) {
+    private void signalAfterCommit(Map<String, Integer> messagesPerQueue) {
+        if (messagesPerQueue.isEmpty()) {
             return;
         }
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            signal(queues);
+            signal(messagesPerQueue);
             return;
         }
         @SuppressWarnings("unchecked")
-        Set<String> pending = (Set<String>) TransactionSynchronizationManager.getResource(SIGNAL_KEY);
+        Map<String, Integer> pending = (Map<String, Integer>) TransactionSynchronizationManager.getResource(SIGNAL_KEY);
         if (pending == null) {
-            Set<String> collected = new HashSet<>();
+            Map<String, Integer> collected = new HashMap<>();
             TransactionSynchronizationManager.bindResource(SIGNAL_KEY, collected);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
@@ -186,18 +190,31 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             });
             pending = collected;
         }
-        pending.addAll(queues);
+        Map<String, Integer> collecting = pending;
+        messagesPerQueue.forEach((queue, count) -> collecting.merge(queue, count, Integer::sum));
     }
 
-    private void signal(Set<String> queues) {
-        for (String name : queues) {
+    /** Wakes as many of this process's consumers as there are new messages, and tells the other processes. */
+    private void signal(Map<String, Integer> messagesPerQueue) {
+        for (var entry : messagesPerQueue.entrySet()) {
+            String name = entry.getKey();
             Queue local = queuesByName.get(name);
             if (local != null) {
-                local.wake();
+                local.wake(entry.getValue());
             }
-            pendingNotifications.add(new String[] { CHANNEL, instanceId + "|" + name });
+            tellOtherProcesses(CHANNEL, name);
         }
-        wakeNotifier();
+    }
+
+    /**
+     * Queues a NOTIFY for the notifier thread, unless no other process consumes from this database (an embedded
+     * database is this process's own): each NOTIFY is a transaction with a commit record of its own.
+     */
+    private void tellOtherProcesses(String channel, String payload) {
+        if (notifyOtherProcesses) {
+            pendingNotifications.add(new String[] { channel, instanceId + "|" + payload });
+            wakeNotifier();
+        }
     }
 
     private void wakeNotifier() {
@@ -277,6 +294,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     }
 
     private void startConsumers(Queue queue) {
+        queue.open();
         for (int i = 0; i < consumersPerQueue; i++) {
             Thread consumer = new Thread(() -> consume(queue), "consumer-" + queue.name + "-" + i);
             consumer.setDaemon(true);
@@ -293,10 +311,12 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             listener.setDaemon(true);
             threads.add(listener);
             listener.start();
-            Thread notifier = new Thread(this::notifyOthers, "broker-notifier");
-            notifier.setDaemon(true);
-            threads.add(notifier);
-            notifier.start();
+            if (notifyOtherProcesses) {
+                Thread notifier = new Thread(this::notifyOthers, "broker-notifier");
+                notifier.setDaemon(true);
+                threads.add(notifier);
+                notifier.start();
+            }
             queues.forEach(this::startConsumers);
         }
     }
@@ -304,7 +324,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        queues.forEach(Queue::wake);
+        queues.forEach(Queue::wakeAll);
         wakeNotifier();
         for (Thread thread : List.copyOf(threads)) {
             try {
@@ -326,16 +346,30 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         return 0;
     }
 
+    /**
+     * Claims one message per announced message (a commit in this process wakes exactly as many consumers as it
+     * enqueued), and drains the queue until it is empty when the count is unknown: on a wake from another
+     * process, and on every poll ({@code poll-interval}, the backstop for messages nobody announced, such as
+     * retries coming due). A claim that finds nothing is a transaction for nothing, so claims follow
+     * announcements instead of polling again after every message.
+     */
     private void consume(Queue queue) {
+        Queue.Claim claim = Queue.Claim.DRAIN; // first what arrived while nobody consumed
         while (running) {
             try {
-                if (!receiveOne(queue)) {
-                    queue.await(pollInterval.toMillis());
+                if (claim == Queue.Claim.ONE) {
+                    receiveOne(queue);
+                } else if (receiveOne(queue)) {
+                    queue.wakeToDrain(); // there may be more than one message: a second consumer helps
+                    while (running && receiveOne(queue)) {
+                        // until the queue is empty
+                    }
                 }
             } catch (RuntimeException e) {
                 log.warn("Consumer of {} failed; backing off", queue.name, e);
-                queue.await(500);
+                LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
             }
+            claim = queue.await(pollInterval.toMillis());
         }
     }
 
@@ -387,6 +421,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                         .params(attempts, Timestamp.from(firstFailedAt), String.valueOf(e.getMessage()),
                                 backoff.toMillis(), claimed.id)
                         .update();
+                queue.dueIn(backoff); // nobody will announce it: look again when it is due
                 return false;
             }
             queue.dispatcher.park(queue.handlers.module(), claimed.envelope, e, attempts, firstFailedAt);
@@ -442,7 +477,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                         }
                         Queue queue = queuesByName.get(parameter);
                         if (queue != null) {
-                            queue.wake();
+                            queue.wakeToDrain(); // another process's messages: how many is not said
                         }
                     }
                 }
@@ -450,7 +485,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 if (running) {
                     log.warn("Broker listener lost its connection; consumers poll every {} ms meanwhile",
                             pollInterval.toMillis(), e);
-                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                    LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
                 }
             }
         }
@@ -475,11 +510,25 @@ public class PostgresTransport implements Transport, SmartLifecycle {
 
     static final class Queue {
 
+        /** How a woken consumer claims: one message (it was announced), or until the queue is empty. */
+        enum Claim {
+            ONE, DRAIN
+        }
+
         final String name;
         final MessageHandlers handlers;
         final Dispatcher dispatcher;
         private final Object signal = new Object();
+        /** Messages announced in this process and not claimed yet, as far as the consumers know. */
         private int permits;
+        /** Messages arrived whose number nobody said (another process's): drain the queue. */
+        private boolean drain;
+        /** Set while the transport stops: no consumer waits any more. */
+        private boolean stopping;
+        private int waiting;
+        /** Whether a retry this process scheduled is pending, and when the earliest comes due (nanoTime). */
+        private boolean retryPending;
+        private long dueAt;
 
         Queue(String name, MessageHandlers handlers, Dispatcher dispatcher) {
             this.name = name;
@@ -487,23 +536,80 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             this.dispatcher = dispatcher;
         }
 
-        void wake() {
+        /** {@code messages} new messages: wakes that many waiting consumers, no more. */
+        void wake(int messages) {
             synchronized (signal) {
-                permits++;
+                permits += messages;
+                for (int i = 0; i < Math.min(messages, waiting); i++) {
+                    signal.notify();
+                }
+            }
+        }
+
+        /** Wakes every consumer and keeps them from waiting again (to stop). */
+        void wakeAll() {
+            synchronized (signal) {
+                stopping = true;
                 signal.notifyAll();
             }
         }
 
-        void await(long millis) {
+        /** Consumers wait for announcements again (to start). */
+        void open() {
             synchronized (signal) {
-                if (permits == 0) {
+                stopping = false;
+            }
+        }
+
+        void wakeToDrain() {
+            synchronized (signal) {
+                drain = true;
+                signal.notify();
+            }
+        }
+
+        /** A message this process put back for a retry comes due in {@code delay}. */
+        void dueIn(Duration delay) {
+            synchronized (signal) {
+                long at = System.nanoTime() + delay.toNanos();
+                dueAt = retryPending && dueAt - at < 0 ? dueAt : at;
+                retryPending = true;
+            }
+        }
+
+        /**
+         * Waits for an announcement, at most {@code millis} or until a retry comes due; a consumer that waited the
+         * whole time polls.
+         */
+        Claim await(long millis) {
+            synchronized (signal) {
+                long pollAt = System.nanoTime() + millis * 1_000_000L;
+                while (permits == 0 && !drain && !stopping) {
+                    long now = System.nanoTime();
+                    if (retryPending && now - dueAt >= 0) {
+                        retryPending = false;
+                        return Claim.DRAIN;
+                    }
+                    long left = Math.min(pollAt - now, retryPending ? dueAt - now : Long.MAX_VALUE);
+                    if (left <= 0) {
+                        return Claim.DRAIN;
+                    }
+                    waiting++;
                     try {
-                        signal.wait(millis);
+                        signal.wait(Math.max(1, left / 1_000_000L));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                        return Claim.DRAIN;
+                    } finally {
+                        waiting--;
                     }
                 }
-                permits = 0;
+                if (permits > 0) {
+                    permits--;
+                    return Claim.ONE;
+                }
+                drain = false;
+                return Claim.DRAIN;
             }
         }
     }
