@@ -66,8 +66,8 @@ port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# --- artifact: built if missing, then copied so a concurrent rebuild cannot swap it mid-run ----------------
-if [[ ! -f target/orderflow.jar ]]; then
+# --- artifact: built if missing or older than the sources, then copied so a rebuild cannot swap it mid-run ---
+if [[ ! -f target/orderflow.jar || -n "$(find src pom.xml -newer target/orderflow.jar -print -quit)" ]]; then
     echo "Building target/orderflow.jar ..."
     ./mvnw -q package -DskipTests
 fi
