@@ -113,18 +113,50 @@ public class Dispatcher {
     }
 
     /**
-     * Records a failed delivery that the transport will try again after {@code backoff}: counted in
-     * {@code orderflow.messages.retried} and logged with the order id and the message's trace id.
+     * What becomes of a delivery whose handling failed (the transport rolled its effects back): tried again after
+     * a backoff while the retry policy allows, parked otherwise, and parked at once when no retry can help
+     * ({@link PoisonMessageException}). Counted and logged here; the transport only carries the decision out
+     * ({@link Failed.Retry}: back on its queue after the backoff; {@link Failed.Park}: {@link #park} in the
+     * transaction that removes it from its queue).
+     *
+     * @param failedBefore how many attempts had failed before this one
+     * @param firstFailedAt when the first of them failed, or null when this was the first attempt
      */
-    public void retryScheduled(String module, Envelope envelope, int attempts, Throwable error, Duration backoff) {
-        meters.counter("orderflow.messages.retried", "module", module, "type", String.valueOf(envelope.type()))
-                .increment();
-        DistributionSummary.builder("orderflow.messages.retry.backoff").baseUnit("milliseconds")
-                .description("Backoff drawn before a retry, by the attempt that failed")
-                .tag("module", module).tag("attempt", Integer.toString(Math.min(attempts, 20)))
-                .register(meters).record(backoff.toMillis());
-        tracing.inLogContext(envelope, () -> log.info("{} {} failed on attempt {} in {} ({}); retrying in {} ms",
-                envelope.type(), envelope.messageId(), attempts, module, error.toString(), backoff.toMillis()));
+    public Failed failed(String module, Envelope envelope, int failedBefore, Instant firstFailedAt,
+            RuntimeException error) {
+        int attempts = failedBefore + 1;
+        Instant first = firstFailedAt == null ? Instant.now() : firstFailedAt;
+        if (!(error instanceof PoisonMessageException) && retryPolicy.allowsAnotherAttempt(attempts, error)) {
+            Duration backoff = retryPolicy.backoffAfter(attempts);
+            meters.counter("orderflow.messages.retried", "module", module, "type", String.valueOf(envelope.type()))
+                    .increment();
+            DistributionSummary.builder("orderflow.messages.retry.backoff").baseUnit("milliseconds")
+                    .description("Backoff drawn before a retry, by the attempt that failed")
+                    .tag("module", module).tag("attempt", Integer.toString(Math.min(attempts, 20)))
+                    .register(meters).record(backoff.toMillis());
+            tracing.inLogContext(envelope, () -> log.info("{} {} failed on attempt {} in {} ({}); retrying in {} ms",
+                    envelope.type(), envelope.messageId(), attempts, module, error.toString(), backoff.toMillis()));
+            return new Failed.Retry(attempts, first, backoff, error);
+        }
+        return new Failed.Park(attempts, first, error);
+    }
+
+    /** The kernel's decision on a failed delivery; see {@link #failed}. */
+    public sealed interface Failed {
+
+        int attempts();
+
+        Instant firstFailedAt();
+
+        RuntimeException error();
+
+        /** Deliver again once {@code backoff} has passed. */
+        record Retry(int attempts, Instant firstFailedAt, Duration backoff, RuntimeException error) implements Failed {
+        }
+
+        /** No retry can help or the budget is spent: into the module's dead letters. */
+        record Park(int attempts, Instant firstFailedAt, RuntimeException error) implements Failed {
+        }
     }
 
     /** Parks a message that cannot be applied, with enough context for an operator to act on it. */

@@ -3,7 +3,6 @@ package io.orderflow.messaging.postgres;
 import io.orderflow.messaging.Dispatcher;
 import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.MessageHandlers;
-import io.orderflow.messaging.PoisonMessageException;
 import io.orderflow.messaging.Topology;
 import io.orderflow.messaging.Transport;
 import java.sql.Connection;
@@ -30,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -39,9 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The embedded default's broker: a durable queue table in PostgreSQL. Publishing inserts one row per bound
- * queue (topic-exchange semantics, routing key = message type) and notifies listeners; consumers claim a
- * row with {@code FOR UPDATE SKIP LOCKED} and apply it in a savepoint of the same transaction, so the row
- * is deleted exactly when the effect commits. LISTEN/NOTIFY is only a wake-up: a consumer that missed it
+ * queue (topic-exchange semantics, routing key = message type) and wakes consumers; a consumer claims and
+ * deletes a row in one statement ({@code FOR UPDATE SKIP LOCKED}) and applies it in the same transaction, so
+ * the row is gone exactly when the effect commits. LISTEN/NOTIFY is only a wake-up: a consumer that missed it
  * still finds the row on its next poll.
  */
 public class PostgresTransport implements Transport, SmartLifecycle {
@@ -54,7 +52,6 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
-    private final TransactionTemplate savepoint;
     private final JsonMapper json;
     private final int consumersPerQueue;
     private final boolean directPublish;
@@ -80,8 +77,6 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         this.dataSource = dataSource;
         this.jdbc = JdbcClient.create(dataSource);
         this.tx = new TransactionTemplate(transactions);
-        this.savepoint = new TransactionTemplate(transactions);
-        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.json = json;
         this.consumersPerQueue = consumersPerQueue;
         this.pollInterval = pollInterval;
@@ -374,63 +369,96 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     }
 
     /**
-     * Claims the oldest ready row, applies it in a savepoint and settles it, all in one transaction. One
-     * message per transaction on purpose: claiming several and committing once (group commit) was measured
+     * Takes the oldest ready row and applies it in one transaction of (usually) three round trips: the claim,
+     * which deletes the row as it locks it ({@code FOR UPDATE SKIP LOCKED}, so concurrent consumers pass over
+     * it), the handler's statements with the inbox row, and the commit. The row is gone exactly when the effect
+     * commits. When the handler fails, the whole transaction rolls back (the row is back, untouched) and
+     * {@link #failed} records the kernel's decision in a transaction of its own: no savepoint per message.
+     * <p>
+     * One message per transaction on purpose: claiming several and committing once (group commit) was measured
      * to deadlock, because a batch keeps the row locks of every message it applied until its commit
-     * (docs/benchmarks.md). A failure inside the savepoint touches only the message.
+     * (docs/benchmarks.md).
      */
     boolean receiveOne(Queue queue) {
-        Boolean received = tx.execute(status -> {
-            var claimed = jdbc.sql("select id, message_id, type, version, order_id, causation_id, occurred_at, "
-                    + "payload::text as payload, headers::text as headers, attempts, first_failed_at "
-                    + "from broker.message where queue = ? and available_at <= now() "
-                    + "order by id limit 1 for update skip locked")
-                    .param(queue.name)
-                    .query((rs, n) -> new Claimed(rs.getLong("id"), envelope(rs), rs.getInt("attempts"),
-                            instant(rs.getTimestamp("first_failed_at"))))
-                    .optional();
-            if (claimed.isEmpty()) {
-                return false;
-            }
-            if (settle(queue, claimed.get())) {
-                jdbc.sql("delete from broker.message where id = ?").param(claimed.get().id).update();
-            }
-            return true;
-        });
-        return Boolean.TRUE.equals(received);
-    }
-
-    /** Applies one claimed message; true when its row is done with (applied or parked), false when retried. */
-    private boolean settle(Queue queue, Claimed claimed) {
+        Claimed[] claimed = new Claimed[1];
         try {
-            savepoint.executeWithoutResult(s -> queue.dispatcher.dispatch(queue.handlers, claimed.envelope));
-            return true;
-        } catch (PoisonMessageException e) {
-            queue.dispatcher.park(queue.handlers.module(), claimed.envelope, e, claimed.attempts + 1,
-                    claimed.firstFailedAt == null ? Instant.now() : claimed.firstFailedAt);
-            return true;
+            return Boolean.TRUE.equals(tx.execute(status -> {
+                Long[] failing = queue.failing.toArray(Long[]::new);
+                var claim = failing.length == 0 ? jdbc.sql(CLAIM).param(queue.name)
+                        : jdbc.sql(CLAIM_SKIPPING).params(queue.name, failing);
+                claimed[0] = claim.query((rs, n) -> new Claimed(rs.getLong("id"), envelope(rs), rs.getInt("attempts"),
+                        instant(rs.getTimestamp("first_failed_at")))).optional().orElse(null);
+                if (claimed[0] == null) {
+                    return false;
+                }
+                try {
+                    queue.dispatcher.dispatch(queue.handlers, claimed[0].envelope);
+                } catch (RuntimeException e) {
+                    // before the rollback puts the row back: this process's consumers leave it alone until the
+                    // failure is recorded (its backoff must not be skipped)
+                    queue.failing.add(claimed[0].id);
+                    throw e;
+                }
+                return true;
+            }));
         } catch (RuntimeException e) {
-            int attempts = claimed.attempts + 1;
-            Instant firstFailedAt = claimed.firstFailedAt == null ? Instant.now() : claimed.firstFailedAt;
-            var policy = queue.dispatcher.retryPolicy();
-            if (policy.allowsAnotherAttempt(attempts, e)) {
-                Duration backoff = policy.backoffAfter(attempts);
-                queue.dispatcher.retryScheduled(queue.handlers.module(), claimed.envelope, attempts, e, backoff);
-                jdbc.sql("update broker.message set attempts = ?, first_failed_at = ?, last_error = ?, "
-                        + "available_at = now() + ? * interval '1 millisecond' where id = ?")
-                        .params(attempts, Timestamp.from(firstFailedAt), String.valueOf(e.getMessage()),
-                                backoff.toMillis(), claimed.id)
-                        .update();
-                queue.dueIn(backoff); // nobody will announce it: look again when it is due
-                return false;
+            if (claimed[0] == null) {
+                throw e; // the claim itself failed: the consumer backs off
             }
-            queue.dispatcher.park(queue.handlers.module(), claimed.envelope, e, attempts, firstFailedAt);
+            try {
+                failed(queue, claimed[0], e);
+            } finally {
+                queue.failing.remove(claimed[0].id);
+            }
             return true;
         }
     }
 
-    private void delete(Claimed claimed) {
-        jdbc.sql("delete from broker.message where id = ?").param(claimed.id).update();
+    /** Deletes the oldest ready row of a queue as it claims it, and returns it. */
+    private static final String CLAIM = claim("");
+    /** The same, passing over the rows whose failure this process is recording. */
+    private static final String CLAIM_SKIPPING = claim(" and id <> all(?)");
+
+    private static String claim(String condition) {
+        return "delete from broker.message where id = (select id from broker.message where queue = ? "
+                + "and available_at <= now()" + condition + " order by id limit 1 for update skip locked) "
+                + "returning id, message_id, type, version, order_id, causation_id, occurred_at, "
+                + "payload::text as payload, headers::text as headers, attempts, first_failed_at";
+    }
+
+    /**
+     * Carries out the kernel's decision on a delivery that failed and was rolled back: the row gets its attempt
+     * count and a due time after the backoff, or moves to the module's dead letters. Locks the row first; a
+     * consumer of another process may have taken it after the rollback (this process's consumers pass over it),
+     * and then this waits for that attempt: if it applied the message, the row is gone and nothing is recorded;
+     * if it failed too, both failures count.
+     */
+    private void failed(Queue queue, Claimed claimed, RuntimeException error) {
+        String module = queue.handlers.module();
+        tx.executeWithoutResult(status -> {
+            var row = jdbc.sql("select attempts, first_failed_at from broker.message where id = ? for update")
+                    .param(claimed.id)
+                    .query((rs, n) -> new Claimed(claimed.id, claimed.envelope, rs.getInt("attempts"),
+                            instant(rs.getTimestamp("first_failed_at"))))
+                    .optional();
+            if (row.isEmpty()) {
+                return;
+            }
+            var decision = queue.dispatcher.failed(module, claimed.envelope, row.get().attempts,
+                    row.get().firstFailedAt, error);
+            if (decision instanceof Dispatcher.Failed.Retry retry) {
+                jdbc.sql("update broker.message set attempts = ?, first_failed_at = ?, last_error = ?, "
+                        + "available_at = now() + ? * interval '1 millisecond' where id = ?")
+                        .params(retry.attempts(), Timestamp.from(retry.firstFailedAt()),
+                                String.valueOf(error.getMessage()), retry.backoff().toMillis(), claimed.id)
+                        .update();
+                queue.dueIn(retry.backoff()); // nobody will announce it: look again when it is due
+            } else {
+                jdbc.sql("delete from broker.message where id = ?").param(claimed.id).update();
+                queue.dispatcher.park(module, claimed.envelope, decision.error(), decision.attempts(),
+                        decision.firstFailedAt());
+            }
+        });
     }
 
     private Envelope envelope(ResultSet rs) throws SQLException {
@@ -523,6 +551,8 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         private int permits;
         /** Messages arrived whose number nobody said (another process's): drain the queue. */
         private boolean drain;
+        /** Rows whose failed delivery a consumer of this queue is recording: not to be claimed meanwhile. */
+        final Set<Long> failing = ConcurrentHashMap.newKeySet();
         /** Set while the transport stops: no consumer waits any more. */
         private boolean stopping;
         private int waiting;

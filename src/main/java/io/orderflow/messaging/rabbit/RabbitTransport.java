@@ -243,29 +243,25 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         int attempts = Envelopes.intHeader(message, ATTEMPTS);
         try {
             tx.executeWithoutResult(s -> dispatcher.dispatch(handlers, envelope));
-            channel.basicAck(tag, false);
-        } catch (PoisonMessageException e) {
-            park(dispatcher, handlers.module(), envelope, e, attempts + 1, message);
-            channel.basicAck(tag, false);
         } catch (RuntimeException e) {
-            int failed = attempts + 1;
-            var policy = dispatcher.retryPolicy();
-            if (policy.allowsAnotherAttempt(failed, e)) {
-                Duration backoff = policy.backoffAfter(failed);
-                dispatcher.retryScheduled(handlers.module(), envelope, failed, e, backoff);
+            Object first = message.getMessageProperties().getHeaders().get(FIRST_FAILED_AT);
+            Instant firstFailedAt = first == null ? null : Instant.parse(first.toString());
+            Dispatcher.Failed failed = dispatcher.failed(handlers.module(), envelope, attempts, firstFailedAt, e);
+            if (failed instanceof Dispatcher.Failed.Retry retry) {
+                // dead-lettered back to the work queue when the per-message TTL (the backoff) expires
                 Map<String, Object> headers = new HashMap<>(message.getMessageProperties().getHeaders());
-                headers.put(ATTEMPTS, failed);
-                headers.putIfAbsent(FIRST_FAILED_AT, Instant.now().toString());
+                headers.put(ATTEMPTS, retry.attempts());
+                headers.put(FIRST_FAILED_AT, retry.firstFailedAt().toString());
                 AMQP.BasicProperties props = Envelopes.properties(envelope, headers).builder()
-                        .expiration(Long.toString(Math.max(1, backoff.toMillis())))
+                        .expiration(Long.toString(Math.max(1, retry.backoff().toMillis())))
                         .build();
                 channel.basicPublish("", retryQueue, props, message.getBody());
-                channel.basicAck(tag, false);
             } else {
-                park(dispatcher, handlers.module(), envelope, e, failed, message);
-                channel.basicAck(tag, false);
+                tx.executeWithoutResult(s -> dispatcher.park(handlers.module(), envelope, failed.error(),
+                        failed.attempts(), failed.firstFailedAt()));
             }
         }
+        channel.basicAck(tag, false);
     }
 
     private void park(Dispatcher dispatcher, String module, Envelope envelope, RuntimeException error, int attempts,
