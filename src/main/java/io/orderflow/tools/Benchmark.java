@@ -164,8 +164,7 @@ final class Benchmark {
             }
         }
         report.put("closed_loop_search", steps);
-        report.put("max_throughput", Map.of("terminal_orders_per_second", round(best), "clients", bestClients,
-                "definition", "highest rate of orders reaching a terminal state during a closed-loop step"));
+        report.put("max_throughput", maxThroughput(best, "closed loop, " + bestClients + " clients"));
 
         double rate = args.has("open-rate") ? args.decimal("open-rate", 0) : Math.max(1, Math.floor(best / 2));
         System.out.printf(Locale.ROOT, "Open loop at %.0f orders/s (half the maximum) for %d s%n", rate,
@@ -190,8 +189,17 @@ final class Benchmark {
         charts(open, openResult, steps);
 
         if (!"0".equals(args.get("overload-factor", "4"))) {
-            report.put("overload", overload(load, progress, best, args.decimal("overload-factor", 4),
-                    args.duration("overload-duration", Duration.ofSeconds(20)), drainDeadline));
+            Map<String, Object> overload = overload(load, progress, best, args.decimal("overload-factor", 4),
+                    args.duration("overload-duration", Duration.ofSeconds(20)), drainDeadline);
+            report.put("overload", overload);
+            // a bounded overload phase finished everything it accepted while refusing the rest: its finished rate is
+            // the pipeline's sustained maximum too, and closed-loop clients that wait out Retry-After often stay below
+            if (Boolean.TRUE.equals(overload.get("bounded")) && overload.get("terminal_per_second") instanceof Double
+                    terminal && terminal > best) {
+                best = terminal;
+                report.put("max_throughput", maxThroughput(best, "overload phase (bounded: accepted within 10 % of "
+                        + "finished)"));
+            }
         }
 
         InvariantChecker.Result check = checker.checkSettled(baseline, Duration.ofSeconds(drained ? 10 : 0));
@@ -212,6 +220,11 @@ final class Benchmark {
         System.out.println(Files.readString(out.resolve("report.md")));
         System.out.println("Results: " + out.toAbsolutePath());
         return check.passed() && drained ? 0 : 1;
+    }
+
+    private static Map<String, Object> maxThroughput(double terminalPerSecond, String phase) {
+        return Map.of("terminal_orders_per_second", round(terminalPerSecond), "phase", phase, "definition",
+                "highest rate of orders reaching a terminal state in a closed-loop step or in a bounded overload phase");
     }
 
     // --- setup and ceiling --------------------------------------------------------------------------------
@@ -595,9 +608,9 @@ final class Benchmark {
                 .append(report.get("mix")).append(".\n\n");
         Map<String, Object> t = (Map<String, Object>) report.get("targets");
         md.append("## Summary\n\n| measure | value | target |\n|---|---|---|\n");
-        md.append("| max throughput (terminal orders/s, closed loop) | ")
+        md.append("| max throughput (terminal orders/s) | ")
                 .append(Report.cell(Report.path(report, "max_throughput", "terminal_orders_per_second")))
-                .append(" at ").append(Report.path(report, "max_throughput", "clients")).append(" clients | ≥ ")
+                .append(" in the ").append(Report.path(report, "max_throughput", "phase")).append(" | ≥ ")
                 .append(Report.cell(t.get("throughput_target"))).append(mark(t.get("throughput_met"))).append(" |\n");
         Map<String, Object> open = (Map<String, Object>) report.get("open_loop");
         md.append("| open loop rate | ").append(Report.cell(open.get("target_rate"))).append(" orders/s | half of max |\n");
