@@ -10,6 +10,8 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Admission control for new orders: the shop accepts only what the pipeline can finish in time. The backlog is
@@ -25,7 +27,11 @@ class Admission extends PeriodicTask {
     private final AdmissionLimit policy;
     private final Orders orders;
     private final Recorder finished = new Recorder(3_600_000L, 2);
-    private final AtomicLong admittedSinceSample = new AtomicLong();
+    /** Admitted orders whose placing transaction has not finished: in no count yet. */
+    private final AtomicLong pending = new AtomicLong();
+    /** Placing transactions committed so far, and how many of them the last count surely saw. */
+    private final AtomicLong committed = new AtomicLong();
+    private volatile long committedBeforeCount;
     private final AtomicLong finishedSinceSample = new AtomicLong();
     /** The most orders in flight at any admission since the last count: whether the limit was in use. */
     private final AtomicLong peakSinceSample = new AtomicLong();
@@ -54,21 +60,37 @@ class Admission extends PeriodicTask {
     }
 
     /**
-     * Whether a new order may come in now; counts it in if so. In flight is the last count, plus the orders this
-     * process admitted since, minus those it saw finish since (another instance's are only seen at the next count,
-     * which errs on the safe side).
+     * Whether a new order may come in now; counts it in if so. In flight is the last count, plus the orders admitted
+     * here whose placing transaction is still open or committed after that count began (some of which the count may
+     * have seen already: that errs on the safe side), minus those this process saw finish since (another instance's
+     * are only seen at the next count). Must be called in the placing transaction.
      */
     boolean tryAdmit() {
         if (!enabled) {
             return true;
         }
-        long estimate = Math.max(0, inFlight + admittedSinceSample.incrementAndGet() - finishedSinceSample.get());
+        long estimate = Math.max(0, inFlight + pending.incrementAndGet() + committed.get() - committedBeforeCount
+                - finishedSinceSample.get());
         if (estimate > limit) {
-            admittedSinceSample.decrementAndGet();
+            pending.decrementAndGet();
             refused.increment();
             return false;
         }
         peakSinceSample.accumulateAndGet(estimate, Math::max);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == STATUS_COMMITTED) {
+                        committed.incrementAndGet();
+                    }
+                    pending.decrementAndGet();
+                }
+            });
+        } else {
+            committed.incrementAndGet();
+            pending.decrementAndGet();
+        }
         return true;
     }
 
@@ -88,15 +110,17 @@ class Admission extends PeriodicTask {
         if (!enabled) {
             return false;
         }
+        // orders committed before the count begins are surely in it; those committed during it may be (counted
+        // twice until the next count: the safe side)
+        long committedBefore = committed.get();
         long now = orders.inFlight();
         Histogram recent = finished.getIntervalHistogram();
         Duration slowEnd = recent.getTotalCount() == 0 ? null
                 : Duration.ofMillis(recent.getValueAtPercentile(90));
-        // what was admitted and finished since the last count is in the new count
-        admittedSinceSample.set(0);
         finishedSinceSample.set(0);
         long peak = Math.max(now, peakSinceSample.getAndSet(0));
         inFlight = now;
+        committedBeforeCount = committedBefore; // after the count it belongs to: a reader in between counts more
         limit = policy.next(limit, peak, slowEnd);
         return false;
     }
