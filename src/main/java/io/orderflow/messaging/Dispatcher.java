@@ -40,10 +40,6 @@ public class Dispatcher {
         this.tracing = tracing;
     }
 
-    public RetryPolicy retryPolicy() {
-        return retryPolicy;
-    }
-
     /**
      * Applies the message unless this module has applied it before. Must run inside the transport's
      * transaction. Returns false for a duplicate.

@@ -386,8 +386,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 Long[] failing = queue.failing.toArray(Long[]::new);
                 var claim = failing.length == 0 ? jdbc.sql(CLAIM).param(queue.name)
                         : jdbc.sql(CLAIM_SKIPPING).params(queue.name, failing);
-                claimed[0] = claim.query((rs, n) -> new Claimed(rs.getLong("id"), envelope(rs), rs.getInt("attempts"),
-                        instant(rs.getTimestamp("first_failed_at")))).optional().orElse(null);
+                claimed[0] = claim.query((rs, n) -> new Claimed(rs.getLong("id"), envelope(rs))).optional().orElse(null);
                 if (claimed[0] == null) {
                     return false;
                 }
@@ -423,7 +422,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         return "delete from broker.message where id = (select id from broker.message where queue = ? "
                 + "and available_at <= now()" + condition + " order by id limit 1 for update skip locked) "
                 + "returning id, message_id, type, version, order_id, causation_id, occurred_at, "
-                + "payload::text as payload, headers::text as headers, attempts, first_failed_at";
+                + "payload::text as payload, headers::text as headers";
     }
 
     /**
@@ -438,14 +437,13 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         tx.executeWithoutResult(status -> {
             var row = jdbc.sql("select attempts, first_failed_at from broker.message where id = ? for update")
                     .param(claimed.id)
-                    .query((rs, n) -> new Claimed(claimed.id, claimed.envelope, rs.getInt("attempts"),
-                            instant(rs.getTimestamp("first_failed_at"))))
+                    .query((rs, n) -> new FailedBefore(rs.getInt("attempts"), instant(rs.getTimestamp("first_failed_at"))))
                     .optional();
             if (row.isEmpty()) {
                 return;
             }
-            var decision = queue.dispatcher.failed(module, claimed.envelope, row.get().attempts,
-                    row.get().firstFailedAt, error);
+            var decision = queue.dispatcher.failed(module, claimed.envelope, row.get().attempts(),
+                    row.get().firstFailedAt(), error);
             if (decision instanceof Dispatcher.Failed.Retry retry) {
                 jdbc.sql("update broker.message set attempts = ?, first_failed_at = ?, last_error = ?, "
                         + "available_at = now() + ? * interval '1 millisecond' where id = ?")
@@ -533,7 +531,11 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         }
     }
 
-    private record Claimed(long id, Envelope envelope, int attempts, Instant firstFailedAt) {
+    private record Claimed(long id, Envelope envelope) {
+    }
+
+    /** A queue row's failures so far, read under lock when another one is recorded. */
+    private record FailedBefore(int attempts, Instant firstFailedAt) {
     }
 
     static final class Queue {
