@@ -47,15 +47,41 @@ public class Dispatcher {
      * @throws PoisonMessageException when no retry can help (unknown type, malformed payload)
      */
     public boolean dispatch(MessageHandlers handlers, Envelope envelope) {
+        return dispatch(handlers, envelope, Inbox.NOT_RECORDED);
+    }
+
+    /**
+     * {@link #dispatch} for a transport that recorded the message in the module's {@link #inboxTable inbox} in
+     * the statement that claimed it (one round trip fewer per delivery): {@code firstDelivery} says whether that
+     * insert added the row ({@code on conflict do nothing}), so the inbox is not asked again.
+     */
+    public boolean dispatchRecorded(MessageHandlers handlers, Envelope envelope, boolean firstDelivery) {
+        return dispatch(handlers, envelope, firstDelivery ? Inbox.RECORDED_NOW : Inbox.RECORDED_BEFORE);
+    }
+
+    /**
+     * The module's inbox, {@code (message_id uuid primary key, type text)}: one row per message applied. A
+     * transport that records deliveries itself inserts there, in the transaction that applies the message.
+     */
+    public static String inboxTable(String module) {
+        return Modules.schemaOf(module) + ".inbox";
+    }
+
+    /** Whether the transport's own statement already recorded the delivery in the inbox, and with what result. */
+    private enum Inbox {
+        NOT_RECORDED, RECORDED_NOW, RECORDED_BEFORE
+    }
+
+    private boolean dispatch(MessageHandlers handlers, Envelope envelope, Inbox inbox) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("dispatch must run in the transport's transaction");
         }
         rejectOversized(handlers.module(), envelope);
         // one span per delivery, continuing the sender's trace; order_id in the MDC for every log line
-        return tracing.handle(handlers.module(), envelope, () -> apply(handlers, envelope));
+        return tracing.handle(handlers.module(), envelope, () -> apply(handlers, envelope, inbox));
     }
 
-    private boolean apply(MessageHandlers handlers, Envelope envelope) {
+    private boolean apply(MessageHandlers handlers, Envelope envelope, Inbox inbox) {
         log.debug("{} handling {} {}", handlers.module(), envelope.type(), envelope.messageId());
         var handler = handlers.handlerFor(envelope.type());
         if (handler == null) {
@@ -69,11 +95,15 @@ public class Dispatcher {
             throw new PoisonMessageException("payload of " + envelope.type() + " is not readable: "
                     + e.getOriginalMessage(), e);
         }
-        int fresh = jdbc.sql("insert into " + Modules.schemaOf(handlers.module()) + ".inbox (message_id, type) "
-                + "values (?, ?) on conflict do nothing")
-                .params(envelope.messageId(), envelope.type())
-                .update();
-        if (fresh == 0) {
+        boolean fresh = switch (inbox) {
+            case RECORDED_NOW -> true;
+            case RECORDED_BEFORE -> false;
+            case NOT_RECORDED -> jdbc.sql("insert into " + inboxTable(handlers.module()) + " (message_id, type) "
+                    + "values (?, ?) on conflict do nothing")
+                    .params(envelope.messageId(), envelope.type())
+                    .update() == 1;
+        };
+        if (!fresh) {
             log.debug("{} already applied {} {}", handlers.module(), envelope.type(), envelope.messageId());
             count(handlers.module(), envelope.type(), "duplicate");
             return false;

@@ -369,9 +369,9 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     }
 
     /**
-     * Takes the oldest ready row and applies it in one transaction of (usually) three round trips: the claim,
-     * which deletes the row as it locks it ({@code FOR UPDATE SKIP LOCKED}, so concurrent consumers pass over
-     * it), the handler's statements with the inbox row, and the commit. The row is gone exactly when the effect
+     * Takes the oldest ready row and applies it in one transaction: the claim, which deletes the row as it locks
+     * it ({@code FOR UPDATE SKIP LOCKED}, so concurrent consumers pass over it) and records it in the module's
+     * inbox, the handler's statements, and the commit. The row is gone exactly when the effect
      * commits. When the handler fails, the whole transaction rolls back (the row is back, untouched) and
      * {@link #failed} records the kernel's decision in a transaction of its own: no savepoint per message.
      * <p>
@@ -384,14 +384,15 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         try {
             return Boolean.TRUE.equals(tx.execute(status -> {
                 Long[] failing = queue.failing.toArray(Long[]::new);
-                var claim = failing.length == 0 ? jdbc.sql(CLAIM).param(queue.name)
-                        : jdbc.sql(CLAIM_SKIPPING).params(queue.name, failing);
-                claimed[0] = claim.query((rs, n) -> new Claimed(rs.getLong("id"), envelope(rs))).optional().orElse(null);
+                var claim = failing.length == 0 ? jdbc.sql(queue.claim).param(queue.name)
+                        : jdbc.sql(queue.claimSkipping).params(queue.name, failing);
+                claimed[0] = claim.query((rs, n) -> new Claimed(rs.getLong("id"), envelope(rs),
+                        rs.getBoolean("first_delivery"))).optional().orElse(null);
                 if (claimed[0] == null) {
                     return false;
                 }
                 try {
-                    queue.dispatcher.dispatch(queue.handlers, claimed[0].envelope);
+                    queue.dispatcher.dispatchRecorded(queue.handlers, claimed[0].envelope, claimed[0].firstDelivery);
                 } catch (RuntimeException e) {
                     // before the rollback puts the row back: this process's consumers leave it alone until the
                     // failure is recorded (its backoff must not be skipped)
@@ -413,16 +414,20 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         }
     }
 
-    /** Deletes the oldest ready row of a queue as it claims it, and returns it. */
-    private static final String CLAIM = claim("");
-    /** The same, passing over the rows whose failure this process is recording. */
-    private static final String CLAIM_SKIPPING = claim(" and id <> all(?)");
-
-    private static String claim(String condition) {
-        return "delete from broker.message where id = (select id from broker.message where queue = ? "
+    /**
+     * Deletes the oldest ready row of a queue as it claims it, records it in the module's inbox and returns it,
+     * with whether the inbox row is new (false: the module applied this message before). The inbox insert
+     * rolls back with everything else when the delivery fails. {@code condition} narrows the rows considered.
+     */
+    private static String claim(String module, String condition) {
+        return "with claimed as (delete from broker.message where id = (select id from broker.message where queue = ? "
                 + "and available_at <= now()" + condition + " order by id limit 1 for update skip locked) "
-                + "returning id, message_id, type, version, order_id, causation_id, occurred_at, "
-                + "payload::text as payload, headers::text as headers";
+                + "returning id, message_id, type, version, order_id, causation_id, occurred_at, payload, headers), "
+                + "recorded as (insert into " + Dispatcher.inboxTable(module) + " (message_id, type) "
+                + "select message_id, type from claimed on conflict do nothing returning message_id) "
+                + "select c.id, c.message_id, c.type, c.version, c.order_id, c.causation_id, c.occurred_at, "
+                + "c.payload::text as payload, c.headers::text as headers, "
+                + "exists (select 1 from recorded) as first_delivery from claimed c";
     }
 
     /**
@@ -531,7 +536,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         }
     }
 
-    private record Claimed(long id, Envelope envelope) {
+    private record Claimed(long id, Envelope envelope, boolean firstDelivery) {
     }
 
     /** A queue row's failures so far, read under lock when another one is recorded. */
@@ -548,6 +553,10 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         final String name;
         final MessageHandlers handlers;
         final Dispatcher dispatcher;
+        /** Claims the oldest ready row (and records it in the module's inbox), see {@link #claim}. */
+        final String claim;
+        /** The same, passing over the rows whose failure this process is recording. */
+        final String claimSkipping;
         private final Object signal = new Object();
         /** Messages announced in this process and not claimed yet, as far as the consumers know. */
         private int permits;
@@ -566,6 +575,8 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             this.name = name;
             this.handlers = handlers;
             this.dispatcher = dispatcher;
+            this.claim = PostgresTransport.claim(handlers.module(), "");
+            this.claimSkipping = PostgresTransport.claim(handlers.module(), " and id <> all(?)");
         }
 
         /** {@code messages} new messages: wakes that many waiting consumers, no more. */
