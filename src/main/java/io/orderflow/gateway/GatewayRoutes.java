@@ -9,6 +9,9 @@ import static org.springframework.web.servlet.function.RequestPredicates.path;
 
 import io.orderflow.platform.ConditionalOnModule;
 import io.orderflow.platform.Modules;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,6 +37,19 @@ public class GatewayRoutes implements WebSocketConfigurer {
 
     GatewayRoutes(LoadBalancerClient loadBalancer) {
         this.loadBalancer = loadBalancer;
+    }
+
+    /**
+     * The gateway's connections to the modules: as many to one instance as requests the gateway serves at once
+     * (its Tomcat threads). With HttpClient's default of 5 per instance, requests beyond five queued in the
+     * gateway for a connection, unseen by the module's admission control, which is what answers overload with
+     * 503 and {@code Retry-After} (docs/operations.md).
+     */
+    @Bean
+    HttpComponentsClientHttpRequestFactoryBuilder moduleConnections(
+            @Value("${server.tomcat.threads.max:200}") int requestThreads) {
+        return ClientHttpRequestFactoryBuilder.httpComponents().withConnectionManagerCustomizer(pool -> pool
+                .setMaxConnPerRoute(requestThreads).setMaxConnTotal(requestThreads * 2));
     }
 
     @Bean
