@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.HdrHistogram.Histogram;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -84,7 +85,10 @@ final class Benchmark {
         String url = args.get("url", "http://127.0.0.1:8080");
         LoadGenerator.Mix mix = LoadGenerator.Mix.parse(args.get("mix", ""));
         int skuCount = args.integer("skus", 1000);
-        Duration warmup = args.duration("warmup", Duration.ofSeconds(10));
+        // nine JVMs on two cores compile for minutes before they run at speed (one JVM: seconds)
+        boolean distributed = "distributed".equals(mode);
+        Duration warmup = args.duration("warmup", Duration.ofSeconds(distributed ? 30 : 10));
+        Duration warmupMax = args.duration("warmup-max", Duration.ofSeconds(distributed ? 180 : 60));
         Duration step = args.duration("step", Duration.ofSeconds(8));
         Duration openDuration = args.duration("open-duration", Duration.ofSeconds(25));
         List<Integer> concurrency = Arrays.stream(args.get("concurrency", "4,8,16,32,64").split(","))
@@ -120,10 +124,8 @@ final class Benchmark {
         LoadGenerator load = new LoadGenerator(url, skus, mix, customers);
         LoadGenerator.Progress progress = new LoadGenerator.Progress(this::openOrders);
 
-        System.out.println("Warm-up: closed loop, 8 clients, " + warmup.toSeconds() + " s");
-        Phase warm = load.closedLoop("warmup", tag + "-w-", 8, warmup, progress);
+        report.put("warmup", warmUp(load, progress, warmup, warmupMax));
         awaitOpenOrders(Duration.ofSeconds(30));
-        report.put("warmup", Map.of("accepted", warm.accepted.get(), "errors", warm.errorsByKind()));
 
         System.out.println("Closed-loop search: " + concurrency + " clients, " + step.toSeconds() + " s each");
         List<Map<String, Object>> steps = new ArrayList<>();
@@ -220,6 +222,43 @@ final class Benchmark {
         System.out.println(Files.readString(out.resolve("report.md")));
         System.out.println("Results: " + out.toAbsolutePath());
         return check.passed() && drained ? 0 : 1;
+    }
+
+    /**
+     * Closed loop, 8 clients, in 10-second rounds until the rate stops rising (a round within 5 % of the best
+     * before it) once {@code min} has passed, or {@code max} has: the JIT compilers of every process are done with
+     * the hot paths before anything is measured.
+     */
+    private Map<String, Object> warmUp(LoadGenerator load, LoadGenerator.Progress progress, Duration min,
+            Duration max) {
+        System.out.println("Warm-up: closed loop, 8 clients, at least " + min.toSeconds() + " s, until the rate stops "
+                + "rising (at most " + max.toSeconds() + " s)");
+        Duration round = Duration.ofSeconds(Math.min(10, Math.max(1, min.toSeconds())));
+        List<Double> rates = new ArrayList<>();
+        Map<String, Long> errors = new TreeMap<>();
+        long accepted = 0;
+        long started = System.nanoTime();
+        double best = 0;
+        while (true) {
+            Phase phase = load.closedLoop("warmup", tag + "-w" + rates.size() + "-", 8, round, progress);
+            double rate = phase.accepted.get() / Math.max(0.001, phase.seconds());
+            accepted += phase.accepted.get();
+            phase.errorsByKind().forEach((kind, count) -> errors.merge(kind, count, Long::sum));
+            rates.add(round(rate));
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            boolean settled = rates.size() > 1 && rate <= best * 1.05;
+            best = Math.max(best, rate);
+            System.out.printf(Locale.ROOT, "  warm-up round %d: %.1f orders/s accepted%n", rates.size(), rate);
+            if (elapsed.compareTo(max) >= 0 || (elapsed.compareTo(min) >= 0 && settled)) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("seconds", round(elapsed.toMillis() / 1000.0));
+                result.put("accepted", accepted);
+                result.put("accepted_per_second_by_round", rates);
+                result.put("settled", settled);
+                result.put("errors", errors);
+                return result;
+            }
+        }
     }
 
     private static Map<String, Object> maxThroughput(double terminalPerSecond, String phase) {
@@ -457,7 +496,7 @@ final class Benchmark {
         Histogram[] e2ePerSecond = new Histogram[n];
         double[] terminalPerSecond = new double[n];
         long terminalInWindow = 0;
-        Map<String, Long> statuses = new java.util.TreeMap<>();
+        Map<String, Long> statuses = new TreeMap<>();
         for (OrderRow r : rows) {
             statuses.merge(r.status(), 1L, Long::sum);
             if (r.terminalMs() < 0) {
@@ -656,7 +695,11 @@ final class Benchmark {
         md.append("| invariants | ").append(Boolean.TRUE.equals(inv.get("passed")) ? "all hold" : "VIOLATED: "
                 + inv.get("violations")).append(" | |\n\n");
 
-        md.append("## Phases\n\n| phase | s | accepted/s | terminal/s | e2e p50/p95/p99/max ms | HTTP p50/p95/p99/max ms "
+        Map<String, Object> warm = (Map<String, Object>) report.get("warmup");
+        md.append("## Phases\n\nWarm-up (closed loop, 8 clients): ").append(warm.get("seconds"))
+                .append(" s, accepted orders/s by 10-second round ").append(warm.get("accepted_per_second_by_round"))
+                .append(Boolean.TRUE.equals(warm.get("settled")) ? ", settled" : ", still rising at the limit")
+                .append(".\n\n| phase | s | accepted/s | terminal/s | e2e p50/p95/p99/max ms | HTTP p50/p95/p99/max ms "
                 + "| app CPU (cores) | postgres CPU | load gen CPU | machine busy % | DB commits/s | errors |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases = new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));

@@ -75,7 +75,8 @@ public final class Tools {
                       [--skus 1000] [--mix declined=0.05,out_of_stock=0.03,shipping_failure=0.03,cancel=0.05] \\
                       [--customers 20 (signed-in customers placing the orders; 0: guests)] \\
                       [--overload-factor 4 (0: no overload phase)] [--overload-duration 20s] \\
-                      [--warmup 10s] [--step 8s] [--concurrency 2,4,8,16,32,64] [--open-duration 25s] [--open-rate N] \\
+                      [--warmup 10s (distributed 30s)] [--warmup-max 60s (180s)] [--step 8s] \\
+                      [--concurrency 4,8,16,32,64] [--open-duration 25s] [--open-rate N] \\
                       [--ceiling true] [--pgbench /usr/bin/pgbench] [--pgbench-seconds 20] [--pgbench-clients 16] \\
                       [--perftest-classpath 'target/bench/perf-test/lib/*'] [--rabbit-uri amqp://guest:guest@127.0.0.1:5672]
                   java -jar orderflow.jar benchmark jfr-summary recording.jfr [--top 25]
