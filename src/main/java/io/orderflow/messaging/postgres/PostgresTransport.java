@@ -391,6 +391,14 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 if (claimed[0] == null) {
                     return false;
                 }
+                if (queue.failing.contains(claimed[0].id)) {
+                    // another consumer's attempt failed and rolled back after this one read the set it passes
+                    // over: that consumer is recording the failure and its backoff; the row stays where it is,
+                    // and this consumer goes on with the queue (its next claim passes over the row)
+                    status.setRollbackOnly();
+                    claimed[0] = null;
+                    return true;
+                }
                 try {
                     queue.dispatcher.dispatchRecorded(queue.handlers, claimed[0].envelope, claimed[0].firstDelivery);
                 } catch (RuntimeException e) {

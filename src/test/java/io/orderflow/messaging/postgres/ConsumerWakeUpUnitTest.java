@@ -2,6 +2,7 @@ package io.orderflow.messaging.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.messaging.postgres.PostgresTransport.Queue;
 import io.orderflow.messaging.postgres.PostgresTransport.Queue.Claim;
 import java.time.Duration;
@@ -20,7 +21,7 @@ class ConsumerWakeUpUnitTest {
 
     static final long A_MINUTE = 60_000;
 
-    final Queue queue = new Queue("orderflow.test", null, null);
+    final Queue queue = new Queue("orderflow.test", MessageHandlers.forModule("test").build(), null);
     final ExecutorService consumers = Executors.newFixedThreadPool(2);
 
     @AfterEach
