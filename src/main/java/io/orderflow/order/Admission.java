@@ -69,8 +69,7 @@ class Admission extends PeriodicTask {
         if (!enabled) {
             return true;
         }
-        long estimate = Math.max(0, inFlight + pending.incrementAndGet() + committed.get() - committedBeforeCount
-                - finishedSinceSample.get());
+        long estimate = estimate(pending.incrementAndGet());
         if (estimate > limit) {
             pending.decrementAndGet();
             refused.increment();
@@ -92,6 +91,23 @@ class Admission extends PeriodicTask {
             pending.decrementAndGet();
         }
         return true;
+    }
+
+    /**
+     * Whether an order would be refused now (counted as refused if so), without counting one in: lets a request
+     * be refused before it takes a database connection. {@link #tryAdmit} decides, in the placing transaction.
+     */
+    boolean full() {
+        if (enabled && estimate(pending.get() + 1) > limit) {
+            refused.increment();
+            return true;
+        }
+        return false;
+    }
+
+    private long estimate(long pendingWithThis) {
+        return Math.max(0, inFlight + pendingWithThis + committed.get() - committedBeforeCount
+                - finishedSinceSample.get());
     }
 
     /** An order reached its final state this long after it was accepted (called after the deciding commit). */

@@ -58,9 +58,7 @@ public class OrderManagement {
     @Transactional
     public Placement place(NewOrder request, Caller caller, String presentedToken) {
         if (!admission.tryAdmit()) {
-            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded",
-                    "The shop is taking as many orders as it can finish in time; try again shortly",
-                    Map.of()).withHeader("Retry-After", Long.toString(admission.retryAfterSeconds()));
+            throw overloaded();
         }
         boolean idChosenByClient = request.orderId() != null;
         String id = idChosenByClient ? request.orderId() : UUID.randomUUID().toString();
@@ -86,6 +84,22 @@ public class OrderManagement {
         changes.announceAfterCommit(id);
         OrderView view = view(order, orders.events(id));
         return new Placement(guest == null ? view : view.withOrderToken(guest.orderToken()), true);
+    }
+
+    /**
+     * Refuses a new order at once (503 with {@code Retry-After}) while the pipeline is full: no transaction, no
+     * database connection, so an overloaded shop answers refusals quickly. {@link #place} checks again and decides.
+     */
+    public void refuseIfFull() {
+        if (admission.full()) {
+            throw overloaded();
+        }
+    }
+
+    private ApiProblem overloaded() {
+        return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded",
+                "The shop is taking as many orders as it can finish in time; try again shortly",
+                Map.of()).withHeader("Retry-After", Long.toString(admission.retryAfterSeconds()));
     }
 
     /** The order with its history, if {@code caller} may see it; to anyone else it does not exist (404). */

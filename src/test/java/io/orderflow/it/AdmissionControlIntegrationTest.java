@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A full pipeline refuses new orders at once (503 with Retry-After) instead of letting them queue: here the
- * limit is held at two orders in flight, and two slow orders fill it.
+ * A full pipeline refuses new orders at once (503 with Retry-After) instead of letting them queue, with or without
+ * an idempotency key: here the limit is held at two orders in flight, and two slow orders fill it.
  */
 class AdmissionControlIntegrationTest {
 
@@ -35,6 +35,9 @@ class AdmissionControlIntegrationTest {
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.header("Retry-After")).isEqualTo("1");
         assertThat(refused.body().path("type").asString()).endsWith("/overloaded");
+        OrderApi.Response refusedWithKey = api.place(OrderApi.Orders.of("PROD-002", 1), "retry-me");
+        assertThat(refusedWithKey.status()).isEqualTo(503);
+        assertThat(refusedWithKey.header("Retry-After")).isEqualTo("1");
         assertThat(local.app().jdbc().sql("select count(*) from orders.purchase_order").query(Long.class).single())
                 .as("a refused order leaves nothing behind").isEqualTo(2L);
 
@@ -43,6 +46,8 @@ class AdmissionControlIntegrationTest {
         Awaitility.await("the pipeline takes orders again").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> api.place(OrderApi.Orders.of("PROD-002", 1)).status() == 202);
+        assertThat(api.place(OrderApi.Orders.of("PROD-002", 1), "retry-me").status())
+                .as("the refused request's idempotency key was not kept: its retry is a new order").isEqualTo(202);
         assertThat(Scrape.of(local.app().baseUrl()).value("orderflow_admission_refused_total")).isGreaterThanOrEqualTo(1);
     }
 }

@@ -65,6 +65,7 @@ class OrderController {
             @Valid @RequestBody PlaceOrderRequest request) {
         Caller caller = Caller.current();
         if (idempotencyKey == null) {
+            orders.refuseIfFull(); // at once, before a database connection is taken
             return respond(orders.place(request.toNewOrder(), caller, orderToken));
         }
         // keys are per caller, as payment APIs scope them per account: nobody replays someone else's answer
