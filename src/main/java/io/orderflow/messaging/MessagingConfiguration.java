@@ -54,7 +54,7 @@ public class MessagingConfiguration {
     @Bean
     @ConditionalOnProperty(name = "orderflow.transport", havingValue = "postgres", matchIfMissing = true)
     PostgresTransport postgresTransport(DataSource dataSource, PlatformTransactionManager transactions,
-            JsonMapper json, @Value("${orderflow.messaging.consumers:2}") int consumers,
+            JsonMapper json, @Value("${orderflow.messaging.consumers:4}") int consumers,
             @Value("${orderflow.messaging.poll-interval:1s}") Duration pollInterval,
             @Value("${orderflow.messaging.postgres.direct-publish:true}") boolean directPublish,
             @Value("${orderflow.messaging.postgres.notify-other-processes:}") String notifyOtherProcesses,
@@ -71,7 +71,7 @@ public class MessagingConfiguration {
     RabbitTransport rabbitTransport(@Value("${orderflow.messaging.rabbitmq.namespace:orderflow}") String namespace,
             CachingConnectionFactory connectionFactory,
             PlatformTransactionManager transactions, @Value("${orderflow.messaging.prefetch:50}") int prefetch,
-            @Value("${orderflow.messaging.consumers:2}") int consumers) {
+            @Value("${orderflow.messaging.consumers:4}") int consumers) {
         return new RabbitTransport(namespace, connectionFactory, transactions, prefetch, consumers);
     }
 
