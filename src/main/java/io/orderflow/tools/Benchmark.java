@@ -225,9 +225,10 @@ final class Benchmark {
     }
 
     /**
-     * Closed loop, 8 clients, in 10-second rounds until the rate stops rising (a round within 5 % of the best
-     * before it) once {@code min} has passed, or {@code max} has: the JIT compilers of every process are done with
-     * the hot paths before anything is measured.
+     * Closed loop, 8 clients, in 10-second rounds until the rate stops rising (two rounds in a row within 3 % above
+     * and 10 % below the best round before each) once {@code min} has passed, or {@code max} has: the JIT compilers of
+     * every process are done with the hot paths before anything is measured. One flat round is not enough: nine
+     * JVMs warming up on two cores rise by 5-20 % per round for minutes, with dips in between.
      */
     private Map<String, Object> warmUp(LoadGenerator load, LoadGenerator.Progress progress, Duration min,
             Duration max) {
@@ -239,6 +240,7 @@ final class Benchmark {
         long accepted = 0;
         long started = System.nanoTime();
         double best = 0;
+        int flatRounds = 0;
         while (true) {
             Phase phase = load.closedLoop("warmup", tag + "-w" + rates.size() + "-", 8, round, progress);
             double rate = phase.accepted.get() / Math.max(0.001, phase.seconds());
@@ -246,7 +248,10 @@ final class Benchmark {
             phase.errorsByKind().forEach((kind, count) -> errors.merge(kind, count, Long::sum));
             rates.add(round(rate));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            boolean settled = rates.size() > 1 && rate <= best * 1.05;
+            // flat: near the best so far, neither above it (still rising) nor well below it (a dip, e.g. while
+            // admission control refuses a pipeline that is still slow)
+            flatRounds = rates.size() > 1 && rate <= best * 1.03 && rate >= best * 0.9 ? flatRounds + 1 : 0;
+            boolean settled = flatRounds >= 2;
             best = Math.max(best, rate);
             System.out.printf(Locale.ROOT, "  warm-up round %d: %.1f orders/s accepted%n", rates.size(), rate);
             if (elapsed.compareTo(max) >= 0 || (elapsed.compareTo(min) >= 0 && settled)) {

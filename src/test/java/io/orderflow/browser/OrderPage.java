@@ -336,7 +336,16 @@ final class OrderPage {
     <T> T until(String what, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, DEADLINE, Duration.ofMillis(50))
                 .ignoring(StaleElementReferenceException.class)
-                .withMessage(() -> "waiting for " + what)
+                .withMessage(() -> "waiting for " + what + "; the page shows " + shown())
                 .until(condition);
+    }
+
+    /** What the page shows when a wait runs out: the order's status and the live connection's state. */
+    private String shown() {
+        try {
+            return "order " + find("order-id").getText() + " " + status() + ", connection " + connectionState();
+        } catch (RuntimeException e) {
+            return "no order (" + e.getClass().getSimpleName() + ")";
+        }
     }
 }
