@@ -25,9 +25,19 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ PlatformConfiguration.class, MessagingConfiguration.class, OrderModule.class, CatalogModule.class,
-        InventoryModule.class, PaymentModule.class, ShippingModule.class, NotificationModule.class,
-        CustomerModule.class, GatewayRoutes.class, DiscoveryServer.class })
+@Import({
+    PlatformConfiguration.class,
+    MessagingConfiguration.class,
+    OrderModule.class,
+    CatalogModule.class,
+    InventoryModule.class,
+    PaymentModule.class,
+    ShippingModule.class,
+    NotificationModule.class,
+    CustomerModule.class,
+    GatewayRoutes.class,
+    DiscoveryServer.class
+})
 public class OrderflowApplication {
 
     /** Which module consumes which messages: every process declares all queues from it (no stranded messages). */

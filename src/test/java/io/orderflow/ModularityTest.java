@@ -32,9 +32,10 @@ class ModularityTest {
      * {@code @SpringBootApplication} (no component scan from the root: every module switches itself on), and
      * Spring Modulith is a test dependency, so its metadata lives here, in the application's root package.
      */
-    @Modulithic(systemName = "orderflow", sharedModules = { "messaging", "platform" })
-    static final class Orderflow {
-    }
+    @Modulithic(
+            systemName = "orderflow",
+            sharedModules = {"messaging", "platform"})
+    static final class Orderflow {}
 
     static final ApplicationModules MODULES = ApplicationModules.of(Orderflow.class);
 
@@ -51,14 +52,18 @@ class ModularityTest {
 
         @Test
         void hasTheBusinessModulesAndTheSharedKernels() {
-            Set<String> names = MODULES.stream().map(ApplicationModule::getIdentifier).map(Object::toString)
+            Set<String> names = MODULES.stream()
+                    .map(ApplicationModule::getIdentifier)
+                    .map(Object::toString)
                     .collect(Collectors.toCollection(TreeSet::new));
 
             // tools: the benchmark and invariant checker, shipped in the jar, a read-only auditor of all schemas;
             // gateway and discovery: the edge roles of the distributed mode
-            assertThat(names).containsExactlyInAnyOrderElementsOf(
-                    concat(Modules.ALL, List.of("messaging", "platform", "tools", "gateway", "discovery")));
-            assertThat(MODULES.getSharedModules()).extracting(m -> m.getIdentifier().toString())
+            assertThat(names)
+                    .containsExactlyInAnyOrderElementsOf(
+                            concat(Modules.ALL, List.of("messaging", "platform", "tools", "gateway", "discovery")));
+            assertThat(MODULES.getSharedModules())
+                    .extracting(m -> m.getIdentifier().toString())
                     .containsExactlyInAnyOrder("messaging", "platform");
         }
 
@@ -86,8 +91,12 @@ class ModularityTest {
 
         @Test
         void noModuleDependsOnTheTools() {
-            MODULES.stream().map(m -> m.getIdentifier().toString()).filter(m -> !m.equals("tools"))
-                    .forEach(m -> assertThat(dependenciesOf(m)).as("dependencies of %s", m).doesNotContain("tools"));
+            MODULES.stream()
+                    .map(m -> m.getIdentifier().toString())
+                    .filter(m -> !m.equals("tools"))
+                    .forEach(m -> assertThat(dependenciesOf(m))
+                            .as("dependencies of %s", m)
+                            .doesNotContain("tools"));
         }
 
         @Test
@@ -103,7 +112,9 @@ class ModularityTest {
 
         private Set<String> dependenciesOf(String module) {
             ApplicationModule found = MODULES.getModuleByName(module).orElseThrow();
-            return found.getDirectDependencies(MODULES).uniqueModules().map(m -> m.getIdentifier().toString())
+            return found.getDirectDependencies(MODULES)
+                    .uniqueModules()
+                    .map(m -> m.getIdentifier().toString())
                     .collect(Collectors.toSet());
         }
     }
@@ -129,13 +140,16 @@ class ModularityTest {
                 String module = SchemaOwnership.packagePath(base, file).split("/")[0];
                 for (var literal : SchemaOwnership.stringLiterals(SchemaOwnership.read(file))) {
                     for (var reference : SchemaOwnership.schemaReferences(literal.value())) {
-                        ownSchemasReferenced.computeIfAbsent(module, m -> new TreeSet<>()).add(reference.schema());
+                        ownSchemasReferenced
+                                .computeIfAbsent(module, m -> new TreeSet<>())
+                                .add(reference.schema());
                     }
                 }
             }
 
             for (String module : Modules.ALL) {
-                assertThat(ownSchemasReferenced.get(module)).as("schemas named by the %s module", module)
+                assertThat(ownSchemasReferenced.get(module))
+                        .as("schemas named by the %s module", module)
                         .containsExactly(Modules.schemaOf(module));
             }
             assertThat(ownSchemasReferenced.get("messaging")).containsExactly(SchemaOwnership.BROKER);
@@ -144,10 +158,26 @@ class ModularityTest {
 
         @Test
         void knowsEverySchema() {
-            assertThat(SchemaOwnership.SCHEMAS).containsExactlyInAnyOrder("orders", "catalog", "inventory", "payment",
-                    "shipping", "notification", "customer", "broker");
-            for (String directory : List.of("order", "catalog", "inventory", "payment", "shipping", "notification",
-                    "customer", "broker", "messaging")) {
+            assertThat(SchemaOwnership.SCHEMAS)
+                    .containsExactlyInAnyOrder(
+                            "orders",
+                            "catalog",
+                            "inventory",
+                            "payment",
+                            "shipping",
+                            "notification",
+                            "customer",
+                            "broker");
+            for (String directory : List.of(
+                    "order",
+                    "catalog",
+                    "inventory",
+                    "payment",
+                    "shipping",
+                    "notification",
+                    "customer",
+                    "broker",
+                    "messaging")) {
                 assertThat(MIGRATIONS.resolve(directory)).isDirectory();
             }
         }
@@ -193,14 +223,19 @@ class ModularityTest {
         void reportsReferencesInTextBlocksQuotedNamesAndAnyCase() {
             String quote = "\"";
             String textBlock = quote.repeat(3);
-            var violations = checkJava("shipping", "Fake.java", "class Fake {\n"
-                    + "    String a = " + textBlock + "\n        update ORDERS.purchase_order set status = 'x'\n"
-                    + "        " + textBlock + ";\n"
-                    + "    String b = \"select * from \\\"payment\\\".\\\"payment\\\"\";\n"
-                    + "    String c = \"set search_path to notification\";\n"
-                    + "}\n");
+            var violations = checkJava(
+                    "shipping",
+                    "Fake.java",
+                    "class Fake {\n"
+                            + "    String a = " + textBlock
+                            + "\n        update ORDERS.purchase_order set status = 'x'\n"
+                            + "        " + textBlock + ";\n"
+                            + "    String b = \"select * from \\\"payment\\\".\\\"payment\\\"\";\n"
+                            + "    String c = \"set search_path to notification\";\n"
+                            + "}\n");
 
-            assertThat(violations).extracting(SchemaOwnership.Violation::schema)
+            assertThat(violations)
+                    .extracting(SchemaOwnership.Violation::schema)
                     .containsExactlyInAnyOrder("orders", "payment", "notification");
             assertThat(violations).extracting(SchemaOwnership.Violation::line).containsExactlyInAnyOrder(3, 5, 6);
         }
@@ -234,7 +269,8 @@ class ModularityTest {
             assertThat(checkJava("messaging/postgres", "Fake.java", source)).isEmpty();
             assertThat(checkJava("messaging", "Fake.java", source)).hasSize(1);
             assertThat(checkJava("messaging/rabbit", "Fake.java", source)).hasSize(1);
-            assertThat(checkJava("order", "Fake.java", source)).extracting(SchemaOwnership.Violation::schema)
+            assertThat(checkJava("order", "Fake.java", source))
+                    .extracting(SchemaOwnership.Violation::schema)
                     .containsExactly("broker");
         }
 
@@ -283,9 +319,11 @@ class ModularityTest {
         @Test
         void reportsAMigrationThatSwitchesToAnotherSchema() {
             assertThat(checkMigration("payment", "payment/V2__x.sql", "set search_path to orders, public;\n"))
-                    .extracting(SchemaOwnership.Violation::schema).containsExactly("orders");
+                    .extracting(SchemaOwnership.Violation::schema)
+                    .containsExactly("orders");
             assertThat(checkMigration("messaging", "messaging/V2__x.sql", "create schema if not exists broker;\n"))
-                    .extracting(SchemaOwnership.Violation::schema).containsExactly("broker");
+                    .extracting(SchemaOwnership.Violation::schema)
+                    .containsExactly("broker");
         }
 
         @Test

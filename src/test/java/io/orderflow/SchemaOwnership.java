@@ -39,8 +39,8 @@ final class SchemaOwnership {
     private static final String ANY_SCHEMA = String.join("|", SCHEMAS);
 
     /** {@code inventory.stock}, {@code "inventory"."stock"}, but not {@code io.orderflow.inventory.Stock}. */
-    private static final Pattern QUALIFIED_NAME = Pattern.compile(
-            "(?<![\\w.$\"])\"?(" + ANY_SCHEMA + ")\"?\\.\"?[a-z_][\\w$]*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern QUALIFIED_NAME =
+            Pattern.compile("(?<![\\w.$\"])\"?(" + ANY_SCHEMA + ")\"?\\.\"?[a-z_][\\w$]*", Pattern.CASE_INSENSITIVE);
 
     /** {@code set search_path to inventory}, {@code create schema inventory}, {@code alter schema inventory ...}. */
     private static final Pattern SCHEMA_STATEMENT = Pattern.compile(
@@ -56,8 +56,7 @@ final class SchemaOwnership {
         }
     }
 
-    record Reference(String schema, String text, int offset) {
-    }
+    record Reference(String schema, String text, int offset) {}
 
     /**
      * A string literal of a Java source; literals joined with {@code +} are one, {@code starts[k]} being
@@ -87,12 +86,15 @@ final class SchemaOwnership {
             while (k + 1 < starts.size() && starts.get(k + 1) <= offset) {
                 k++;
             }
-            return lines.get(k) + (int) value.substring(starts.get(k), offset).chars().filter(c -> c == '\n').count();
+            return lines.get(k)
+                    + (int) value.substring(starts.get(k), offset)
+                            .chars()
+                            .filter(c -> c == '\n')
+                            .count();
         }
     }
 
-    private SchemaOwnership() {
-    }
+    private SchemaOwnership() {}
 
     // --- rules ------------------------------------------------------------------------------------------------
 
@@ -136,8 +138,8 @@ final class SchemaOwnership {
         for (Literal literal : stringLiterals(source)) {
             for (Reference reference : schemaReferences(literal.value())) {
                 if (!allowed.contains(reference.schema())) {
-                    violations.add(new Violation(file, literal.lineAt(reference.offset()), owner,
-                            reference.schema(), reference.text()));
+                    violations.add(new Violation(
+                            file, literal.lineAt(reference.offset()), owner, reference.schema(), reference.text()));
                 }
             }
         }
@@ -151,9 +153,13 @@ final class SchemaOwnership {
         List<Violation> violations = new ArrayList<>();
         for (Reference reference : schemaReferences(code)) {
             if (!allowed.contains(reference.schema())) {
-                int line = 1 + (int) code.substring(0, reference.offset()).chars().filter(c -> c == '\n').count();
-                violations.add(new Violation(file, line, "migrations of " + directory, reference.schema(),
-                        reference.text()));
+                int line = 1
+                        + (int) code.substring(0, reference.offset())
+                                .chars()
+                                .filter(c -> c == '\n')
+                                .count();
+                violations.add(
+                        new Violation(file, line, "migrations of " + directory, reference.schema(), reference.text()));
             }
         }
         return violations;
@@ -163,16 +169,23 @@ final class SchemaOwnership {
     static List<Violation> checkJavaTree(Path sourceRoot) {
         Path base = sourceRoot.resolve("io/orderflow");
         return files(base, ".java").stream()
-                .flatMap(file -> checkJava(packagePath(base, file), sourceRoot.relativize(file).toString(), read(file))
-                        .stream())
+                .flatMap(file ->
+                        checkJava(
+                                packagePath(base, file),
+                                sourceRoot.relativize(file).toString(),
+                                read(file))
+                                .stream())
                 .toList();
     }
 
     /** Checks every migration below {@code migrationRoot} ({@code db/migration}). */
     static List<Violation> checkMigrationTree(Path migrationRoot) {
         return files(migrationRoot, ".sql").stream()
-                .flatMap(file -> checkMigration(migrationRoot.relativize(file).getName(0).toString(),
-                        migrationRoot.relativize(file).toString(), read(file)).stream())
+                .flatMap(file -> checkMigration(
+                        migrationRoot.relativize(file).getName(0).toString(),
+                        migrationRoot.relativize(file).toString(),
+                        read(file))
+                        .stream())
                 .toList();
     }
 
@@ -284,13 +297,14 @@ final class SchemaOwnership {
             char c = raw.charAt(i);
             if (c == '\\' && i + 1 < raw.length()) {
                 char next = raw.charAt(++i);
-                out.append(switch (next) {
-                    case 'n' -> '\n';
-                    case 't' -> '\t';
-                    case 'r' -> '\r';
-                    case 's' -> ' ';
-                    default -> next;
-                });
+                out.append(
+                        switch (next) {
+                            case 'n' -> '\n';
+                            case 't' -> '\t';
+                            case 'r' -> '\r';
+                            case 's' -> ' ';
+                            default -> next;
+                        });
             } else {
                 out.append(c);
             }

@@ -28,9 +28,11 @@ class Catalog {
     }
 
     void validate(ValidateOrder command, MessageContext context) {
-        List<String> skus = command.items().stream().map(ValidateOrder.Item::sku).distinct().toList();
-        Map<String, Product> known = jdbc.sql("select sku, name, description, price, currency, available "
-                + "from catalog.product where sku = any(?)")
+        List<String> skus =
+                command.items().stream().map(ValidateOrder.Item::sku).distinct().toList();
+        Map<String, Product> known = jdbc
+                .sql("select sku, name, description, price, currency, available "
+                        + "from catalog.product where sku = any(?)")
                 .param(skus.toArray(String[]::new))
                 .query(new DataClassRowMapper<>(Product.class))
                 .stream()
@@ -50,14 +52,17 @@ class Catalog {
     /** Pricing rules, apart from storage so they can be tested on their own. */
     static final class Pricing {
 
-        private Pricing() {
-        }
+        private Pricing() {}
 
         static Object price(ValidateOrder command, Map<String, Product> catalog) {
-            List<String> unknown = command.items().stream().map(ValidateOrder.Item::sku)
-                    .filter(sku -> !catalog.containsKey(sku)).distinct().toList();
+            List<String> unknown = command.items().stream()
+                    .map(ValidateOrder.Item::sku)
+                    .filter(sku -> !catalog.containsKey(sku))
+                    .distinct()
+                    .toList();
             if (!unknown.isEmpty()) {
-                return new OrderRejected(command.orderId(), "unknown_sku", "Unknown SKU(s): " + String.join(", ", unknown));
+                return new OrderRejected(
+                        command.orderId(), "unknown_sku", "Unknown SKU(s): " + String.join(", ", unknown));
             }
             List<OrderValidated.PricedItem> priced = new ArrayList<>();
             BigDecimal total = BigDecimal.ZERO;
@@ -65,17 +70,22 @@ class Catalog {
             for (ValidateOrder.Item item : command.items()) {
                 Product product = catalog.get(item.sku());
                 if (item.unitPrice() != null && item.unitPrice().compareTo(product.price()) != 0) {
-                    return new OrderRejected(command.orderId(), "price_changed", item.sku() + " costs "
-                            + product.price() + " " + product.currency() + ", not " + item.unitPrice());
+                    return new OrderRejected(
+                            command.orderId(),
+                            "price_changed",
+                            item.sku() + " costs " + product.price() + " " + product.currency() + ", not "
+                                    + item.unitPrice());
                 }
                 if (currency != null && !currency.equals(product.currency())) {
-                    return new OrderRejected(command.orderId(), "mixed_currencies",
+                    return new OrderRejected(
+                            command.orderId(),
+                            "mixed_currencies",
                             "All items of an order must be priced in one currency");
                 }
                 currency = product.currency();
                 BigDecimal lineTotal = product.price().multiply(BigDecimal.valueOf(item.quantity()));
-                priced.add(new OrderValidated.PricedItem(item.sku(), product.name(), item.quantity(), product.price(),
-                        lineTotal));
+                priced.add(new OrderValidated.PricedItem(
+                        item.sku(), product.name(), item.quantity(), product.price(), lineTotal));
                 total = total.add(lineTotal);
             }
             return new OrderValidated(command.orderId(), priced, total, currency);

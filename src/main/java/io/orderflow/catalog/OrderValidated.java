@@ -6,6 +6,5 @@ import java.util.List;
 /** Reply: every item is known and priced from the catalog. */
 public record OrderValidated(String orderId, List<PricedItem> items, BigDecimal total, String currency) {
 
-    public record PricedItem(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {
-    }
+    public record PricedItem(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {}
 }

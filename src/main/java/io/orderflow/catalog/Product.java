@@ -2,5 +2,4 @@ package io.orderflow.catalog;
 
 import java.math.BigDecimal;
 
-record Product(String sku, String name, String description, BigDecimal price, String currency, int available) {
-}
+record Product(String sku, String name, String description, BigDecimal price, String currency, int available) {}

@@ -6,6 +6,5 @@ import java.util.List;
 /** Command: check that every item exists and price the order. {@code unitPrice} is what the customer saw, if sent. */
 public record ValidateOrder(String orderId, List<Item> items) {
 
-    public record Item(String sku, int quantity, BigDecimal unitPrice) {
-    }
+    public record Item(String sku, int quantity, BigDecimal unitPrice) {}
 }

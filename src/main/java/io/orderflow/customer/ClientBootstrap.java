@@ -42,7 +42,9 @@ class ClientBootstrap {
             generateOnce(operator.clientId());
         }
         for (IdentitySettings.Client client : settings.clients()) {
-            if (client.id() == null || client.secret() == null || client.secret().isBlank()) {
+            if (client.id() == null
+                    || client.secret() == null
+                    || client.secret().isBlank()) {
                 throw new IllegalStateException("orderflow.security.clients entries need an id and a secret");
             }
             configure(client.id(), client.secret(), client.roles());
@@ -52,7 +54,8 @@ class ClientBootstrap {
     /** Writes the hash only when the configured secret changed, so restarts do not re-hash for nothing. */
     private void configure(String clientId, String secret, List<String> roles) {
         var existing = clients.find(clientId);
-        if (existing.isEmpty() || !passwords.matches(secret, existing.get().secretHash())
+        if (existing.isEmpty()
+                || !passwords.matches(secret, existing.get().secretHash())
                 || !existing.get().roles().equals(roles)) {
             clients.save(clientId, passwords.encode(secret), roles);
         }
@@ -75,12 +78,15 @@ class ClientBootstrap {
             } catch (UnsupportedOperationException notPosix) {
                 log.warn("Cannot restrict the permissions of {} on this file system", file);
             }
-            Files.writeString(file, "client_id=" + clientId + "\nclient_secret=" + secret + "\n",
-                    StandardCharsets.UTF_8);
+            Files.writeString(
+                    file, "client_id=" + clientId + "\nclient_secret=" + secret + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the operator credentials to " + file, e);
         }
-        log.warn("Created the operator client '{}'; its secret is in {} (shown nowhere else; set "
-                + "orderflow.security.operator.client-secret to choose one)", clientId, file);
+        log.warn(
+                "Created the operator client '{}'; its secret is in {} (shown nowhere else; set "
+                        + "orderflow.security.operator.client-secret to choose one)",
+                clientId,
+                file);
     }
 }

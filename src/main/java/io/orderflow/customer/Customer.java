@@ -4,5 +4,4 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** A customer account. The password is only ever held as its hash. */
-record Customer(UUID id, String email, String name, String passwordHash, Instant createdAt) {
-}
+record Customer(UUID id, String email, String name, String passwordHash, Instant createdAt) {}

@@ -24,7 +24,8 @@ class CustomerAccounts {
     CustomerAccounts(Customers customers, PasswordEncoder passwords, IdentitySettings settings, Outbox outbox) {
         this.customers = customers;
         this.passwords = passwords;
-        this.policy = new PasswordPolicy(settings.password().minLength(), settings.password().maxLength());
+        this.policy = new PasswordPolicy(
+                settings.password().minLength(), settings.password().maxLength());
         this.outbox = outbox;
     }
 
@@ -35,11 +36,16 @@ class CustomerAccounts {
         });
         Customer customer = new Customer(UUID.randomUUID(), email, name, passwords.encode(password), clock.instant());
         if (!customers.insert(customer)) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "email-taken",
+            throw new ApiProblem(
+                    HttpStatus.CONFLICT,
+                    "email-taken",
                     "An account with this e-mail address exists already; sign in instead");
         }
-        outbox.send("customer", new CustomerRegistered(customer.id().toString(), customer.email(), customer.name()),
-                null, null);
+        outbox.send(
+                "customer",
+                new CustomerRegistered(customer.id().toString(), customer.email(), customer.name()),
+                null,
+                null);
         return customer;
     }
 

@@ -28,8 +28,11 @@ class CustomerController {
     /** The body of a registration. Fields a client may not set (id, roles, ...) are not part of it. */
     @RejectUnknownFields
     record Registration(
-            @NotBlank @Size(max = 254) @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+", message = "must be a valid email address")
+            @NotBlank
+            @Size(max = 254)
+            @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+", message = "must be a valid email address")
             String email,
+
             @NotNull @Size(min = 1, max = 1024) String password,
             @NotBlank @Size(max = 100) String name) {
 
@@ -55,9 +58,12 @@ class CustomerController {
 
     @PostMapping
     ResponseEntity<Account> register(@Valid @RequestBody Registration registration) {
-        Customer customer = accounts.register(registration.email().strip(), registration.password(),
+        Customer customer = accounts.register(
+                registration.email().strip(),
+                registration.password(),
                 registration.name().strip());
-        return ResponseEntity.created(URI.create("/api/customers/" + customer.id())).body(Account.of(customer));
+        return ResponseEntity.created(URI.create("/api/customers/" + customer.id()))
+                .body(Account.of(customer));
     }
 
     @GetMapping("/me")

@@ -31,13 +31,16 @@ public class CustomerModule {
      */
     @Bean
     PasswordEncoder passwordEncoder() {
-        return new DelegatingPasswordEncoder("argon2",
-                Map.of("argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()));
+        return new DelegatingPasswordEncoder(
+                "argon2", Map.of("argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()));
     }
 
     /** Also the key source that validates tokens in this process (see the platform's SecurityConfiguration). */
     @Bean
-    SigningKeys signingKeys(JdbcClient jdbc, PlatformTransactionManager transactions, IdentitySettings settings,
+    SigningKeys signingKeys(
+            JdbcClient jdbc,
+            PlatformTransactionManager transactions,
+            IdentitySettings settings,
             SchemaMigrations migrated) {
         SigningKeys keys = new SigningKeys(jdbc, new TransactionTemplate(transactions), settings);
         keys.initialise();
@@ -50,14 +53,22 @@ public class CustomerModule {
     }
 
     @Bean
-    SignIn signIn(Customers customers, ApiClients clients, PasswordEncoder passwords, SignInFailures failures,
+    SignIn signIn(
+            Customers customers,
+            ApiClients clients,
+            PasswordEncoder passwords,
+            SignInFailures failures,
             Tokens tokens) {
         return new SignIn(customers, clients, passwords, failures, tokens);
     }
 
     @Bean
-    ClientBootstrap clientBootstrap(ApiClients clients, PasswordEncoder passwords, IdentitySettings settings,
-            PlatformTransactionManager transactions, SchemaMigrations migrated) {
+    ClientBootstrap clientBootstrap(
+            ApiClients clients,
+            PasswordEncoder passwords,
+            IdentitySettings settings,
+            PlatformTransactionManager transactions,
+            SchemaMigrations migrated) {
         ClientBootstrap bootstrap = new ClientBootstrap(clients, passwords, settings);
         new TransactionTemplate(transactions).executeWithoutResult(s -> bootstrap.run());
         return bootstrap;

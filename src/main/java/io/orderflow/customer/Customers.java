@@ -20,15 +20,20 @@ class Customers {
     /** False when the e-mail address (in any capitalisation) has an account already. */
     boolean insert(Customer customer) {
         return jdbc.sql("insert into customer.customer (id, email, name, password_hash, created_at) "
-                + "values (?, ?, ?, ?, ?) on conflict do nothing")
-                .params(customer.id(), customer.email(), customer.name(), customer.passwordHash(),
-                        Timestamp.from(customer.createdAt()))
-                .update() == 1;
+                                + "values (?, ?, ?, ?, ?) on conflict do nothing")
+                        .params(
+                                customer.id(),
+                                customer.email(),
+                                customer.name(),
+                                customer.passwordHash(),
+                                Timestamp.from(customer.createdAt()))
+                        .update()
+                == 1;
     }
 
     Optional<Customer> byEmail(String email) {
         return jdbc.sql("select id, email, name, password_hash, created_at from customer.customer "
-                + "where lower(email) = lower(?)")
+                        + "where lower(email) = lower(?)")
                 .param(email)
                 .query(new DataClassRowMapper<>(Customer.class))
                 .optional();

@@ -10,10 +10,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * signing keys. (What every process checks in a token is {@code SecuritySettings} in the platform.)
  */
 @ConfigurationProperties("orderflow.security")
-record IdentitySettings(@DefaultValue("15m") Duration accessTokenTtl, @DefaultValue("30s") Duration clockSkew,
-        @DefaultValue("orderflow") String issuer, @DefaultValue("orderflow") String audience,
-        @DefaultValue Operator operator, @DefaultValue List<Client> clients, @DefaultValue SignIn signIn,
-        @DefaultValue Password password, @DefaultValue Keys keys, @DefaultValue("./data") String dataDir) {
+record IdentitySettings(
+        @DefaultValue("15m") Duration accessTokenTtl,
+        @DefaultValue("30s") Duration clockSkew,
+        @DefaultValue("orderflow") String issuer,
+        @DefaultValue("orderflow") String audience,
+        @DefaultValue Operator operator,
+        @DefaultValue List<Client> clients,
+        @DefaultValue SignIn signIn,
+        @DefaultValue Password password,
+        @DefaultValue Keys keys,
+        @DefaultValue("./data") String dataDir) {
 
     /**
      * The operator client created on first start.
@@ -21,12 +28,13 @@ record IdentitySettings(@DefaultValue("15m") Duration accessTokenTtl, @DefaultVa
      * @param clientSecret when set, the operator client has this secret (kept as a hash); when empty, the first
      *        start generates one and writes it once to {@code <data-dir>/operator-credentials}
      */
-    record Operator(@DefaultValue("operator") String clientId, String clientSecret) {
-    }
+    record Operator(@DefaultValue("operator") String clientId, String clientSecret) {}
 
     /** A further API client, e.g. a service: id, secret and roles. */
-    record Client(String id, String secret, @DefaultValue("service") List<String> roles) {
-    }
+    record Client(
+            String id,
+            String secret,
+            @DefaultValue("service") List<String> roles) {}
 
     /**
      * @param lockoutThreshold consecutive failures after which an account is locked
@@ -34,14 +42,16 @@ record IdentitySettings(@DefaultValue("15m") Duration accessTokenTtl, @DefaultVa
      * @param lockoutMax the longest lock
      * @param failureWindow failures older than this are forgotten
      */
-    record SignIn(@DefaultValue("5") int lockoutThreshold, @DefaultValue("30s") Duration lockoutBase,
-            @DefaultValue("15m") Duration lockoutMax, @DefaultValue("1h") Duration failureWindow) {
-    }
+    record SignIn(
+            @DefaultValue("5") int lockoutThreshold,
+            @DefaultValue("30s") Duration lockoutBase,
+            @DefaultValue("15m") Duration lockoutMax,
+            @DefaultValue("1h") Duration failureWindow) {}
 
-    record Password(@DefaultValue("10") int minLength, @DefaultValue("256") int maxLength) {
-    }
+    record Password(
+            @DefaultValue("10") int minLength,
+            @DefaultValue("256") int maxLength) {}
 
     /** @param rotateAfter the signing key is replaced once it is this old */
-    record Keys(@DefaultValue("30d") Duration rotateAfter) {
-    }
+    record Keys(@DefaultValue("30d") Duration rotateAfter) {}
 }

@@ -23,8 +23,7 @@ class SignIn {
     /** Checked when there is no account, so that answer takes as long as a wrong password. */
     private final String decoyHash;
 
-    SignIn(Customers customers, ApiClients clients, PasswordEncoder passwords, SignInFailures failures,
-            Tokens tokens) {
+    SignIn(Customers customers, ApiClients clients, PasswordEncoder passwords, SignInFailures failures, Tokens tokens) {
         this.customers = customers;
         this.clients = clients;
         this.passwords = passwords;
@@ -37,7 +36,8 @@ class SignIn {
         String account = "customer:" + email.strip();
         refuseWhileLocked(account);
         var customer = customers.byEmail(email.strip());
-        boolean matches = passwords.matches(password, customer.map(Customer::passwordHash).orElse(decoyHash));
+        boolean matches =
+                passwords.matches(password, customer.map(Customer::passwordHash).orElse(decoyHash));
         if (customer.isEmpty() || !matches) {
             throw failure(account, "invalid_grant", "The e-mail address or the password is wrong");
         }
@@ -49,7 +49,8 @@ class SignIn {
         String account = "client:" + clientId;
         refuseWhileLocked(account);
         var client = clients.find(clientId);
-        boolean matches = passwords.matches(secret, client.map(ApiClients.ApiClient::secretHash).orElse(decoyHash));
+        boolean matches = passwords.matches(
+                secret, client.map(ApiClients.ApiClient::secretHash).orElse(decoyHash));
         if (client.isEmpty() || !matches) {
             throw failure(account, "invalid_client", "The client id or the client secret is wrong");
         }
@@ -71,8 +72,11 @@ class SignIn {
 
     private static void locked(Duration remaining) {
         long seconds = Math.max(1, (remaining.toMillis() + 999) / 1000);
-        throw new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "sign-in-locked",
-                "Too many failed sign-ins for this account; try again in " + seconds + " s",
-                Map.of("error", "temporarily_unavailable")).withHeader("Retry-After", Long.toString(seconds));
+        throw new ApiProblem(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "sign-in-locked",
+                        "Too many failed sign-ins for this account; try again in " + seconds + " s",
+                        Map.of("error", "temporarily_unavailable"))
+                .withHeader("Retry-After", Long.toString(seconds));
     }
 }

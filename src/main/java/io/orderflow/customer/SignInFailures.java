@@ -33,7 +33,7 @@ class SignInFailures {
     @Transactional(propagation = Propagation.REQUIRES_NEW, readOnly = true)
     Optional<Duration> lockedFor(String account) {
         return jdbc.sql("select locked_until from customer.sign_in_failure where account_hash = ? "
-                + "and locked_until > clock_timestamp()")
+                        + "and locked_until > clock_timestamp()")
                 .param(hash(account))
                 .query((rs, n) -> rs.getTimestamp(1).toInstant())
                 .optional()
@@ -57,18 +57,28 @@ class SignInFailures {
                         then clock_timestamp() + make_interval(secs => least(?, ? * power(2, f.failures + 1 - ?)))
                         end
                 returning locked_until""")
-                .params(hash(account), settings.lockoutThreshold(), seconds(settings.lockoutBase()),
-                        seconds(settings.failureWindow()), seconds(settings.failureWindow()),
-                        settings.lockoutThreshold(), seconds(settings.lockoutMax()), seconds(settings.lockoutBase()),
+                .params(
+                        hash(account),
+                        settings.lockoutThreshold(),
+                        seconds(settings.lockoutBase()),
+                        seconds(settings.failureWindow()),
+                        seconds(settings.failureWindow()),
+                        settings.lockoutThreshold(),
+                        seconds(settings.lockoutMax()),
+                        seconds(settings.lockoutBase()),
                         settings.lockoutThreshold())
                 .query((rs, n) -> Optional.ofNullable(rs.getTimestamp(1)))
                 .single();
-        return lockedUntil.map(until -> Duration.between(Instant.now(), until.toInstant())).orElse(Duration.ZERO);
+        return lockedUntil
+                .map(until -> Duration.between(Instant.now(), until.toInstant()))
+                .orElse(Duration.ZERO);
     }
 
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     void succeeded(String account) {
-        jdbc.sql("delete from customer.sign_in_failure where account_hash = ?").param(hash(account)).update();
+        jdbc.sql("delete from customer.sign_in_failure where account_hash = ?")
+                .param(hash(account))
+                .update();
     }
 
     private static double seconds(Duration duration) {

@@ -38,26 +38,27 @@ class SigningKeys implements JWKSource<SecurityContext> {
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
     /** Serialises key creation across instances (pg_advisory_xact_lock). */
     private static final long LOCK = 0x6f72_6465_726b_6579L;
+
     private static final Duration RELOAD_EVERY = Duration.ofSeconds(30);
 
-    record StoredKey(String kid, RSAKey key, Instant createdAt, Instant retiredAt) {
-    }
+    record StoredKey(String kid, RSAKey key, Instant createdAt, Instant retiredAt) {}
 
-    private record Snapshot(List<StoredKey> keys, Instant loadedAt) {
-    }
+    private record Snapshot(List<StoredKey> keys, Instant loadedAt) {}
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final Duration rotateAfter;
     /** A retired key stays published this long: the longest a token it signed can still be valid. */
     private final Duration publishAfterRetirement;
+
     private volatile Snapshot snapshot = new Snapshot(List.of(), Instant.EPOCH);
 
     SigningKeys(JdbcClient jdbc, TransactionTemplate tx, IdentitySettings settings) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.rotateAfter = settings.keys().rotateAfter();
-        this.publishAfterRetirement = settings.accessTokenTtl().plus(settings.clockSkew()).plusMinutes(1);
+        this.publishAfterRetirement =
+                settings.accessTokenTtl().plus(settings.clockSkew()).plusMinutes(1);
     }
 
     /** Makes sure a signing key exists (first start) and loads the keys. */
@@ -65,7 +66,8 @@ class SigningKeys implements JWKSource<SecurityContext> {
         tx.executeWithoutResult(s -> {
             lock();
             Integer active = jdbc.sql("select count(*) from customer.signing_key where retired_at is null")
-                    .query(Integer.class).single();
+                    .query(Integer.class)
+                    .single();
             if (active == 0) {
                 insertNewKey();
             }
@@ -77,7 +79,9 @@ class SigningKeys implements JWKSource<SecurityContext> {
     StoredKey signer() {
         StoredKey current = current(fresh());
         if (current == null || current.createdAt().plus(rotateAfter).isBefore(Instant.now())) {
-            log.info("Signing key {} is older than {}; rotating", current == null ? "(none)" : current.kid(),
+            log.info(
+                    "Signing key {} is older than {}; rotating",
+                    current == null ? "(none)" : current.kid(),
                     rotateAfter);
             return rotate(current == null ? null : current.kid());
         }
@@ -94,16 +98,21 @@ class SigningKeys implements JWKSource<SecurityContext> {
         tx.executeWithoutResult(s -> {
             lock();
             String current = jdbc.sql("select kid from customer.signing_key where retired_at is null "
-                    + "order by created_at desc limit 1").query(String.class).optional().orElse(null);
+                            + "order by created_at desc limit 1")
+                    .query(String.class)
+                    .optional()
+                    .orElse(null);
             if (onlyIfCurrent != null && !onlyIfCurrent.equals(current)) {
                 return;
             }
             String kid = insertNewKey();
             jdbc.sql("update customer.signing_key set retired_at = now() where retired_at is null and kid <> ?")
-                    .param(kid).update();
+                    .param(kid)
+                    .update();
             // keys no token can need any more
             jdbc.sql("delete from customer.signing_key where retired_at < now() - make_interval(secs => ?)")
-                    .param(publishAfterRetirement.toSeconds() * 2.0).update();
+                    .param(publishAfterRetirement.toSeconds() * 2.0)
+                    .update();
             log.info("Signing key rotated: {} signs from now on", kid);
         });
         return current(reload());
@@ -111,7 +120,9 @@ class SigningKeys implements JWKSource<SecurityContext> {
 
     /** The public keys tokens may be signed with: the signer and every retired key still within its grace. */
     JWKSet publicKeys() {
-        return new JWKSet(published(fresh()).stream().map(k -> (JWK) k.key().toPublicJWK()).toList());
+        return new JWKSet(published(fresh()).stream()
+                .map(k -> (JWK) k.key().toPublicJWK())
+                .toList());
     }
 
     List<StoredKey> all() {
@@ -131,11 +142,16 @@ class SigningKeys implements JWKSource<SecurityContext> {
 
     private List<StoredKey> published(Snapshot keys) {
         Instant cutoff = Instant.now().minus(publishAfterRetirement);
-        return keys.keys().stream().filter(k -> k.retiredAt() == null || k.retiredAt().isAfter(cutoff)).toList();
+        return keys.keys().stream()
+                .filter(k -> k.retiredAt() == null || k.retiredAt().isAfter(cutoff))
+                .toList();
     }
 
     private static StoredKey current(Snapshot keys) {
-        return keys.keys().stream().filter(k -> k.retiredAt() == null).findFirst().orElse(null);
+        return keys.keys().stream()
+                .filter(k -> k.retiredAt() == null)
+                .findFirst()
+                .orElse(null);
     }
 
     private Snapshot fresh() {
@@ -145,11 +161,14 @@ class SigningKeys implements JWKSource<SecurityContext> {
 
     private Snapshot reload() {
         List<StoredKey> keys = jdbc.sql("select kid, private_key, public_key, created_at, retired_at "
-                + "from customer.signing_key order by created_at desc")
-                .query((rs, n) -> new StoredKey(rs.getString("kid"),
+                        + "from customer.signing_key order by created_at desc")
+                .query((rs, n) -> new StoredKey(
+                        rs.getString("kid"),
                         rsaKey(rs.getString("kid"), rs.getBytes("public_key"), rs.getBytes("private_key")),
                         rs.getTimestamp("created_at").toInstant(),
-                        rs.getTimestamp("retired_at") == null ? null : rs.getTimestamp("retired_at").toInstant()))
+                        rs.getTimestamp("retired_at") == null
+                                ? null
+                                : rs.getTimestamp("retired_at").toInstant()))
                 .list();
         Snapshot loaded = new Snapshot(keys, Instant.now());
         snapshot = loaded;
@@ -157,7 +176,10 @@ class SigningKeys implements JWKSource<SecurityContext> {
     }
 
     private void lock() {
-        jdbc.sql("select pg_advisory_xact_lock(?)").param(LOCK).query((rs, n) -> 1).list();
+        jdbc.sql("select pg_advisory_xact_lock(?)")
+                .param(LOCK)
+                .query((rs, n) -> 1)
+                .list();
     }
 
     private String insertNewKey() {
@@ -168,8 +190,11 @@ class SigningKeys implements JWKSource<SecurityContext> {
             RSAKey key = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).build();
             String kid = key.computeThumbprint().toString();
             jdbc.sql("insert into customer.signing_key (kid, algorithm, private_key, public_key, created_at) "
-                    + "values (?, 'RS256', ?, ?, ?)")
-                    .params(kid, pair.getPrivate().getEncoded(), pair.getPublic().getEncoded(),
+                            + "values (?, 'RS256', ?, ?, ?)")
+                    .params(
+                            kid,
+                            pair.getPrivate().getEncoded(),
+                            pair.getPublic().getEncoded(),
                             Timestamp.from(Instant.now()))
                     .update();
             return kid;
@@ -183,8 +208,12 @@ class SigningKeys implements JWKSource<SecurityContext> {
             KeyFactory factory = KeyFactory.getInstance("RSA");
             RSAPublicKey pub = (RSAPublicKey) factory.generatePublic(new X509EncodedKeySpec(publicKey));
             RSAPrivateKey priv = (RSAPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(privateKey));
-            return new RSAKey.Builder(pub).privateKey(priv).keyID(kid).keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.RS256).build();
+            return new RSAKey.Builder(pub)
+                    .privateKey(priv)
+                    .keyID(kid)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256)
+                    .build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("signing key " + kid + " cannot be read", e);
         }

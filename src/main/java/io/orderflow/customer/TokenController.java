@@ -32,7 +32,9 @@ import org.springframework.web.bind.annotation.RestController;
 class TokenController {
 
     @RejectUnknownFields
-    record PasswordSignIn(@NotBlank @Size(max = 254) String email, @NotNull @Size(max = 1024) String password) {
+    record PasswordSignIn(
+            @NotBlank @Size(max = 254) String email,
+            @NotNull @Size(max = 1024) String password) {
 
         @Override
         public String toString() {
@@ -40,8 +42,7 @@ class TokenController {
         }
     }
 
-    record KeyView(String kid, String algorithm, Instant createdAt, Instant retiredAt, boolean signing) {
-    }
+    record KeyView(String kid, String algorithm, Instant createdAt, Instant retiredAt, boolean signing) {}
 
     private final SignIn signIn;
     private final SigningKeys keys;
@@ -57,12 +58,15 @@ class TokenController {
     }
 
     @PostMapping(path = "/api/auth/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    ResponseEntity<Tokens.AccessToken> client(@RequestParam(name = "grant_type", required = false) String grantType,
+    ResponseEntity<Tokens.AccessToken> client(
+            @RequestParam(name = "grant_type", required = false) String grantType,
             @RequestParam(name = "client_id", required = false) String clientId,
             @RequestParam(name = "client_secret", required = false) String clientSecret,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
         if (!"client_credentials".equals(grantType)) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "unsupported-grant-type",
+            throw new ApiProblem(
+                    HttpStatus.BAD_REQUEST,
+                    "unsupported-grant-type",
                     "grant_type must be client_credentials (customers sign in with e-mail and password as JSON)",
                     Map.of("error", "unsupported_grant_type"));
         }
@@ -70,8 +74,11 @@ class TokenController {
         String id = basic != null ? basic[0] : clientId;
         String secret = basic != null ? basic[1] : clientSecret;
         if (id == null || secret == null || id.isBlank() || id.length() > 200 || secret.length() > 1024) {
-            throw new ApiProblem(HttpStatus.UNAUTHORIZED, "invalid-credentials",
-                    "The client id or the client secret is wrong", Map.of("error", "invalid_client"));
+            throw new ApiProblem(
+                    HttpStatus.UNAUTHORIZED,
+                    "invalid-credentials",
+                    "The client id or the client secret is wrong",
+                    Map.of("error", "invalid_client"));
         }
         return noStore(signIn.client(id, secret));
     }
@@ -79,7 +86,8 @@ class TokenController {
     /** The public keys (JWK set) that verify access tokens: the signing key and recently retired ones. */
     @GetMapping(path = "/.well-known/jwks.json", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> keySet() {
-        return ResponseEntity.ok().cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(1)))
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(1)))
                 .body(keys.publicKeys().toJSONObject(true));
     }
 
@@ -99,7 +107,10 @@ class TokenController {
     }
 
     private static ResponseEntity<Tokens.AccessToken> noStore(Tokens.AccessToken token) {
-        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header("Pragma", "no-cache").body(token);
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.noStore())
+                .header("Pragma", "no-cache")
+                .body(token);
     }
 
     /** id and secret from {@code Authorization: Basic}, or null when the header is absent or not Basic. */
@@ -108,10 +119,10 @@ class TokenController {
             return null;
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
-                    StandardCharsets.UTF_8);
+            String decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
-            return colon < 0 ? null : new String[] { decoded.substring(0, colon), decoded.substring(colon + 1) };
+            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
         } catch (IllegalArgumentException e) {
             return null;
         }

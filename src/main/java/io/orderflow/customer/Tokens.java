@@ -16,8 +16,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 class Tokens {
 
     /** The token response of RFC 6749 section 5.1. */
-    record AccessToken(String accessToken, String tokenType, long expiresIn) {
-    }
+    record AccessToken(String accessToken, String tokenType, long expiresIn) {}
 
     private final SigningKeys keys;
     private final String issuer;
@@ -45,11 +44,14 @@ class Tokens {
                 .notBefore(now)
                 .expiresAt(now.plus(ttl))
                 .build();
-        JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(signer.kid())
-                .type(SecurityConfiguration.TOKEN_TYPE).build();
+        JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256)
+                .keyId(signer.kid())
+                .type(SecurityConfiguration.TOKEN_TYPE)
+                .build();
         JWKSet signingKey = new JWKSet(signer.key());
         String token = new NimbusJwtEncoder((selector, context) -> selector.select(signingKey))
-                .encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
+                .encode(JwtEncoderParameters.from(header, claims))
+                .getTokenValue();
         return new AccessToken(token, "Bearer", ttl.toSeconds());
     }
 }

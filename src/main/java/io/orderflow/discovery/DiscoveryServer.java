@@ -8,5 +8,4 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnModule("discovery")
 @EnableEurekaServer
-public class DiscoveryServer {
-}
+public class DiscoveryServer {}

@@ -48,17 +48,26 @@ public class GatewayRoutes implements WebSocketConfigurer {
     @Bean
     HttpComponentsClientHttpRequestFactoryBuilder moduleConnections(
             @Value("${server.tomcat.threads.max:200}") int requestThreads) {
-        return ClientHttpRequestFactoryBuilder.httpComponents().withConnectionManagerCustomizer(pool -> pool
-                .setMaxConnPerRoute(requestThreads).setMaxConnTotal(requestThreads * 2));
+        return ClientHttpRequestFactoryBuilder.httpComponents()
+                .withConnectionManagerCustomizer(
+                        pool -> pool.setMaxConnPerRoute(requestThreads).setMaxConnTotal(requestThreads * 2));
     }
 
     @Bean
     RouterFunction<ServerResponse> moduleRoutes() {
         // first match wins: a customer's orders are the order module's, the rest of /api/customers the customer's
-        return to("order", path("/api/customers/me/orders").or(path("/api/orders")).or(path("/api/orders/**"))
-                        .or(path("/api/operations/**")))
-                .and(to("customer", path("/api/customers").or(path("/api/customers/**")).or(path("/api/auth/**"))
-                        .or(path("/.well-known/jwks.json"))))
+        return to(
+                        "order",
+                        path("/api/customers/me/orders")
+                                .or(path("/api/orders"))
+                                .or(path("/api/orders/**"))
+                                .or(path("/api/operations/**")))
+                .and(to(
+                        "customer",
+                        path("/api/customers")
+                                .or(path("/api/customers/**"))
+                                .or(path("/api/auth/**"))
+                                .or(path("/.well-known/jwks.json"))))
                 .and(to("catalog", path("/api/products").or(path("/api/products/**"))))
                 .and(to("notification", path("/api/notifications").or(path("/api/notifications/**"))))
                 .and(deadLetters());
@@ -68,8 +77,10 @@ public class GatewayRoutes implements WebSocketConfigurer {
     private static RouterFunction<ServerResponse> deadLetters() {
         RouterFunction<ServerResponse> routes = null;
         for (String module : Modules.ALL) {
-            RouterFunction<ServerResponse> route = to(module, path("/api/dead-letters/" + module + "/**")
-                    .or(path("/api/dead-letters").and(param("module", module))));
+            RouterFunction<ServerResponse> route = to(
+                    module,
+                    path("/api/dead-letters/" + module + "/**")
+                            .or(path("/api/dead-letters").and(param("module", module))));
             routes = routes == null ? route : routes.and(route);
         }
         // without a module, the order process answers for its own
@@ -78,8 +89,11 @@ public class GatewayRoutes implements WebSocketConfigurer {
 
     private static RouterFunction<ServerResponse> to(String module, RequestPredicate predicate) {
         // the module echoes the gateway's request id; the gateway has set it on the response already
-        return route(module + "-route").route(predicate, http()).filter(lb(module))
-                .after(removeResponseHeader("X-Request-Id")).build();
+        return route(module + "-route")
+                .route(predicate, http())
+                .filter(lb(module))
+                .after(removeResponseHeader("X-Request-Id"))
+                .build();
     }
 
     @Override

@@ -73,7 +73,8 @@ class SocketRelay extends TextWebSocketHandler {
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
         WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
         @SuppressWarnings("unchecked")
-        Map<String, String> forwarded = (Map<String, String>) raw.getAttributes().getOrDefault(HEADERS, Map.of());
+        Map<String, String> forwarded =
+                (Map<String, String>) raw.getAttributes().getOrDefault(HEADERS, Map.of());
         forwarded.forEach(headers::add);
         client.execute(new Upstream(link), headers, target).whenComplete((upstream, failure) -> {
             if (failure != null) {
@@ -166,10 +167,13 @@ class SocketRelay extends TextWebSocketHandler {
     static final class Handshake implements HandshakeInterceptor {
 
         @Override
-        public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+        public boolean beforeHandshake(
+                ServerHttpRequest request,
+                ServerHttpResponse response,
+                WebSocketHandler handler,
                 Map<String, Object> attributes) {
             Map<String, String> headers = new java.util.HashMap<>();
-            for (String name : new String[] { HttpHeaders.AUTHORIZATION, "X-Request-Id" }) {
+            for (String name : new String[] {HttpHeaders.AUTHORIZATION, "X-Request-Id"}) {
                 String value = request.getHeaders().getFirst(name);
                 if (value != null) {
                     headers.put(name, value);
@@ -180,8 +184,10 @@ class SocketRelay extends TextWebSocketHandler {
         }
 
         @Override
-        public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
-                Exception exception) {
-        }
+        public void afterHandshake(
+                ServerHttpRequest request,
+                ServerHttpResponse response,
+                WebSocketHandler handler,
+                Exception exception) {}
     }
 }

@@ -29,10 +29,11 @@ class Inventory {
     void reserve(ReserveStock command, MessageContext context) {
         Optional<String> existing = reservationStatus(command.orderId());
         if (existing.isPresent()) {
-            context.send(switch (existing.get()) {
-                case "reserved", "shipped" -> new StockReserved(command.orderId());
-                default -> new StockUnavailable(command.orderId(), "reservation_" + existing.get(), List.of());
-            });
+            context.send(
+                    switch (existing.get()) {
+                        case "reserved", "shipped" -> new StockReserved(command.orderId());
+                        default -> new StockUnavailable(command.orderId(), "reservation_" + existing.get(), List.of());
+                    });
             return;
         }
         // one quantity per SKU, locked in SKU order so concurrent reservations cannot deadlock
@@ -49,18 +50,21 @@ class Inventory {
                 .toList();
         if (!short_.isEmpty()) {
             jdbc.sql("insert into inventory.reservation (order_id, status) values (?, 'rejected')")
-                    .param(command.orderId()).update();
+                    .param(command.orderId())
+                    .update();
             context.send(new StockUnavailable(command.orderId(), "insufficient_stock", short_));
             return;
         }
         jdbc.sql("insert into inventory.reservation (order_id, status) values (?, 'reserved')")
-                .param(command.orderId()).update();
+                .param(command.orderId())
+                .update();
         List<StockLevelsChanged.Level> levels = new ArrayList<>();
         wanted.forEach((sku, quantity) -> {
             jdbc.sql("insert into inventory.reservation_line (order_id, sku, quantity) values (?, ?, ?)")
-                    .params(command.orderId(), sku, quantity).update();
+                    .params(command.orderId(), sku, quantity)
+                    .update();
             levels.add(jdbc.sql("update inventory.stock set available = available - ?, reserved = reserved + ?, "
-                    + "version = version + 1 where sku = ? returning sku, available, version")
+                            + "version = version + 1 where sku = ? returning sku, available, version")
                     .params(quantity, quantity, sku)
                     .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
                     .single());
@@ -74,14 +78,15 @@ class Inventory {
         if (existing.isEmpty()) {
             // nothing was reserved; remember the release so a late reservation is refused
             jdbc.sql("insert into inventory.reservation (order_id, status) values (?, 'released')")
-                    .param(command.orderId()).update();
+                    .param(command.orderId())
+                    .update();
             context.send(new StockReleased(command.orderId()));
             return;
         }
         switch (existing.get()) {
             case "reserved" -> {
-                List<StockLevelsChanged.Level> levels = moveLines(command.orderId(),
-                        "available = available + l.quantity, reserved = reserved - l.quantity");
+                List<StockLevelsChanged.Level> levels = moveLines(
+                        command.orderId(), "available = available + l.quantity, reserved = reserved - l.quantity");
                 setStatus(command.orderId(), "released");
                 context.send(new StockReleased(command.orderId()));
                 context.send(new StockLevelsChanged(levels));
@@ -104,8 +109,8 @@ class Inventory {
     private List<StockLevelsChanged.Level> moveLines(String orderId, String assignments) {
         // assignments are fixed strings from this class, never input
         return jdbc.sql("update inventory.stock s set " + assignments + ", version = s.version + 1 "
-                + "from inventory.reservation_line l where l.order_id = ? and l.sku = s.sku "
-                + "returning s.sku, s.available, s.version")
+                        + "from inventory.reservation_line l where l.order_id = ? and l.sku = s.sku "
+                        + "returning s.sku, s.available, s.version")
                 .param(orderId)
                 .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
                 .list();
@@ -113,11 +118,14 @@ class Inventory {
 
     private Optional<String> reservationStatus(String orderId) {
         return jdbc.sql("select status from inventory.reservation where order_id = ? for update")
-                .param(orderId).query(String.class).optional();
+                .param(orderId)
+                .query(String.class)
+                .optional();
     }
 
     private void setStatus(String orderId, String status) {
         jdbc.sql("update inventory.reservation set status = ?, updated_at = now() where order_id = ?")
-                .params(status, orderId).update();
+                .params(status, orderId)
+                .update();
     }
 }

@@ -1,5 +1,4 @@
 package io.orderflow.inventory;
 
 /** Compensation: give the order's reserved items back to available stock. */
-public record ReleaseStock(String orderId) {
-}
+public record ReleaseStock(String orderId) {}

@@ -1,5 +1,4 @@
 package io.orderflow.inventory;
 
 /** Reply to {@link ReleaseStock}. */
-public record StockReleased(String orderId) {
-}
+public record StockReleased(String orderId) {}

@@ -1,13 +1,13 @@
 package io.orderflow.messaging;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.platform.Modules;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,7 +30,12 @@ public class Dispatcher {
     private final MeterRegistry meters;
     private final MessageTracing tracing;
 
-    Dispatcher(JdbcClient jdbc, JsonMapper json, Outbox outbox, RetryPolicy retryPolicy, MeterRegistry meters,
+    Dispatcher(
+            JdbcClient jdbc,
+            JsonMapper json,
+            Outbox outbox,
+            RetryPolicy retryPolicy,
+            MeterRegistry meters,
             MessageTracing tracing) {
         this.jdbc = jdbc;
         this.json = json;
@@ -69,7 +74,9 @@ public class Dispatcher {
 
     /** Whether the transport's own statement already recorded the delivery in the inbox, and with what result. */
     private enum Inbox {
-        NOT_RECORDED, RECORDED_NOW, RECORDED_BEFORE
+        NOT_RECORDED,
+        RECORDED_NOW,
+        RECORDED_BEFORE
     }
 
     private boolean dispatch(MessageHandlers handlers, Envelope envelope, Inbox inbox) {
@@ -85,23 +92,25 @@ public class Dispatcher {
         log.debug("{} handling {} {}", handlers.module(), envelope.type(), envelope.messageId());
         var handler = handlers.handlerFor(envelope.type());
         if (handler == null) {
-            throw new PoisonMessageException("module " + handlers.module() + " has no handler for type '"
-                    + envelope.type() + "'");
+            throw new PoisonMessageException(
+                    "module " + handlers.module() + " has no handler for type '" + envelope.type() + "'");
         }
         Object message;
         try {
             message = json.readValue(envelope.payload(), handler.type());
         } catch (JacksonException e) {
-            throw new PoisonMessageException("payload of " + envelope.type() + " is not readable: "
-                    + e.getOriginalMessage(), e);
+            throw new PoisonMessageException(
+                    "payload of " + envelope.type() + " is not readable: " + e.getOriginalMessage(), e);
         }
         boolean fresh = switch (inbox) {
             case RECORDED_NOW -> true;
             case RECORDED_BEFORE -> false;
-            case NOT_RECORDED -> jdbc.sql("insert into " + inboxTable(handlers.module()) + " (message_id, type) "
-                    + "values (?, ?) on conflict do nothing")
-                    .params(envelope.messageId(), envelope.type())
-                    .update() == 1;
+            case NOT_RECORDED ->
+                jdbc.sql("insert into " + inboxTable(handlers.module()) + " (message_id, type) "
+                                        + "values (?, ?) on conflict do nothing")
+                                .params(envelope.messageId(), envelope.type())
+                                .update()
+                        == 1;
         };
         if (!fresh) {
             log.debug("{} already applied {} {}", handlers.module(), envelope.type(), envelope.messageId());
@@ -119,10 +128,11 @@ public class Dispatcher {
     private static void rejectOversized(String module, Envelope envelope) {
         String payload = envelope.payload();
         // a char takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars): only long strings are encoded
-        if (payload != null && payload.length() > MAX_PAYLOAD_BYTES / 3
+        if (payload != null
+                && payload.length() > MAX_PAYLOAD_BYTES / 3
                 && payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
-            throw new PoisonMessageException("payload of " + envelope.type() + " for " + module + " exceeds "
-                    + MAX_PAYLOAD_BYTES + " bytes");
+            throw new PoisonMessageException(
+                    "payload of " + envelope.type() + " for " + module + " exceeds " + MAX_PAYLOAD_BYTES + " bytes");
         }
     }
 
@@ -132,8 +142,15 @@ public class Dispatcher {
                 new org.springframework.transaction.support.TransactionSynchronization() {
                     @Override
                     public void afterCommit() {
-                        meters.counter("orderflow.messages.received", "module", module, "type", type, "outcome",
-                                outcome).increment();
+                        meters.counter(
+                                        "orderflow.messages.received",
+                                        "module",
+                                        module,
+                                        "type",
+                                        type,
+                                        "outcome",
+                                        outcome)
+                                .increment();
                     }
                 });
     }
@@ -148,20 +165,31 @@ public class Dispatcher {
      * @param failedBefore how many attempts had failed before this one
      * @param firstFailedAt when the first of them failed, or null when this was the first attempt
      */
-    public Failed failed(String module, Envelope envelope, int failedBefore, Instant firstFailedAt,
-            RuntimeException error) {
+    public Failed failed(
+            String module, Envelope envelope, int failedBefore, Instant firstFailedAt, RuntimeException error) {
         int attempts = failedBefore + 1;
         Instant first = firstFailedAt == null ? Instant.now() : firstFailedAt;
         if (!(error instanceof PoisonMessageException) && retryPolicy.allowsAnotherAttempt(attempts, error)) {
             Duration backoff = retryPolicy.backoffAfter(attempts);
             meters.counter("orderflow.messages.retried", "module", module, "type", String.valueOf(envelope.type()))
                     .increment();
-            DistributionSummary.builder("orderflow.messages.retry.backoff").baseUnit("milliseconds")
+            DistributionSummary.builder("orderflow.messages.retry.backoff")
+                    .baseUnit("milliseconds")
                     .description("Backoff drawn before a retry, by the attempt that failed")
-                    .tag("module", module).tag("attempt", Integer.toString(Math.min(attempts, 20)))
-                    .register(meters).record(backoff.toMillis());
-            tracing.inLogContext(envelope, () -> log.info("{} {} failed on attempt {} in {} ({}); retrying in {} ms",
-                    envelope.type(), envelope.messageId(), attempts, module, error.toString(), backoff.toMillis()));
+                    .tag("module", module)
+                    .tag("attempt", Integer.toString(Math.min(attempts, 20)))
+                    .register(meters)
+                    .record(backoff.toMillis());
+            tracing.inLogContext(
+                    envelope,
+                    () -> log.info(
+                            "{} {} failed on attempt {} in {} ({}); retrying in {} ms",
+                            envelope.type(),
+                            envelope.messageId(),
+                            attempts,
+                            module,
+                            error.toString(),
+                            backoff.toMillis()));
             return new Failed.Retry(attempts, first, backoff, error);
         }
         return new Failed.Park(attempts, first, error);
@@ -177,30 +205,43 @@ public class Dispatcher {
         RuntimeException error();
 
         /** Deliver again once {@code backoff} has passed. */
-        record Retry(int attempts, Instant firstFailedAt, Duration backoff, RuntimeException error) implements Failed {
-        }
+        record Retry(int attempts, Instant firstFailedAt, Duration backoff, RuntimeException error) implements Failed {}
 
         /** No retry can help or the budget is spent: into the module's dead letters. */
-        record Park(int attempts, Instant firstFailedAt, RuntimeException error) implements Failed {
-        }
+        record Park(int attempts, Instant firstFailedAt, RuntimeException error) implements Failed {}
     }
 
     /** Parks a message that cannot be applied, with enough context for an operator to act on it. */
     public void park(String module, Envelope envelope, Throwable error, int attempts, Instant firstFailedAt) {
         meters.counter("orderflow.messages.dead_lettered", "module", module, "type", String.valueOf(envelope.type()))
                 .increment();
-        tracing.inLogContext(envelope, () -> log.error("Parking {} {} for order {} in {} dead letters after {} "
-                + "attempt(s): {}", envelope.type(), envelope.messageId(), envelope.orderId(), module, attempts,
-                error.toString()));
+        tracing.inLogContext(
+                envelope,
+                () -> log.error(
+                        "Parking {} {} for order {} in {} dead letters after {} " + "attempt(s): {}",
+                        envelope.type(),
+                        envelope.messageId(),
+                        envelope.orderId(),
+                        module,
+                        attempts,
+                        error.toString()));
         jdbc.sql("insert into " + Modules.schemaOf(module) + ".dead_letter (message_id, type, order_id, payload, "
-                + "headers, error, stack, attempts, first_failed_at, last_failed_at, "
-                + "version, causation_id, occurred_at) "
-                + "values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now(), ?, ?, ?)")
-                .params(envelope.messageId(), envelope.type(), envelope.orderId(), envelope.payload(),
-                        json.writeValueAsString(envelope.headers()), String.valueOf(error.getMessage()),
-                        stackSummary(error), attempts, Timestamp.from(firstFailedAt),
+                        + "headers, error, stack, attempts, first_failed_at, last_failed_at, "
+                        + "version, causation_id, occurred_at) "
+                        + "values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now(), ?, ?, ?)")
+                .params(
+                        envelope.messageId(),
+                        envelope.type(),
+                        envelope.orderId(),
+                        envelope.payload(),
+                        json.writeValueAsString(envelope.headers()),
+                        String.valueOf(error.getMessage()),
+                        stackSummary(error),
+                        attempts,
+                        Timestamp.from(firstFailedAt),
                         // the rest of the envelope, so a re-drive can put back exactly what arrived
-                        envelope.version(), envelope.causationId(),
+                        envelope.version(),
+                        envelope.causationId(),
                         envelope.occurredAt() == null ? null : Timestamp.from(envelope.occurredAt()))
                 .update();
     }

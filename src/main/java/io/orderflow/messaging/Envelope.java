@@ -13,8 +13,15 @@ import java.util.UUID;
  * @param causationId the message that caused this one, if any
  * @param payload the message body as JSON
  */
-public record Envelope(UUID messageId, String type, int version, String orderId, UUID causationId,
-        Instant occurredAt, String payload, Map<String, String> headers) {
+public record Envelope(
+        UUID messageId,
+        String type,
+        int version,
+        String orderId,
+        UUID causationId,
+        Instant occurredAt,
+        String payload,
+        Map<String, String> headers) {
 
     public static final int CURRENT_VERSION = 1;
 

@@ -1,11 +1,11 @@
 package io.orderflow.messaging;
 
 import io.orderflow.platform.Modules;
+import io.orderflow.platform.PeriodicTask;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.orderflow.platform.PeriodicTask;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -38,7 +38,7 @@ public class InboxRetention extends PeriodicTask {
             int deleted;
             do {
                 deleted = jdbc.sql("delete from " + inbox + " where message_id in (select message_id from " + inbox
-                        + " where received_at < now() - ? * interval '1 second' limit " + BATCH + ")")
+                                + " where received_at < now() - ? * interval '1 second' limit " + BATCH + ")")
                         .param(retention.toSeconds())
                         .update();
                 purged += deleted;

@@ -72,7 +72,8 @@ public class MessageTracing {
      * message (or a new trace when it carried none), with the order id in the MDC for the log lines.
      */
     <T> T handle(String module, Envelope envelope, Supplier<T> work) {
-        Span span = propagator.extract(envelope.headers(), (carrier, key) -> carrier.get(key))
+        Span span = propagator
+                .extract(envelope.headers(), (carrier, key) -> carrier.get(key))
                 .name(envelope.type())
                 .kind(Span.Kind.CONSUMER)
                 .tag("module", module)

@@ -32,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class MessagingConfiguration {
 
     @Bean
-    RetryPolicy retryPolicy(@Value("${orderflow.messaging.retry.base:200ms}") Duration base,
+    RetryPolicy retryPolicy(
+            @Value("${orderflow.messaging.retry.base:200ms}") Duration base,
             @Value("${orderflow.messaging.retry.cap:30s}") Duration cap,
             @Value("${orderflow.messaging.retry.max-attempts:8}") int maxAttempts,
             @Value("${orderflow.messaging.retry.outage-max-attempts:240}") int outageMaxAttempts) {
@@ -40,37 +41,48 @@ public class MessagingConfiguration {
     }
 
     @Bean
-    Dispatcher dispatcher(JdbcClient jdbc, JsonMapper json, Outbox outbox, RetryPolicy retryPolicy,
-            MeterRegistry meters, MessageTracing tracing) {
+    Dispatcher dispatcher(
+            JdbcClient jdbc,
+            JsonMapper json,
+            Outbox outbox,
+            RetryPolicy retryPolicy,
+            MeterRegistry meters,
+            MessageTracing tracing) {
         return new Dispatcher(jdbc, json, outbox, retryPolicy, meters, tracing);
     }
 
     @Bean
-    MessagingMetrics messagingMetrics(Environment environment, JdbcClient jdbc, Transport transport,
-            SampledGauges gauges) {
+    MessagingMetrics messagingMetrics(
+            Environment environment, JdbcClient jdbc, Transport transport, SampledGauges gauges) {
         return new MessagingMetrics(Modules.from(environment).running(), jdbc, transport, gauges);
     }
 
     @Bean
     @ConditionalOnProperty(name = "orderflow.transport", havingValue = "postgres", matchIfMissing = true)
-    PostgresTransport postgresTransport(DataSource dataSource, PlatformTransactionManager transactions,
-            JsonMapper json, @Value("${orderflow.messaging.consumers:4}") int consumers,
+    PostgresTransport postgresTransport(
+            DataSource dataSource,
+            PlatformTransactionManager transactions,
+            JsonMapper json,
+            @Value("${orderflow.messaging.consumers:4}") int consumers,
             @Value("${orderflow.messaging.poll-interval:1s}") Duration pollInterval,
             @Value("${orderflow.messaging.postgres.direct-publish:true}") boolean directPublish,
             @Value("${orderflow.messaging.postgres.notify-other-processes:}") String notifyOtherProcesses,
             @Value("${orderflow.database.mode:embedded}") String databaseMode) {
         // an embedded database is this process's own: nobody else consumes from it, unless told otherwise
-        boolean notifyOthers = notifyOtherProcesses.isBlank() ? !"embedded".equals(databaseMode)
+        boolean notifyOthers = notifyOtherProcesses.isBlank()
+                ? !"embedded".equals(databaseMode)
                 : Boolean.parseBoolean(notifyOtherProcesses.strip());
-        return new PostgresTransport(dataSource, transactions, json, consumers, pollInterval, directPublish,
-                notifyOthers);
+        return new PostgresTransport(
+                dataSource, transactions, json, consumers, pollInterval, directPublish, notifyOthers);
     }
 
     @Bean
     @ConditionalOnProperty(name = "orderflow.transport", havingValue = "rabbitmq")
-    RabbitTransport rabbitTransport(@Value("${orderflow.messaging.rabbitmq.namespace:orderflow}") String namespace,
+    RabbitTransport rabbitTransport(
+            @Value("${orderflow.messaging.rabbitmq.namespace:orderflow}") String namespace,
             CachingConnectionFactory connectionFactory,
-            PlatformTransactionManager transactions, @Value("${orderflow.messaging.prefetch:50}") int prefetch,
+            PlatformTransactionManager transactions,
+            @Value("${orderflow.messaging.prefetch:50}") int prefetch,
             @Value("${orderflow.messaging.consumers:4}") int consumers) {
         return new RabbitTransport(namespace, connectionFactory, transactions, prefetch, consumers);
     }
@@ -80,20 +92,27 @@ public class MessagingConfiguration {
      * when the transport is built, because handlers may themselves need the transport (to broadcast).
      */
     @Bean
-    SmartLifecycle subscriptions(Transport transport, Topology topology, List<MessageHandlers> handlers,
-            Dispatcher dispatcher) {
+    SmartLifecycle subscriptions(
+            Transport transport, Topology topology, List<MessageHandlers> handlers, Dispatcher dispatcher) {
         handlers.forEach(topology::check);
-        return atPhase(-100, () -> {
-            transport.declare(topology);
-            handlers.forEach(h -> transport.subscribe(h, dispatcher));
-        }, () -> {
-        });
+        return atPhase(
+                -100,
+                () -> {
+                    transport.declare(topology);
+                    handlers.forEach(h -> transport.subscribe(h, dispatcher));
+                },
+                () -> {});
     }
 
     /** The relays start after the consumers (so bindings exist), before the web server takes traffic. */
     @Bean
-    SmartLifecycle outboxRelays(Environment environment, JdbcClient jdbc, PlatformTransactionManager transactions,
-            Transport transport, JsonMapper json, Outbox outbox,
+    SmartLifecycle outboxRelays(
+            Environment environment,
+            JdbcClient jdbc,
+            PlatformTransactionManager transactions,
+            Transport transport,
+            JsonMapper json,
+            Outbox outbox,
             @Value("${orderflow.messaging.relay.sweep-interval:1s}") Duration sweepInterval) {
         TransactionTemplate tx = new TransactionTemplate(transactions);
         List<OutboxRelay> relays = Modules.from(environment).running().stream()
@@ -103,7 +122,9 @@ public class MessagingConfiguration {
     }
 
     @Bean
-    InboxRetention inboxRetention(Environment environment, JdbcClient jdbc,
+    InboxRetention inboxRetention(
+            Environment environment,
+            JdbcClient jdbc,
             @Value("${orderflow.messaging.inbox.retention:14d}") Duration retention,
             @Value("${orderflow.messaging.inbox.retention-check-interval:1h}") Duration interval) {
         return new InboxRetention(jdbc, Modules.from(environment).running(), retention, interval);

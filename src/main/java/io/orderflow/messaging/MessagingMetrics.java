@@ -36,23 +36,44 @@ final class MessagingMetrics {
         for (String module : modules) {
             String schema = Modules.schemaOf(module);
             Map<String, Object> outbox = jdbc.sql("select count(*) as backlog, "
-                    + "coalesce(extract(epoch from now() - min(occurred_at)), 0)::float8 as oldest from " + schema
-                    + ".outbox").query().singleRow();
+                            + "coalesce(extract(epoch from now() - min(occurred_at)), 0)::float8 as oldest from "
+                            + schema
+                            + ".outbox")
+                    .query()
+                    .singleRow();
             long parked = jdbc.sql("select count(*) from " + schema + ".dead_letter where status = 'parked'")
-                    .query(Long.class).single();
+                    .query(Long.class)
+                    .single();
             Tags tags = Tags.of("module", module);
-            gauges.set("orderflow.outbox.backlog", "Outbox rows not yet published", null, tags,
+            gauges.set(
+                    "orderflow.outbox.backlog",
+                    "Outbox rows not yet published",
+                    null,
+                    tags,
                     ((Number) outbox.get("backlog")).doubleValue());
-            gauges.set("orderflow.outbox.oldest.age", "Age of the oldest unpublished outbox row", "seconds", tags,
+            gauges.set(
+                    "orderflow.outbox.oldest.age",
+                    "Age of the oldest unpublished outbox row",
+                    "seconds",
+                    tags,
                     ((Number) outbox.get("oldest")).doubleValue());
-            gauges.set("orderflow.dead_letters.parked", "Messages parked in the module's dead letters", null, tags,
+            gauges.set(
+                    "orderflow.dead_letters.parked",
+                    "Messages parked in the module's dead letters",
+                    null,
+                    tags,
                     parked);
         }
     }
 
     void sampleConsumerLag() {
-        transport.backlog().forEach((queue, ready) -> gauges.set("orderflow.consumer.lag",
-                "Messages ready in the queue and not yet taken by a consumer", null,
-                Tags.of("queue", queue, "transport", transport.name()), ready));
+        transport
+                .backlog()
+                .forEach((queue, ready) -> gauges.set(
+                        "orderflow.consumer.lag",
+                        "Messages ready in the queue and not yet taken by a consumer",
+                        null,
+                        Tags.of("queue", queue, "transport", transport.name()),
+                        ready));
     }
 }

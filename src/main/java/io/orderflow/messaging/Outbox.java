@@ -48,15 +48,22 @@ public class Outbox {
         // the sender's trace context (W3C traceparent): the consumer continues the trace
         Map<String, String> headers = tracing.currentHeaders();
         // same database as the queue: the queue row is written in this transaction (see ADR 0007)
-        if (transport.publishWithinTransaction(new Envelope(messageId, type, Envelope.CURRENT_VERSION, orderId,
-                causationId, now, payload, headers))) {
+        if (transport.publishWithinTransaction(
+                new Envelope(messageId, type, Envelope.CURRENT_VERSION, orderId, causationId, now, payload, headers))) {
             return messageId;
         }
         // the schema name comes from the module registry, never from input; values are bound parameters
         jdbc.sql("insert into " + Modules.schemaOf(module) + ".outbox "
-                + "(message_id, type, version, order_id, causation_id, occurred_at, payload, headers) "
-                + "values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")
-                .params(messageId, type, Envelope.CURRENT_VERSION, orderId, causationId, Timestamp.from(now), payload,
+                        + "(message_id, type, version, order_id, causation_id, occurred_at, payload, headers) "
+                        + "values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")
+                .params(
+                        messageId,
+                        type,
+                        Envelope.CURRENT_VERSION,
+                        orderId,
+                        causationId,
+                        Timestamp.from(now),
+                        payload,
                         json.writeValueAsString(headers))
                 .update();
         wakeAfterCommit(module);

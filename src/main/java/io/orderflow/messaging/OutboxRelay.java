@@ -38,8 +38,14 @@ class OutboxRelay {
     private boolean woken;
     private Thread thread;
 
-    OutboxRelay(String module, JdbcClient jdbc, TransactionTemplate tx, Transport transport, JsonMapper json,
-            Outbox outbox, Duration sweepInterval) {
+    OutboxRelay(
+            String module,
+            JdbcClient jdbc,
+            TransactionTemplate tx,
+            Transport transport,
+            JsonMapper json,
+            Outbox outbox,
+            Duration sweepInterval) {
         this.module = module;
         this.schema = Modules.schemaOf(module);
         this.jdbc = jdbc;
@@ -110,25 +116,41 @@ class OutboxRelay {
     int relayBatch() {
         Integer count = tx.execute(status -> {
             List<Row> rows = jdbc.sql("select id, message_id, type, version, order_id, causation_id, occurred_at, "
-                    + "payload::text as payload, headers::text as headers from " + schema + ".outbox "
-                    + "where next_attempt_at <= now() order by id limit " + BATCH + " for update skip locked")
-                    .query((rs, n) -> new Row(rs.getLong("id"), new Envelope(rs.getObject("message_id", UUID.class),
-                            rs.getString("type"), rs.getInt("version"), rs.getString("order_id"),
-                            rs.getObject("causation_id", UUID.class), rs.getTimestamp("occurred_at").toInstant(),
-                            rs.getString("payload"), headers(rs.getString("headers")))))
+                            + "payload::text as payload, headers::text as headers from " + schema + ".outbox "
+                            + "where next_attempt_at <= now() order by id limit " + BATCH + " for update skip locked")
+                    .query((rs, n) -> new Row(
+                            rs.getLong("id"),
+                            new Envelope(
+                                    rs.getObject("message_id", UUID.class),
+                                    rs.getString("type"),
+                                    rs.getInt("version"),
+                                    rs.getString("order_id"),
+                                    rs.getObject("causation_id", UUID.class),
+                                    rs.getTimestamp("occurred_at").toInstant(),
+                                    rs.getString("payload"),
+                                    headers(rs.getString("headers")))))
                     .list();
             if (rows.isEmpty()) {
                 return 0;
             }
-            Set<UUID> unroutable = transport.publish(rows.stream().map(Row::envelope).toList());
-            Long[] published = rows.stream().filter(r -> !unroutable.contains(r.envelope().messageId()))
-                    .map(Row::id).toArray(Long[]::new);
-            jdbc.sql("delete from " + schema + ".outbox where id = any(?)").param(published).update();
+            Set<UUID> unroutable =
+                    transport.publish(rows.stream().map(Row::envelope).toList());
+            Long[] published = rows.stream()
+                    .filter(r -> !unroutable.contains(r.envelope().messageId()))
+                    .map(Row::id)
+                    .toArray(Long[]::new);
+            jdbc.sql("delete from " + schema + ".outbox where id = any(?)")
+                    .param(published)
+                    .update();
             if (!unroutable.isEmpty()) {
-                log.warn("{} message(s) from {} have no consumer queue bound yet; kept in the outbox: {}",
-                        unroutable.size(), module, unroutable);
+                log.warn(
+                        "{} message(s) from {} have no consumer queue bound yet; kept in the outbox: {}",
+                        unroutable.size(),
+                        module,
+                        unroutable);
                 jdbc.sql("update " + schema + ".outbox set next_attempt_at = ? where message_id = any(?)")
-                        .params(new Timestamp(System.currentTimeMillis() + UNROUTABLE_DELAY.toMillis()),
+                        .params(
+                                new Timestamp(System.currentTimeMillis() + UNROUTABLE_DELAY.toMillis()),
                                 unroutable.toArray(UUID[]::new))
                         .update();
             }
@@ -138,10 +160,8 @@ class OutboxRelay {
     }
 
     private Map<String, String> headers(String text) {
-        return json.readValue(text, new TypeReference<Map<String, String>>() {
-        });
+        return json.readValue(text, new TypeReference<Map<String, String>>() {});
     }
 
-    private record Row(long id, Envelope envelope) {
-    }
+    private record Row(long id, Envelope envelope) {}
 }

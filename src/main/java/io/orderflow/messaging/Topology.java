@@ -33,9 +33,10 @@ public record Topology(Map<String, Set<String>> consumers) {
     void check(MessageHandlers handlers) {
         Set<String> declared = typesOf(handlers.module());
         if (!declared.equals(handlers.types())) {
-            throw new IllegalStateException("Module " + handlers.module() + " handles " + new TreeSet<>(handlers.types())
-                    + " but declares that it consumes " + new TreeSet<>(declared)
-                    + "; keep the module's CONSUMES in step with its handlers");
+            throw new IllegalStateException(
+                    "Module " + handlers.module() + " handles " + new TreeSet<>(handlers.types())
+                            + " but declares that it consumes " + new TreeSet<>(declared)
+                            + "; keep the module's CONSUMES in step with its handlers");
         }
     }
 

@@ -10,8 +10,7 @@ import org.springframework.stereotype.Component;
 @Component
 class Notifications {
 
-    record Notification(long id, String orderId, String recipient, String subject, String body, Instant createdAt) {
-    }
+    record Notification(long id, String orderId, String recipient, String subject, String body, Instant createdAt) {}
 
     private final JdbcClient jdbc;
 
@@ -27,7 +26,7 @@ class Notifications {
 
     List<Notification> forOrder(String orderId) {
         return jdbc.sql("select id, order_id, recipient, subject, body, created_at from notification.notification "
-                + "where order_id = ? order by id")
+                        + "where order_id = ? order by id")
                 .param(orderId)
                 .query(new DataClassRowMapper<>(Notification.class))
                 .list();

@@ -31,15 +31,19 @@ class Admission extends PeriodicTask {
     private final AtomicLong pending = new AtomicLong();
     /** Placing transactions committed so far, and how many of them the last count surely saw. */
     private final AtomicLong committed = new AtomicLong();
+
     private volatile long committedBeforeCount;
     private final AtomicLong finishedSinceSample = new AtomicLong();
     /** The most orders in flight at any admission since the last count: whether the limit was in use. */
     private final AtomicLong peakSinceSample = new AtomicLong();
+
     private final Counter refused;
     private volatile long inFlight;
     private volatile double limit;
 
-    Admission(Orders orders, MeterRegistry meters,
+    Admission(
+            Orders orders,
+            MeterRegistry meters,
             @Value("${orderflow.admission.enabled:true}") boolean enabled,
             @Value("${orderflow.admission.target-latency:500ms}") Duration target,
             @Value("${orderflow.admission.initial-limit:200}") int initial,
@@ -52,11 +56,14 @@ class Admission extends PeriodicTask {
         this.policy = new AdmissionLimit(target, min, max);
         this.limit = Math.max(min, Math.min(max, initial));
         Gauge.builder("orderflow.admission.limit", () -> limit)
-                .description("Orders that may be in flight before new ones are refused").register(meters);
+                .description("Orders that may be in flight before new ones are refused")
+                .register(meters);
         Gauge.builder("orderflow.admission.in.flight", () -> inFlight)
-                .description("Orders accepted and not finished, at the last look").register(meters);
+                .description("Orders accepted and not finished, at the last look")
+                .register(meters);
         this.refused = Counter.builder("orderflow.admission.refused")
-                .description("Orders refused because the pipeline was full (503)").register(meters);
+                .description("Orders refused because the pipeline was full (503)")
+                .register(meters);
     }
 
     /**
@@ -106,8 +113,8 @@ class Admission extends PeriodicTask {
     }
 
     private long estimate(long pendingWithThis) {
-        return Math.max(0, inFlight + pendingWithThis + committed.get() - committedBeforeCount
-                - finishedSinceSample.get());
+        return Math.max(
+                0, inFlight + pendingWithThis + committed.get() - committedBeforeCount - finishedSinceSample.get());
     }
 
     /** An order reached its final state this long after it was accepted (called after the deciding commit). */
@@ -131,8 +138,7 @@ class Admission extends PeriodicTask {
         long committedBefore = committed.get();
         long now = orders.inFlight();
         Histogram recent = finished.getIntervalHistogram();
-        Duration slowEnd = recent.getTotalCount() == 0 ? null
-                : Duration.ofMillis(recent.getValueAtPercentile(90));
+        Duration slowEnd = recent.getTotalCount() == 0 ? null : Duration.ofMillis(recent.getValueAtPercentile(90));
         finishedSinceSample.set(0);
         long peak = Math.max(now, peakSinceSample.getAndSet(0));
         inFlight = now;

@@ -14,8 +14,8 @@ record AdmissionLimit(Duration target, int min, int max) {
 
     AdmissionLimit {
         if (min < 1 || max < min) {
-            throw new IllegalArgumentException("orderflow.admission: need 1 <= min-limit <= max-limit, not " + min
-                    + ".." + max);
+            throw new IllegalArgumentException(
+                    "orderflow.admission: need 1 <= min-limit <= max-limit, not " + min + ".." + max);
         }
     }
 

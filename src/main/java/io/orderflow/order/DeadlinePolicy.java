@@ -19,9 +19,10 @@ class DeadlinePolicy {
 
     DeadlinePolicy(Environment environment) {
         this.environment = environment;
-        this.resendAfter = environment.getProperty("orderflow.saga.resend-after", Duration.class, Duration.ofSeconds(10));
-        this.defaultDeadline = environment.getProperty("orderflow.saga.deadlines.default", Duration.class,
-                Duration.ofMinutes(2));
+        this.resendAfter =
+                environment.getProperty("orderflow.saga.resend-after", Duration.class, Duration.ofSeconds(10));
+        this.defaultDeadline =
+                environment.getProperty("orderflow.saga.deadlines.default", Duration.class, Duration.ofMinutes(2));
     }
 
     Duration resendAfter() {
@@ -29,6 +30,7 @@ class DeadlinePolicy {
     }
 
     Duration giveUpAfter(OrderStatus status) {
-        return environment.getProperty("orderflow.saga.deadlines." + status.wireName(), Duration.class, defaultDeadline);
+        return environment.getProperty(
+                "orderflow.saga.deadlines." + status.wireName(), Duration.class, defaultDeadline);
     }
 }

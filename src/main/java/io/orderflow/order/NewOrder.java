@@ -5,9 +5,8 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /** An order as the customer asks for it. {@code unitPrice} is the price they saw, checked against the catalog. */
-public record NewOrder(String orderId, String customerEmail, List<Item> items, String cardToken,
-        ShippingAddress shippingAddress) {
+public record NewOrder(
+        String orderId, String customerEmail, List<Item> items, String cardToken, ShippingAddress shippingAddress) {
 
-    public record Item(String sku, int quantity, BigDecimal unitPrice) {
-    }
+    public record Item(String sku, int quantity, BigDecimal unitPrice) {}
 }

@@ -11,11 +11,9 @@ import java.util.List;
  */
 final class Order {
 
-    record Item(String sku, int quantity, BigDecimal unitPrice) {
-    }
+    record Item(String sku, int quantity, BigDecimal unitPrice) {}
 
-    record PricedItem(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {
-    }
+    record PricedItem(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {}
 
     private final String id;
     private final String customerEmail;
@@ -37,10 +35,23 @@ final class Order {
     private int stepAttempts = 1;
     private Instant nextDeadlineAt;
 
-    Order(String id, String customerEmail, List<Item> items, String cardToken, ShippingAddress shippingAddress,
-            Instant createdAt, List<PricedItem> pricedItems, BigDecimal totalAmount, String currency,
-            OrderStatus status, String failureReason, String failureDetail, String paymentId, String trackingNumber,
-            int version, Instant updatedAt) {
+    Order(
+            String id,
+            String customerEmail,
+            List<Item> items,
+            String cardToken,
+            ShippingAddress shippingAddress,
+            Instant createdAt,
+            List<PricedItem> pricedItems,
+            BigDecimal totalAmount,
+            String currency,
+            OrderStatus status,
+            String failureReason,
+            String failureDetail,
+            String paymentId,
+            String trackingNumber,
+            int version,
+            Instant updatedAt) {
         this.id = id;
         this.customerEmail = customerEmail;
         this.items = List.copyOf(items);
@@ -59,10 +70,30 @@ final class Order {
         this.updatedAt = updatedAt;
     }
 
-    static Order place(String id, String customerEmail, List<Item> items, String cardToken,
-            ShippingAddress shippingAddress, Instant now) {
-        return new Order(id, customerEmail, items, cardToken, shippingAddress, now, null, null, null,
-                OrderStatus.PENDING, null, null, null, null, 0, now);
+    static Order place(
+            String id,
+            String customerEmail,
+            List<Item> items,
+            String cardToken,
+            ShippingAddress shippingAddress,
+            Instant now) {
+        return new Order(
+                id,
+                customerEmail,
+                items,
+                cardToken,
+                shippingAddress,
+                now,
+                null,
+                null,
+                null,
+                OrderStatus.PENDING,
+                null,
+                null,
+                null,
+                null,
+                0,
+                now);
     }
 
     void priced(List<PricedItem> priced, BigDecimal total, String currency) {

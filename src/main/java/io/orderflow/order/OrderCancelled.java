@@ -1,4 +1,3 @@
 package io.orderflow.order;
 
-public record OrderCancelled(String orderId, String customerEmail) {
-}
+public record OrderCancelled(String orderId, String customerEmail) {}

@@ -2,6 +2,5 @@ package io.orderflow.order;
 
 import java.math.BigDecimal;
 
-public record OrderCompleted(String orderId, String customerEmail, BigDecimal totalAmount, String currency,
-        String trackingNumber) {
-}
+public record OrderCompleted(
+        String orderId, String customerEmail, BigDecimal totalAmount, String currency, String trackingNumber) {}

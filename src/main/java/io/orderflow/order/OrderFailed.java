@@ -1,4 +1,3 @@
 package io.orderflow.order;
 
-public record OrderFailed(String orderId, String customerEmail, String reason, String detail) {
-}
+public record OrderFailed(String orderId, String customerEmail, String reason, String detail) {}

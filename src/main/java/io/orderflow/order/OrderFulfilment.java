@@ -34,32 +34,49 @@ final class OrderFulfilment {
 
     static final Saga SAGA = Saga.define()
             .step(VALIDATING)
-                .invoke(o -> new ValidateOrder(o.id(), o.items().stream()
-                        .map(i -> new ValidateOrder.Item(i.sku(), i.quantity(), i.unitPrice())).toList()))
-                .onReply(OrderValidated.class, (o, r) -> o.priced(r.items().stream()
-                        .map(i -> new Order.PricedItem(i.sku(), i.name(), i.quantity(), i.unitPrice(), i.lineTotal()))
-                        .toList(), r.total(), r.currency()))
-                .failOn(OrderRejected.class, r -> new Failure(r.reason(), r.detail()))
+            .invoke(o -> new ValidateOrder(
+                    o.id(),
+                    o.items().stream()
+                            .map(i -> new ValidateOrder.Item(i.sku(), i.quantity(), i.unitPrice()))
+                            .toList()))
+            .onReply(
+                    OrderValidated.class,
+                    (o, r) -> o.priced(
+                            r.items().stream()
+                                    .map(i -> new Order.PricedItem(
+                                            i.sku(), i.name(), i.quantity(), i.unitPrice(), i.lineTotal()))
+                                    .toList(),
+                            r.total(),
+                            r.currency()))
+            .failOn(OrderRejected.class, r -> new Failure(r.reason(), r.detail()))
             .step(INVENTORY_CHECK)
-                .invoke(o -> new ReserveStock(o.id(), o.items().stream()
-                        .map(i -> new ReserveStock.Item(i.sku(), i.quantity())).toList()))
-                .compensateWith(o -> new ReleaseStock(o.id()))
-                .onReply(StockReserved.class)
-                .failOn(StockUnavailable.class, r -> new Failure(r.reason(), "Not enough stock of " + String.join(", ", r.skus())))
+            .invoke(o -> new ReserveStock(
+                    o.id(),
+                    o.items().stream()
+                            .map(i -> new ReserveStock.Item(i.sku(), i.quantity()))
+                            .toList()))
+            .compensateWith(o -> new ReleaseStock(o.id()))
+            .onReply(StockReserved.class)
+            .failOn(
+                    StockUnavailable.class,
+                    r -> new Failure(r.reason(), "Not enough stock of " + String.join(", ", r.skus())))
             .step(PAYMENT_PROCESSING)
-                .invoke(o -> new ChargePayment(o.id(), o.totalAmount(), o.currency(), o.cardToken()))
-                .compensateWith(o -> new RefundPayment(o.id()))
-                .onReply(PaymentCharged.class, (o, r) -> o.paid(r.paymentId()))
-                .failOn(PaymentDeclined.class, r -> new Failure("payment_declined", r.reason()))
+            .invoke(o -> new ChargePayment(o.id(), o.totalAmount(), o.currency(), o.cardToken()))
+            .compensateWith(o -> new RefundPayment(o.id()))
+            .onReply(PaymentCharged.class, (o, r) -> o.paid(r.paymentId()))
+            .failOn(PaymentDeclined.class, r -> new Failure("payment_declined", r.reason()))
             .step(SHIPPING)
-                .invoke(o -> new CreateShipment(o.id(), o.shippingAddress(), o.items().stream()
-                        .map(i -> new CreateShipment.Item(i.sku(), i.quantity())).toList()))
-                .compensateWith(o -> new CancelShipment(o.id()))
-                .onReply(ShipmentCreated.class, (o, r) -> o.shipped(r.trackingNumber()))
-                .failOn(ShipmentFailed.class, r -> new Failure("shipping_failed", r.reason()))
+            .invoke(o -> new CreateShipment(
+                    o.id(),
+                    o.shippingAddress(),
+                    o.items().stream()
+                            .map(i -> new CreateShipment.Item(i.sku(), i.quantity()))
+                            .toList()))
+            .compensateWith(o -> new CancelShipment(o.id()))
+            .onReply(ShipmentCreated.class, (o, r) -> o.shipped(r.trackingNumber()))
+            .failOn(ShipmentFailed.class, r -> new Failure("shipping_failed", r.reason()))
             .recordOnly(StockReleased.class, PaymentRefunded.class, ShipmentCancelled.class)
             .whenCompleted(o -> new CommitStock(o.id()));
 
-    private OrderFulfilment() {
-    }
+    private OrderFulfilment() {}
 }

@@ -38,8 +38,13 @@ public class OrderManagement {
     private final Admission admission;
     private final Clock clock;
 
-    OrderManagement(Orders orders, Outbox outbox, OrderChanges changes, DeadlinePolicy deadlines,
-            MeterRegistry meters, Admission admission) {
+    OrderManagement(
+            Orders orders,
+            Outbox outbox,
+            OrderChanges changes,
+            DeadlinePolicy deadlines,
+            MeterRegistry meters,
+            Admission admission) {
         this.orders = orders;
         this.outbox = outbox;
         this.changes = changes;
@@ -63,24 +68,44 @@ public class OrderManagement {
         boolean idChosenByClient = request.orderId() != null;
         String id = idChosenByClient ? request.orderId() : UUID.randomUUID().toString();
         Instant now = clock.instant();
-        Order order = Order.place(id, request.customerEmail().trim(), request.items().stream()
-                .map(i -> new Order.Item(i.sku(), i.quantity(), i.unitPrice())).toList(), request.cardToken(),
-                request.shippingAddress(), now);
+        Order order = Order.place(
+                id,
+                request.customerEmail().trim(),
+                request.items().stream()
+                        .map(i -> new Order.Item(i.sku(), i.quantity(), i.unitPrice()))
+                        .toList(),
+                request.cardToken(),
+                request.shippingAddress(),
+                now);
         order.recorded(1, now);
         order.stepEntered(now, deadlines.resendAfter());
         Ownership.Guest guest = caller.isCustomer() ? null : Ownership.guest(idChosenByClient);
-        Ownership ownership = guest == null ? Ownership.customer(caller.subject(), idChosenByClient) : guest.ownership();
+        Ownership ownership =
+                guest == null ? Ownership.customer(caller.subject(), idChosenByClient) : guest.ownership();
         if (!orders.insert(order, ownership)) {
-            boolean visible = orders.ownership(id).map(o -> o.admits(caller, presentedToken)).orElse(false);
+            boolean visible = orders.ownership(id)
+                    .map(o -> o.admits(caller, presentedToken))
+                    .orElse(false);
             if (!visible) {
-                throw new ApiProblem(HttpStatus.CONFLICT, "order-id-taken",
-                        "The order id '" + id + "' is taken; choose another, or leave it out and one is chosen for you");
+                throw new ApiProblem(
+                        HttpStatus.CONFLICT,
+                        "order-id-taken",
+                        "The order id '" + id
+                                + "' is taken; choose another, or leave it out and one is chosen for you");
             }
             return new Placement(find(id), false);
         }
         orders.appendEvents(order, 1, List.of(new Saga.Recorded("order_placed", Map.of())));
-        outbox.send("order", new OrderPlaced(id, order.customerEmail(), order.items().stream()
-                .map(i -> new OrderPlaced.Item(i.sku(), i.quantity())).toList()), id, null);
+        outbox.send(
+                "order",
+                new OrderPlaced(
+                        id,
+                        order.customerEmail(),
+                        order.items().stream()
+                                .map(i -> new OrderPlaced.Item(i.sku(), i.quantity()))
+                                .toList()),
+                id,
+                null);
         changes.announceAfterCommit(id);
         OrderView view = view(order, orders.events(id));
         return new Placement(guest == null ? view : view.withOrderToken(guest.orderToken()), true);
@@ -97,9 +122,12 @@ public class OrderManagement {
     }
 
     private ApiProblem overloaded() {
-        return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded",
-                "The shop is taking as many orders as it can finish in time; try again shortly",
-                Map.of()).withHeader("Retry-After", Long.toString(admission.retryAfterSeconds()));
+        return new ApiProblem(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "overloaded",
+                        "The shop is taking as many orders as it can finish in time; try again shortly",
+                        Map.of())
+                .withHeader("Retry-After", Long.toString(admission.retryAfterSeconds()));
     }
 
     /** The order with its history, if {@code caller} may see it; to anyone else it does not exist (404). */
@@ -115,10 +143,11 @@ public class OrderManagement {
      */
     @Transactional(readOnly = true)
     public OrderStatusView status(String id, Caller caller, String presentedToken) {
-        Orders.Glance glance = orders.glance(id).filter(g -> g.ownership().admits(caller, presentedToken))
+        Orders.Glance glance = orders.glance(id)
+                .filter(g -> g.ownership().admits(caller, presentedToken))
                 .orElseThrow(() -> ApiProblem.notFound("Order", id));
-        return new OrderStatusView(id, glance.status().wireName(), glance.version(), glance.updatedAt(),
-                glance.failureReason());
+        return new OrderStatusView(
+                id, glance.status().wireName(), glance.version(), glance.updatedAt(), glance.failureReason());
     }
 
     /** Who may see the order, or empty when there is no such order. */
@@ -143,7 +172,8 @@ public class OrderManagement {
     public OrderPage list(OrderStatus status, String customerEmail, String customerId, int page, int size) {
         String statusName = status == null ? null : status.wireName();
         List<OrderView> items = orders.list(statusName, customerEmail, customerId, page, size).stream()
-                .map(o -> view(o, null)).toList();
+                .map(o -> view(o, null))
+                .toList();
         return new OrderPage(items, page, size, orders.count(statusName, customerEmail, customerId));
     }
 
@@ -168,10 +198,14 @@ public class OrderManagement {
     @Transactional(readOnly = true)
     public SagaDiagram sagaDiagram() {
         Saga saga = OrderFulfilment.SAGA;
-        List<String> states = java.util.Arrays.stream(OrderStatus.values()).map(OrderStatus::wireName).toList();
+        List<String> states = java.util.Arrays.stream(OrderStatus.values())
+                .map(OrderStatus::wireName)
+                .toList();
         List<SagaDiagram.Transition> transitions = saga.transitions().stream()
-                .map(t -> new SagaDiagram.Transition(t.from().wireName(), t.to().wireName(), t.on())).toList();
-        List<SagaDiagram.Compensation> compensations = saga.steps().stream().filter(Saga.Step::compensable)
+                .map(t -> new SagaDiagram.Transition(t.from().wireName(), t.to().wireName(), t.on()))
+                .toList();
+        List<SagaDiagram.Compensation> compensations = saga.steps().stream()
+                .filter(Saga.Step::compensable)
                 .map(step -> new SagaDiagram.Compensation(step.status().wireName(), compensationName(step)))
                 .toList();
         Map<String, Long> counts = new java.util.LinkedHashMap<>();
@@ -189,9 +223,16 @@ public class OrderManagement {
     @Transactional
     public OrderView cancel(String id, Caller caller, String presentedToken) {
         checkAccess(id, caller, presentedToken);
-        decide(id, null, order -> OrderFulfilment.SAGA.cancel(order).orElseThrow(() -> new ApiProblem(
-                HttpStatus.CONFLICT, "order-not-cancellable", "Order " + id + " is " + order.status().wireName()
-                        + " and can no longer be cancelled", Map.of("order_status", order.status().wireName()))));
+        decide(
+                id,
+                null,
+                order -> OrderFulfilment.SAGA
+                        .cancel(order)
+                        .orElseThrow(() -> new ApiProblem(
+                                HttpStatus.CONFLICT,
+                                "order-not-cancellable",
+                                "Order " + id + " is " + order.status().wireName() + " and can no longer be cancelled",
+                                Map.of("order_status", order.status().wireName()))));
         return find(id);
     }
 
@@ -227,9 +268,10 @@ public class OrderManagement {
      */
     private void decide(String orderId, UUID causationId, Function<Order, Saga.Decision> rule) {
         for (int attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
-            Order order = orders.find(orderId).orElseThrow(() -> causationId == null
-                    ? ApiProblem.notFound("Order", orderId)
-                    : new PoisonMessageException("message for unknown order " + orderId));
+            Order order = orders.find(orderId)
+                    .orElseThrow(() -> causationId == null
+                            ? ApiProblem.notFound("Order", orderId)
+                            : new PoisonMessageException("message for unknown order " + orderId));
             int expectedVersion = order.version();
             OrderStatus before = order.status();
             Instant stepStartedAt = order.stepStartedAt();
@@ -266,12 +308,20 @@ public class OrderManagement {
         String outcome = order.status().wireName();
         Runnable record = () -> {
             if (inStage != null) {
-                Timer.builder("orderflow.saga.stage.duration").description("Time an order spent in a saga stage")
-                        .tag("stage", stage.wireName()).publishPercentileHistogram().register(meters).record(inStage);
+                Timer.builder("orderflow.saga.stage.duration")
+                        .description("Time an order spent in a saga stage")
+                        .tag("stage", stage.wireName())
+                        .publishPercentileHistogram()
+                        .register(meters)
+                        .record(inStage);
             }
             if (total != null) {
-                Timer.builder("orderflow.order.duration").description("Order acceptance to terminal state")
-                        .tag("outcome", outcome).publishPercentileHistogram().register(meters).record(total);
+                Timer.builder("orderflow.order.duration")
+                        .description("Order acceptance to terminal state")
+                        .tag("outcome", outcome)
+                        .publishPercentileHistogram()
+                        .register(meters)
+                        .record(total);
                 admission.finished(total);
             }
         };
@@ -289,10 +339,15 @@ public class OrderManagement {
 
     private static Object lifecycleEvent(Order order) {
         return switch (order.status()) {
-            case COMPLETED -> new OrderCompleted(order.id(), order.customerEmail(), order.totalAmount(),
-                    order.currency(), order.trackingNumber());
-            case FAILED -> new OrderFailed(order.id(), order.customerEmail(), order.failureReason(),
-                    order.failureDetail());
+            case COMPLETED ->
+                new OrderCompleted(
+                        order.id(),
+                        order.customerEmail(),
+                        order.totalAmount(),
+                        order.currency(),
+                        order.trackingNumber());
+            case FAILED ->
+                new OrderFailed(order.id(), order.customerEmail(), order.failureReason(), order.failureDetail());
             case CANCELLED -> new OrderCancelled(order.id(), order.customerEmail());
             default -> throw new IllegalStateException("not terminal: " + order.status());
         };
@@ -300,13 +355,28 @@ public class OrderManagement {
 
     private static OrderView view(Order order, List<OrderView.Event> events) {
         List<OrderView.Item> items = order.pricedItems() != null
-                ? order.pricedItems().stream().map(i -> new OrderView.Item(i.sku(), i.name(), i.quantity(),
-                        i.unitPrice(), i.lineTotal())).toList()
-                : order.items().stream().map(i -> new OrderView.Item(i.sku(), null, i.quantity(), i.unitPrice(),
-                        null)).toList();
-        return new OrderView(order.id(), order.status().wireName(), order.customerEmail(), items,
-                order.totalAmount(), order.currency(), order.failureReason(), order.failureDetail(),
-                order.paymentId(), order.trackingNumber(), order.shippingAddress(), order.version(),
-                order.createdAt(), order.updatedAt(), events, null);
+                ? order.pricedItems().stream()
+                        .map(i -> new OrderView.Item(i.sku(), i.name(), i.quantity(), i.unitPrice(), i.lineTotal()))
+                        .toList()
+                : order.items().stream()
+                        .map(i -> new OrderView.Item(i.sku(), null, i.quantity(), i.unitPrice(), null))
+                        .toList();
+        return new OrderView(
+                order.id(),
+                order.status().wireName(),
+                order.customerEmail(),
+                items,
+                order.totalAmount(),
+                order.currency(),
+                order.failureReason(),
+                order.failureDetail(),
+                order.paymentId(),
+                order.trackingNumber(),
+                order.shippingAddress(),
+                order.version(),
+                order.createdAt(),
+                order.updatedAt(),
+                events,
+                null);
     }
 }

@@ -26,12 +26,19 @@ class OrderMetrics {
 
     void sample() {
         orders.summaryByStatus().forEach((status, summary) -> {
-            gauges.set("orderflow.orders", "Orders by status", null, Tags.of("status", status.wireName()),
+            gauges.set(
+                    "orderflow.orders",
+                    "Orders by status",
+                    null,
+                    Tags.of("status", status.wireName()),
                     summary.orders());
             if (!status.isTerminal()) {
-                gauges.set("orderflow.saga.stage.oldest.age",
-                        "Time the longest-waiting order has spent in this non-terminal status", "seconds",
-                        Tags.of("stage", status.wireName()), summary.oldestAgeSeconds());
+                gauges.set(
+                        "orderflow.saga.stage.oldest.age",
+                        "Time the longest-waiting order has spent in this non-terminal status",
+                        "seconds",
+                        Tags.of("stage", status.wireName()),
+                        summary.oldestAgeSeconds());
             }
         });
     }

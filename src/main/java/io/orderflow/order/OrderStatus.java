@@ -3,7 +3,14 @@ package io.orderflow.order;
 import java.util.Locale;
 
 public enum OrderStatus {
-    PENDING, VALIDATING, INVENTORY_CHECK, PAYMENT_PROCESSING, SHIPPING, COMPLETED, FAILED, CANCELLED;
+    PENDING,
+    VALIDATING,
+    INVENTORY_CHECK,
+    PAYMENT_PROCESSING,
+    SHIPPING,
+    COMPLETED,
+    FAILED,
+    CANCELLED;
 
     public boolean isTerminal() {
         return this == COMPLETED || this == FAILED || this == CANCELLED;

@@ -10,19 +10,45 @@ import tools.jackson.databind.JsonNode;
  * The order as the API shows it; {@code events} is its history, present on single-order reads;
  * {@code orderToken} opens a guest order to whoever holds it, and is shown only in the answer that created it.
  */
-public record OrderView(String id, String status, String customerEmail, List<Item> items, BigDecimal totalAmount,
-        String currency, String failureReason, String failureDetail, String paymentId, String trackingNumber,
-        ShippingAddress shippingAddress, int version, Instant createdAt, Instant updatedAt, List<Event> events,
+public record OrderView(
+        String id,
+        String status,
+        String customerEmail,
+        List<Item> items,
+        BigDecimal totalAmount,
+        String currency,
+        String failureReason,
+        String failureDetail,
+        String paymentId,
+        String trackingNumber,
+        ShippingAddress shippingAddress,
+        int version,
+        Instant createdAt,
+        Instant updatedAt,
+        List<Event> events,
         String orderToken) {
 
     OrderView withOrderToken(String token) {
-        return new OrderView(id, status, customerEmail, items, totalAmount, currency, failureReason, failureDetail,
-                paymentId, trackingNumber, shippingAddress, version, createdAt, updatedAt, events, token);
+        return new OrderView(
+                id,
+                status,
+                customerEmail,
+                items,
+                totalAmount,
+                currency,
+                failureReason,
+                failureDetail,
+                paymentId,
+                trackingNumber,
+                shippingAddress,
+                version,
+                createdAt,
+                updatedAt,
+                events,
+                token);
     }
 
-    public record Item(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {
-    }
+    public record Item(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {}
 
-    public record Event(int sequence, String type, String status, Instant occurredAt, JsonNode details) {
-    }
+    public record Event(int sequence, String type, String status, Instant occurredAt, JsonNode details) {}
 }

@@ -33,29 +33,45 @@ class Orders {
 
     /** Inserts a new order at version {@code events}, with who may see it; false when the id is taken. */
     boolean insert(Order order, Ownership ownership) {
-        return jdbc.sql("insert into orders.purchase_order (id, customer_email, status, items, card_token, "
-                + "shipping_address, version, created_at, updated_at, step_started_at, step_attempts, next_deadline_at, "
-                + "customer_id, order_token_hash, id_chosen_by_client) "
-                + "values (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")
-                .params(order.id(), order.customerEmail(), order.status().wireName(),
-                        json.writeValueAsString(order.items()), order.cardToken(),
-                        order.shippingAddress() == null ? null : json.writeValueAsString(order.shippingAddress()),
-                        order.version(), Timestamp.from(order.createdAt()), Timestamp.from(order.updatedAt()),
-                        timestamp(order.stepStartedAt()), order.stepAttempts(), timestamp(order.nextDeadlineAt()),
-                        ownership.customerId(), ownership.orderTokenHash(), ownership.idChosenByClient())
-                .update() == 1;
+        return jdbc.sql(
+                                "insert into orders.purchase_order (id, customer_email, status, items, card_token, "
+                                        + "shipping_address, version, created_at, updated_at, step_started_at, step_attempts, next_deadline_at, "
+                                        + "customer_id, order_token_hash, id_chosen_by_client) "
+                                        + "values (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")
+                        .params(
+                                order.id(),
+                                order.customerEmail(),
+                                order.status().wireName(),
+                                json.writeValueAsString(order.items()),
+                                order.cardToken(),
+                                order.shippingAddress() == null
+                                        ? null
+                                        : json.writeValueAsString(order.shippingAddress()),
+                                order.version(),
+                                Timestamp.from(order.createdAt()),
+                                Timestamp.from(order.updatedAt()),
+                                timestamp(order.stepStartedAt()),
+                                order.stepAttempts(),
+                                timestamp(order.nextDeadlineAt()),
+                                ownership.customerId(),
+                                ownership.orderTokenHash(),
+                                ownership.idChosenByClient())
+                        .update()
+                == 1;
     }
 
     /** Who may see the order and how far it has got: enough to answer a conditional read without loading it. */
-    record Glance(Ownership ownership, OrderStatus status, int version, Instant updatedAt, String failureReason) {
-    }
+    record Glance(Ownership ownership, OrderStatus status, int version, Instant updatedAt, String failureReason) {}
 
     Optional<Glance> glance(String id) {
         return jdbc.sql("select customer_id, order_token_hash, id_chosen_by_client, status, version, updated_at, "
-                + "failure_reason from orders.purchase_order where id = ?")
+                        + "failure_reason from orders.purchase_order where id = ?")
                 .param(id)
-                .query((rs, n) -> new Glance(new Ownership(rs.getString(1), rs.getString(2), rs.getBoolean(3)),
-                        OrderStatus.fromWireName(rs.getString(4)), rs.getInt(5), rs.getTimestamp(6).toInstant(),
+                .query((rs, n) -> new Glance(
+                        new Ownership(rs.getString(1), rs.getString(2), rs.getBoolean(3)),
+                        OrderStatus.fromWireName(rs.getString(4)),
+                        rs.getInt(5),
+                        rs.getTimestamp(6).toInstant(),
                         rs.getString(7)))
                 .optional();
     }
@@ -63,12 +79,14 @@ class Orders {
     /** Orders accepted and not finished: the pipeline's backlog, for admission control. */
     long inFlight() {
         return jdbc.sql("select count(*) from orders.purchase_order where status not in "
-                + "('completed', 'failed', 'cancelled')").query(Long.class).single();
+                        + "('completed', 'failed', 'cancelled')")
+                .query(Long.class)
+                .single();
     }
 
     Optional<Ownership> ownership(String id) {
         return jdbc.sql("select customer_id, order_token_hash, id_chosen_by_client from orders.purchase_order "
-                + "where id = ?")
+                        + "where id = ?")
                 .param(id)
                 .query((rs, n) -> new Ownership(rs.getString(1), rs.getString(2), rs.getBoolean(3)))
                 .optional();
@@ -77,16 +95,27 @@ class Orders {
     /** Writes the order's new state if nobody changed it since {@code expectedVersion}. */
     boolean update(Order order, int expectedVersion) {
         return jdbc.sql("update orders.purchase_order set status = ?, priced_items = ?::jsonb, total_amount = ?, "
-                + "currency = ?, failure_reason = ?, failure_detail = ?, payment_id = ?, tracking_number = ?, "
-                + "version = ?, updated_at = ?, step_started_at = ?, step_attempts = ?, next_deadline_at = ? "
-                + "where id = ? and version = ?")
-                .params(order.status().wireName(),
-                        order.pricedItems() == null ? null : json.writeValueAsString(order.pricedItems()),
-                        order.totalAmount(), order.currency(), order.failureReason(), order.failureDetail(),
-                        order.paymentId(), order.trackingNumber(), order.version(), Timestamp.from(order.updatedAt()),
-                        timestamp(order.stepStartedAt()), order.stepAttempts(), timestamp(order.nextDeadlineAt()),
-                        order.id(), expectedVersion)
-                .update() == 1;
+                                + "currency = ?, failure_reason = ?, failure_detail = ?, payment_id = ?, tracking_number = ?, "
+                                + "version = ?, updated_at = ?, step_started_at = ?, step_attempts = ?, next_deadline_at = ? "
+                                + "where id = ? and version = ?")
+                        .params(
+                                order.status().wireName(),
+                                order.pricedItems() == null ? null : json.writeValueAsString(order.pricedItems()),
+                                order.totalAmount(),
+                                order.currency(),
+                                order.failureReason(),
+                                order.failureDetail(),
+                                order.paymentId(),
+                                order.trackingNumber(),
+                                order.version(),
+                                Timestamp.from(order.updatedAt()),
+                                timestamp(order.stepStartedAt()),
+                                order.stepAttempts(),
+                                timestamp(order.nextDeadlineAt()),
+                                order.id(),
+                                expectedVersion)
+                        .update()
+                == 1;
     }
 
     void appendEvents(Order order, int firstSequence, List<Saga.Recorded> events) {
@@ -97,9 +126,14 @@ class Orders {
                 ((tools.jackson.databind.node.ObjectNode) details).remove("order_id");
             }
             jdbc.sql("insert into orders.order_event (order_id, sequence, type, status, occurred_at, details) "
-                    + "values (?, ?, ?, ?, ?, ?::jsonb)")
-                    .params(order.id(), sequence++, event.type(), order.status().wireName(),
-                            Timestamp.from(order.updatedAt()), json.writeValueAsString(details))
+                            + "values (?, ?, ?, ?, ?, ?::jsonb)")
+                    .params(
+                            order.id(),
+                            sequence++,
+                            event.type(),
+                            order.status().wireName(),
+                            Timestamp.from(order.updatedAt()),
+                            json.writeValueAsString(details))
                     .update();
         }
     }
@@ -117,10 +151,13 @@ class Orders {
 
     List<OrderView.Event> eventsAfter(String orderId, int sequence) {
         return jdbc.sql("select sequence, type, status, occurred_at, details::text as details from orders.order_event "
-                + "where order_id = ? and sequence > ? order by sequence")
+                        + "where order_id = ? and sequence > ? order by sequence")
                 .params(orderId, sequence)
-                .query((rs, n) -> new OrderView.Event(rs.getInt("sequence"), rs.getString("type"),
-                        rs.getString("status"), rs.getTimestamp("occurred_at").toInstant(),
+                .query((rs, n) -> new OrderView.Event(
+                        rs.getInt("sequence"),
+                        rs.getString("type"),
+                        rs.getString("status"),
+                        rs.getTimestamp("occurred_at").toInstant(),
                         json.readTree(rs.getString("details"))))
                 .list();
     }
@@ -140,7 +177,7 @@ class Orders {
         params.add(size);
         params.add((long) page * size);
         return jdbc.sql("select " + COLUMNS + " from orders.purchase_order" + where
-                + " order by created_at desc, id limit ? offset ?")
+                        + " order by created_at desc, id limit ? offset ?")
                 .params(params)
                 .query((rs, n) -> order(rs))
                 .list();
@@ -149,7 +186,10 @@ class Orders {
     long count(String status, String customerEmail, String customerId) {
         List<Object> params = new ArrayList<>();
         String where = filter(status, customerEmail, customerId, params);
-        return jdbc.sql("select count(*) from orders.purchase_order" + where).params(params).query(Long.class).single();
+        return jdbc.sql("select count(*) from orders.purchase_order" + where)
+                .params(params)
+                .query(Long.class)
+                .single();
     }
 
     /** Builds a WHERE clause of fixed fragments; the values travel as bound parameters. */
@@ -173,23 +213,31 @@ class Orders {
     private Order order(ResultSet rs) throws SQLException {
         String priced = rs.getString("priced_items");
         String address = rs.getString("shipping_address");
-        return new Order(rs.getString("id"), rs.getString("customer_email"),
-                json.readValue(rs.getString("items"), new TypeReference<List<Order.Item>>() {
-                }), rs.getString("card_token"),
-                address == null ? null : json.readValue(address, ShippingAddress.class),
-                instant(rs.getTimestamp("created_at")),
-                priced == null ? null : json.readValue(priced, new TypeReference<List<Order.PricedItem>>() {
-                }), rs.getBigDecimal("total_amount"), rs.getString("currency"),
-                OrderStatus.fromWireName(rs.getString("status")), rs.getString("failure_reason"),
-                rs.getString("failure_detail"), rs.getString("payment_id"), rs.getString("tracking_number"),
-                rs.getInt("version"), instant(rs.getTimestamp("updated_at")))
-                .withDeadline(instant(rs.getTimestamp("step_started_at")), rs.getInt("step_attempts"),
+        return new Order(
+                        rs.getString("id"),
+                        rs.getString("customer_email"),
+                        json.readValue(rs.getString("items"), new TypeReference<List<Order.Item>>() {}),
+                        rs.getString("card_token"),
+                        address == null ? null : json.readValue(address, ShippingAddress.class),
+                        instant(rs.getTimestamp("created_at")),
+                        priced == null ? null : json.readValue(priced, new TypeReference<List<Order.PricedItem>>() {}),
+                        rs.getBigDecimal("total_amount"),
+                        rs.getString("currency"),
+                        OrderStatus.fromWireName(rs.getString("status")),
+                        rs.getString("failure_reason"),
+                        rs.getString("failure_detail"),
+                        rs.getString("payment_id"),
+                        rs.getString("tracking_number"),
+                        rs.getInt("version"),
+                        instant(rs.getTimestamp("updated_at")))
+                .withDeadline(
+                        instant(rs.getTimestamp("step_started_at")),
+                        rs.getInt("step_attempts"),
                         instant(rs.getTimestamp("next_deadline_at")));
     }
 
     /** How many orders are in a status, and how long the one there longest has gone unchanged. */
-    record StatusSummary(long orders, double oldestAgeSeconds) {
-    }
+    record StatusSummary(long orders, double oldestAgeSeconds) {}
 
     /** Every status, zeros included: for the live state diagram and the gauges. */
     java.util.Map<OrderStatus, StatusSummary> summaryByStatus() {
@@ -198,9 +246,10 @@ class Orders {
             summary.put(status, new StatusSummary(0, 0));
         }
         jdbc.sql("select status, count(*) as orders, "
-                + "extract(epoch from now() - min(updated_at))::float8 as oldest from orders.purchase_order "
-                + "group by status")
-                .query((rs, n) -> summary.put(OrderStatus.fromWireName(rs.getString("status")),
+                        + "extract(epoch from now() - min(updated_at))::float8 as oldest from orders.purchase_order "
+                        + "group by status")
+                .query((rs, n) -> summary.put(
+                        OrderStatus.fromWireName(rs.getString("status")),
                         new StatusSummary(rs.getLong("orders"), Math.max(0, rs.getDouble("oldest")))))
                 .list();
         return summary;

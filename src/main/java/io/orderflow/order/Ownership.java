@@ -22,8 +22,7 @@ public record Ownership(String customerId, String orderTokenHash, boolean idChos
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A new guest order's ownership and the token to hand to its placer. */
-    record Guest(Ownership ownership, String orderToken) {
-    }
+    record Guest(Ownership ownership, String orderToken) {}
 
     static Ownership customer(String customerId, boolean idChosenByClient) {
         return new Ownership(customerId, null, idChosenByClient);
@@ -47,15 +46,17 @@ public record Ownership(String customerId, String orderTokenHash, boolean idChos
         if (!idChosenByClient) {
             return true;
         }
-        return presentedToken != null && orderTokenHash != null && MessageDigest.isEqual(
-                hash(presentedToken).getBytes(StandardCharsets.US_ASCII),
-                orderTokenHash.getBytes(StandardCharsets.US_ASCII));
+        return presentedToken != null
+                && orderTokenHash != null
+                && MessageDigest.isEqual(
+                        hash(presentedToken).getBytes(StandardCharsets.US_ASCII),
+                        orderTokenHash.getBytes(StandardCharsets.US_ASCII));
     }
 
     static String hash(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

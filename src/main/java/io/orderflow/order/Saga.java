@@ -17,12 +17,10 @@ import java.util.function.Function;
  */
 final class Saga {
 
-    record Failure(String reason, String detail) {
-    }
+    record Failure(String reason, String detail) {}
 
     /** A history entry to record: its type and its details (any JSON-serialisable value). */
-    record Recorded(String type, Object details) {
-    }
+    record Recorded(String type, Object details) {}
 
     record Decision(List<Object> commands, List<Recorded> history) {
 
@@ -35,8 +33,12 @@ final class Saga {
         }
     }
 
-    record Step(OrderStatus status, Function<Order, Object> action, Function<Order, Object> compensation,
-            Map<Class<?>, BiConsumer<Order, Object>> successes, Map<Class<?>, Function<Object, Failure>> failures) {
+    record Step(
+            OrderStatus status,
+            Function<Order, Object> action,
+            Function<Order, Object> compensation,
+            Map<Class<?>, BiConsumer<Order, Object>> successes,
+            Map<Class<?>, Function<Object, Failure>> failures) {
 
         boolean compensable() {
             return compensation != null;
@@ -79,8 +81,8 @@ final class Saga {
         }
         Step first = steps.get(0);
         order.moveTo(first.status());
-        return new Decision(List.of(first.action().apply(order)),
-                List.of(new Recorded("fulfilment_started", Map.of())));
+        return new Decision(
+                List.of(first.action().apply(order)), List.of(new Recorded("fulfilment_started", Map.of())));
     }
 
     Decision on(Order order, Object reply) {
@@ -88,8 +90,9 @@ final class Saga {
         if (recordOnly.contains(reply.getClass())) {
             return new Decision(List.of(), List.of(new Recorded(type, reply)));
         }
-        Step step = stepFor(reply.getClass()).orElseThrow(() -> new IllegalArgumentException(
-                "the saga has no step that answers to " + reply.getClass().getSimpleName()));
+        Step step = stepFor(reply.getClass())
+                .orElseThrow(() -> new IllegalArgumentException("the saga has no step that answers to "
+                        + reply.getClass().getSimpleName()));
         boolean success = step.successes().containsKey(reply.getClass());
         if (order.status().isTerminal()) {
             return lateReply(order, step, success, reply);
@@ -130,8 +133,11 @@ final class Saga {
         }
         List<Object> commands = new ArrayList<>();
         List<Recorded> history = new ArrayList<>();
-        history.add(new Recorded("cancellation_requested", Map.of("status", order.status().wireName())));
-        steps.stream().filter(s -> s.status() == order.status()).findFirst()
+        history.add(new Recorded(
+                "cancellation_requested", Map.of("status", order.status().wireName())));
+        steps.stream()
+                .filter(s -> s.status() == order.status())
+                .findFirst()
                 .ifPresent(current -> compensateStepsBefore(current, order, commands, history));
         order.moveTo(OrderStatus.CANCELLED);
         history.add(new Recorded("order_cancelled", Map.of()));
@@ -148,15 +154,18 @@ final class Saga {
         if (order.status() == OrderStatus.PENDING) {
             return start(order);
         }
-        Optional<Step> current = steps.stream().filter(s -> s.status() == order.status()).findFirst();
+        Optional<Step> current =
+                steps.stream().filter(s -> s.status() == order.status()).findFirst();
         if (current.isEmpty()) {
             return Decision.none();
         }
         Step step = current.get();
         if (!giveUp) {
-            return new Decision(List.of(step.action().apply(order)),
-                    List.of(new Recorded("step_retried", Map.of("step", step.status().wireName(),
-                            "attempt", order.stepAttempts() + 1))));
+            return new Decision(
+                    List.of(step.action().apply(order)),
+                    List.of(new Recorded(
+                            "step_retried",
+                            Map.of("step", step.status().wireName(), "attempt", order.stepAttempts() + 1))));
         }
         List<Object> commands = new ArrayList<>();
         List<Recorded> history = new ArrayList<>();
@@ -167,16 +176,15 @@ final class Saga {
             history.add(compensationRequested(compensation));
         }
         compensateStepsBefore(step, order, commands, history);
-        Failure failure = new Failure("step_timed_out", "No answer from the " + step.status().wireName()
-                + " step in time");
+        Failure failure = new Failure(
+                "step_timed_out", "No answer from the " + step.status().wireName() + " step in time");
         order.fail(failure.reason(), failure.detail());
         history.add(new Recorded("order_failed", failure));
         return new Decision(commands, history);
     }
 
     /** The saga as data, for the state diagram shown to people: drawn from the same definition that runs. */
-    record Transition(OrderStatus from, OrderStatus to, String on) {
-    }
+    record Transition(OrderStatus from, OrderStatus to, String on) {}
 
     List<Transition> transitions() {
         List<Transition> transitions = new ArrayList<>();
@@ -185,9 +193,13 @@ final class Saga {
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             OrderStatus next = i + 1 < steps.size() ? steps.get(i + 1).status() : OrderStatus.COMPLETED;
-            step.successes().keySet().forEach(r -> transitions.add(new Transition(step.status(), next, r.getSimpleName())));
-            step.failures().keySet().forEach(r -> transitions.add(new Transition(step.status(), OrderStatus.FAILED,
-                    r.getSimpleName())));
+            step.successes()
+                    .keySet()
+                    .forEach(r -> transitions.add(new Transition(step.status(), next, r.getSimpleName())));
+            step.failures()
+                    .keySet()
+                    .forEach(
+                            r -> transitions.add(new Transition(step.status(), OrderStatus.FAILED, r.getSimpleName())));
             transitions.add(new Transition(step.status(), OrderStatus.FAILED, "deadline"));
             if (cancellable(step.status())) {
                 transitions.add(new Transition(step.status(), OrderStatus.CANCELLED, "cancel"));
@@ -226,12 +238,15 @@ final class Saga {
 
     private Optional<Step> stepFor(Class<?> replyType) {
         return steps.stream()
-                .filter(s -> s.successes().containsKey(replyType) || s.failures().containsKey(replyType))
+                .filter(s ->
+                        s.successes().containsKey(replyType) || s.failures().containsKey(replyType))
                 .findFirst();
     }
 
     private static Recorded compensationRequested(Object compensation) {
-        return new Recorded("compensation_requested", Map.of("action", snakeCase(compensation.getClass().getSimpleName())));
+        return new Recorded(
+                "compensation_requested",
+                Map.of("action", snakeCase(compensation.getClass().getSimpleName())));
     }
 
     static String eventType(Object message) {
@@ -277,8 +292,7 @@ final class Saga {
         }
 
         <R> Builder onReply(Class<R> type) {
-            return onReply(type, (order, reply) -> {
-            });
+            return onReply(type, (order, reply) -> {});
         }
 
         <R> Builder failOn(Class<R> type, Function<R, Failure> failure) {

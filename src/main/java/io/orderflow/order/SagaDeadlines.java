@@ -1,11 +1,11 @@
 package io.orderflow.order;
 
+import io.orderflow.platform.PeriodicTask;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import io.orderflow.platform.PeriodicTask;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,7 +23,9 @@ class SagaDeadlines extends PeriodicTask {
     private final JdbcClient jdbc;
     private final OrderManagement orders;
 
-    SagaDeadlines(JdbcClient jdbc, OrderManagement orders,
+    SagaDeadlines(
+            JdbcClient jdbc,
+            OrderManagement orders,
             @Value("${orderflow.saga.deadline-check-interval:1s}") Duration interval) {
         super("saga-deadlines", interval);
         this.jdbc = jdbc;
@@ -32,7 +34,7 @@ class SagaDeadlines extends PeriodicTask {
 
     int checkOnce() {
         List<String> due = jdbc.sql("select id from orders.purchase_order where next_deadline_at <= now() "
-                + "order by next_deadline_at limit ?")
+                        + "order by next_deadline_at limit ?")
                 .param(PAGE)
                 .query(String.class)
                 .list();

@@ -7,12 +7,10 @@ import java.util.Map;
  * The fulfilment saga as data, generated from its definition in code, with the live number of orders in
  * each state: what the operations page draws.
  */
-public record SagaDiagram(List<String> states, List<Transition> transitions, List<Compensation> compensations,
-        Map<String, Long> counts) {
+public record SagaDiagram(
+        List<String> states, List<Transition> transitions, List<Compensation> compensations, Map<String, Long> counts) {
 
-    public record Transition(String from, String to, String on) {
-    }
+    public record Transition(String from, String to, String on) {}
 
-    public record Compensation(String step, String action) {
-    }
+    public record Compensation(String step, String action) {}
 }

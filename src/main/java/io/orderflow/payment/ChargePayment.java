@@ -3,5 +3,4 @@ package io.orderflow.payment;
 import java.math.BigDecimal;
 
 /** Command: charge the order's total to the card. A null token means the default test card. */
-public record ChargePayment(String orderId, BigDecimal amount, String currency, String cardToken) {
-}
+public record ChargePayment(String orderId, BigDecimal amount, String currency, String cardToken) {}

@@ -2,5 +2,4 @@ package io.orderflow.payment;
 
 import java.math.BigDecimal;
 
-public record PaymentCharged(String orderId, String paymentId, BigDecimal amount, String currency) {
-}
+public record PaymentCharged(String orderId, String paymentId, BigDecimal amount, String currency) {}

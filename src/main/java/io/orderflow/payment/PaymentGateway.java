@@ -43,8 +43,10 @@ class PaymentGateway {
         try {
             return breaker.executeSupplier(call);
         } catch (CallNotPermittedException e) {
-            throw new DependencyUnavailableException("payment provider circuit breaker is "
-                    + breaker.getState().name().toLowerCase(java.util.Locale.ROOT) + "; not calling it", e);
+            throw new DependencyUnavailableException(
+                    "payment provider circuit breaker is "
+                            + breaker.getState().name().toLowerCase(java.util.Locale.ROOT) + "; not calling it",
+                    e);
         }
     }
 }

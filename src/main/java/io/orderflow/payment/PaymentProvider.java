@@ -19,14 +19,11 @@ public class PaymentProvider {
     /** Approved, but only after {@code slow-card-latency}: holds an order in payment_processing. */
     static final String SLOW_CARD = "tok_slow";
 
-    sealed interface Outcome {
-    }
+    sealed interface Outcome {}
 
-    record Approved(String reference) implements Outcome {
-    }
+    record Approved(String reference) implements Outcome {}
 
-    record Declined(String reason) implements Outcome {
-    }
+    record Declined(String reason) implements Outcome {}
 
     /** The provider did not answer: nothing is known to be charged, the call may be tried again. */
     static final class Unavailable extends DependencyUnavailableException {
@@ -40,7 +37,8 @@ public class PaymentProvider {
     private volatile double failureRate;
     private volatile boolean down;
 
-    PaymentProvider(@Value("${orderflow.payment.provider.latency:0ms}") Duration latency,
+    PaymentProvider(
+            @Value("${orderflow.payment.provider.latency:0ms}") Duration latency,
             @Value("${orderflow.payment.provider.slow-card-latency:3s}") Duration slowCardLatency,
             @Value("${orderflow.payment.provider.failure-rate:0}") double failureRate,
             @Value("${orderflow.payment.provider.down:false}") boolean down) {

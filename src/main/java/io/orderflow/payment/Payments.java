@@ -11,9 +11,13 @@ import org.springframework.stereotype.Component;
 @Component
 class Payments {
 
-    record Payment(String orderId, String paymentId, BigDecimal amount, String currency, String status,
-            String declineReason) {
-    }
+    record Payment(
+            String orderId,
+            String paymentId,
+            BigDecimal amount,
+            String currency,
+            String status,
+            String declineReason) {}
 
     private final JdbcClient jdbc;
     private final PaymentGateway provider;
@@ -27,11 +31,12 @@ class Payments {
         Optional<Payment> existing = find(command.orderId());
         if (existing.isPresent()) {
             Payment p = existing.get();
-            context.send(switch (p.status()) {
-                case "charged" -> new PaymentCharged(p.orderId(), p.paymentId(), p.amount(), p.currency());
-                case "declined" -> new PaymentDeclined(p.orderId(), p.declineReason());
-                default -> new PaymentDeclined(p.orderId(), "payment_" + p.status());
-            });
+            context.send(
+                    switch (p.status()) {
+                        case "charged" -> new PaymentCharged(p.orderId(), p.paymentId(), p.amount(), p.currency());
+                        case "declined" -> new PaymentDeclined(p.orderId(), p.declineReason());
+                        default -> new PaymentDeclined(p.orderId(), "payment_" + p.status());
+                    });
             return;
         }
         if (command.amount() == null || command.amount().signum() <= 0) {
@@ -40,8 +45,8 @@ class Payments {
         PaymentProvider.Outcome outcome = provider.charge(command.cardToken(), command.orderId());
         if (outcome instanceof PaymentProvider.Approved approved) {
             insert(command, approved.reference(), "charged", null);
-            context.send(new PaymentCharged(command.orderId(), approved.reference(), command.amount(),
-                    command.currency()));
+            context.send(
+                    new PaymentCharged(command.orderId(), approved.reference(), command.amount(), command.currency()));
         } else if (outcome instanceof PaymentProvider.Declined declined) {
             insert(command, null, "declined", declined.reason());
             context.send(new PaymentDeclined(command.orderId(), declined.reason()));
@@ -53,7 +58,8 @@ class Payments {
         if (existing.isEmpty()) {
             // nothing charged; void the order so a late charge is declined rather than taken
             jdbc.sql("insert into payment.payment (order_id, amount, currency, status) values (?, 0, 'USD', 'voided')")
-                    .param(command.orderId()).update();
+                    .param(command.orderId())
+                    .update();
             context.send(new PaymentRefunded(command.orderId(), BigDecimal.ZERO, "USD"));
             return;
         }
@@ -61,8 +67,11 @@ class Payments {
         switch (p.status()) {
             case "charged" -> {
                 provider.refund(p.paymentId());
-                jdbc.sql("update payment.payment set status = 'refunded', refunded_amount = amount, refunded_at = now() "
-                        + "where order_id = ?").param(p.orderId()).update();
+                jdbc.sql(
+                                "update payment.payment set status = 'refunded', refunded_amount = amount, refunded_at = now() "
+                                        + "where order_id = ?")
+                        .param(p.orderId())
+                        .update();
                 context.send(new PaymentRefunded(p.orderId(), p.amount(), p.currency()));
             }
             case "refunded" -> context.send(new PaymentRefunded(p.orderId(), p.amount(), p.currency()));
@@ -71,16 +80,24 @@ class Payments {
     }
 
     private void insert(ChargePayment command, String paymentId, String status, String declineReason) {
-        jdbc.sql("insert into payment.payment (order_id, payment_id, amount, currency, card_token, status, decline_reason, "
-                + "charged_at) values (?, ?, ?, ?, ?, ?, ?, case when ? = 'charged' then now() end)")
-                .params(command.orderId(), paymentId, command.amount(), command.currency(), command.cardToken(), status,
-                        declineReason, status)
+        jdbc.sql(
+                        "insert into payment.payment (order_id, payment_id, amount, currency, card_token, status, decline_reason, "
+                                + "charged_at) values (?, ?, ?, ?, ?, ?, ?, case when ? = 'charged' then now() end)")
+                .params(
+                        command.orderId(),
+                        paymentId,
+                        command.amount(),
+                        command.currency(),
+                        command.cardToken(),
+                        status,
+                        declineReason,
+                        status)
                 .update();
     }
 
     private Optional<Payment> find(String orderId) {
         return jdbc.sql("select order_id, payment_id, amount, currency, status, decline_reason from payment.payment "
-                + "where order_id = ? for update")
+                        + "where order_id = ? for update")
                 .param(orderId)
                 .query(new DataClassRowMapper<>(Payment.class))
                 .optional();

@@ -1,5 +1,4 @@
 package io.orderflow.payment;
 
 /** Compensation: give back whatever was charged for the order. */
-public record RefundPayment(String orderId) {
-}
+public record RefundPayment(String orderId) {}

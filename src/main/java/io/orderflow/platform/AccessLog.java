@@ -38,7 +38,9 @@ class AccessLog extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String given = request.getHeader(HEADER);
-        String requestId = given != null && WELL_FORMED.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String requestId = given != null && WELL_FORMED.matcher(given).matches()
+                ? given
+                : UUID.randomUUID().toString();
         response.setHeader(HEADER, requestId);
         long start = System.nanoTime();
         MDC.put("request_id", requestId);
@@ -57,8 +59,14 @@ class AccessLog extends OncePerRequestFilter {
                     MDC.put("user.id", subject);
                 }
                 access.info("{} {} {}", request.getMethod(), request.getRequestURI(), response.getStatus());
-                for (String key : new String[] { "http.request.method", "url.path", "http.response.status_code",
-                        "event.duration_ms", "client.ip", "user.id" }) {
+                for (String key : new String[] {
+                    "http.request.method",
+                    "url.path",
+                    "http.response.status_code",
+                    "event.duration_ms",
+                    "client.ip",
+                    "user.id"
+                }) {
                     MDC.remove(key);
                 }
             }

@@ -25,7 +25,10 @@ public class ApiProblem extends RuntimeException {
 
     /** A 400 naming one field, shaped like the framework's validation errors. */
     public static ApiProblem invalid(String field, String message) {
-        ApiProblem problem = new ApiProblem(HttpStatus.BAD_REQUEST, "validation", "Request is not valid",
+        ApiProblem problem = new ApiProblem(
+                HttpStatus.BAD_REQUEST,
+                "validation",
+                "Request is not valid",
                 Map.of("errors", java.util.List.of(Map.of("field", field, "message", message))));
         problem.problem().setTitle("Validation failed");
         return problem;

@@ -39,9 +39,10 @@ class BodySizeLimit extends OncePerRequestFilter {
         if (request.getContentLengthLong() > MAX_BYTES) {
             response.setStatus(413);
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter().write("{\"type\":\"https://orderflow.io/problems/body-too-large\",\"title\":"
-                    + "\"Content Too Large\",\"status\":413,\"detail\":\"Request body exceeds " + MAX_BYTES
-                    + " bytes\"}");
+            response.getWriter()
+                    .write("{\"type\":\"https://orderflow.io/problems/body-too-large\",\"title\":"
+                            + "\"Content Too Large\",\"status\":413,\"detail\":\"Request body exceeds " + MAX_BYTES
+                            + " bytes\"}");
             return;
         }
         chain.doFilter(new Bounded(request), response);

@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Conditional;
  * that is only the gateway or the discovery server has no database and no message transport.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ ElementType.TYPE, ElementType.METHOD })
+@Target({ElementType.TYPE, ElementType.METHOD})
 @Documented
 @Conditional(ConditionalOnAnyModule.AnyModule.class)
 public @interface ConditionalOnAnyModule {
@@ -21,7 +21,8 @@ public @interface ConditionalOnAnyModule {
     final class AnyModule implements Condition {
 
         @Override
-        public boolean matches(org.springframework.context.annotation.ConditionContext context,
+        public boolean matches(
+                org.springframework.context.annotation.ConditionContext context,
                 org.springframework.core.type.AnnotatedTypeMetadata metadata) {
             return Modules.from(context.getEnvironment()).runsAnyModule();
         }

@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Conditional;
 
 /** Registers the annotated configuration only when {@code orderflow.modules} includes the named module. */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ ElementType.TYPE, ElementType.METHOD })
+@Target({ElementType.TYPE, ElementType.METHOD})
 @Documented
 @Conditional(ModuleCondition.class)
 public @interface ConditionalOnModule {

@@ -5,7 +5,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -26,17 +25,18 @@ class EmbeddedDatabase {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(@Value("${orderflow.database.embedded.data-dir:./data/postgres}") Path dataDir,
+    EmbeddedPostgres embeddedPostgres(
+            @Value("${orderflow.database.embedded.data-dir:./data/postgres}") Path dataDir,
             @Value("${orderflow.database.embedded.port:0}") int port,
-            @Value("${orderflow.database.embedded.shared-preload-libraries:}") String preload) throws IOException {
+            @Value("${orderflow.database.embedded.shared-preload-libraries:}") String preload)
+            throws IOException {
         Files.createDirectories(dataDir);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
         if (!preload.isBlank()) {
             // e.g. pg_stat_statements, which the benchmark reads to count statements per order
             builder.setServerConfig("shared_preload_libraries", preload.strip());
         }
-        EmbeddedPostgres postgres = builder
-                .setDataDirectory(dataDir.toAbsolutePath())
+        EmbeddedPostgres postgres = builder.setDataDirectory(dataDir.toAbsolutePath())
                 .setCleanDataDirectory(false)
                 .setPort(port)
                 // durable commits, as in production; the benchmark measures with them on
@@ -44,7 +44,9 @@ class EmbeddedDatabase {
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "200")
                 .start();
-        log.info("Embedded PostgreSQL listening on {} (data in {})", postgres.getJdbcUrl("postgres", "postgres"),
+        log.info(
+                "Embedded PostgreSQL listening on {} (data in {})",
+                postgres.getJdbcUrl("postgres", "postgres"),
                 dataDir.toAbsolutePath());
         return postgres;
     }
@@ -57,5 +59,4 @@ class EmbeddedDatabase {
         dataSource.setUsername("postgres");
         return dataSource;
     }
-
 }

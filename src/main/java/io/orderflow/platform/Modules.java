@@ -16,8 +16,8 @@ import org.springframework.core.env.Environment;
  */
 public record Modules(Set<String> names) {
 
-    public static final List<String> ALL = List.of("order", "catalog", "inventory", "payment", "shipping",
-            "notification", "customer");
+    public static final List<String> ALL =
+            List.of("order", "catalog", "inventory", "payment", "shipping", "notification", "customer");
 
     /** The public entry of the distributed mode, and the registry it finds module instances in. */
     public static final List<String> ROLES = List.of("gateway", "discovery");

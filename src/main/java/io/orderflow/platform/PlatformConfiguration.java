@@ -5,5 +5,4 @@ import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
-public class PlatformConfiguration {
-}
+public class PlatformConfiguration {}

@@ -33,8 +33,7 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
 
-    record FieldProblem(String field, String message) {
-    }
+    record FieldProblem(String field, String message) {}
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem, HttpServletRequest request) {
@@ -55,13 +54,13 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
-        return ResponseEntity.badRequest().body(validationProblem(
-                List.of(new FieldProblem(e.getName(), "has an invalid value"))));
+        return ResponseEntity.badRequest()
+                .body(validationProblem(List.of(new FieldProblem(e.getName(), "has an invalid value"))));
     }
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldProblem> errors = e.getBindingResult().getFieldErrors().stream()
                 .map(f -> new FieldProblem(toSnakeCase(f.getField()), f.getDefaultMessage()))
                 .toList();
@@ -69,11 +68,11 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (BodySizeLimit.isTooLarge(e)) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
-                    "Request body exceeds " + BodySizeLimit.MAX_BYTES + " bytes");
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                    HttpStatus.CONTENT_TOO_LARGE, "Request body exceeds " + BodySizeLimit.MAX_BYTES + " bytes");
             problem.setType(URI.create("https://orderflow.io/problems/body-too-large"));
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
         }
@@ -81,8 +80,8 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         if (field != null) {
             return ResponseEntity.badRequest().body(validationProblem(List.of(field)));
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "Request body is not valid JSON for this endpoint");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_REQUEST, "Request body is not valid JSON for this endpoint");
         problem.setType(URI.create("https://orderflow.io/problems/malformed-body"));
         return ResponseEntity.badRequest().body(problem);
     }
@@ -110,7 +109,9 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
 
     private static String reasonOf(JacksonException e) {
         String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-        for (String known : List.of("must not contain NUL characters", "must not contain control characters",
+        for (String known : List.of(
+                "must not contain NUL characters",
+                "must not contain control characters",
                 "must be valid Unicode (a lone surrogate)")) {
             if (message.contains(known)) {
                 return known;
@@ -132,18 +133,22 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
      * The gateway could not reach a module: none is ready (503, try again shortly), or the one chosen failed
      * mid-request (502). Neither is the client's fault, and neither is a bug here.
      */
-    @ExceptionHandler({ HttpServerErrorException.class, ResourceAccessException.class })
+    @ExceptionHandler({HttpServerErrorException.class, ResourceAccessException.class})
     ResponseEntity<ProblemDetail> upstreamUnavailable(RuntimeException e, HttpServletRequest request) {
         boolean noInstance = e instanceof HttpServerErrorException server
                 && server.getStatusCode().value() == 503;
         HttpStatus status = noInstance ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_GATEWAY;
         log.warn("{} {}: upstream {}", request.getMethod(), request.getRequestURI(), e.getMessage());
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, noInstance
-                ? "No instance of the module serving this path is ready; try again shortly"
-                : "The module serving this path did not answer; try again");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                status,
+                noInstance
+                        ? "No instance of the module serving this path is ready; try again shortly"
+                        : "The module serving this path did not answer; try again");
         problem.setType(URI.create("https://orderflow.io/problems/upstream-unavailable"));
         problem.setInstance(URI.create(request.getRequestURI()));
-        return ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, "2").body(problem);
+        return ResponseEntity.status(status)
+                .header(HttpHeaders.RETRY_AFTER, "2")
+                .body(problem);
     }
 
     @ExceptionHandler(Exception.class)
@@ -152,8 +157,8 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
             throw e; // framework errors are handled by the base class
         }
         log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "Unexpected error; it has been logged");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.INTERNAL_SERVER_ERROR, "Unexpected error; it has been logged");
         return ResponseEntity.internalServerError().body(problem);
     }
 

@@ -17,11 +17,16 @@ public final class Problems {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private Problems() {
-    }
+    private Problems() {}
 
-    public static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String type,
-            String detail, Map<String, Object> extra) throws IOException {
+    public static void write(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            HttpStatus status,
+            String type,
+            String detail,
+            Map<String, Object> extra)
+            throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://orderflow.io/problems/" + type);
         body.put("title", status.getReasonPhrase());

@@ -27,8 +27,13 @@ class RequestHygiene extends OncePerRequestFilter {
             throws ServletException, IOException {
         String problem = problemWith(request);
         if (problem != null) {
-            Problems.write(request, response, HttpStatus.BAD_REQUEST, "malformed-request",
-                    "The request is not well-formed: " + problem, Map.of());
+            Problems.write(
+                    request,
+                    response,
+                    HttpStatus.BAD_REQUEST,
+                    "malformed-request",
+                    "The request is not well-formed: " + problem,
+                    Map.of());
             return;
         }
         chain.doFilter(request, response);
@@ -36,7 +41,10 @@ class RequestHygiene extends OncePerRequestFilter {
 
     private static String problemWith(HttpServletRequest request) {
         String raw = request.getRequestURI().toLowerCase(java.util.Locale.ROOT);
-        if (raw.contains("%00") || raw.contains("%0a") || raw.contains("%0d") || !acceptable(request.getServletPath())) {
+        if (raw.contains("%00")
+                || raw.contains("%0a")
+                || raw.contains("%0d")
+                || !acceptable(request.getServletPath())) {
             return "the path contains characters that are not allowed";
         }
         String query = request.getQueryString();
@@ -60,7 +68,8 @@ class RequestHygiene extends OncePerRequestFilter {
             Enumeration<String> values = request.getHeaders(name);
             while (values.hasMoreElements()) {
                 String value = values.nextElement();
-                if (value != null && (value.indexOf('\0') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0)) {
+                if (value != null
+                        && (value.indexOf('\0') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0)) {
                     return "header '" + printable(name) + "' contains characters that are not allowed";
                 }
             }
@@ -78,8 +87,11 @@ class RequestHygiene extends OncePerRequestFilter {
     }
 
     private static boolean acceptable(String value) {
-        return value == null || (StrictJson.problemWith(value) == null && value.indexOf('\n') < 0
-                && value.indexOf('\r') < 0 && value.indexOf('\t') < 0);
+        return value == null
+                || (StrictJson.problemWith(value) == null
+                        && value.indexOf('\n') < 0
+                        && value.indexOf('\r') < 0
+                        && value.indexOf('\t') < 0);
     }
 
     private static String printable(String value) {

@@ -72,8 +72,11 @@ class RoleDefaults implements EnvironmentPostProcessor {
             defaults.put("eureka.client.register-with-eureka", "false");
             defaults.put("eureka.client.fetch-registry", "false");
         }
-        environment.getPropertySources().addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                new MapPropertySource(SOURCE, defaults));
+        environment
+                .getPropertySources()
+                .addAfter(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new MapPropertySource(SOURCE, defaults));
     }
 
     /** The service id the gateway routes by: the module a process runs, else its role. */

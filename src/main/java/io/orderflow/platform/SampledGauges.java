@@ -52,11 +52,15 @@ public class SampledGauges implements SmartLifecycle {
     public void set(String name, String description, String baseUnit, Tags tags, double value) {
         String key = name + tags;
         values.computeIfAbsent(key, k -> {
-            Holder holder = new Holder();
-            Gauge.builder(name, holder, Holder::get).description(description).baseUnit(baseUnit).tags(tags)
-                    .register(registry);
-            return holder;
-        }).value = value;
+                    Holder holder = new Holder();
+                    Gauge.builder(name, holder, Holder::get)
+                            .description(description)
+                            .baseUnit(baseUnit)
+                            .tags(tags)
+                            .register(registry);
+                    return holder;
+                })
+                .value = value;
     }
 
     /** Runs every sampler once, now, on the caller's thread. */

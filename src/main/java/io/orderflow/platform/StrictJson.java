@@ -22,8 +22,7 @@ class StrictJson {
 
     @Bean
     JsonMapperBuilderCustomizer strictJsonRules() {
-        return builder -> builder
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        return builder -> builder.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .addModule(new SimpleModule("orderflow-strict-strings").addDeserializer(String.class, new Text()))
                 .addHandler(new UnknownFieldsRefused());
     }
@@ -32,14 +31,18 @@ class StrictJson {
     static final class UnknownFieldsRefused extends DeserializationProblemHandler {
 
         @Override
-        public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser,
-                ValueDeserializer<?> deserializer, Object beanOrClass, String property) {
+        public boolean handleUnknownProperty(
+                DeserializationContext context,
+                JsonParser parser,
+                ValueDeserializer<?> deserializer,
+                Object beanOrClass,
+                String property) {
             Class<?> type = beanOrClass instanceof Class<?> c ? c : beanOrClass.getClass();
             if (!type.isAnnotationPresent(RejectUnknownFields.class)) {
                 return false;
             }
-            throw (UnrecognizedPropertyException) UnrecognizedPropertyException
-                    .from(parser, beanOrClass, property, deserializer.getKnownPropertyNames())
+            throw (UnrecognizedPropertyException) UnrecognizedPropertyException.from(
+                            parser, beanOrClass, property, deserializer.getKnownPropertyNames())
                     .prependPath(beanOrClass, property);
         }
     }

@@ -22,7 +22,8 @@ class Carrier {
     private final Duration latency;
     private volatile double failureRate;
 
-    Carrier(@Value("${orderflow.shipping.carrier.latency:0ms}") Duration latency,
+    Carrier(
+            @Value("${orderflow.shipping.carrier.latency:0ms}") Duration latency,
             @Value("${orderflow.shipping.carrier.failure-rate:0}") double failureRate) {
         this.latency = latency;
         this.failureRate = failureRate;
@@ -38,6 +39,7 @@ class Carrier {
 
     /** Flaky-carrier switch (demo, tests): the first {@code times} bookings of every order fail. */
     private volatile int failFirstBookingsPerOrder;
+
     private final java.util.Map<String, Integer> bookingsPerOrder = new java.util.concurrent.ConcurrentHashMap<>();
 
     void failFirstBookingsOfEachOrder(int times) {
@@ -61,10 +63,12 @@ class Carrier {
         if (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate) {
             throw new Unavailable();
         }
-        if (address != null && address.country() != null
+        if (address != null
+                && address.country() != null
                 && UNSERVED_COUNTRY.equals(address.country().toUpperCase(Locale.ROOT))) {
             return null;
         }
-        return "TRK" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase(Locale.ROOT);
+        return "TRK"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase(Locale.ROOT);
     }
 }

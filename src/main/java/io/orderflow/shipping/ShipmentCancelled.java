@@ -1,4 +1,3 @@
 package io.orderflow.shipping;
 
-public record ShipmentCancelled(String orderId) {
-}
+public record ShipmentCancelled(String orderId) {}

@@ -1,4 +1,3 @@
 package io.orderflow.shipping;
 
-public record ShipmentFailed(String orderId, String reason) {
-}
+public record ShipmentFailed(String orderId, String reason) {}

@@ -13,8 +13,7 @@ class Shipments {
 
     static final String CARRIER = "orderflow-express";
 
-    record Shipment(String orderId, String trackingNumber, String status, String failureReason) {
-    }
+    record Shipment(String orderId, String trackingNumber, String status, String failureReason) {}
 
     private final JdbcClient jdbc;
     private final Carrier carrier;
@@ -27,30 +26,34 @@ class Shipments {
     }
 
     void cancel(CancelShipment command, MessageContext context) {
-        int cancelled = jdbc.sql("update shipping.shipment set status = 'cancelled' where order_id = ? and status = 'created'")
-                .param(command.orderId()).update();
+        int cancelled = jdbc.sql(
+                        "update shipping.shipment set status = 'cancelled' where order_id = ? and status = 'created'")
+                .param(command.orderId())
+                .update();
         if (cancelled == 0) {
             // nothing shipped yet: remember, so a late request for this order is refused
             jdbc.sql("insert into shipping.shipment (order_id, status, failure_reason) values (?, 'cancelled', "
-                    + "'cancelled before creation') on conflict (order_id) do nothing")
-                    .param(command.orderId()).update();
+                            + "'cancelled before creation') on conflict (order_id) do nothing")
+                    .param(command.orderId())
+                    .update();
         }
         context.send(new ShipmentCancelled(command.orderId()));
     }
 
     void create(CreateShipment command, MessageContext context) {
         Optional<Shipment> existing = jdbc.sql("select order_id, tracking_number, status, failure_reason "
-                + "from shipping.shipment where order_id = ? for update")
+                        + "from shipping.shipment where order_id = ? for update")
                 .param(command.orderId())
                 .query(new DataClassRowMapper<>(Shipment.class))
                 .optional();
         if (existing.isPresent()) {
             Shipment s = existing.get();
-            context.send(switch (s.status()) {
-                case "created" -> new ShipmentCreated(s.orderId(), s.trackingNumber(), CARRIER);
-                case "cancelled" -> new ShipmentFailed(s.orderId(), "shipment_cancelled");
-                default -> new ShipmentFailed(s.orderId(), s.failureReason());
-            });
+            context.send(
+                    switch (s.status()) {
+                        case "created" -> new ShipmentCreated(s.orderId(), s.trackingNumber(), CARRIER);
+                        case "cancelled" -> new ShipmentFailed(s.orderId(), "shipment_cancelled");
+                        default -> new ShipmentFailed(s.orderId(), s.failureReason());
+                    });
             return;
         }
         String tracking = carrier.book(command.orderId(), command.address());
@@ -59,14 +62,16 @@ class Shipments {
         if (tracking == null) {
             String reason = "carrier_rejected: destination " + country + " is not served";
             jdbc.sql("insert into shipping.shipment (order_id, status, failure_reason, country, address) "
-                    + "values (?, 'failed', ?, ?, ?::jsonb)")
-                    .params(command.orderId(), reason, country, address).update();
+                            + "values (?, 'failed', ?, ?, ?::jsonb)")
+                    .params(command.orderId(), reason, country, address)
+                    .update();
             context.send(new ShipmentFailed(command.orderId(), reason));
             return;
         }
         jdbc.sql("insert into shipping.shipment (order_id, tracking_number, carrier, status, country, address) "
-                + "values (?, ?, ?, 'created', ?, ?::jsonb)")
-                .params(command.orderId(), tracking, CARRIER, country, address).update();
+                        + "values (?, ?, ?, 'created', ?, ?::jsonb)")
+                .params(command.orderId(), tracking, CARRIER, country, address)
+                .update();
         context.send(new ShipmentCreated(command.orderId(), tracking, CARRIER));
     }
 }

@@ -30,6 +30,7 @@ final class Benchmark {
 
     /** Counted from the code (see docs/benchmarks.md): what one happy-path order costs. */
     static final int MESSAGES_PUBLISHED = 12;
+
     static final int MESSAGE_DELIVERIES = 13;
     static final int CRITICAL_PATH_HOPS = 9;
     static final int TX_HTTP = 1;
@@ -54,15 +55,21 @@ final class Benchmark {
         this.jdbc = JdbcClient.create(pool);
         this.checker = new InvariantChecker(pool);
         this.mode = args.get("mode", "embedded");
-        this.out = Path.of(args.get("out", "target/bench/"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + mode));
+        this.out = Path.of(args.get(
+                "out",
+                "target/bench/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                        + mode));
         Files.createDirectories(out);
         List<Long> pids = new ArrayList<>();
         if (args.has("app-pid")) {
-            Arrays.stream(args.get("app-pid", "").split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                    .map(Long::parseLong).forEach(pids::add);
+            Arrays.stream(args.get("app-pid", "").split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .map(Long::parseLong)
+                    .forEach(pids::add);
         } else {
-            Long found = Cpu.listeningOn(URI.create(args.get("url", "http://127.0.0.1:8080")).getPort());
+            Long found = Cpu.listeningOn(
+                    URI.create(args.get("url", "http://127.0.0.1:8080")).getPort());
             if (found != null) {
                 pids.add(found);
             }
@@ -91,24 +98,39 @@ final class Benchmark {
         Duration warmupMax = args.duration("warmup-max", Duration.ofSeconds(distributed ? 180 : 60));
         Duration step = args.duration("step", Duration.ofSeconds(8));
         Duration openDuration = args.duration("open-duration", Duration.ofSeconds(25));
-        List<Integer> concurrency = Arrays.stream(args.get("concurrency", "4,8,16,32,64").split(","))
-                .map(String::trim).map(Integer::parseInt).toList();
+        List<Integer> concurrency = Arrays.stream(
+                        args.get("concurrency", "4,8,16,32,64").split(","))
+                .map(String::trim)
+                .map(Integer::parseInt)
+                .toList();
         report.put("mode", mode);
         report.put("url", url);
         report.put("started_at", Instant.now().toString());
-        report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java",
-                System.getProperty("java.version"), "os", System.getProperty("os.name") + " "
-                        + System.getProperty("os.version")));
+        report.put(
+                "machine",
+                Map.of(
+                        "cores",
+                        Runtime.getRuntime().availableProcessors(),
+                        "java",
+                        System.getProperty("java.version"),
+                        "os",
+                        System.getProperty("os.name") + " " + System.getProperty("os.version")));
         report.put("app_pids", cpu.appPids());
         report.put("mix", mix.toString());
         report.put("cost_per_order", costPerOrder());
         System.out.println("orderflow benchmark (" + mode + ") against " + url + "; results in " + out);
-        System.out.println("Application process(es) for CPU: " + (cpu.appPids().isEmpty() ? "not found (use --app-pid)"
-                : cpu.appPids()));
+        System.out.println("Application process(es) for CPU: "
+                + (cpu.appPids().isEmpty() ? "not found (use --app-pid)" : cpu.appPids()));
 
         List<String> skus = setUpSkus(jdbc, skuCount);
-        report.put("skus", Map.of("count", skus.size(), "setup", "BENCH-0001.. inserted into catalog.product and "
-                + "inventory.stock over JDBC (no product admin API), 1,000,000 units each"));
+        report.put(
+                "skus",
+                Map.of(
+                        "count",
+                        skus.size(),
+                        "setup",
+                        "BENCH-0001.. inserted into catalog.product and "
+                                + "inventory.stock over JDBC (no product admin API), 1,000,000 units each"));
 
         if (!"false".equals(args.get("ceiling", "true"))) {
             measureCeiling();
@@ -119,8 +141,12 @@ final class Benchmark {
 
         int customerCount = args.integer("customers", 20);
         List<String> customers = Customers.signUp(url, tag, customerCount);
-        report.put("authentication", customerCount == 0 ? "guest orders (no token)"
-                : customerCount + " signed-in customers, orders placed and cancelled with their access tokens (RS256)");
+        report.put(
+                "authentication",
+                customerCount == 0
+                        ? "guest orders (no token)"
+                        : customerCount
+                                + " signed-in customers, orders placed and cancelled with their access tokens (RS256)");
         LoadGenerator load = new LoadGenerator(url, skus, mix, customers);
         LoadGenerator.Progress progress = new LoadGenerator.Progress(this::openOrders);
 
@@ -148,10 +174,18 @@ final class Benchmark {
             double accepted = (Double) result.get("accepted_per_second");
             boolean sustainable = completed >= 0.9 * accepted;
             result.put("sustainable", sustainable);
-            System.out.printf(Locale.ROOT, "  %d clients: accepted %.0f/s, terminal %.0f/s, e2e p50 %s ms p99 %s ms, "
-                    + "http p99 %s ms, app CPU %.2f cores%s%n", clients, accepted, completed,
-                    Report.path(result, "e2e_ms", "p50"), Report.path(result, "e2e_ms", "p99"),
-                    Report.path(result, "http_ms", "p99"), usage.appCores(), sustainable ? "" : " (backlog growing)");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %d clients: accepted %.0f/s, terminal %.0f/s, e2e p50 %s ms p99 %s ms, "
+                            + "http p99 %s ms, app CPU %.2f cores%s%n",
+                    clients,
+                    accepted,
+                    completed,
+                    Report.path(result, "e2e_ms", "p50"),
+                    Report.path(result, "e2e_ms", "p99"),
+                    Report.path(result, "http_ms", "p99"),
+                    usage.appCores(),
+                    sustainable ? "" : " (backlog growing)");
             if (completed > best * 1.03) {
                 noGain = 0;
             } else {
@@ -169,12 +203,15 @@ final class Benchmark {
         report.put("max_throughput", maxThroughput(best, "closed loop, " + bestClients + " clients"));
 
         double rate = args.has("open-rate") ? args.decimal("open-rate", 0) : Math.max(1, Math.floor(best / 2));
-        System.out.printf(Locale.ROOT, "Open loop at %.0f orders/s (half the maximum) for %d s%n", rate,
+        System.out.printf(
+                Locale.ROOT,
+                "Open loop at %.0f orders/s (half the maximum) for %d s%n",
+                rate,
                 openDuration.toSeconds());
         Cpu.Sample before = cpu.sample();
         long commitsBefore = commits();
-        Phase open = load.openLoop("open", tag + "-o-", rate, openDuration, args.integer("max-outstanding", 2000),
-                progress);
+        Phase open =
+                load.openLoop("open", tag + "-o-", rate, openDuration, args.integer("max-outstanding", 2000), progress);
         Cpu.Usage openCpu = Cpu.between(before, cpu.sample());
         long openCommits = commits() - commitsBefore;
 
@@ -191,16 +228,23 @@ final class Benchmark {
         charts(open, openResult, steps);
 
         if (!"0".equals(args.get("overload-factor", "4"))) {
-            Map<String, Object> overload = overload(load, progress, best, args.decimal("overload-factor", 4),
-                    args.duration("overload-duration", Duration.ofSeconds(20)), drainDeadline);
+            Map<String, Object> overload = overload(
+                    load,
+                    progress,
+                    best,
+                    args.decimal("overload-factor", 4),
+                    args.duration("overload-duration", Duration.ofSeconds(20)),
+                    drainDeadline);
             report.put("overload", overload);
             // a bounded overload phase finished everything it accepted while refusing the rest: its finished rate is
             // the pipeline's sustained maximum too, and closed-loop clients that wait out Retry-After often stay below
-            if (Boolean.TRUE.equals(overload.get("bounded")) && overload.get("terminal_per_second") instanceof Double
-                    terminal && terminal > best) {
+            if (Boolean.TRUE.equals(overload.get("bounded"))
+                    && overload.get("terminal_per_second") instanceof Double terminal
+                    && terminal > best) {
                 best = terminal;
-                report.put("max_throughput", maxThroughput(best, "overload phase (bounded: accepted within 10 % of "
-                        + "finished)"));
+                report.put(
+                        "max_throughput",
+                        maxThroughput(best, "overload phase (bounded: accepted within 10 % of " + "finished)"));
             }
         }
 
@@ -230,8 +274,8 @@ final class Benchmark {
      * every process are done with the hot paths before anything is measured. One flat round is not enough: nine
      * JVMs warming up on two cores rise by 5-20 % per round for minutes, with dips in between.
      */
-    private Map<String, Object> warmUp(LoadGenerator load, LoadGenerator.Progress progress, Duration min,
-            Duration max) {
+    private Map<String, Object> warmUp(
+            LoadGenerator load, LoadGenerator.Progress progress, Duration min, Duration max) {
         System.out.println("Warm-up: closed loop, 8 clients, at least " + min.toSeconds() + " s, until the rate stops "
                 + "rising (at most " + max.toSeconds() + " s)");
         Duration round = Duration.ofSeconds(Math.min(10, Math.max(1, min.toSeconds())));
@@ -267,7 +311,12 @@ final class Benchmark {
     }
 
     private static Map<String, Object> maxThroughput(double terminalPerSecond, String phase) {
-        return Map.of("terminal_orders_per_second", round(terminalPerSecond), "phase", phase, "definition",
+        return Map.of(
+                "terminal_orders_per_second",
+                round(terminalPerSecond),
+                "phase",
+                phase,
+                "definition",
                 "highest rate of orders reaching a terminal state in a closed-loop step or in a bounded overload phase");
     }
 
@@ -282,10 +331,14 @@ final class Benchmark {
         }
         String[] array = skus.toArray(String[]::new);
         int products = jdbc.sql("insert into catalog.product (sku, name, description, price, currency, available) "
-                + "select s, 'Benchmark item ' || s, 'inserted by the benchmark', 5 + (row_number() over ()) % 95, "
-                + "'USD', 1000000 from unnest(?::text[]) s on conflict (sku) do nothing").param(array).update();
+                        + "select s, 'Benchmark item ' || s, 'inserted by the benchmark', 5 + (row_number() over ()) % 95, "
+                        + "'USD', 1000000 from unnest(?::text[]) s on conflict (sku) do nothing")
+                .param(array)
+                .update();
         int stock = jdbc.sql("insert into inventory.stock (sku, available) select s, 1000000 from unnest(?::text[]) s "
-                + "on conflict (sku) do nothing").param(array).update();
+                        + "on conflict (sku) do nothing")
+                .param(array)
+                .update();
         System.out.println("Benchmark SKUs: " + count + " (" + products + " products and " + stock
                 + " stock rows inserted, the rest existed)");
         return skus;
@@ -295,17 +348,22 @@ final class Benchmark {
         Map<String, Object> ceiling = new LinkedHashMap<>();
         int seconds = args.integer("pgbench-seconds", 20);
         int clients = args.integer("pgbench-clients", 16);
-        System.out.println("Ceiling: pgbench, " + clients + " clients, " + seconds + " s, one saga-step transaction ...");
+        System.out.println(
+                "Ceiling: pgbench, " + clients + " clients, " + seconds + " s, one saga-step transaction ...");
         Cpu.Sample before = cpu.sample();
         Map<String, Object> pg = Ceiling.pgbench(db, args.get("pgbench", "/usr/bin/pgbench"), clients, seconds, out);
         pg.put("cpu", Cpu.between(before, cpu.sample()).toMap());
         ceiling.put("postgres", pg);
-        System.out.println("  " + pg.get("tps") + " transactions/s" + (pg.containsKey("error") ? " " + pg.get("error") : ""));
+        System.out.println(
+                "  " + pg.get("tps") + " transactions/s" + (pg.containsKey("error") ? " " + pg.get("error") : ""));
         if (args.has("perftest-classpath")) {
             int mqSeconds = args.integer("perftest-seconds", 20);
             System.out.println("Ceiling: RabbitMQ perf-test, persistent, confirms, " + mqSeconds + " s ...");
-            Map<String, Object> mq = Ceiling.perfTest(args.get("perftest-classpath", ""),
-                    args.get("rabbit-uri", "amqp://guest:guest@127.0.0.1:5672"), mqSeconds, out);
+            Map<String, Object> mq = Ceiling.perfTest(
+                    args.get("perftest-classpath", ""),
+                    args.get("rabbit-uri", "amqp://guest:guest@127.0.0.1:5672"),
+                    mqSeconds,
+                    out);
             ceiling.put("rabbitmq", mq);
             System.out.println("  " + mq.get("consumed_per_second") + " messages/s"
                     + (mq.containsKey("error") ? " " + mq.get("error") : ""));
@@ -335,7 +393,8 @@ final class Benchmark {
     /** Transactions committed in orderflow's database so far (every process, the benchmark's own queries too). */
     private long commits() {
         return jdbc.sql("select xact_commit from pg_stat_database where datname = current_database()")
-                .query(Long.class).single();
+                .query(Long.class)
+                .single();
     }
 
     /**
@@ -345,14 +404,16 @@ final class Benchmark {
     private Map<String, Long> statements() {
         try {
             boolean loaded = jdbc.sql("select current_setting('shared_preload_libraries') like '%pg_stat_statements%'")
-                    .query(Boolean.class).single();
+                    .query(Boolean.class)
+                    .single();
             if (!loaded) {
                 return Map.of(); // and no extension created in a database that cannot use it
             }
             jdbc.sql("create extension if not exists pg_stat_statements").update();
             Map<String, Long> calls = new LinkedHashMap<>();
-            jdbc.sql("select queryid::text, left(regexp_replace(query, '\\s+', ' ', 'g'), 140), calls "
-                    + "from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())")
+            jdbc.sql(
+                            "select queryid::text, left(regexp_replace(query, '\\s+', ' ', 'g'), 140), calls "
+                                    + "from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())")
                     .query((rs, n) -> calls.merge(rs.getString(1) + "\t" + rs.getString(2), rs.getLong(3), Long::sum))
                     .list();
             return calls;
@@ -362,8 +423,8 @@ final class Benchmark {
     }
 
     /** Statements per finished order and the ten most frequent, between two {@link #statements()} readings. */
-    private static Map<String, Object> statementStats(Map<String, Long> before, Map<String, Long> after,
-            long terminalOrders) {
+    private static Map<String, Object> statementStats(
+            Map<String, Long> before, Map<String, Long> after, long terminalOrders) {
         if (after.isEmpty() || terminalOrders == 0) {
             return null;
         }
@@ -376,9 +437,10 @@ final class Benchmark {
         });
         long total = delta.values().stream().mapToLong(Long::longValue).sum();
         List<Map<String, Object>> top = delta.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
-                .map(e -> Map.<String, Object>of("statement", e.getKey(),
-                        "per_finished_order", round((double) e.getValue() / terminalOrders)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(10)
+                .map(e -> Map.<String, Object>of(
+                        "statement", e.getKey(), "per_finished_order", round((double) e.getValue() / terminalOrders)))
                 .toList();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("per_finished_order", round((double) total / terminalOrders));
@@ -389,7 +451,9 @@ final class Benchmark {
     /** Rows written (inserted, updated, deleted) in this database so far: the statements' work, by its effect. */
     private long rowWrites() {
         return jdbc.sql("select tup_inserted + tup_updated + tup_deleted from pg_stat_database "
-                + "where datname = current_database()").query(Long.class).single();
+                        + "where datname = current_database()")
+                .query(Long.class)
+                .single();
     }
 
     /**
@@ -397,11 +461,21 @@ final class Benchmark {
      * control should keep accepting about what it finishes, refuse the rest with 503, and keep the orders it took
      * fast. Also the phase that measures what one finished order costs.
      */
-    private Map<String, Object> overload(LoadGenerator load, LoadGenerator.Progress progress, double max, double factor,
-            Duration duration, Duration drainDeadline) throws IOException {
+    private Map<String, Object> overload(
+            LoadGenerator load,
+            LoadGenerator.Progress progress,
+            double max,
+            double factor,
+            Duration duration,
+            Duration drainDeadline)
+            throws IOException {
         double rate = Math.max(4, Math.round(max * factor));
-        System.out.printf(Locale.ROOT, "Overload: open loop at %.0f orders/s (%.0f x the maximum) for %d s%n", rate,
-                factor, duration.toSeconds());
+        System.out.printf(
+                Locale.ROOT,
+                "Overload: open loop at %.0f orders/s (%.0f x the maximum) for %d s%n",
+                rate,
+                factor,
+                duration.toSeconds());
         Cpu.Sample before = cpu.sample();
         long commitsBefore = commits();
         long writesBefore = rowWrites();
@@ -423,8 +497,12 @@ final class Benchmark {
         result.put("refused_per_second", round(phase.refused.get() / seconds));
         result.put("accepted_over_terminal", terminal == 0 ? null : round(accepted / terminal));
         Object p99 = Report.path(result, "e2e_ms", "p99");
-        result.put("bounded", terminal > 0 && Math.abs(accepted - terminal) <= 0.1 * terminal && p99 instanceof Number n
-                && n.doubleValue() < 1000);
+        result.put(
+                "bounded",
+                terminal > 0
+                        && Math.abs(accepted - terminal) <= 0.1 * terminal
+                        && p99 instanceof Number n
+                        && n.doubleValue() < 1000);
         if (terminalOrders > 0) {
             Map<String, Object> cost = new LinkedHashMap<>();
             cost.put("db_commits", round((double) commitsDuring / terminalOrders));
@@ -436,8 +514,10 @@ final class Benchmark {
                 cost.put("statements", statements.get("per_finished_order"));
                 result.put("statements_per_finished_order", statements);
             }
-            cost.put("measured", "during the overload phase, per order that reached a terminal state in it "
-                    + "(pg_stat_database xact_commit and tup_inserted+updated+deleted; CPU from /proc)");
+            cost.put(
+                    "measured",
+                    "during the overload phase, per order that reached a terminal state in it "
+                            + "(pg_stat_database xact_commit and tup_inserted+updated+deleted; CPU from /proc)");
             result.put("cost_per_terminal_order", cost);
         }
         double[][] s = series.get(phase.name);
@@ -446,27 +526,47 @@ final class Benchmark {
         for (int i = 0; i < n; i++) {
             refusedPerSecond[i] = phase.refusedPerSecond.get(i);
         }
-        Charts.line(out.resolve("overload.png"), String.format(Locale.ROOT,
-                "Overload: %.0f orders/s offered (%s)", rate, mode), "seconds", "orders/s",
-                List.of(new Series("accepted (202)", s[0], s[1]), new Series("reached terminal state", s[0], s[2]),
+        Charts.line(
+                out.resolve("overload.png"),
+                String.format(Locale.ROOT, "Overload: %.0f orders/s offered (%s)", rate, mode),
+                "seconds",
+                "orders/s",
+                List.of(
+                        new Series("accepted (202)", s[0], s[1]),
+                        new Series("reached terminal state", s[0], s[2]),
                         new Series("refused (503)", s[0], refusedPerSecond)));
-        Charts.line(out.resolve("overload-latency.png"), "Overload: end-to-end latency of accepted orders (" + mode
-                + ")", "seconds", "ms", List.of(new Series("end-to-end p50", s[0], s[3]),
-                        new Series("end-to-end p99", s[0], s[4]), new Series("HTTP p99", s[0], s[5])));
-        System.out.printf(Locale.ROOT, "  offered %.0f/s: accepted %.1f/s, terminal %.1f/s, refused %.1f/s, e2e p99 %s ms%n",
-                rate, accepted, terminal, phase.refused.get() / seconds, p99);
+        Charts.line(
+                out.resolve("overload-latency.png"),
+                "Overload: end-to-end latency of accepted orders (" + mode + ")",
+                "seconds",
+                "ms",
+                List.of(
+                        new Series("end-to-end p50", s[0], s[3]),
+                        new Series("end-to-end p99", s[0], s[4]),
+                        new Series("HTTP p99", s[0], s[5])));
+        System.out.printf(
+                Locale.ROOT,
+                "  offered %.0f/s: accepted %.1f/s, terminal %.1f/s, refused %.1f/s, e2e p99 %s ms%n",
+                rate,
+                accepted,
+                terminal,
+                phase.refused.get() / seconds,
+                p99);
         return result;
     }
 
     private static void commitStats(Map<String, Object> result, long commits, Phase phase) {
         result.put("db_commits_per_second", round(commits / phase.seconds()));
-        result.put("db_commits_per_accepted_order", phase.accepted.get() == 0 ? null
-                : round((double) commits / phase.accepted.get()));
+        result.put(
+                "db_commits_per_accepted_order",
+                phase.accepted.get() == 0 ? null : round((double) commits / phase.accepted.get()));
     }
 
     private long openOrders() {
         return jdbc.sql("select count(*) from orders.purchase_order where status not in "
-                + InvariantChecker.TERMINAL_SQL).query(Long.class).single();
+                        + InvariantChecker.TERMINAL_SQL)
+                .query(Long.class)
+                .single();
     }
 
     private Duration awaitOpenOrders(Duration max) {
@@ -478,18 +578,19 @@ final class Benchmark {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    private record OrderRow(String status, long createdMs, long terminalMs) {
-    }
+    private record OrderRow(String status, long createdMs, long terminalMs) {}
 
     private final Map<String, double[][]> series = new LinkedHashMap<>();
 
     /** The client's view plus each order's own timestamps: created_at to its terminal event. */
     private Map<String, Object> analyse(Phase p, Cpu.Usage usage) {
         List<OrderRow> rows = jdbc.sql("select o.status, o.created_at, e.occurred_at from orders.purchase_order o "
-                + "left join orders.order_event e on e.order_id = o.id "
-                + "and e.type in ('order_completed', 'order_failed', 'order_cancelled') where o.id like ?")
+                        + "left join orders.order_event e on e.order_id = o.id "
+                        + "and e.type in ('order_completed', 'order_failed', 'order_cancelled') where o.id like ?")
                 .param(p.prefix + "%")
-                .query((rs, n) -> new OrderRow(rs.getString(1), rs.getTimestamp(2).getTime(),
+                .query((rs, n) -> new OrderRow(
+                        rs.getString(1),
+                        rs.getTimestamp(2).getTime(),
                         rs.getTimestamp(3) == null ? -1 : rs.getTimestamp(3).getTime()))
                 .list();
         long start = p.startedAt.toEpochMilli();
@@ -554,15 +655,21 @@ final class Benchmark {
             p50[i] = e2ePerSecond[i] == null ? Double.NaN : e2ePerSecond[i].getValueAtPercentile(50) / 1000.0;
             p99[i] = e2ePerSecond[i] == null ? Double.NaN : e2ePerSecond[i].getValueAtPercentile(99) / 1000.0;
             synchronized (p.httpPerSecond) {
-                httpP99[i] = i < p.httpPerSecond.size() ? p.httpPerSecond.get(i).getValueAtPercentile(99) / 1000.0
+                httpP99[i] = i < p.httpPerSecond.size()
+                        ? p.httpPerSecond.get(i).getValueAtPercentile(99) / 1000.0
                         : Double.NaN;
             }
         }
         // the last, partial second distorts rates: drop it from the charts
         int keep = Math.max(1, (int) Math.floor(seconds));
-        series.put(p.name, new double[][] { Arrays.copyOf(x, keep), Arrays.copyOf(accepted, keep),
-                Arrays.copyOf(terminalPerSecond, keep), Arrays.copyOf(p50, keep), Arrays.copyOf(p99, keep),
-                Arrays.copyOf(httpP99, keep) });
+        series.put(p.name, new double[][] {
+            Arrays.copyOf(x, keep),
+            Arrays.copyOf(accepted, keep),
+            Arrays.copyOf(terminalPerSecond, keep),
+            Arrays.copyOf(p50, keep),
+            Arrays.copyOf(p99, keep),
+            Arrays.copyOf(httpP99, keep)
+        });
         return m;
     }
 
@@ -583,12 +690,23 @@ final class Benchmark {
     private void charts(Phase open, Map<String, Object> openResult, List<Map<String, Object>> steps)
             throws IOException {
         double[][] s = series.get(open.name);
-        Charts.line(out.resolve("throughput.png"), "Open loop: orders per second (" + mode + ")", "seconds",
-                "orders/s", List.of(new Series("accepted (HTTP 202)", s[0], s[1]),
+        Charts.line(
+                out.resolve("throughput.png"),
+                "Open loop: orders per second (" + mode + ")",
+                "seconds",
+                "orders/s",
+                List.of(
+                        new Series("accepted (HTTP 202)", s[0], s[1]),
                         new Series("reached terminal state", s[0], s[2])));
-        Charts.line(out.resolve("latency.png"), "Open loop: latency by second of acceptance (" + mode + ")",
-                "seconds", "ms", List.of(new Series("end-to-end p50", s[0], s[3]),
-                        new Series("end-to-end p99", s[0], s[4]), new Series("HTTP p99", s[0], s[5])));
+        Charts.line(
+                out.resolve("latency.png"),
+                "Open loop: latency by second of acceptance (" + mode + ")",
+                "seconds",
+                "ms",
+                List.of(
+                        new Series("end-to-end p50", s[0], s[3]),
+                        new Series("end-to-end p99", s[0], s[4]),
+                        new Series("HTTP p99", s[0], s[5])));
         int k = steps.size();
         double[] clients = new double[k];
         double[] acc = new double[k];
@@ -601,10 +719,18 @@ final class Benchmark {
             Object v = Report.path(steps.get(i), "e2e_ms", "p99");
             p99[i] = v == null ? Double.NaN : ((Number) v).doubleValue();
         }
-        Charts.line(out.resolve("search.png"), "Closed-loop search: throughput by clients (" + mode + ")", "clients",
-                "orders/s", List.of(new Series("accepted/s", clients, acc), new Series("terminal/s", clients, term)));
-        Charts.line(out.resolve("search-latency.png"), "Closed-loop search: end-to-end p99 by clients (" + mode + ")",
-                "clients", "ms", List.of(new Series("end-to-end p99", clients, p99)));
+        Charts.line(
+                out.resolve("search.png"),
+                "Closed-loop search: throughput by clients (" + mode + ")",
+                "clients",
+                "orders/s",
+                List.of(new Series("accepted/s", clients, acc), new Series("terminal/s", clients, term)));
+        Charts.line(
+                out.resolve("search-latency.png"),
+                "Closed-loop search: end-to-end p99 by clients (" + mode + ")",
+                "clients",
+                "ms",
+                List.of(new Series("end-to-end p99", clients, p99)));
     }
 
     private Map<String, Object> targets(double max, Map<String, Object> open) {
@@ -647,106 +773,189 @@ final class Benchmark {
     private String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# orderflow benchmark: ").append(mode).append("\n\n");
-        md.append("Started ").append(report.get("started_at")).append(" against ").append(report.get("url"))
-                .append(", ").append(Report.path(report, "machine", "cores")).append(" cores, mix ")
-                .append(report.get("mix")).append(".\n\n");
+        md.append("Started ")
+                .append(report.get("started_at"))
+                .append(" against ")
+                .append(report.get("url"))
+                .append(", ")
+                .append(Report.path(report, "machine", "cores"))
+                .append(" cores, mix ")
+                .append(report.get("mix"))
+                .append(".\n\n");
         Map<String, Object> t = (Map<String, Object>) report.get("targets");
         md.append("## Summary\n\n| measure | value | target |\n|---|---|---|\n");
         md.append("| max throughput (terminal orders/s) | ")
                 .append(Report.cell(Report.path(report, "max_throughput", "terminal_orders_per_second")))
-                .append(" in the ").append(Report.path(report, "max_throughput", "phase")).append(" | ≥ ")
-                .append(Report.cell(t.get("throughput_target"))).append(mark(t.get("throughput_met"))).append(" |\n");
-        Map<String, Object> open = (Map<String, Object>) report.get("open_loop");
-        md.append("| open loop rate | ").append(Report.cell(open.get("target_rate"))).append(" orders/s | half of max |\n");
-        md.append("| end-to-end p50 / p95 / p99 / max (ms) | ").append(pcts(open, "e2e_ms")).append(" | p50 ≤ 30")
-                .append(mark(t.get("e2e_p50_met"))).append(", p99 ≤ 150").append(mark(t.get("e2e_p99_met")))
+                .append(" in the ")
+                .append(Report.path(report, "max_throughput", "phase"))
+                .append(" | ≥ ")
+                .append(Report.cell(t.get("throughput_target")))
+                .append(mark(t.get("throughput_met")))
                 .append(" |\n");
-        md.append("| HTTP p50 / p95 / p99 / max (ms) | ").append(pcts(open, "http_ms")).append(" | |\n");
+        Map<String, Object> open = (Map<String, Object>) report.get("open_loop");
+        md.append("| open loop rate | ")
+                .append(Report.cell(open.get("target_rate")))
+                .append(" orders/s | half of max |\n");
+        md.append("| end-to-end p50 / p95 / p99 / max (ms) | ")
+                .append(pcts(open, "e2e_ms"))
+                .append(" | p50 ≤ 30")
+                .append(mark(t.get("e2e_p50_met")))
+                .append(", p99 ≤ 150")
+                .append(mark(t.get("e2e_p99_met")))
+                .append(" |\n");
+        md.append("| HTTP p50 / p95 / p99 / max (ms) | ")
+                .append(pcts(open, "http_ms"))
+                .append(" | |\n");
         md.append("| **ratio to the hop-equivalent ceiling** (pgbench tps ÷ 10 = ")
-                .append(Report.cell(t.get("hop_equivalent_ceiling"))).append(") | ")
-                .append(t.get("ratio_to_hop_equivalent_ceiling")).append(" | ≥ 0.25 embedded, ≥ 0.15 "
-                        + "distributed |\n");
+                .append(Report.cell(t.get("hop_equivalent_ceiling")))
+                .append(") | ")
+                .append(t.get("ratio_to_hop_equivalent_ceiling"))
+                .append(" | ≥ 0.25 embedded, ≥ 0.15 " + "distributed |\n");
         Map<String, Object> overload = (Map<String, Object>) report.get("overload");
         if (overload != null) {
-            md.append("| overload: ").append(Report.cell(overload.get("offered_per_second")))
-                    .append(" orders/s offered | accepted ").append(Report.cell(overload.get("accepted_per_second")))
-                    .append("/s, terminal ").append(Report.cell(overload.get("terminal_per_second")))
-                    .append("/s, refused ").append(Report.cell(overload.get("refused_per_second")))
-                    .append("/s, e2e p99 ").append(Report.cell(Report.path(overload, "e2e_ms", "p99")))
+            md.append("| overload: ")
+                    .append(Report.cell(overload.get("offered_per_second")))
+                    .append(" orders/s offered | accepted ")
+                    .append(Report.cell(overload.get("accepted_per_second")))
+                    .append("/s, terminal ")
+                    .append(Report.cell(overload.get("terminal_per_second")))
+                    .append("/s, refused ")
+                    .append(Report.cell(overload.get("refused_per_second")))
+                    .append("/s, e2e p99 ")
+                    .append(Report.cell(Report.path(overload, "e2e_ms", "p99")))
                     .append(" ms | accepted within 10 % of terminal, p99 < 1 s")
-                    .append(mark(overload.get("bounded"))).append(" |\n");
+                    .append(mark(overload.get("bounded")))
+                    .append(" |\n");
             Map<String, Object> cost = (Map<String, Object>) overload.get("cost_per_terminal_order");
             if (cost != null) {
                 md.append("| cost per terminal order (measured in the overload phase) | ")
-                        .append(cost.get("db_commits")).append(" commits, ").append(cost.get("db_row_writes"))
-                        .append(" row writes, ").append(cost.get("app_cpu_ms")).append(" ms app CPU, ")
-                        .append(cost.get("postgres_cpu_ms")).append(" ms PostgreSQL CPU")
+                        .append(cost.get("db_commits"))
+                        .append(" commits, ")
+                        .append(cost.get("db_row_writes"))
+                        .append(" row writes, ")
+                        .append(cost.get("app_cpu_ms"))
+                        .append(" ms app CPU, ")
+                        .append(cost.get("postgres_cpu_ms"))
+                        .append(" ms PostgreSQL CPU")
                         .append(cost.containsKey("statements") ? ", " + cost.get("statements") + " statements" : "")
                         .append(" | |\n");
             }
         }
-        md.append("| PostgreSQL ceiling (pgbench tps) | ").append(Report.cell(t.get("postgres_tps_ceiling")))
-                .append(" → ").append(Report.cell(t.get("postgres_ceiling_orders_per_second")))
-                .append(" orders/s at ").append(dbTransactionsPerOrder()).append(" tx/order | ratio ")
-                .append(Report.cell(t.get("ratio_to_postgres_ceiling"))).append(" |\n");
+        md.append("| PostgreSQL ceiling (pgbench tps) | ")
+                .append(Report.cell(t.get("postgres_tps_ceiling")))
+                .append(" → ")
+                .append(Report.cell(t.get("postgres_ceiling_orders_per_second")))
+                .append(" orders/s at ")
+                .append(dbTransactionsPerOrder())
+                .append(" tx/order | ratio ")
+                .append(Report.cell(t.get("ratio_to_postgres_ceiling")))
+                .append(" |\n");
         if (t.containsKey("rabbitmq_ceiling_orders_per_second")) {
             md.append("| RabbitMQ ceiling (perf-test msg/s) | ")
-                    .append(Report.cell(Report.path(report, "ceiling", "rabbitmq", "consumed_per_second"))).append(" → ")
-                    .append(Report.cell(t.get("rabbitmq_ceiling_orders_per_second"))).append(" orders/s at ")
-                    .append(MESSAGE_DELIVERIES).append(" deliveries/order | ratio ")
-                    .append(Report.cell(t.get("ratio_to_rabbitmq_ceiling"))).append(" |\n");
+                    .append(Report.cell(Report.path(report, "ceiling", "rabbitmq", "consumed_per_second")))
+                    .append(" → ")
+                    .append(Report.cell(t.get("rabbitmq_ceiling_orders_per_second")))
+                    .append(" orders/s at ")
+                    .append(MESSAGE_DELIVERIES)
+                    .append(" deliveries/order | ratio ")
+                    .append(Report.cell(t.get("ratio_to_rabbitmq_ceiling")))
+                    .append(" |\n");
         }
         Map<String, Object> inv = (Map<String, Object>) report.get("invariants");
-        md.append("| invariants | ").append(Boolean.TRUE.equals(inv.get("passed")) ? "all hold" : "VIOLATED: "
-                + inv.get("violations")).append(" | |\n\n");
+        md.append("| invariants | ")
+                .append(Boolean.TRUE.equals(inv.get("passed")) ? "all hold" : "VIOLATED: " + inv.get("violations"))
+                .append(" | |\n\n");
 
         Map<String, Object> warm = (Map<String, Object>) report.get("warmup");
-        md.append("## Phases\n\nWarm-up (closed loop, 8 clients): ").append(warm.get("seconds"))
-                .append(" s, accepted orders/s by 10-second round ").append(warm.get("accepted_per_second_by_round"))
+        md.append("## Phases\n\nWarm-up (closed loop, 8 clients): ")
+                .append(warm.get("seconds"))
+                .append(" s, accepted orders/s by 10-second round ")
+                .append(warm.get("accepted_per_second_by_round"))
                 .append(Boolean.TRUE.equals(warm.get("settled")) ? ", settled" : ", still rising at the limit")
                 .append(".\n\n| phase | s | accepted/s | terminal/s | e2e p50/p95/p99/max ms | HTTP p50/p95/p99/max ms "
-                + "| app CPU (cores) | postgres CPU | load gen CPU | machine busy % | DB commits/s | errors |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        List<Map<String, Object>> phases = new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
+                        + "| app CPU (cores) | postgres CPU | load gen CPU | machine busy % | DB commits/s | errors |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<Map<String, Object>> phases =
+                new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
         phases.add(open);
         if (overload != null) {
             phases.add(overload);
         }
         for (Map<String, Object> p : phases) {
-            md.append("| ").append(p.get("shape")).append(" | ").append(Report.cell(p.get("seconds"))).append(" | ")
-                    .append(Report.cell(p.get("accepted_per_second"))).append(" | ")
-                    .append(Report.cell(p.get("terminal_per_second"))).append(" | ").append(pcts(p, "e2e_ms"))
-                    .append(" | ").append(pcts(p, "http_ms")).append(" | ")
-                    .append(Report.cell(Report.path(p, "cpu", "app_cores"))).append(" | ")
-                    .append(Report.cell(Report.path(p, "cpu", "postgres_cores"))).append(" | ")
-                    .append(Report.cell(Report.path(p, "cpu", "load_generator_cores"))).append(" | ")
-                    .append(Report.cell(Report.path(p, "cpu", "machine_busy_percent"))).append(" | ")
-                    .append(Report.cell(p.get("db_commits_per_second"))).append(" | ")
-                    .append(p.get("errors")).append(" |\n");
+            md.append("| ")
+                    .append(p.get("shape"))
+                    .append(" | ")
+                    .append(Report.cell(p.get("seconds")))
+                    .append(" | ")
+                    .append(Report.cell(p.get("accepted_per_second")))
+                    .append(" | ")
+                    .append(Report.cell(p.get("terminal_per_second")))
+                    .append(" | ")
+                    .append(pcts(p, "e2e_ms"))
+                    .append(" | ")
+                    .append(pcts(p, "http_ms"))
+                    .append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "app_cores")))
+                    .append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "postgres_cores")))
+                    .append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "load_generator_cores")))
+                    .append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "machine_busy_percent")))
+                    .append(" | ")
+                    .append(Report.cell(p.get("db_commits_per_second")))
+                    .append(" | ")
+                    .append(p.get("errors"))
+                    .append(" |\n");
         }
-        md.append("\nOpen loop outcomes: ").append(open.get("orders_by_status")).append("; requests ")
-                .append(open.get("requests_by_kind")).append("; cancel ").append(open.get("cancel")).append(".\n\n");
+        md.append("\nOpen loop outcomes: ")
+                .append(open.get("orders_by_status"))
+                .append("; requests ")
+                .append(open.get("requests_by_kind"))
+                .append("; cancel ")
+                .append(open.get("cancel"))
+                .append(".\n\n");
         md.append("## Charts\n\n![throughput](throughput.png)\n\n![latency](latency.png)\n\n![search](search.png)\n\n"
                 + "![search latency](search-latency.png)\n\n");
         if (overload != null) {
             md.append("![overload](overload.png)\n\n![overload latency](overload-latency.png)\n\n");
         }
-        Map<String, Object> statementStats = overload == null ? null
-                : (Map<String, Object>) overload.get("statements_per_finished_order");
+        Map<String, Object> statementStats =
+                overload == null ? null : (Map<String, Object>) overload.get("statements_per_finished_order");
         if (statementStats != null) {
-            md.append("## Statements per finished order (pg_stat_statements, overload phase)\n\n| statement | per order |\n"
-                    + "|---|---|\n");
+            md.append(
+                    "## Statements per finished order (pg_stat_statements, overload phase)\n\n| statement | per order |\n"
+                            + "|---|---|\n");
             for (Map<String, Object> row : (List<Map<String, Object>>) statementStats.get("top")) {
-                md.append("| `").append(String.valueOf(row.get("statement")).replace("|", "\\|")).append("` | ")
-                        .append(row.get("per_finished_order")).append(" |\n");
+                md.append("| `")
+                        .append(String.valueOf(row.get("statement")).replace("|", "\\|"))
+                        .append("` | ")
+                        .append(row.get("per_finished_order"))
+                        .append(" |\n");
             }
-            md.append("| all statements | ").append(statementStats.get("per_finished_order")).append(" |\n\n");
+            md.append("| all statements | ")
+                    .append(statementStats.get("per_finished_order"))
+                    .append(" |\n\n");
         }
-        md.append("## Cost of one order (happy path, counted from the code)\n\n").append(report.get("cost_per_order"))
-                .append("\n\n## Ceiling\n\n```\n").append(report.get("ceiling")).append("\n```\n\n");
-        md.append("## Invariants\n\n").append(Boolean.TRUE.equals(inv.get("passed")) ? "All invariants hold."
-                : "Violations:\n\n" + String.join("\n", ((List<String>) inv.get("violations")).stream()
-                        .map(v -> "- " + v).toList())).append("\n\nStats: ").append(inv.get("stats")).append("\n");
+        md.append("## Cost of one order (happy path, counted from the code)\n\n")
+                .append(report.get("cost_per_order"))
+                .append("\n\n## Ceiling\n\n```\n")
+                .append(report.get("ceiling"))
+                .append("\n```\n\n");
+        md.append("## Invariants\n\n")
+                .append(
+                        Boolean.TRUE.equals(inv.get("passed"))
+                                ? "All invariants hold."
+                                : "Violations:\n\n"
+                                        + String.join(
+                                                "\n",
+                                                ((List<String>) inv.get("violations"))
+                                                        .stream()
+                                                                .map(v -> "- " + v)
+                                                                .toList()))
+                .append("\n\nStats: ")
+                .append(inv.get("stats"))
+                .append("\n");
         return md.toString();
     }
 

@@ -21,13 +21,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 final class Ceiling {
 
     /** A ~300-byte JSON document, the size of a typical command in the outbox ("": " so pgbench sees no :variable). */
-    static final String PAYLOAD = "{\"order_id\": \"6f1c2a9e-2d4b-4c61-9a57-3f0e8b7d1c25\",\"items\": [{\"sku\": \"BENCH-0001\","
-            + "\"quantity\": 2,\"unit_price\": 19.99},{\"sku\": \"BENCH-0420\",\"quantity\": 1,\"unit_price\": 54.00}],"
-            + "\"amount\": 93.98,\"currency\": \"USD\",\"card_token\": \"tok_visa\",\"shipping_address\": {\"name\": "
-            + "\"Load Test\",\"city\": \"Testville\",\"postal_code\": \"12345\",\"country\": \"US\"}}";
+    static final String PAYLOAD =
+            "{\"order_id\": \"6f1c2a9e-2d4b-4c61-9a57-3f0e8b7d1c25\",\"items\": [{\"sku\": \"BENCH-0001\","
+                    + "\"quantity\": 2,\"unit_price\": 19.99},{\"sku\": \"BENCH-0420\",\"quantity\": 1,\"unit_price\": 54.00}],"
+                    + "\"amount\": 93.98,\"currency\": \"USD\",\"card_token\": \"tok_visa\",\"shipping_address\": {\"name\": "
+                    + "\"Load Test\",\"city\": \"Testville\",\"postal_code\": \"12345\",\"country\": \"US\"}}";
 
-    private Ceiling() {
-    }
+    private Ceiling() {}
 
     /**
      * pgbench, {@code clients} connections for {@code seconds}: each transaction is one saga step (insert into
@@ -40,20 +40,26 @@ final class Ceiling {
         result.put("clients", clients);
         result.put("seconds", seconds);
         result.put("transaction", "insert inbox + update 1 of 100,000 rows + insert outbox (300-byte jsonb)");
-        String schema = "bench_ceiling_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String schema =
+                "bench_ceiling_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         javax.sql.DataSource pool = db.dataSource();
         JdbcClient jdbc = JdbcClient.create(pool);
         try {
             // a generated identifier of [a-z0-9_]; DDL cannot take bound parameters
             jdbc.sql("create schema " + schema).update();
             jdbc.sql("create table " + schema + ".inbox (message_id uuid primary key, type text not null, "
-                    + "received_at timestamptz not null default now())").update();
-            jdbc.sql("create table " + schema + ".item (id int primary key, available int not null, "
-                    + "version bigint not null)").update();
-            jdbc.sql("create table " + schema + ".outbox (id bigserial primary key, message_id uuid not null unique, "
-                    + "type text not null, payload jsonb not null, occurred_at timestamptz not null default now())")
+                            + "received_at timestamptz not null default now())")
                     .update();
-            jdbc.sql("insert into " + schema + ".item select g, 1000000, 0 from generate_series(1, 100000) g").update();
+            jdbc.sql("create table " + schema + ".item (id int primary key, available int not null, "
+                            + "version bigint not null)")
+                    .update();
+            jdbc.sql(
+                            "create table " + schema
+                                    + ".outbox (id bigserial primary key, message_id uuid not null unique, "
+                                    + "type text not null, payload jsonb not null, occurred_at timestamptz not null default now())")
+                    .update();
+            jdbc.sql("insert into " + schema + ".item select g, 1000000, 0 from generate_series(1, 100000) g")
+                    .update();
             jdbc.sql("analyze " + schema + ".item").update();
             Path script = dir.resolve("pgbench-saga-step.sql");
             Files.writeString(script, """
@@ -64,12 +70,30 @@ final class Ceiling {
                     INSERT INTO %1$s.outbox (message_id, type, payload) VALUES (gen_random_uuid(), 'ChargePayment', '%2$s');
                     END;
                     """.formatted(schema, PAYLOAD));
-            List<String> command = List.of(pgbench, "-n", "-h", db.host(), "-p", String.valueOf(db.port()), "-U",
-                    db.user(), "-c", String.valueOf(clients), "-j", "2", "-T", String.valueOf(seconds), "-f",
-                    script.toString(), db.database());
+            List<String> command = List.of(
+                    pgbench,
+                    "-n",
+                    "-h",
+                    db.host(),
+                    "-p",
+                    String.valueOf(db.port()),
+                    "-U",
+                    db.user(),
+                    "-c",
+                    String.valueOf(clients),
+                    "-j",
+                    "2",
+                    "-T",
+                    String.valueOf(seconds),
+                    "-f",
+                    script.toString(),
+                    db.database());
             result.put("command", String.join(" ", command));
-            String out = run(command, db.password().isEmpty() ? Map.of() : Map.of("PGPASSWORD", db.password()),
-                    seconds + 60, dir.resolve("pgbench.log"));
+            String out = run(
+                    command,
+                    db.password().isEmpty() ? Map.of() : Map.of("PGPASSWORD", db.password()),
+                    seconds + 60,
+                    dir.resolve("pgbench.log"));
             result.put("tps", number(out, "tps = ([0-9.]+)"));
             result.put("latency_avg_ms", number(out, "latency average = ([0-9.]+) ms"));
             if (result.get("tps") == null) {
@@ -97,13 +121,36 @@ final class Ceiling {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("tool", "rabbitmq perf-test 2.22.1");
         String queue = "orderflow-bench-ceiling-" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", classpath, "com.rabbitmq.perf.PerfTest", "-h", uri, "-x", "1", "-y", "1", "-f",
-                "persistent", "-s", "300", "-c", "64", "-q", "50", "-u", queue, "--auto-delete", "true", "-z",
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                classpath,
+                "com.rabbitmq.perf.PerfTest",
+                "-h",
+                uri,
+                "-x",
+                "1",
+                "-y",
+                "1",
+                "-f",
+                "persistent",
+                "-s",
+                "300",
+                "-c",
+                "64",
+                "-q",
+                "50",
+                "-u",
+                queue,
+                "--auto-delete",
+                "true",
+                "-z",
                 String.valueOf(seconds)));
         result.put("command", String.join(" ", command).replace(uri, redact(uri)));
-        result.put("settings", "1 producer, 1 consumer, persistent, 300 B, confirms (64 outstanding), prefetch 50, "
-                + seconds + " s");
+        result.put(
+                "settings",
+                "1 producer, 1 consumer, persistent, 300 B, confirms (64 outstanding), prefetch 50, " + seconds + " s");
         try {
             String out = run(command, Map.of(), seconds + 60, dir.resolve("perf-test.log"));
             result.put("published_per_second", number(out, "sending rate avg: ([0-9.]+) msg/s"));
@@ -132,7 +179,8 @@ final class Ceiling {
 
     private static String run(List<String> command, Map<String, String> env, int timeoutSeconds, Path log)
             throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         Process process = builder.start();
         try {

@@ -14,14 +14,13 @@ import javax.imageio.ImageIO;
 /** Line charts drawn with Java2D into PNG files (headless). */
 final class Charts {
 
-    record Series(String name, double[] x, double[] y) {
-    }
+    record Series(String name, double[] x, double[] y) {}
 
-    private static final Color[] COLORS = { new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-            new Color(0xff7f0e), new Color(0x9467bd) };
+    private static final Color[] COLORS = {
+        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd)
+    };
 
-    private Charts() {
-    }
+    private Charts() {}
 
     static void line(Path file, String title, String xLabel, String yLabel, List<Series> series) throws IOException {
         System.setProperty("java.awt.headless", "true");
@@ -106,7 +105,7 @@ final class Charts {
 
     static double niceCeiling(double v) {
         double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double step : new double[] { 1, 2, 2.5, 5, 10 }) {
+        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
             if (step * magnitude >= v) {
                 return step * magnitude;
             }
@@ -115,6 +114,8 @@ final class Charts {
     }
 
     private static String format(double v) {
-        return v >= 100 || v == Math.rint(v) ? String.valueOf(Math.round(v)) : String.format(java.util.Locale.ROOT, "%.1f", v);
+        return v >= 100 || v == Math.rint(v)
+                ? String.valueOf(Math.round(v))
+                : String.format(java.util.Locale.ROOT, "%.1f", v);
     }
 }

@@ -14,12 +14,11 @@ final class Cpu {
 
     static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
-    record Sample(long nanos, Map<Long, Long> app, long postgres, long self, long machineTotal, long machineIdle) {
-    }
+    record Sample(long nanos, Map<Long, Long> app, long postgres, long self, long machineTotal, long machineIdle) {}
 
     /** Cores busy between two samples (1.0 = one core fully used). */
-    record Usage(double appCores, double postgresCores, double loadGeneratorCores, double machineBusyPercent,
-            int cores) {
+    record Usage(
+            double appCores, double postgresCores, double loadGeneratorCores, double machineBusyPercent, int cores) {
 
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -52,7 +51,8 @@ final class Cpu {
             pg += ticks(pid);
         }
         long[] machine = machine();
-        return new Sample(System.nanoTime(), app, pg, ticks(ProcessHandle.current().pid()), machine[0], machine[1]);
+        return new Sample(
+                System.nanoTime(), app, pg, ticks(ProcessHandle.current().pid()), machine[0], machine[1]);
     }
 
     static Usage between(Sample a, Sample b) {
@@ -63,9 +63,12 @@ final class Cpu {
         }
         long total = b.machineTotal() - a.machineTotal();
         long idle = b.machineIdle() - a.machineIdle();
-        return new Usage(app / TICKS_PER_SECOND / seconds, Math.max(0, b.postgres() - a.postgres()) / TICKS_PER_SECOND
-                / seconds, (b.self() - a.self()) / TICKS_PER_SECOND / seconds,
-                total <= 0 ? 0 : 100.0 * (total - idle) / total, Runtime.getRuntime().availableProcessors());
+        return new Usage(
+                app / TICKS_PER_SECOND / seconds,
+                Math.max(0, b.postgres() - a.postgres()) / TICKS_PER_SECOND / seconds,
+                (b.self() - a.self()) / TICKS_PER_SECOND / seconds,
+                total <= 0 ? 0 : 100.0 * (total - idle) / total,
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** utime + stime of a process, in clock ticks; 0 when it is gone. */
@@ -92,16 +95,16 @@ final class Cpu {
             for (int i = 1; i < f.length && i <= 8; i++) {
                 total += Long.parseLong(f[i]);
             }
-            return new long[] { total, Long.parseLong(f[4]) + Long.parseLong(f[5]) };
+            return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
         } catch (IOException | RuntimeException e) {
-            return new long[] { 0, 0 };
+            return new long[] {0, 0};
         }
     }
 
     static List<Long> processesNamed(String name) {
         List<Long> pids = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
-                .chars().allMatch(Character::isDigit))) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(
+                Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path dir : dirs) {
                 try {
                     if (Files.readString(dir.resolve("comm")).trim().equals(name)) {
@@ -124,7 +127,9 @@ final class Cpu {
             try {
                 for (String line : Files.readAllLines(Path.of(table))) {
                     String[] f = line.trim().split("\\s+");
-                    if (f.length > 9 && f[3].equals("0A") && f[1].contains(":")
+                    if (f.length > 9
+                            && f[3].equals("0A")
+                            && f[1].contains(":")
                             && Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16) == port) {
                         inodes.add("socket:[" + f[9] + "]");
                     }
@@ -136,8 +141,8 @@ final class Cpu {
         if (inodes.isEmpty()) {
             return null;
         }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
-                .chars().allMatch(Character::isDigit))) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(
+                Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path dir : dirs) {
                 try (DirectoryStream<Path> fds = Files.newDirectoryStream(dir.resolve("fd"))) {
                     for (Path fd : fds) {

@@ -26,12 +26,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class InvariantChecker {
 
-    static final List<String> MODULE_SCHEMAS = List.of("orders", "catalog", "inventory", "payment", "shipping",
-            "notification", "customer");
+    static final List<String> MODULE_SCHEMAS =
+            List.of("orders", "catalog", "inventory", "payment", "shipping", "notification", "customer");
     static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
     static final String TERMINAL_SQL = "('completed', 'failed', 'cancelled')";
-    static final List<String> SAGA_PATH = List.of("pending", "validating", "inventory_check", "payment_processing",
-            "shipping", "completed");
+    static final List<String> SAGA_PATH =
+            List.of("pending", "validating", "inventory_check", "payment_processing", "shipping", "completed");
     private static final int EXAMPLES = 5;
 
     /** One broken rule: how many rows break it and a few of them. */
@@ -86,11 +86,16 @@ public final class InvariantChecker {
         }
         counts.put("outbox", outbox);
         counts.put("broker_queue", tableExists("broker.message") ? count("select count(*) from broker.message") : 0);
-        counts.put("open_orders", count("select count(*) from orders.purchase_order where status not in " + TERMINAL_SQL));
-        counts.put("held_by_terminal", count("select count(*) from inventory.reservation r join orders.purchase_order o "
-                + "on o.id = r.order_id where r.status = 'reserved' and o.status in " + TERMINAL_SQL));
-        counts.put("charged_not_completed", count("select count(*) from payment.payment p join orders.purchase_order o "
-                + "on o.id = p.order_id where p.status = 'charged' and o.status <> 'completed'"));
+        counts.put(
+                "open_orders", count("select count(*) from orders.purchase_order where status not in " + TERMINAL_SQL));
+        counts.put(
+                "held_by_terminal",
+                count("select count(*) from inventory.reservation r join orders.purchase_order o "
+                        + "on o.id = r.order_id where r.status = 'reserved' and o.status in " + TERMINAL_SQL));
+        counts.put(
+                "charged_not_completed",
+                count("select count(*) from payment.payment p join orders.purchase_order o "
+                        + "on o.id = p.order_id where p.status = 'charged' and o.status <> 'completed'"));
         return counts;
     }
 
@@ -130,7 +135,8 @@ public final class InvariantChecker {
     public Map<String, Long> stockTotals() {
         Map<String, Long> totals = new java.util.TreeMap<>();
         jdbc.sql("select sku, available::bigint + reserved + shipped from inventory.stock")
-                .query((rs, n) -> totals.put(rs.getString(1), rs.getLong(2))).list();
+                .query((rs, n) -> totals.put(rs.getString(1), rs.getLong(2)))
+                .list();
         return totals;
     }
 
@@ -141,68 +147,104 @@ public final class InvariantChecker {
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("orders", count("select count(*) from orders.purchase_order"));
         jdbc.sql("select status, count(*) from orders.purchase_order group by status order by status")
-                .query((rs, n) -> stats.put("orders_" + rs.getString(1), rs.getLong(2))).list();
+                .query((rs, n) -> stats.put("orders_" + rs.getString(1), rs.getLong(2)))
+                .list();
 
         // orders: exactly one terminal state, gap-free history, a legal walk of the saga
-        rule(v, "order not in a terminal state", "select id || ' ' || status from orders.purchase_order "
-                + "where status not in " + TERMINAL_SQL);
-        rule(v, "terminal order without exactly one terminal event", "select o.id || ' has ' || count(e.sequence) "
-                + "from orders.purchase_order o left join orders.order_event e on e.order_id = o.id "
-                + "and e.type in ('order_completed', 'order_failed', 'order_cancelled') "
-                + "where o.status in " + TERMINAL_SQL + " group by o.id having count(e.sequence) <> 1");
-        rule(v, "history with a gap (sequences not 1..n with n = version)", "select o.id || ' version ' || o.version "
-                + "|| ' events ' || count(e.sequence) || ' max ' || coalesce(max(e.sequence), 0) "
-                + "from orders.purchase_order o left join orders.order_event e on e.order_id = o.id "
-                + "group by o.id, o.version having count(e.sequence) <> o.version "
-                + "or coalesce(max(e.sequence), 0) <> o.version or coalesce(min(e.sequence), 0) <> 1");
+        rule(
+                v,
+                "order not in a terminal state",
+                "select id || ' ' || status from orders.purchase_order " + "where status not in " + TERMINAL_SQL);
+        rule(
+                v,
+                "terminal order without exactly one terminal event",
+                "select o.id || ' has ' || count(e.sequence) "
+                        + "from orders.purchase_order o left join orders.order_event e on e.order_id = o.id "
+                        + "and e.type in ('order_completed', 'order_failed', 'order_cancelled') "
+                        + "where o.status in " + TERMINAL_SQL + " group by o.id having count(e.sequence) <> 1");
+        rule(
+                v,
+                "history with a gap (sequences not 1..n with n = version)",
+                "select o.id || ' version ' || o.version "
+                        + "|| ' events ' || count(e.sequence) || ' max ' || coalesce(max(e.sequence), 0) "
+                        + "from orders.purchase_order o left join orders.order_event e on e.order_id = o.id "
+                        + "group by o.id, o.version having count(e.sequence) <> o.version "
+                        + "or coalesce(max(e.sequence), 0) <> o.version or coalesce(min(e.sequence), 0) <> 1");
         illegalWalks(v);
 
         // money: charged - refunded = completed totals; each completed order charged once, its total
-        BigDecimal charged = decimal("select coalesce(sum(amount), 0) from payment.payment "
-                + "where status in ('charged', 'refunded')");
+        BigDecimal charged = decimal(
+                "select coalesce(sum(amount), 0) from payment.payment " + "where status in ('charged', 'refunded')");
         BigDecimal refunded = decimal("select coalesce(sum(refunded_amount), 0) from payment.payment");
-        BigDecimal completed = decimal("select coalesce(sum(total_amount), 0) from orders.purchase_order "
-                + "where status = 'completed'");
+        BigDecimal completed = decimal(
+                "select coalesce(sum(total_amount), 0) from orders.purchase_order " + "where status = 'completed'");
         stats.put("money_charged", charged);
         stats.put("money_refunded", refunded);
         stats.put("money_completed_totals", completed);
         if (charged.subtract(refunded).compareTo(completed) != 0) {
-            v.add(new Violation("money: charged - refunded != sum of completed totals", 1, List.of("charged "
-                    + charged + " - refunded " + refunded + " = " + charged.subtract(refunded) + " != " + completed)));
+            v.add(new Violation(
+                    "money: charged - refunded != sum of completed totals",
+                    1,
+                    List.of("charged " + charged + " - refunded " + refunded + " = " + charged.subtract(refunded)
+                            + " != " + completed)));
         }
-        rule(v, "completed order not charged exactly its total", "select o.id || ' total ' || o.total_amount "
-                + "|| ' payment ' || coalesce(p.status || ' ' || p.amount, 'none') from orders.purchase_order o "
-                + "left join payment.payment p on p.order_id = o.id where o.status = 'completed' "
-                + "and (p.order_id is null or p.status <> 'charged' or p.amount <> o.total_amount "
-                + "or p.refunded_amount <> 0)");
-        rule(v, "order that is not completed keeps money", "select p.order_id || ' ' || o.status || ' payment ' "
-                + "|| p.status || ' kept ' || (p.amount - p.refunded_amount) from payment.payment p "
-                + "join orders.purchase_order o on o.id = p.order_id where o.status <> 'completed' "
-                + "and p.status in ('charged', 'refunded') and p.amount - p.refunded_amount <> 0");
-        rule(v, "refund does not match its payment", "select order_id || ' ' || status || ' amount ' || amount "
-                + "|| ' refunded ' || refunded_amount from payment.payment where refunded_amount < 0 "
-                + "or refunded_amount > amount or (status <> 'refunded' and refunded_amount <> 0)");
+        rule(
+                v,
+                "completed order not charged exactly its total",
+                "select o.id || ' total ' || o.total_amount "
+                        + "|| ' payment ' || coalesce(p.status || ' ' || p.amount, 'none') from orders.purchase_order o "
+                        + "left join payment.payment p on p.order_id = o.id where o.status = 'completed' "
+                        + "and (p.order_id is null or p.status <> 'charged' or p.amount <> o.total_amount "
+                        + "or p.refunded_amount <> 0)");
+        rule(
+                v,
+                "order that is not completed keeps money",
+                "select p.order_id || ' ' || o.status || ' payment ' "
+                        + "|| p.status || ' kept ' || (p.amount - p.refunded_amount) from payment.payment p "
+                        + "join orders.purchase_order o on o.id = p.order_id where o.status <> 'completed' "
+                        + "and p.status in ('charged', 'refunded') and p.amount - p.refunded_amount <> 0");
+        rule(
+                v,
+                "refund does not match its payment",
+                "select order_id || ' ' || status || ' amount ' || amount "
+                        + "|| ' refunded ' || refunded_amount from payment.payment where refunded_amount < 0 "
+                        + "or refunded_amount > amount or (status <> 'refunded' and refunded_amount <> 0)");
         // a repeated PaymentCharged (a step re-sent after its deadline, answered twice) is recorded twice with the
         // same payment id: that is one charge; two different payment ids for one order are two charges
-        rule(v, "order charged twice (payment_charged with more than one payment id)", "select order_id || ' x' || "
-                + "count(distinct details->>'payment_id') from orders.order_event where type = 'payment_charged' "
-                + "group by order_id having count(distinct details->>'payment_id') > 1");
-        rule(v, "payment reference used twice", "select payment_id || ' x' || count(*) from payment.payment "
-                + "where payment_id is not null group by payment_id having count(*) > 1");
-        rule(v, "payment for an unknown order", "select p.order_id from payment.payment p where not exists "
-                + "(select 1 from orders.purchase_order o where o.id = p.order_id)");
+        rule(
+                v,
+                "order charged twice (payment_charged with more than one payment id)",
+                "select order_id || ' x' || "
+                        + "count(distinct details->>'payment_id') from orders.order_event where type = 'payment_charged' "
+                        + "group by order_id having count(distinct details->>'payment_id') > 1");
+        rule(
+                v,
+                "payment reference used twice",
+                "select payment_id || ' x' || count(*) from payment.payment "
+                        + "where payment_id is not null group by payment_id having count(*) > 1");
+        rule(
+                v,
+                "payment for an unknown order",
+                "select p.order_id from payment.payment p where not exists "
+                        + "(select 1 from orders.purchase_order o where o.id = p.order_id)");
 
         // stock: conserved, never negative, matching the reservations; terminal orders hold nothing
-        rule(v, "stock below zero", "select sku || ' ' || available || '/' || reserved || '/' || shipped "
-                + "from inventory.stock where available < 0 or reserved < 0 or shipped < 0");
-        rule(v, "stock reserved/shipped differ from the reservation lines", "select s.sku || ' reserved ' || s.reserved "
-                + "|| ' lines ' || coalesce(l.held, 0) || ', shipped ' || s.shipped || ' lines ' || coalesce(l.sent, 0) "
-                + "from inventory.stock s left join (select rl.sku, "
-                + "sum(rl.quantity) filter (where r.status = 'reserved') as held, "
-                + "sum(rl.quantity) filter (where r.status = 'shipped') as sent "
-                + "from inventory.reservation_line rl join inventory.reservation r on r.order_id = rl.order_id "
-                + "group by rl.sku) l on l.sku = s.sku "
-                + "where s.reserved <> coalesce(l.held, 0) or s.shipped <> coalesce(l.sent, 0)");
+        rule(
+                v,
+                "stock below zero",
+                "select sku || ' ' || available || '/' || reserved || '/' || shipped "
+                        + "from inventory.stock where available < 0 or reserved < 0 or shipped < 0");
+        rule(
+                v,
+                "stock reserved/shipped differ from the reservation lines",
+                "select s.sku || ' reserved ' || s.reserved "
+                        + "|| ' lines ' || coalesce(l.held, 0) || ', shipped ' || s.shipped || ' lines ' || coalesce(l.sent, 0) "
+                        + "from inventory.stock s left join (select rl.sku, "
+                        + "sum(rl.quantity) filter (where r.status = 'reserved') as held, "
+                        + "sum(rl.quantity) filter (where r.status = 'shipped') as sent "
+                        + "from inventory.reservation_line rl join inventory.reservation r on r.order_id = rl.order_id "
+                        + "group by rl.sku) l on l.sku = s.sku "
+                        + "where s.reserved <> coalesce(l.held, 0) or s.shipped <> coalesce(l.sent, 0)");
         if (stockBaseline != null) {
             Map<String, Long> now = stockTotals();
             List<String> changed = new ArrayList<>();
@@ -214,45 +256,71 @@ public final class InvariantChecker {
             });
             stats.put("stock_skus_compared", stockBaseline.size());
             if (!changed.isEmpty()) {
-                v.add(new Violation("stock not conserved (initial != available + reserved + shipped)", changed.size(),
+                v.add(new Violation(
+                        "stock not conserved (initial != available + reserved + shipped)",
+                        changed.size(),
                         changed.subList(0, Math.min(EXAMPLES, changed.size()))));
             }
         }
-        rule(v, "terminal order still holds a reservation", "select r.order_id || ' ' || o.status "
-                + "from inventory.reservation r join orders.purchase_order o on o.id = r.order_id "
-                + "where r.status = 'reserved' and o.status in " + TERMINAL_SQL);
-        rule(v, "completed order whose stock was not shipped", "select o.id || ' reservation ' "
-                + "|| coalesce(r.status, 'none') from orders.purchase_order o left join inventory.reservation r "
-                + "on r.order_id = o.id where o.status = 'completed' and coalesce(r.status, '') <> 'shipped'");
-        rule(v, "stock shipped for an order that did not complete", "select r.order_id || ' ' "
-                + "|| coalesce(o.status, 'unknown') from inventory.reservation r left join orders.purchase_order o "
-                + "on o.id = r.order_id where r.status = 'shipped' and coalesce(o.status, '') <> 'completed'");
+        rule(
+                v,
+                "terminal order still holds a reservation",
+                "select r.order_id || ' ' || o.status "
+                        + "from inventory.reservation r join orders.purchase_order o on o.id = r.order_id "
+                        + "where r.status = 'reserved' and o.status in " + TERMINAL_SQL);
+        rule(
+                v,
+                "completed order whose stock was not shipped",
+                "select o.id || ' reservation ' "
+                        + "|| coalesce(r.status, 'none') from orders.purchase_order o left join inventory.reservation r "
+                        + "on r.order_id = o.id where o.status = 'completed' and coalesce(r.status, '') <> 'shipped'");
+        rule(
+                v,
+                "stock shipped for an order that did not complete",
+                "select r.order_id || ' ' "
+                        + "|| coalesce(o.status, 'unknown') from inventory.reservation r left join orders.purchase_order o "
+                        + "on o.id = r.order_id where r.status = 'shipped' and coalesce(o.status, '') <> 'completed'");
 
         // shipments: one per completed order, none otherwise
-        rule(v, "shipment does not match the order's outcome", "select o.id || ' ' || o.status || ' shipment ' "
-                + "|| coalesce(s.status, 'none') from orders.purchase_order o left join shipping.shipment s "
-                + "on s.order_id = o.id where (o.status = 'completed') <> (coalesce(s.status, '') = 'created') "
-                + "or (o.status = 'completed' and o.tracking_number is distinct from s.tracking_number)");
-        rule(v, "shipment for an unknown order", "select s.order_id from shipping.shipment s where not exists "
-                + "(select 1 from orders.purchase_order o where o.id = s.order_id)");
+        rule(
+                v,
+                "shipment does not match the order's outcome",
+                "select o.id || ' ' || o.status || ' shipment ' "
+                        + "|| coalesce(s.status, 'none') from orders.purchase_order o left join shipping.shipment s "
+                        + "on s.order_id = o.id where (o.status = 'completed') <> (coalesce(s.status, '') = 'created') "
+                        + "or (o.status = 'completed' and o.tracking_number is distinct from s.tracking_number)");
+        rule(
+                v,
+                "shipment for an unknown order",
+                "select s.order_id from shipping.shipment s where not exists "
+                        + "(select 1 from orders.purchase_order o where o.id = s.order_id)");
 
         // messages: each applied once (inbox primary keys), effects visible once, nothing left behind
-        rule(v, "terminal order without exactly 2 notifications (placed + outcome): a message lost or applied twice",
+        rule(
+                v,
+                "terminal order without exactly 2 notifications (placed + outcome): a message lost or applied twice",
                 "select o.id || ' has ' || count(n.id) from orders.purchase_order o left join "
                         + "notification.notification n on n.order_id = o.id where o.status in " + TERMINAL_SQL
                         + " group by o.id having count(n.id) <> 2");
         for (String schema : MODULE_SCHEMAS) {
             if (tableExists(schema + ".outbox")) {
-                rule(v, schema + " outbox not drained", "select type || ' ' || coalesce(order_id, '') from " + schema
-                        + ".outbox");
-                rule(v, schema + " dead letters parked", "select type || ' ' || coalesce(order_id, '') || ': ' "
-                        + "|| left(error, 120) from " + schema + ".dead_letter");
+                rule(
+                        v,
+                        schema + " outbox not drained",
+                        "select type || ' ' || coalesce(order_id, '') from " + schema + ".outbox");
+                rule(
+                        v,
+                        schema + " dead letters parked",
+                        "select type || ' ' || coalesce(order_id, '') || ': ' " + "|| left(error, 120) from " + schema
+                                + ".dead_letter");
                 stats.put("inbox_" + schema, count("select count(*) from " + schema + ".inbox"));
             }
         }
         if (tableExists("broker.message")) {
-            rule(v, "broker queue not drained", "select queue || ' ' || type || ' attempts ' || attempts "
-                    + "from broker.message");
+            rule(
+                    v,
+                    "broker queue not drained",
+                    "select queue || ' ' || type || ' attempts ' || attempts " + "from broker.message");
         }
         return new Result(List.copyOf(v), stats);
     }
@@ -364,7 +432,12 @@ public final class InvariantChecker {
     private void rule(List<Violation> v, String rule, String examplesSql) {
         long n = count("select count(*) from (" + examplesSql + ") broken");
         if (n > 0) {
-            v.add(new Violation(rule, n, jdbc.sql(examplesSql + " limit " + EXAMPLES).query(String.class).list()));
+            v.add(new Violation(
+                    rule,
+                    n,
+                    jdbc.sql(examplesSql + " limit " + EXAMPLES)
+                            .query(String.class)
+                            .list()));
         }
     }
 
@@ -377,7 +450,10 @@ public final class InvariantChecker {
     }
 
     private boolean tableExists(String qualified) {
-        return jdbc.sql("select to_regclass(?) is not null").param(qualified).query(Boolean.class).single();
+        return jdbc.sql("select to_regclass(?) is not null")
+                .param(qualified)
+                .query(Boolean.class)
+                .single();
     }
 
     private static void sleep(long millis) {

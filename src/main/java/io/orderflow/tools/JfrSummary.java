@@ -15,8 +15,7 @@ import jdk.jfr.consumer.RecordingFile;
 /** Summarises the CPU samples (jdk.ExecutionSample) of a JFR recording: where the application's time goes. */
 final class JfrSummary {
 
-    private JfrSummary() {
-    }
+    private JfrSummary() {}
 
     static int run(Args args) throws IOException {
         if (args.positional().size() < 2) {
@@ -59,9 +58,15 @@ final class JfrSummary {
     private static void print(String title, Map<String, Long> counts, long total, int top) {
         System.out.println();
         System.out.println("## " + title);
-        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
-                .forEach(e -> System.out.printf(java.util.Locale.ROOT, "%6.1f%%  %6d  %s%n",
-                        100.0 * e.getValue() / Math.max(1, total), e.getValue(), e.getKey()));
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(top)
+                .forEach(e -> System.out.printf(
+                        java.util.Locale.ROOT,
+                        "%6.1f%%  %6d  %s%n",
+                        100.0 * e.getValue() / Math.max(1, total),
+                        e.getValue(),
+                        e.getKey()));
     }
 
     private static String name(RecordedFrame f) {
@@ -71,6 +76,8 @@ final class JfrSummary {
     static String group(String className) {
         String[] parts = className.split("\\.");
         int keep = className.startsWith("io.orderflow") || className.startsWith("org.springframework") ? 3 : 2;
-        return java.util.Arrays.stream(parts).limit(Math.min(keep, parts.length - 1)).collect(Collectors.joining("."));
+        return java.util.Arrays.stream(parts)
+                .limit(Math.min(keep, parts.length - 1))
+                .collect(Collectors.joining("."));
     }
 }

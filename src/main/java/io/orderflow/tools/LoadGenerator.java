@@ -33,7 +33,13 @@ import org.HdrHistogram.SynchronizedHistogram;
  */
 final class LoadGenerator {
 
-    enum Kind { HAPPY, DECLINED, OUT_OF_STOCK, SHIPPING_FAILURE, CANCEL }
+    enum Kind {
+        HAPPY,
+        DECLINED,
+        OUT_OF_STOCK,
+        SHIPPING_FAILURE,
+        CANCEL
+    }
 
     /** Shares of each outcome; the rest are happy orders. */
     record Mix(double declined, double outOfStock, double shippingFailure, double cancel) {
@@ -41,16 +47,20 @@ final class LoadGenerator {
         static Mix parse(String text) {
             Map<String, Double> r = Args.ratios(text);
             for (String key : r.keySet()) {
-                if (!List.of("declined", "out_of_stock", "shipping_failure", "cancel").contains(key)) {
-                    throw new IllegalArgumentException("unknown mix entry '" + key
-                            + "' (declined, out_of_stock, shipping_failure, cancel)");
+                if (!List.of("declined", "out_of_stock", "shipping_failure", "cancel")
+                        .contains(key)) {
+                    throw new IllegalArgumentException(
+                            "unknown mix entry '" + key + "' (declined, out_of_stock, shipping_failure, cancel)");
                 }
             }
             if (r.isEmpty()) { // the default mix; a given mix names every outcome it wants, the rest are 0
                 r = Map.of("declined", 0.05, "out_of_stock", 0.03, "shipping_failure", 0.03, "cancel", 0.05);
             }
-            Mix mix = new Mix(r.getOrDefault("declined", 0.0), r.getOrDefault("out_of_stock", 0.0),
-                    r.getOrDefault("shipping_failure", 0.0), r.getOrDefault("cancel", 0.0));
+            Mix mix = new Mix(
+                    r.getOrDefault("declined", 0.0),
+                    r.getOrDefault("out_of_stock", 0.0),
+                    r.getOrDefault("shipping_failure", 0.0),
+                    r.getOrDefault("cancel", 0.0));
             if (mix.declined + mix.outOfStock + mix.shippingFailure + mix.cancel > 1) {
                 throw new IllegalArgumentException("the mix adds up to more than 1");
             }
@@ -94,6 +104,7 @@ final class LoadGenerator {
         final AtomicLong cancelTooLate = new AtomicLong();
         /** Orders the application refused with 503 because it was full (admission control): expected under overload. */
         final AtomicLong refused = new AtomicLong();
+
         final AtomicLongArray refusedPerSecond = new AtomicLongArray(MAX_SECONDS);
         final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         final Map<Kind, LongAdder> kinds = new ConcurrentHashMap<>();
@@ -160,6 +171,7 @@ final class LoadGenerator {
     private final Mix mix;
     /** Access tokens of signed-in customers; an order is placed (and cancelled) by the one its id picks. */
     private final List<String> customerTokens;
+
     private final Duration requestTimeout = Duration.ofSeconds(15);
 
     LoadGenerator(String baseUrl, List<String> skus, Mix mix) {
@@ -174,8 +186,10 @@ final class LoadGenerator {
         }
         this.skus = skus;
         this.mix = mix;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /**
@@ -188,34 +202,41 @@ final class LoadGenerator {
         AtomicLong seq = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            Thread t = new Thread(() -> {
-                Random random = ThreadLocalRandom.current();
-                while (System.nanoTime() < end) {
-                    String id = prefix + seq.incrementAndGet();
-                    Kind kind = mix.pick(random);
-                    long start = System.nanoTime();
-                    try {
-                        HttpResponse<String> r = client.send(placeRequest(id, kind, random),
-                                HttpResponse.BodyHandlers.ofString());
-                        placed(phase, id, kind, start, r.statusCode());
-                        if (kind == Kind.CANCEL && r.statusCode() == 202) {
-                            cancelled(phase, client.send(cancelRequest(id, orderToken(r.body())),
-                                    HttpResponse.BodyHandlers.discarding()).statusCode());
+            Thread t = new Thread(
+                    () -> {
+                        Random random = ThreadLocalRandom.current();
+                        while (System.nanoTime() < end) {
+                            String id = prefix + seq.incrementAndGet();
+                            Kind kind = mix.pick(random);
+                            long start = System.nanoTime();
+                            try {
+                                HttpResponse<String> r = client.send(
+                                        placeRequest(id, kind, random), HttpResponse.BodyHandlers.ofString());
+                                placed(phase, id, kind, start, r.statusCode());
+                                if (kind == Kind.CANCEL && r.statusCode() == 202) {
+                                    cancelled(
+                                            phase,
+                                            client.send(
+                                                            cancelRequest(id, orderToken(r.body())),
+                                                            HttpResponse.BodyHandlers.discarding())
+                                                    .statusCode());
+                                }
+                                if (r.statusCode() == 503) {
+                                    // a client that asks again at once only adds refusals; this one waits as told
+                                    LockSupport.parkNanos(
+                                            Math.min(end - System.nanoTime(), retryAfterNanos(r, random)));
+                                }
+                            } catch (IOException e) {
+                                phase.attempted.incrementAndGet();
+                                phase.error(errorKind(e));
+                                LockSupport.parkNanos(10_000_000L); // a refused connection must not spin
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
                         }
-                        if (r.statusCode() == 503) {
-                            // a client that asks again at once only adds refusals; this one waits as told
-                            LockSupport.parkNanos(Math.min(end - System.nanoTime(), retryAfterNanos(r, random)));
-                        }
-                    } catch (IOException e) {
-                        phase.attempted.incrementAndGet();
-                        phase.error(errorKind(e));
-                        LockSupport.parkNanos(10_000_000L); // a refused connection must not spin
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }, "bench-client-" + c);
+                    },
+                    "bench-client-" + c);
             t.setDaemon(true);
             threads.add(t);
         }
@@ -230,13 +251,16 @@ final class LoadGenerator {
 
     /** The 503's Retry-After (seconds, 1 if absent), plus up to a quarter more so refused clients do not return together. */
     private static long retryAfterNanos(HttpResponse<?> response, Random random) {
-        long seconds = response.headers().firstValue("Retry-After").map(v -> {
-            try {
-                return Long.parseLong(v.strip());
-            } catch (NumberFormatException e) {
-                return 1L;
-            }
-        }).orElse(1L);
+        long seconds = response.headers()
+                .firstValue("Retry-After")
+                .map(v -> {
+                    try {
+                        return Long.parseLong(v.strip());
+                    } catch (NumberFormatException e) {
+                        return 1L;
+                    }
+                })
+                .orElse(1L);
         long nanos = Duration.ofSeconds(Math.max(1, Math.min(seconds, 30))).toNanos();
         return nanos + (long) (random.nextDouble() * nanos / 4);
     }
@@ -247,49 +271,55 @@ final class LoadGenerator {
         long total = Math.round(rate * duration.toSeconds());
         double interval = 1e9 / rate;
         AtomicInteger outstanding = new AtomicInteger();
-        Thread scheduler = new Thread(() -> {
-            Random random = new Random();
-            for (long i = 0; i < total; i++) {
-                long intended = phase.startNanos + Math.round(i * interval);
-                long wait = intended - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                String id = prefix + (i + 1);
-                Kind kind = mix.pick(random);
-                if (outstanding.get() >= maxOutstanding) {
-                    phase.attempted.incrementAndGet();
-                    phase.error("client_backlog_full");
-                    continue;
-                }
-                outstanding.incrementAndGet();
-                CompletableFuture<HttpResponse<String>> f = client.sendAsync(placeRequest(id, kind, random),
-                        HttpResponse.BodyHandlers.ofString());
-                f.whenComplete((r, e) -> {
-                    if (e != null) {
-                        phase.attempted.incrementAndGet();
-                        phase.error(errorKind(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                                ? e.getCause() : e));
-                        outstanding.decrementAndGet();
-                        return;
+        Thread scheduler = new Thread(
+                () -> {
+                    Random random = new Random();
+                    for (long i = 0; i < total; i++) {
+                        long intended = phase.startNanos + Math.round(i * interval);
+                        long wait = intended - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        String id = prefix + (i + 1);
+                        Kind kind = mix.pick(random);
+                        if (outstanding.get() >= maxOutstanding) {
+                            phase.attempted.incrementAndGet();
+                            phase.error("client_backlog_full");
+                            continue;
+                        }
+                        outstanding.incrementAndGet();
+                        CompletableFuture<HttpResponse<String>> f =
+                                client.sendAsync(placeRequest(id, kind, random), HttpResponse.BodyHandlers.ofString());
+                        f.whenComplete((r, e) -> {
+                            if (e != null) {
+                                phase.attempted.incrementAndGet();
+                                phase.error(errorKind(
+                                        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                                ? e.getCause()
+                                                : e));
+                                outstanding.decrementAndGet();
+                                return;
+                            }
+                            placed(phase, id, kind, intended, r.statusCode());
+                            if (kind == Kind.CANCEL && r.statusCode() == 202) {
+                                client.sendAsync(
+                                                cancelRequest(id, orderToken(r.body())),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .whenComplete((c, ce) -> {
+                                            if (ce != null) {
+                                                phase.error("cancel_" + errorKind(ce));
+                                            } else {
+                                                cancelled(phase, c.statusCode());
+                                            }
+                                            outstanding.decrementAndGet();
+                                        });
+                            } else {
+                                outstanding.decrementAndGet();
+                            }
+                        });
                     }
-                    placed(phase, id, kind, intended, r.statusCode());
-                    if (kind == Kind.CANCEL && r.statusCode() == 202) {
-                        client.sendAsync(cancelRequest(id, orderToken(r.body())), HttpResponse.BodyHandlers.discarding())
-                                .whenComplete((c, ce) -> {
-                                    if (ce != null) {
-                                        phase.error("cancel_" + errorKind(ce));
-                                    } else {
-                                        cancelled(phase, c.statusCode());
-                                    }
-                                    outstanding.decrementAndGet();
-                                });
-                    } else {
-                        outstanding.decrementAndGet();
-                    }
-                });
-            }
-        }, "bench-open-loop");
+                },
+                "bench-open-loop");
         scheduler.setDaemon(true);
         scheduler.start();
         progress.watch(phase, duration);
@@ -348,7 +378,8 @@ final class LoadGenerator {
     }
 
     private java.util.Optional<String> customerOf(String orderId) {
-        return customerTokens.isEmpty() ? java.util.Optional.empty()
+        return customerTokens.isEmpty()
+                ? java.util.Optional.empty()
                 : java.util.Optional.of(customerTokens.get(Math.floorMod(orderId.hashCode(), customerTokens.size())));
     }
 
@@ -384,8 +415,12 @@ final class LoadGenerator {
         }
         StringBuilder items = new StringBuilder();
         for (String sku : chosen) {
-            items.append(items.length() == 0 ? "" : ",").append("{\"sku\":\"").append(sku).append("\",\"quantity\":")
-                    .append(1 + random.nextInt(3)).append('}');
+            items.append(items.length() == 0 ? "" : ",")
+                    .append("{\"sku\":\"")
+                    .append(sku)
+                    .append("\",\"quantity\":")
+                    .append(1 + random.nextInt(3))
+                    .append('}');
         }
         if (kind == Kind.OUT_OF_STOCK) {
             items.append(",{\"sku\":\"PROD-004\",\"quantity\":1}");
@@ -415,31 +450,40 @@ final class LoadGenerator {
         }
 
         void watch(Phase phase, Duration duration) {
-            Thread t = new Thread(() -> {
-                long last = 0;
-                long lastNanos = phase.startNanos;
-                while (phase.endNanos == 0 && phase.seconds() < duration.toSeconds() + 30) {
-                    LockSupport.parkNanos(2_000_000_000L);
-                    if (phase.endNanos != 0) {
-                        break;
-                    }
-                    long now = System.nanoTime();
-                    long accepted = phase.accepted.get();
-                    double rate = (accepted - last) / ((now - lastNanos) / 1e9);
-                    last = accepted;
-                    lastNanos = now;
-                    String open;
-                    try {
-                        open = String.valueOf(backlog.getAsLong());
-                    } catch (RuntimeException e) {
-                        open = "?";
-                    }
-                    System.out.printf(java.util.Locale.ROOT,
-                            "  [%s] %3.0f/%ds accepted %d (%.0f/s now) errors %d http p99 %.1f ms, open orders %s%n",
-                            phase.name, phase.seconds(), duration.toSeconds(), accepted, rate, phase.errorCount(),
-                            phase.http.getValueAtPercentile(99) / 1000.0, open);
-                }
-            }, "bench-progress");
+            Thread t = new Thread(
+                    () -> {
+                        long last = 0;
+                        long lastNanos = phase.startNanos;
+                        while (phase.endNanos == 0 && phase.seconds() < duration.toSeconds() + 30) {
+                            LockSupport.parkNanos(2_000_000_000L);
+                            if (phase.endNanos != 0) {
+                                break;
+                            }
+                            long now = System.nanoTime();
+                            long accepted = phase.accepted.get();
+                            double rate = (accepted - last) / ((now - lastNanos) / 1e9);
+                            last = accepted;
+                            lastNanos = now;
+                            String open;
+                            try {
+                                open = String.valueOf(backlog.getAsLong());
+                            } catch (RuntimeException e) {
+                                open = "?";
+                            }
+                            System.out.printf(
+                                    java.util.Locale.ROOT,
+                                    "  [%s] %3.0f/%ds accepted %d (%.0f/s now) errors %d http p99 %.1f ms, open orders %s%n",
+                                    phase.name,
+                                    phase.seconds(),
+                                    duration.toSeconds(),
+                                    accepted,
+                                    rate,
+                                    phase.errorCount(),
+                                    phase.http.getValueAtPercentile(99) / 1000.0,
+                                    open);
+                        }
+                    },
+                    "bench-progress");
             t.setDaemon(true);
             t.start();
         }

@@ -13,10 +13,10 @@ import tools.jackson.databind.json.JsonMapper;
 /** JSON in and out for the benchmark's results. */
 final class Report {
 
-    static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-    private Report() {
-    }
+    private Report() {}
 
     static void writeJson(Path file, Object value) throws IOException {
         Files.writeString(file, JSON.writeValueAsString(value));
@@ -24,8 +24,8 @@ final class Report {
 
     static Map<String, Long> readBaseline(String file) {
         try {
-            return new TreeMap<>(JSON.readValue(Files.readString(Path.of(file)), new TypeReference<Map<String, Long>>() {
-            }));
+            return new TreeMap<>(
+                    JSON.readValue(Files.readString(Path.of(file)), new TypeReference<Map<String, Long>>() {}));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the stock baseline " + file + ": " + e.getMessage());
         }

@@ -11,8 +11,7 @@ public final class Tools {
 
     private static final Set<String> COMMANDS = Set.of("benchmark", "check");
 
-    private Tools() {
-    }
+    private Tools() {}
 
     public static boolean handles(String[] args) {
         return args.length > 0 && COMMANDS.contains(args[0]);
@@ -53,11 +52,15 @@ public final class Tools {
         boolean drained = checker.awaitDrained(deadline, counts -> System.out.println("  in flight: " + counts));
         Map<String, Long> baseline = args.has("baseline") ? Report.readBaseline(args.get("baseline", null)) : null;
         InvariantChecker.Result result = checker.checkSettled(baseline, java.time.Duration.ofSeconds(drained ? 5 : 0));
-        System.out.println(drained ? "Drained." : "NOT drained within " + deadline.toSeconds() + " s: " + checker.inFlight());
+        System.out.println(
+                drained ? "Drained." : "NOT drained within " + deadline.toSeconds() + " s: " + checker.inFlight());
         System.out.println("Stats: " + result.stats());
         if (result.passed()) {
-            System.out.println("All invariants hold" + (baseline == null ? " (no --baseline: stock conservation "
-                    + "checked against the reservations only)" : "") + ".");
+            System.out.println("All invariants hold"
+                    + (baseline == null
+                            ? " (no --baseline: stock conservation " + "checked against the reservations only)"
+                            : "")
+                    + ".");
         } else {
             System.out.println(result.violations().size() + " invariant(s) violated:");
             result.messages().forEach(m -> System.out.println("  - " + m));

@@ -64,9 +64,19 @@ final class Browser implements AutoCloseable {
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", "--no-first-run", "--disable-component-update", "--disable-sync",
-                "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1", "--lang=en-US",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--hide-scrollbars",
+                "--force-device-scale-factor=1",
+                "--lang=en-US",
                 "--window-size=" + LAPTOP.getWidth() + "," + LAPTOP.getHeight(),
                 "--user-data-dir=" + profile.resolve("profile"));
         ChromeDriver driver = new ChromeDriver(service, options);
@@ -112,15 +122,23 @@ final class Browser implements AutoCloseable {
             return;
         }
         driver.executeScript("window.scrollTo(0, 0); if (document.activeElement) document.activeElement.blur();");
-        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
-                java.util.List.of(Map.of("name", "prefers-reduced-motion", "value", "reduce"))));
+        driver.executeCdpCommand(
+                "Emulation.setEmulatedMedia",
+                Map.of("features", java.util.List.of(Map.of("name", "prefers-reduced-motion", "value", "reduce"))));
         try {
             long width = ((Number) driver.executeScript("return document.documentElement.clientWidth")).longValue();
             long height = ((Number) driver.executeScript(
-                    "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")).longValue();
-            Map<String, Object> capture = Map.of("format", "png", "captureBeyondViewport", true,
-                    "clip", Map.of("x", 0, "y", 0, "width", width, "height", Math.min(height, MAX_HEIGHT), "scale", 1));
-            Object data = driver.executeCdpCommand("Page.captureScreenshot", capture).get("data");
+                            "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)"))
+                    .longValue();
+            Map<String, Object> capture = Map.of(
+                    "format",
+                    "png",
+                    "captureBeyondViewport",
+                    true,
+                    "clip",
+                    Map.of("x", 0, "y", 0, "width", width, "height", Math.min(height, MAX_HEIGHT), "scale", 1));
+            Object data =
+                    driver.executeCdpCommand("Page.captureScreenshot", capture).get("data");
             save(name, java.util.Base64.getDecoder().decode((String) data));
         } finally {
             driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", java.util.List.of()));
@@ -129,8 +147,9 @@ final class Browser implements AutoCloseable {
 
     /** Renders the page as a phone about 390 CSS pixels wide (2x pixels, touch, mobile viewport). */
     void emulatePhone() {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
-                "width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
+        driver.executeCdpCommand(
+                "Emulation.setDeviceMetricsOverride",
+                Map.of("width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
     }
 
     void emulateLaptop() {

@@ -29,7 +29,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class OperationsConsoleBrowserIntegrationTest {
 
     static final Duration DEADLINE = Duration.ofSeconds(30);
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static RunningApp app;
     static String baseUrl;
@@ -63,7 +64,9 @@ class OperationsConsoleBrowserIntegrationTest {
     void leavePage() {
         try {
             if (browser.driver.getCurrentUrl().startsWith(baseUrl)) {
-                assertThat(browser.cspViolations()).as("what the Content-Security-Policy refused").isEmpty();
+                assertThat(browser.cspViolations())
+                        .as("what the Content-Security-Policy refused")
+                        .isEmpty();
                 browser.driver.executeScript("sessionStorage.clear()");
             }
         } finally {
@@ -92,11 +95,21 @@ class OperationsConsoleBrowserIntegrationTest {
         until("the console", d -> find("#console").isDisplayed());
         assertThat(find("#sign-in-panel").isDisplayed()).isFalse();
         assertThat(find("#session-client").getText()).isEqualTo("operator");
-        until("the order counts", d -> !browser.driver.findElements(By.cssSelector("#order-counts .count.nonzero")).isEmpty());
-        until("the saga diagram", d -> !browser.driver.findElements(By.cssSelector("#saga svg")).isEmpty());
+        until(
+                "the order counts",
+                d -> !browser.driver
+                        .findElements(By.cssSelector("#order-counts .count.nonzero"))
+                        .isEmpty());
+        until(
+                "the saga diagram",
+                d -> !browser.driver.findElements(By.cssSelector("#saga svg")).isEmpty());
         until("the dead-letter counts", d -> find("#dlq-counts").getText().contains("0 parked"));
         until("the dead-letter table", d -> find("#page-info").getText().contains("0 dead letter(s)"));
-        until("the metrics", d -> !browser.driver.findElements(By.cssSelector("#metrics-stats .stat")).isEmpty());
+        until(
+                "the metrics",
+                d -> !browser.driver
+                        .findElements(By.cssSelector("#metrics-stats .stat"))
+                        .isEmpty());
         assertThat(find("#metrics-status").getText()).doesNotContain("not available");
 
         // signing out takes the data off the screen and asks again
@@ -104,7 +117,8 @@ class OperationsConsoleBrowserIntegrationTest {
         until("the sign-in panel", d -> find("#sign-in-panel").isDisplayed());
         assertThat(find("#console").isDisplayed()).isFalse();
         assertThat(find("#order-counts").getText()).isEmpty();
-        assertThat(browser.driver.executeScript("return sessionStorage.getItem('orderflow.ops.session')")).isNull();
+        assertThat(browser.driver.executeScript("return sessionStorage.getItem('orderflow.ops.session')"))
+                .isNull();
     }
 
     @Test
@@ -113,7 +127,11 @@ class OperationsConsoleBrowserIntegrationTest {
         until("the sign-in panel", d -> find("#sign-in-panel").isDisplayed());
         signIn(TestTokens.OPERATOR_SECRET);
         until("the console", d -> find("#console").isDisplayed());
-        until("the order counts", d -> !browser.driver.findElements(By.cssSelector("#order-counts .count.nonzero")).isEmpty());
+        until(
+                "the order counts",
+                d -> !browser.driver
+                        .findElements(By.cssSelector("#order-counts .count.nonzero"))
+                        .isEmpty());
 
         // the token stops being accepted (as when its signing key is retired)
         browser.driver.executeScript("const s = JSON.parse(sessionStorage.getItem('orderflow.ops.session'));"
@@ -157,9 +175,13 @@ class OperationsConsoleBrowserIntegrationTest {
     private static void placeOrder(String card) throws Exception {
         String body = "{\"customer_email\":\"ops@example.com\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}],"
                 + "\"payment\":{\"card_token\":\"" + card + "\"}}";
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders"))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders"))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }
 }

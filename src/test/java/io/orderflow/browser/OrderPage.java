@@ -35,7 +35,11 @@ final class OrderPage {
     /** Opens the new-order form with the catalog loaded and a fresh page (no state from earlier tests). */
     OrderPage openForm() {
         driver.get(baseUrl + "/");
-        until("the product list", d -> d.findElements(By.cssSelector("[data-testid='line-product'] option")).size() >= 4);
+        until(
+                "the product list",
+                d -> d.findElements(By.cssSelector("[data-testid='line-product'] option"))
+                                .size()
+                        >= 4);
         until("the live connection", d -> "live".equals(connectionState()));
         return this;
     }
@@ -116,7 +120,9 @@ final class OrderPage {
 
     /** The message of the field error next to an auth form input (email, password, name). */
     String authFieldError(String field) {
-        return find("auth-view").findElement(By.cssSelector("form .field-error[data-field='" + field + "']")).getText();
+        return find("auth-view")
+                .findElement(By.cssSelector("form .field-error[data-field='" + field + "']"))
+                .getText();
     }
 
     /** Drops the tab's session storage (the customer's session), as closing the tab would. */
@@ -188,9 +194,11 @@ final class OrderPage {
     /** Places the order and waits until the page shows it; returns its id. */
     String place() {
         find("place-order").click();
-        until("the placed order on screen", d -> find("order-view").isDisplayed()
-                && !find("order-view").getAttribute("data-order-id").isEmpty()
-                && !find("order-status").getAttribute("data-status").isEmpty());
+        until(
+                "the placed order on screen",
+                d -> find("order-view").isDisplayed()
+                        && !find("order-view").getAttribute("data-order-id").isEmpty()
+                        && !find("order-status").getAttribute("data-status").isEmpty());
         return find("order-view").getAttribute("data-order-id");
     }
 
@@ -238,7 +246,9 @@ final class OrderPage {
     }
 
     OrderPage awaitCompensation(String action) {
-        until("compensation " + action + " done", d -> "done".equals(compensations().get(action)));
+        until(
+                "compensation " + action + " done",
+                d -> "done".equals(compensations().get(action)));
         return this;
     }
 
@@ -270,7 +280,8 @@ final class OrderPage {
     }
 
     WebElement awaitError() {
-        return new WebDriverWait(driver, DEADLINE).withMessage("the error box")
+        return new WebDriverWait(driver, DEADLINE)
+                .withMessage("the error box")
                 .until(ExpectedConditions.visibilityOfElementLocated(testId("error-box")));
     }
 
@@ -280,7 +291,9 @@ final class OrderPage {
     }
 
     OrderPage awaitRecentOrder(String id, String status) {
-        until("order " + id + " " + status + " in the recent orders", d -> status.equals(recentOrders().get(id)));
+        until(
+                "order " + id + " " + status + " in the recent orders",
+                d -> status.equals(recentOrders().get(id)));
         return this;
     }
 
@@ -297,7 +310,8 @@ final class OrderPage {
     /** Clicks an order in the recent orders list (the list re-renders live, so this retries a stale row). */
     void openRecentOrder(String id) {
         until("a click on order " + id + " in the recent orders", d -> {
-            d.findElement(By.cssSelector("[data-testid='recent-order'][data-order-id='" + id + "'] a")).click();
+            d.findElement(By.cssSelector("[data-testid='recent-order'][data-order-id='" + id + "'] a"))
+                    .click();
             return true;
         });
     }
@@ -322,8 +336,9 @@ final class OrderPage {
 
     @SuppressWarnings("unchecked")
     Map<String, String> attributes(String testId, String key, String value) {
-        List<List<String>> pairs = (List<List<String>>) script("return Array.from(document.querySelectorAll(\"[data-testid='"
-                + testId + "']\")).map(e => [e.getAttribute('" + key + "'), e.getAttribute('" + value + "')])");
+        List<List<String>> pairs =
+                (List<List<String>>) script("return Array.from(document.querySelectorAll(\"[data-testid='" + testId
+                        + "']\")).map(e => [e.getAttribute('" + key + "'), e.getAttribute('" + value + "')])");
         Map<String, String> map = new java.util.LinkedHashMap<>();
         pairs.forEach(pair -> map.putIfAbsent(pair.get(0), pair.get(1)));
         return map;

@@ -42,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 class OrderPageBrowserIntegrationTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static RunningApp app;
     static String baseUrl;
@@ -82,7 +83,9 @@ class OrderPageBrowserIntegrationTest {
     void leavePage() {
         try {
             if (browser.driver.getCurrentUrl().startsWith(baseUrl)) {
-                assertThat(browser.cspViolations()).as("what the Content-Security-Policy refused").isEmpty();
+                assertThat(browser.cspViolations())
+                        .as("what the Content-Security-Policy refused")
+                        .isEmpty();
                 // the next test starts signed out, like a new tab (this browser's guest orders stay, as they would)
                 page.forgetSession();
             }
@@ -95,7 +98,11 @@ class OrderPageBrowserIntegrationTest {
     @Test
     @Order(9)
     void placesAnOrderAndWatchesItComplete() {
-        page.openForm().email("ada@example.com").item(0, "PROD-003", 2).item(1, "PROD-002", 1).country("US")
+        page.openForm()
+                .email("ada@example.com")
+                .item(0, "PROD-003", 2)
+                .item(1, "PROD-002", 1)
+                .country("US")
                 .card("tok_visa");
         // 2 x 79.99 + 29.99, in whole cents
         assertThat(page.formTotalCents()).isEqualTo(18_997L);
@@ -105,17 +112,30 @@ class OrderPageBrowserIntegrationTest {
         String id = page.place();
         page.awaitStatus("completed");
 
-        assertThat(page.steps()).containsExactly(Map.entry("pending", "done"), Map.entry("validating", "done"),
-                Map.entry("inventory_check", "done"), Map.entry("payment_processing", "done"),
-                Map.entry("shipping", "done"), Map.entry("completed", "done"));
+        assertThat(page.steps())
+                .containsExactly(
+                        Map.entry("pending", "done"),
+                        Map.entry("validating", "done"),
+                        Map.entry("inventory_check", "done"),
+                        Map.entry("payment_processing", "done"),
+                        Map.entry("shipping", "done"),
+                        Map.entry("completed", "done"));
         assertThat(page.find("tracking-number").getText()).contains("TRK");
         assertThat(page.find("order-total").getText()).isEqualTo("$189.97");
         assertThat(page.cancelButton().isDisplayed()).isFalse();
         JsonNode order = order(id);
-        assertThat(page.find("tracking-number").getText()).contains(order.path("tracking_number").asString());
+        assertThat(page.find("tracking-number").getText())
+                .contains(order.path("tracking_number").asString());
         page.until("the whole history", d -> page.eventTypes().equals(types(order)));
-        assertThat(page.eventTypes()).containsExactly("order_placed", "fulfilment_started", "order_validated",
-                "stock_reserved", "payment_charged", "shipment_created", "order_completed");
+        assertThat(page.eventTypes())
+                .containsExactly(
+                        "order_placed",
+                        "fulfilment_started",
+                        "order_validated",
+                        "stock_reserved",
+                        "payment_charged",
+                        "shipment_created",
+                        "order_completed");
         assertThat(page.find("compensations").isDisplayed()).isFalse();
         browser.screenshot("02-order-completed");
     }
@@ -124,15 +144,22 @@ class OrderPageBrowserIntegrationTest {
     @Order(2)
     void showsAnInventoryFailureWithItsReason() {
         page.openForm().email("grace@example.com").only("PROD-004", 1);
-        assertThat(page.lines().get(0).findElement(OrderPage.testId("line-stock")).getText()).contains("Out of stock");
+        assertThat(page.lines()
+                        .get(0)
+                        .findElement(OrderPage.testId("line-stock"))
+                        .getText())
+                .contains("Out of stock");
 
         page.place();
         page.awaitStatus("failed").awaitEvent("order_failed");
 
         assertThat(page.outcomeTitle()).contains("Out of stock");
         assertThat(page.outcomeDetail()).contains("PROD-004");
-        assertThat(page.steps()).containsEntry("validating", "done").containsEntry("inventory_check", "failed")
-                .containsEntry("payment_processing", "skipped").containsEntry("completed", "skipped");
+        assertThat(page.steps())
+                .containsEntry("validating", "done")
+                .containsEntry("inventory_check", "failed")
+                .containsEntry("payment_processing", "skipped")
+                .containsEntry("completed", "skipped");
         assertThat(page.eventTypes()).contains("stock_unavailable").doesNotContain("payment_charged");
         assertThat(page.cancelButton().isDisplayed()).isFalse();
         browser.screenshot("04-order-failed-out-of-stock");
@@ -148,11 +175,18 @@ class OrderPageBrowserIntegrationTest {
 
         assertThat(page.outcomeTitle()).contains("Payment declined");
         assertThat(page.outcomeDetail()).isNotBlank();
-        assertThat(page.steps()).containsEntry("inventory_check", "done").containsEntry("payment_processing", "failed")
+        assertThat(page.steps())
+                .containsEntry("inventory_check", "done")
+                .containsEntry("payment_processing", "failed")
                 .containsEntry("shipping", "skipped");
         assertThat(page.compensations()).containsOnlyKeys("release_stock");
-        assertThat(page.eventTypes()).containsSubsequence("stock_reserved", "payment_declined",
-                "compensation_requested", "order_failed", "stock_released");
+        assertThat(page.eventTypes())
+                .containsSubsequence(
+                        "stock_reserved",
+                        "payment_declined",
+                        "compensation_requested",
+                        "order_failed",
+                        "stock_released");
         assertGapFree(page, id);
         browser.screenshot("03-order-failed-payment-declined");
     }
@@ -172,11 +206,13 @@ class OrderPageBrowserIntegrationTest {
         assertThat(page.cancelButton().isDisplayed()).isFalse();
         // stock is released at once; the charge still in flight is refunded when its answer arrives
         page.awaitCompensation("release_stock").awaitCompensation("refund_payment");
-        assertThat(page.steps()).containsEntry("inventory_check", "done")
-                .containsEntry("payment_processing", "cancelled").containsEntry("completed", "skipped");
+        assertThat(page.steps())
+                .containsEntry("inventory_check", "done")
+                .containsEntry("payment_processing", "cancelled")
+                .containsEntry("completed", "skipped");
         assertThat(page.outcomeTitle()).isEqualTo("Cancelled");
-        assertThat(page.eventTypes()).contains("cancellation_requested", "order_cancelled", "stock_released",
-                "payment_refunded");
+        assertThat(page.eventTypes())
+                .contains("cancellation_requested", "order_cancelled", "stock_released", "payment_refunded");
         assertGapFree(page, id);
         assertThat(order(id).path("status").asString()).isEqualTo("cancelled");
         browser.screenshot("05-order-cancelled");
@@ -193,7 +229,8 @@ class OrderPageBrowserIntegrationTest {
         page.script("window.orderflow.goOffline()");
         page.awaitConnection("offline");
         // a guest order whose id the server chose: its id is all the other device needs
-        assertThat(post("/api/orders/" + id + "/cancel", null, null).statusCode()).isEqualTo(200);
+        assertThat(post("/api/orders/" + id + "/cancel", null, null).statusCode())
+                .isEqualTo(200);
 
         page.cancelButton().click();
 
@@ -222,12 +259,16 @@ class OrderPageBrowserIntegrationTest {
         // back online: the page resumes after its last event and catches up
         page.script("window.orderflow.goOnline()");
         page.awaitStatus("completed").awaitConnection("live");
-        page.until("every event", d -> page.eventSequences().size() == finished.path("events").size());
+        page.until(
+                "every event",
+                d -> page.eventSequences().size() == finished.path("events").size());
 
         assertGapFree(page, id);
-        assertThat(((Number) page.clientState().get("orderConnects")).intValue()).isGreaterThanOrEqualTo(2);
+        assertThat(((Number) page.clientState().get("orderConnects")).intValue())
+                .isGreaterThanOrEqualTo(2);
         assertThat(page.steps().values()).containsOnly("done");
-        assertThat(page.find("tracking-number").getText()).contains(finished.path("tracking_number").asString());
+        assertThat(page.find("tracking-number").getText())
+                .contains(finished.path("tracking_number").asString());
     }
 
     @Test
@@ -241,7 +282,9 @@ class OrderPageBrowserIntegrationTest {
 
         page.until("a new connection", d -> ((Number) page.clientState().get("orderConnects")).intValue() >= 2);
         page.awaitStatus("completed").awaitConnection("live");
-        page.until("every event", d -> page.eventSequences().size() == order(id).path("events").size());
+        page.until(
+                "every event",
+                d -> page.eventSequences().size() == order(id).path("events").size());
         assertGapFree(page, id);
     }
 
@@ -255,11 +298,14 @@ class OrderPageBrowserIntegrationTest {
         WebElement error = page.awaitError();
         assertThat(page.find("error-box").getText()).contains("Validation failed");
         List<String> fields = error.findElements(OrderPage.testId("error-field")).stream()
-                .map(e -> e.getAttribute("data-field")).toList();
+                .map(e -> e.getAttribute("data-field"))
+                .toList();
         assertThat(fields).contains("customer_email", "items[0].quantity");
         assertThat(error.getText()).contains("must be a valid email address");
         assertThat(page.find("order-form").getText()).contains("must be a valid email address");
-        assertThat(page.find("order-form-view").isDisplayed()).as("the form stays for corrections").isTrue();
+        assertThat(page.find("order-form-view").isDisplayed())
+                .as("the form stays for corrections")
+                .isTrue();
         browser.screenshot("06-validation-error");
 
         // corrected, the same form goes through and the error disappears
@@ -283,14 +329,18 @@ class OrderPageBrowserIntegrationTest {
         String declined = placeViaApi("PROD-003", 1, "tok_chargeDeclined", grace.token());
         page.awaitRecentOrder(declined, "failed");
         // someone else's order never shows up; Grace's next one does, so the other one had its chance to
-        String someoneElses = placeViaApi("PROD-001", 1, "tok_visa", newCustomer("Mallory").token());
+        String someoneElses =
+                placeViaApi("PROD-001", 1, "tok_visa", newCustomer("Mallory").token());
         String latest = placeViaApi("PROD-001", 1, "tok_visa", grace.token());
         page.awaitRecentOrder(latest, "completed");
         awaitServerStatus(someoneElses, "completed", TestTokens.operator(baseUrl));
-        assertThat(page.recentOrders().keySet()).as("only Grace's, newest first").containsExactly(latest, declined, first);
+        assertThat(page.recentOrders().keySet())
+                .as("only Grace's, newest first")
+                .containsExactly(latest, declined, first);
 
         page.openRecentOrder(first);
-        page.until("the order's timeline", d -> first.equals(page.find("order-id").getText()));
+        page.until(
+                "the order's timeline", d -> first.equals(page.find("order-id").getText()));
         page.awaitStatus("completed");
         assertThat(browser.driver.getCurrentUrl()).endsWith("#/orders/" + first);
         assertGapFree(page, first, grace.token());
@@ -298,9 +348,12 @@ class OrderPageBrowserIntegrationTest {
         // "My orders" has the whole list, and again only hers
         page.find("my-orders-link").click();
         page.until("Grace's orders", d -> page.myOrders().keySet().equals(java.util.Set.of(latest, declined, first)));
-        assertThat(page.myOrders()).containsExactly(Map.entry(latest, "completed"), Map.entry(declined, "failed"),
-                Map.entry(first, "completed"));
-        page.until("the number of orders", d -> "3 orders".equals(page.find("my-orders-count").getText()));
+        assertThat(page.myOrders())
+                .containsExactly(
+                        Map.entry(latest, "completed"), Map.entry(declined, "failed"), Map.entry(first, "completed"));
+        page.until(
+                "the number of orders",
+                d -> "3 orders".equals(page.find("my-orders-count").getText()));
         assertThat(page.find("my-orders-more").isDisplayed()).as("more to show").isFalse();
         browser.screenshot("11-my-orders");
 
@@ -333,7 +386,11 @@ class OrderPageBrowserIntegrationTest {
         assertThat(page.signedInAs()).contains("Ada Lovelace");
         assertThat(page.find("customer-email").getAttribute("value")).isEqualTo(email);
         assertThat(page.errorBox().isDisplayed()).isFalse();
-        page.until("the product list", d -> d.findElements(By.cssSelector("[data-testid='line-product'] option")).size() >= 4);
+        page.until(
+                "the product list",
+                d -> d.findElements(By.cssSelector("[data-testid='line-product'] option"))
+                                .size()
+                        >= 4);
         page.awaitConnection("live");
 
         page.only("PROD-003", 1).card("tok_visa");
@@ -342,7 +399,9 @@ class OrderPageBrowserIntegrationTest {
         assertThat(guestOrderIds()).as("Ada's order needs no order token").doesNotContain(id);
         String token = TestTokens.customer(baseUrl, email);
         assertThat(order(id, token).path("status").asString()).isEqualTo("completed");
-        assertThat(orderResponse(id, null).statusCode()).as("Ada's order, asked for without her token").isEqualTo(404);
+        assertThat(orderResponse(id, null).statusCode())
+                .as("Ada's order, asked for without her token")
+                .isEqualTo(404);
 
         // signed out, the page lists only what this browser ordered as a guest
         page.signOut();
@@ -358,8 +417,10 @@ class OrderPageBrowserIntegrationTest {
         // a wrong password is refused with the server's reason
         page.startSignIn().authEmail(email).authPassword("not the right passphrase");
         page.submitAuth();
-        page.until("the refusal", d -> page.errorBox().isDisplayed()
-                && page.errorBox().getText().contains("The e-mail address or the password is wrong"));
+        page.until(
+                "the refusal",
+                d -> page.errorBox().isDisplayed()
+                        && page.errorBox().getText().contains("The e-mail address or the password is wrong"));
         assertThat(page.signedIn()).isFalse();
         browser.screenshot("10-sign-in");
 
@@ -416,7 +477,9 @@ class OrderPageBrowserIntegrationTest {
         page.awaitStatus("completed").awaitRecentOrder(id, "completed");
         page.openForm();
         page.awaitRecentOrder(id, "completed");
-        assertThat(page.recentOrders().keySet().iterator().next()).as("newest first").isEqualTo(id);
+        assertThat(page.recentOrders().keySet().iterator().next())
+                .as("newest first")
+                .isEqualTo(id);
         assertThat(page.recentOrders().keySet()).as("what this browser placed").isSubsetOf(guestOrderIds());
     }
 
@@ -431,14 +494,18 @@ class OrderPageBrowserIntegrationTest {
         page.until("not found", d -> page.find("not-found-view").isDisplayed());
 
         // as if this browser had placed it: it reads the order and follows it live with the token
-        browser.driver.executeScript("const kept = JSON.parse(localStorage.getItem('orderflow.guestOrders') || '[]');"
-                + "kept.unshift({ id: arguments[0], order_token: arguments[1], created_at: new Date().toISOString() });"
-                + "localStorage.setItem('orderflow.guestOrders', JSON.stringify(kept));", id, orderToken);
+        browser.driver.executeScript(
+                "const kept = JSON.parse(localStorage.getItem('orderflow.guestOrders') || '[]');"
+                        + "kept.unshift({ id: arguments[0], order_token: arguments[1], created_at: new Date().toISOString() });"
+                        + "localStorage.setItem('orderflow.guestOrders', JSON.stringify(kept));",
+                id,
+                orderToken);
         browser.driver.navigate().refresh();
         page.until("the order", d -> id.equals(page.find("order-id").getText()));
         page.awaitStatus("completed").awaitConnection("live").awaitRecentOrder(id, "completed");
         HttpResponse<String> withToken = send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders/" + id))
-                .header("Order-Token", orderToken).GET());
+                .header("Order-Token", orderToken)
+                .GET());
         assertThat(withToken.statusCode()).isEqualTo(200);
         assertGapFree(page, JSON.readTree(withToken.body()));
     }
@@ -459,7 +526,8 @@ class OrderPageBrowserIntegrationTest {
         page.until("the sign-in form", d -> page.find("sign-in-form").isDisplayed());
         assertThat(page.find("auth-notice").getText()).contains("Your session has expired");
         assertThat(page.signedIn()).isFalse();
-        assertThat(page.script("return sessionStorage.getItem('orderflow.session')")).isNull();
+        assertThat(page.script("return sessionStorage.getItem('orderflow.session')"))
+                .isNull();
 
         // signing in again brings Barbara back to her order
         page.authEmail(barbara.email()).authPassword(TestTokens.PASSWORD).submitAuth();
@@ -483,10 +551,13 @@ class OrderPageBrowserIntegrationTest {
         // the lockout starts after a handful of failures in a row; the page shows the server's reason and wait
         for (int attempt = 1; attempt <= 10 && !page.errorBox().getText().contains("Signing in is paused"); attempt++) {
             page.authPassword("a wrong passphrase, again").submitAuth();
-            page.until("the answer to attempt " + attempt,
+            page.until(
+                    "the answer to attempt " + attempt,
                     d -> page.find("auth-submit").isEnabled() && page.errorBox().isDisplayed());
         }
-        assertThat(page.errorBox().getText()).contains("Too many failed sign-ins").containsPattern("try again in \\d+ s");
+        assertThat(page.errorBox().getText())
+                .contains("Too many failed sign-ins")
+                .containsPattern("try again in \\d+ s");
         assertThat(page.signedIn()).isFalse();
     }
 
@@ -494,7 +565,11 @@ class OrderPageBrowserIntegrationTest {
     @Order(10)
     void fitsAPhoneScreen() {
         browser.emulatePhone();
-        page.openForm().email("katherine@example.com").only("PROD-001", 1).item(1, "PROD-002", 2).country("ZZ");
+        page.openForm()
+                .email("katherine@example.com")
+                .only("PROD-001", 1)
+                .item(1, "PROD-002", 2)
+                .country("ZZ");
         assertNoSidewaysScrolling();
         browser.screenshot("07-phone-order-form");
 
@@ -517,13 +592,13 @@ class OrderPageBrowserIntegrationTest {
 
     private void assertNoSidewaysScrolling() {
         long overflow = ((Number) page.script(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth")).longValue();
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+                .longValue();
         assertThat(overflow).as("horizontal overflow in px").isLessThanOrEqualTo(0);
     }
 
     /** A registered customer, signed in over HTTP as well (for what they do on another device). */
-    record Customer(String email, String name, String token) {
-    }
+    record Customer(String email, String name, String token) {}
 
     private static Customer newCustomer(String name) {
         String email = uniqueEmail(name);
@@ -532,8 +607,8 @@ class OrderPageBrowserIntegrationTest {
     }
 
     private static String uniqueEmail(String name) {
-        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", ".") + "." + UUID.randomUUID().toString().substring(0, 8)
-                + "@example.com";
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", ".") + "."
+                + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     }
 
     /** The guest orders this browser remembers (id, order token, created at), newest first. */
@@ -558,11 +633,13 @@ class OrderPageBrowserIntegrationTest {
 
     /** The page lists each of the order's events exactly once, in sequence order, as the server has them. */
     private void assertGapFree(OrderPage page, JsonNode order) {
-        page.until("the page to list all " + order.path("events").size() + " events",
+        page.until(
+                "the page to list all " + order.path("events").size() + " events",
                 d -> page.eventSequences().size() >= order.path("events").size());
         List<Integer> sequences = page.eventSequences();
-        assertThat(sequences).containsExactlyElementsOf(
-                IntStream.rangeClosed(1, sequences.size()).boxed().toList());
+        assertThat(sequences)
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, sequences.size()).boxed().toList());
         assertThat(page.eventTypes()).startsWith(types(order).toArray(String[]::new));
     }
 
@@ -584,7 +661,8 @@ class OrderPageBrowserIntegrationTest {
     }
 
     private static HttpResponse<String> orderResponse(String id, String bearer) {
-        return send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders/" + id)), bearer).GET());
+        return send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders/" + id)), bearer)
+                .GET());
     }
 
     private static JsonNode awaitServerStatus(String id, String status) {
@@ -592,15 +670,18 @@ class OrderPageBrowserIntegrationTest {
     }
 
     private static JsonNode awaitServerStatus(String id, String status, String bearer) {
-        return Awaitility.await("order " + id + " " + status + " on the server").atMost(Duration.ofSeconds(30))
+        return Awaitility.await("order " + id + " " + status + " on the server")
+                .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> order(id, bearer), o -> status.equals(o.path("status").asString()));
+                .until(
+                        () -> order(id, bearer),
+                        o -> status.equals(o.path("status").asString()));
     }
 
     /** Places an order over HTTP: a guest's without a token, else the customer's whose token it is. */
     private static String placeViaApi(String sku, int quantity, String card, String bearer) {
-        String body = "{\"customer_email\":\"api@example.com\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":" + quantity
-                + "}],\"payment\":{\"card_token\":\"" + card + "\"}}";
+        String body = "{\"customer_email\":\"api@example.com\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":"
+                + quantity + "}],\"payment\":{\"card_token\":\"" + card + "\"}}";
         HttpResponse<String> response = post("/api/orders", body, bearer);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body()).path("id").asString();
@@ -608,7 +689,8 @@ class OrderPageBrowserIntegrationTest {
 
     /** A guest order with an id of the client's choosing; the answer carries its order token. */
     private static JsonNode placeGuestOrder(String id, String card) {
-        String body = "{\"order_id\":\"" + id + "\",\"customer_email\":\"guest@example.com\",\"items\":[{\"sku\":\"PROD-002\","
+        String body = "{\"order_id\":\"" + id
+                + "\",\"customer_email\":\"guest@example.com\",\"items\":[{\"sku\":\"PROD-002\","
                 + "\"quantity\":1}],\"payment\":{\"card_token\":\"" + card + "\"}}";
         HttpResponse<String> response = post("/api/orders", body, null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);

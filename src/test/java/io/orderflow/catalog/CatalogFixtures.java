@@ -19,8 +19,7 @@ final class CatalogFixtures {
 
     static final String ORDER_ID = "ord-42";
 
-    private CatalogFixtures() {
-    }
+    private CatalogFixtures() {}
 
     static Product product(String sku, String name, String price, String currency) {
         return new Product(sku, name, name + " (demo)", new BigDecimal(price), currency, 100);

@@ -61,31 +61,37 @@ class PricingUnitTest {
         // 0.10 + 0.20 is 0.30000000000000004 in binary floating point
         Object answer = Pricing.price(anOrderOf(item(1, CABLE), item(1, STICKER)), theDemoCatalog());
 
-        assertThat(answer).isInstanceOfSatisfying(OrderValidated.class,
-                validated -> assertThat(validated.total()).isEqualByComparingTo(new BigDecimal("0.30")));
+        assertThat(answer)
+                .isInstanceOfSatisfying(
+                        OrderValidated.class,
+                        validated -> assertThat(validated.total()).isEqualByComparingTo(new BigDecimal("0.30")));
     }
 
     @Test
     void sumsManyLinesToTheCent() {
-        Object answer = Pricing.price(anOrderOf(item(3, CABLE), item(1, STICKER), item(7, MOUSE), item(2, LAPTOP)),
-                theDemoCatalog());
+        Object answer = Pricing.price(
+                anOrderOf(item(3, CABLE), item(1, STICKER), item(7, MOUSE), item(2, LAPTOP)), theDemoCatalog());
 
-        assertThat(answer).isInstanceOfSatisfying(OrderValidated.class,
-                validated -> assertThat(validated.total()).isEqualByComparingTo(new BigDecimal("2210.41")));
+        assertThat(answer)
+                .isInstanceOfSatisfying(
+                        OrderValidated.class,
+                        validated -> assertThat(validated.total()).isEqualByComparingTo(new BigDecimal("2210.41")));
     }
 
     @Test
     void acceptsAnItemWhoseCustomerSawTheCatalogPrice() {
         Object answer = Pricing.price(anOrderOf(item(3, MOUSE, "29.99")), theDemoCatalog());
 
-        assertThat(answer).isInstanceOfSatisfying(OrderValidated.class,
-                validated -> assertThat(validated.total()).isEqualByComparingTo("89.97"));
+        assertThat(answer)
+                .isInstanceOfSatisfying(
+                        OrderValidated.class,
+                        validated -> assertThat(validated.total()).isEqualByComparingTo("89.97"));
     }
 
     @Test
     void acceptsTheSamePriceWrittenWithAnotherScale() {
-        Object answer = Pricing.price(anOrderOf(item(1, MOUSE, "29.990"), item(1, LAPTOP, "999.9900")),
-                theDemoCatalog());
+        Object answer =
+                Pricing.price(anOrderOf(item(1, MOUSE, "29.990"), item(1, LAPTOP, "999.9900")), theDemoCatalog());
 
         assertThat(answer).isInstanceOfSatisfying(OrderValidated.class, validated -> {
             assertThat(validated.total()).isEqualByComparingTo("1029.98");
@@ -98,14 +104,18 @@ class PricingUnitTest {
     void neverPricesAtTheClientsPrice() {
         Object answer = Pricing.price(anOrderOf(item(1, MOUSE, "29.99")), aCatalogOf(MOUSE));
 
-        assertThat(answer).isInstanceOfSatisfying(OrderValidated.class,
-                validated -> assertThat(validated.items().get(0).unitPrice()).isSameAs(MOUSE.price()));
+        assertThat(answer)
+                .isInstanceOfSatisfying(
+                        OrderValidated.class,
+                        validated ->
+                                assertThat(validated.items().get(0).unitPrice()).isSameAs(MOUSE.price()));
     }
 
     @Test
     void rejectsAnOrderWithUnknownSkusListingEachOnce() {
-        Object answer = Pricing.price(anOrderOf(item(1, "PROD-404"), item(2, LAPTOP), item(1, "GHOST-1"),
-                item(3, "PROD-404")), theDemoCatalog());
+        Object answer = Pricing.price(
+                anOrderOf(item(1, "PROD-404"), item(2, LAPTOP), item(1, "GHOST-1"), item(3, "PROD-404")),
+                theDemoCatalog());
 
         assertThat(answer).isInstanceOfSatisfying(OrderRejected.class, rejected -> {
             assertThat(rejected.orderId()).isEqualTo(ORDER_ID);
@@ -118,14 +128,15 @@ class PricingUnitTest {
     void reportsUnknownSkusBeforeAnyPriceDifference() {
         Object answer = Pricing.price(anOrderOf(item(1, MOUSE, "19.99"), item(1, "PROD-404")), theDemoCatalog());
 
-        assertThat(answer).isInstanceOfSatisfying(OrderRejected.class,
-                rejected -> assertThat(rejected.reason()).isEqualTo("unknown_sku"));
+        assertThat(answer)
+                .isInstanceOfSatisfying(
+                        OrderRejected.class,
+                        rejected -> assertThat(rejected.reason()).isEqualTo("unknown_sku"));
     }
 
     @Test
     void rejectsAnOrderWhoseCustomerSawAnotherPrice() {
-        Object answer = Pricing.price(anOrderOf(item(1, LAPTOP, "999.99"), item(2, MOUSE, "24.99")),
-                theDemoCatalog());
+        Object answer = Pricing.price(anOrderOf(item(1, LAPTOP, "999.99"), item(2, MOUSE, "24.99")), theDemoCatalog());
 
         assertThat(answer).isInstanceOfSatisfying(OrderRejected.class, rejected -> {
             assertThat(rejected.orderId()).isEqualTo(ORDER_ID);
@@ -138,17 +149,21 @@ class PricingUnitTest {
     void rejectsAPriceThatDiffersByOneCent() {
         Object answer = Pricing.price(anOrderOf(item(1, LAPTOP, "1000.00")), theDemoCatalog());
 
-        assertThat(answer).isInstanceOfSatisfying(OrderRejected.class,
-                rejected -> assertThat(rejected.reason()).isEqualTo("price_changed"));
+        assertThat(answer)
+                .isInstanceOfSatisfying(
+                        OrderRejected.class,
+                        rejected -> assertThat(rejected.reason()).isEqualTo("price_changed"));
     }
 
     @Test
     void rejectsAnOrderMixingCurrencies() {
-        Object answer = Pricing.price(anOrderOf(item(1, MOUSE), item(1, EURO_ADAPTER)),
-                aCatalogOf(MOUSE, EURO_ADAPTER));
+        Object answer =
+                Pricing.price(anOrderOf(item(1, MOUSE), item(1, EURO_ADAPTER)), aCatalogOf(MOUSE, EURO_ADAPTER));
 
-        assertThat(answer).isInstanceOfSatisfying(OrderRejected.class,
-                rejected -> assertThat(rejected.reason()).isEqualTo("mixed_currencies"));
+        assertThat(answer)
+                .isInstanceOfSatisfying(
+                        OrderRejected.class,
+                        rejected -> assertThat(rejected.reason()).isEqualTo("mixed_currencies"));
     }
 
     @Test

@@ -45,8 +45,13 @@ class SignInUnitTest {
 
     @BeforeEach
     void ada() {
-        when(customers.byEmail("ada@example.com")).thenReturn(Optional.of(new Customer(UUID.randomUUID(),
-                "ada@example.com", "Ada", passwords.encode("the right passphrase"), Instant.now())));
+        when(customers.byEmail("ada@example.com"))
+                .thenReturn(Optional.of(new Customer(
+                        UUID.randomUUID(),
+                        "ada@example.com",
+                        "Ada",
+                        passwords.encode("the right passphrase"),
+                        Instant.now())));
         when(customers.byEmail("nobody@example.com")).thenReturn(Optional.empty());
         when(failures.lockedFor(anyString())).thenReturn(Optional.empty());
         when(failures.failed(anyString())).thenReturn(Duration.ZERO);
@@ -56,18 +61,22 @@ class SignInUnitTest {
 
     @Test
     void answersAWrongPasswordAndAnUnknownAddressAlikeAfterTheSameWork() {
-        ApiProblem wrongPassword = catchThrowableOfType(ApiProblem.class,
-                () -> signIn.customer("ada@example.com", "a wrong passphrase"));
+        ApiProblem wrongPassword =
+                catchThrowableOfType(ApiProblem.class, () -> signIn.customer("ada@example.com", "a wrong passphrase"));
         int checksForWrongPassword = passwords.checks.getAndSet(0);
-        ApiProblem unknownAddress = catchThrowableOfType(ApiProblem.class,
-                () -> signIn.customer("nobody@example.com", "a wrong passphrase"));
+        ApiProblem unknownAddress = catchThrowableOfType(
+                ApiProblem.class, () -> signIn.customer("nobody@example.com", "a wrong passphrase"));
         int checksForUnknownAddress = passwords.checks.get();
 
         assertThat(checksForWrongPassword).isEqualTo(1);
         assertThat(checksForUnknownAddress).isEqualTo(1);
-        assertThat(unknownAddress.problem().getStatus()).isEqualTo(wrongPassword.problem().getStatus()).isEqualTo(401);
-        assertThat(unknownAddress.problem().getType()).isEqualTo(wrongPassword.problem().getType());
-        assertThat(unknownAddress.problem().getDetail()).isEqualTo(wrongPassword.problem().getDetail());
+        assertThat(unknownAddress.problem().getStatus())
+                .isEqualTo(wrongPassword.problem().getStatus())
+                .isEqualTo(401);
+        assertThat(unknownAddress.problem().getType())
+                .isEqualTo(wrongPassword.problem().getType());
+        assertThat(unknownAddress.problem().getDetail())
+                .isEqualTo(wrongPassword.problem().getDetail());
     }
 
     @Test
@@ -81,8 +90,8 @@ class SignInUnitTest {
     void refusesALockedAccountEvenWithTheRightPasswordAndSaysWhenToComeBack() {
         when(failures.lockedFor("customer:ada@example.com")).thenReturn(Optional.of(Duration.ofSeconds(42)));
 
-        ApiProblem locked = catchThrowableOfType(ApiProblem.class,
-                () -> signIn.customer("ada@example.com", "the right passphrase"));
+        ApiProblem locked = catchThrowableOfType(
+                ApiProblem.class, () -> signIn.customer("ada@example.com", "the right passphrase"));
 
         assertThat(locked.problem().getStatus()).isEqualTo(429);
         assertThat(locked.headers()).containsEntry("Retry-After", "42");

@@ -38,16 +38,24 @@ class AdmissionControlIntegrationTest {
         OrderApi.Response refusedWithKey = api.place(OrderApi.Orders.of("PROD-002", 1), "retry-me");
         assertThat(refusedWithKey.status()).isEqualTo(503);
         assertThat(refusedWithKey.header("Retry-After")).isEqualTo("1");
-        assertThat(local.app().jdbc().sql("select count(*) from orders.purchase_order").query(Long.class).single())
-                .as("a refused order leaves nothing behind").isEqualTo(2L);
+        assertThat(local.app()
+                        .jdbc()
+                        .sql("select count(*) from orders.purchase_order")
+                        .query(Long.class)
+                        .single())
+                .as("a refused order leaves nothing behind")
+                .isEqualTo(2L);
 
         api.awaitStatus(first, "completed");
         api.awaitStatus(second, "completed");
-        Awaitility.await("the pipeline takes orders again").atMost(Duration.ofSeconds(10))
+        Awaitility.await("the pipeline takes orders again")
+                .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> api.place(OrderApi.Orders.of("PROD-002", 1)).status() == 202);
         assertThat(api.place(OrderApi.Orders.of("PROD-002", 1), "retry-me").status())
-                .as("the refused request's idempotency key was not kept: its retry is a new order").isEqualTo(202);
-        assertThat(Scrape.of(local.app().baseUrl()).value("orderflow_admission_refused_total")).isGreaterThanOrEqualTo(1);
+                .as("the refused request's idempotency key was not kept: its retry is a new order")
+                .isEqualTo(202);
+        assertThat(Scrape.of(local.app().baseUrl()).value("orderflow_admission_refused_total"))
+                .isGreaterThanOrEqualTo(1);
     }
 }

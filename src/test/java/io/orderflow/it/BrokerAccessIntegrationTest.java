@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BrokerAccessIntegrationTest {
 
     @ParameterizedTest(name = "{0} / {1}")
-    @CsvSource({ "mallory, guessed", "guest, not-the-password", "'', ''" })
+    @CsvSource({"mallory, guessed", "guest, not-the-password", "'', ''"})
     void refusesAClientWithoutTheBrokersCredentials(String user, String password) {
         ConnectionFactory stranger = new ConnectionFactory();
         stranger.setHost(TestInfrastructure.RABBIT_HOST);

@@ -18,7 +18,8 @@ class CustomerRegistrationIntegrationTest {
     @RegisterExtension
     static final LocalApp local = LocalApp.onPostgresTransport(Map.of());
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void registersACustomerWhoIsWelcomedAndCanSignIn() throws Exception {
@@ -27,19 +28,32 @@ class CustomerRegistrationIntegrationTest {
 
         assertThat(created.statusCode()).isEqualTo(201);
         JsonNode account = OrderApi.JSON.readTree(created.body());
-        assertThat(created.headers().firstValue("Location")).hasValue("/api/customers/" + account.path("id").asString());
-        assertThat(created.body()).doesNotContain(TestTokens.PASSWORD).doesNotContain("argon2").doesNotContain("hash");
+        assertThat(created.headers().firstValue("Location"))
+                .hasValue("/api/customers/" + account.path("id").asString());
+        assertThat(created.body())
+                .doesNotContain(TestTokens.PASSWORD)
+                .doesNotContain("argon2")
+                .doesNotContain("hash");
 
         String token = TestTokens.customer(base(), email.toLowerCase(java.util.Locale.ROOT));
         JsonNode me = OrderApi.withToken(base(), token).get("/api/customers/me").body();
         assertThat(me.path("id").asString()).isEqualTo(account.path("id").asString());
         assertThat(me.path("name").asString()).isEqualTo("Grace Hopper");
-        assertThat(local.app().jdbc().sql("select password_hash from customer.customer where id = ?::uuid")
-                .param(account.path("id").asString()).query(String.class).single()).startsWith("{argon2}");
+        assertThat(local.app()
+                        .jdbc()
+                        .sql("select password_hash from customer.customer where id = ?::uuid")
+                        .param(account.path("id").asString())
+                        .query(String.class)
+                        .single())
+                .startsWith("{argon2}");
 
-        OrderScenarios.awaitUntilAsserted(() -> assertThat(local.app().jdbc()
-                .sql("select subject from notification.notification where recipient = ? and order_id is null")
-                .param(email).query(String.class).list()).containsExactly("Welcome to orderflow, Grace Hopper"));
+        OrderScenarios.awaitUntilAsserted(() -> assertThat(local.app()
+                        .jdbc()
+                        .sql("select subject from notification.notification where recipient = ? and order_id is null")
+                        .param(email)
+                        .query(String.class)
+                        .list())
+                .containsExactly("Welcome to orderflow, Grace Hopper"));
     }
 
     @Test
@@ -56,11 +70,16 @@ class CustomerRegistrationIntegrationTest {
     @Test
     void refusesShortCommonAndSelfNamedPasswordsNamingTheField() throws Exception {
         String localPart = "rosalind" + System.nanoTime();
-        for (String password : new String[] { "short", "password123", "QwertyUiop", "aaaaaaaaaaaa",
-                "my " + localPart + " password" }) {
+        for (String password :
+                new String[] {"short", "password123", "QwertyUiop", "aaaaaaaaaaaa", "my " + localPart + " password"}) {
             HttpResponse<String> refused = register(localPart + "@example.com", password, "N");
             assertThat(refused.statusCode()).as(password).isEqualTo(400);
-            assertThat(OrderApi.JSON.readTree(refused.body()).path("errors").get(0).path("field").asString())
+            assertThat(OrderApi.JSON
+                            .readTree(refused.body())
+                            .path("errors")
+                            .get(0)
+                            .path("field")
+                            .asString())
                     .isEqualTo("password");
         }
     }
@@ -70,10 +89,12 @@ class CustomerRegistrationIntegrationTest {
     }
 
     static HttpResponse<String> register(String email, String password, String name) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/customers"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"" + password
-                        + "\",\"name\":\"" + name + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + "/api/customers"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\""
+                                + password + "\",\"name\":\"" + name + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

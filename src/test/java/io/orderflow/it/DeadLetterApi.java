@@ -18,10 +18,10 @@ import tools.jackson.databind.node.NullNode;
 /** The dead-letter API over real HTTP, as an operator's tool would use it. */
 final class DeadLetterApi {
 
-    record Response(int status, String contentType, JsonNode body) {
-    }
+    record Response(int status, String contentType, JsonNode body) {}
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
 
     private final String tokenUrl;
@@ -69,7 +69,8 @@ final class DeadLetterApi {
     JsonNode awaitListed(Map<String, String> query, int count) {
         Map<String, String> q = new LinkedHashMap<>(query);
         q.putIfAbsent("size", "200");
-        return Awaitility.await("dead letters " + query + " number " + count).atMost(Duration.ofSeconds(30))
+        return Awaitility.await("dead letters " + query + " number " + count)
+                .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> list(q).body(), b -> b.path("total_elements").asLong() == count);
     }
@@ -89,10 +90,11 @@ final class DeadLetterApi {
     private Response send(HttpRequest.Builder request) {
         try {
             request.header("Authorization", "Bearer " + TestTokens.operator(tokenUrl));
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             String contentType = response.headers().firstValue("Content-Type").orElse("");
-            JsonNode body = response.body().isEmpty() || !contentType.contains("json") ? NullNode.getInstance()
+            JsonNode body = response.body().isEmpty() || !contentType.contains("json")
+                    ? NullNode.getInstance()
                     : OrderApi.JSON.readTree(response.body());
             return new Response(response.statusCode(), contentType, body);
         } catch (IOException e) {

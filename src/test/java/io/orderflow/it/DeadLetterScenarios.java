@@ -85,32 +85,58 @@ abstract class DeadLetterScenarios {
         DeadLetterApi.Response redriven = deadLetters().redrive("shipping", letter, "alice");
         assertThat(redriven.status()).isEqualTo(200);
         assertThat(redriven.body().path("status").asString()).isEqualTo("redriven");
-        assertThat(redriven.body().path("actions").get(0).path("action").asString()).isEqualTo("redrive");
-        assertThat(redriven.body().path("actions").get(0).path("operator").asString()).isEqualTo("alice (client operator)");
+        assertThat(redriven.body().path("actions").get(0).path("action").asString())
+                .isEqualTo("redrive");
+        assertThat(redriven.body().path("actions").get(0).path("operator").asString())
+                .isEqualTo("alice (client operator)");
 
         orders().awaitStatus(id, "completed");
         // the very message that was parked was applied, once
-        assertThat(app().jdbc().sql("select count(*) from shipping.inbox where message_id = ?").param(messageId)
-                .query(Long.class).single()).isEqualTo(1L);
-        assertThat(app().jdbc().sql("select count(*) from shipping.shipment where order_id = ?").param(id)
-                .query(Long.class).single()).isEqualTo(1L);
+        assertThat(app().jdbc()
+                        .sql("select count(*) from shipping.inbox where message_id = ?")
+                        .param(messageId)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1L);
+        assertThat(app().jdbc()
+                        .sql("select count(*) from shipping.shipment where order_id = ?")
+                        .param(id)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1L);
 
         DeadLetterApi.Response again = deadLetters().redrive("shipping", letter, "alice");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.contentType()).contains("application/problem+json");
         assertThat(again.body().path("type").asString()).endsWith("/dead-letter-not-parked");
         // kept, not deleted, with its history
-        assertThat(deadLetters().list(Map.of("order_id", id, "status", "redriven")).body().path("total_elements")
-                .asLong()).isEqualTo(1);
-        assertThat(deadLetters().list(Map.of("order_id", id)).body().path("total_elements").asLong()).isZero();
+        assertThat(deadLetters()
+                        .list(Map.of("order_id", id, "status", "redriven"))
+                        .body()
+                        .path("total_elements")
+                        .asLong())
+                .isEqualTo(1);
+        assertThat(deadLetters()
+                        .list(Map.of("order_id", id))
+                        .body()
+                        .path("total_elements")
+                        .asLong())
+                .isZero();
     }
 
     @Test
     void discardNeedsAReasonAndIsAudited() {
         String orderId = "discard-" + UUID.randomUUID();
         // impossible values: a charge of nothing cannot become valid by retrying
-        publish(new Envelope(UUID.randomUUID(), "ChargePayment", 1, orderId, null, Instant.now(),
-                "{\"order_id\":\"" + orderId + "\",\"amount\":0,\"currency\":\"USD\"}", Map.of()));
+        publish(new Envelope(
+                UUID.randomUUID(),
+                "ChargePayment",
+                1,
+                orderId,
+                null,
+                Instant.now(),
+                "{\"order_id\":\"" + orderId + "\",\"amount\":0,\"currency\":\"USD\"}",
+                Map.of()));
         JsonNode listed = deadLetters().awaitListed(Map.of("order_id", orderId), 1);
         long letter = listed.path("items").get(0).path("id").asLong();
         assertThat(listed.path("items").get(0).path("module").asString()).isEqualTo("payment");
@@ -122,10 +148,16 @@ abstract class DeadLetterScenarios {
         DeadLetterApi.Response blank = deadLetters().discard("payment", letter, "{\"reason\":\"  \"}", "bob");
         assertThat(blank.status()).isEqualTo(400);
         assertThat(blank.body().path("errors").get(0).path("field").asString()).isEqualTo("reason");
-        assertThat(deadLetters().inspect("payment", letter).body().path("status").asString()).isEqualTo("parked");
+        assertThat(deadLetters()
+                        .inspect("payment", letter)
+                        .body()
+                        .path("status")
+                        .asString())
+                .isEqualTo("parked");
 
-        DeadLetterApi.Response discarded = deadLetters().discard("payment", letter,
-                "{\"reason\":\"amount was zero; charged by hand in ticket OPS-12\"}", "bob");
+        DeadLetterApi.Response discarded = deadLetters()
+                .discard(
+                        "payment", letter, "{\"reason\":\"amount was zero; charged by hand in ticket OPS-12\"}", "bob");
         assertThat(discarded.status()).isEqualTo(200);
         assertThat(discarded.body().path("status").asString()).isEqualTo("discarded");
         JsonNode action = discarded.body().path("actions").get(0);
@@ -135,14 +167,22 @@ abstract class DeadLetterScenarios {
         assertThat(action.path("at").asString()).isNotEmpty();
 
         assertThat(deadLetters().redrive("payment", letter, "bob").status()).isEqualTo(409);
-        assertThat(deadLetters().discard("payment", letter, "{\"reason\":\"again\"}", "bob").status()).isEqualTo(409);
-        assertThat(app().jdbc().sql("select count(*) from payment.dead_letter_action where dead_letter_id = ?")
-                .param(letter).query(Long.class).single()).isEqualTo(1L);
+        assertThat(deadLetters()
+                        .discard("payment", letter, "{\"reason\":\"again\"}", "bob")
+                        .status())
+                .isEqualTo(409);
+        assertThat(app().jdbc()
+                        .sql("select count(*) from payment.dead_letter_action where dead_letter_id = ?")
+                        .param(letter)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1L);
     }
 
     @Test
     void bulkReDriveIsPacedByTheConfiguredRateAndBoundedPerCall() {
-        Instant start = app().jdbc().sql("select now()").query(Timestamp.class).single().toInstant();
+        Instant start =
+                app().jdbc().sql("select now()").query(Timestamp.class).single().toInstant();
         carrierFailureRate(1.0);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -150,26 +190,41 @@ abstract class DeadLetterScenarios {
         }
         Map<String, String> filter = Map.of("type", "CreateShipment", "parked_after", start.toString());
         JsonNode listed = deadLetters().awaitListed(filter, 4);
-        assertThat(listed.path("items")).allSatisfy(i -> assertThat(i.path("attempts").asInt()).isEqualTo(3));
+        assertThat(listed.path("items"))
+                .allSatisfy(i -> assertThat(i.path("attempts").asInt()).isEqualTo(3));
         for (String id : ids) {
             assertThat(orders().order(id).path("status").asString()).isEqualTo("shipping");
         }
 
         // paginated, filtered by time
-        JsonNode firstPage = deadLetters().list(Map.of("type", "CreateShipment", "parked_after", start.toString(),
-                "size", "3", "page", "0")).body();
-        JsonNode secondPage = deadLetters().list(Map.of("type", "CreateShipment", "parked_after", start.toString(),
-                "size", "3", "page", "1")).body();
+        JsonNode firstPage = deadLetters()
+                .list(Map.of("type", "CreateShipment", "parked_after", start.toString(), "size", "3", "page", "0"))
+                .body();
+        JsonNode secondPage = deadLetters()
+                .list(Map.of("type", "CreateShipment", "parked_after", start.toString(), "size", "3", "page", "1"))
+                .body();
         assertThat(firstPage.path("items").size()).isEqualTo(3);
         assertThat(secondPage.path("items").size()).isEqualTo(1);
         assertThat(firstPage.path("total_elements").asLong()).isEqualTo(4);
-        assertThat(deadLetters().list(Map.of("type", "CreateShipment", "parked_after", start.toString(),
-                "parked_before", start.toString())).body().path("total_elements").asLong()).isZero();
-        assertThat(deadLetters().list(Map.of("parked_after", "yesterday")).status()).isEqualTo(400);
+        assertThat(deadLetters()
+                        .list(Map.of(
+                                "type",
+                                "CreateShipment",
+                                "parked_after",
+                                start.toString(),
+                                "parked_before",
+                                start.toString()))
+                        .body()
+                        .path("total_elements")
+                        .asLong())
+                .isZero();
+        assertThat(deadLetters().list(Map.of("parked_after", "yesterday")).status())
+                .isEqualTo(400);
 
         carrierFailureRate(0);
         String body = "{\"type\":\"CreateShipment\",\"parked_after\":\"" + start + "\"";
-        assertThat(deadLetters().redriveAll(body + ",\"limit\":51}", "carol").status()).isEqualTo(400);
+        assertThat(deadLetters().redriveAll(body + ",\"limit\":51}", "carol").status())
+                .isEqualTo(400);
 
         DeadLetterApi.Response first = deadLetters().redriveAll(body + ",\"limit\":3}", null);
         assertThat(first.status()).isEqualTo(200);
@@ -179,8 +234,11 @@ abstract class DeadLetterScenarios {
         assertThat(first.body().path("failed").size()).isZero();
 
         UUID bulkId = UUID.fromString(first.body().path("bulk_id").asString());
-        List<Map<String, Object>> audit = app().jdbc().sql("select operator, action, at from shipping.dead_letter_action "
-                + "where bulk_id = ? order by at").param(bulkId).query().listOfRows();
+        List<Map<String, Object>> audit = app().jdbc()
+                .sql("select operator, action, at from shipping.dead_letter_action " + "where bulk_id = ? order by at")
+                .param(bulkId)
+                .query()
+                .listOfRows();
         assertThat(audit).hasSize(3).allSatisfy(row -> {
             assertThat(row.get("operator")).isEqualTo("operator");
             assertThat(row.get("action")).isEqualTo("redrive");
@@ -189,7 +247,8 @@ abstract class DeadLetterScenarios {
         Instant firstAt = ((Timestamp) audit.get(0).get("at")).toInstant();
         Instant lastAt = ((Timestamp) audit.get(2).get("at")).toInstant();
         // three re-drives at 5 per second take at least two intervals (a little slack for commit jitter)
-        assertThat(java.time.Duration.between(firstAt, lastAt).toMillis()).isGreaterThanOrEqualTo(2 * intervalMillis - 40);
+        assertThat(java.time.Duration.between(firstAt, lastAt).toMillis())
+                .isGreaterThanOrEqualTo(2 * intervalMillis - 40);
 
         DeadLetterApi.Response rest = deadLetters().redriveAll(body + "}", "carol");
         assertThat(rest.body().path("redriven").size()).isEqualTo(1);
@@ -198,7 +257,8 @@ abstract class DeadLetterScenarios {
         for (String id : ids) {
             orders().awaitStatus(id, "completed");
         }
-        assertThat(deadLetters().list(filter).body().path("total_elements").asLong()).isZero();
+        assertThat(deadLetters().list(filter).body().path("total_elements").asLong())
+                .isZero();
     }
 
     @Test
@@ -215,7 +275,8 @@ abstract class DeadLetterScenarios {
 
     void publish(Envelope envelope) {
         new TransactionTemplate(app().bean(PlatformTransactionManager.class))
-                .executeWithoutResult(s -> assertThat(app().bean(Transport.class).publish(List.of(envelope))).isEmpty());
+                .executeWithoutResult(
+                        s -> assertThat(app().bean(Transport.class).publish(List.of(envelope)))
+                                .isEmpty());
     }
-
 }

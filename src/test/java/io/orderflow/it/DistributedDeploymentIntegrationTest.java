@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +45,9 @@ class DistributedDeploymentIntegrationTest {
     static final Path JAR = Path.of("target", "orderflow.jar");
     /** The gateway and the registry share a process here (one JVM less on a small machine); they need not. */
     static final String EDGE = "gateway,discovery";
-    static final List<String> MODULES = List.of("customer", "catalog", "inventory", "payment", "shipping",
-            "notification", "order");
+
+    static final List<String> MODULES =
+            List.of("customer", "catalog", "inventory", "payment", "shipping", "notification", "order");
     static final Duration ROTATION_WINDOW = Duration.ofSeconds(10);
 
     static String databaseUrl;
@@ -61,12 +61,14 @@ class DistributedDeploymentIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assertThat(JAR).as("the packaged jar (built by the package phase before integration tests)").exists();
+        assertThat(JAR)
+                .as("the packaged jar (built by the package phase before integration tests)")
+                .exists();
         databaseUrl = TestInfrastructure.createDatabase("orderflow_it");
         namespace = TestInfrastructure.newNamespace();
         logs = Files.createTempDirectory("orderflow-processes");
-        database = JdbcClient.create(new DriverManagerDataSource(databaseUrl, TestInfrastructure.PG_USER,
-                TestInfrastructure.PG_PASSWORD));
+        database = JdbcClient.create(
+                new DriverManagerDataSource(databaseUrl, TestInfrastructure.PG_USER, TestInfrastructure.PG_PASSWORD));
         ports.put("edge", freePort());
         launch(EDGE, "edge");
         for (String module : MODULES) {
@@ -80,11 +82,18 @@ class DistributedDeploymentIntegrationTest {
         gateway = "http://127.0.0.1:" + ports.get("edge");
         // the gateway routes once discovery has every module and their readiness probes pass
         HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await("the gateway routes to every module").atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+        Awaitility.await("the gateway routes to every module")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> {
                     for (String path : List.of("/api/products", "/.well-known/jwks.json")) {
-                        if (http.send(HttpRequest.newBuilder(URI.create(gateway + path)).build(),
-                                HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+                        if (http.send(
+                                                HttpRequest.newBuilder(URI.create(gateway + path))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                != 200) {
                             return false;
                         }
                     }
@@ -109,12 +118,18 @@ class DistributedDeploymentIntegrationTest {
     void servesEverythingThroughTheGatewayAndSurvivesAKilledConsumer() throws Exception {
         String customer = TestTokens.newCustomer(gateway, "Grace");
         OrderApi grace = OrderApi.withToken(gateway, customer);
-        String completed = grace.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-001", 1), "tok_visa", "US"));
-        String declined = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-002", 1),
-                "tok_chargeDeclined", null));
+        String completed =
+                grace.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-001", 1), "tok_visa", "US"));
+        String declined = api.placeAccepted(
+                OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-002", 1), "tok_chargeDeclined", null));
         grace.awaitStatus(completed, "completed");
         api.awaitEvent(declined, "stock_released");
-        assertThat(grace.get("/api/customers/me/orders").body().path("items").get(0).path("id").asString())
+        assertThat(grace.get("/api/customers/me/orders")
+                        .body()
+                        .path("items")
+                        .get(0)
+                        .path("id")
+                        .asString())
                 .isEqualTo(completed);
         assertThat(grace.get("/api/orders").status()).isEqualTo(403);
         // the gateway stamps a request id and passes it to the module, which logs it too
@@ -122,17 +137,22 @@ class DistributedDeploymentIntegrationTest {
         String requestId = traced.header("X-Request-Id");
         assertThat(requestId).isNotBlank();
         assertThat(traced.headers().get("X-Request-Id")).hasSize(1);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> logsMention("order", requestId)
-                || logsMention("order-2", requestId));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> logsMention("order", requestId) || logsMention("order-2", requestId));
         assertThat(logsMention("edge", requestId)).isTrue();
 
-        String interrupted = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-003", 1), "tok_slow", null));
+        String interrupted =
+                api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-003", 1), "tok_slow", null));
         api.awaitStatus(interrupted, "payment_processing");
-        Awaitility.await("payment process inside the charge").atMost(Duration.ofSeconds(15))
+        Awaitility.await("payment process inside the charge")
+                .atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> database.sql("select count(*) from pg_stat_activity where datname = current_database() "
-                        + "and state = 'idle in transaction' and query like '%from payment.payment%'")
-                        .query(Long.class).single() > 0);
+                                        + "and state = 'idle in transaction' and query like '%from payment.payment%'")
+                                .query(Long.class)
+                                .single()
+                        > 0);
         Process payment = processes.get("payment");
         payment.destroyForcibly(); // SIGKILL: no shutdown hook, no ack, no commit
         assertThat(payment.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -142,8 +162,12 @@ class DistributedDeploymentIntegrationTest {
 
         api.awaitStatus(interrupted, "completed");
         assertThat(database.sql("select count(*) from payment.payment where order_id = ? and status = 'charged'")
-                .param(interrupted).query(Long.class).single()).isEqualTo(1L);
-        OrderScenarios.awaitUntilAsserted(() -> assertThat(Invariants.violations(database)).isEmpty());
+                        .param(interrupted)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1L);
+        OrderScenarios.awaitUntilAsserted(
+                () -> assertThat(Invariants.violations(database)).isEmpty());
     }
 
     @Test
@@ -154,31 +178,33 @@ class DistributedDeploymentIntegrationTest {
             assertThat(OrderApi.guest(gateway).get("/api/products").status()).isEqualTo(200);
             api.get("/api/orders?size=1");
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> accessLines("order") > 0 && accessLines("order-2") > 0);
 
-        record Attempt(long sentAtNanos, int status, String orderId) {
-        }
+        record Attempt(long sentAtNanos, int status, String orderId) {}
         List<Attempt> attempts = new CopyOnWriteArrayList<>();
         AtomicBoolean loading = new AtomicBoolean(true);
         OrderApi guest = OrderApi.guest(gateway);
-        Thread load = new Thread(() -> {
-            while (loading.get()) {
-                long sent = System.nanoTime();
-                int status;
-                String id = null;
-                try {
-                    OrderApi.Response response = guest.place(OrderApi.Orders.anOrder(
-                            OrderApi.Orders.item("PROD-002", 1), "tok_visa", "US"));
-                    status = response.status();
-                    id = status == 202 ? response.id() : null;
-                } catch (RuntimeException e) {
-                    status = -1; // the connection failed: the order was not accepted, so it cannot be lost
-                }
-                attempts.add(new Attempt(sent, status, id));
-                sleepQuietly(Duration.ofMillis(40));
-            }
-        }, "gateway-load");
+        Thread load = new Thread(
+                () -> {
+                    while (loading.get()) {
+                        long sent = System.nanoTime();
+                        int status;
+                        String id = null;
+                        try {
+                            OrderApi.Response response = guest.place(
+                                    OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-002", 1), "tok_visa", "US"));
+                            status = response.status();
+                            id = status == 202 ? response.id() : null;
+                        } catch (RuntimeException e) {
+                            status = -1; // the connection failed: the order was not accepted, so it cannot be lost
+                        }
+                        attempts.add(new Attempt(sent, status, id));
+                        sleepQuietly(Duration.ofMillis(40));
+                    }
+                },
+                "gateway-load");
         load.setDaemon(true);
         load.start();
 
@@ -187,26 +213,38 @@ class DistributedDeploymentIntegrationTest {
         second.destroyForcibly();
         long killedAt = System.nanoTime();
         assertThat(second.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        Awaitility.await().atMost(Duration.ofSeconds(60))
-                .until(() -> attempts.stream().filter(a -> a.sentAtNanos() - killedAt > ROTATION_WINDOW.toNanos() + 5e9)
-                        .count() >= 30);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> attempts.stream()
+                                .filter(a -> a.sentAtNanos() - killedAt > ROTATION_WINDOW.toNanos() + 5e9)
+                                .count()
+                        >= 30);
 
         // a new instance: it gets requests within 10 s of being ready
         long linesBefore = accessLines("order-3");
         launch("order", "order-3");
         awaitHealthy("order-3");
         URI readiness = URI.create("http://127.0.0.1:" + ports.get("order-3") + "/actuator/health/readiness");
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(readiness).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> HttpClient.newHttpClient()
+                                .send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
         long readyAt = System.nanoTime();
-        Awaitility.await("order-3 serves gateway traffic").atMost(ROTATION_WINDOW).pollInterval(Duration.ofMillis(100))
+        Awaitility.await("order-3 serves gateway traffic")
+                .atMost(ROTATION_WINDOW)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> accessLinesFor("order-3", "POST /api/orders") > linesBefore);
         assertThat(Duration.ofNanos(System.nanoTime() - readyAt)).isLessThanOrEqualTo(ROTATION_WINDOW);
         List<Attempt> afterWindow = attempts.stream()
-                .filter(a -> a.sentAtNanos() - killedAt > ROTATION_WINDOW.toNanos()).toList();
+                .filter(a -> a.sentAtNanos() - killedAt > ROTATION_WINDOW.toNanos())
+                .toList();
         assertThat(afterWindow).isNotEmpty();
-        assertThat(afterWindow).as("no request sent 10 s after the kill reaches the dead instance")
+        assertThat(afterWindow)
+                .as("no request sent 10 s after the kill reaches the dead instance")
                 .allSatisfy(a -> assertThat(a.status()).isEqualTo(202));
 
         // a hung instance (SIGSTOP: alive, answering nothing) fails its readiness probe and leaves the rotation too
@@ -214,8 +252,12 @@ class DistributedDeploymentIntegrationTest {
         signal(first, "STOP");
         long pausedAt = System.nanoTime();
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> attempts.stream()
-                    .filter(a -> a.sentAtNanos() - pausedAt > ROTATION_WINDOW.toNanos() + 5e9).count() >= 20);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(90))
+                    .until(() -> attempts.stream()
+                                    .filter(a -> a.sentAtNanos() - pausedAt > ROTATION_WINDOW.toNanos() + 5e9)
+                                    .count()
+                            >= 20);
         } finally {
             signal(first, "CONT");
         }
@@ -224,26 +266,41 @@ class DistributedDeploymentIntegrationTest {
         assertThat(attempts.stream().filter(a -> a.sentAtNanos() - pausedAt > ROTATION_WINDOW.toNanos()))
                 .as("no request sent 10 s after the instance hung waits on it")
                 .allSatisfy(a -> assertThat(a.status()).isEqualTo(202));
-        List<String> accepted = attempts.stream().filter(a -> a.status() == 202).map(Attempt::orderId).toList();
+        List<String> accepted = attempts.stream()
+                .filter(a -> a.status() == 202)
+                .map(Attempt::orderId)
+                .toList();
         assertThat(accepted).hasSizeGreaterThan(50);
         Set<String> unfinished = ConcurrentHashMap.newKeySet();
         unfinished.addAll(accepted);
-        Awaitility.await("every accepted order finishes").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+        Awaitility.await("every accepted order finishes")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
                     unfinished.removeAll(database.sql("select id from orders.purchase_order where id = any(?) "
-                            + "and status in ('completed', 'failed', 'cancelled')")
-                            .param(unfinished.toArray(String[]::new)).query(String.class).list());
+                                    + "and status in ('completed', 'failed', 'cancelled')")
+                            .param(unfinished.toArray(String[]::new))
+                            .query(String.class)
+                            .list());
                     return unfinished.isEmpty();
                 });
         assertThat(database.sql("select count(*) from orders.purchase_order where id = any(?) and status = 'completed'")
-                .param(accepted.toArray(String[]::new)).query(Long.class).single()).isEqualTo(accepted.size());
-        OrderScenarios.awaitUntilAsserted(() -> assertThat(Invariants.violations(database)).isEmpty());
+                        .param(accepted.toArray(String[]::new))
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(accepted.size());
+        OrderScenarios.awaitUntilAsserted(
+                () -> assertThat(Invariants.violations(database)).isEmpty());
     }
 
     /** SIGSTOP / SIGCONT, through kill(1): the JDK can only terminate a process. */
     private static void signal(Process process, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal).isTrue();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
+                .as("kill -" + signal)
+                .isTrue();
     }
 
     private static void sleepQuietly(Duration pause) {
@@ -261,19 +318,27 @@ class DistributedDeploymentIntegrationTest {
             return 0;
         }
         try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> l.contains("\"orderflow.access\"") && l.contains(what)).count();
+            return lines.filter(l -> l.contains("\"orderflow.access\"") && l.contains(what))
+                    .count();
         }
     }
 
     private static boolean logsMention(String name, String text) throws IOException {
         Path log = logs.resolve(name + ".log");
-        return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text);
+        return Files.exists(log)
+                && Files.readString(log, StandardCharsets.UTF_8).contains(text);
     }
 
     private static void launch(String modules, String name) throws IOException {
         int port = ports.containsKey(name) ? ports.get(name) : freePort();
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Xmx256m", "-jar", JAR.toAbsolutePath().toString(), "--eureka.instance.ip-address=127.0.0.1")
+        ProcessBuilder builder = new ProcessBuilder(
+                        javaBinary(),
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-Xmx256m",
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "--eureka.instance.ip-address=127.0.0.1")
                 .redirectErrorStream(true)
                 .redirectOutput(logs.resolve(name + ".log").toFile());
         Map<String, String> env = builder.environment();
@@ -309,9 +374,12 @@ class DistributedDeploymentIntegrationTest {
                 .pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions()
                 .until(() -> {
-                    assertThat(processes.get(name).isAlive()).as(name + " process alive").isTrue();
+                    assertThat(processes.get(name).isAlive())
+                            .as(name + " process alive")
+                            .isTrue();
                     return http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString())
-                            .statusCode() == 200;
+                                    .statusCode()
+                            == 200;
                 });
     }
 

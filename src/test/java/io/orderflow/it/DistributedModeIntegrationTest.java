@@ -1,5 +1,7 @@
 package io.orderflow.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Distributed mode on the local PostgreSQL and RabbitMQ: every module in its own application context (as it
@@ -28,11 +29,18 @@ class DistributedModeIntegrationTest extends OrderScenarios {
         // the customer module signs tokens; every other process validates them with its public keys
         customerApp = RunningApp.distributed("customer", databaseUrl, namespace, Map.of());
         apps.add(customerApp);
-        Map<String, String> keys = Map.of("orderflow.security.jwks-uri", customerApp.baseUrl() + "/.well-known/jwks.json");
+        Map<String, String> keys =
+                Map.of("orderflow.security.jwks-uri", customerApp.baseUrl() + "/.well-known/jwks.json");
         // consumers first, so their queues are bound before the order module publishes
         for (String module : List.of("catalog", "inventory", "payment", "payment", "shipping", "notification")) {
-            apps.add(RunningApp.distributed(module, databaseUrl, namespace,
-                    Map.of("orderflow.payment.provider.slow-card-latency", "2s", "orderflow.security.jwks-uri",
+            apps.add(RunningApp.distributed(
+                    module,
+                    databaseUrl,
+                    namespace,
+                    Map.of(
+                            "orderflow.payment.provider.slow-card-latency",
+                            "2s",
+                            "orderflow.security.jwks-uri",
                             keys.get("orderflow.security.jwks-uri"))));
         }
         orderApp = RunningApp.distributed("order", databaseUrl, namespace, keys);
@@ -57,15 +65,20 @@ class DistributedModeIntegrationTest extends OrderScenarios {
         try (LiveClient elsewhere = LiveClient.connect(secondOrderApp.baseUrl(), "/ws/orders/" + id)) {
             elsewhere.awaitEventType("order_completed");
             int version = api.order(id).path("version").asInt();
-            assertThat(elsewhere.sequences()).containsExactlyElementsOf(
-                    java.util.stream.IntStream.rangeClosed(1, version).boxed().toList());
+            assertThat(elsewhere.sequences())
+                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, version)
+                            .boxed()
+                            .toList());
         }
     }
 
     @Test
     void eachProcessServesTheDeadLettersOfItsOwnModulesOnly() {
         DeadLetterApi onOrder = new DeadLetterApi(orderApp.baseUrl(), customerApp.baseUrl());
-        assertThat(onOrder.get("/api/dead-letters/counts").body().path("modules").propertyNames())
+        assertThat(onOrder.get("/api/dead-letters/counts")
+                        .body()
+                        .path("modules")
+                        .propertyNames())
                 .containsExactly("order");
         DeadLetterApi.Response elsewhere = onOrder.inspect("shipping", 1);
         assertThat(elsewhere.status()).isEqualTo(404);
@@ -75,8 +88,13 @@ class DistributedModeIntegrationTest extends OrderScenarios {
 
         RunningApp shippingApp = apps.get(5);
         DeadLetterApi onShipping = new DeadLetterApi(shippingApp.baseUrl(), customerApp.baseUrl());
-        assertThat(onShipping.list(Map.of()).body().path("modules").get(0).asString()).isEqualTo("shipping");
-        assertThat(onShipping.inspect("shipping", Long.MAX_VALUE).body().path("type").asString())
+        assertThat(onShipping.list(Map.of()).body().path("modules").get(0).asString())
+                .isEqualTo("shipping");
+        assertThat(onShipping
+                        .inspect("shipping", Long.MAX_VALUE)
+                        .body()
+                        .path("type")
+                        .asString())
                 .endsWith("/not-found");
     }
 
@@ -85,8 +103,15 @@ class DistributedModeIntegrationTest extends OrderScenarios {
         OrderApi.Response readiness = api.get("/actuator/health/readiness");
 
         assertThat(readiness.status()).isEqualTo(200);
-        assertThat(readiness.body().path("components").path("db").path("status").asString()).isEqualTo("UP");
-        assertThat(readiness.body().path("components").path("rabbit").path("status").asString()).isEqualTo("UP");
+        assertThat(readiness.body().path("components").path("db").path("status").asString())
+                .isEqualTo("UP");
+        assertThat(readiness
+                        .body()
+                        .path("components")
+                        .path("rabbit")
+                        .path("status")
+                        .asString())
+                .isEqualTo("UP");
     }
 
     @AfterAll

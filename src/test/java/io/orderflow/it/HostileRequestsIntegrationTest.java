@@ -39,11 +39,11 @@ class HostileRequestsIntegrationTest {
             // slow bodies are cut off after this long (the default is longer)
             "server.tomcat.connection-timeout", "2s"));
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One hostile request: what it tries, and how to send it (returns the status the server answered). */
-    record Hostile(String name, Callable<Integer> send) {
-    }
+    record Hostile(String name, Callable<Integer> send) {}
 
     static String base;
     static int port;
@@ -64,8 +64,8 @@ class HostileRequestsIntegrationTest {
         operator = TestTokens.operator(base);
         OrderApi alice = OrderApi.withToken(base, tokenA);
         for (int i = 0; i < 10; i++) {
-            ordersOfA.add(alice.placeAccepted("{\"customer_email\":\"" + emailA
-                    + "\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}"));
+            ordersOfA.add(alice.placeAccepted(
+                    "{\"customer_email\":\"" + emailA + "\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}"));
         }
     }
 
@@ -89,18 +89,21 @@ class HostileRequestsIntegrationTest {
 
     @TestFactory
     Stream<DynamicTest> answersEveryHostileRequestWithA4xx() {
-        return corpus().stream().map(h -> DynamicTest.dynamicTest(h.name(), () -> {
-            int status = h.send().call();
-            assertThat(status).as(h.name()).isBetween(400, 499);
-        }));
+        return corpus().stream()
+                .map(h -> DynamicTest.dynamicTest(h.name(), () -> {
+                    int status = h.send().call();
+                    assertThat(status).as(h.name()).isBetween(400, 499);
+                }));
     }
 
     // --------------------------------------------------------------------------------------------------------
 
     private static void bolaWalks(List<Hostile> corpus) {
         for (String id : ordersOfA) {
-            corpus.add(new Hostile("customer B reads A's order " + id, () -> expect404(get("/api/orders/" + id, tokenB))));
-            corpus.add(new Hostile("customer B cancels A's order " + id,
+            corpus.add(
+                    new Hostile("customer B reads A's order " + id, () -> expect404(get("/api/orders/" + id, tokenB))));
+            corpus.add(new Hostile(
+                    "customer B cancels A's order " + id,
                     () -> expect404(post("/api/orders/" + id + "/cancel", null, tokenB))));
             corpus.add(new Hostile("a guest reads A's order " + id, () -> expect404(get("/api/orders/" + id, null))));
         }
@@ -110,12 +113,15 @@ class HostileRequestsIntegrationTest {
         }
         for (int i = 1; i <= 30; i++) {
             String guess = "order-" + i;
-            corpus.add(new Hostile("walking order ids: " + guess, () -> expect404(get("/api/orders/" + guess, tokenB))));
+            corpus.add(
+                    new Hostile("walking order ids: " + guess, () -> expect404(get("/api/orders/" + guess, tokenB))));
         }
-        corpus.add(new Hostile("customer B reads A's account", () -> expect404(get("/api/customers/" + customerA, tokenB))));
+        corpus.add(new Hostile(
+                "customer B reads A's account", () -> expect404(get("/api/customers/" + customerA, tokenB))));
         for (int i = 0; i < 9; i++) {
             String guess = UUID.randomUUID().toString();
-            corpus.add(new Hostile("guessing customer id " + guess, () -> expect404(get("/api/customers/" + guess, tokenB))));
+            corpus.add(new Hostile(
+                    "guessing customer id " + guess, () -> expect404(get("/api/customers/" + guess, tokenB))));
         }
     }
 
@@ -140,34 +146,70 @@ class HostileRequestsIntegrationTest {
         headers.put("customer token edited into operator", "Bearer " + forged.tampered(tokenA));
         headers.forEach((what, header) -> {
             corpus.add(new Hostile("list all orders with " + what, () -> sendRaw("GET", "/api/orders", null, header)));
-            corpus.add(new Hostile("read my account with " + what, () -> sendRaw("GET", "/api/customers/me", null, header)));
-            corpus.add(new Hostile("place an order with " + what, () -> sendRaw("POST", "/api/orders",
-                    order("\"sku\":\"PROD-001\",\"quantity\":1"), header)));
+            corpus.add(new Hostile(
+                    "read my account with " + what, () -> sendRaw("GET", "/api/customers/me", null, header)));
+            corpus.add(new Hostile(
+                    "place an order with " + what,
+                    () -> sendRaw("POST", "/api/orders", order("\"sku\":\"PROD-001\",\"quantity\":1"), header)));
         });
-        corpus.add(new Hostile("customer token on the operator API", () -> get("/api/dead-letters", tokenB).statusCode()));
-        corpus.add(new Hostile("customer token on metrics", () -> get("/actuator/prometheus", tokenB).statusCode()));
-        corpus.add(new Hostile("customer token rotating keys", () -> post("/api/auth/keys/rotate", null, tokenB).statusCode()));
+        corpus.add(new Hostile(
+                "customer token on the operator API",
+                () -> get("/api/dead-letters", tokenB).statusCode()));
+        corpus.add(new Hostile(
+                "customer token on metrics",
+                () -> get("/actuator/prometheus", tokenB).statusCode()));
+        corpus.add(new Hostile(
+                "customer token rotating keys",
+                () -> post("/api/auth/keys/rotate", null, tokenB).statusCode()));
     }
 
     private static void massAssignment(List<Hostile> corpus) {
-        for (String extra : List.of("\"status\":\"completed\"", "\"total_amount\":0.01", "\"version\":7",
-                "\"customer_id\":\"" + customerA + "\"", "\"id\":\"mine\"", "\"payment_id\":\"ch_x\"",
-                "\"tracking_number\":\"TRK1\"", "\"order_token\":\"x\"", "\"failure_reason\":\"x\"",
+        for (String extra : List.of(
+                "\"status\":\"completed\"",
+                "\"total_amount\":0.01",
+                "\"version\":7",
+                "\"customer_id\":\"" + customerA + "\"",
+                "\"id\":\"mine\"",
+                "\"payment_id\":\"ch_x\"",
+                "\"tracking_number\":\"TRK1\"",
+                "\"order_token\":\"x\"",
+                "\"failure_reason\":\"x\"",
                 "\"created_at\":\"2020-01-01T00:00:00Z\"")) {
-            corpus.add(new Hostile("order sets " + extra, () -> post("/api/orders",
-                    "{\"customer_email\":\"m@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1}]," + extra + "}",
-                    tokenB).statusCode()));
+            corpus.add(new Hostile(
+                    "order sets " + extra,
+                    () -> post(
+                                    "/api/orders",
+                                    "{\"customer_email\":\"m@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1}],"
+                                            + extra + "}",
+                                    tokenB)
+                            .statusCode()));
         }
-        corpus.add(new Hostile("order item sets its line total", () -> post("/api/orders",
-                order("\"sku\":\"PROD-001\",\"quantity\":1,\"line_total\":0.01"), tokenB).statusCode()));
-        for (String extra : List.of("\"roles\":[\"operator\"]", "\"id\":\"" + customerA + "\"",
-                "\"password_hash\":\"{noop}x\"", "\"created_at\":\"2020-01-01T00:00:00Z\"")) {
-            corpus.add(new Hostile("registration sets " + extra, () -> post("/api/customers", "{\"email\":\"m"
-                    + UUID.randomUUID() + "@example.com\",\"password\":\"" + TestTokens.PASSWORD
-                    + "\",\"name\":\"M\"," + extra + "}", null).statusCode()));
+        corpus.add(new Hostile(
+                "order item sets its line total",
+                () -> post("/api/orders", order("\"sku\":\"PROD-001\",\"quantity\":1,\"line_total\":0.01"), tokenB)
+                        .statusCode()));
+        for (String extra : List.of(
+                "\"roles\":[\"operator\"]",
+                "\"id\":\"" + customerA + "\"",
+                "\"password_hash\":\"{noop}x\"",
+                "\"created_at\":\"2020-01-01T00:00:00Z\"")) {
+            corpus.add(new Hostile(
+                    "registration sets " + extra,
+                    () -> post(
+                                    "/api/customers",
+                                    "{\"email\":\"m"
+                                            + UUID.randomUUID() + "@example.com\",\"password\":\"" + TestTokens.PASSWORD
+                                            + "\",\"name\":\"M\"," + extra + "}",
+                                    null)
+                            .statusCode()));
         }
-        corpus.add(new Hostile("sign-in asks for roles", () -> post("/api/auth/token",
-                "{\"email\":\"x@example.com\",\"password\":\"y\",\"roles\":[\"operator\"]}", null).statusCode()));
+        corpus.add(new Hostile(
+                "sign-in asks for roles",
+                () -> post(
+                                "/api/auth/token",
+                                "{\"email\":\"x@example.com\",\"password\":\"y\",\"roles\":[\"operator\"]}",
+                                null)
+                        .statusCode()));
     }
 
     /** NUL, a control character and a lone surrogate, in every string field of every body. */
@@ -176,135 +218,277 @@ class HostileRequestsIntegrationTest {
         for (String b : bad) {
             String v = "PROD" + b + "1";
             Map<String, String> orders = new java.util.LinkedHashMap<>();
-            orders.put("order_id", "{\"order_id\":\"" + v + "\"," + orderFields("\"sku\":\"PROD-001\",\"quantity\":1") + "}");
-            orders.put("customer_email", "{\"customer_email\":\"a" + b + "@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1}]}");
+            orders.put(
+                    "order_id",
+                    "{\"order_id\":\"" + v + "\"," + orderFields("\"sku\":\"PROD-001\",\"quantity\":1") + "}");
+            orders.put(
+                    "customer_email",
+                    "{\"customer_email\":\"a" + b
+                            + "@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1}]}");
             orders.put("items[0].sku", order("\"sku\":\"" + v + "\",\"quantity\":1"));
             orders.put("items[0].product_id", order("\"product_id\":\"" + v + "\",\"quantity\":1"));
-            orders.put("payment.card_token", "{" + orderFields("\"sku\":\"PROD-001\",\"quantity\":1")
-                    + ",\"payment\":{\"card_token\":\"tok" + b + "\"}}");
+            orders.put(
+                    "payment.card_token",
+                    "{" + orderFields("\"sku\":\"PROD-001\",\"quantity\":1") + ",\"payment\":{\"card_token\":\"tok" + b
+                            + "\"}}");
             for (String field : List.of("name", "line1", "city", "postal_code", "country")) {
-                orders.put("shipping_address." + field, "{" + orderFields("\"sku\":\"PROD-001\",\"quantity\":1")
-                        + ",\"shipping_address\":{\"country\":\"US\",\"" + field + "\":\"x" + b + "\"}}"
-                        .replace(",\"country\":\"x" + b + "\"", ""));
+                orders.put(
+                        "shipping_address." + field,
+                        "{" + orderFields("\"sku\":\"PROD-001\",\"quantity\":1")
+                                + ",\"shipping_address\":{\"country\":\"US\",\"" + field + "\":\"x" + b
+                                + "\"}}".replace(",\"country\":\"x" + b + "\"", ""));
             }
-            orders.forEach((field, body) -> corpus.add(new Hostile("order " + field + " with " + b,
+            orders.forEach((field, body) -> corpus.add(new Hostile(
+                    "order " + field + " with " + b,
                     () -> post("/api/orders", body, tokenB).statusCode())));
             for (String field : List.of("email", "password", "name")) {
-                Map<String, String> values = new java.util.HashMap<>(Map.of("email", "n" + UUID.randomUUID() + "@example.com",
-                        "password", TestTokens.PASSWORD, "name", "N"));
+                Map<String, String> values = new java.util.HashMap<>(Map.of(
+                        "email",
+                        "n" + UUID.randomUUID() + "@example.com",
+                        "password",
+                        TestTokens.PASSWORD,
+                        "name",
+                        "N"));
                 values.put(field, values.get(field) + b);
-                corpus.add(new Hostile("registration " + field + " with " + b, () -> post("/api/customers",
-                        "{\"email\":\"" + values.get("email") + "\",\"password\":\"" + values.get("password")
-                                + "\",\"name\":\"" + values.get("name") + "\"}", null).statusCode()));
+                corpus.add(new Hostile(
+                        "registration " + field + " with " + b,
+                        () -> post(
+                                        "/api/customers",
+                                        "{\"email\":\"" + values.get("email") + "\",\"password\":\""
+                                                + values.get("password") + "\",\"name\":\"" + values.get("name")
+                                                + "\"}",
+                                        null)
+                                .statusCode()));
             }
             for (String field : List.of("email", "password")) {
-                String body = field.equals("email") ? "{\"email\":\"x" + b + "@example.com\",\"password\":\"p\"}"
+                String body = field.equals("email")
+                        ? "{\"email\":\"x" + b + "@example.com\",\"password\":\"p\"}"
                         : "{\"email\":\"x@example.com\",\"password\":\"p" + b + "\"}";
-                corpus.add(new Hostile("sign-in " + field + " with " + b, () -> post("/api/auth/token", body, null)
-                        .statusCode()));
+                corpus.add(new Hostile(
+                        "sign-in " + field + " with " + b,
+                        () -> post("/api/auth/token", body, null).statusCode()));
             }
-            corpus.add(new Hostile("dead-letter discard reason with " + b, () -> post("/api/dead-letters/order/1/discard",
-                    "{\"reason\":\"r" + b + "\"}", operator).statusCode()));
+            corpus.add(new Hostile(
+                    "dead-letter discard reason with " + b,
+                    () -> post("/api/dead-letters/order/1/discard", "{\"reason\":\"r" + b + "\"}", operator)
+                            .statusCode()));
         }
         for (String param : List.of("status", "customer_email", "page", "size")) {
-            corpus.add(new Hostile("list filter " + param + " with NUL", () -> get("/api/orders?" + param + "=%00", operator)
-                    .statusCode()));
-            corpus.add(new Hostile("list filter " + param + " with a line break", () -> get("/api/orders?" + param
-                    + "=a%0d%0aX-Injected:1", operator).statusCode()));
+            corpus.add(new Hostile(
+                    "list filter " + param + " with NUL",
+                    () -> get("/api/orders?" + param + "=%00", operator).statusCode()));
+            corpus.add(new Hostile(
+                    "list filter " + param + " with a line break",
+                    () -> get("/api/orders?" + param + "=a%0d%0aX-Injected:1", operator)
+                            .statusCode()));
         }
         for (String param : List.of("module", "type", "order_id", "status", "parked_after")) {
-            corpus.add(new Hostile("dead-letter filter " + param + " with NUL", () -> get("/api/dead-letters?" + param
-                    + "=a%00", operator).statusCode()));
+            corpus.add(new Hostile(
+                    "dead-letter filter " + param + " with NUL",
+                    () -> get("/api/dead-letters?" + param + "=a%00", operator).statusCode()));
         }
-        corpus.add(new Hostile("order id with NUL in the path", () -> get("/api/orders/a%00b", tokenB).statusCode()));
-        corpus.add(new Hostile("order id with a line break in the path", () -> get("/api/orders/a%0a", tokenB).statusCode()));
-        corpus.add(new Hostile("order id with invalid UTF-8 in the path", () -> get("/api/orders/%C3%28", tokenB).statusCode()));
-        for (byte[] broken : List.of(new byte[] { (byte) 0xC3, 0x28 }, new byte[] { (byte) 0xFF },
-                new byte[] { (byte) 0xC0, (byte) 0xAF }, new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 })) {
-            corpus.add(new Hostile("body with invalid UTF-8 " + java.util.HexFormat.of().formatHex(broken),
-                    () -> postBytes("/api/orders", withBytes("{\"customer_email\":\"a@example.com\",\"items\":[{\"sku\":\"",
-                            broken, "\",\"quantity\":1}]}"))));
+        corpus.add(new Hostile(
+                "order id with NUL in the path",
+                () -> get("/api/orders/a%00b", tokenB).statusCode()));
+        corpus.add(new Hostile(
+                "order id with a line break in the path",
+                () -> get("/api/orders/a%0a", tokenB).statusCode()));
+        corpus.add(new Hostile(
+                "order id with invalid UTF-8 in the path",
+                () -> get("/api/orders/%C3%28", tokenB).statusCode()));
+        for (byte[] broken : List.of(
+                new byte[] {(byte) 0xC3, 0x28},
+                new byte[] {(byte) 0xFF},
+                new byte[] {(byte) 0xC0, (byte) 0xAF},
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})) {
+            corpus.add(new Hostile(
+                    "body with invalid UTF-8 " + java.util.HexFormat.of().formatHex(broken),
+                    () -> postBytes(
+                            "/api/orders",
+                            withBytes(
+                                    "{\"customer_email\":\"a@example.com\",\"items\":[{\"sku\":\"",
+                                    broken,
+                                    "\",\"quantity\":1}]}"))));
         }
     }
 
     private static void badNumbers(List<Hostile> corpus) {
-        for (String quantity : List.of("1.5", "0.5", "-1", "0", "1001", "1e3", "99999999999999999999", "1E400",
-                "\"many\"", "true", "null", "[1]")) {
-            corpus.add(new Hostile("quantity " + quantity, () -> post("/api/orders",
-                    order("\"sku\":\"PROD-001\",\"quantity\":" + quantity), tokenB).statusCode()));
+        for (String quantity : List.of(
+                "1.5",
+                "0.5",
+                "-1",
+                "0",
+                "1001",
+                "1e3",
+                "99999999999999999999",
+                "1E400",
+                "\"many\"",
+                "true",
+                "null",
+                "[1]")) {
+            corpus.add(new Hostile(
+                    "quantity " + quantity,
+                    () -> post("/api/orders", order("\"sku\":\"PROD-001\",\"quantity\":" + quantity), tokenB)
+                            .statusCode()));
         }
         for (String price : List.of("1e400", "-1", "0", "0.001", "12345678901.00", "\"abc\"", "true", "NaN")) {
-            corpus.add(new Hostile("unit price " + price, () -> post("/api/orders",
-                    order("\"sku\":\"PROD-001\",\"quantity\":1,\"unit_price\":" + price), tokenB).statusCode()));
+            corpus.add(new Hostile(
+                    "unit price " + price,
+                    () -> post(
+                                    "/api/orders",
+                                    order("\"sku\":\"PROD-001\",\"quantity\":1,\"unit_price\":" + price),
+                                    tokenB)
+                            .statusCode()));
         }
-        for (String query : List.of("size=0", "size=201", "size=-5", "size=1e9", "page=-1", "page=abc",
-                "size=99999999999999999999", "page=100001")) {
-            corpus.add(new Hostile("paging " + query, () -> get("/api/orders?" + query, operator).statusCode()));
-            corpus.add(new Hostile("my orders paging " + query, () -> get("/api/customers/me/orders?" + query, tokenB)
-                    .statusCode()));
+        for (String query : List.of(
+                "size=0",
+                "size=201",
+                "size=-5",
+                "size=1e9",
+                "page=-1",
+                "page=abc",
+                "size=99999999999999999999",
+                "page=100001")) {
+            corpus.add(new Hostile(
+                    "paging " + query,
+                    () -> get("/api/orders?" + query, operator).statusCode()));
+            corpus.add(new Hostile(
+                    "my orders paging " + query,
+                    () -> get("/api/customers/me/orders?" + query, tokenB).statusCode()));
         }
     }
 
     private static void injection(List<Hostile> corpus) {
-        for (String sql : List.of("' OR '1'='1", "1; DROP TABLE orders.purchase_order; --", "\" OR \"\"=\"",
+        for (String sql : List.of(
+                "' OR '1'='1",
+                "1; DROP TABLE orders.purchase_order; --",
+                "\" OR \"\"=\"",
                 "x' UNION SELECT customer_email FROM orders.purchase_order --")) {
             String encoded = URLEncoder.encode(sql, StandardCharsets.UTF_8).replace("+", "%20");
-            corpus.add(new Hostile("SQL in the order id path: " + sql, () -> get("/api/orders/" + encoded, tokenB)
-                    .statusCode()));
-            corpus.add(new Hostile("SQL in the status filter: " + sql, () -> get("/api/customers/me/orders?status="
-                    + encoded, tokenB).statusCode()));
-            corpus.add(new Hostile("SQL in the SKU: " + sql, () -> post("/api/orders",
-                    order("\"sku\":\"" + sql.replace("\"", "\\\"") + "\",\"quantity\":1"), tokenB).statusCode()));
-            corpus.add(new Hostile("SQL in the client order id: " + sql, () -> post("/api/orders",
-                    "{\"order_id\":\"" + sql.replace("\"", "\\\"") + "\"," + orderFields("\"sku\":\"PROD-001\",\"quantity\":1")
-                            + "}", tokenB).statusCode()));
-            corpus.add(new Hostile("SQL in the dead-letter module: " + sql, () -> get("/api/dead-letters/" + encoded
-                    + "/1", operator).statusCode()));
+            corpus.add(new Hostile(
+                    "SQL in the order id path: " + sql,
+                    () -> get("/api/orders/" + encoded, tokenB).statusCode()));
+            corpus.add(new Hostile(
+                    "SQL in the status filter: " + sql,
+                    () -> get("/api/customers/me/orders?status=" + encoded, tokenB)
+                            .statusCode()));
+            corpus.add(new Hostile(
+                    "SQL in the SKU: " + sql,
+                    () -> post(
+                                    "/api/orders",
+                                    order("\"sku\":\"" + sql.replace("\"", "\\\"") + "\",\"quantity\":1"),
+                                    tokenB)
+                            .statusCode()));
+            corpus.add(new Hostile(
+                    "SQL in the client order id: " + sql,
+                    () -> post(
+                                    "/api/orders",
+                                    "{\"order_id\":\"" + sql.replace("\"", "\\\"") + "\","
+                                            + orderFields("\"sku\":\"PROD-001\",\"quantity\":1") + "}",
+                                    tokenB)
+                            .statusCode()));
+            corpus.add(new Hostile(
+                    "SQL in the dead-letter module: " + sql,
+                    () -> get("/api/dead-letters/" + encoded + "/1", operator).statusCode()));
         }
         // header injection: values that would split a header or smuggle one, sent byte for byte
-        corpus.add(new Hostile("NUL in a header value", () -> raw("GET /api/products HTTP/1.1\r\nHost: x\r\nX-Test: a\0b\r\n\r\n")));
-        corpus.add(new Hostile("bare CR in a header value", () -> raw("GET /api/products HTTP/1.1\r\nHost: x\r\nX-Test: a\rb\r\n\r\n")));
-        corpus.add(new Hostile("NUL in the request line", () -> raw("GET /api/pro\0ducts HTTP/1.1\r\nHost: x\r\n\r\n")));
-        corpus.add(new Hostile("space before the colon", () -> raw("GET /api/products HTTP/1.1\r\nHost: x\r\nX-Test : a\r\n\r\n")));
-        corpus.add(new Hostile("two Content-Length headers", () -> raw("POST /api/orders HTTP/1.1\r\nHost: x\r\n"
-                + "Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")));
-        corpus.add(new Hostile("Content-Length and chunked together", () -> raw("POST /api/orders HTTP/1.1\r\nHost: x\r\n"
-                + "Content-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")));
-        corpus.add(new Hostile("Idempotency-Key with a control character", () -> raw("POST /api/orders HTTP/1.1\r\nHost: x\r\n"
-                + "Content-Type: application/json\r\nIdempotency-Key: k\u0001ey\r\nContent-Length: 2\r\n\r\n{}")));
-        corpus.add(new Hostile("Order-Token with NUL", () -> raw("GET /api/orders/x HTTP/1.1\r\nHost: x\r\nOrder-Token: a\0\r\n\r\n")));
-        corpus.add(new Hostile("order id with CRLF (would reach the Location header)", () -> post("/api/orders",
-                "{\"order_id\":\"x\\r\\nSet-Cookie: a=b\"," + orderFields("\"sku\":\"PROD-001\",\"quantity\":1") + "}",
-                tokenB).statusCode()));
-        corpus.add(new Hostile("Idempotency-Key of 300 characters", () -> sendRaw("POST", "/api/orders",
-                order("\"sku\":\"PROD-001\",\"quantity\":1"), null, "Idempotency-Key", "k".repeat(300))));
+        corpus.add(new Hostile(
+                "NUL in a header value", () -> raw("GET /api/products HTTP/1.1\r\nHost: x\r\nX-Test: a\0b\r\n\r\n")));
+        corpus.add(new Hostile(
+                "bare CR in a header value",
+                () -> raw("GET /api/products HTTP/1.1\r\nHost: x\r\nX-Test: a\rb\r\n\r\n")));
+        corpus.add(
+                new Hostile("NUL in the request line", () -> raw("GET /api/pro\0ducts HTTP/1.1\r\nHost: x\r\n\r\n")));
+        corpus.add(new Hostile(
+                "space before the colon", () -> raw("GET /api/products HTTP/1.1\r\nHost: x\r\nX-Test : a\r\n\r\n")));
+        corpus.add(new Hostile(
+                "two Content-Length headers",
+                () -> raw("POST /api/orders HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")));
+        corpus.add(
+                new Hostile(
+                        "Content-Length and chunked together",
+                        () -> raw(
+                                "POST /api/orders HTTP/1.1\r\nHost: x\r\n"
+                                        + "Content-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")));
+        corpus.add(
+                new Hostile(
+                        "Idempotency-Key with a control character",
+                        () -> raw(
+                                "POST /api/orders HTTP/1.1\r\nHost: x\r\n"
+                                        + "Content-Type: application/json\r\nIdempotency-Key: k\u0001ey\r\nContent-Length: 2\r\n\r\n{}")));
+        corpus.add(new Hostile(
+                "Order-Token with NUL",
+                () -> raw("GET /api/orders/x HTTP/1.1\r\nHost: x\r\nOrder-Token: a\0\r\n\r\n")));
+        corpus.add(new Hostile(
+                "order id with CRLF (would reach the Location header)",
+                () -> post(
+                                "/api/orders",
+                                "{\"order_id\":\"x\\r\\nSet-Cookie: a=b\","
+                                        + orderFields("\"sku\":\"PROD-001\",\"quantity\":1") + "}",
+                                tokenB)
+                        .statusCode()));
+        corpus.add(new Hostile(
+                "Idempotency-Key of 300 characters",
+                () -> sendRaw(
+                        "POST",
+                        "/api/orders",
+                        order("\"sku\":\"PROD-001\",\"quantity\":1"),
+                        null,
+                        "Idempotency-Key",
+                        "k".repeat(300))));
     }
 
     private static void badBodies(List<Hostile> corpus) {
-        corpus.add(new Hostile("70 KiB body", () -> post("/api/orders", "{\"customer_email\":\"" + "a".repeat(70 * 1024)
-                + "@example.com\",\"items\":[]}", tokenB).statusCode()));
-        corpus.add(new Hostile("declared 100 MB body", () -> raw("POST /api/orders HTTP/1.1\r\nHost: x\r\n"
-                + "Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{")));
-        corpus.add(new Hostile("arrays nested 2000 deep", () -> post("/api/orders", "{\"items\":" + "[".repeat(2000)
-                + "]".repeat(2000) + "}", tokenB).statusCode()));
-        corpus.add(new Hostile("objects nested 2000 deep", () -> post("/api/orders", "{\"a\":".repeat(2000) + "1"
-                + "}".repeat(2000), tokenB).statusCode()));
-        corpus.add(new Hostile("an e-mail address of 60 KiB", () -> post("/api/customers", "{\"email\":\""
-                + "a".repeat(60 * 1024) + "@example.com\",\"password\":\"" + TestTokens.PASSWORD + "\",\"name\":\"x\"}",
-                null).statusCode()));
-        corpus.add(new Hostile("not JSON", () -> post("/api/orders", "customer_email=a", tokenB).statusCode()));
-        corpus.add(new Hostile("JSON cut short", () -> post("/api/orders", "{\"customer_email\":", tokenB).statusCode()));
-        corpus.add(new Hostile("a JSON array instead of an object", () -> post("/api/orders", "[]", tokenB).statusCode()));
-        corpus.add(new Hostile("text/plain body", () -> sendRaw("POST", "/api/orders", "{}", null, "Content-Type",
-                "text/plain")));
-        corpus.add(new Hostile("XML body", () -> sendRaw("POST", "/api/customers", "<customer/>", null, "Content-Type",
-                "application/xml")));
+        corpus.add(new Hostile(
+                "70 KiB body",
+                () -> post(
+                                "/api/orders",
+                                "{\"customer_email\":\"" + "a".repeat(70 * 1024) + "@example.com\",\"items\":[]}",
+                                tokenB)
+                        .statusCode()));
+        corpus.add(new Hostile(
+                "declared 100 MB body",
+                () -> raw("POST /api/orders HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{")));
+        corpus.add(new Hostile(
+                "arrays nested 2000 deep",
+                () -> post("/api/orders", "{\"items\":" + "[".repeat(2000) + "]".repeat(2000) + "}", tokenB)
+                        .statusCode()));
+        corpus.add(new Hostile(
+                "objects nested 2000 deep",
+                () -> post("/api/orders", "{\"a\":".repeat(2000) + "1" + "}".repeat(2000), tokenB)
+                        .statusCode()));
+        corpus.add(new Hostile(
+                "an e-mail address of 60 KiB",
+                () -> post(
+                                "/api/customers",
+                                "{\"email\":\"" + "a".repeat(60 * 1024) + "@example.com\",\"password\":\""
+                                        + TestTokens.PASSWORD + "\",\"name\":\"x\"}",
+                                null)
+                        .statusCode()));
+        corpus.add(new Hostile(
+                "not JSON",
+                () -> post("/api/orders", "customer_email=a", tokenB).statusCode()));
+        corpus.add(new Hostile(
+                "JSON cut short",
+                () -> post("/api/orders", "{\"customer_email\":", tokenB).statusCode()));
+        corpus.add(new Hostile(
+                "a JSON array instead of an object",
+                () -> post("/api/orders", "[]", tokenB).statusCode()));
+        corpus.add(new Hostile(
+                "text/plain body", () -> sendRaw("POST", "/api/orders", "{}", null, "Content-Type", "text/plain")));
+        corpus.add(new Hostile(
+                "XML body",
+                () -> sendRaw("POST", "/api/customers", "<customer/>", null, "Content-Type", "application/xml")));
         corpus.add(new Hostile("slow order body (stalls after 10 of 200 bytes)", () -> slow("/api/orders")));
         corpus.add(new Hostile("slow sign-in body (stalls after 10 of 200 bytes)", () -> slow("/api/auth/token")));
-        corpus.add(new Hostile("DELETE an order as a customer", () -> sendRaw("DELETE", "/api/orders/" + ordersOfA.get(0),
-                null, "Bearer " + tokenA)));
-        corpus.add(new Hostile("PUT the product list as the operator", () -> sendRaw("PUT", "/api/products", "[]",
-                "Bearer " + operator)));
+        corpus.add(new Hostile(
+                "DELETE an order as a customer",
+                () -> sendRaw("DELETE", "/api/orders/" + ordersOfA.get(0), null, "Bearer " + tokenA)));
+        corpus.add(new Hostile(
+                "PUT the product list as the operator",
+                () -> sendRaw("PUT", "/api/products", "[]", "Bearer " + operator)));
     }
 
     private static void passwordGuessing(List<Hostile> corpus) {
@@ -313,8 +497,10 @@ class HostileRequestsIntegrationTest {
         for (int i = 0; i < 8; i++) {
             String guess = "guess-" + i + "-password";
             // wrong passwords: 401, then locked: 429; never a token
-            corpus.add(new Hostile("guessing a password (" + guess + ")", () -> post("/api/auth/token",
-                    "{\"email\":\"" + victim + "\",\"password\":\"" + guess + "\"}", null).statusCode()));
+            corpus.add(new Hostile(
+                    "guessing a password (" + guess + ")",
+                    () -> post("/api/auth/token", "{\"email\":\"" + victim + "\",\"password\":\"" + guess + "\"}", null)
+                            .statusCode()));
         }
     }
 
@@ -342,7 +528,9 @@ class HostileRequestsIntegrationTest {
     }
 
     static HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -350,7 +538,8 @@ class HostileRequestsIntegrationTest {
     }
 
     static HttpResponse<String> post(String path, String body, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
@@ -362,16 +551,22 @@ class HostileRequestsIntegrationTest {
     }
 
     static int postBytes(String path, byte[] body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + tokenB)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base + path))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + tokenB)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }
 
     /** A request with an Authorization header as given (possibly malformed), and optionally one more header. */
     static int sendRaw(String method, String path, String body, String authorization, String... header)
             throws IOException, InterruptedException {
-        StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+        StringBuilder request =
+                new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
         if (authorization != null) {
             request.append("Authorization: ").append(authorization).append("\r\n");
         }
@@ -404,8 +599,10 @@ class HostileRequestsIntegrationTest {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(15_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
-                    + "{\"email\":").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(("POST " + path
+                            + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+                            + "{\"email\":")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             return status(socket.getInputStream());
         }

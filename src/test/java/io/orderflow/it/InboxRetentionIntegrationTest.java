@@ -19,17 +19,27 @@ class InboxRetentionIntegrationTest {
         UUID old = UUID.randomUUID();
         UUID recent = UUID.randomUUID();
         var jdbc = local.app().jdbc();
-        jdbc.sql("insert into payment.inbox (message_id, type, received_at) values (?, 'ChargePayment', now() - interval '8 days')")
-                .param(old).update();
-        jdbc.sql("insert into payment.inbox (message_id, type, received_at) values (?, 'ChargePayment', now() - interval '6 days')")
-                .param(recent).update();
+        jdbc.sql(
+                        "insert into payment.inbox (message_id, type, received_at) values (?, 'ChargePayment', now() - interval '8 days')")
+                .param(old)
+                .update();
+        jdbc.sql(
+                        "insert into payment.inbox (message_id, type, received_at) values (?, 'ChargePayment', now() - interval '6 days')")
+                .param(recent)
+                .update();
 
         int purged = local.app().bean(InboxRetention.class).purgeOnce();
 
         assertThat(purged).isGreaterThanOrEqualTo(1);
-        assertThat(jdbc.sql("select count(*) from payment.inbox where message_id = ?").param(old).query(Long.class).single())
+        assertThat(jdbc.sql("select count(*) from payment.inbox where message_id = ?")
+                        .param(old)
+                        .query(Long.class)
+                        .single())
                 .isZero();
-        assertThat(jdbc.sql("select count(*) from payment.inbox where message_id = ?").param(recent).query(Long.class)
-                .single()).isEqualTo(1L);
+        assertThat(jdbc.sql("select count(*) from payment.inbox where message_id = ?")
+                        .param(recent)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1L);
     }
 }

@@ -29,7 +29,8 @@ final class LiveClient implements WebSocket.Listener, AutoCloseable {
     /** Connects with {@code token} on the upgrade request (how non-browser clients authenticate). */
     static LiveClient connect(String baseUrl, String path, String token) {
         LiveClient client = new LiveClient();
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder =
+                HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
@@ -85,8 +86,11 @@ final class LiveClient implements WebSocket.Listener, AutoCloseable {
     }
 
     void awaitEventType(String type) {
-        Awaitility.await("live event " + type).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .until(() -> events().stream().anyMatch(e -> type.equals(e.path("type").asString())));
+        Awaitility.await("live event " + type)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> events().stream()
+                        .anyMatch(e -> type.equals(e.path("type").asString())));
     }
 
     /** Drops the connection without a goodbye, as a network failure would. */

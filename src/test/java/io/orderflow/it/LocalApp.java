@@ -48,11 +48,16 @@ final class LocalApp implements BeforeAllCallback, AfterAllCallback {
             app = RunningApp.distributed("all", databaseUrl, namespace, all);
         } else {
             all.putAll(Map.of(
-                    "orderflow.database.mode", "external",
-                    "orderflow.transport", "postgres",
-                    "spring.datasource.url", databaseUrl,
-                    "spring.datasource.username", TestInfrastructure.PG_USER,
-                    "spring.datasource.password", TestInfrastructure.PG_PASSWORD));
+                    "orderflow.database.mode",
+                    "external",
+                    "orderflow.transport",
+                    "postgres",
+                    "spring.datasource.url",
+                    databaseUrl,
+                    "spring.datasource.username",
+                    TestInfrastructure.PG_USER,
+                    "spring.datasource.password",
+                    TestInfrastructure.PG_PASSWORD));
             app = RunningApp.start(all);
         }
     }

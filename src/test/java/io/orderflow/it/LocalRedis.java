@@ -34,13 +34,26 @@ final class LocalRedis implements AutoCloseable {
     }
 
     LocalRedis start() throws IOException {
-        process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", dir.toString())
+        process = new ProcessBuilder(
+                        binary,
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
-        Awaitility.await("redis on " + port).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions().until(() -> {
+        Awaitility.await("redis on " + port)
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .until(() -> {
                     try (Socket s = new Socket("127.0.0.1", port)) {
                         return true;
                     }

@@ -24,7 +24,9 @@ abstract class MessageDeliveryScenarios {
     @Test
     void appliesAMessageDeliveredTwiceOnlyOnce() {
         String orderId = "dup-" + UUID.randomUUID();
-        Envelope reserve = envelope("ReserveStock", orderId,
+        Envelope reserve = envelope(
+                "ReserveStock",
+                orderId,
                 "{\"order_id\":\"" + orderId + "\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}");
         int reservedBefore = reserved("PROD-002");
         double appliedBefore = received("inventory", "ReserveStock", "applied");
@@ -33,25 +35,45 @@ abstract class MessageDeliveryScenarios {
         publish(reserve);
         publish(reserve);
 
-        Awaitility.await("second delivery seen and skipped").atMost(Duration.ofSeconds(30))
+        Awaitility.await("second delivery seen and skipped")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> received("inventory", "ReserveStock", "duplicate") == duplicatesBefore + 1);
         assertThat(received("inventory", "ReserveStock", "applied")).isEqualTo(appliedBefore + 1);
         assertThat(reserved("PROD-002")).isEqualTo(reservedBefore + 1);
-        assertThat(app().jdbc().sql("select count(*) from inventory.reservation_line where order_id = ?")
-                .param(orderId).query(Long.class).single()).isEqualTo(1L);
+        assertThat(app().jdbc()
+                        .sql("select count(*) from inventory.reservation_line where order_id = ?")
+                        .param(orderId)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1L);
     }
 
     @Test
     void parksAPoisonMessageAndKeepsTheQueueFlowing() {
         UUID poison = UUID.randomUUID();
-        publish(new Envelope(poison, "ReserveStock", 1, "poison", null, Instant.now(),
-                "{\"order_id\":\"poison\",\"items\":\"not a list\"}", Map.of()));
+        publish(new Envelope(
+                poison,
+                "ReserveStock",
+                1,
+                "poison",
+                null,
+                Instant.now(),
+                "{\"order_id\":\"poison\",\"items\":\"not a list\"}",
+                Map.of()));
 
-        Awaitility.await("poison parked").atMost(Duration.ofSeconds(30))
-                .until(() -> app().jdbc().sql("select count(*) from inventory.dead_letter where message_id = ?")
-                        .param(poison).query(Long.class).single() == 1);
-        Map<String, Object> parked = app().jdbc().sql("select attempts, error from inventory.dead_letter where message_id = ?")
-                .param(poison).query().singleRow();
+        Awaitility.await("poison parked")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> app().jdbc()
+                                .sql("select count(*) from inventory.dead_letter where message_id = ?")
+                                .param(poison)
+                                .query(Long.class)
+                                .single()
+                        == 1);
+        Map<String, Object> parked = app().jdbc()
+                .sql("select attempts, error from inventory.dead_letter where message_id = ?")
+                .param(poison)
+                .query()
+                .singleRow();
         assertThat(parked.get("attempts")).isEqualTo(1);
         assertThat((String) parked.get("error")).contains("not readable");
 
@@ -66,14 +88,19 @@ abstract class MessageDeliveryScenarios {
         String impossible = "impossible-" + tag;
         String unknown = "unknown-" + tag;
         // well-formed JSON, but over the 64 KiB limit: parked unread
-        publish(envelope("ReserveStock", oversized, "{\"order_id\":\"" + oversized + "\",\"items\":[],\"note\":\""
-                + "x".repeat(70_000) + "\"}"));
+        publish(envelope(
+                "ReserveStock",
+                oversized,
+                "{\"order_id\":\"" + oversized + "\",\"items\":[],\"note\":\"" + "x".repeat(70_000) + "\"}"));
         // readable, but a negative charge cannot become valid by retrying
-        publish(envelope("ChargePayment", impossible, "{\"order_id\":\"" + impossible
-                + "\",\"amount\":-5,\"currency\":\"USD\"}"));
+        publish(envelope(
+                "ChargePayment",
+                impossible,
+                "{\"order_id\":\"" + impossible + "\",\"amount\":-5,\"currency\":\"USD\"}"));
         // put straight on the inventory queue, whose module has no handler for this type
-        new TransactionTemplate(app().bean(PlatformTransactionManager.class)).executeWithoutResult(s -> app()
-                .bean(Transport.class).redeliver("inventory", envelope("NoSuchCommand", unknown, "{}")));
+        new TransactionTemplate(app().bean(PlatformTransactionManager.class))
+                .executeWithoutResult(s ->
+                        app().bean(Transport.class).redeliver("inventory", envelope("NoSuchCommand", unknown, "{}")));
 
         DeadLetterApi deadLetters = new DeadLetterApi(app().baseUrl());
         Map<String, List<String>> expected = Map.of(
@@ -81,9 +108,14 @@ abstract class MessageDeliveryScenarios {
                 impossible, List.of("payment", "charge amount must be positive"),
                 unknown, List.of("inventory", "no handler for type 'NoSuchCommand'"));
         expected.forEach((orderId, where) -> {
-            JsonNode item = deadLetters.awaitListed(Map.of("order_id", orderId), 1).path("items").get(0);
+            JsonNode item = deadLetters
+                    .awaitListed(Map.of("order_id", orderId), 1)
+                    .path("items")
+                    .get(0);
             assertThat(item.path("module").asString()).isEqualTo(where.get(0));
-            assertThat(item.path("attempts").asInt()).as("parked without retries").isEqualTo(1);
+            assertThat(item.path("attempts").asInt())
+                    .as("parked without retries")
+                    .isEqualTo(1);
             assertThat(item.path("error").asString()).contains(where.get(1));
         });
 
@@ -98,23 +130,40 @@ abstract class MessageDeliveryScenarios {
         api.awaitStatus(id, "payment_processing");
 
         // the payment consumer now sits inside its transaction, talking to the slow provider: kill it
-        Integer backend = Awaitility.await("payment transaction open").atMost(Duration.ofSeconds(10))
+        Integer backend = Awaitility.await("payment transaction open")
+                .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> app().jdbc().sql("select pid from pg_stat_activity where datname = current_database() "
-                        + "and state = 'idle in transaction' and query like '%from payment.payment%' limit 1")
-                        .query(Integer.class).optional().orElse(null), pid -> pid != null);
-        assertThat(app().jdbc().sql("select pg_terminate_backend(?)").param(backend).query(Boolean.class).single())
+                .until(
+                        () -> app().jdbc()
+                                .sql(
+                                        "select pid from pg_stat_activity where datname = current_database() "
+                                                + "and state = 'idle in transaction' and query like '%from payment.payment%' limit 1")
+                                .query(Integer.class)
+                                .optional()
+                                .orElse(null),
+                        pid -> pid != null);
+        assertThat(app().jdbc()
+                        .sql("select pg_terminate_backend(?)")
+                        .param(backend)
+                        .query(Boolean.class)
+                        .single())
                 .isTrue();
 
         JsonNode order = api.awaitStatus(id, "completed");
-        assertThat(app().jdbc().sql("select count(*) from payment.payment where order_id = ? and status = 'charged'")
-                .param(id).query(Long.class).single()).isEqualTo(1L);
+        assertThat(app().jdbc()
+                        .sql("select count(*) from payment.payment where order_id = ? and status = 'charged'")
+                        .param(id)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1L);
         OrderScenarios.assertGapFree(order);
     }
 
     private void publish(Envelope envelope) {
         new TransactionTemplate(app().bean(PlatformTransactionManager.class))
-                .executeWithoutResult(s -> assertThat(app().bean(Transport.class).publish(List.of(envelope))).isEmpty());
+                .executeWithoutResult(
+                        s -> assertThat(app().bean(Transport.class).publish(List.of(envelope)))
+                                .isEmpty());
     }
 
     private static Envelope envelope(String type, String orderId, String payload) {
@@ -122,13 +171,18 @@ abstract class MessageDeliveryScenarios {
     }
 
     private int reserved(String sku) {
-        return app().jdbc().sql("select reserved from inventory.stock where sku = ?").param(sku).query(Integer.class)
+        return app().jdbc()
+                .sql("select reserved from inventory.stock where sku = ?")
+                .param(sku)
+                .query(Integer.class)
                 .single();
     }
 
     private double received(String module, String type, String outcome) {
-        var counter = app().bean(MeterRegistry.class).find("orderflow.messages.received")
-                .tags("module", module, "type", type, "outcome", outcome).counter();
+        var counter = app().bean(MeterRegistry.class)
+                .find("orderflow.messages.received")
+                .tags("module", module, "type", type, "outcome", outcome)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

@@ -67,15 +67,22 @@ class ObservabilityIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        app = RunningApp.embedded(Map.ofEntries(
-                Map.entry("orderflow.metrics.sample-interval", "100ms"),
-                // an outage is retried quickly here, so the test does not wait for the production cap
-                Map.entry("orderflow.messaging.retry.cap", "300ms"),
-                Map.entry("resilience4j.circuitbreaker.instances.payment-provider.sliding-window-size", "4"),
-                Map.entry("resilience4j.circuitbreaker.instances.payment-provider.minimum-number-of-calls", "3"),
-                Map.entry("resilience4j.circuitbreaker.instances.payment-provider.wait-duration-in-open-state", "1s"),
-                Map.entry("resilience4j.circuitbreaker.instances.payment-provider.permitted-number-of-calls-in-half-open-state", "1"),
-                Map.entry("logging.level.io.orderflow.messaging.Dispatcher", "DEBUG")), SpanCapture.class);
+        app = RunningApp.embedded(
+                Map.ofEntries(
+                        Map.entry("orderflow.metrics.sample-interval", "100ms"),
+                        // an outage is retried quickly here, so the test does not wait for the production cap
+                        Map.entry("orderflow.messaging.retry.cap", "300ms"),
+                        Map.entry("resilience4j.circuitbreaker.instances.payment-provider.sliding-window-size", "4"),
+                        Map.entry(
+                                "resilience4j.circuitbreaker.instances.payment-provider.minimum-number-of-calls", "3"),
+                        Map.entry(
+                                "resilience4j.circuitbreaker.instances.payment-provider.wait-duration-in-open-state",
+                                "1s"),
+                        Map.entry(
+                                "resilience4j.circuitbreaker.instances.payment-provider.permitted-number-of-calls-in-half-open-state",
+                                "1"),
+                        Map.entry("logging.level.io.orderflow.messaging.Dispatcher", "DEBUG")),
+                SpanCapture.class);
         api = new OrderApi(app.baseUrl());
     }
 
@@ -89,15 +96,23 @@ class ObservabilityIntegrationTest {
     @Test
     void exposesTheSeriesByNameAndTheyMoveWhenOrdersFlow() {
         Scrape before = Scrape.of(app.baseUrl());
-        for (String name : List.of("orderflow_orders", "orderflow_saga_stage_oldest_age_seconds",
-                "orderflow_outbox_backlog", "orderflow_outbox_oldest_age_seconds", "orderflow_consumer_lag",
-                "orderflow_dead_letters_parked", "resilience4j_circuitbreaker_state")) {
+        for (String name : List.of(
+                "orderflow_orders",
+                "orderflow_saga_stage_oldest_age_seconds",
+                "orderflow_outbox_backlog",
+                "orderflow_outbox_oldest_age_seconds",
+                "orderflow_consumer_lag",
+                "orderflow_dead_letters_parked",
+                "resilience4j_circuitbreaker_state")) {
             assertThat(before.has(name)).as("series %s", name).isTrue();
         }
-        assertThat(before.find("orderflow_consumer_lag")).extracting(s -> s.labels().get("queue"))
+        assertThat(before.find("orderflow_consumer_lag"))
+                .extracting(s -> s.labels().get("queue"))
                 .contains("orderflow.order", "orderflow.payment", "orderflow.inventory");
-        assertThat(before.find("orderflow_saga_stage_oldest_age_seconds")).extracting(s -> s.labels().get("stage"))
-                .containsExactlyInAnyOrder("pending", "validating", "inventory_check", "payment_processing", "shipping");
+        assertThat(before.find("orderflow_saga_stage_oldest_age_seconds"))
+                .extracting(s -> s.labels().get("stage"))
+                .containsExactlyInAnyOrder(
+                        "pending", "validating", "inventory_check", "payment_processing", "shipping");
 
         String id = api.placeAccepted(anOrder(item("PROD-002", 1), "tok_visa", null));
         api.awaitStatus(id, "completed");
@@ -105,28 +120,55 @@ class ObservabilityIntegrationTest {
         awaitScrape(after -> {
             assertThat(after.value("orderflow_orders", "status", "completed"))
                     .isEqualTo(before.value("orderflow_orders", "status", "completed") + 1);
-            assertThat(after.value("orderflow_messages_received_total", "module", "payment", "type", "ChargePayment",
-                    "outcome", "applied")).isGreaterThan(before.value("orderflow_messages_received_total", "module",
-                            "payment", "type", "ChargePayment", "outcome", "applied"));
+            assertThat(after.value(
+                            "orderflow_messages_received_total",
+                            "module",
+                            "payment",
+                            "type",
+                            "ChargePayment",
+                            "outcome",
+                            "applied"))
+                    .isGreaterThan(before.value(
+                            "orderflow_messages_received_total",
+                            "module",
+                            "payment",
+                            "type",
+                            "ChargePayment",
+                            "outcome",
+                            "applied"));
         });
 
         // an unpublished outbox row shows as backlog with an age; removed, the backlog is gone again
-        app.jdbc().sql("insert into shipping.outbox (message_id, type, version, occurred_at, payload, next_attempt_at) "
-                + "values (?, 'Probe', 1, now() - interval '90 seconds', '{}'::jsonb, now() + interval '1 hour')")
-                .param(UUID.randomUUID()).update();
+        app.jdbc()
+                .sql(
+                        "insert into shipping.outbox (message_id, type, version, occurred_at, payload, next_attempt_at) "
+                                + "values (?, 'Probe', 1, now() - interval '90 seconds', '{}'::jsonb, now() + interval '1 hour')")
+                .param(UUID.randomUUID())
+                .update();
         awaitScrape(s -> {
-            assertThat(s.value("orderflow_outbox_backlog", "module", "shipping")).isEqualTo(1);
-            assertThat(s.value("orderflow_outbox_oldest_age_seconds", "module", "shipping")).isGreaterThanOrEqualTo(90);
+            assertThat(s.value("orderflow_outbox_backlog", "module", "shipping"))
+                    .isEqualTo(1);
+            assertThat(s.value("orderflow_outbox_oldest_age_seconds", "module", "shipping"))
+                    .isGreaterThanOrEqualTo(90);
         });
         app.jdbc().sql("delete from shipping.outbox where type = 'Probe'").update();
-        awaitScrape(s -> assertThat(s.value("orderflow_outbox_backlog", "module", "shipping")).isZero());
+        awaitScrape(s -> assertThat(s.value("orderflow_outbox_backlog", "module", "shipping"))
+                .isZero());
 
         // a poison message is parked: the counter and the parked gauge move
         double parkedBefore = Scrape.of(app.baseUrl()).value("orderflow_dead_letters_parked", "module", "inventory");
-        publish(new Envelope(UUID.randomUUID(), "ReserveStock", 1, "poison-" + UUID.randomUUID(), null, Instant.now(),
-                "{\"items\":\"not a list\"}", Map.of()));
+        publish(new Envelope(
+                UUID.randomUUID(),
+                "ReserveStock",
+                1,
+                "poison-" + UUID.randomUUID(),
+                null,
+                Instant.now(),
+                "{\"items\":\"not a list\"}",
+                Map.of()));
         awaitScrape(s -> {
-            assertThat(s.value("orderflow_dead_letters_parked", "module", "inventory")).isEqualTo(parkedBefore + 1);
+            assertThat(s.value("orderflow_dead_letters_parked", "module", "inventory"))
+                    .isEqualTo(parkedBefore + 1);
             assertThat(s.value("orderflow_messages_dead_lettered_total", "module", "inventory", "type", "ReserveStock"))
                     .isGreaterThanOrEqualTo(1);
         });
@@ -134,11 +176,14 @@ class ObservabilityIntegrationTest {
 
     @Test
     void recordsHistogramBucketsForOrderflowTimers() {
-        app.bean(MeterRegistry.class).timer("orderflow.probe.duration", "stage", "test").record(Duration.ofMillis(7));
+        app.bean(MeterRegistry.class)
+                .timer("orderflow.probe.duration", "stage", "test")
+                .record(Duration.ofMillis(7));
 
         Scrape scrape = Scrape.of(app.baseUrl());
 
-        assertThat(scrape.find("orderflow_probe_duration_seconds_bucket", "stage", "test")).hasSizeGreaterThan(10);
+        assertThat(scrape.find("orderflow_probe_duration_seconds_bucket", "stage", "test"))
+                .hasSizeGreaterThan(10);
     }
 
     @Test
@@ -148,7 +193,8 @@ class ObservabilityIntegrationTest {
 
         assertThat(readiness.status()).isEqualTo(200);
         assertThat(readiness.body().path("status").asString()).isEqualTo("UP");
-        assertThat(readiness.body().path("components").path("db").path("status").asString()).isEqualTo("UP");
+        assertThat(readiness.body().path("components").path("db").path("status").asString())
+                .isEqualTo("UP");
         assertThat(readiness.body().path("components").has("readinessState")).isTrue();
         assertThat(liveness.status()).isEqualTo(200);
         assertThat(liveness.body().path("components").has("livenessState")).isTrue();
@@ -157,31 +203,49 @@ class ObservabilityIntegrationTest {
     @Test
     void tracesAnOrderAsOneTraceAcrossEveryModuleAndLogsItsIdsAsJson(CapturedOutput output) {
         String id = "trace-" + UUID.randomUUID();
-        api.placeAccepted(anOrder(item("PROD-001", 1), "tok_visa", "US").replaceFirst("\\{",
-                "{\"order_id\":\"" + id + "\","));
+        api.placeAccepted(
+                anOrder(item("PROD-001", 1), "tok_visa", "US").replaceFirst("\\{", "{\"order_id\":\"" + id + "\","));
         api.awaitStatus(id, "completed");
 
-        List<SpanData> handled = Awaitility.await("spans of every module").atMost(Duration.ofSeconds(30))
-                .until(() -> spansOf(id), spans -> modulesOf(spans).containsAll(
-                        Set.of("order", "catalog", "inventory", "payment", "shipping", "notification")));
+        List<SpanData> handled = Awaitility.await("spans of every module")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> spansOf(id),
+                        spans -> modulesOf(spans)
+                                .containsAll(Set.of(
+                                        "order", "catalog", "inventory", "payment", "shipping", "notification")));
         Set<String> traceIds = handled.stream().map(SpanData::getTraceId).collect(Collectors.toSet());
         assertThat(traceIds).hasSize(1);
         String traceId = traceIds.iterator().next();
-        assertThat(handled).extracting(SpanData::getName).contains("OrderPlaced", "ValidateOrder", "ReserveStock",
-                "ChargePayment", "CreateShipment", "ShipmentCreated");
+        assertThat(handled)
+                .extracting(SpanData::getName)
+                .contains(
+                        "OrderPlaced",
+                        "ValidateOrder",
+                        "ReserveStock",
+                        "ChargePayment",
+                        "CreateShipment",
+                        "ShipmentCreated");
         assertThat(handled).allSatisfy(span -> {
             assertThat(span.getKind()).isEqualTo(SpanKind.CONSUMER);
-            assertThat(span.getParentSpanId()).as("%s continues its sender's span", span.getName())
+            assertThat(span.getParentSpanId())
+                    .as("%s continues its sender's span", span.getName())
                     .isNotEqualTo("0000000000000000");
         });
         // the trace starts at the HTTP request that placed the order
-        assertThat(SpanCapture.SPANS.getFinishedSpanItems()).filteredOn(s -> s.getTraceId().equals(traceId))
-                .filteredOn(s -> s.getKind() == SpanKind.SERVER).isNotEmpty();
+        assertThat(SpanCapture.SPANS.getFinishedSpanItems())
+                .filteredOn(s -> s.getTraceId().equals(traceId))
+                .filteredOn(s -> s.getKind() == SpanKind.SERVER)
+                .isNotEmpty();
 
         // structured logs: a JSON object per line, naming the order and the trace
-        Awaitility.await("log line of the order").atMost(Duration.ofSeconds(10))
-                .until(() -> output.getOut().lines().anyMatch(line -> line.startsWith("{")
-                        && line.contains("\"order_id\":\"" + id + "\"") && line.contains("\"traceId\":\"" + traceId + "\"")));
+        Awaitility.await("log line of the order")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> output.getOut()
+                        .lines()
+                        .anyMatch(line -> line.startsWith("{")
+                                && line.contains("\"order_id\":\"" + id + "\"")
+                                && line.contains("\"traceId\":\"" + traceId + "\"")));
     }
 
     @Test
@@ -192,11 +256,15 @@ class ObservabilityIntegrationTest {
         try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
             new TransactionTemplate(app.bean(PlatformTransactionManager.class)).executeWithoutResult(tx -> {
                 UUID messageId = outbox.send("notification", new Probe("probe"), "probe", null);
-                String traceparent = app.jdbc().sql("select headers->>'traceparent' from notification.outbox "
-                        + "where message_id = ?").param(messageId).query(String.class).single();
+                String traceparent = app.jdbc()
+                        .sql("select headers->>'traceparent' from notification.outbox " + "where message_id = ?")
+                        .param(messageId)
+                        .query(String.class)
+                        .single();
                 // W3C: version-traceid-parentid-flags (sampled)
-                assertThat(traceparent).matches("00-" + span.context().traceId() + "-" + span.context().spanId()
-                        + "-0[13]");
+                assertThat(traceparent)
+                        .matches("00-" + span.context().traceId() + "-"
+                                + span.context().spanId() + "-0[13]");
                 tx.setRollbackOnly(); // never published
             });
         } finally {
@@ -204,8 +272,7 @@ class ObservabilityIntegrationTest {
         }
     }
 
-    record Probe(String orderId) {
-    }
+    record Probe(String orderId) {}
 
     @Test
     void opensTheBreakerWhileThePaymentProviderIsDownAndCompletesTheOrderWhenItIsBack() {
@@ -226,13 +293,21 @@ class ObservabilityIntegrationTest {
                         .isGreaterThan(0);
             });
             // the charge waits in the broker with its trace context, neither failed nor parked
-            String traceparent = app.jdbc().sql("select headers->>'traceparent' from broker.message "
-                    + "where type = 'ChargePayment' and order_id = ?").param(id).query(String.class).single();
+            String traceparent = app.jdbc()
+                    .sql("select headers->>'traceparent' from broker.message "
+                            + "where type = 'ChargePayment' and order_id = ?")
+                    .param(id)
+                    .query(String.class)
+                    .single();
             String traceId = spansOf(id).get(0).getTraceId();
             assertThat(traceparent).startsWith("00-" + traceId + "-");
             assertThat(api.order(id).path("status").asString()).isEqualTo("payment_processing");
-            assertThat(app.jdbc().sql("select count(*) from payment.dead_letter where order_id = ?").param(id)
-                    .query(Long.class).single()).isZero();
+            assertThat(app.jdbc()
+                            .sql("select count(*) from payment.dead_letter where order_id = ?")
+                            .param(id)
+                            .query(Long.class)
+                            .single())
+                    .isZero();
         } finally {
             provider.setDown(false);
         }
@@ -240,13 +315,15 @@ class ObservabilityIntegrationTest {
         JsonNode order = api.awaitStatus(id, "completed");
 
         assertThat(order.path("payment_id").asString()).isNotBlank();
-        awaitScrape(s -> assertThat(s.value("resilience4j_circuitbreaker_state", "name", "payment-provider", "state",
-                "closed")).isEqualTo(1));
+        awaitScrape(s -> assertThat(
+                        s.value("resilience4j_circuitbreaker_state", "name", "payment-provider", "state", "closed"))
+                .isEqualTo(1));
     }
 
     private static List<SpanData> spansOf(String orderId) {
         return SpanCapture.SPANS.getFinishedSpanItems().stream()
-                .filter(s -> orderId.equals(s.getAttributes().get(ORDER_ID))).toList();
+                .filter(s -> orderId.equals(s.getAttributes().get(ORDER_ID)))
+                .toList();
     }
 
     private static Set<String> modulesOf(List<SpanData> spans) {
@@ -255,13 +332,16 @@ class ObservabilityIntegrationTest {
 
     private static void publish(Envelope envelope) {
         new TransactionTemplate(app.bean(PlatformTransactionManager.class))
-                .executeWithoutResult(s -> assertThat(app.bean(Transport.class).publish(List.of(envelope))).isEmpty());
+                .executeWithoutResult(s -> assertThat(app.bean(Transport.class).publish(List.of(envelope)))
+                        .isEmpty());
     }
 
     /** Scrapes until the assertions hold (gauges are sampled periodically). */
     private static void awaitScrape(java.util.function.Consumer<Scrape> assertions) {
         ThrowingRunnable check = () -> assertions.accept(Scrape.of(app.baseUrl()));
-        Awaitility.await("metrics").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await("metrics")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .untilAsserted(check);
     }
 }

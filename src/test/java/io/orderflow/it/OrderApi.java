@@ -17,8 +17,11 @@ final class OrderApi {
     record Response(int status, Map<String, java.util.List<String>> headers, JsonNode body) {
 
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
-                    .map(e -> e.getValue().get(0)).orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .findFirst()
+                    .map(e -> e.getValue().get(0))
+                    .orElse(null);
         }
 
         String id() {
@@ -28,7 +31,8 @@ final class OrderApi {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     /** The access token sent with every request; null for a guest. */
     private final java.util.function.Supplier<String> bearer;
@@ -95,7 +99,9 @@ final class OrderApi {
     }
 
     Response get(String path, String header, String value) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header(header, value).GET());
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header(header, value)
+                .GET());
     }
 
     JsonNode order(String id) {
@@ -135,13 +141,18 @@ final class OrderApi {
                 String id = path.substring("/api/orders/".length()).replaceFirst("/cancel$", "");
                 String orderToken = orderTokens.get(id);
                 if (orderToken != null) {
-                    built = HttpRequest.newBuilder(built, (name, value) -> true).header("Order-Token", orderToken).build();
+                    built = HttpRequest.newBuilder(built, (name, value) -> true)
+                            .header("Order-Token", orderToken)
+                            .build();
                 }
             }
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isEmpty() ? tools.jackson.databind.node.NullNode.getInstance() : JSON.readTree(response.body());
+            JsonNode body = response.body().isEmpty()
+                    ? tools.jackson.databind.node.NullNode.getInstance()
+                    : JSON.readTree(response.body());
             if (body.has("order_token") && body.has("id")) {
-                orderTokens.put(body.get("id").asString(), body.get("order_token").asString());
+                orderTokens.put(
+                        body.get("id").asString(), body.get("order_token").asString());
             }
             return new Response(response.statusCode(), response.headers().map(), body);
         } catch (IOException e) {
@@ -155,8 +166,7 @@ final class OrderApi {
     /** Order bodies in the domain's words. */
     static final class Orders {
 
-        private Orders() {
-        }
+        private Orders() {}
 
         static String of(String sku, int quantity) {
             return anOrder(item(sku, quantity), null, null);
@@ -168,13 +178,15 @@ final class OrderApi {
 
         static String anOrder(String items, String cardToken, String country) {
             StringBuilder body = new StringBuilder("{\"customer_email\":\"customer@example.com\",\"items\":[")
-                    .append(items).append("]");
+                    .append(items)
+                    .append("]");
             if (cardToken != null) {
                 body.append(",\"payment\":{\"card_token\":\"").append(cardToken).append("\"}");
             }
             if (country != null) {
                 body.append(",\"shipping_address\":{\"line1\":\"1 Main St\",\"city\":\"Springfield\",\"country\":\"")
-                        .append(country).append("\"}");
+                        .append(country)
+                        .append("\"}");
             }
             return body.append("}").toString();
         }

@@ -48,17 +48,30 @@ abstract class OrderScenarios {
 
         assertThat(order.path("total_amount").decimalValue()).isEqualByComparingTo("159.98");
         assertThat(order.path("tracking_number").asString()).startsWith("TRK");
-        assertThat(eventTypes(order)).containsExactly("order_placed", "fulfilment_started", "order_validated",
-                "stock_reserved", "payment_charged", "shipment_created", "order_completed");
+        assertThat(eventTypes(order))
+                .containsExactly(
+                        "order_placed",
+                        "fulfilment_started",
+                        "order_validated",
+                        "stock_reserved",
+                        "payment_charged",
+                        "shipment_created",
+                        "order_completed");
         assertGapFree(order);
-        awaitUntilAsserted(() -> assertThat(stock("PROD-003")).containsEntry("available", before.get("available") - 2)
-                .containsEntry("reserved", before.get("reserved")).containsEntry("shipped", before.get("shipped") + 2));
+        awaitUntilAsserted(() -> assertThat(stock("PROD-003"))
+                .containsEntry("available", before.get("available") - 2)
+                .containsEntry("reserved", before.get("reserved"))
+                .containsEntry("shipped", before.get("shipped") + 2));
         assertThat(payments(id)).singleElement().satisfies(p -> {
             assertThat(p.get("status")).isEqualTo("charged");
             assertThat((BigDecimal) p.get("amount")).isEqualByComparingTo("159.98");
         });
-        awaitUntilAsserted(() -> assertThat(database().sql("select count(*) from notification.notification where order_id = ?")
-                .param(id).query(Long.class).single()).isEqualTo(2L));
+        awaitUntilAsserted(() -> assertThat(database()
+                        .sql("select count(*) from notification.notification where order_id = ?")
+                        .param(id)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2L));
     }
 
     @Test
@@ -82,7 +95,9 @@ abstract class OrderScenarios {
         assertThat(order.path("status").asString()).isEqualTo("failed");
         assertThat(order.path("failure_reason").asString()).isEqualTo("payment_declined");
         assertThat(stock("PROD-001")).isEqualTo(before);
-        assertThat(payments(id)).singleElement().satisfies(p -> assertThat(p.get("status")).isEqualTo("declined"));
+        assertThat(payments(id))
+                .singleElement()
+                .satisfies(p -> assertThat(p.get("status")).isEqualTo("declined"));
     }
 
     @Test
@@ -119,7 +134,8 @@ abstract class OrderScenarios {
         JsonNode order = api().awaitEvent(id, "payment_refunded");
         assertThat(order.path("status").asString()).isEqualTo("cancelled");
         assertThat(stock("PROD-001")).isEqualTo(before);
-        awaitUntilAsserted(() -> assertThat(payments(id)).singleElement()
+        awaitUntilAsserted(() -> assertThat(payments(id))
+                .singleElement()
                 .satisfies(p -> assertThat(p.get("status")).isEqualTo("refunded")));
         assertThat(api().cancel(id).status()).isEqualTo(409);
     }
@@ -148,7 +164,8 @@ abstract class OrderScenarios {
 
     @Test
     void rejectsAnOrderPricedDifferentlyThanTheCatalog() {
-        String id = api().placeAccepted(anOrder("{\"sku\":\"PROD-001\",\"quantity\":1,\"unit_price\":899.99}", null, null));
+        String id =
+                api().placeAccepted(anOrder("{\"sku\":\"PROD-001\",\"quantity\":1,\"unit_price\":899.99}", null, null));
 
         JsonNode order = api().awaitStatus(id, "failed");
 
@@ -179,7 +196,9 @@ abstract class OrderScenarios {
         Response first = api().get(status);
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.body().path("id").asString()).isEqualTo(id);
-        assertThat(first.body().has("items")).as("a status read carries no items or history").isFalse();
+        assertThat(first.body().has("items"))
+                .as("a status read carries no items or history")
+                .isFalse();
         String etag = first.header("ETag");
         assertThat(etag).isEqualTo("\"" + first.body().path("version").asInt() + "\"");
         assertThat(first.header("Cache-Control")).contains("no-cache").contains("private");
@@ -190,7 +209,8 @@ abstract class OrderScenarios {
             assertThat(unchanged.body().isNull()).isTrue();
         } else {
             // it moved on between the two reads: then the answer is the new state
-            assertThat(unchanged.body().path("version").asInt()).isGreaterThan(first.body().path("version").asInt());
+            assertThat(unchanged.body().path("version").asInt())
+                    .isGreaterThan(first.body().path("version").asInt());
         }
 
         JsonNode completed = api().awaitStatus(id, "completed");
@@ -199,9 +219,13 @@ abstract class OrderScenarios {
         assertThat(changed.body().path("status").asString()).isEqualTo("completed");
         String now = "\"" + completed.path("version").asInt() + "\"";
         assertThat(changed.header("ETag")).isEqualTo(now);
-        assertThat(api().get("/api/orders/" + id, "If-None-Match", now).status()).isEqualTo(304);
-        assertThat(api().get("/api/orders/" + id, "If-None-Match", "W/" + now + ", \"x\"").status()).isEqualTo(304);
-        assertThat(api().get("/api/orders/" + id, "If-None-Match", etag).status()).isEqualTo(200);
+        assertThat(api().get("/api/orders/" + id, "If-None-Match", now).status())
+                .isEqualTo(304);
+        assertThat(api().get("/api/orders/" + id, "If-None-Match", "W/" + now + ", \"x\"")
+                        .status())
+                .isEqualTo(304);
+        assertThat(api().get("/api/orders/" + id, "If-None-Match", etag).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -222,14 +246,17 @@ abstract class OrderScenarios {
 
         // the first request still running: a duplicate must wait its turn
         // keys are scoped to the caller: these requests come from the operator client
-        database().sql("update orders.idempotency_key set state = 'in_flight' where key = ?").param("operator:" + key)
+        database()
+                .sql("update orders.idempotency_key set state = 'in_flight' where key = ?")
+                .param("operator:" + key)
                 .update();
         assertThat(api().place(body, key).status()).isEqualTo(409);
     }
 
     @Test
     void answersBadInputWithProblemDetails() {
-        Response invalid = api().place("{\"customer_email\":\"nope\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":0}]}");
+        Response invalid =
+                api().place("{\"customer_email\":\"nope\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":0}]}");
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.header("Content-Type")).startsWith("application/problem+json");
         List<String> fields = new ArrayList<>();
@@ -237,10 +264,15 @@ abstract class OrderScenarios {
         assertThat(fields).containsExactlyInAnyOrder("customer_email", "items[0].quantity");
 
         assertThat(api().place("{\"customer_email\":").status()).isEqualTo(400);
-        assertThat(api().place("{\"customer_email\":\"a@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":\"many\"}]}")
-                .status()).isEqualTo(400);
-        assertThat(api().place("{\"customer_email\":\"a@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1}],\"pad\":\""
-                + "x".repeat(70_000) + "\"}").status()).isEqualTo(413);
+        assertThat(api().place(
+                                "{\"customer_email\":\"a@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":\"many\"}]}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(api().place(
+                                "{\"customer_email\":\"a@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1}],\"pad\":\""
+                                        + "x".repeat(70_000) + "\"}")
+                        .status())
+                .isEqualTo(413);
         assertThat(api().get("/api/orders/does-not-exist").status()).isEqualTo(404);
         assertThat(api().get("/api/orders?status=lost").status()).isEqualTo(400);
         assertThat(api().get("/api/orders?size=100000").status()).isEqualTo(400);
@@ -249,10 +281,12 @@ abstract class OrderScenarios {
     @Test
     void listsOrdersByStatusAndCustomer() {
         String email = "lister-" + System.nanoTime() + "@example.com";
-        String id = api().placeAccepted("{\"customer_email\":\"" + email + "\",\"items\":[{\"sku\":\"PROD-004\",\"quantity\":1}]}");
+        String id = api().placeAccepted(
+                        "{\"customer_email\":\"" + email + "\",\"items\":[{\"sku\":\"PROD-004\",\"quantity\":1}]}");
         api().awaitStatus(id, "failed");
 
-        JsonNode page = api().get("/api/orders?status=failed&customer_email=" + email + "&size=5").body();
+        JsonNode page = api().get("/api/orders?status=failed&customer_email=" + email + "&size=5")
+                .body();
 
         assertThat(page.path("total_elements").asLong()).isEqualTo(1);
         assertThat(page.path("items").get(0).path("id").asString()).isEqualTo(id);
@@ -265,18 +299,23 @@ abstract class OrderScenarios {
     @Test
     void keepsTheBooksUnderConcurrentLoad() throws Exception {
         List<Callable<String>> orders = new ArrayList<>();
-        IntStream.range(0, 200).forEach(i -> orders.add(() -> switch (i % 10) {
-            case 0 -> api().placeAccepted(OrderApi.Orders.of("PROD-004", 1));
-            case 1 -> api().placeAccepted(anOrder(item("PROD-001", 1), "tok_chargeDeclined", null));
-            case 2 -> api().placeAccepted(anOrder(item("PROD-002", 2), "tok_visa", "ZZ"));
-            case 3 -> {
-                String id = api().placeAccepted(anOrder(item("PROD-003", 1) + "," + item("PROD-002", 1), null, null));
-                api().cancel(id); // may win or lose against the saga; both outcomes must balance
-                yield id;
-            }
-            default -> api().placeAccepted(anOrder(item("PROD-00" + (1 + i % 3), 1 + i % 4) + ","
-                    + item("PROD-00" + (1 + (i + 1) % 3), 1), "tok_visa", "DE"));
-        }));
+        IntStream.range(0, 200)
+                .forEach(i -> orders.add(() -> switch (i % 10) {
+                    case 0 -> api().placeAccepted(OrderApi.Orders.of("PROD-004", 1));
+                    case 1 -> api().placeAccepted(anOrder(item("PROD-001", 1), "tok_chargeDeclined", null));
+                    case 2 -> api().placeAccepted(anOrder(item("PROD-002", 2), "tok_visa", "ZZ"));
+                    case 3 -> {
+                        String id = api().placeAccepted(
+                                        anOrder(item("PROD-003", 1) + "," + item("PROD-002", 1), null, null));
+                        api().cancel(id); // may win or lose against the saga; both outcomes must balance
+                        yield id;
+                    }
+                    default ->
+                        api().placeAccepted(anOrder(
+                                item("PROD-00" + (1 + i % 3), 1 + i % 4) + "," + item("PROD-00" + (1 + (i + 1) % 3), 1),
+                                "tok_visa",
+                                "DE"));
+                }));
         ExecutorService clients = Executors.newFixedThreadPool(16);
         List<String> ids = new ArrayList<>();
         try {
@@ -287,15 +326,27 @@ abstract class OrderScenarios {
             clients.shutdownNow();
         }
 
-        Awaitility.await("all 200 orders terminal").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                .until(() -> database().sql("select count(*) from orders.purchase_order where id = any(?) and status in "
-                        + "('completed', 'failed', 'cancelled')").param(ids.toArray(String[]::new))
-                        .query(Long.class).single() == ids.size());
-        Awaitility.await("compensations drained").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await("all 200 orders terminal")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> database()
+                                .sql("select count(*) from orders.purchase_order where id = any(?) and status in "
+                                        + "('completed', 'failed', 'cancelled')")
+                                .param(ids.toArray(String[]::new))
+                                .query(Long.class)
+                                .single()
+                        == ids.size());
+        Awaitility.await("compensations drained")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> Invariants.inFlight(database(), postgresBroker()) == 0);
         awaitUntilAsserted(() -> assertThat(Invariants.violations(database())).isEmpty());
-        assertThat(database().sql("select count(*) from orders.purchase_order where id = any(?) and status = 'completed'")
-                .param(ids.toArray(String[]::new)).query(Long.class).single()).isGreaterThanOrEqualTo(100L);
+        assertThat(database()
+                        .sql("select count(*) from orders.purchase_order where id = any(?) and status = 'completed'")
+                        .param(ids.toArray(String[]::new))
+                        .query(Long.class)
+                        .single())
+                .isGreaterThanOrEqualTo(100L);
     }
 
     @Test
@@ -305,11 +356,19 @@ abstract class OrderScenarios {
             live.awaitEventType("order_completed");
 
             assertThat(live.messages.get(0).path("type").asString()).isEqualTo("snapshot");
-            assertThat(live.messages.stream().skip(1).map(m -> m.path("type").asString())).containsOnly("status_update");
+            assertThat(live.messages.stream().skip(1).map(m -> m.path("type").asString()))
+                    .containsOnly("status_update");
             JsonNode order = api().order(id);
-            assertThat(live.sequences()).containsExactlyElementsOf(
-                    IntStream.rangeClosed(1, order.path("version").asInt()).boxed().toList());
-            assertThat(live.messages.get(live.messages.size() - 1).path("order").path("status").asString())
+            assertThat(live.sequences())
+                    .containsExactlyElementsOf(
+                            IntStream.rangeClosed(1, order.path("version").asInt())
+                                    .boxed()
+                                    .toList());
+            assertThat(live.messages
+                            .get(live.messages.size() - 1)
+                            .path("order")
+                            .path("status")
+                            .asString())
                     .isEqualTo("completed");
         }
     }
@@ -321,16 +380,17 @@ abstract class OrderScenarios {
 
         try (LiveClient resumed = LiveClient.connect(api().baseUrl(), "/ws/orders/" + id + "?after=3")) {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !resumed.messages.isEmpty());
-            assertThat(resumed.sequences()).containsExactlyElementsOf(
-                    IntStream.rangeClosed(4, version).boxed().toList());
+            assertThat(resumed.sequences())
+                    .containsExactlyElementsOf(
+                            IntStream.rangeClosed(4, version).boxed().toList());
         }
     }
 
     @Test
     void closesTheSocketOfAnUnknownOrderWithAReason() throws Exception {
-        try (LiveClient live = LiveClient.connect(api().baseUrl(), "/ws/orders/no-such-order",
-                operatorToken())) {
-            assertThat(live.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4404);
+        try (LiveClient live = LiveClient.connect(api().baseUrl(), "/ws/orders/no-such-order", operatorToken())) {
+            assertThat(live.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo(4404);
         }
     }
 
@@ -338,33 +398,49 @@ abstract class OrderScenarios {
     void streamsEveryOrderToTheAllOrdersFeed() {
         try (LiveClient feed = LiveClient.connect(api().baseUrl(), "/ws/orders", operatorToken())) {
             String id = api().placeAccepted(OrderApi.Orders.of("PROD-004", 1));
-            Awaitility.await("feed shows the failure").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> feed.messages.stream().anyMatch(m -> "order_update".equals(m.path("type").asString())
-                            && id.equals(m.path("order").path("id").asString())
-                            && "failed".equals(m.path("order").path("status").asString())));
+            Awaitility.await("feed shows the failure")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> feed.messages.stream()
+                            .anyMatch(m -> "order_update".equals(m.path("type").asString())
+                                    && id.equals(m.path("order").path("id").asString())
+                                    && "failed"
+                                            .equals(m.path("order")
+                                                    .path("status")
+                                                    .asString())));
             assertThat(feed.messages.get(0).path("type").asString()).isEqualTo("snapshot");
         }
     }
 
     Map<String, Integer> stock(String sku) {
-        return database().sql("select available, reserved, shipped from inventory.stock where sku = ?").param(sku)
+        return database()
+                .sql("select available, reserved, shipped from inventory.stock where sku = ?")
+                .param(sku)
                 .query((rs, n) -> Map.of("available", rs.getInt(1), "reserved", rs.getInt(2), "shipped", rs.getInt(3)))
                 .single();
     }
 
     List<Map<String, Object>> payments(String orderId) {
-        return database().sql("select status, amount, refunded_amount from payment.payment where order_id = ?")
-                .param(orderId).query().listOfRows();
+        return database()
+                .sql("select status, amount, refunded_amount from payment.payment where order_id = ?")
+                .param(orderId)
+                .query()
+                .listOfRows();
     }
 
     static void assertGapFree(JsonNode order) {
         List<Integer> sequences = new ArrayList<>();
         order.path("events").forEach(e -> sequences.add(e.path("sequence").asInt()));
-        assertThat(sequences).containsExactlyElementsOf(IntStream.rangeClosed(1, sequences.size()).boxed().toList());
+        assertThat(sequences)
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, sequences.size()).boxed().toList());
         assertThat(order.path("version").asInt()).isEqualTo(sequences.size());
     }
 
     static void awaitUntilAsserted(org.awaitility.core.ThrowingRunnable assertion) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(assertion);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(assertion);
     }
 }

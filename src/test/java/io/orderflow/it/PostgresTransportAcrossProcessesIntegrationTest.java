@@ -1,11 +1,12 @@
 package io.orderflow.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The PostgreSQL transport with the modules split over two processes on one (external) database: payment in one,
@@ -29,13 +30,20 @@ class PostgresTransportAcrossProcessesIntegrationTest {
 
     private static Map<String, String> settings(String modules) {
         Map<String, String> settings = new HashMap<>(Map.of(
-                "orderflow.modules", modules,
-                "orderflow.database.mode", "external",
-                "orderflow.transport", "postgres",
-                "spring.datasource.url", databaseUrl,
-                "spring.datasource.username", TestInfrastructure.PG_USER,
-                "spring.datasource.password", TestInfrastructure.PG_PASSWORD,
-                "orderflow.messaging.poll-interval", "10m"));
+                "orderflow.modules",
+                modules,
+                "orderflow.database.mode",
+                "external",
+                "orderflow.transport",
+                "postgres",
+                "spring.datasource.url",
+                databaseUrl,
+                "spring.datasource.username",
+                TestInfrastructure.PG_USER,
+                "spring.datasource.password",
+                TestInfrastructure.PG_PASSWORD,
+                "orderflow.messaging.poll-interval",
+                "10m"));
         settings.put("orderflow.messaging.postgres.notify-other-processes", "true");
         return settings;
     }
@@ -56,11 +64,15 @@ class PostgresTransportAcrossProcessesIntegrationTest {
         OrderApi api = new OrderApi(rest.baseUrl());
         // order -> payment (the other process) -> order -> shipping -> ...: both directions, twice over
         for (int i = 0; i < 2; i++) {
-            String id = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-001", 1), "tok_visa", null));
+            String id =
+                    api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-001", 1), "tok_visa", null));
             var order = api.awaitStatus(id, "completed");
             assertThat(OrderApi.Orders.eventTypes(order)).contains("payment_charged", "order_completed");
         }
-        assertThat(payment.jdbc().sql("select count(*) from payment.inbox").query(Long.class).single())
+        assertThat(payment.jdbc()
+                        .sql("select count(*) from payment.inbox")
+                        .query(Long.class)
+                        .single())
                 .isGreaterThanOrEqualTo(2);
     }
 }

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PostgresTransportDeliveryIntegrationTest extends MessageDeliveryScenarios {
 
     @RegisterExtension
-    static final LocalApp local = LocalApp.onPostgresTransport(Map.of("orderflow.payment.provider.slow-card-latency", "1500ms"));
+    static final LocalApp local =
+            LocalApp.onPostgresTransport(Map.of("orderflow.payment.provider.slow-card-latency", "1500ms"));
 
     @Override
     RunningApp app() {

@@ -28,7 +28,8 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RateLimitIntegrationTest {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final int SIGN_IN_CAPACITY = 4;
 
     static LocalRedis redis;
@@ -42,14 +43,22 @@ class RateLimitIntegrationTest {
         redis = new LocalRedis().start();
         databaseUrl = TestInfrastructure.createDatabase("orderflow_it");
         Map<String, String> properties = new HashMap<>(Map.of(
-                "orderflow.database.mode", "external",
-                "spring.datasource.url", databaseUrl,
-                "spring.datasource.username", TestInfrastructure.PG_USER,
-                "spring.datasource.password", TestInfrastructure.PG_PASSWORD,
-                "orderflow.rate-limit.redis-url", redis.url(),
-                "orderflow.rate-limit.key-prefix", "orderflow-it-" + UUID.randomUUID() + ":",
-                "orderflow.rate-limit.classes.sign-in.capacity", Integer.toString(SIGN_IN_CAPACITY),
-                "orderflow.rate-limit.classes.sign-in.period", "10m"));
+                "orderflow.database.mode",
+                "external",
+                "spring.datasource.url",
+                databaseUrl,
+                "spring.datasource.username",
+                TestInfrastructure.PG_USER,
+                "spring.datasource.password",
+                TestInfrastructure.PG_PASSWORD,
+                "orderflow.rate-limit.redis-url",
+                redis.url(),
+                "orderflow.rate-limit.key-prefix",
+                "orderflow-it-" + UUID.randomUUID() + ":",
+                "orderflow.rate-limit.classes.sign-in.capacity",
+                Integer.toString(SIGN_IN_CAPACITY),
+                "orderflow.rate-limit.classes.sign-in.period",
+                "10m"));
         first = RunningApp.start(properties);
         second = RunningApp.start(properties);
         // obtained before the sign-in bucket is spent: the operator reads health and metrics below
@@ -58,7 +67,7 @@ class RateLimitIntegrationTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (RunningApp app : new RunningApp[] { first, second }) {
+        for (RunningApp app : new RunningApp[] {first, second}) {
             if (app != null) {
                 app.close();
             }
@@ -88,8 +97,11 @@ class RateLimitIntegrationTest {
         for (RunningApp app : List.of(first, second)) {
             HttpResponse<String> limited = signIn(app, "someone@example.com");
             assertThat(limited.statusCode()).isEqualTo(429);
-            assertThat(limited.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
-            assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+            assertThat(limited.headers().firstValue("Content-Type").orElseThrow())
+                    .startsWith("application/problem+json");
+            assertThat(Long.parseLong(
+                            limited.headers().firstValue("Retry-After").orElseThrow()))
+                    .isPositive();
             assertThat(limited.body()).contains("rate-limited");
         }
         // reads have their own bucket
@@ -107,24 +119,49 @@ class RateLimitIntegrationTest {
         assertThat(signIn.statusCode()).isEqualTo(503);
         assertThat(signIn.headers().firstValue("Retry-After")).isPresent();
         assertThat(signIn.body()).contains("rate-limiter-unavailable");
-        assertThat(post(first, "/api/customers", "{\"email\":\"r@example.com\",\"password\":\"" + TestTokens.PASSWORD
-                + "\",\"name\":\"R\"}").statusCode()).isEqualTo(503);
+        assertThat(post(
+                                first,
+                                "/api/customers",
+                                "{\"email\":\"r@example.com\",\"password\":\"" + TestTokens.PASSWORD
+                                        + "\",\"name\":\"R\"}")
+                        .statusCode())
+                .isEqualTo(503);
         // guests still check out
-        assertThat(post(first, "/api/orders", "{\"customer_email\":\"g@example.com\",\"items\":[{\"sku\":\"PROD-002\","
-                + "\"quantity\":1}]}").statusCode()).isEqualTo(202);
+        assertThat(post(
+                                first,
+                                "/api/orders",
+                                "{\"customer_email\":\"g@example.com\",\"items\":[{\"sku\":\"PROD-002\","
+                                        + "\"quantity\":1}]}")
+                        .statusCode())
+                .isEqualTo(202);
 
-        JsonNode health = OrderApi.JSON.readTree(get(first, "/actuator/health", operatorToken).body());
-        assertThat(health.path("components").path("rateLimiter").path("status").asString()).isEqualTo("DEGRADED");
-        assertThat(health.path("components").path("rateLimiter").path("details").path("store").asString())
+        JsonNode health = OrderApi.JSON.readTree(
+                get(first, "/actuator/health", operatorToken).body());
+        assertThat(health.path("components").path("rateLimiter").path("status").asString())
+                .isEqualTo("DEGRADED");
+        assertThat(health.path("components")
+                        .path("rateLimiter")
+                        .path("details")
+                        .path("store")
+                        .asString())
                 .isEqualTo("redis");
         assertThat(get(first, "/actuator/health/readiness", null).statusCode()).isEqualTo(200);
-        assertThat(Scrape.of(first.baseUrl()).value("orderflow_ratelimit_store_up", "store", "redis")).isZero();
+        assertThat(Scrape.of(first.baseUrl()).value("orderflow_ratelimit_store_up", "store", "redis"))
+                .isZero();
 
         redis.start();
-        Awaitility.await("sign-in answers again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        Awaitility.await("sign-in answers again")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> signIn(second, "back@example.com").statusCode() != 503);
-        JsonNode recovered = OrderApi.JSON.readTree(get(second, "/actuator/health", operatorToken).body());
-        assertThat(recovered.path("components").path("rateLimiter").path("status").asString()).isEqualTo("UP");
+        JsonNode recovered = OrderApi.JSON.readTree(
+                get(second, "/actuator/health", operatorToken).body());
+        assertThat(recovered
+                        .path("components")
+                        .path("rateLimiter")
+                        .path("status")
+                        .asString())
+                .isEqualTo("UP");
     }
 
     static HttpResponse<String> signIn(RunningApp app, String email) throws Exception {
@@ -132,13 +169,18 @@ class RateLimitIntegrationTest {
     }
 
     static HttpResponse<String> post(RunningApp app, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(app.baseUrl() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> get(RunningApp app, String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

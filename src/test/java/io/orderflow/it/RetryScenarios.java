@@ -36,20 +36,36 @@ abstract class RetryScenarios {
         List<DistributionSummary> byAttempt = new ArrayList<>();
         for (int attempt = 1; attempt <= FAILURES; attempt++) {
             DistributionSummary backoff = meters.find("orderflow.messages.retry.backoff")
-                    .tags("module", "shipping", "attempt", Integer.toString(attempt)).summary();
+                    .tags("module", "shipping", "attempt", Integer.toString(attempt))
+                    .summary();
             assertThat(backoff).as("backoff after failed attempt " + attempt).isNotNull();
-            assertThat(backoff.count()).as("every order failed attempt " + attempt + " once").isEqualTo(ORDERS);
-            assertThat(backoff.max()).as("full jitter stays under the ceiling").isLessThanOrEqualTo(100.0 * (1 << (attempt - 1)));
+            assertThat(backoff.count())
+                    .as("every order failed attempt " + attempt + " once")
+                    .isEqualTo(ORDERS);
+            assertThat(backoff.max())
+                    .as("full jitter stays under the ceiling")
+                    .isLessThanOrEqualTo(100.0 * (1 << (attempt - 1)));
             byAttempt.add(backoff);
         }
-        assertThat(meters.find("orderflow.messages.retry.backoff").tags("module", "shipping", "attempt",
-                Integer.toString(FAILURES + 1)).summary()).as("no fourth failure").isNull();
+        assertThat(meters.find("orderflow.messages.retry.backoff")
+                        .tags("module", "shipping", "attempt", Integer.toString(FAILURES + 1))
+                        .summary())
+                .as("no fourth failure")
+                .isNull();
         // grew: the mean wait doubles with each attempt in expectation (50, 100, 200 ms)
         assertThat(byAttempt.get(2).mean()).isGreaterThan(byAttempt.get(0).mean());
         // jitter: twenty draws are not one value
         assertThat(byAttempt.get(2).max()).isGreaterThan(byAttempt.get(2).mean());
-        assertThat(app().jdbc().sql("select count(*) from shipping.dead_letter").query(Long.class).single()).isZero();
-        assertThat(app().jdbc().sql("select count(*) from shipping.shipment where order_id = any(?)")
-                .param(ids.toArray(String[]::new)).query(Long.class).single()).isEqualTo((long) ORDERS);
+        assertThat(app().jdbc()
+                        .sql("select count(*) from shipping.dead_letter")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(app().jdbc()
+                        .sql("select count(*) from shipping.shipment where order_id = any(?)")
+                        .param(ids.toArray(String[]::new))
+                        .query(Long.class)
+                        .single())
+                .isEqualTo((long) ORDERS);
     }
 }

@@ -60,23 +60,34 @@ public final class RunningApp implements AutoCloseable {
             all.putIfAbsent("orderflow.rate-limit.classes." + routeClass + ".capacity", "1000000");
         }
         all.forEach((key, value) -> args.add("--" + key + "=" + value));
-        return new RunningApp(new SpringApplicationBuilder(OrderflowApplication.class).sources(extraSources)
+        return new RunningApp(new SpringApplicationBuilder(OrderflowApplication.class)
+                .sources(extraSources)
                 .run(args.toArray(String[]::new)));
     }
 
     /** Distributed mode: this instance runs {@code modules} against the shared database and broker. */
     static RunningApp distributed(String modules, String databaseUrl, String namespace, Map<String, String> extra) {
         Map<String, String> properties = new HashMap<>(Map.of(
-                "spring.profiles.active", "distributed",
-                "orderflow.modules", modules,
-                "spring.datasource.url", databaseUrl,
-                "spring.datasource.username", TestInfrastructure.PG_USER,
-                "spring.datasource.password", TestInfrastructure.PG_PASSWORD,
-                "spring.datasource.hikari.maximum-pool-size", "8",
-                "spring.rabbitmq.host", TestInfrastructure.RABBIT_HOST,
-                "spring.rabbitmq.port", TestInfrastructure.RABBIT_PORT,
-                "orderflow.messaging.rabbitmq.namespace", namespace));
-        // these contexts find each other by URL, not through a discovery server (see DistributedDeploymentIntegrationTest)
+                "spring.profiles.active",
+                "distributed",
+                "orderflow.modules",
+                modules,
+                "spring.datasource.url",
+                databaseUrl,
+                "spring.datasource.username",
+                TestInfrastructure.PG_USER,
+                "spring.datasource.password",
+                TestInfrastructure.PG_PASSWORD,
+                "spring.datasource.hikari.maximum-pool-size",
+                "8",
+                "spring.rabbitmq.host",
+                TestInfrastructure.RABBIT_HOST,
+                "spring.rabbitmq.port",
+                TestInfrastructure.RABBIT_PORT,
+                "orderflow.messaging.rabbitmq.namespace",
+                namespace));
+        // these contexts find each other by URL, not through a discovery server (see
+        // DistributedDeploymentIntegrationTest)
         properties.put("eureka.client.enabled", "false");
         properties.put("spring.cloud.discovery.enabled", "false");
         properties.putAll(extra);
@@ -84,7 +95,8 @@ public final class RunningApp implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     <T> T bean(Class<T> type) {

@@ -53,9 +53,14 @@ class SagaDeadlineIntegrationTest {
         assertThat(order.path("status").asString()).isEqualTo("failed");
         assertThat(order.path("failure_reason").asString()).isEqualTo("step_timed_out");
         assertThat(eventTypes(order)).contains("step_retried", "step_timed_out", "order_failed");
-        assertThat(eventTypes(order).indexOf("step_retried")).isLessThan(eventTypes(order).indexOf("step_timed_out"));
-        assertThat(app.jdbc().sql("select status from payment.payment where order_id = ?").param(id)
-                .query(String.class).single()).isEqualTo("refunded");
+        assertThat(eventTypes(order).indexOf("step_retried"))
+                .isLessThan(eventTypes(order).indexOf("step_timed_out"));
+        assertThat(app.jdbc()
+                        .sql("select status from payment.payment where order_id = ?")
+                        .param(id)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("refunded");
         OrderScenarios.assertGapFree(order);
     }
 

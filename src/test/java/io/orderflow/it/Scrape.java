@@ -15,11 +15,11 @@ import java.util.regex.Pattern;
 /** One scrape of {@code /actuator/prometheus}, parsed into series: name, labels, value. */
 final class Scrape {
 
-    record Series(String name, Map<String, String> labels, double value) {
-    }
+    record Series(String name, Map<String, String> labels, double value) {}
 
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final List<Series> series;
     private final String text;
@@ -48,9 +48,13 @@ final class Scrape {
 
     static Scrape of(String baseUrl) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
-                    .header("Authorization", "Bearer " + TestTokens.operator(baseUrl))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
+                            .header("Authorization", "Bearer " + TestTokens.operator(baseUrl))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new AssertionError("/actuator/prometheus answered " + response.statusCode());
             }
@@ -65,14 +69,17 @@ final class Scrape {
 
     /** Every series of this name whose labels include {@code labels} (name, value, name, value, ...). */
     List<Series> find(String name, String... labels) {
-        return series.stream().filter(s -> s.name().equals(name)).filter(s -> {
-            for (int i = 0; i < labels.length; i += 2) {
-                if (!labels[i + 1].equals(s.labels().get(labels[i]))) {
-                    return false;
-                }
-            }
-            return true;
-        }).toList();
+        return series.stream()
+                .filter(s -> s.name().equals(name))
+                .filter(s -> {
+                    for (int i = 0; i < labels.length; i += 2) {
+                        if (!labels[i + 1].equals(s.labels().get(labels[i]))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                })
+                .toList();
     }
 
     /** The sum of the matching series; 0 when there is none (a counter not yet incremented). */

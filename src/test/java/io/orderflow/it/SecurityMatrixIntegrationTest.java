@@ -37,15 +37,25 @@ class SecurityMatrixIntegrationTest {
 
     /** The callers: the forged ones are signed with the real key (or claim to be) but must all be refused. */
     enum Who {
-        NO_TOKEN, EXPIRED, WRONG_SIGNATURE, ALG_NONE, WRONG_AUDIENCE, WRONG_ISSUER, ALG_CONFUSION, TAMPERED,
-        CUSTOMER_A, CUSTOMER_B, OPERATOR;
+        NO_TOKEN,
+        EXPIRED,
+        WRONG_SIGNATURE,
+        ALG_NONE,
+        WRONG_AUDIENCE,
+        WRONG_ISSUER,
+        ALG_CONFUSION,
+        TAMPERED,
+        CUSTOMER_A,
+        CUSTOMER_B,
+        OPERATOR;
 
         boolean forged() {
             return this != NO_TOKEN && this != CUSTOMER_A && this != CUSTOMER_B && this != OPERATOR;
         }
     }
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final Map<Who, String> tokens = new EnumMap<>(Who.class);
     static String base;
     static String emailA;
@@ -167,22 +177,36 @@ class SecurityMatrixIntegrationTest {
 
     @Test
     void listsACustomersOwnOrdersOnlyAndOpensAClientChosenGuestOrderOnlyWithItsToken() throws Exception {
-        JsonNode mine = OrderApi.withToken(base, tokens.get(Who.CUSTOMER_A)).get("/api/customers/me/orders").body();
-        assertThat(mine.path("items")).extracting(o -> o.path("id").asString()).contains(orderA)
+        JsonNode mine = OrderApi.withToken(base, tokens.get(Who.CUSTOMER_A))
+                .get("/api/customers/me/orders")
+                .body();
+        assertThat(mine.path("items"))
+                .extracting(o -> o.path("id").asString())
+                .contains(orderA)
                 .doesNotContain(orderB, guestOrder, chosenIdGuestOrder);
 
-        assertThat(sendWithOrderToken("GET", chosenIdGuestOrder, chosenIdGuestToken).statusCode()).isEqualTo(200);
-        assertThat(sendWithOrderToken("GET", chosenIdGuestOrder, "not-the-token").statusCode()).isEqualTo(404);
+        assertThat(sendWithOrderToken("GET", chosenIdGuestOrder, chosenIdGuestToken)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(sendWithOrderToken("GET", chosenIdGuestOrder, "not-the-token")
+                        .statusCode())
+                .isEqualTo(404);
         // an order token opens its own order only
-        assertThat(sendWithOrderToken("GET", orderA, chosenIdGuestToken).statusCode()).isEqualTo(404);
+        assertThat(sendWithOrderToken("GET", orderA, chosenIdGuestToken).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void neverAnswersNotModifiedToSomeoneWhoMayNotSeeTheOrder() throws Exception {
         for (String path : List.of("/api/orders/" + orderA, "/api/orders/" + orderA + "/status")) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).header("If-None-Match", "*")
-                    .header("Authorization", "Bearer " + tokens.get(Who.CUSTOMER_B)).GET().build();
-            assertThat(HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                    .header("If-None-Match", "*")
+                    .header("Authorization", "Bearer " + tokens.get(Who.CUSTOMER_B))
+                    .GET()
+                    .build();
+            assertThat(HTTP.send(request, HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .isEqualTo(404);
         }
     }
 
@@ -199,22 +223,33 @@ class SecurityMatrixIntegrationTest {
 
     @Test
     void ignoresNothingAClientMayNotSetButRefusesIt() throws Exception {
-        for (String extra : List.of("\"status\":\"completed\"", "\"total_amount\":0.01", "\"version\":99",
-                "\"customer_id\":\"" + customerA + "\"", "\"id\":\"x\"", "\"payment_id\":\"ch_1\"")) {
+        for (String extra : List.of(
+                "\"status\":\"completed\"",
+                "\"total_amount\":0.01",
+                "\"version\":99",
+                "\"customer_id\":\"" + customerA + "\"",
+                "\"id\":\"x\"",
+                "\"payment_id\":\"ch_1\"")) {
             String body = "{\"customer_email\":\"m@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1}],"
                     + extra + "}";
             HttpResponse<String> response = send("POST", "/api/orders", body, tokens.get(Who.CUSTOMER_B));
             assertThat(response.statusCode()).as(extra).isEqualTo(400);
             assertThat(response.body()).contains("is not a known field");
         }
-        HttpResponse<String> price = send("POST", "/api/orders",
+        HttpResponse<String> price = send(
+                "POST",
+                "/api/orders",
                 "{\"customer_email\":\"m@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1,\"line_total\":1}]}",
                 null);
         assertThat(price.statusCode()).isEqualTo(400);
 
         String email = "mallory-" + System.nanoTime() + "@example.com";
-        HttpResponse<String> registration = send("POST", "/api/customers", "{\"email\":\"" + email + "\",\"password\":\""
-                + TestTokens.PASSWORD + "\",\"name\":\"Mallory\",\"roles\":[\"operator\"]}", null);
+        HttpResponse<String> registration = send(
+                "POST",
+                "/api/customers",
+                "{\"email\":\"" + email + "\",\"password\":\"" + TestTokens.PASSWORD
+                        + "\",\"name\":\"Mallory\",\"roles\":[\"operator\"]}",
+                null);
         assertThat(registration.statusCode()).isEqualTo(400);
         TestTokens.register(base, email, "Mallory");
         String token = TestTokens.customer(base, email);
@@ -255,7 +290,8 @@ class SecurityMatrixIntegrationTest {
         for (Who who : Who.values()) {
             if (who.forged()) {
                 assertThatThrownBy(() -> LiveClient.connect(base, path, tokens.get(who)))
-                        .as("upgrade with a %s token", who).isInstanceOf(CompletionException.class)
+                        .as("upgrade with a %s token", who)
+                        .isInstanceOf(CompletionException.class)
                         .hasCauseInstanceOf(WebSocketHandshakeException.class);
             }
         }
@@ -268,15 +304,22 @@ class SecurityMatrixIntegrationTest {
                 LiveClient guest = LiveClient.connect(base, "/ws/orders")) {
             awaitSnapshot(alice);
             awaitSnapshot(operator);
-            assertThat(alice.messages.get(0).path("orders")).extracting(o -> o.path("id").asString())
-                    .contains(orderA).doesNotContain(orderB, guestOrder);
-            assertThat(operator.messages.get(0).path("orders")).extracting(o -> o.path("id").asString())
+            assertThat(alice.messages.get(0).path("orders"))
+                    .extracting(o -> o.path("id").asString())
+                    .contains(orderA)
+                    .doesNotContain(orderB, guestOrder);
+            assertThat(operator.messages.get(0).path("orders"))
+                    .extracting(o -> o.path("id").asString())
                     .contains(orderA, orderB);
 
             String newB = OrderApi.withToken(base, tokens.get(Who.CUSTOMER_B)).placeAccepted(anOrder("b@example.com"));
             String newA = OrderApi.withToken(base, tokens.get(Who.CUSTOMER_A)).placeAccepted(anOrder(emailA));
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> updatedIds(operator).containsAll(List.of(newA, newB)));
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> updatedIds(alice).contains(newA));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> updatedIds(operator).containsAll(List.of(newA, newB)));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> updatedIds(alice).contains(newA));
             assertThat(updatedIds(alice)).doesNotContain(newB);
 
             assertThat(guest.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(4401);
@@ -284,13 +327,17 @@ class SecurityMatrixIntegrationTest {
     }
 
     private static List<String> updatedIds(LiveClient client) {
-        return client.messages.stream().filter(m -> "order_update".equals(m.path("type").asString()))
-                .map(m -> m.path("order").path("id").asString()).toList();
+        return client.messages.stream()
+                .filter(m -> "order_update".equals(m.path("type").asString()))
+                .map(m -> m.path("order").path("id").asString())
+                .toList();
     }
 
     private static void awaitSnapshot(LiveClient client) {
-        Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> client.messages.stream().anyMatch(m -> "snapshot".equals(m.path("type").asString())));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> client.messages.stream()
+                        .anyMatch(m -> "snapshot".equals(m.path("type").asString())));
     }
 
     static JsonNode claims(String token) {
@@ -299,15 +346,21 @@ class SecurityMatrixIntegrationTest {
     }
 
     static HttpResponse<String> sendWithOrderToken(String method, String orderId, String orderToken) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/orders/" + orderId))
-                .header("Order-Token", orderToken).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/orders/" + orderId))
+                        .header("Order-Token", orderToken)
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> send(String method, String path, String body, String token)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

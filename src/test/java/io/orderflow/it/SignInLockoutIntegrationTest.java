@@ -24,7 +24,8 @@ class SignInLockoutIntegrationTest {
             "orderflow.security.sign-in.lockout-threshold", "3",
             "orderflow.security.sign-in.lockout-base", "2s"));
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void locksAnAccountAfterRepeatedWrongPasswordsAndOpensItAgainLater() throws Exception {
@@ -39,9 +40,12 @@ class SignInLockoutIntegrationTest {
         assertThat(problem(third).path("type").asString()).endsWith("/sign-in-locked");
         HttpResponse<String> right = signIn(email, TestTokens.PASSWORD);
         assertThat(right.statusCode()).isEqualTo(429);
-        assertThat(Long.parseLong(right.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 2L);
+        assertThat(Long.parseLong(right.headers().firstValue("Retry-After").orElseThrow()))
+                .isBetween(1L, 2L);
 
-        Awaitility.await("the lock expires").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+        Awaitility.await("the lock expires")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> signIn(email, TestTokens.PASSWORD).statusCode() == 200);
         // a success resets the count: two more mistakes do not lock again
         assertThat(signIn(email, "wrong again 1").statusCode()).isEqualTo(401);
@@ -75,9 +79,12 @@ class SignInLockoutIntegrationTest {
     }
 
     static HttpResponse<String> signIn(String email, String password) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/auth/token"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + "/api/auth/token"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
  */
 class SigningKeysIntegrationTest {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static String databaseUrl;
 
     @BeforeAll
@@ -47,11 +48,13 @@ class SigningKeysIntegrationTest {
             String oldKid = header(before).path("kid").asString();
 
             // a process without the customer module, validating with the public keys it fetches
-            try (RunningApp catalog = RunningApp.start(properties("catalog",
-                    app.baseUrl() + "/.well-known/jwks.json"))) {
-                assertThat(status(catalog, "/api/dead-letters/counts", operator)).isEqualTo(200);
+            try (RunningApp catalog =
+                    RunningApp.start(properties("catalog", app.baseUrl() + "/.well-known/jwks.json"))) {
+                assertThat(status(catalog, "/api/dead-letters/counts", operator))
+                        .isEqualTo(200);
 
-                JsonNode rotated = OrderApi.JSON.readTree(send(app, "POST", "/api/auth/keys/rotate", operator).body());
+                JsonNode rotated = OrderApi.JSON.readTree(
+                        send(app, "POST", "/api/auth/keys/rotate", operator).body());
                 String newKid = rotated.path("kid").asString();
                 assertThat(newKid).isNotEqualTo(oldKid);
                 assertThat(rotated.path("signing").asBoolean()).isTrue();
@@ -59,15 +62,22 @@ class SigningKeysIntegrationTest {
                 after = TestTokens.customer(app.baseUrl(), email);
                 operatorAfter = fresh(app);
                 assertThat(header(after).path("kid").asString()).isEqualTo(newKid);
-                JsonNode keySet = OrderApi.JSON.readTree(send(app, "GET", "/.well-known/jwks.json", null).body());
-                assertThat(keySet.path("keys")).extracting(k -> k.path("kid").asString()).contains(oldKid, newKid);
-                assertThat(keySet.path("keys").get(0).has("d")).as("no private part is published").isFalse();
+                JsonNode keySet = OrderApi.JSON.readTree(
+                        send(app, "GET", "/.well-known/jwks.json", null).body());
+                assertThat(keySet.path("keys"))
+                        .extracting(k -> k.path("kid").asString())
+                        .contains(oldKid, newKid);
+                assertThat(keySet.path("keys").get(0).has("d"))
+                        .as("no private part is published")
+                        .isFalse();
 
                 assertThat(status(app, "/api/customers/me", before)).isEqualTo(200);
                 assertThat(status(app, "/api/customers/me", after)).isEqualTo(200);
                 // the other process learns the new key when it first meets it
-                assertThat(status(catalog, "/api/dead-letters/counts", operatorAfter)).isEqualTo(200);
-                assertThat(status(catalog, "/api/dead-letters/counts", operator)).isEqualTo(200);
+                assertThat(status(catalog, "/api/dead-letters/counts", operatorAfter))
+                        .isEqualTo(200);
+                assertThat(status(catalog, "/api/dead-letters/counts", operator))
+                        .isEqualTo(200);
             }
         }
         try (RunningApp restarted = RunningApp.start(properties("all", null))) {
@@ -79,20 +89,29 @@ class SigningKeysIntegrationTest {
 
     /** An operator token issued now (the cached one predates the rotation). */
     static String fresh(RunningApp app) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/auth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=operator&client_secret="
-                        + TestTokens.OPERATOR_SECRET)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/auth/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "grant_type=client_credentials&client_id=operator&client_secret="
+                                        + TestTokens.OPERATOR_SECRET))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return OrderApi.JSON.readTree(response.body()).path("access_token").asString();
     }
 
     static Map<String, String> properties(String modules, String jwksUri) {
         Map<String, String> properties = new HashMap<>(Map.of(
-                "orderflow.modules", modules,
-                "orderflow.database.mode", "external",
-                "spring.datasource.url", databaseUrl,
-                "spring.datasource.username", TestInfrastructure.PG_USER,
-                "spring.datasource.password", TestInfrastructure.PG_PASSWORD));
+                "orderflow.modules",
+                modules,
+                "orderflow.database.mode",
+                "external",
+                "spring.datasource.url",
+                databaseUrl,
+                "spring.datasource.username",
+                TestInfrastructure.PG_USER,
+                "spring.datasource.password",
+                TestInfrastructure.PG_PASSWORD));
         if (jwksUri != null) {
             properties.put("orderflow.security.jwks-uri", jwksUri);
         }
@@ -100,7 +119,8 @@ class SigningKeysIntegrationTest {
     }
 
     static JsonNode header(String token) {
-        return OrderApi.JSON.readTree(new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[0])));
+        return OrderApi.JSON.readTree(
+                new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[0])));
     }
 
     static int status(RunningApp app, String path, String token) throws Exception {
@@ -109,7 +129,8 @@ class SigningKeysIntegrationTest {
 
     static HttpResponse<String> send(RunningApp app, String method, String path, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.baseUrl() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30));
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

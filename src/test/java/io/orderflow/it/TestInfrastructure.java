@@ -23,12 +23,12 @@ final class TestInfrastructure {
     static final String RABBIT_USER = env("ORDERFLOW_TEST_RABBIT_USER", "guest");
     static final String RABBIT_PASSWORD = env("ORDERFLOW_TEST_RABBIT_PASSWORD", "guest");
 
-    private TestInfrastructure() {
-    }
+    private TestInfrastructure() {}
 
     /** Creates a fresh database and returns its JDBC URL. */
     static String createDatabase(String prefix) {
-        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name =
+                prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         // a generated identifier of [a-z0-9_] only; CREATE DATABASE cannot take a bound parameter
         admin("create database " + name);
         return databaseUrl(name);

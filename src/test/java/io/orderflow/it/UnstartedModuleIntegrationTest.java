@@ -24,8 +24,8 @@ class UnstartedModuleIntegrationTest {
     static void startWithoutShipping() {
         databaseUrl = TestInfrastructure.createDatabase("orderflow_it");
         namespace = TestInfrastructure.newNamespace();
-        everythingButShipping = RunningApp.distributed("order,catalog,inventory,payment,notification,customer",
-                databaseUrl, namespace, Map.of());
+        everythingButShipping = RunningApp.distributed(
+                "order,catalog,inventory,payment,notification,customer", databaseUrl, namespace, Map.of());
     }
 
     @AfterAll
@@ -46,17 +46,26 @@ class UnstartedModuleIntegrationTest {
         CachingConnectionFactory connections = TestInfrastructure.rabbitConnectionFactory();
         try {
             RabbitAdmin admin = new RabbitAdmin(connections);
-            Awaitility.await("CreateShipment waits in the shipping queue").atMost(java.time.Duration.ofSeconds(30))
+            Awaitility.await("CreateShipment waits in the shipping queue")
+                    .atMost(java.time.Duration.ofSeconds(30))
                     .until(() -> admin.getQueueInfo(namespace + ".shipping") != null
                             && admin.getQueueInfo(namespace + ".shipping").getMessageCount() == 1);
         } finally {
             connections.destroy();
         }
-        assertThat(everythingButShipping.jdbc().sql("select count(*) from orders.outbox").query(Long.class).single())
-                .as("nothing stranded in the order module's outbox").isZero();
+        assertThat(everythingButShipping
+                        .jdbc()
+                        .sql("select count(*) from orders.outbox")
+                        .query(Long.class)
+                        .single())
+                .as("nothing stranded in the order module's outbox")
+                .isZero();
 
-        try (RunningApp shipping = RunningApp.distributed("shipping", databaseUrl, namespace, Map.of(
-                "orderflow.security.jwks-uri", everythingButShipping.baseUrl() + "/.well-known/jwks.json"))) {
+        try (RunningApp shipping = RunningApp.distributed(
+                "shipping",
+                databaseUrl,
+                namespace,
+                Map.of("orderflow.security.jwks-uri", everythingButShipping.baseUrl() + "/.well-known/jwks.json"))) {
             api.awaitStatus(id, "completed");
         }
     }

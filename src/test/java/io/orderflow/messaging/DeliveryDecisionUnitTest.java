@@ -17,11 +17,15 @@ class DeliveryDecisionUnitTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final StaticListableBeanFactory none = new StaticListableBeanFactory();
-    private final Dispatcher dispatcher = new Dispatcher(null, null, null,
-            new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(10), 3, 5), meters,
+    private final Dispatcher dispatcher = new Dispatcher(
+            null,
+            null,
+            null,
+            new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(10), 3, 5),
+            meters,
             new MessageTracing(none.getBeanProvider(Tracer.class), none.getBeanProvider(Propagator.class)));
-    private final Envelope envelope = new Envelope(UUID.randomUUID(), "CreateShipment", 1, "order-1", null,
-            Instant.now(), "{}", Map.of());
+    private final Envelope envelope =
+            new Envelope(UUID.randomUUID(), "CreateShipment", 1, "order-1", null, Instant.now(), "{}", Map.of());
 
     @Test
     void aFirstFailureIsRetriedAfterABackoffWithinTheFirstCeiling() {
@@ -33,7 +37,8 @@ class DeliveryDecisionUnitTest {
         assertThat(retry.firstFailedAt()).isNotNull();
         assertThat(retry.backoff()).isBetween(Duration.ZERO, Duration.ofMillis(100));
         assertThat(meters.counter("orderflow.messages.retried", "module", "shipping", "type", "CreateShipment")
-                .count()).isEqualTo(1);
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -48,8 +53,8 @@ class DeliveryDecisionUnitTest {
 
     @Test
     void theLastAttemptOfTheBudgetIsParked() {
-        Dispatcher.Failed failed = dispatcher.failed("shipping", envelope, 2, Instant.now(),
-                new IllegalStateException("still failing"));
+        Dispatcher.Failed failed =
+                dispatcher.failed("shipping", envelope, 2, Instant.now(), new IllegalStateException("still failing"));
 
         assertThat(failed).isInstanceOf(Dispatcher.Failed.Park.class);
         assertThat(failed.attempts()).isEqualTo(3);
@@ -58,18 +63,19 @@ class DeliveryDecisionUnitTest {
 
     @Test
     void anOutageGetsTheLargerBudget() {
-        Dispatcher.Failed failed = dispatcher.failed("payment", envelope, 2, Instant.now(),
-                new DependencyUnavailableException("provider down"));
+        Dispatcher.Failed failed = dispatcher.failed(
+                "payment", envelope, 2, Instant.now(), new DependencyUnavailableException("provider down"));
 
         assertThat(failed).isInstanceOf(Dispatcher.Failed.Retry.class);
-        assertThat(dispatcher.failed("payment", envelope, 4, Instant.now(),
-                new DependencyUnavailableException("provider down"))).isInstanceOf(Dispatcher.Failed.Park.class);
+        assertThat(dispatcher.failed(
+                        "payment", envelope, 4, Instant.now(), new DependencyUnavailableException("provider down")))
+                .isInstanceOf(Dispatcher.Failed.Park.class);
     }
 
     @Test
     void aPoisonMessageIsParkedAtOnce() {
-        Dispatcher.Failed failed = dispatcher.failed("shipping", envelope, 0, null,
-                new PoisonMessageException("unreadable"));
+        Dispatcher.Failed failed =
+                dispatcher.failed("shipping", envelope, 0, null, new PoisonMessageException("unreadable"));
 
         assertThat(failed).isInstanceOf(Dispatcher.Failed.Park.class);
         assertThat(failed.attempts()).isEqualTo(1);

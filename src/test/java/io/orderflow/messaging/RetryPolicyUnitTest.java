@@ -21,7 +21,7 @@ class RetryPolicyUnitTest {
     private final RetryPolicy policy = new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(10), 8);
 
     @ParameterizedTest
-    @ValueSource(ints = { 1, 2, 3, 4, 5, 6, 7, 8 })
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
     void waitsBetweenZeroAndBaseTimesTwoToTheAttemptsBeforeTheCap(int attempts) {
         long ceiling = Math.min(10_000, 100L << (attempts - 1));
 
@@ -40,7 +40,8 @@ class RetryPolicyUnitTest {
             long previousCeiling = 100L << (attempts - 2);
             long max = sample(policy, attempts).getMax();
             // beyond the previous ceiling, so the growth is the doubling and not chance
-            assertThat(max).as("largest wait after %d attempts", attempts)
+            assertThat(max)
+                    .as("largest wait after %d attempts", attempts)
                     .isGreaterThan(previousMax)
                     .isGreaterThan(previousCeiling);
             previousMax = max;
@@ -49,13 +50,16 @@ class RetryPolicyUnitTest {
 
     @Test
     void spreadsRetriesOutInsteadOfWaitingTheSameForEveryMessage() {
-        long distinct = IntStream.range(0, 200).mapToLong(i -> policy.backoffAfter(5).toMillis()).distinct().count();
+        long distinct = IntStream.range(0, 200)
+                .mapToLong(i -> policy.backoffAfter(5).toMillis())
+                .distinct()
+                .count();
 
         assertThat(distinct).isGreaterThan(50);
     }
 
     @ParameterizedTest
-    @ValueSource(ints = { 8, 20, 31, 64, 1_000, Integer.MAX_VALUE })
+    @ValueSource(ints = {8, 20, 31, 64, 1_000, Integer.MAX_VALUE})
     void neverWaitsLongerThanTheCap(int attempts) {
         LongSummaryStatistics waits = sample(policy, attempts);
 
@@ -88,7 +92,7 @@ class RetryPolicyUnitTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = { 0, -1, Integer.MIN_VALUE })
+    @ValueSource(ints = {0, -1, Integer.MIN_VALUE})
     void refusesAPolicyWithoutAnyAttempt(int maxAttempts) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), maxAttempts))
@@ -96,6 +100,8 @@ class RetryPolicyUnitTest {
     }
 
     private static LongSummaryStatistics sample(RetryPolicy policy, int attempts) {
-        return IntStream.range(0, DRAWS).mapToLong(i -> policy.backoffAfter(attempts).toMillis()).summaryStatistics();
+        return IntStream.range(0, DRAWS)
+                .mapToLong(i -> policy.backoffAfter(attempts).toMillis())
+                .summaryStatistics();
     }
 }

@@ -21,8 +21,7 @@ import java.util.List;
 final class OrderFixtures {
 
     /** A product as the catalog sells it. */
-    record Product(String sku, String name, BigDecimal price) {
-    }
+    record Product(String sku, String name, BigDecimal price) {}
 
     /** A line of an order: how many of what, and the unit price the customer saw (null when not sent). */
     record Line(int quantity, Product product, BigDecimal clientPrice) {
@@ -42,12 +41,11 @@ final class OrderFixtures {
     static final String CURRENCY = "USD";
     static final String PAYMENT_ID = "ch_4711";
     static final String TRACKING_NUMBER = "TRK0000000042";
-    static final ShippingAddress ADDRESS = new ShippingAddress("Ada Lovelace", "12 St James's Square", "London",
-            "SW1Y 4JH", "GB");
+    static final ShippingAddress ADDRESS =
+            new ShippingAddress("Ada Lovelace", "12 St James's Square", "London", "SW1Y 4JH", "GB");
     static final Instant PLACED_AT = Instant.parse("2025-03-01T10:15:30Z");
 
-    private OrderFixtures() {
-    }
+    private OrderFixtures() {}
 
     static Line line(int quantity, Product product) {
         return new Line(quantity, product, product.price());
@@ -75,7 +73,11 @@ final class OrderFixtures {
 
         /** The customer sent no unit prices: the catalog alone prices the order. */
         Draft withoutClientPrices() {
-            return new Draft(lines.stream().map(l -> new Line(l.quantity(), l.product(), null)).toList(), cardToken);
+            return new Draft(
+                    lines.stream()
+                            .map(l -> new Line(l.quantity(), l.product(), null))
+                            .toList(),
+                    cardToken);
         }
 
         Draft paidWith(String cardToken) {
@@ -87,14 +89,26 @@ final class OrderFixtures {
         }
 
         List<Order.PricedItem> pricedItems() {
-            return lines.stream().map(l -> new Order.PricedItem(l.product().sku(), l.product().name(), l.quantity(),
-                    l.product().price(), l.lineTotal())).toList();
+            return lines.stream()
+                    .map(l -> new Order.PricedItem(
+                            l.product().sku(),
+                            l.product().name(),
+                            l.quantity(),
+                            l.product().price(),
+                            l.lineTotal()))
+                    .toList();
         }
 
         Order pending() {
-            return Order.place(ORDER_ID, CUSTOMER, lines.stream()
-                    .map(l -> new Order.Item(l.product().sku(), l.quantity(), l.clientPrice())).toList(), cardToken,
-                    ADDRESS, PLACED_AT);
+            return Order.place(
+                    ORDER_ID,
+                    CUSTOMER,
+                    lines.stream()
+                            .map(l -> new Order.Item(l.product().sku(), l.quantity(), l.clientPrice()))
+                            .toList(),
+                    cardToken,
+                    ADDRESS,
+                    PLACED_AT);
         }
 
         /**
@@ -104,21 +118,42 @@ final class OrderFixtures {
          */
         Order in(OrderStatus status) {
             boolean priced = status.compareTo(OrderStatus.INVENTORY_CHECK) >= 0 && status != OrderStatus.CANCELLED;
-            boolean charged = status.compareTo(OrderStatus.SHIPPING) >= 0 && status.compareTo(OrderStatus.COMPLETED) <= 0;
+            boolean charged =
+                    status.compareTo(OrderStatus.SHIPPING) >= 0 && status.compareTo(OrderStatus.COMPLETED) <= 0;
             boolean shipped = status == OrderStatus.COMPLETED;
-            return new Order(ORDER_ID, CUSTOMER, pending().items(), cardToken, ADDRESS, PLACED_AT,
-                    priced ? pricedItems() : null, priced ? catalogTotal() : null, priced ? CURRENCY : null, status,
+            return new Order(
+                    ORDER_ID,
+                    CUSTOMER,
+                    pending().items(),
+                    cardToken,
+                    ADDRESS,
+                    PLACED_AT,
+                    priced ? pricedItems() : null,
+                    priced ? catalogTotal() : null,
+                    priced ? CURRENCY : null,
+                    status,
                     status == OrderStatus.FAILED ? "payment_declined" : null,
-                    status == OrderStatus.FAILED ? "card_declined" : null, charged ? PAYMENT_ID : null,
-                    shipped ? TRACKING_NUMBER : null, 3, PLACED_AT);
+                    status == OrderStatus.FAILED ? "card_declined" : null,
+                    charged ? PAYMENT_ID : null,
+                    shipped ? TRACKING_NUMBER : null,
+                    3,
+                    PLACED_AT);
         }
 
         /** The catalog's answer: every item known, priced at the catalog price. */
         OrderValidated validated() {
-            return new OrderValidated(ORDER_ID, lines.stream()
-                    .map(l -> new OrderValidated.PricedItem(l.product().sku(), l.product().name(), l.quantity(),
-                            l.product().price(), l.lineTotal()))
-                    .toList(), catalogTotal(), CURRENCY);
+            return new OrderValidated(
+                    ORDER_ID,
+                    lines.stream()
+                            .map(l -> new OrderValidated.PricedItem(
+                                    l.product().sku(),
+                                    l.product().name(),
+                                    l.quantity(),
+                                    l.product().price(),
+                                    l.lineTotal()))
+                            .toList(),
+                    catalogTotal(),
+                    CURRENCY);
         }
     }
 
@@ -129,8 +164,8 @@ final class OrderFixtures {
     }
 
     static OrderRejected priceChanged(Product product, String clientPrice) {
-        return new OrderRejected(ORDER_ID, "price_changed",
-                product.sku() + " costs " + product.price() + " USD, not " + clientPrice);
+        return new OrderRejected(
+                ORDER_ID, "price_changed", product.sku() + " costs " + product.price() + " USD, not " + clientPrice);
     }
 
     static StockReserved stockReserved() {
@@ -138,7 +173,9 @@ final class OrderFixtures {
     }
 
     static StockUnavailable outOfStock(Product... products) {
-        return new StockUnavailable(ORDER_ID, "insufficient_stock",
+        return new StockUnavailable(
+                ORDER_ID,
+                "insufficient_stock",
                 Arrays.stream(products).map(Product::sku).toList());
     }
 

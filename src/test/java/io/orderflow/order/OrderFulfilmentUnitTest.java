@@ -77,9 +77,12 @@ class OrderFulfilmentUnitTest {
             Decision decision = SAGA.start(order);
 
             assertThat(order.status()).isEqualTo(VALIDATING);
-            assertThat(decision.commands()).containsExactly(new ValidateOrder(ORDER_ID, List.of(
-                    new ValidateOrder.Item(LAPTOP.sku(), 2, LAPTOP.price()),
-                    new ValidateOrder.Item(MOUSE.sku(), 3, MOUSE.price()))));
+            assertThat(decision.commands())
+                    .containsExactly(new ValidateOrder(
+                            ORDER_ID,
+                            List.of(
+                                    new ValidateOrder.Item(LAPTOP.sku(), 2, LAPTOP.price()),
+                                    new ValidateOrder.Item(MOUSE.sku(), 3, MOUSE.price()))));
             assertThat(history(decision)).containsExactly("fulfilment_started");
         }
 
@@ -89,8 +92,9 @@ class OrderFulfilmentUnitTest {
 
             Decision decision = SAGA.start(order);
 
-            assertThat(decision.commands()).containsExactly(
-                    new ValidateOrder(ORDER_ID, List.of(new ValidateOrder.Item(LAPTOP.sku(), 2, null))));
+            assertThat(decision.commands())
+                    .containsExactly(
+                            new ValidateOrder(ORDER_ID, List.of(new ValidateOrder.Item(LAPTOP.sku(), 2, null))));
         }
 
         @Test
@@ -128,11 +132,14 @@ class OrderFulfilmentUnitTest {
             Decision decision = SAGA.on(order, validated);
 
             assertThat(order.status()).isEqualTo(INVENTORY_CHECK);
-            assertThat(decision.commands()).containsExactly(new ReserveStock(ORDER_ID, List.of(
-                    new ReserveStock.Item(LAPTOP.sku(), 2), new ReserveStock.Item(MOUSE.sku(), 3))));
-            assertThat(order.pricedItems()).containsExactly(
-                    new Order.PricedItem(LAPTOP.sku(), "Laptop", 2, LAPTOP.price(), new BigDecimal("1999.98")),
-                    new Order.PricedItem(MOUSE.sku(), "Mouse", 3, MOUSE.price(), new BigDecimal("89.97")));
+            assertThat(decision.commands())
+                    .containsExactly(new ReserveStock(
+                            ORDER_ID,
+                            List.of(new ReserveStock.Item(LAPTOP.sku(), 2), new ReserveStock.Item(MOUSE.sku(), 3))));
+            assertThat(order.pricedItems())
+                    .containsExactly(
+                            new Order.PricedItem(LAPTOP.sku(), "Laptop", 2, LAPTOP.price(), new BigDecimal("1999.98")),
+                            new Order.PricedItem(MOUSE.sku(), "Mouse", 3, MOUSE.price(), new BigDecimal("89.97")));
             assertThat(order.totalAmount()).isEqualByComparingTo("2089.95");
             assertThat(order.currency()).isEqualTo(CURRENCY);
             assertThat(order.failureReason()).isNull();
@@ -175,7 +182,9 @@ class OrderFulfilmentUnitTest {
 
         @Test
         void chargesTheCatalogTotalToTheCustomersCardOnceStockIsReserved() {
-            Order order = anOrderOf(line(2, LAPTOP), line(1, KEYBOARD)).paidWith("tok_mastercard").in(INVENTORY_CHECK);
+            Order order = anOrderOf(line(2, LAPTOP), line(1, KEYBOARD))
+                    .paidWith("tok_mastercard")
+                    .in(INVENTORY_CHECK);
 
             Decision decision = SAGA.on(order, stockReserved());
 
@@ -198,8 +207,11 @@ class OrderFulfilmentUnitTest {
 
             Decision decision = SAGA.on(order, stockReserved());
 
-            assertThat(decision.commands()).singleElement().isInstanceOfSatisfying(ChargePayment.class,
-                    charge -> assertThat(charge.amount()).isEqualByComparingTo("89.97"));
+            assertThat(decision.commands())
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            ChargePayment.class,
+                            charge -> assertThat(charge.amount()).isEqualByComparingTo("89.97"));
         }
 
         @Test
@@ -228,8 +240,13 @@ class OrderFulfilmentUnitTest {
 
             assertThat(order.status()).isEqualTo(SHIPPING);
             assertThat(order.paymentId()).isEqualTo(PAYMENT_ID);
-            assertThat(decision.commands()).containsExactly(new CreateShipment(ORDER_ID, ADDRESS, List.of(
-                    new CreateShipment.Item(LAPTOP.sku(), 2), new CreateShipment.Item(MOUSE.sku(), 3))));
+            assertThat(decision.commands())
+                    .containsExactly(new CreateShipment(
+                            ORDER_ID,
+                            ADDRESS,
+                            List.of(
+                                    new CreateShipment.Item(LAPTOP.sku(), 2),
+                                    new CreateShipment.Item(MOUSE.sku(), 3))));
             assertThat(history(decision)).containsExactly("payment_charged");
         }
 
@@ -243,8 +260,8 @@ class OrderFulfilmentUnitTest {
             assertThat(order.failureReason()).isEqualTo("payment_declined");
             assertThat(order.failureDetail()).isEqualTo("card_declined");
             assertThat(decision.commands()).containsExactly(new ReleaseStock(ORDER_ID));
-            assertThat(history(decision)).containsExactly("payment_declined",
-                    "compensation_requested:release_stock", "order_failed");
+            assertThat(history(decision))
+                    .containsExactly("payment_declined", "compensation_requested:release_stock", "order_failed");
         }
     }
 
@@ -275,8 +292,12 @@ class OrderFulfilmentUnitTest {
             assertThat(order.failureDetail()).isEqualTo("carrier_rejected: destination ZZ is not served");
             // undone in reverse: the payment (taken last) first, then the stock
             assertThat(decision.commands()).containsExactly(new RefundPayment(ORDER_ID), new ReleaseStock(ORDER_ID));
-            assertThat(history(decision)).containsExactly("shipment_failed", "compensation_requested:refund_payment",
-                    "compensation_requested:release_stock", "order_failed");
+            assertThat(history(decision))
+                    .containsExactly(
+                            "shipment_failed",
+                            "compensation_requested:refund_payment",
+                            "compensation_requested:release_stock",
+                            "order_failed");
         }
     }
 
@@ -284,7 +305,9 @@ class OrderFulfilmentUnitTest {
     class Cancellation {
 
         @ParameterizedTest
-        @EnumSource(value = OrderStatus.class, names = { "PENDING", "VALIDATING" })
+        @EnumSource(
+                value = OrderStatus.class,
+                names = {"PENDING", "VALIDATING"})
         void cancelsWithoutCompensationBeforeAnythingWasReserved(OrderStatus status) {
             Order order = anOrderOf(2, LAPTOP).in(status);
 
@@ -345,8 +368,9 @@ class OrderFulfilmentUnitTest {
             assertThat(order.status()).isEqualTo(CANCELLED);
             assertThat(decision).hasValueSatisfying(d -> {
                 assertThat(d.commands()).containsExactly(new ReleaseStock(ORDER_ID));
-                assertThat(history(d)).containsExactly("cancellation_requested",
-                        "compensation_requested:release_stock", "order_cancelled");
+                assertThat(history(d))
+                        .containsExactly(
+                                "cancellation_requested", "compensation_requested:release_stock", "order_cancelled");
             });
         }
 
@@ -390,7 +414,9 @@ class OrderFulfilmentUnitTest {
         }
 
         @ParameterizedTest
-        @EnumSource(value = OrderStatus.class, names = { "SHIPPING", "COMPLETED", "FAILED", "CANCELLED" })
+        @EnumSource(
+                value = OrderStatus.class,
+                names = {"SHIPPING", "COMPLETED", "FAILED", "CANCELLED"})
         void refusesToCancelOnceTheShipmentIsRequestedOrTheOrderHasEnded(OrderStatus status) {
             Order order = anOrderOf(2, LAPTOP).in(status);
 
@@ -513,7 +539,8 @@ class OrderFulfilmentUnitTest {
         void refusesAReplyItHasNoStepFor() {
             Order order = anOrderOf(2, LAPTOP).in(VALIDATING);
 
-            assertThatIllegalArgumentException().isThrownBy(() -> SAGA.on(order, new CommitStock(ORDER_ID)))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> SAGA.on(order, new CommitStock(ORDER_ID)))
                     .withMessageContaining("CommitStock");
         }
     }
@@ -533,8 +560,14 @@ class OrderFulfilmentUnitTest {
             sent.addAll(SAGA.on(order, shipmentCreated()).commands());
 
             assertThat(order.status()).isEqualTo(COMPLETED);
-            assertThat(sent).extracting(Object::getClass).containsExactly(ValidateOrder.class, ReserveStock.class,
-                    ChargePayment.class, CreateShipment.class, CommitStock.class);
+            assertThat(sent)
+                    .extracting(Object::getClass)
+                    .containsExactly(
+                            ValidateOrder.class,
+                            ReserveStock.class,
+                            ChargePayment.class,
+                            CreateShipment.class,
+                            CommitStock.class);
             assertThat(((ChargePayment) sent.get(2)).amount()).isEqualByComparingTo("1059.97");
             assertThat(((ChargePayment) sent.get(2)).cardToken()).isEqualTo(CARD);
         }
@@ -562,10 +595,16 @@ class OrderFulfilmentUnitTest {
 
             assertThat(order.status()).isEqualTo(OrderStatus.FAILED);
             assertThat(order.failureReason()).isEqualTo("step_timed_out");
-            assertThat(decision.commands()).extracting(c -> c.getClass().getSimpleName())
+            assertThat(decision.commands())
+                    .extracting(c -> c.getClass().getSimpleName())
                     .containsExactly("CancelShipment", "RefundPayment", "ReleaseStock");
-            assertThat(history(decision)).containsExactly("step_timed_out", "compensation_requested:cancel_shipment",
-                    "compensation_requested:refund_payment", "compensation_requested:release_stock", "order_failed");
+            assertThat(history(decision))
+                    .containsExactly(
+                            "step_timed_out",
+                            "compensation_requested:cancel_shipment",
+                            "compensation_requested:refund_payment",
+                            "compensation_requested:release_stock",
+                            "order_failed");
         }
 
         @Test
@@ -599,32 +638,45 @@ class OrderFulfilmentUnitTest {
 
     @Test
     void describesItselfForTheStateDiagram() {
-        assertThat(SAGA.transitions()).contains(
-                new Saga.Transition(OrderStatus.PENDING, VALIDATING, "OrderPlaced"),
-                new Saga.Transition(SHIPPING, OrderStatus.COMPLETED, "ShipmentCreated"),
-                new Saga.Transition(PAYMENT_PROCESSING, OrderStatus.FAILED, "PaymentDeclined"),
-                new Saga.Transition(PAYMENT_PROCESSING, OrderStatus.CANCELLED, "cancel"));
+        assertThat(SAGA.transitions())
+                .contains(
+                        new Saga.Transition(OrderStatus.PENDING, VALIDATING, "OrderPlaced"),
+                        new Saga.Transition(SHIPPING, OrderStatus.COMPLETED, "ShipmentCreated"),
+                        new Saga.Transition(PAYMENT_PROCESSING, OrderStatus.FAILED, "PaymentDeclined"),
+                        new Saga.Transition(PAYMENT_PROCESSING, OrderStatus.CANCELLED, "cancel"));
         assertThat(SAGA.transitions()).doesNotContain(new Saga.Transition(SHIPPING, OrderStatus.CANCELLED, "cancel"));
     }
 
     @Test
     void listensToEveryReplyOfEveryStepAndToTheCompensationReplies() {
-        assertThat(SAGA.replyTypes()).containsExactlyInAnyOrder(OrderValidated.class, OrderRejected.class,
-                StockReserved.class, StockUnavailable.class, PaymentCharged.class, PaymentDeclined.class,
-                ShipmentCreated.class, ShipmentFailed.class, StockReleased.class, PaymentRefunded.class,
-                io.orderflow.shipping.ShipmentCancelled.class);
+        assertThat(SAGA.replyTypes())
+                .containsExactlyInAnyOrder(
+                        OrderValidated.class,
+                        OrderRejected.class,
+                        StockReserved.class,
+                        StockUnavailable.class,
+                        PaymentCharged.class,
+                        PaymentDeclined.class,
+                        ShipmentCreated.class,
+                        ShipmentFailed.class,
+                        StockReleased.class,
+                        PaymentRefunded.class,
+                        io.orderflow.shipping.ShipmentCancelled.class);
     }
 
     @Test
     void runsItsStepsInTheOrderStockBeforeMoney() {
-        assertThat(SAGA.steps()).extracting(Saga.Step::status)
+        assertThat(SAGA.steps())
+                .extracting(Saga.Step::status)
                 .containsExactly(VALIDATING, INVENTORY_CHECK, PAYMENT_PROCESSING, SHIPPING);
     }
 
     /** The history as {@code type}, or {@code compensation_requested:<action>} for compensations. */
     private static List<String> history(Decision decision) {
-        return decision.history().stream().map(r -> r.type().equals("compensation_requested")
-                ? r.type() + ":" + ((Map<?, ?>) r.details()).get("action")
-                : r.type()).toList();
+        return decision.history().stream()
+                .map(r -> r.type().equals("compensation_requested")
+                        ? r.type() + ":" + ((Map<?, ?>) r.details()).get("action")
+                        : r.type())
+                .toList();
     }
 }

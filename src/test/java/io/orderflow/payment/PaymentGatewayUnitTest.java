@@ -20,22 +20,25 @@ class PaymentGatewayUnitTest {
 
     final MovableClock clock = new MovableClock();
     final CountingProvider provider = new CountingProvider();
-    final CircuitBreaker breaker = CircuitBreaker.of("payment-provider", CircuitBreakerConfig.custom()
-            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-            .slidingWindowSize(10)
-            .minimumNumberOfCalls(4)
-            .failureRateThreshold(50)
-            .waitDurationInOpenState(Duration.ofSeconds(10))
-            .permittedNumberOfCallsInHalfOpenState(2)
-            .clock(clock)
-            .build());
+    final CircuitBreaker breaker = CircuitBreaker.of(
+            "payment-provider",
+            CircuitBreakerConfig.custom()
+                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                    .slidingWindowSize(10)
+                    .minimumNumberOfCalls(4)
+                    .failureRateThreshold(50)
+                    .waitDurationInOpenState(Duration.ofSeconds(10))
+                    .permittedNumberOfCallsInHalfOpenState(2)
+                    .clock(clock)
+                    .build());
     final PaymentGateway gateway = new PaymentGateway(provider, breaker);
 
     @Test
     void passesAnswersThroughAndCountsADeclineAsAnAnswerNotAFailure() {
         assertThat(gateway.charge("tok_visa", "o-1")).isInstanceOf(PaymentProvider.Approved.class);
         for (int i = 0; i < 5; i++) {
-            assertThat(gateway.charge(PaymentProvider.DECLINED_CARD, "o-2")).isInstanceOf(PaymentProvider.Declined.class);
+            assertThat(gateway.charge(PaymentProvider.DECLINED_CARD, "o-2"))
+                    .isInstanceOf(PaymentProvider.Declined.class);
         }
 
         assertThat(gateway.state()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -45,7 +48,8 @@ class PaymentGatewayUnitTest {
     void opensAfterTheProviderKeepsFailingThenFailsFastWithoutCallingIt() {
         provider.setDown(true);
         for (int i = 0; i < 4; i++) {
-            assertThatThrownBy(() -> gateway.charge("tok_visa", "o-1")).isInstanceOf(DependencyUnavailableException.class);
+            assertThatThrownBy(() -> gateway.charge("tok_visa", "o-1"))
+                    .isInstanceOf(DependencyUnavailableException.class);
         }
         assertThat(gateway.state()).isEqualTo(CircuitBreaker.State.OPEN);
         int calls = provider.calls.get();
@@ -55,7 +59,9 @@ class PaymentGatewayUnitTest {
                 .hasCauseInstanceOf(CallNotPermittedException.class)
                 .hasMessageContaining("open");
         assertThatThrownBy(() -> gateway.refund("ch_1")).isInstanceOf(DependencyUnavailableException.class);
-        assertThat(provider.calls.get()).as("calls reaching the provider while open").isEqualTo(calls);
+        assertThat(provider.calls.get())
+                .as("calls reaching the provider while open")
+                .isEqualTo(calls);
     }
 
     @Test
@@ -75,14 +81,16 @@ class PaymentGatewayUnitTest {
         assertThat(policy.allowsAnotherAttempt(8, failure)).isTrue();
         assertThat(policy.allowsAnotherAttempt(239, failure)).isTrue();
         assertThat(policy.allowsAnotherAttempt(240, failure)).isFalse();
-        assertThat(policy.allowsAnotherAttempt(8, new IllegalStateException("bug"))).isFalse();
+        assertThat(policy.allowsAnotherAttempt(8, new IllegalStateException("bug")))
+                .isFalse();
     }
 
     @Test
     void halfOpenProbesCloseTheBreakerOnceTheProviderIsBack() {
         provider.setDown(true);
         for (int i = 0; i < 4; i++) {
-            assertThatThrownBy(() -> gateway.charge("tok_visa", "o-1")).isInstanceOf(DependencyUnavailableException.class);
+            assertThatThrownBy(() -> gateway.charge("tok_visa", "o-1"))
+                    .isInstanceOf(DependencyUnavailableException.class);
         }
         provider.setDown(false);
 
@@ -100,7 +108,8 @@ class PaymentGatewayUnitTest {
     void aFailedProbeOpensTheBreakerAgain() {
         provider.setDown(true);
         for (int i = 0; i < 4; i++) {
-            assertThatThrownBy(() -> gateway.charge("tok_visa", "o-1")).isInstanceOf(DependencyUnavailableException.class);
+            assertThatThrownBy(() -> gateway.charge("tok_visa", "o-1"))
+                    .isInstanceOf(DependencyUnavailableException.class);
         }
         clock.advance(Duration.ofSeconds(11));
 

@@ -15,13 +15,14 @@ class ModulesUnitTest {
     void allRunsEveryModule() {
         Modules modules = Modules.parse("all");
 
-        assertThat(modules.names()).containsExactlyInAnyOrder("order", "catalog", "inventory", "payment", "shipping",
-                "notification", "customer");
+        assertThat(modules.names())
+                .containsExactlyInAnyOrder(
+                        "order", "catalog", "inventory", "payment", "shipping", "notification", "customer");
         assertThat(Modules.ALL).allMatch(modules::runs);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "ALL", " all ", "order, all", "", " , " })
+    @ValueSource(strings = {"ALL", " all ", "order, all", "", " , "})
     void runsEveryModuleWhenAllIsNamedOrNothingIs(String value) {
         assertThat(Modules.parse(value).names()).containsExactlyInAnyOrderElementsOf(Modules.ALL);
     }
@@ -43,8 +44,8 @@ class ModulesUnitTest {
             // in Turkish, "I".toLowerCase() is the dotless \u0131
             Locale.setDefault(Locale.forLanguageTag("tr-TR"));
 
-            assertThat(Modules.parse("INVENTORY,NOTIFICATION").names()).containsExactlyInAnyOrder("inventory",
-                    "notification");
+            assertThat(Modules.parse("INVENTORY,NOTIFICATION").names())
+                    .containsExactlyInAnyOrder("inventory", "notification");
         } finally {
             Locale.setDefault(before);
         }
@@ -57,7 +58,8 @@ class ModulesUnitTest {
 
     @Test
     void refusesAnUnknownModuleNamingItAndTheKnownOnes() {
-        assertThatIllegalArgumentException().isThrownBy(() -> Modules.parse("order, billing"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Modules.parse("order, billing"))
                 .withMessageContaining("orderflow.modules")
                 .withMessageContaining("'billing'")
                 .withMessageContaining(
@@ -85,7 +87,8 @@ class ModulesUnitTest {
     void readsTheModulesFromTheEnvironmentAndDefaultsToAll() {
         assertThat(Modules.from(new MockEnvironment()).names()).containsExactlyInAnyOrderElementsOf(Modules.ALL);
         assertThat(Modules.from(new MockEnvironment().withProperty("orderflow.modules", "shipping,notification"))
-                .names()).containsExactlyInAnyOrder("shipping", "notification");
+                        .names())
+                .containsExactlyInAnyOrder("shipping", "notification");
     }
 
     @Test
@@ -94,7 +97,7 @@ class ModulesUnitTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "catalog", "inventory", "payment", "shipping", "notification" })
+    @ValueSource(strings = {"catalog", "inventory", "payment", "shipping", "notification"})
     void putsEveryOtherModuleInASchemaOfItsName(String module) {
         assertThat(Modules.schemaOf(module)).isEqualTo(module);
     }

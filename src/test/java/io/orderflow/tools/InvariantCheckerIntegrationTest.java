@@ -42,17 +42,24 @@ class InvariantCheckerIntegrationTest {
 
     @BeforeAll
     static void loadOrders() throws Exception {
-        database = "orderflow_checker_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        database = "orderflow_checker_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         admin("create database " + database);
         int slash = PG_URL.lastIndexOf('/');
         url = PG_URL.substring(0, slash + 1) + database;
-        app = new SpringApplicationBuilder(OrderflowApplication.class).run("--server.port=0",
-                "--spring.main.banner-mode=off", "--logging.level.io.orderflow=WARN",
-                "--orderflow.database.mode=external", "--spring.datasource.url=" + url,
-                "--spring.datasource.username=" + PG_USER, "--spring.datasource.password=" + PG_PASSWORD,
-                "--orderflow.security.operator.client-secret=" + UUID.randomUUID(),
-                // the load generator is one client at one address: limits would only measure themselves
-                "--orderflow.rate-limit.enabled=false", "--orderflow.admission.enabled=false");
+        app = new SpringApplicationBuilder(OrderflowApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.main.banner-mode=off",
+                        "--logging.level.io.orderflow=WARN",
+                        "--orderflow.database.mode=external",
+                        "--spring.datasource.url=" + url,
+                        "--spring.datasource.username=" + PG_USER,
+                        "--spring.datasource.password=" + PG_PASSWORD,
+                        "--orderflow.security.operator.client-secret=" + UUID.randomUUID(),
+                        // the load generator is one client at one address: limits would only measure themselves
+                        "--orderflow.rate-limit.enabled=false",
+                        "--orderflow.admission.enabled=false");
         Db db = new Db(url, PG_USER, PG_PASSWORD);
         checker = new InvariantChecker(db.dataSource());
         jdbc = JdbcClient.create(db.dataSource());
@@ -60,10 +67,12 @@ class InvariantCheckerIntegrationTest {
         baseline = checker.stockTotals();
 
         int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-        LoadGenerator load = new LoadGenerator("http://127.0.0.1:" + port, skus,
+        LoadGenerator load = new LoadGenerator(
+                "http://127.0.0.1:" + port,
+                skus,
                 LoadGenerator.Mix.parse("declined=0.2,out_of_stock=0.15,shipping_failure=0.15,cancel=0.2"));
-        LoadGenerator.Phase phase = load.closedLoop("it", "it-", 4, Duration.ofSeconds(4),
-                new LoadGenerator.Progress(() -> 0));
+        LoadGenerator.Phase phase =
+                load.closedLoop("it", "it-", 4, Duration.ofSeconds(4), new LoadGenerator.Progress(() -> 0));
         assertThat(phase.accepted.get()).isGreaterThan(20);
         assertThat(phase.errorsByKind()).isEmpty();
         assertThat(checker.awaitDrained(Duration.ofSeconds(60), null)).isTrue();
@@ -96,46 +105,63 @@ class InvariantCheckerIntegrationTest {
         String completed = orderIn("completed", 0);
         String otherCompleted = orderIn("completed", 1);
         String thirdCompleted = orderIn("completed", 2);
-        String declined = jdbc.sql("select order_id from payment.payment where status = 'declined' order by order_id "
-                + "limit 1").query(String.class).single();
+        String declined = jdbc.sql(
+                        "select order_id from payment.payment where status = 'declined' order by order_id " + "limit 1")
+                .query(String.class)
+                .single();
 
         // a payment amount wrong
-        jdbc.sql("update payment.payment set amount = amount + 1 where order_id = ?").param(completed).update();
+        jdbc.sql("update payment.payment set amount = amount + 1 where order_id = ?")
+                .param(completed)
+                .update();
         // an event deleted: a gap in the history
-        jdbc.sql("delete from orders.order_event where order_id = ? and sequence = 3").param(otherCompleted).update();
+        jdbc.sql("delete from orders.order_event where order_id = ? and sequence = 3")
+                .param(otherCompleted)
+                .update();
         // a reservation held by a failed order (its stock is released: the lines no longer match either)
-        jdbc.sql("update inventory.reservation set status = 'reserved' where order_id = ?").param(declined).update();
+        jdbc.sql("update inventory.reservation set status = 'reserved' where order_id = ?")
+                .param(declined)
+                .update();
         // stock appearing from nowhere
-        jdbc.sql("update inventory.stock set available = available + 5 where sku = 'BENCH-0001'").update();
+        jdbc.sql("update inventory.stock set available = available + 5 where sku = 'BENCH-0001'")
+                .update();
         // a step skipped: pending straight to shipping
         jdbc.sql("update orders.order_event set status = 'shipping' where order_id = ? and sequence = 2")
-                .param(thirdCompleted).update();
+                .param(thirdCompleted)
+                .update();
         // a shipment for an order that failed
-        jdbc.sql("insert into shipping.shipment (order_id, tracking_number, carrier, status) values (?, 'TRKBOGUS', "
-                + "'x', 'created') on conflict (order_id) do update set status = 'created', tracking_number = 'TRKBOGUS'")
-                .param(declined).update();
+        jdbc.sql(
+                        "insert into shipping.shipment (order_id, tracking_number, carrier, status) values (?, 'TRKBOGUS', "
+                                + "'x', 'created') on conflict (order_id) do update set status = 'created', tracking_number = 'TRKBOGUS'")
+                .param(declined)
+                .update();
         // a notification applied twice
-        jdbc.sql("insert into notification.notification (order_id, recipient, subject, body) "
-                + "select order_id, recipient, subject, body from notification.notification where order_id = ? limit 1")
-                .param(thirdCompleted).update();
+        jdbc.sql(
+                        "insert into notification.notification (order_id, recipient, subject, body) "
+                                + "select order_id, recipient, subject, body from notification.notification where order_id = ? limit 1")
+                .param(thirdCompleted)
+                .update();
         // a message never published
         jdbc.sql("insert into payment.outbox (message_id, type, version, order_id, occurred_at, payload) "
-                + "values (?, 'payment.PaymentCharged', 1, ?, now(), '{}'::jsonb)")
-                .params(UUID.randomUUID(), completed).update();
+                        + "values (?, 'payment.PaymentCharged', 1, ?, now(), '{}'::jsonb)")
+                .params(UUID.randomUUID(), completed)
+                .update();
 
         InvariantChecker.Result result = checker.check(baseline);
 
-        assertThat(result.violations()).extracting(InvariantChecker.Violation::rule).contains(
-                "money: charged - refunded != sum of completed totals",
-                "completed order not charged exactly its total",
-                "history with a gap (sequences not 1..n with n = version)",
-                "terminal order still holds a reservation",
-                "stock reserved/shipped differ from the reservation lines",
-                "stock not conserved (initial != available + reserved + shipped)",
-                "history is not a legal walk of the saga",
-                "shipment does not match the order's outcome",
-                "terminal order without exactly 2 notifications (placed + outcome): a message lost or applied twice",
-                "payment outbox not drained");
+        assertThat(result.violations())
+                .extracting(InvariantChecker.Violation::rule)
+                .contains(
+                        "money: charged - refunded != sum of completed totals",
+                        "completed order not charged exactly its total",
+                        "history with a gap (sequences not 1..n with n = version)",
+                        "terminal order still holds a reservation",
+                        "stock reserved/shipped differ from the reservation lines",
+                        "stock not conserved (initial != available + reserved + shipped)",
+                        "history is not a legal walk of the saga",
+                        "shipment does not match the order's outcome",
+                        "terminal order without exactly 2 notifications (placed + outcome): a message lost or applied twice",
+                        "payment outbox not drained");
         assertThat(result.messages()).anySatisfy(m -> assertThat(m).contains(completed, "payment charged"));
         assertThat(result.messages()).anySatisfy(m -> assertThat(m).contains(thirdCompleted, "pending -> shipping"));
         assertThat(result.messages()).anySatisfy(m -> assertThat(m).contains("BENCH-0001 initial"));
@@ -145,18 +171,22 @@ class InvariantCheckerIntegrationTest {
     @Test
     @Order(3)
     void exitsWithOneWhenAnInvariantIsViolated() {
-        int code = Tools.check(new Args(new String[] { "--db-url", url, "--db-user", PG_USER, "--drain-timeout", "1s" }, 0));
+        int code =
+                Tools.check(new Args(new String[] {"--db-url", url, "--db-user", PG_USER, "--drain-timeout", "1s"}, 0));
 
         assertThat(code).isEqualTo(1);
     }
 
     private static String orderIn(String status, int index) {
         return jdbc.sql("select id from orders.purchase_order where status = ? order by id offset ? limit 1")
-                .params(status, index).query(String.class).single();
+                .params(status, index)
+                .query(String.class)
+                .single();
     }
 
     private static void admin(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD);
+                Statement s = c.createStatement()) {
             s.execute(sql); // a generated name of [a-z0-9_]: CREATE/DROP DATABASE take no parameters
         }
     }

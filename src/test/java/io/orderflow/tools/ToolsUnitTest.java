@@ -17,7 +17,9 @@ class ToolsUnitTest {
     void allowsExactlyTheSagasStatusChanges() {
         List<String> path = InvariantChecker.SAGA_PATH;
         for (int i = 0; i + 1 < path.size(); i++) {
-            assertThat(InvariantChecker.allowed(path.get(i), path.get(i + 1))).as(path.get(i)).isTrue();
+            assertThat(InvariantChecker.allowed(path.get(i), path.get(i + 1)))
+                    .as(path.get(i))
+                    .isTrue();
         }
         assertThat(InvariantChecker.allowed("pending", "inventory_check")).isFalse();
         assertThat(InvariantChecker.allowed("payment_processing", "validating")).isFalse();
@@ -36,8 +38,17 @@ class ToolsUnitTest {
 
     @Test
     void parsesOptionsDurationsAndTheMix() {
-        Args args = new Args(new String[] { "benchmark", "--url", "http://127.0.0.1:1", "--step=5s", "--flag",
-                "--mix", "declined=0.5,cancel=0.5" }, 1);
+        Args args = new Args(
+                new String[] {
+                    "benchmark",
+                    "--url",
+                    "http://127.0.0.1:1",
+                    "--step=5s",
+                    "--flag",
+                    "--mix",
+                    "declined=0.5,cancel=0.5"
+                },
+                1);
 
         assertThat(args.get("url", null)).isEqualTo("http://127.0.0.1:1");
         assertThat(args.duration("step", Duration.ZERO)).isEqualTo(Duration.ofSeconds(5));
@@ -52,14 +63,15 @@ class ToolsUnitTest {
         }
         assertThatThrownBy(() -> LoadGenerator.Mix.parse("declined=0.8,cancel=0.8"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Args(new String[0], 0).required("db-url"))
-                .hasMessageContaining("--db-url");
+        assertThatThrownBy(() -> new Args(new String[0], 0).required("db-url")).hasMessageContaining("--db-url");
     }
 
     @Test
     void buildsRequestsWithOneToFiveItemsAndTheOutcomesTestValues() {
-        LoadGenerator load = new LoadGenerator("http://127.0.0.1:9", List.of("BENCH-0001", "BENCH-0002",
-                "BENCH-0003", "BENCH-0004", "BENCH-0005", "BENCH-0006"), LoadGenerator.Mix.parse(""));
+        LoadGenerator load = new LoadGenerator(
+                "http://127.0.0.1:9",
+                List.of("BENCH-0001", "BENCH-0002", "BENCH-0003", "BENCH-0004", "BENCH-0005", "BENCH-0006"),
+                LoadGenerator.Mix.parse(""));
         Random random = new Random(7);
 
         assertThat(load.body("a", LoadGenerator.Kind.DECLINED, random)).contains("tok_chargeDeclined");
@@ -75,10 +87,13 @@ class ToolsUnitTest {
 
     @Test
     void readsProcessCpuTimeAndToolOutput() {
-        assertThat(Cpu.parseTicks("42 (java (x)) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0")).isEqualTo(300);
+        assertThat(Cpu.parseTicks("42 (java (x)) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0"))
+                .isEqualTo(300);
         assertThat(Cpu.ticks(ProcessHandle.current().pid())).isGreaterThan(0);
-        assertThat(Ceiling.number("latency average = 3.3 ms\ntps = 4782.44 (without initial connection time)\n",
-                "tps = ([0-9.]+)")).isEqualTo(4782.44);
+        assertThat(Ceiling.number(
+                        "latency average = 3.3 ms\ntps = 4782.44 (without initial connection time)\n",
+                        "tps = ([0-9.]+)"))
+                .isEqualTo(4782.44);
         assertThat(Ceiling.number("id: x, receiving rate avg: 20213 msg/s", "receiving rate avg: ([0-9.]+) msg/s"))
                 .isEqualTo(20213.0);
         assertThat(Ceiling.PAYLOAD.length()).isBetween(280, 340);
@@ -88,8 +103,9 @@ class ToolsUnitTest {
     @Test
     void drawsAChart(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("c.png");
-        Charts.line(png, "t", "x", "y", List.of(new Charts.Series("s", new double[] { 0, 1, 2 },
-                new double[] { 1, Double.NaN, 3 })));
+        Charts.line(png, "t", "x", "y", List.of(new Charts.Series("s", new double[] {0, 1, 2}, new double[] {
+            1, Double.NaN, 3
+        })));
 
         assertThat(Files.size(png)).isGreaterThan(1000);
         assertThat(Charts.niceCeiling(42)).isEqualTo(50);

@@ -43,7 +43,8 @@ class DeadLetterController {
     }
 
     @GetMapping
-    Page list(@RequestParam(required = false) @Size(max = 32) String module,
+    Page list(
+            @RequestParam(required = false) @Size(max = 32) String module,
             @RequestParam(required = false) @Size(max = 200) String type,
             @RequestParam(name = "order_id", required = false) @Size(max = 64) String orderId,
             @RequestParam(defaultValue = "parked") String status,
@@ -51,8 +52,13 @@ class DeadLetterController {
             @RequestParam(name = "parked_before", required = false) String parkedBefore,
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
-        DeadLetterFilter filter = new DeadLetterFilter(blankToNull(module), blankToNull(type), blankToNull(orderId),
-                status(status), instant("parked_after", parkedAfter), instant("parked_before", parkedBefore));
+        DeadLetterFilter filter = new DeadLetterFilter(
+                blankToNull(module),
+                blankToNull(type),
+                blankToNull(orderId),
+                status(status),
+                instant("parked_after", parkedAfter),
+                instant("parked_before", parkedBefore));
         return deadLetters.list(filter, page, size);
     }
 
@@ -68,45 +74,63 @@ class DeadLetterController {
     }
 
     @PostMapping("/{module}/{id}/redrive")
-    Detail redrive(@PathVariable @Size(max = 32) String module, @PathVariable long id,
+    Detail redrive(
+            @PathVariable @Size(max = 32) String module,
+            @PathVariable long id,
             @RequestHeader(name = OPERATOR_HEADER, required = false) String operator) {
         return deadLetters.redrive(module, id, operator(operator));
     }
 
     @RejectUnknownFields
-    record DiscardRequest(@NotBlank @Size(max = 1000) String reason) {
-    }
+    record DiscardRequest(@NotBlank @Size(max = 1000) String reason) {}
 
     @PostMapping("/{module}/{id}/discard")
-    Detail discard(@PathVariable @Size(max = 32) String module, @PathVariable long id,
+    Detail discard(
+            @PathVariable @Size(max = 32) String module,
+            @PathVariable long id,
             @RequestHeader(name = OPERATOR_HEADER, required = false) String operator,
             @Valid @RequestBody DiscardRequest request) {
-        return deadLetters.discard(module, id, operator(operator), request.reason().strip());
+        return deadLetters.discard(
+                module, id, operator(operator), request.reason().strip());
     }
 
     /** The filter of a bulk re-drive; {@code limit} bounds one call (default 100). Only parked ones are taken. */
     @RejectUnknownFields
-    record BulkRedriveRequest(@Size(max = 32) String module, @Size(max = 200) String type,
-            @Size(max = 64) String orderId, Instant parkedAfter, Instant parkedBefore, @Min(1) Integer limit) {
-    }
+    record BulkRedriveRequest(
+            @Size(max = 32) String module,
+            @Size(max = 200) String type,
+            @Size(max = 64) String orderId,
+            Instant parkedAfter,
+            Instant parkedBefore,
+            @Min(1) Integer limit) {}
 
     @PostMapping("/redrive")
-    BulkResult redriveAll(@RequestHeader(name = OPERATOR_HEADER, required = false) String operator,
+    BulkResult redriveAll(
+            @RequestHeader(name = OPERATOR_HEADER, required = false) String operator,
             @Valid @RequestBody BulkRedriveRequest request) {
         int limit = request.limit() == null ? Math.min(100, deadLetters.maxBulk()) : request.limit();
         if (limit > deadLetters.maxBulk()) {
-            throw invalid("limit", "must be at most " + deadLetters.maxBulk()
-                    + " (orderflow.dead-letters.redrive-max-batch)");
+            throw invalid(
+                    "limit",
+                    "must be at most " + deadLetters.maxBulk() + " (orderflow.dead-letters.redrive-max-batch)");
         }
-        DeadLetterFilter filter = new DeadLetterFilter(blankToNull(request.module()), blankToNull(request.type()),
-                blankToNull(request.orderId()), DeadLetters.PARKED, request.parkedAfter(), request.parkedBefore());
+        DeadLetterFilter filter = new DeadLetterFilter(
+                blankToNull(request.module()),
+                blankToNull(request.type()),
+                blankToNull(request.orderId()),
+                DeadLetters.PARKED,
+                request.parkedAfter(),
+                request.parkedBefore());
         return deadLetters.redriveAll(filter, limit, operator(operator));
     }
 
     /** Who acts, for the audit: the authenticated operator client, and the person it names in X-Operator, if any. */
     static String operator(String header) {
-        return operator(SecurityContextHolder.getContext().getAuthentication() == null ? null
-                : SecurityContextHolder.getContext().getAuthentication().getName(), header);
+        return operator(
+                SecurityContextHolder.getContext().getAuthentication() == null
+                        ? null
+                        : SecurityContextHolder.getContext().getAuthentication().getName(),
+                header);
     }
 
     static String operator(String client, String header) {

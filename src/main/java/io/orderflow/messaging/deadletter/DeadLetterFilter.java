@@ -9,8 +9,8 @@ import java.time.Instant;
  * @param parkedAfter inclusive
  * @param parkedBefore exclusive
  */
-record DeadLetterFilter(String module, String type, String orderId, String status, Instant parkedAfter,
-        Instant parkedBefore) {
+record DeadLetterFilter(
+        String module, String type, String orderId, String status, Instant parkedAfter, Instant parkedBefore) {
 
     DeadLetterFilter withStatus(String newStatus) {
         return new DeadLetterFilter(module, type, orderId, newStatus, parkedAfter, parkedBefore);

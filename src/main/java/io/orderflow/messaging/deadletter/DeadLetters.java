@@ -61,8 +61,13 @@ class DeadLetters {
     private final RedriveRateLimiter limiter;
     private final int maxBulk;
 
-    DeadLetters(JdbcClient jdbc, JsonMapper json, Transport transport, PlatformTransactionManager transactions,
-            Environment environment, @Value("${orderflow.dead-letters.redrive-rate:10}") double redriveRate,
+    DeadLetters(
+            JdbcClient jdbc,
+            JsonMapper json,
+            Transport transport,
+            PlatformTransactionManager transactions,
+            Environment environment,
+            @Value("${orderflow.dead-letters.redrive-rate:10}") double redriveRate,
             @Value("${orderflow.dead-letters.redrive-max-batch:500}") int maxBulk) {
         this.jdbc = jdbc;
         this.json = json;
@@ -84,8 +89,12 @@ class DeadLetters {
 
     Page list(DeadLetterFilter filter, int page, int size) {
         Query query = union(filter, SUMMARY_COLUMNS);
-        long total = query.modules.isEmpty() ? 0 : jdbc.sql("select count(*) from (" + query.sql + ") d")
-                .params(query.params).query(Long.class).single();
+        long total = query.modules.isEmpty()
+                ? 0
+                : jdbc.sql("select count(*) from (" + query.sql + ") d")
+                        .params(query.params)
+                        .query(Long.class)
+                        .single();
         List<Summary> items = List.of();
         if (total > 0) {
             List<Object> params = new ArrayList<>(query.params);
@@ -115,35 +124,69 @@ class DeadLetters {
     Detail inspect(String module, long id) {
         String schema = schemaServed(module);
         Detail detail = jdbc.sql("select id, message_id, type, version, order_id, causation_id, occurred_at, payload, "
-                + "headers::text as headers, error, stack, attempts, first_failed_at, last_failed_at, parked_at, "
-                + "status, status_changed_at from " + schema + ".dead_letter where id = ?")
+                        + "headers::text as headers, error, stack, attempts, first_failed_at, last_failed_at, parked_at, "
+                        + "status, status_changed_at from " + schema + ".dead_letter where id = ?")
                 .param(id)
-                .query((rs, n) -> new Detail(module, rs.getLong("id"), rs.getObject("message_id", UUID.class),
-                        rs.getString("type"), rs.getObject("version") == null ? Envelope.CURRENT_VERSION
-                                : rs.getInt("version"),
-                        rs.getString("order_id"), rs.getObject("causation_id", UUID.class),
-                        instant(rs.getTimestamp("occurred_at")), rs.getString("payload"),
-                        headers(rs.getString("headers")), rs.getString("error"), rs.getString("stack"),
-                        rs.getInt("attempts"), instant(rs.getTimestamp("first_failed_at")),
-                        instant(rs.getTimestamp("last_failed_at")), instant(rs.getTimestamp("parked_at")),
-                        rs.getString("status"), instant(rs.getTimestamp("status_changed_at")), List.of(), List.of()))
+                .query((rs, n) -> new Detail(
+                        module,
+                        rs.getLong("id"),
+                        rs.getObject("message_id", UUID.class),
+                        rs.getString("type"),
+                        rs.getObject("version") == null ? Envelope.CURRENT_VERSION : rs.getInt("version"),
+                        rs.getString("order_id"),
+                        rs.getObject("causation_id", UUID.class),
+                        instant(rs.getTimestamp("occurred_at")),
+                        rs.getString("payload"),
+                        headers(rs.getString("headers")),
+                        rs.getString("error"),
+                        rs.getString("stack"),
+                        rs.getInt("attempts"),
+                        instant(rs.getTimestamp("first_failed_at")),
+                        instant(rs.getTimestamp("last_failed_at")),
+                        instant(rs.getTimestamp("parked_at")),
+                        rs.getString("status"),
+                        instant(rs.getTimestamp("status_changed_at")),
+                        List.of(),
+                        List.of()))
                 .optional()
                 .orElseThrow(() -> notFound(module, id));
         List<Action> actions = jdbc.sql("select id, action, operator, reason, bulk_id, at from " + schema
-                + ".dead_letter_action where dead_letter_id = ? order by at, id")
+                        + ".dead_letter_action where dead_letter_id = ? order by at, id")
                 .param(id)
-                .query((rs, n) -> new Action(rs.getLong("id"), rs.getString("action"), rs.getString("operator"),
-                        rs.getString("reason"), rs.getObject("bulk_id", UUID.class), instant(rs.getTimestamp("at"))))
+                .query((rs, n) -> new Action(
+                        rs.getLong("id"),
+                        rs.getString("action"),
+                        rs.getString("operator"),
+                        rs.getString("reason"),
+                        rs.getObject("bulk_id", UUID.class),
+                        instant(rs.getTimestamp("at"))))
                 .list();
-        List<Long> others = jdbc.sql("select id from " + schema + ".dead_letter where message_id = ? and id <> ? "
-                + "order by id")
+        List<Long> others = jdbc.sql(
+                        "select id from " + schema + ".dead_letter where message_id = ? and id <> ? " + "order by id")
                 .params(detail.messageId(), id)
                 .query(Long.class)
                 .list();
-        return new Detail(detail.module(), detail.id(), detail.messageId(), detail.type(), detail.version(),
-                detail.orderId(), detail.causationId(), detail.occurredAt(), detail.payload(), detail.headers(),
-                detail.error(), detail.stack(), detail.attempts(), detail.firstFailedAt(), detail.lastFailedAt(),
-                detail.parkedAt(), detail.status(), detail.statusChangedAt(), actions, others);
+        return new Detail(
+                detail.module(),
+                detail.id(),
+                detail.messageId(),
+                detail.type(),
+                detail.version(),
+                detail.orderId(),
+                detail.causationId(),
+                detail.occurredAt(),
+                detail.payload(),
+                detail.headers(),
+                detail.error(),
+                detail.stack(),
+                detail.attempts(),
+                detail.firstFailedAt(),
+                detail.lastFailedAt(),
+                detail.parkedAt(),
+                detail.status(),
+                detail.statusChangedAt(),
+                actions,
+                others);
     }
 
     /**
@@ -159,19 +202,23 @@ class DeadLetters {
         String schema = schemaServed(module);
         tx.executeWithoutResult(status -> {
             Envelope envelope = jdbc.sql("select message_id, type, version, order_id, causation_id, occurred_at, "
-                    + "parked_at, payload, headers::text as headers, status from " + schema
-                    + ".dead_letter where id = ? for update")
+                            + "parked_at, payload, headers::text as headers, status from " + schema
+                            + ".dead_letter where id = ? for update")
                     .param(id)
                     .query((rs, n) -> {
                         requireParked(module, id, rs.getString("status"));
                         Timestamp occurred = rs.getTimestamp("occurred_at");
                         Map<String, String> headers = new LinkedHashMap<>();
                         headers(rs.getString("headers")).forEach((k, v) -> headers.put(k, String.valueOf(v)));
-                        return new Envelope(rs.getObject("message_id", UUID.class), rs.getString("type"),
+                        return new Envelope(
+                                rs.getObject("message_id", UUID.class),
+                                rs.getString("type"),
                                 rs.getObject("version") == null ? Envelope.CURRENT_VERSION : rs.getInt("version"),
-                                rs.getString("order_id"), rs.getObject("causation_id", UUID.class),
+                                rs.getString("order_id"),
+                                rs.getObject("causation_id", UUID.class),
                                 (occurred == null ? rs.getTimestamp("parked_at") : occurred).toInstant(),
-                                rs.getString("payload"), headers);
+                                rs.getString("payload"),
+                                headers);
                     })
                     .optional()
                     .orElseThrow(() -> notFound(module, id));
@@ -179,25 +226,38 @@ class DeadLetters {
                 transport.redeliver(module, envelope);
             } catch (RuntimeException e) {
                 log.warn("Re-drive of {} dead letter {} failed", module, id, e);
-                throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "redrive-failed",
-                        "Dead letter " + module + "/" + id + " could not be put back on its queue: "
-                                + rootMessage(e));
+                throw new ApiProblem(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "redrive-failed",
+                        "Dead letter " + module + "/" + id + " could not be put back on its queue: " + rootMessage(e));
             }
             jdbc.sql("update " + schema + ".dead_letter set status = 'redriven', status_changed_at = now() "
-                    + "where id = ?").param(id).update();
+                            + "where id = ?")
+                    .param(id)
+                    .update();
             audit(schema, id, "redrive", operator, null, bulkId);
         });
-        log.info("{} re-drove {} dead letter {}{}", operator, module, id, bulkId == null ? "" : " (bulk " + bulkId + ")");
+        log.info(
+                "{} re-drove {} dead letter {}{}",
+                operator,
+                module,
+                id,
+                bulkId == null ? "" : " (bulk " + bulkId + ")");
     }
 
     Detail discard(String module, long id, String operator, String reason) {
         String schema = schemaServed(module);
         tx.executeWithoutResult(status -> {
             String current = jdbc.sql("select status from " + schema + ".dead_letter where id = ? for update")
-                    .param(id).query(String.class).optional().orElseThrow(() -> notFound(module, id));
+                    .param(id)
+                    .query(String.class)
+                    .optional()
+                    .orElseThrow(() -> notFound(module, id));
             requireParked(module, id, current);
             jdbc.sql("update " + schema + ".dead_letter set status = 'discarded', status_changed_at = now() "
-                    + "where id = ?").param(id).update();
+                            + "where id = ?")
+                    .param(id)
+                    .update();
             audit(schema, id, "discard", operator, reason, null);
         });
         log.info("{} discarded {} dead letter {}: {}", operator, module, id, reason);
@@ -214,12 +274,14 @@ class DeadLetters {
         if (query.modules.isEmpty()) {
             return new BulkResult(null, 0, List.of(), List.of(), List.of(), 0, limiter.ratePerSecond(), limit);
         }
-        long matched = jdbc.sql("select count(*) from (" + query.sql + ") d").params(query.params)
-                .query(Long.class).single();
+        long matched = jdbc.sql("select count(*) from (" + query.sql + ") d")
+                .params(query.params)
+                .query(Long.class)
+                .single();
         List<Object> params = new ArrayList<>(query.params);
         params.add(limit);
-        List<Ref> candidates = jdbc.sql("select module, id from (" + query.sql + ") d order by parked_at, module, id "
-                + "limit ?")
+        List<Ref> candidates = jdbc.sql(
+                        "select module, id from (" + query.sql + ") d order by parked_at, module, id " + "limit ?")
                 .params(params)
                 .query((rs, n) -> new Ref(rs.getString("module"), rs.getLong("id")))
                 .list();
@@ -242,15 +304,28 @@ class DeadLetters {
                 failed.add(new Failure(ref.module(), ref.id(), rootMessage(e)));
             }
         }
-        log.info("{} bulk re-drive {}: {} matched, {} re-driven, {} skipped, {} failed", operator, bulkId, matched,
-                redriven.size(), skipped.size(), failed.size());
-        return new BulkResult(bulkId, matched, redriven, skipped, failed, Math.max(0, matched - candidates.size()),
-                limiter.ratePerSecond(), limit);
+        log.info(
+                "{} bulk re-drive {}: {} matched, {} re-driven, {} skipped, {} failed",
+                operator,
+                bulkId,
+                matched,
+                redriven.size(),
+                skipped.size(),
+                failed.size());
+        return new BulkResult(
+                bulkId,
+                matched,
+                redriven,
+                skipped,
+                failed,
+                Math.max(0, matched - candidates.size()),
+                limiter.ratePerSecond(),
+                limit);
     }
 
     private void audit(String schema, long id, String action, String operator, String reason, UUID bulkId) {
         jdbc.sql("insert into " + schema + ".dead_letter_action (dead_letter_id, action, operator, reason, bulk_id) "
-                + "values (?, ?, ?, ?, ?)")
+                        + "values (?, ?, ?, ?, ?)")
                 .params(id, action, operator, reason, bulkId)
                 .update();
     }
@@ -258,19 +333,24 @@ class DeadLetters {
     /** The module's schema, if this process serves it; otherwise a problem that says who does. */
     String schemaServed(String module) {
         if (!Modules.ALL.contains(module)) {
-            throw new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Module '" + module + "' does not exist",
+            throw new ApiProblem(
+                    HttpStatus.NOT_FOUND,
+                    "not-found",
+                    "Module '" + module + "' does not exist",
                     Map.of("modules", Modules.ALL));
         }
         if (!modules.runs(module)) {
-            throw new ApiProblem(HttpStatus.NOT_FOUND, "module-not-served", "Module '" + module
-                    + "' does not run in this process; ask a process that runs it for its dead letters",
+            throw new ApiProblem(
+                    HttpStatus.NOT_FOUND,
+                    "module-not-served",
+                    "Module '" + module
+                            + "' does not run in this process; ask a process that runs it for its dead letters",
                     Map.of("served_modules", servedModules()));
         }
         return Modules.schemaOf(module);
     }
 
-    private record Query(String sql, List<Object> params, List<String> modules) {
-    }
+    private record Query(String sql, List<Object> params, List<String> modules) {}
 
     /** One select per served module (or the one asked for), with the same bound filters, glued by union all. */
     private Query union(DeadLetterFilter filter, String columns) {
@@ -313,8 +393,11 @@ class DeadLetters {
 
     private static void requireParked(String module, long id, String status) {
         if (!PARKED.equals(status)) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "dead-letter-not-parked", "Dead letter " + module + "/" + id
-                    + " is " + status + "; only parked dead letters can be re-driven or discarded",
+            throw new ApiProblem(
+                    HttpStatus.CONFLICT,
+                    "dead-letter-not-parked",
+                    "Dead letter " + module + "/" + id + " is " + status
+                            + "; only parked dead letters can be re-driven or discarded",
                     Map.of("status", status));
         }
     }
@@ -324,10 +407,18 @@ class DeadLetters {
     }
 
     private Summary summary(ResultSet rs) throws SQLException {
-        return new Summary(rs.getString("module"), rs.getLong("id"), rs.getObject("message_id", UUID.class),
-                rs.getString("type"), rs.getString("order_id"), rs.getString("error"), rs.getInt("attempts"),
-                instant(rs.getTimestamp("first_failed_at")), instant(rs.getTimestamp("last_failed_at")),
-                instant(rs.getTimestamp("parked_at")), rs.getString("status"),
+        return new Summary(
+                rs.getString("module"),
+                rs.getLong("id"),
+                rs.getObject("message_id", UUID.class),
+                rs.getString("type"),
+                rs.getString("order_id"),
+                rs.getString("error"),
+                rs.getInt("attempts"),
+                instant(rs.getTimestamp("first_failed_at")),
+                instant(rs.getTimestamp("last_failed_at")),
+                instant(rs.getTimestamp("parked_at")),
+                rs.getString("status"),
                 instant(rs.getTimestamp("status_changed_at")));
     }
 
@@ -336,8 +427,7 @@ class DeadLetters {
             return Map.of();
         }
         try {
-            return json.readValue(text, new TypeReference<Map<String, Object>>() {
-            });
+            return json.readValue(text, new TypeReference<Map<String, Object>>() {});
         } catch (RuntimeException e) {
             return Map.of();
         }

@@ -57,6 +57,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private final boolean directPublish;
     /** Whether other processes consume from this database and must be told of new messages (NOTIFY). */
     private final boolean notifyOtherProcesses;
+
     private final Duration pollInterval;
     private final List<Queue> queues = new ArrayList<>();
     private final Map<String, Queue> queuesByName = new ConcurrentHashMap<>();
@@ -65,13 +66,20 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private volatile boolean running;
     /** Tells this process's own NOTIFYs apart: its consumers were already woken in-process. */
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+
     private final java.util.concurrent.ConcurrentLinkedQueue<String[]> pendingNotifications =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Object notifierSignal = new Object();
     private boolean notifierWoken;
 
-    public PostgresTransport(DataSource dataSource, PlatformTransactionManager transactions, JsonMapper json,
-            int consumersPerQueue, Duration pollInterval, boolean directPublish, boolean notifyOtherProcesses) {
+    public PostgresTransport(
+            DataSource dataSource,
+            PlatformTransactionManager transactions,
+            JsonMapper json,
+            int consumersPerQueue,
+            Duration pollInterval,
+            boolean directPublish,
+            boolean notifyOtherProcesses) {
         this.directPublish = directPublish;
         this.notifyOtherProcesses = notifyOtherProcesses;
         this.dataSource = dataSource;
@@ -93,11 +101,19 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         Map<String, Integer> touched = new HashMap<>();
         for (Envelope e : batch) {
             List<String> routedTo = jdbc.sql("insert into broker.message (queue, message_id, type, version, order_id, "
-                    + "causation_id, occurred_at, payload, headers) "
-                    + "select b.queue, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb from broker.binding b where b.routing_key = ? "
-                    + "returning queue")
-                    .params(e.messageId(), e.type(), e.version(), e.orderId(), e.causationId(),
-                            Timestamp.from(e.occurredAt()), e.payload(), json.writeValueAsString(e.headers()), e.type())
+                            + "causation_id, occurred_at, payload, headers) "
+                            + "select b.queue, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb from broker.binding b where b.routing_key = ? "
+                            + "returning queue")
+                    .params(
+                            e.messageId(),
+                            e.type(),
+                            e.version(),
+                            e.orderId(),
+                            e.causationId(),
+                            Timestamp.from(e.occurredAt()),
+                            e.payload(),
+                            json.writeValueAsString(e.headers()),
+                            e.type())
                     .query(String.class)
                     .list();
             if (routedTo.isEmpty()) {
@@ -117,9 +133,17 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         }
         String queue = "orderflow." + module;
         jdbc.sql("insert into broker.message (queue, message_id, type, version, order_id, causation_id, occurred_at, "
-                + "payload, headers) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")
-                .params(queue, e.messageId(), e.type(), e.version(), e.orderId(), e.causationId(),
-                        Timestamp.from(e.occurredAt()), e.payload(), json.writeValueAsString(e.headers()))
+                        + "payload, headers) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")
+                .params(
+                        queue,
+                        e.messageId(),
+                        e.type(),
+                        e.version(),
+                        e.orderId(),
+                        e.causationId(),
+                        Timestamp.from(e.occurredAt()),
+                        e.payload(),
+                        json.writeValueAsString(e.headers()))
                 .update();
         signalAfterCommit(Map.of(queue, 1));
     }
@@ -140,7 +164,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             return ready;
         }
         jdbc.sql("select queue, count(*) as ready from broker.message where queue = any(?) and available_at <= now() "
-                + "group by queue")
+                        + "group by queue")
                 .param(ready.keySet().toArray(String[]::new))
                 .query((rs, n) -> ready.put(rs.getString("queue"), rs.getLong("ready")))
                 .list();
@@ -207,7 +231,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
      */
     private void tellOtherProcesses(String channel, String payload) {
         if (notifyOtherProcesses) {
-            pendingNotifications.add(new String[] { channel, instanceId + "|" + payload });
+            pendingNotifications.add(new String[] {channel, instanceId + "|" + payload});
             wakeNotifier();
         }
     }
@@ -236,7 +260,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             java.util.Set<String> seen = new java.util.LinkedHashSet<>();
             List<String> channels = new ArrayList<>();
             List<String> payloads = new ArrayList<>();
-            for (String[] n; (n = pendingNotifications.poll()) != null;) {
+            for (String[] n; (n = pendingNotifications.poll()) != null; ) {
                 if (seen.add(n[0] + "\u0000" + n[1])) {
                     channels.add(n[0]);
                     payloads.add(n[1]);
@@ -248,7 +272,8 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             try {
                 jdbc.sql("select count(pg_notify(c, p)) from unnest(?::text[], ?::text[]) as t(c, p)")
                         .params(channels.toArray(String[]::new), payloads.toArray(String[]::new))
-                        .query(Long.class).single();
+                        .query(Long.class)
+                        .single();
             } catch (RuntimeException e) {
                 // other processes still find their rows on their next poll
                 log.debug("NOTIFY to other processes failed", e);
@@ -258,7 +283,9 @@ public class PostgresTransport implements Transport, SmartLifecycle {
 
     @Override
     public void onBroadcast(String topic, java.util.function.Consumer<String> listener) {
-        broadcastListeners.computeIfAbsent(topic, t -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
+        broadcastListeners
+                .computeIfAbsent(topic, t -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(listener);
     }
 
     @Override
@@ -266,7 +293,8 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         topology.consumers().forEach((module, types) -> {
             for (String type : types) {
                 jdbc.sql("insert into broker.binding (queue, routing_key) values (?, ?) on conflict do nothing")
-                        .params("orderflow." + module, type).update();
+                        .params("orderflow." + module, type)
+                        .update();
             }
         });
     }
@@ -276,7 +304,8 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         String queue = "orderflow." + handlers.module();
         for (String type : handlers.types()) {
             jdbc.sql("insert into broker.binding (queue, routing_key) values (?, ?) on conflict do nothing")
-                    .params(queue, type).update();
+                    .params(queue, type)
+                    .update();
         }
         Queue q = new Queue(queue, handlers, dispatcher);
         synchronized (threads) {
@@ -384,10 +413,13 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         try {
             return Boolean.TRUE.equals(tx.execute(status -> {
                 Long[] failing = queue.failing.toArray(Long[]::new);
-                var claim = failing.length == 0 ? jdbc.sql(queue.claim).param(queue.name)
+                var claim = failing.length == 0
+                        ? jdbc.sql(queue.claim).param(queue.name)
                         : jdbc.sql(queue.claimSkipping).params(queue.name, failing);
-                claimed[0] = claim.query((rs, n) -> new Claimed(rs.getLong("id"), envelope(rs),
-                        rs.getBoolean("first_delivery"))).optional().orElse(null);
+                claimed[0] = claim.query(
+                                (rs, n) -> new Claimed(rs.getLong("id"), envelope(rs), rs.getBoolean("first_delivery")))
+                        .optional()
+                        .orElse(null);
                 if (claimed[0] == null) {
                     return false;
                 }
@@ -450,24 +482,31 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         tx.executeWithoutResult(status -> {
             var row = jdbc.sql("select attempts, first_failed_at from broker.message where id = ? for update")
                     .param(claimed.id)
-                    .query((rs, n) -> new FailedBefore(rs.getInt("attempts"), instant(rs.getTimestamp("first_failed_at"))))
+                    .query((rs, n) ->
+                            new FailedBefore(rs.getInt("attempts"), instant(rs.getTimestamp("first_failed_at"))))
                     .optional();
             if (row.isEmpty()) {
                 return;
             }
-            var decision = queue.dispatcher.failed(module, claimed.envelope, row.get().attempts(),
-                    row.get().firstFailedAt(), error);
+            var decision = queue.dispatcher.failed(
+                    module, claimed.envelope, row.get().attempts(), row.get().firstFailedAt(), error);
             if (decision instanceof Dispatcher.Failed.Retry retry) {
                 jdbc.sql("update broker.message set attempts = ?, first_failed_at = ?, last_error = ?, "
-                        + "available_at = now() + ? * interval '1 millisecond' where id = ?")
-                        .params(retry.attempts(), Timestamp.from(retry.firstFailedAt()),
-                                String.valueOf(error.getMessage()), retry.backoff().toMillis(), claimed.id)
+                                + "available_at = now() + ? * interval '1 millisecond' where id = ?")
+                        .params(
+                                retry.attempts(),
+                                Timestamp.from(retry.firstFailedAt()),
+                                String.valueOf(error.getMessage()),
+                                retry.backoff().toMillis(),
+                                claimed.id)
                         .update();
                 queue.dueIn(retry.backoff()); // nobody will announce it: look again when it is due
             } else {
-                jdbc.sql("delete from broker.message where id = ?").param(claimed.id).update();
-                queue.dispatcher.park(module, claimed.envelope, decision.error(), decision.attempts(),
-                        decision.firstFailedAt());
+                jdbc.sql("delete from broker.message where id = ?")
+                        .param(claimed.id)
+                        .update();
+                queue.dispatcher.park(
+                        module, claimed.envelope, decision.error(), decision.attempts(), decision.firstFailedAt());
             }
         });
     }
@@ -475,14 +514,19 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private Envelope envelope(ResultSet rs) throws SQLException {
         Map<String, String> headers;
         try {
-            headers = json.readValue(rs.getString("headers"), new TypeReference<Map<String, String>>() {
-            });
+            headers = json.readValue(rs.getString("headers"), new TypeReference<Map<String, String>>() {});
         } catch (RuntimeException e) {
             headers = Map.of();
         }
-        return new Envelope(rs.getObject("message_id", UUID.class), rs.getString("type"), rs.getInt("version"),
-                rs.getString("order_id"), rs.getObject("causation_id", UUID.class),
-                rs.getTimestamp("occurred_at").toInstant(), rs.getString("payload"), headers);
+        return new Envelope(
+                rs.getObject("message_id", UUID.class),
+                rs.getString("type"),
+                rs.getInt("version"),
+                rs.getString("order_id"),
+                rs.getObject("causation_id", UUID.class),
+                rs.getTimestamp("occurred_at").toInstant(),
+                rs.getString("payload"),
+                headers);
     }
 
     private static Instant instant(Timestamp timestamp) {
@@ -522,8 +566,10 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 }
             } catch (SQLException | RuntimeException e) {
                 if (running) {
-                    log.warn("Broker listener lost its connection; consumers poll every {} ms meanwhile",
-                            pollInterval.toMillis(), e);
+                    log.warn(
+                            "Broker listener lost its connection; consumers poll every {} ms meanwhile",
+                            pollInterval.toMillis(),
+                            e);
                     LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
                 }
             }
@@ -544,18 +590,17 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         }
     }
 
-    private record Claimed(long id, Envelope envelope, boolean firstDelivery) {
-    }
+    private record Claimed(long id, Envelope envelope, boolean firstDelivery) {}
 
     /** A queue row's failures so far, read under lock when another one is recorded. */
-    private record FailedBefore(int attempts, Instant firstFailedAt) {
-    }
+    private record FailedBefore(int attempts, Instant firstFailedAt) {}
 
     static final class Queue {
 
         /** How a woken consumer claims: one message (it was announced), or until the queue is empty. */
         enum Claim {
-            ONE, DRAIN
+            ONE,
+            DRAIN
         }
 
         final String name;
@@ -565,6 +610,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         final String claim;
         /** The same, passing over the rows whose failure this process is recording. */
         final String claimSkipping;
+
         private final Object signal = new Object();
         /** Messages announced in this process and not claimed yet, as far as the consumers know. */
         private int permits;
@@ -574,9 +620,11 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         final Set<Long> failing = ConcurrentHashMap.newKeySet();
         /** Set while the transport stops: no consumer waits any more. */
         private boolean stopping;
+
         private int waiting;
         /** Whether a retry this process scheduled is pending, and when the earliest comes due (nanoTime). */
         private boolean retryPending;
+
         private long dueAt;
 
         Queue(String name, MessageHandlers handlers, Dispatcher dispatcher) {

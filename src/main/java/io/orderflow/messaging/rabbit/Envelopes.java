@@ -14,8 +14,7 @@ import org.springframework.amqp.core.MessageProperties;
 /** Maps envelopes to AMQP properties and back: message id, type, correlation id, contract headers. */
 final class Envelopes {
 
-    private Envelopes() {
-    }
+    private Envelopes() {}
 
     static AMQP.BasicProperties properties(Envelope e, Map<String, Object> extra) {
         Map<String, Object> headers = new HashMap<>(extra);
@@ -47,18 +46,28 @@ final class Envelopes {
         Object occurred = p.getHeaders().get("x-occurred-at");
         Object causation = p.getHeaders().get("x-causation-id");
         Object version = p.getHeaders().get("x-contract-version");
-        return new Envelope(p.getMessageId() == null ? null : UUID.fromString(p.getMessageId()), p.getType(),
+        return new Envelope(
+                p.getMessageId() == null ? null : UUID.fromString(p.getMessageId()),
+                p.getType(),
                 version == null ? Envelope.CURRENT_VERSION : Integer.parseInt(version.toString()),
-                p.getCorrelationId(), causation == null ? null : UUID.fromString(causation.toString()),
+                p.getCorrelationId(),
+                causation == null ? null : UUID.fromString(causation.toString()),
                 occurred == null ? Instant.now() : Instant.parse(occurred.toString()),
-                new String(message.getBody(), StandardCharsets.UTF_8), headers);
+                new String(message.getBody(), StandardCharsets.UTF_8),
+                headers);
     }
 
     /** What can be kept of a message whose metadata cannot be read, so it can be parked and inspected. */
     static Envelope unreadable(Message message) {
         MessageProperties p = message.getMessageProperties();
-        return new Envelope(UUID.randomUUID(), String.valueOf(p.getType()), Envelope.CURRENT_VERSION,
-                p.getCorrelationId(), null, Instant.now(), new String(message.getBody(), StandardCharsets.UTF_8),
+        return new Envelope(
+                UUID.randomUUID(),
+                String.valueOf(p.getType()),
+                Envelope.CURRENT_VERSION,
+                p.getCorrelationId(),
+                null,
+                Instant.now(),
+                new String(message.getBody(), StandardCharsets.UTF_8),
                 Map.of());
     }
 

@@ -68,8 +68,12 @@ public class RabbitTransport implements Transport, SmartLifecycle {
      * @param namespace names the exchange and prefixes the queues ({@code <namespace>.<module>}), so several
      *        installations (or test runs) can share one broker
      */
-    public RabbitTransport(String namespace, CachingConnectionFactory connectionFactory,
-            PlatformTransactionManager transactions, int prefetch, int consumers) {
+    public RabbitTransport(
+            String namespace,
+            CachingConnectionFactory connectionFactory,
+            PlatformTransactionManager transactions,
+            int prefetch,
+            int consumers) {
         this.exchange = namespace;
         this.connectionFactory = connectionFactory;
         this.admin = new RabbitAdmin(connectionFactory);
@@ -87,9 +91,11 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     @Override
     public void broadcast(String topic, String payload) {
         try {
-            org.springframework.amqp.core.MessageProperties props = new org.springframework.amqp.core.MessageProperties();
+            org.springframework.amqp.core.MessageProperties props =
+                    new org.springframework.amqp.core.MessageProperties();
             props.setDeliveryMode(org.springframework.amqp.core.MessageDeliveryMode.NON_PERSISTENT);
-            broadcaster.send(broadcastExchange(topic), "", new Message(payload.getBytes(StandardCharsets.UTF_8), props));
+            broadcaster.send(
+                    broadcastExchange(topic), "", new Message(payload.getBytes(StandardCharsets.UTF_8), props));
         } catch (RuntimeException e) {
             log.debug("broadcast {} lost; subscribers catch up on their next sweep", topic, e);
         }
@@ -167,7 +173,9 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                     redeliveryPublisher = new Publisher();
                 }
                 // the default exchange routes by queue name: only this module's queue gets it
-                returned = !redeliveryPublisher.send("", e -> queue, List.of(envelope)).isEmpty();
+                returned = !redeliveryPublisher
+                        .send("", e -> queue, List.of(envelope))
+                        .isEmpty();
             } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
                 if (redeliveryPublisher != null) {
                     redeliveryPublisher.close();
@@ -180,8 +188,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
             }
         }
         if (returned) {
-            throw new IllegalStateException("queue " + queue + " does not exist; is module " + module
-                    + " subscribed?");
+            throw new IllegalStateException("queue " + queue + " does not exist; is module " + module + " subscribed?");
         }
     }
 
@@ -219,24 +226,30 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         container.setPrefetchCount(prefetch);
         container.setConcurrentConsumers(consumers);
         container.setDefaultRequeueRejected(true);
-        container.setMessageListener((ChannelAwareMessageListener) (message, channel) -> onMessage(handlers,
-                dispatcher, retryName, message, channel));
+        container.setMessageListener((ChannelAwareMessageListener)
+                (message, channel) -> onMessage(handlers, dispatcher, retryName, message, channel));
         containers.add(container);
         if (running) {
             container.start();
         }
     }
 
-    private void onMessage(MessageHandlers handlers, Dispatcher dispatcher, String retryQueue, Message message,
-            Channel channel) throws IOException {
+    private void onMessage(
+            MessageHandlers handlers, Dispatcher dispatcher, String retryQueue, Message message, Channel channel)
+            throws IOException {
         long tag = message.getMessageProperties().getDeliveryTag();
         Envelope envelope;
         try {
             envelope = Envelopes.from(message);
         } catch (RuntimeException e) {
             Envelope unreadable = Envelopes.unreadable(message);
-            park(dispatcher, handlers.module(), unreadable,
-                    new PoisonMessageException("unreadable message properties: " + e.getMessage(), e), 1, message);
+            park(
+                    dispatcher,
+                    handlers.module(),
+                    unreadable,
+                    new PoisonMessageException("unreadable message properties: " + e.getMessage(), e),
+                    1,
+                    message);
             channel.basicAck(tag, false);
             return;
         }
@@ -249,22 +262,29 @@ public class RabbitTransport implements Transport, SmartLifecycle {
             Dispatcher.Failed failed = dispatcher.failed(handlers.module(), envelope, attempts, firstFailedAt, e);
             if (failed instanceof Dispatcher.Failed.Retry retry) {
                 // dead-lettered back to the work queue when the per-message TTL (the backoff) expires
-                Map<String, Object> headers = new HashMap<>(message.getMessageProperties().getHeaders());
+                Map<String, Object> headers =
+                        new HashMap<>(message.getMessageProperties().getHeaders());
                 headers.put(ATTEMPTS, retry.attempts());
                 headers.put(FIRST_FAILED_AT, retry.firstFailedAt().toString());
-                AMQP.BasicProperties props = Envelopes.properties(envelope, headers).builder()
+                AMQP.BasicProperties props = Envelopes.properties(envelope, headers)
+                        .builder()
                         .expiration(Long.toString(Math.max(1, retry.backoff().toMillis())))
                         .build();
                 channel.basicPublish("", retryQueue, props, message.getBody());
             } else {
-                tx.executeWithoutResult(s -> dispatcher.park(handlers.module(), envelope, failed.error(),
-                        failed.attempts(), failed.firstFailedAt()));
+                tx.executeWithoutResult(s -> dispatcher.park(
+                        handlers.module(), envelope, failed.error(), failed.attempts(), failed.firstFailedAt()));
             }
         }
         channel.basicAck(tag, false);
     }
 
-    private void park(Dispatcher dispatcher, String module, Envelope envelope, RuntimeException error, int attempts,
+    private void park(
+            Dispatcher dispatcher,
+            String module,
+            Envelope envelope,
+            RuntimeException error,
+            int attempts,
             Message message) {
         Object first = message.getMessageProperties().getHeaders().get(FIRST_FAILED_AT);
         Instant firstFailedAt = first == null ? Instant.now() : Instant.parse(first.toString());
@@ -332,7 +352,11 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                 throws IOException, TimeoutException, InterruptedException {
             returned.clear();
             for (Envelope e : batch) {
-                channel.basicPublish(exchangeName, routingKey.apply(e), true, Envelopes.properties(e, Map.of()),
+                channel.basicPublish(
+                        exchangeName,
+                        routingKey.apply(e),
+                        true,
+                        Envelopes.properties(e, Map.of()),
                         e.payload().getBytes(StandardCharsets.UTF_8));
             }
             channel.waitForConfirmsOrDie(confirmTimeout.toMillis());

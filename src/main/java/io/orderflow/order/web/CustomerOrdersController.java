@@ -22,7 +22,8 @@ class CustomerOrdersController {
     }
 
     @GetMapping("/api/customers/me/orders")
-    OrderPage myOrders(@RequestParam(required = false) String status,
+    OrderPage myOrders(
+            @RequestParam(required = false) String status,
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
         String customerId = Caller.current().customerId().orElseThrow();

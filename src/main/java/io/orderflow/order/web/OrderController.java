@@ -82,8 +82,11 @@ class OrderController {
         try {
             return tx.execute(status -> {
                 ResponseEntity<OrderView> response = respond(orders.place(request.toNewOrder(), caller, orderToken));
-                idempotencyKeys.complete(scopedKey, response.getStatusCode().value(),
-                        json.writeValueAsString(response.getBody()), response.getHeaders().getLocation().toString());
+                idempotencyKeys.complete(
+                        scopedKey,
+                        response.getStatusCode().value(),
+                        json.writeValueAsString(response.getBody()),
+                        response.getHeaders().getLocation().toString());
                 return response;
             });
         } catch (RuntimeException e) {
@@ -98,7 +101,8 @@ class OrderController {
      * answers 304 without reading the order.
      */
     @GetMapping("/{id}")
-    ResponseEntity<OrderView> order(@PathVariable @Size(max = 64) String id,
+    ResponseEntity<OrderView> order(
+            @PathVariable @Size(max = 64) String id,
             @RequestHeader(name = ORDER_TOKEN, required = false) @Size(max = 100) String orderToken,
             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Size(max = 200) String ifNoneMatch) {
         Caller caller = Caller.current();
@@ -118,7 +122,8 @@ class OrderController {
      * it pushes each step as it happens.
      */
     @GetMapping("/{id}/status")
-    ResponseEntity<OrderStatusView> status(@PathVariable @Size(max = 64) String id,
+    ResponseEntity<OrderStatusView> status(
+            @PathVariable @Size(max = 64) String id,
             @RequestHeader(name = ORDER_TOKEN, required = false) @Size(max = 100) String orderToken,
             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Size(max = 200) String ifNoneMatch) {
         OrderStatusView now = orders.status(id, Caller.current(), orderToken);
@@ -140,18 +145,23 @@ class OrderController {
     }
 
     private static <T> ResponseEntity<T> notModified(String etag) {
-        return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag)
-                .cacheControl(CacheControl.noCache().cachePrivate()).build();
+        return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
+                .eTag(etag)
+                .cacheControl(CacheControl.noCache().cachePrivate())
+                .build();
     }
 
     /** Personal data: a browser may keep it, only to ask again each time whether it changed. */
     private static ResponseEntity.BodyBuilder revalidated(String etag) {
-        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache().cachePrivate());
+        return ResponseEntity.ok()
+                .eTag(etag)
+                .cacheControl(CacheControl.noCache().cachePrivate());
     }
 
     /** Every order (operators only; a customer's own are at /api/customers/me/orders). */
     @GetMapping
-    OrderPage list(@RequestParam(required = false) String status,
+    OrderPage list(
+            @RequestParam(required = false) String status,
             @RequestParam(name = "customer_email", required = false) @Size(max = 254) String customerEmail,
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
@@ -159,7 +169,8 @@ class OrderController {
     }
 
     @PostMapping("/{id}/cancel")
-    OrderView cancel(@PathVariable @Size(max = 64) String id,
+    OrderView cancel(
+            @PathVariable @Size(max = 64) String id,
             @RequestHeader(name = ORDER_TOKEN, required = false) @Size(max = 100) String orderToken) {
         return orders.cancel(id, Caller.current(), orderToken);
     }
@@ -175,8 +186,10 @@ class OrderController {
         try {
             return OrderStatus.fromWireName(status);
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.invalid("status", "must be one of pending, validating, inventory_check, "
-                    + "payment_processing, shipping, completed, failed, cancelled");
+            throw ApiProblem.invalid(
+                    "status",
+                    "must be one of pending, validating, inventory_check, "
+                            + "payment_processing, shipping, completed, failed, cancelled");
         }
     }
 

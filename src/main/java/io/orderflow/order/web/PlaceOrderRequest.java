@@ -26,8 +26,12 @@ import java.util.Objects;
 record PlaceOrderRequest(
         @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._:-]+", message = "may contain only letters, digits and . _ : -")
         String orderId,
-        @NotBlank @Size(max = 254) @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+", message = "must be a valid email address")
+
+        @NotBlank
+        @Size(max = 254)
+        @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+", message = "must be a valid email address")
         String customerEmail,
+
         @NotEmpty @Size(max = 50) List<@NotNull @Valid Item> items,
         @Valid Payment payment,
         @Valid Address shippingAddress) {
@@ -37,16 +41,24 @@ record PlaceOrderRequest(
 
     @RejectUnknownFields
     record Item(
-            @Size(max = 64) @Pattern(regexp = SKU, message = "may contain only letters, digits and . _ : -") String sku,
-            @Size(max = 64) @Pattern(regexp = SKU, message = "may contain only letters, digits and . _ : -") String productId,
+            @Size(max = 64) @Pattern(regexp = SKU, message = "may contain only letters, digits and . _ : -")
+            String sku,
+
+            @Size(max = 64) @Pattern(regexp = SKU, message = "may contain only letters, digits and . _ : -")
+            String productId,
+
             @NotNull @Min(1) @Max(1000) Integer quantity,
-            @DecimalMin(value = "0.01") @Digits(integer = 10, fraction = 2) BigDecimal unitPrice) {
+
+            @DecimalMin(value = "0.01") @Digits(integer = 10, fraction = 2)
+            BigDecimal unitPrice) {
 
         @JsonIgnore
         @AssertTrue(message = "sku (or its synonym product_id) is required, and they must agree when both are given")
         boolean isSkuOrProductIdGiven() {
             String chosen = sku != null ? sku : productId;
-            return chosen != null && !chosen.isBlank() && (sku == null || productId == null || Objects.equals(sku, productId));
+            return chosen != null
+                    && !chosen.isBlank()
+                    && (sku == null || productId == null || Objects.equals(sku, productId));
         }
 
         String effectiveSku() {
@@ -55,8 +67,9 @@ record PlaceOrderRequest(
     }
 
     @RejectUnknownFields
-    record Payment(@Size(max = 64) @Pattern(regexp = "[A-Za-z0-9_]+") String cardToken) {
-    }
+    record Payment(
+            @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9_]+")
+            String cardToken) {}
 
     @RejectUnknownFields
     record Address(
@@ -64,15 +77,25 @@ record PlaceOrderRequest(
             @Size(max = 200) String line1,
             @Size(max = 100) String city,
             @Size(max = 20) String postalCode,
-            @NotBlank @Pattern(regexp = "[A-Za-z]{2}", message = "must be a two-letter ISO country code") String country) {
-    }
+
+            @NotBlank @Pattern(regexp = "[A-Za-z]{2}", message = "must be a two-letter ISO country code")
+            String country) {}
 
     NewOrder toNewOrder() {
-        return new NewOrder(orderId, customerEmail,
-                items.stream().map(i -> new NewOrder.Item(i.effectiveSku(), i.quantity(), i.unitPrice())).toList(),
+        return new NewOrder(
+                orderId,
+                customerEmail,
+                items.stream()
+                        .map(i -> new NewOrder.Item(i.effectiveSku(), i.quantity(), i.unitPrice()))
+                        .toList(),
                 payment == null ? null : payment.cardToken(),
-                shippingAddress == null ? null : new ShippingAddress(shippingAddress.name(), shippingAddress.line1(),
-                        shippingAddress.city(), shippingAddress.postalCode(),
-                        shippingAddress.country().toUpperCase(Locale.ROOT)));
+                shippingAddress == null
+                        ? null
+                        : new ShippingAddress(
+                                shippingAddress.name(),
+                                shippingAddress.line1(),
+                                shippingAddress.city(),
+                                shippingAddress.postalCode(),
+                                shippingAddress.country().toUpperCase(Locale.ROOT)));
     }
 }

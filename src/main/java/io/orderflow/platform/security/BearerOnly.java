@@ -26,7 +26,8 @@ class BearerOnly extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String authorization = request.getHeader("Authorization");
-        if (authorization != null && !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        if (authorization != null
+                && !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 && !request.getRequestURI().equals("/api/auth/token")) {
             unauthorized.commence(request, response, new BadCredentialsException("not a bearer token"));
             return;

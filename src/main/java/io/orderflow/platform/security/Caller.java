@@ -50,7 +50,8 @@ public record Caller(String subject, Set<String> roles) {
     /** The Spring Security view of a token: its roles as {@code ROLE_*} authorities, named by its subject. */
     static AbstractAuthenticationToken authentication(Jwt jwt) {
         List<SimpleGrantedAuthority> authorities = of(jwt).roles().stream()
-                .map(role -> new SimpleGrantedAuthority("ROLE_" + role)).toList();
+                .map(role -> new SimpleGrantedAuthority("ROLE_" + role))
+                .toList();
         return new JwtAuthenticationToken(jwt, authorities, jwt.getSubject());
     }
 

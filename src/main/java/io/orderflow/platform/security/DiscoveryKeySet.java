@@ -26,7 +26,9 @@ class DiscoveryKeySet {
     /** Spring Cloud LoadBalancer's readiness probes use the RestClient bean (there must be no RestTemplate bean). */
     @Bean
     RestClient loadBalancerHealthCheckClient() {
-        return RestClient.builder().requestFactory(requests(Duration.ofSeconds(1), Duration.ofSeconds(1))).build();
+        return RestClient.builder()
+                .requestFactory(requests(Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .build();
     }
 
     /** Not a bean: a RestTemplate bean would turn the probes into load-balanced calls to "hosts" by service id. */

@@ -33,26 +33,38 @@ class RateLimitFilter extends OncePerRequestFilter {
             return;
         }
         Caller caller = Caller.current();
-        String client = caller.isGuest() || routeClass == RouteClass.SIGN_IN ? "ip:" + request.getRemoteAddr()
+        String client = caller.isGuest() || routeClass == RouteClass.SIGN_IN
+                ? "ip:" + request.getRemoteAddr()
                 : "sub:" + caller.subject();
         RateLimiter.Decision decision = limiter.consume(routeClass, client);
         RateLimitSettings.Limit limit = decision.limit();
         String name = "\"" + routeClass.key() + "\"";
-        response.setHeader("RateLimit-Policy", name + ";q=" + limit.capacity() + ";w=" + limit.period().toSeconds());
+        response.setHeader(
+                "RateLimit-Policy",
+                name + ";q=" + limit.capacity() + ";w=" + limit.period().toSeconds());
         switch (decision.outcome()) {
-            case ALLOWED -> response.setHeader("RateLimit",
-                    name + ";r=" + decision.remaining() + ";t=" + decision.secondsToFull());
+            case ALLOWED ->
+                response.setHeader("RateLimit", name + ";r=" + decision.remaining() + ";t=" + decision.secondsToFull());
             case LIMITED -> {
                 response.setHeader("RateLimit", name + ";r=0;t=" + decision.secondsToFull());
                 response.setHeader("Retry-After", Long.toString(Math.max(1, decision.secondsToRetry())));
-                Problems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
-                        "Too many " + routeClass.key() + " requests; retry after " + Math.max(1,
-                                decision.secondsToRetry()) + " s", Map.of("route_class", routeClass.key()));
+                Problems.write(
+                        request,
+                        response,
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "rate-limited",
+                        "Too many " + routeClass.key() + " requests; retry after "
+                                + Math.max(1, decision.secondsToRetry()) + " s",
+                        Map.of("route_class", routeClass.key()));
                 return;
             }
             case FAILED_CLOSED -> {
                 response.setHeader("Retry-After", Long.toString(decision.secondsToRetry()));
-                Problems.write(request, response, HttpStatus.SERVICE_UNAVAILABLE, "rate-limiter-unavailable",
+                Problems.write(
+                        request,
+                        response,
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "rate-limiter-unavailable",
                         "Sign-in and registration are paused while the rate limiter's store is unavailable",
                         Map.of("route_class", routeClass.key()));
                 return;

@@ -19,13 +19,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param classes the limit of each route class; the defaults below apply to those not configured
  */
 @ConfigurationProperties("orderflow.rate-limit")
-public record RateLimitSettings(@DefaultValue("true") boolean enabled, String redisUrl,
-        @DefaultValue("250ms") Duration redisTimeout, @DefaultValue("orderflow:rate:") String keyPrefix,
+public record RateLimitSettings(
+        @DefaultValue("true") boolean enabled,
+        String redisUrl,
+        @DefaultValue("250ms") Duration redisTimeout,
+        @DefaultValue("orderflow:rate:") String keyPrefix,
         @DefaultValue Map<String, Limit> classes) {
 
     /** @param capacity the burst; also the number of tokens added per {@code period} */
-    public record Limit(long capacity, Duration period) {
-    }
+    public record Limit(long capacity, Duration period) {}
 
     static final Map<RouteClass, Limit> DEFAULTS = Map.of(
             RouteClass.SIGN_IN, new Limit(10, Duration.ofMinutes(1)),
@@ -45,11 +47,17 @@ public record RateLimitSettings(@DefaultValue("true") boolean enabled, String re
             // sign-in, sign_in, signin (environment variables lose the dash): all name the same class
             Limit configured = classes.entrySet().stream()
                     .filter(e -> normalized(e.getKey()).equals(normalized(routeClass.key())))
-                    .map(Map.Entry::getValue).findFirst().orElse(null);
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(null);
             Limit fallback = DEFAULTS.get(routeClass);
-            limits.put(routeClass, configured == null ? fallback : new Limit(
-                    configured.capacity() > 0 ? configured.capacity() : fallback.capacity(),
-                    configured.period() != null ? configured.period() : fallback.period()));
+            limits.put(
+                    routeClass,
+                    configured == null
+                            ? fallback
+                            : new Limit(
+                                    configured.capacity() > 0 ? configured.capacity() : fallback.capacity(),
+                                    configured.period() != null ? configured.period() : fallback.period()));
         }
         return limits;
     }

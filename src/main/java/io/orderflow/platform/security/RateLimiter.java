@@ -41,8 +41,13 @@ public class RateLimiter implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
     /** What the limiter decided for one request. */
-    public record Decision(Outcome outcome, RouteClass routeClass, RateLimitSettings.Limit limit, long remaining,
-            long secondsToRetry, long secondsToFull) {
+    public record Decision(
+            Outcome outcome,
+            RouteClass routeClass,
+            RateLimitSettings.Limit limit,
+            long remaining,
+            long secondsToRetry,
+            long secondsToFull) {
 
         boolean allowed() {
             return outcome == Outcome.ALLOWED || outcome == Outcome.FAILED_OPEN;
@@ -50,7 +55,10 @@ public class RateLimiter implements DisposableBean {
     }
 
     public enum Outcome {
-        ALLOWED, LIMITED, FAILED_OPEN, FAILED_CLOSED
+        ALLOWED,
+        LIMITED,
+        FAILED_OPEN,
+        FAILED_CLOSED
     }
 
     private final Map<RouteClass, RateLimitSettings.Limit> limits;
@@ -69,15 +77,24 @@ public class RateLimiter implements DisposableBean {
         this.limits = settings.limits();
         this.meters = meters;
         this.keyPrefix = settings.keyPrefix();
-        limits.forEach((routeClass, limit) -> configurations.put(routeClass, BucketConfiguration.builder()
-                .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period())
-                        .build())
-                .build()));
-        Duration longest = limits.values().stream().map(RateLimitSettings.Limit::period).max(Duration::compareTo)
+        limits.forEach((routeClass, limit) -> configurations.put(
+                routeClass,
+                BucketConfiguration.builder()
+                        .addLimit(Bandwidth.builder()
+                                .capacity(limit.capacity())
+                                .refillGreedy(limit.capacity(), limit.period())
+                                .build())
+                        .build()));
+        Duration longest = limits.values().stream()
+                .map(RateLimitSettings.Limit::period)
+                .max(Duration::compareTo)
                 .orElse(Duration.ofMinutes(1));
         this.redisTimeout = settings.redisTimeout();
         if (settings.redisUrl() == null || settings.redisUrl().isBlank()) {
-            this.local = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(longest).build();
+            this.local = Caffeine.newBuilder()
+                    .maximumSize(100_000)
+                    .expireAfterAccess(longest)
+                    .build();
             this.redis = null;
         } else {
             this.local = null;
@@ -86,13 +103,16 @@ public class RateLimiter implements DisposableBean {
             redis.setOptions(ClientOptions.builder()
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(settings.redisTimeout()))
-                    .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+                    .socketOptions(SocketOptions.builder()
+                            .connectTimeout(Duration.ofSeconds(2))
+                            .build())
                     .build());
             connect();
         }
         Gauge.builder("orderflow.ratelimit.store.up", () -> storeUp.get() ? 1 : 0)
                 .description("1 when the rate-limit store answers (always 1 for in-process buckets)")
-                .tag("store", store()).register(meters);
+                .tag("store", store())
+                .register(meters);
     }
 
     /**
@@ -107,8 +127,8 @@ public class RateLimiter implements DisposableBean {
         try {
             connection = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
             shared = Bucket4jLettuce.casBasedBuilder(connection)
-                    .expirationAfterWrite(ExpirationAfterWriteStrategy
-                            .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                    .expirationAfterWrite(
+                            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                     .requestTimeout(redisTimeout)
                     .build();
             storeUp.set(true);
@@ -126,28 +146,40 @@ public class RateLimiter implements DisposableBean {
         try {
             ConsumptionProbe probe = bucket(routeClass, client).tryConsumeAndReturnRemaining(1);
             storeUp.set(true);
-            decision = new Decision(probe.isConsumed() ? Outcome.ALLOWED : Outcome.LIMITED, routeClass, limit,
-                    probe.getRemainingTokens(), seconds(probe.getNanosToWaitForRefill()),
+            decision = new Decision(
+                    probe.isConsumed() ? Outcome.ALLOWED : Outcome.LIMITED,
+                    routeClass,
+                    limit,
+                    probe.getRemainingTokens(),
+                    seconds(probe.getNanosToWaitForRefill()),
                     seconds(probe.getNanosToWaitForReset()));
         } catch (RuntimeException storeDown) {
             if (storeUp.getAndSet(false)) {
-                log.warn("Rate-limit store failed ({}); {} fail open, sign-in and registration fail closed",
-                        storeDown.toString(), "reads, orders and other writes");
+                log.warn(
+                        "Rate-limit store failed ({}); {} fail open, sign-in and registration fail closed",
+                        storeDown.toString(),
+                        "reads, orders and other writes");
             }
-            decision = new Decision(routeClass.failsOpen() ? Outcome.FAILED_OPEN : Outcome.FAILED_CLOSED, routeClass,
-                    limit, 0, 5, 0);
+            decision = new Decision(
+                    routeClass.failsOpen() ? Outcome.FAILED_OPEN : Outcome.FAILED_CLOSED, routeClass, limit, 0, 5, 0);
         }
-        Counter.builder("orderflow.ratelimit.decisions").description("Rate-limit decisions by route class and outcome")
-                .tag("class", routeClass.key()).tag("outcome", decision.outcome().name().toLowerCase(Locale.ROOT))
-                .register(meters).increment();
+        Counter.builder("orderflow.ratelimit.decisions")
+                .description("Rate-limit decisions by route class and outcome")
+                .tag("class", routeClass.key())
+                .tag("outcome", decision.outcome().name().toLowerCase(Locale.ROOT))
+                .register(meters)
+                .increment();
         return decision;
     }
 
     private Bucket bucket(RouteClass routeClass, String client) {
         String key = keyPrefix + routeClass.key() + ":" + client;
         if (local != null) {
-            return local.get(key, k -> Bucket.builder().addLimit(configurations.get(routeClass).getBandwidths()[0])
-                    .build());
+            return local.get(
+                    key,
+                    k -> Bucket.builder()
+                            .addLimit(configurations.get(routeClass).getBandwidths()[0])
+                            .build());
         }
         ProxyManager<String> store = shared != null ? shared : connect();
         if (store == null) {

@@ -24,8 +24,10 @@ class RateLimiterHealth implements HealthIndicator {
         boolean up = limiter.storeUp();
         return Health.status(up ? Status.UP : DEGRADED)
                 .withDetail("store", limiter.store())
-                .withDetail("when_store_down", "reads, orders and other writes pass (fail open); sign-in and "
-                        + "registration answer 503 (fail closed)")
+                .withDetail(
+                        "when_store_down",
+                        "reads, orders and other writes pass (fail open); sign-in and "
+                                + "registration answer 503 (fail closed)")
                 .build();
     }
 }

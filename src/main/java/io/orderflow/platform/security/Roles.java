@@ -10,6 +10,5 @@ public final class Roles {
     /** A service client (client credentials) acting for a system, not a person. */
     public static final String SERVICE = "service";
 
-    private Roles() {
-    }
+    private Roles() {}
 }

@@ -7,8 +7,11 @@ import java.util.Locale;
  * buckets, and when the shared store is down they fail closed; everything else fails open.
  */
 public enum RouteClass {
-
-    SIGN_IN(false), REGISTER(false), PLACE_ORDER(true), READS(true), WRITES(true);
+    SIGN_IN(false),
+    REGISTER(false),
+    PLACE_ORDER(true),
+    READS(true),
+    WRITES(true);
 
     private final boolean failsOpen;
 

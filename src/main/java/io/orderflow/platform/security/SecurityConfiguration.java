@@ -51,7 +51,7 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  * is decided by the order module, which alone knows it.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ SecuritySettings.class, RateLimitSettings.class })
+@EnableConfigurationProperties({SecuritySettings.class, RateLimitSettings.class})
 public class SecurityConfiguration {
 
     /** The page needs nothing from elsewhere: no inline script, no framing, no third-party origin. */
@@ -63,65 +63,103 @@ public class SecurityConfiguration {
     public static final String TOKEN_TYPE = "at+jwt";
 
     @Bean
-    SecurityFilterChain orderflowSecurity(HttpSecurity http, JwtDecoder jwtDecoder,
-            ObjectProvider<RateLimiter> rateLimiter, Environment environment) throws Exception {
+    SecurityFilterChain orderflowSecurity(
+            HttpSecurity http, JwtDecoder jwtDecoder, ObjectProvider<RateLimiter> rateLimiter, Environment environment)
+            throws Exception {
         // the registry's own API, in the discovery role only: processes register without tokens, so the
         // discovery port belongs on the private network, like the database and the broker (docs/security.md)
         boolean registry = Modules.from(environment).runs("discovery");
         BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
         AuthenticationEntryPoint unauthorized = (request, response, e) -> {
             bearer.commence(request, response, e); // WWW-Authenticate, as RFC 6750 asks
-            Problems.write(request, response, HttpStatus.UNAUTHORIZED, "unauthorized",
-                    "A valid access token is required", Map.of());
+            Problems.write(
+                    request,
+                    response,
+                    HttpStatus.UNAUTHORIZED,
+                    "unauthorized",
+                    "A valid access token is required",
+                    Map.of());
         };
-        // no cookies, no sessions: a bearer token is never sent by the browser on its own, so CSRF has nothing to ride on
+        // no cookies, no sessions: a bearer token is never sent by the browser on its own, so CSRF has nothing to ride
+        // on
         http.csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
-                .cors(cors -> {
-                })
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .cors(cors -> {})
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
                 .authorizeHttpRequests(access -> access
                         // the page, its assets, the API description, the public keys and the health probes
-                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/app.css", "/favicon.svg",
-                                "/ops", "/ops/", "/ops/index.html", "/ops/ops.js", "/ops/ops.css",
-                                "/.well-known/jwks.json", "/.well-known/oauth-protected-resource", "/v3/api-docs",
-                                "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/api/health",
-                                "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
+                        .requestMatchers(
+                                HttpMethod.GET,
+                                "/",
+                                "/index.html",
+                                "/app.js",
+                                "/app.css",
+                                "/favicon.svg",
+                                "/ops",
+                                "/ops/",
+                                "/ops/index.html",
+                                "/ops/ops.js",
+                                "/ops/ops.css",
+                                "/.well-known/jwks.json",
+                                "/.well-known/oauth-protected-resource",
+                                "/v3/api-docs",
+                                "/v3/api-docs/**",
+                                "/swagger-ui.html",
+                                "/swagger-ui/**",
+                                "/api/health",
+                                "/actuator/health",
+                                "/actuator/health/liveness",
+                                "/actuator/health/readiness")
                         .permitAll()
-                        .requestMatchers("/error").permitAll()
-                        .requestMatchers(request -> registry && request.getRequestURI().startsWith("/eureka/"))
+                        .requestMatchers("/error")
                         .permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/auth/token", "/api/customers").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/api/products", "/api/products/**").permitAll()
+                        .requestMatchers(
+                                request -> registry && request.getRequestURI().startsWith("/eureka/"))
+                        .permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/auth/token", "/api/customers")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/products", "/api/products/**")
+                        .permitAll()
                         // guest checkout; who may read or cancel an order is the order module's decision
-                        .requestMatchers(HttpMethod.POST, "/api/orders", "/api/orders/*/cancel").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/api/orders/*", "/api/orders/*/status").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/orders", "/api/orders/*/cancel")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/orders/*", "/api/orders/*/status")
+                        .permitAll()
                         // sockets without a token on the upgrade authenticate in their first message
-                        .requestMatchers(HttpMethod.GET, "/ws/orders", "/ws/orders/*").permitAll()
-                        .requestMatchers("/api/customers/me", "/api/customers/me/**").hasRole(CUSTOMER)
-                        .requestMatchers(HttpMethod.GET, "/api/customers/*").authenticated()
-                        .anyRequest().hasRole(OPERATOR))
-                .oauth2ResourceServer(resource -> resource
-                        .jwt(jwt -> jwt.decoder(jwtDecoder).jwtAuthenticationConverter(Caller::authentication))
+                        .requestMatchers(HttpMethod.GET, "/ws/orders", "/ws/orders/*")
+                        .permitAll()
+                        .requestMatchers("/api/customers/me", "/api/customers/me/**")
+                        .hasRole(CUSTOMER)
+                        .requestMatchers(HttpMethod.GET, "/api/customers/*")
+                        .authenticated()
+                        .anyRequest()
+                        .hasRole(OPERATOR))
+                .oauth2ResourceServer(resource -> resource.jwt(
+                                jwt -> jwt.decoder(jwtDecoder).jwtAuthenticationConverter(Caller::authentication))
                         .authenticationEntryPoint(unauthorized)
-                        .accessDeniedHandler((request, response, e) -> Problems.write(request, response,
-                                HttpStatus.FORBIDDEN, "forbidden", "This needs a role the access token does not have",
+                        .accessDeniedHandler((request, response, e) -> Problems.write(
+                                request,
+                                response,
+                                HttpStatus.FORBIDDEN,
+                                "forbidden",
+                                "This needs a role the access token does not have",
                                 Map.of())))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthorized));
         http.addFilterBefore(new BearerOnly(unauthorized), BearerTokenAuthenticationFilter.class);
-        http.addFilterAfter((request, response, chain) -> {
-            request.setAttribute(Caller.REQUEST_ATTRIBUTE, Caller.current());
-            chain.doFilter(request, response);
-        }, BearerTokenAuthenticationFilter.class);
-        rateLimiter.ifAvailable(limiter -> http.addFilterAfter(new RateLimitFilter(limiter),
-                BearerTokenAuthenticationFilter.class));
+        http.addFilterAfter(
+                (request, response, chain) -> {
+                    request.setAttribute(Caller.REQUEST_ATTRIBUTE, Caller.current());
+                    chain.doFilter(request, response);
+                },
+                BearerTokenAuthenticationFilter.class);
+        rateLimiter.ifAvailable(
+                limiter -> http.addFilterAfter(new RateLimitFilter(limiter), BearerTokenAuthenticationFilter.class));
         return http.build();
     }
 
@@ -140,8 +178,13 @@ public class SecurityConfiguration {
     /** Requests the firewall refuses (encoded NUL, control characters, path tricks) get a 400 like any bad input. */
     @Bean
     WebSecurityCustomizer rejectedRequestsAreBadRequests() {
-        return web -> web.requestRejectedHandler((request, response, e) -> Problems.write(request, response,
-                HttpStatus.BAD_REQUEST, "malformed-request", "The request is not well-formed", Map.of()));
+        return web -> web.requestRejectedHandler((request, response, e) -> Problems.write(
+                request,
+                response,
+                HttpStatus.BAD_REQUEST,
+                "malformed-request",
+                "The request is not well-formed",
+                Map.of()));
     }
 
     /**
@@ -150,12 +193,16 @@ public class SecurityConfiguration {
      * so a rotation is picked up without a restart).
      */
     @Bean
-    JwtDecoder jwtDecoder(SecuritySettings settings, ObjectProvider<JWKSource<SecurityContext>> localKeys,
+    JwtDecoder jwtDecoder(
+            SecuritySettings settings,
+            ObjectProvider<JWKSource<SecurityContext>> localKeys,
             ObjectProvider<KeySetClient> keySetClient) {
         JWKSource<SecurityContext> local = localKeys.getIfAvailable();
         NimbusJwtDecoder decoder;
         if (local != null) {
-            decoder = NimbusJwtDecoder.withJwkSource(local).jwsAlgorithm(SignatureAlgorithm.RS256).build();
+            decoder = NimbusJwtDecoder.withJwkSource(local)
+                    .jwsAlgorithm(SignatureAlgorithm.RS256)
+                    .build();
         } else if (settings.jwksUri() != null && !settings.jwksUri().isBlank()) {
             String uri = settings.jwksUri().strip();
             RestOperations rest;
@@ -170,7 +217,9 @@ public class SecurityConfiguration {
             } else {
                 rest = KeySetClient.direct().rest();
             }
-            decoder = NimbusJwtDecoder.withJwkSetUri(uri).jwsAlgorithm(SignatureAlgorithm.RS256).restOperations(rest)
+            decoder = NimbusJwtDecoder.withJwkSetUri(uri)
+                    .jwsAlgorithm(SignatureAlgorithm.RS256)
+                    .restOperations(rest)
                     .build();
         } else {
             throw new IllegalStateException("This process does not run the customer module, which holds the "
@@ -200,8 +249,8 @@ public class SecurityConfiguration {
             cors.setAllowedOrigins(settings.corsAllowedOrigins());
             cors.setAllowedMethods(List.of("GET", "POST"));
             cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "Order-Token"));
-            cors.setExposedHeaders(List.of("Location", "Retry-After", "RateLimit", "RateLimit-Policy",
-                    "Idempotent-Replayed", "X-Request-Id"));
+            cors.setExposedHeaders(List.of(
+                    "Location", "Retry-After", "RateLimit", "RateLimit-Policy", "Idempotent-Replayed", "X-Request-Id"));
             cors.setAllowCredentials(false);
             cors.setMaxAge(600L);
             source.registerCorsConfiguration("/api/**", cors);

@@ -17,7 +17,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param corsAllowedOrigins browser origins other than the page's own that may call the API (none by default)
  */
 @ConfigurationProperties("orderflow.security")
-public record SecuritySettings(@DefaultValue("orderflow") String issuer, @DefaultValue("orderflow") String audience,
-        @DefaultValue("15m") Duration accessTokenTtl, String jwksUri, @DefaultValue("30s") Duration clockSkew,
-        @DefaultValue List<String> corsAllowedOrigins) {
-}
+public record SecuritySettings(
+        @DefaultValue("orderflow") String issuer,
+        @DefaultValue("orderflow") String audience,
+        @DefaultValue("15m") Duration accessTokenTtl,
+        String jwksUri,
+        @DefaultValue("30s") Duration clockSkew,
+        @DefaultValue List<String> corsAllowedOrigins) {}

@@ -20,7 +20,8 @@ class DeadLetterControlsUnitTest {
 
     @Test
     void refusesANonPositiveRate() {
-        assertThatThrownBy(() -> new RedriveRateLimiter(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new RedriveRateLimiter(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("orderflow.dead-letters.redrive-rate");
     }
 

@@ -21,7 +21,8 @@ class ConsumerWakeUpUnitTest {
 
     static final long A_MINUTE = 60_000;
 
-    final Queue queue = new Queue("orderflow.test", MessageHandlers.forModule("test").build(), null);
+    final Queue queue =
+            new Queue("orderflow.test", MessageHandlers.forModule("test").build(), null);
     final ExecutorService consumers = Executors.newFixedThreadPool(2);
 
     @AfterEach

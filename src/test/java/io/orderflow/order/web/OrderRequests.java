@@ -10,12 +10,15 @@ final class OrderRequests {
     static final String LAPTOP = "PROD-001";
     static final String MOUSE = "PROD-002";
 
-    private OrderRequests() {
-    }
+    private OrderRequests() {}
 
     static PlaceOrderRequest anOrderRequestFor(PlaceOrderRequest.Item... items) {
-        return new PlaceOrderRequest("ord-42", "ada@example.com", List.of(items),
-                new PlaceOrderRequest.Payment("tok_visa"), aLondonAddress());
+        return new PlaceOrderRequest(
+                "ord-42",
+                "ada@example.com",
+                List.of(items),
+                new PlaceOrderRequest.Payment("tok_visa"),
+                aLondonAddress());
     }
 
     static PlaceOrderRequest aValidOrderRequest() {
@@ -48,17 +51,17 @@ final class OrderRequests {
     }
 
     static PlaceOrderRequest withItems(PlaceOrderRequest request, List<PlaceOrderRequest.Item> items) {
-        return new PlaceOrderRequest(request.orderId(), request.customerEmail(), items, request.payment(),
-                request.shippingAddress());
+        return new PlaceOrderRequest(
+                request.orderId(), request.customerEmail(), items, request.payment(), request.shippingAddress());
     }
 
     static PlaceOrderRequest withEmail(PlaceOrderRequest request, String email) {
-        return new PlaceOrderRequest(request.orderId(), email, request.items(), request.payment(),
-                request.shippingAddress());
+        return new PlaceOrderRequest(
+                request.orderId(), email, request.items(), request.payment(), request.shippingAddress());
     }
 
     static PlaceOrderRequest withAddress(PlaceOrderRequest request, PlaceOrderRequest.Address address) {
-        return new PlaceOrderRequest(request.orderId(), request.customerEmail(), request.items(), request.payment(),
-                address);
+        return new PlaceOrderRequest(
+                request.orderId(), request.customerEmail(), request.items(), request.payment(), address);
     }
 }

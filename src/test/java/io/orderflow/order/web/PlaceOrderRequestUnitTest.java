@@ -70,7 +70,7 @@ class PlaceOrderRequestUnitTest {
         }
 
         @ParameterizedTest
-        @ValueSource(ints = { 0, -1, 1001 })
+        @ValueSource(ints = {0, -1, 1001})
         void rejectsAQuantityOutsideOneToAThousand(int quantity) {
             var request = anOrderRequestFor(item(LAPTOP, 1, null), item(MOUSE, quantity, null));
 
@@ -78,9 +78,10 @@ class PlaceOrderRequestUnitTest {
         }
 
         @ParameterizedTest
-        @ValueSource(ints = { 1, 1000 })
+        @ValueSource(ints = {1, 1000})
         void acceptsTheBoundaryQuantities(int quantity) {
-            assertThat(violations(anOrderRequestFor(item(LAPTOP, quantity, null)))).isEmpty();
+            assertThat(violations(anOrderRequestFor(item(LAPTOP, quantity, null))))
+                    .isEmpty();
         }
 
         @Test
@@ -107,7 +108,7 @@ class PlaceOrderRequestUnitTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "ada", "ada@example", "ada@@example.com", "ada lovelace@example.com", "", " " })
+        @ValueSource(strings = {"ada", "ada@example", "ada@@example.com", "ada lovelace@example.com", "", " "})
         void rejectsAMalformedEmail(String email) {
             assertThat(violations(withEmail(aValidOrderRequest(), email))).containsOnlyKeys("customerEmail");
         }
@@ -119,12 +120,14 @@ class PlaceOrderRequestUnitTest {
 
         @Test
         void acceptsProductIdAsASynonymOfSku() {
-            assertThat(violations(anOrderRequestFor(itemByProductId(LAPTOP, 1)))).isEmpty();
+            assertThat(violations(anOrderRequestFor(itemByProductId(LAPTOP, 1))))
+                    .isEmpty();
         }
 
         @Test
         void acceptsSkuAndProductIdWhenTheyAgree() {
-            assertThat(violations(anOrderRequestFor(itemNamedBoth(LAPTOP, LAPTOP, 1)))).isEmpty();
+            assertThat(violations(anOrderRequestFor(itemNamedBoth(LAPTOP, LAPTOP, 1))))
+                    .isEmpty();
         }
 
         @Test
@@ -137,16 +140,18 @@ class PlaceOrderRequestUnitTest {
 
         @Test
         void rejectsAnItemNamingNeitherSkuNorProductId() {
-            assertThat(violations(anOrderRequestFor(itemNamedBoth(null, null, 1)))).containsOnlyKeys(SKU_RULE);
+            assertThat(violations(anOrderRequestFor(itemNamedBoth(null, null, 1))))
+                    .containsOnlyKeys(SKU_RULE);
         }
 
         @Test
         void rejectsABlankSku() {
-            assertThat(violations(anOrderRequestFor(itemNamedBoth("  ", null, 1)))).containsOnlyKeys(SKU_RULE);
+            assertThat(violations(anOrderRequestFor(itemNamedBoth("  ", null, 1))))
+                    .containsOnlyKeys(SKU_RULE);
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "GBR", "G", "1A", "", "G B" })
+        @ValueSource(strings = {"GBR", "G", "1A", "", "G B"})
         void rejectsACountryThatIsNotTwoLetters(String country) {
             var problems = violations(withAddress(aValidOrderRequest(), addressIn(country)));
 
@@ -161,38 +166,44 @@ class PlaceOrderRequestUnitTest {
 
         @Test
         void acceptsALowerCaseCountryCode() {
-            assertThat(violations(withAddress(aValidOrderRequest(), addressIn("gb")))).isEmpty();
+            assertThat(violations(withAddress(aValidOrderRequest(), addressIn("gb"))))
+                    .isEmpty();
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "29.999", "0.001" })
+        @ValueSource(strings = {"29.999", "0.001"})
         void rejectsAUnitPriceWithMoreThanTwoDecimals(String price) {
             assertThat(violations(anOrderRequestFor(item(MOUSE, 1, price)))).containsOnlyKeys("items[0].unitPrice");
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "0", "0.00", "-5.00" })
+        @ValueSource(strings = {"0", "0.00", "-5.00"})
         void rejectsAUnitPriceBelowOneCent(String price) {
             assertThat(violations(anOrderRequestFor(item(MOUSE, 1, price)))).containsOnlyKeys("items[0].unitPrice");
         }
 
         @Test
         void acceptsAUnitPriceWrittenWithFewerDecimals() {
-            assertThat(violations(anOrderRequestFor(item(MOUSE, 1, "30"), item(LAPTOP, 1, "999.9")))).isEmpty();
+            assertThat(violations(anOrderRequestFor(item(MOUSE, 1, "30"), item(LAPTOP, 1, "999.9"))))
+                    .isEmpty();
         }
 
         @Test
         void rejectsACardTokenWithPunctuation() {
-            var request = new PlaceOrderRequest("ord-42", "ada@example.com", List.of(item(LAPTOP, 1, null)),
-                    new PlaceOrderRequest.Payment("tok_visa'; drop table"), null);
+            var request = new PlaceOrderRequest(
+                    "ord-42",
+                    "ada@example.com",
+                    List.of(item(LAPTOP, 1, null)),
+                    new PlaceOrderRequest.Payment("tok_visa'; drop table"),
+                    null);
 
             assertThat(violations(request)).containsOnlyKeys("payment.cardToken");
         }
 
         @Test
         void rejectsAnOrderIdWithCharactersOutsideTheAllowedSet() {
-            var request = new PlaceOrderRequest("ord 42/../x", "ada@example.com", List.of(item(LAPTOP, 1, null)),
-                    null, null);
+            var request =
+                    new PlaceOrderRequest("ord 42/../x", "ada@example.com", List.of(item(LAPTOP, 1, null)), null, null);
 
             assertThat(violations(request)).containsOnlyKeys("orderId");
         }
@@ -227,9 +238,10 @@ class PlaceOrderRequestUnitTest {
             NewOrder order = request.toNewOrder();
             assertThat(order.orderId()).isEqualTo("ord-42");
             assertThat(order.customerEmail()).isEqualTo("ada@example.com");
-            assertThat(order.items()).containsExactly(
-                    new NewOrder.Item("PROD-001", 2, new BigDecimal("999.99")),
-                    new NewOrder.Item("PROD-002", 1, null));
+            assertThat(order.items())
+                    .containsExactly(
+                            new NewOrder.Item("PROD-001", 2, new BigDecimal("999.99")),
+                            new NewOrder.Item("PROD-002", 1, null));
             assertThat(order.cardToken()).isEqualTo("tok_visa");
             assertThat(order.shippingAddress())
                     .isEqualTo(new ShippingAddress("Ada Lovelace", "12 St James's Square", "London", "SW1Y 4JH", "GB"));
@@ -278,7 +290,9 @@ class PlaceOrderRequestUnitTest {
         void writesNoValidationHelpersIntoTheBody() {
             String written = json.writeValueAsString(anOrderRequestFor(itemByProductId(LAPTOP, 1)));
 
-            assertThat(written).contains("\"product_id\":\"PROD-001\"").doesNotContain("effective_sku")
+            assertThat(written)
+                    .contains("\"product_id\":\"PROD-001\"")
+                    .doesNotContain("effective_sku")
                     .doesNotContain("given");
         }
     }
@@ -286,7 +300,10 @@ class PlaceOrderRequestUnitTest {
     /** Violations as property path -> messages, so a test names the field it expects to be refused. */
     private static Map<String, String> violations(PlaceOrderRequest request) {
         Set<ConstraintViolation<PlaceOrderRequest>> found = validator.validate(request);
-        return found.stream().collect(Collectors.groupingBy(v -> v.getPropertyPath().toString(), java.util.TreeMap::new,
-                Collectors.mapping(ConstraintViolation::getMessage, Collectors.joining("; "))));
+        return found.stream()
+                .collect(Collectors.groupingBy(
+                        v -> v.getPropertyPath().toString(),
+                        java.util.TreeMap::new,
+                        Collectors.mapping(ConstraintViolation::getMessage, Collectors.joining("; "))));
     }
 }

@@ -58,8 +58,8 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     static final CloseStatus UNKNOWN_ORDER = new CloseStatus(4404, "order not found");
     static final CloseStatus BAD_REQUEST = new CloseStatus(4400, "bad request: after must be a sequence number");
     static final CloseStatus TOO_MANY = new CloseStatus(1013, "too many live connections; try again later");
-    static final CloseStatus AUTHENTICATION_REQUIRED = new CloseStatus(4401,
-            "authenticate first: {\"type\":\"auth\",\"access_token\":...} or order_token");
+    static final CloseStatus AUTHENTICATION_REQUIRED =
+            new CloseStatus(4401, "authenticate first: {\"type\":\"auth\",\"access_token\":...} or order_token");
     static final CloseStatus INVALID_TOKEN = new CloseStatus(4401, "the access token is invalid or expired");
     static final CloseStatus FORBIDDEN = new CloseStatus(4403, "the all-orders feed is for operators and customers");
 
@@ -82,8 +82,7 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     }
 
     /** A socket that has not authenticated yet, and what it asked to watch. */
-    private record Target(WebSocketSession session, String orderId, int after) {
-    }
+    private record Target(WebSocketSession session, String orderId, int after) {}
 
     private final OrderManagement orders;
     private final OrderChanges changes;
@@ -95,14 +94,18 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     private final Set<Subscriber> allOrders = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<String, Target> pending = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService authTimeouts = Executors.newSingleThreadScheduledExecutor(
-            new CustomizableThreadFactory("live-orders-auth-"));
+    private final ScheduledExecutorService authTimeouts =
+            Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("live-orders-auth-"));
     private final JwtDecoder jwtDecoder;
     private final Duration authTimeout;
     private final ExecutorService pushes;
     private volatile boolean running;
 
-    LiveOrders(OrderManagement orders, OrderChanges changes, JsonMapper json, JwtDecoder jwtDecoder,
+    LiveOrders(
+            OrderManagement orders,
+            OrderChanges changes,
+            JsonMapper json,
+            JwtDecoder jwtDecoder,
             @Value("${orderflow.live.max-connections:1000}") int maxConnections,
             @Value("${orderflow.live.sweep-interval:2s}") Duration sweepInterval,
             @Value("${orderflow.live.auth-timeout:5s}") Duration authTimeout) {
@@ -121,7 +124,12 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         };
         // one pusher keeps per-order ordering simple; the queue is bounded and a dropped announcement is
         // made good by the sweep
-        this.pushes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(10_000),
+        this.pushes = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(10_000),
                 new CustomizableThreadFactory("live-orders-"));
     }
 
@@ -131,8 +139,8 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
             raw.close(TOO_MANY);
             return;
         }
-        WebSocketSession session = new ConcurrentWebSocketSessionDecorator(raw, 10_000, 512 * 1024,
-                ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
+        WebSocketSession session = new ConcurrentWebSocketSessionDecorator(
+                raw, 10_000, 512 * 1024, ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
         URI uri = raw.getUri();
         String path = uri == null ? "" : uri.getPath();
         String orderId = path.startsWith("/ws/orders/") ? path.substring("/ws/orders/".length()) : null;
@@ -142,23 +150,29 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
             return;
         }
         Target target = new Target(session, orderId, after.orElse(0));
-        Caller caller = raw.getPrincipal() instanceof Authentication authentication ? Caller.of(authentication)
-                : Caller.GUEST;
+        Caller caller =
+                raw.getPrincipal() instanceof Authentication authentication ? Caller.of(authentication) : Caller.GUEST;
         if (!caller.isGuest()) {
             admit(target, caller, null); // the upgrade request carried a valid token
             return;
         }
-        if (orderId != null && orders.ownership(orderId).map(o -> o.admits(Caller.GUEST, null)).orElse(false)) {
+        if (orderId != null
+                && orders.ownership(orderId)
+                        .map(o -> o.admits(Caller.GUEST, null))
+                        .orElse(false)) {
             admit(target, Caller.GUEST, null); // a guest order whose server-chosen id is its own key
             return;
         }
         // everything else authenticates in its first message, within the time limit
         pending.put(raw.getId(), target);
-        authTimeouts.schedule(() -> {
-            if (pending.remove(raw.getId()) != null) {
-                close(session, AUTHENTICATION_REQUIRED);
-            }
-        }, authTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        authTimeouts.schedule(
+                () -> {
+                    if (pending.remove(raw.getId()) != null) {
+                        close(session, AUTHENTICATION_REQUIRED);
+                    }
+                },
+                authTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -346,7 +360,8 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         if (uri == null) {
             return Optional.empty();
         }
-        String value = UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst("after");
+        String value =
+                UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst("after");
         if (value == null) {
             return Optional.empty();
         }
