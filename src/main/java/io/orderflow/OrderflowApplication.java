@@ -12,6 +12,7 @@ import io.orderflow.order.OrderModule;
 import io.orderflow.payment.PaymentModule;
 import io.orderflow.platform.PlatformConfiguration;
 import io.orderflow.shipping.ShippingModule;
+import io.orderflow.tools.Tools;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -55,8 +56,8 @@ public class OrderflowApplication {
     }
 
     public static void main(String[] args) {
-        if (io.orderflow.tools.Tools.handles(args)) { // `benchmark` / `check`: operator tools, no Spring context
-            io.orderflow.tools.Tools.run(args);
+        if (Tools.handles(args)) { // `benchmark` / `check`: operator tools, no Spring context
+            Tools.run(args);
             return;
         }
         SpringApplication.run(OrderflowApplication.class, args);

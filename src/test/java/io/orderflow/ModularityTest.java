@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.Modulithic;
@@ -245,8 +246,8 @@ class ModularityTest {
             var violations = checkJava("catalog", "Fake.java", """
                     package io.orderflow.catalog;
 
-                    import io.orderflow.inventory.StockLevelsChanged;
-                    import static io.orderflow.payment.PaymentModule.*;
+                    import StockLevelsChanged;
+                    import static PaymentModule.*;
 
                     /** Reads inventory.stock through events, never directly. */
                     class Fake {
@@ -341,6 +342,6 @@ class ModularityTest {
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+        return Stream.concat(a.stream(), b.stream()).toList();
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -196,7 +197,7 @@ final class SchemaOwnership {
         for (Pattern pattern : List.of(QUALIFIED_NAME, SCHEMA_STATEMENT)) {
             Matcher m = pattern.matcher(sql);
             while (m.find()) {
-                references.add(new Reference(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(), m.start()));
+                references.add(new Reference(m.group(1).toLowerCase(Locale.ROOT), m.group(), m.start()));
             }
         }
         return references;

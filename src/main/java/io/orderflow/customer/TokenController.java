@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -87,7 +88,7 @@ class TokenController {
     @GetMapping(path = "/.well-known/jwks.json", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> keySet() {
         return ResponseEntity.ok()
-                .cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(1)))
+                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(1)))
                 .body(keys.publicKeys().toJSONObject(true));
     }
 

@@ -3,6 +3,7 @@ package io.orderflow.gateway;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -172,7 +173,7 @@ class SocketRelay extends TextWebSocketHandler {
                 ServerHttpResponse response,
                 WebSocketHandler handler,
                 Map<String, Object> attributes) {
-            Map<String, String> headers = new java.util.HashMap<>();
+            Map<String, String> headers = new HashMap<>();
             for (String name : new String[] {HttpHeaders.AUTHORIZATION, "X-Request-Id"}) {
                 String value = request.getHeaders().getFirst(name);
                 if (value != null) {

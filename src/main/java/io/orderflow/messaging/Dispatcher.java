@@ -5,12 +5,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.platform.Modules;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -130,7 +132,7 @@ public class Dispatcher {
         // a char takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars): only long strings are encoded
         if (payload != null
                 && payload.length() > MAX_PAYLOAD_BYTES / 3
-                && payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+                && payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
             throw new PoisonMessageException(
                     "payload of " + envelope.type() + " for " + module + " exceeds " + MAX_PAYLOAD_BYTES + " bytes");
         }
@@ -138,21 +140,13 @@ public class Dispatcher {
 
     private void count(String module, String type, String outcome) {
         // counted after commit only: a rolled-back attempt is not an application
-        org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
-                new org.springframework.transaction.support.TransactionSynchronization() {
-                    @Override
-                    public void afterCommit() {
-                        meters.counter(
-                                        "orderflow.messages.received",
-                                        "module",
-                                        module,
-                                        "type",
-                                        type,
-                                        "outcome",
-                                        outcome)
-                                .increment();
-                    }
-                });
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                meters.counter("orderflow.messages.received", "module", module, "type", type, "outcome", outcome)
+                        .increment();
+            }
+        });
     }
 
     /**

@@ -2,6 +2,7 @@ package io.orderflow.messaging;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -40,7 +41,7 @@ public final class MessageHandlers {
         return module;
     }
 
-    public java.util.Set<String> types() {
+    public Set<String> types() {
         return handlers.keySet();
     }
 

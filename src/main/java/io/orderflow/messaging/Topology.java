@@ -1,5 +1,6 @@
 package io.orderflow.messaging;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public record Topology(Map<String, Set<String>> consumers) {
     public Topology {
         Map<String, Set<String>> copy = new LinkedHashMap<>();
         consumers.forEach((module, types) -> copy.put(module, Set.copyOf(types)));
-        consumers = java.util.Collections.unmodifiableMap(copy);
+        consumers = Collections.unmodifiableMap(copy);
     }
 
     public static Builder builder() {

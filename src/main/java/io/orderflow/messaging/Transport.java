@@ -1,8 +1,10 @@
 package io.orderflow.messaging;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /** Moves envelopes between modules. The handler code above it is the same for every transport. */
 public interface Transport {
@@ -37,7 +39,7 @@ public interface Transport {
      * Consumer lag: for each queue this process consumes, how many messages are ready for delivery and not
      * yet taken (messages waiting out a retry backoff are not counted).
      */
-    java.util.Map<String, Long> backlog();
+    Map<String, Long> backlog();
 
     /**
      * Tells every running process subscribed to {@code topic}, best effort and after the caller's commit:
@@ -46,7 +48,7 @@ public interface Transport {
      */
     void broadcast(String topic, String payload);
 
-    void onBroadcast(String topic, java.util.function.Consumer<String> listener);
+    void onBroadcast(String topic, Consumer<String> listener);
 
     /**
      * Puts {@code envelope} back on {@code module}'s own queue, and only there: other subscribers of its type

@@ -2,6 +2,7 @@ package io.orderflow.order;
 
 import io.orderflow.shipping.ShippingAddress;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -121,14 +122,14 @@ final class Order {
     }
 
     /** Entered a new status: its clock starts now; a terminal status needs no more attention. */
-    void stepEntered(Instant now, java.time.Duration resendAfter) {
+    void stepEntered(Instant now, Duration resendAfter) {
         this.stepStartedAt = now;
         this.stepAttempts = 1;
         this.nextDeadlineAt = status.isTerminal() ? null : now.plus(resendAfter);
     }
 
     /** The current step's command went out again; look again after {@code resendAfter}. */
-    void stepResent(Instant now, java.time.Duration resendAfter) {
+    void stepResent(Instant now, Duration resendAfter) {
         this.stepAttempts++;
         this.nextDeadlineAt = now.plus(resendAfter);
     }

@@ -10,8 +10,12 @@ import io.orderflow.platform.security.Caller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -152,7 +156,7 @@ public class OrderManagement {
 
     /** Who may see the order, or empty when there is no such order. */
     @Transactional(readOnly = true)
-    public java.util.Optional<Ownership> ownership(String id) {
+    public Optional<Ownership> ownership(String id) {
         return orders.ownership(id);
     }
 
@@ -185,22 +189,21 @@ public class OrderManagement {
 
     /** The order without its history, or empty when it does not exist. */
     @Transactional(readOnly = true)
-    public java.util.Optional<OrderView> summary(String id) {
+    public Optional<OrderView> summary(String id) {
         return orders.find(id).map(o -> view(o, null));
     }
 
     /** Current versions of the given orders (missing ids are absent). */
     @Transactional(readOnly = true)
-    public Map<String, Integer> versions(java.util.Collection<String> ids) {
+    public Map<String, Integer> versions(Collection<String> ids) {
         return orders.versions(ids);
     }
 
     @Transactional(readOnly = true)
     public SagaDiagram sagaDiagram() {
         Saga saga = OrderFulfilment.SAGA;
-        List<String> states = java.util.Arrays.stream(OrderStatus.values())
-                .map(OrderStatus::wireName)
-                .toList();
+        List<String> states =
+                Arrays.stream(OrderStatus.values()).map(OrderStatus::wireName).toList();
         List<SagaDiagram.Transition> transitions = saga.transitions().stream()
                 .map(t -> new SagaDiagram.Transition(t.from().wireName(), t.to().wireName(), t.on()))
                 .toList();
@@ -208,7 +211,7 @@ public class OrderManagement {
                 .filter(Saga.Step::compensable)
                 .map(step -> new SagaDiagram.Compensation(step.status().wireName(), compensationName(step)))
                 .toList();
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
         orders.summaryByStatus().forEach((status, summary) -> counts.put(status.wireName(), summary.orders()));
         return new SagaDiagram(states, transitions, compensations, counts);
     }

@@ -2,6 +2,7 @@ package io.orderflow.order;
 
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.platform.ConditionalOnModule;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
@@ -14,7 +15,7 @@ public class OrderModule {
 
     /** What the order module consumes: the placement event and every reply the saga waits for. */
     public static List<Class<?>> consumes() {
-        List<Class<?>> types = new java.util.ArrayList<>();
+        List<Class<?>> types = new ArrayList<>();
         types.add(OrderPlaced.class);
         types.addAll(OrderFulfilment.SAGA.replyTypes());
         return List.copyOf(types);

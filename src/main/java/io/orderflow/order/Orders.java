@@ -6,13 +6,18 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Orders and their history in the {@code orders} schema. Updates are guarded by the version. */
 @Component
@@ -123,7 +128,7 @@ class Orders {
         for (Saga.Recorded event : events) {
             JsonNode details = json.valueToTree(event.details());
             if (details.isObject()) {
-                ((tools.jackson.databind.node.ObjectNode) details).remove("order_id");
+                ((ObjectNode) details).remove("order_id");
             }
             jdbc.sql("insert into orders.order_event (order_id, sequence, type, status, occurred_at, details) "
                             + "values (?, ?, ?, ?, ?, ?::jsonb)")
@@ -162,8 +167,8 @@ class Orders {
                 .list();
     }
 
-    java.util.Map<String, Integer> versions(java.util.Collection<String> ids) {
-        java.util.Map<String, Integer> versions = new java.util.HashMap<>();
+    Map<String, Integer> versions(Collection<String> ids) {
+        Map<String, Integer> versions = new HashMap<>();
         jdbc.sql("select id, version from orders.purchase_order where id = any(?)")
                 .param(ids.toArray(String[]::new))
                 .query((rs, n) -> versions.put(rs.getString(1), rs.getInt(2)))
@@ -240,8 +245,8 @@ class Orders {
     record StatusSummary(long orders, double oldestAgeSeconds) {}
 
     /** Every status, zeros included: for the live state diagram and the gauges. */
-    java.util.Map<OrderStatus, StatusSummary> summaryByStatus() {
-        java.util.Map<OrderStatus, StatusSummary> summary = new java.util.EnumMap<>(OrderStatus.class);
+    Map<OrderStatus, StatusSummary> summaryByStatus() {
+        Map<OrderStatus, StatusSummary> summary = new EnumMap<>(OrderStatus.class);
         for (OrderStatus status : OrderStatus.values()) {
             summary.put(status, new StatusSummary(0, 0));
         }

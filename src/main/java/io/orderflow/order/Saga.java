@@ -1,8 +1,11 @@
 package io.orderflow.order;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -65,7 +68,7 @@ final class Saga {
 
     /** Every reply the saga listens to: the order module's queue is bound to exactly these. */
     Set<Class<?>> replyTypes() {
-        Set<Class<?>> types = new java.util.LinkedHashSet<>();
+        Set<Class<?>> types = new LinkedHashSet<>();
         steps.forEach(s -> {
             types.addAll(s.successes().keySet());
             types.addAll(s.failures().keySet());
@@ -254,13 +257,13 @@ final class Saga {
     }
 
     private static String snakeCase(String name) {
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
     static final class Builder {
 
         private final List<Step> steps = new ArrayList<>();
-        private final Set<Class<?>> recordOnly = new java.util.HashSet<>();
+        private final Set<Class<?>> recordOnly = new HashSet<>();
         private OrderStatus status;
         private Function<Order, Object> action;
         private Function<Order, Object> compensation;

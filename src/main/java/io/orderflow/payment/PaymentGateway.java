@@ -3,6 +3,8 @@ package io.orderflow.payment;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.orderflow.messaging.DependencyUnavailableException;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The payment provider behind a circuit breaker ({@code resilience4j.circuitbreaker.instances.payment-provider}).
@@ -39,13 +41,13 @@ class PaymentGateway {
         return breaker.getState();
     }
 
-    private <T> T guarded(java.util.function.Supplier<T> call) {
+    private <T> T guarded(Supplier<T> call) {
         try {
             return breaker.executeSupplier(call);
         } catch (CallNotPermittedException e) {
             throw new DependencyUnavailableException(
                     "payment provider circuit breaker is "
-                            + breaker.getState().name().toLowerCase(java.util.Locale.ROOT) + "; not calling it",
+                            + breaker.getState().name().toLowerCase(Locale.ROOT) + "; not calling it",
                     e);
         }
     }

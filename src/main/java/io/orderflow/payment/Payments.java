@@ -1,6 +1,7 @@
 package io.orderflow.payment;
 
 import io.orderflow.messaging.MessageContext;
+import io.orderflow.messaging.PoisonMessageException;
 import java.math.BigDecimal;
 import java.util.Optional;
 import org.springframework.jdbc.core.DataClassRowMapper;
@@ -40,7 +41,7 @@ class Payments {
             return;
         }
         if (command.amount() == null || command.amount().signum() <= 0) {
-            throw new io.orderflow.messaging.PoisonMessageException("charge amount must be positive");
+            throw new PoisonMessageException("charge amount must be positive");
         }
         PaymentProvider.Outcome outcome = provider.charge(command.cardToken(), command.orderId());
         if (outcome instanceof PaymentProvider.Approved approved) {

@@ -1,6 +1,8 @@
 package io.orderflow.platform;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -9,7 +11,7 @@ import org.springframework.http.ProblemDetail;
 public class ApiProblem extends RuntimeException {
 
     private final ProblemDetail problem;
-    private final Map<String, String> headers = new java.util.LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiProblem(HttpStatus status, String type, String detail) {
         this(status, type, detail, Map.of());
@@ -29,7 +31,7 @@ public class ApiProblem extends RuntimeException {
                 HttpStatus.BAD_REQUEST,
                 "validation",
                 "Request is not valid",
-                Map.of("errors", java.util.List.of(Map.of("field", field, "message", message))));
+                Map.of("errors", List.of(Map.of("field", field, "message", message))));
         problem.problem().setTitle("Validation failed");
         return problem;
     }

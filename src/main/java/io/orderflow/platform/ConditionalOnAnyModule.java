@@ -6,7 +6,9 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Registers the annotated configuration only in a process that runs at least one business module: a process
@@ -21,9 +23,7 @@ public @interface ConditionalOnAnyModule {
     final class AnyModule implements Condition {
 
         @Override
-        public boolean matches(
-                org.springframework.context.annotation.ConditionContext context,
-                org.springframework.core.type.AnnotatedTypeMetadata metadata) {
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
             return Modules.from(context.getEnvironment()).runsAnyModule();
         }
     }

@@ -14,6 +14,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -23,6 +24,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Every error leaves as problem+json. Validation problems name the offending fields; unreadable bodies
@@ -123,7 +125,7 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         if (message.contains("out of range") || message.contains("Numeric value")) {
             return "is out of range";
         }
-        if (e instanceof tools.jackson.databind.exc.UnrecognizedPropertyException) {
+        if (e instanceof UnrecognizedPropertyException) {
             return "is not a known field";
         }
         return "has a value of the wrong type";
@@ -153,7 +155,7 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) throws Exception {
-        if (e instanceof org.springframework.web.ErrorResponse) {
+        if (e instanceof ErrorResponse) {
             throw e; // framework errors are handled by the base class
         }
         log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);

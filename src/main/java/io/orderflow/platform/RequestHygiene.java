@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -40,7 +41,7 @@ class RequestHygiene extends OncePerRequestFilter {
     }
 
     private static String problemWith(HttpServletRequest request) {
-        String raw = request.getRequestURI().toLowerCase(java.util.Locale.ROOT);
+        String raw = request.getRequestURI().toLowerCase(Locale.ROOT);
         if (raw.contains("%00")
                 || raw.contains("%0a")
                 || raw.contains("%0d")
@@ -80,7 +81,7 @@ class RequestHygiene extends OncePerRequestFilter {
     /** Only for GET-style requests: reading parameters of a form POST here would consume its body early. */
     private static Map<String, String[]> parametersOf(HttpServletRequest request) {
         String type = request.getContentType();
-        if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             return Map.of();
         }
         return request.getParameterMap();

@@ -2,7 +2,9 @@ package io.orderflow.shipping;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -40,7 +42,7 @@ class Carrier {
     /** Flaky-carrier switch (demo, tests): the first {@code times} bookings of every order fail. */
     private volatile int failFirstBookingsPerOrder;
 
-    private final java.util.Map<String, Integer> bookingsPerOrder = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> bookingsPerOrder = new ConcurrentHashMap<>();
 
     void failFirstBookingsOfEachOrder(int times) {
         bookingsPerOrder.clear();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** {@code --name value} and {@code --name=value} options, plus positional words. */
@@ -68,7 +69,7 @@ final class Args {
     }
 
     static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
         }

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -51,7 +52,7 @@ final class Benchmark {
     private Benchmark(Args args) throws IOException {
         this.args = args;
         this.db = Db.from(args);
-        javax.sql.DataSource pool = db.dataSource();
+        DataSource pool = db.dataSource();
         this.jdbc = JdbcClient.create(pool);
         this.checker = new InvariantChecker(pool);
         this.mode = args.get("mode", "embedded");

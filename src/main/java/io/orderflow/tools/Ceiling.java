@@ -1,5 +1,6 @@
 package io.orderflow.tools;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -42,7 +44,7 @@ final class Ceiling {
         result.put("transaction", "insert inbox + update 1 of 100,000 rows + insert outbox (300-byte jsonb)");
         String schema =
                 "bench_ceiling_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        javax.sql.DataSource pool = db.dataSource();
+        DataSource pool = db.dataSource();
         JdbcClient jdbc = JdbcClient.create(pool);
         try {
             // a generated identifier of [a-z0-9_]; DDL cannot take bound parameters
@@ -107,7 +109,7 @@ final class Ceiling {
             } catch (RuntimeException e) {
                 result.put("cleanup_error", e.toString());
             }
-            ((com.zaxxer.hikari.HikariDataSource) pool).close();
+            ((HikariDataSource) pool).close();
         }
         return result;
     }

@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /** Line charts drawn with Java2D into PNG files (headless). */
@@ -114,8 +115,6 @@ final class Charts {
     }
 
     private static String format(double v) {
-        return v >= 100 || v == Math.rint(v)
-                ? String.valueOf(Math.round(v))
-                : String.format(java.util.Locale.ROOT, "%.1f", v);
+        return v >= 100 || v == Math.rint(v) ? String.valueOf(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
     }
 }

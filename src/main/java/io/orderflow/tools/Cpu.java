@@ -5,9 +5,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** CPU time from /proc: the application's processes, every postgres process, this load generator, the machine. */
 final class Cpu {
@@ -122,7 +124,7 @@ final class Cpu {
 
     /** The process with a socket listening on {@code port}, found through /proc/net/tcp{,6} and /proc/<pid>/fd. */
     static Long listeningOn(int port) {
-        java.util.Set<String> inodes = new java.util.HashSet<>();
+        Set<String> inodes = new HashSet<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try {
                 for (String line : Files.readAllLines(Path.of(table))) {

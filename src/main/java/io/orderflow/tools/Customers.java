@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,8 +27,8 @@ final class Customers {
         String base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
         List<String> tokens = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            String email = "bench-" + run.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "") + "-" + i
-                    + "@example.com";
+            String email =
+                    "bench-" + run.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "-" + i + "@example.com";
             post(
                     http,
                     base + "api/customers",

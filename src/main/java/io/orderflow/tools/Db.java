@@ -1,5 +1,6 @@
 package io.orderflow.tools;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import javax.sql.DataSource;
 
@@ -15,7 +16,7 @@ record Db(String url, String user, String password) {
      * open a connection per query on a server whose connection slots the application already fills.
      */
     DataSource dataSource() {
-        com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource();
+        HikariDataSource pool = new HikariDataSource();
         pool.setJdbcUrl(url);
         pool.setUsername(user);
         pool.setPassword(password);

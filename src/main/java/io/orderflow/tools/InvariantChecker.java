@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -133,7 +134,7 @@ public final class InvariantChecker {
 
     /** Available + reserved + shipped per SKU: the baseline to compare a later check against. */
     public Map<String, Long> stockTotals() {
-        Map<String, Long> totals = new java.util.TreeMap<>();
+        Map<String, Long> totals = new TreeMap<>();
         jdbc.sql("select sku, available::bigint + reserved + shipped from inventory.stock")
                 .query((rs, n) -> totals.put(rs.getString(1), rs.getLong(2)))
                 .list();

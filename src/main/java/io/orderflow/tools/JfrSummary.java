@@ -2,9 +2,11 @@ package io.orderflow.tools;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -62,7 +64,7 @@ final class JfrSummary {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .limit(top)
                 .forEach(e -> System.out.printf(
-                        java.util.Locale.ROOT,
+                        Locale.ROOT,
                         "%6.1f%%  %6d  %s%n",
                         100.0 * e.getValue() / Math.max(1, total),
                         e.getValue(),
@@ -76,8 +78,6 @@ final class JfrSummary {
     static String group(String className) {
         String[] parts = className.split("\\.");
         int keep = className.startsWith("io.orderflow") || className.startsWith("org.springframework") ? 3 : 2;
-        return java.util.Arrays.stream(parts)
-                .limit(Math.min(keep, parts.length - 1))
-                .collect(Collectors.joining("."));
+        return Arrays.stream(parts).limit(Math.min(keep, parts.length - 1)).collect(Collectors.joining("."));
     }
 }

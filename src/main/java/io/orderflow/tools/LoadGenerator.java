@@ -10,11 +10,16 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 
@@ -134,7 +140,7 @@ final class LoadGenerator {
 
         Map<String, Long> kinds() {
             Map<String, Long> m = new TreeMap<>();
-            kinds.forEach((k, v) -> m.put(k.name().toLowerCase(java.util.Locale.ROOT), v.sum()));
+            kinds.forEach((k, v) -> m.put(k.name().toLowerCase(Locale.ROOT), v.sum()));
             return m;
         }
 
@@ -267,7 +273,7 @@ final class LoadGenerator {
 
     /** A fixed arrival rate, whatever the server does; at most {@code maxOutstanding} requests in flight. */
     Phase openLoop(String name, String prefix, double rate, Duration duration, int maxOutstanding, Progress progress) {
-        Phase phase = new Phase(name, prefix, String.format(java.util.Locale.ROOT, "open loop, %.0f orders/s", rate));
+        Phase phase = new Phase(name, prefix, String.format(Locale.ROOT, "open loop, %.0f orders/s", rate));
         long total = Math.round(rate * duration.toSeconds());
         double interval = 1e9 / rate;
         AtomicInteger outstanding = new AtomicInteger();
@@ -294,9 +300,7 @@ final class LoadGenerator {
                             if (e != null) {
                                 phase.attempted.incrementAndGet();
                                 phase.error(errorKind(
-                                        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                                                ? e.getCause()
-                                                : e));
+                                        e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
                                 outstanding.decrementAndGet();
                                 return;
                             }
@@ -377,10 +381,10 @@ final class LoadGenerator {
         return request.build();
     }
 
-    private java.util.Optional<String> customerOf(String orderId) {
+    private Optional<String> customerOf(String orderId) {
         return customerTokens.isEmpty()
-                ? java.util.Optional.empty()
-                : java.util.Optional.of(customerTokens.get(Math.floorMod(orderId.hashCode(), customerTokens.size())));
+                ? Optional.empty()
+                : Optional.of(customerTokens.get(Math.floorMod(orderId.hashCode(), customerTokens.size())));
     }
 
     /**
@@ -398,8 +402,7 @@ final class LoadGenerator {
         return request.build();
     }
 
-    private static final java.util.regex.Pattern ORDER_TOKEN =
-            java.util.regex.Pattern.compile("\"order_token\"\\s*:\\s*\"([A-Za-z0-9_-]+)\"");
+    private static final Pattern ORDER_TOKEN = Pattern.compile("\"order_token\"\\s*:\\s*\"([A-Za-z0-9_-]+)\"");
 
     static String orderToken(String placementBody) {
         var matcher = ORDER_TOKEN.matcher(placementBody == null ? "" : placementBody);
@@ -409,7 +412,7 @@ final class LoadGenerator {
     /** 1-5 distinct SKUs of 1-3 units; out-of-stock orders add PROD-004 (never in stock). */
     String body(String id, Kind kind, Random random) {
         int lines = 1 + random.nextInt(5);
-        java.util.Set<String> chosen = new java.util.LinkedHashSet<>();
+        Set<String> chosen = new LinkedHashSet<>();
         while (chosen.size() < Math.min(lines, skus.size())) {
             chosen.add(skus.get(random.nextInt(skus.size())));
         }
@@ -471,7 +474,7 @@ final class LoadGenerator {
                                 open = "?";
                             }
                             System.out.printf(
-                                    java.util.Locale.ROOT,
+                                    Locale.ROOT,
                                     "  [%s] %3.0f/%ds accepted %d (%.0f/s now) errors %d http p99 %.1f ms, open orders %s%n",
                                     phase.name,
                                     phase.seconds(),

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import tools.jackson.core.type.TypeReference;
@@ -48,7 +49,7 @@ final class Report {
             return "–";
         }
         if (value instanceof Double d) {
-            return String.format(java.util.Locale.ROOT, d >= 100 ? "%.0f" : "%.1f", d);
+            return String.format(Locale.ROOT, d >= 100 ? "%.0f" : "%.1f", d);
         }
         if (value instanceof List<?> l) {
             return String.join(", ", l.stream().map(String::valueOf).toList());

@@ -1,5 +1,7 @@
 package io.orderflow.tools;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,7 +32,7 @@ public final class Tools {
             System.err.println(args[0] + ": " + e.getMessage());
             System.err.println(usage());
             code = 2;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             System.err.println(args[0] + " failed: " + e);
             e.printStackTrace();
             code = 1;
@@ -46,12 +48,12 @@ public final class Tools {
         }
         Db db = Db.from(args);
         InvariantChecker checker = new InvariantChecker(db.dataSource());
-        java.time.Duration deadline = args.duration("drain-timeout", java.time.Duration.ofSeconds(60));
+        Duration deadline = args.duration("drain-timeout", Duration.ofSeconds(60));
         System.out.println("Waiting (at most " + deadline.toSeconds() + " s) for outboxes, queues and compensations "
                 + "to drain ...");
         boolean drained = checker.awaitDrained(deadline, counts -> System.out.println("  in flight: " + counts));
         Map<String, Long> baseline = args.has("baseline") ? Report.readBaseline(args.get("baseline", null)) : null;
-        InvariantChecker.Result result = checker.checkSettled(baseline, java.time.Duration.ofSeconds(drained ? 5 : 0));
+        InvariantChecker.Result result = checker.checkSettled(baseline, Duration.ofSeconds(drained ? 5 : 0));
         System.out.println(
                 drained ? "Drained." : "NOT drained within " + deadline.toSeconds() + " s: " + checker.inFlight());
         System.out.println("Stats: " + result.stats());

@@ -7,8 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -29,9 +33,8 @@ final class Browser implements AutoCloseable {
     static final long MAX_HEIGHT = 2400;
 
     /** Selenium warns that it has no CDP bindings for this Chromium; raw CDP commands (all we use) need none. */
-    private static final java.util.List<java.util.logging.Logger> CDP_LOGS = java.util.List.of(
-            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools"),
-            java.util.logging.Logger.getLogger("org.openqa.selenium.chromium"));
+    private static final List<Logger> CDP_LOGS =
+            List.of(Logger.getLogger("org.openqa.selenium.devtools"), Logger.getLogger("org.openqa.selenium.chromium"));
 
     /**
      * Runs in every page before its own scripts (added through DevTools, so the page's Content-Security-Policy
@@ -55,7 +58,7 @@ final class Browser implements AutoCloseable {
         requireExecutable(CHROMEDRIVER, "chromedriver");
         requireExecutable(CHROMIUM, "Chromium");
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        CDP_LOGS.forEach(log -> log.setLevel(java.util.logging.Level.SEVERE));
+        CDP_LOGS.forEach(log -> log.setLevel(Level.SEVERE));
         Path profile = Files.createTempDirectory("orderflow-chromium");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -107,9 +110,9 @@ final class Browser implements AutoCloseable {
 
     /** What the page's Content-Security-Policy refused since it loaded (empty when it keeps to its policy). */
     @SuppressWarnings("unchecked")
-    java.util.List<String> cspViolations() {
+    List<String> cspViolations() {
         Object violations = driver.executeScript("return window.__cspViolations || []");
-        return (java.util.List<String>) violations;
+        return (List<String>) violations;
     }
 
     /**
@@ -124,7 +127,7 @@ final class Browser implements AutoCloseable {
         driver.executeScript("window.scrollTo(0, 0); if (document.activeElement) document.activeElement.blur();");
         driver.executeCdpCommand(
                 "Emulation.setEmulatedMedia",
-                Map.of("features", java.util.List.of(Map.of("name", "prefers-reduced-motion", "value", "reduce"))));
+                Map.of("features", List.of(Map.of("name", "prefers-reduced-motion", "value", "reduce"))));
         try {
             long width = ((Number) driver.executeScript("return document.documentElement.clientWidth")).longValue();
             long height = ((Number) driver.executeScript(
@@ -139,9 +142,9 @@ final class Browser implements AutoCloseable {
                     Map.of("x", 0, "y", 0, "width", width, "height", Math.min(height, MAX_HEIGHT), "scale", 1));
             Object data =
                     driver.executeCdpCommand("Page.captureScreenshot", capture).get("data");
-            save(name, java.util.Base64.getDecoder().decode((String) data));
+            save(name, Base64.getDecoder().decode((String) data));
         } finally {
-            driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", java.util.List.of()));
+            driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
         }
     }
 

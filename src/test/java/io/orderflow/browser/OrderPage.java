@@ -1,6 +1,7 @@
 package io.orderflow.browser;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -339,7 +340,7 @@ final class OrderPage {
         List<List<String>> pairs =
                 (List<List<String>>) script("return Array.from(document.querySelectorAll(\"[data-testid='" + testId
                         + "']\")).map(e => [e.getAttribute('" + key + "'), e.getAttribute('" + value + "')])");
-        Map<String, String> map = new java.util.LinkedHashMap<>();
+        Map<String, String> map = new LinkedHashMap<>();
         pairs.forEach(pair -> map.putIfAbsent(pair.get(0), pair.get(1)));
         return map;
     }

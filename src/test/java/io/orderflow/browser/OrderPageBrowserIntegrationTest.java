@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderflow.it.RunningApp;
 import io.orderflow.it.TestTokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
@@ -347,7 +350,7 @@ class OrderPageBrowserIntegrationTest {
 
         // "My orders" has the whole list, and again only hers
         page.find("my-orders-link").click();
-        page.until("Grace's orders", d -> page.myOrders().keySet().equals(java.util.Set.of(latest, declined, first)));
+        page.until("Grace's orders", d -> page.myOrders().keySet().equals(Set.of(latest, declined, first)));
         assertThat(page.myOrders())
                 .containsExactly(
                         Map.entry(latest, "completed"), Map.entry(declined, "failed"), Map.entry(first, "completed"));
@@ -714,8 +717,8 @@ class OrderPageBrowserIntegrationTest {
     private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

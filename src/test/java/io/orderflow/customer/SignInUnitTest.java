@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
@@ -83,7 +84,7 @@ class SignInUnitTest {
     void countsFailuresForAddressesWithoutAnAccountToo() {
         catchThrowableOfType(ApiProblem.class, () -> signIn.customer("nobody@example.com", "guess"));
 
-        org.mockito.Mockito.verify(failures).failed("customer:nobody@example.com");
+        Mockito.verify(failures).failed("customer:nobody@example.com");
     }
 
     @Test

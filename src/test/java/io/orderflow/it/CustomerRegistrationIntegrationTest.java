@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,7 +36,7 @@ class CustomerRegistrationIntegrationTest {
                 .doesNotContain("argon2")
                 .doesNotContain("hash");
 
-        String token = TestTokens.customer(base(), email.toLowerCase(java.util.Locale.ROOT));
+        String token = TestTokens.customer(base(), email.toLowerCase(Locale.ROOT));
         JsonNode me = OrderApi.withToken(base(), token).get("/api/customers/me").body();
         assertThat(me.path("id").asString()).isEqualTo(account.path("id").asString());
         assertThat(me.path("name").asString()).isEqualTo("Grace Hopper");
@@ -61,7 +62,7 @@ class CustomerRegistrationIntegrationTest {
         String email = "twice-" + System.nanoTime() + "@example.com";
         assertThat(register(email, TestTokens.PASSWORD, "First").statusCode()).isEqualTo(201);
 
-        HttpResponse<String> again = register(email.toUpperCase(java.util.Locale.ROOT), TestTokens.PASSWORD, "Second");
+        HttpResponse<String> again = register(email.toUpperCase(Locale.ROOT), TestTokens.PASSWORD, "Second");
 
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.body()).contains("email-taken");

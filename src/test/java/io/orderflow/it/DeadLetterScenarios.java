@@ -6,6 +6,7 @@ import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.Transport;
 import io.orderflow.shipping.CarrierFaults;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -247,8 +248,7 @@ abstract class DeadLetterScenarios {
         Instant firstAt = ((Timestamp) audit.get(0).get("at")).toInstant();
         Instant lastAt = ((Timestamp) audit.get(2).get("at")).toInstant();
         // three re-drives at 5 per second take at least two intervals (a little slack for commit jitter)
-        assertThat(java.time.Duration.between(firstAt, lastAt).toMillis())
-                .isGreaterThanOrEqualTo(2 * intervalMillis - 40);
+        assertThat(Duration.between(firstAt, lastAt).toMillis()).isGreaterThanOrEqualTo(2 * intervalMillis - 40);
 
         DeadLetterApi.Response rest = deadLetters().redriveAll(body + "}", "carol");
         assertThat(rest.body().path("redriven").size()).isEqualTo(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -304,7 +306,7 @@ class DistributedDeploymentIntegrationTest {
     }
 
     private static void sleepQuietly(Duration pause) {
-        java.util.concurrent.locks.LockSupport.parkNanos(pause.toNanos());
+        LockSupport.parkNanos(pause.toNanos());
     }
 
     private static long accessLines(String name) throws IOException {
@@ -396,7 +398,7 @@ class DistributedDeploymentIntegrationTest {
     }
 
     private static int freePort() throws IOException {
-        try (var socket = new java.net.ServerSocket(0)) {
+        try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,9 +67,8 @@ class DistributedModeIntegrationTest extends OrderScenarios {
             elsewhere.awaitEventType("order_completed");
             int version = api.order(id).path("version").asInt();
             assertThat(elsewhere.sequences())
-                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, version)
-                            .boxed()
-                            .toList());
+                    .containsExactlyElementsOf(
+                            IntStream.rangeClosed(1, version).boxed().toList());
         }
     }
 

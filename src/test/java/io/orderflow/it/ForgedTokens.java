@@ -17,6 +17,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -141,7 +142,7 @@ public final class ForgedTokens {
     public String algorithmConfusion(String subject, List<String> roles) {
         try {
             byte[] secret = realKey.toPublicJWK().toRSAPublicKey().getEncoded();
-            byte[] padded = java.util.Arrays.copyOf(secret, Math.max(32, secret.length));
+            byte[] padded = Arrays.copyOf(secret, Math.max(32, secret.length));
             SignedJWT jwt = new SignedJWT(
                     new JWSHeader.Builder(JWSAlgorithm.HS256)
                             .keyID(realKey.getKeyID())

@@ -15,6 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -128,7 +131,7 @@ class HostileRequestsIntegrationTest {
     private static void brokenAuthentication(List<Hostile> corpus) {
         ForgedTokens forged = ForgedTokens.from(local.app().jdbc());
         List<String> op = List.of("operator");
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         headers.put("bare Bearer", "Bearer");
         headers.put("Bearer and a space", "Bearer ");
         headers.put("not a JWT", "Bearer abc");
@@ -217,7 +220,7 @@ class HostileRequestsIntegrationTest {
         List<String> bad = List.of("\\u0000", "\\u0007", "\\ud800");
         for (String b : bad) {
             String v = "PROD" + b + "1";
-            Map<String, String> orders = new java.util.LinkedHashMap<>();
+            Map<String, String> orders = new LinkedHashMap<>();
             orders.put(
                     "order_id",
                     "{\"order_id\":\"" + v + "\"," + orderFields("\"sku\":\"PROD-001\",\"quantity\":1") + "}");
@@ -242,7 +245,7 @@ class HostileRequestsIntegrationTest {
                     "order " + field + " with " + b,
                     () -> post("/api/orders", body, tokenB).statusCode())));
             for (String field : List.of("email", "password", "name")) {
-                Map<String, String> values = new java.util.HashMap<>(Map.of(
+                Map<String, String> values = new HashMap<>(Map.of(
                         "email",
                         "n" + UUID.randomUUID() + "@example.com",
                         "password",
@@ -302,7 +305,7 @@ class HostileRequestsIntegrationTest {
                 new byte[] {(byte) 0xC0, (byte) 0xAF},
                 new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})) {
             corpus.add(new Hostile(
-                    "body with invalid UTF-8 " + java.util.HexFormat.of().formatHex(broken),
+                    "body with invalid UTF-8 " + HexFormat.of().formatHex(broken),
                     () -> postBytes(
                             "/api/orders",
                             withBytes(

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ThrowingRunnable;
@@ -337,7 +338,7 @@ class ObservabilityIntegrationTest {
     }
 
     /** Scrapes until the assertions hold (gauges are sampled periodically). */
-    private static void awaitScrape(java.util.function.Consumer<Scrape> assertions) {
+    private static void awaitScrape(Consumer<Scrape> assertions) {
         ThrowingRunnable check = () -> assertions.accept(Scrape.of(app.baseUrl()));
         Awaitility.await("metrics")
                 .atMost(Duration.ofSeconds(30))

@@ -6,15 +6,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
 
 /** The order API over real HTTP, as a client would use it. */
 final class OrderApi {
 
-    record Response(int status, Map<String, java.util.List<String>> headers, JsonNode body) {
+    record Response(int status, Map<String, List<String>> headers, JsonNode body) {
 
         String header(String name) {
             return headers.entrySet().stream()
@@ -35,16 +40,16 @@ final class OrderApi {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     /** The access token sent with every request; null for a guest. */
-    private final java.util.function.Supplier<String> bearer;
+    private final Supplier<String> bearer;
     /** The order tokens of the guest orders this client placed, sent when it reads or cancels them. */
-    private final Map<String, String> orderTokens = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> orderTokens = new ConcurrentHashMap<>();
 
     /** A client acting as the operator, whose token comes from the same base URL. */
     OrderApi(String baseUrl) {
         this(baseUrl, () -> TestTokens.operator(baseUrl));
     }
 
-    private OrderApi(String baseUrl, java.util.function.Supplier<String> bearer) {
+    private OrderApi(String baseUrl, Supplier<String> bearer) {
         this.baseUrl = baseUrl;
         this.bearer = bearer;
     }
@@ -147,9 +152,7 @@ final class OrderApi {
                 }
             }
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isEmpty()
-                    ? tools.jackson.databind.node.NullNode.getInstance()
-                    : JSON.readTree(response.body());
+            JsonNode body = response.body().isEmpty() ? NullNode.getInstance() : JSON.readTree(response.body());
             if (body.has("order_token") && body.has("id")) {
                 orderTokens.put(
                         body.get("id").asString(), body.get("order_token").asString());
@@ -191,8 +194,8 @@ final class OrderApi {
             return body.append("}").toString();
         }
 
-        static java.util.List<String> eventTypes(JsonNode order) {
-            java.util.List<String> types = new java.util.ArrayList<>();
+        static List<String> eventTypes(JsonNode order) {
+            List<String> types = new ArrayList<>();
             order.path("events").forEach(e -> types.add(e.path("type").asString()));
             return types;
         }

@@ -15,8 +15,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -389,8 +391,7 @@ abstract class OrderScenarios {
     @Test
     void closesTheSocketOfAnUnknownOrderWithAReason() throws Exception {
         try (LiveClient live = LiveClient.connect(api().baseUrl(), "/ws/orders/no-such-order", operatorToken())) {
-            assertThat(live.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS))
-                    .isEqualTo(4404);
+            assertThat(live.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(4404);
         }
     }
 
@@ -437,7 +438,7 @@ abstract class OrderScenarios {
         assertThat(order.path("version").asInt()).isEqualTo(sequences.size());
     }
 
-    static void awaitUntilAsserted(org.awaitility.core.ThrowingRunnable assertion) {
+    static void awaitUntilAsserted(ThrowingRunnable assertion) {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(50))

@@ -5,6 +5,7 @@ import static io.orderflow.it.OrderApi.Orders.eventTypes;
 import static io.orderflow.it.OrderApi.Orders.item;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,7 +81,7 @@ class SagaDeadlineIntegrationTest {
     }
 
     private RunningApp start() {
-        Map<String, String> properties = new java.util.HashMap<>(SILENT_CARRIER);
+        Map<String, String> properties = new HashMap<>(SILENT_CARRIER);
         properties.put("spring.datasource.url", databaseUrl);
         properties.put("spring.datasource.username", TestInfrastructure.PG_USER);
         properties.put("spring.datasource.password", TestInfrastructure.PG_PASSWORD);

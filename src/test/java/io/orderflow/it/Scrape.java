@@ -1,5 +1,6 @@
 package io.orderflow.it;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +60,7 @@ final class Scrape {
                 throw new AssertionError("/actuator/prometheus answered " + response.statusCode());
             }
             return new Scrape(response.body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -341,7 +342,7 @@ class SecurityMatrixIntegrationTest {
     }
 
     static JsonNode claims(String token) {
-        String payload = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
         return OrderApi.JSON.readTree(payload);
     }
 

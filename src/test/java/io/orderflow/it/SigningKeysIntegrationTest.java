@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -119,8 +120,7 @@ class SigningKeysIntegrationTest {
     }
 
     static JsonNode header(String token) {
-        return OrderApi.JSON.readTree(
-                new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[0])));
+        return OrderApi.JSON.readTree(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0])));
     }
 
     static int status(RunningApp app, String path, String token) throws Exception {

@@ -1,5 +1,6 @@
 package io.orderflow.it;
 
+import io.orderflow.platform.Modules;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -58,7 +59,7 @@ final class TestInfrastructure {
         CachingConnectionFactory factory = rabbitConnectionFactory();
         try {
             RabbitAdmin admin = new RabbitAdmin(factory);
-            for (String module : io.orderflow.platform.Modules.ALL) {
+            for (String module : Modules.ALL) {
                 admin.deleteQueue(namespace + "." + module);
                 admin.deleteQueue(namespace + "." + module + ".retry");
             }

@@ -7,7 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 
@@ -66,8 +68,8 @@ public final class TestTokens {
 
     /** Registers a new customer with a unique e-mail address and signs them in. */
     public static String newCustomer(String baseUrl, String name) {
-        String email = name.toLowerCase(java.util.Locale.ROOT) + "-"
-                + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = name.toLowerCase(Locale.ROOT) + "-"
+                + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         register(baseUrl, email, name);
         return customer(baseUrl, email);
     }

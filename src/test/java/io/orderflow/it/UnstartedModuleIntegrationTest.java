@@ -2,6 +2,7 @@ package io.orderflow.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +48,7 @@ class UnstartedModuleIntegrationTest {
         try {
             RabbitAdmin admin = new RabbitAdmin(connections);
             Awaitility.await("CreateShipment waits in the shipping queue")
-                    .atMost(java.time.Duration.ofSeconds(30))
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> admin.getQueueInfo(namespace + ".shipping") != null
                             && admin.getQueueInfo(namespace + ".shipping").getMessageCount() == 1);
         } finally {

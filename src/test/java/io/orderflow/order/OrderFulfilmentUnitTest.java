@@ -47,10 +47,13 @@ import io.orderflow.payment.PaymentCharged;
 import io.orderflow.payment.PaymentDeclined;
 import io.orderflow.payment.PaymentRefunded;
 import io.orderflow.payment.RefundPayment;
+import io.orderflow.shipping.CancelShipment;
 import io.orderflow.shipping.CreateShipment;
+import io.orderflow.shipping.ShipmentCancelled;
 import io.orderflow.shipping.ShipmentCreated;
 import io.orderflow.shipping.ShipmentFailed;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -553,7 +556,7 @@ class OrderFulfilmentUnitTest {
             var draft = anOrderOf(line(1, LAPTOP), line(2, MOUSE));
             Order order = draft.pending();
 
-            List<Object> sent = new java.util.ArrayList<>(SAGA.start(order).commands());
+            List<Object> sent = new ArrayList<>(SAGA.start(order).commands());
             sent.addAll(SAGA.on(order, draft.validated()).commands());
             sent.addAll(SAGA.on(order, stockReserved()).commands());
             sent.addAll(SAGA.on(order, paymentCharged(draft.catalogTotal())).commands());
@@ -582,7 +585,7 @@ class OrderFulfilmentUnitTest {
 
             Decision decision = SAGA.onDeadline(order, false);
 
-            assertThat(decision.commands()).singleElement().isInstanceOf(io.orderflow.inventory.ReserveStock.class);
+            assertThat(decision.commands()).singleElement().isInstanceOf(ReserveStock.class);
             assertThat(history(decision)).containsExactly("step_retried");
             assertThat(order.status()).isEqualTo(INVENTORY_CHECK);
         }
@@ -614,7 +617,7 @@ class OrderFulfilmentUnitTest {
             Decision decision = SAGA.onDeadline(order, false);
 
             assertThat(order.status()).isEqualTo(VALIDATING);
-            assertThat(decision.commands()).singleElement().isInstanceOf(io.orderflow.catalog.ValidateOrder.class);
+            assertThat(decision.commands()).singleElement().isInstanceOf(ValidateOrder.class);
         }
 
         @Test
@@ -624,7 +627,7 @@ class OrderFulfilmentUnitTest {
 
             Decision decision = SAGA.on(order, shipmentCreated());
 
-            assertThat(decision.commands()).singleElement().isInstanceOf(io.orderflow.shipping.CancelShipment.class);
+            assertThat(decision.commands()).singleElement().isInstanceOf(CancelShipment.class);
             assertThat(order.status()).isEqualTo(OrderStatus.FAILED);
         }
 
@@ -661,7 +664,7 @@ class OrderFulfilmentUnitTest {
                         ShipmentFailed.class,
                         StockReleased.class,
                         PaymentRefunded.class,
-                        io.orderflow.shipping.ShipmentCancelled.class);
+                        ShipmentCancelled.class);
     }
 
     @Test

@@ -15,12 +15,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -62,13 +67,12 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private final List<Queue> queues = new ArrayList<>();
     private final Map<String, Queue> queuesByName = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final Map<String, List<java.util.function.Consumer<String>>> broadcastListeners = new ConcurrentHashMap<>();
+    private final Map<String, List<Consumer<String>>> broadcastListeners = new ConcurrentHashMap<>();
     private volatile boolean running;
     /** Tells this process's own NOTIFYs apart: its consumers were already woken in-process. */
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
-    private final java.util.concurrent.ConcurrentLinkedQueue<String[]> pendingNotifications =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String[]> pendingNotifications = new ConcurrentLinkedQueue<>();
     private final Object notifierSignal = new Object();
     private boolean notifierWoken;
 
@@ -128,7 +132,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     /** Inserts one row for the module's queue in the caller's transaction; consumers are woken on commit. */
     @Override
     public void redeliver(String module, Envelope e) {
-        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("redeliver needs the caller's transaction");
         }
         String queue = "orderflow." + module;
@@ -158,7 +162,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
 
     @Override
     public Map<String, Long> backlog() {
-        Map<String, Long> ready = new java.util.TreeMap<>();
+        Map<String, Long> ready = new TreeMap<>();
         queuesByName.keySet().forEach(queue -> ready.put(queue, 0L));
         if (ready.isEmpty()) {
             return ready;
@@ -257,7 +261,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 }
                 notifierWoken = false;
             }
-            java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+            Set<String> seen = new LinkedHashSet<>();
             List<String> channels = new ArrayList<>();
             List<String> payloads = new ArrayList<>();
             for (String[] n; (n = pendingNotifications.poll()) != null; ) {
@@ -282,9 +286,9 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     }
 
     @Override
-    public void onBroadcast(String topic, java.util.function.Consumer<String> listener) {
+    public void onBroadcast(String topic, Consumer<String> listener) {
         broadcastListeners
-                .computeIfAbsent(topic, t -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>())
                 .add(listener);
     }
 

@@ -14,25 +14,32 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 import org.springframework.context.SmartLifecycle;
@@ -59,7 +66,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     private final int consumers;
     private final Duration confirmTimeout = Duration.ofSeconds(10);
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
-    private final org.springframework.amqp.rabbit.core.RabbitTemplate broadcaster;
+    private final RabbitTemplate broadcaster;
     private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
     private final Set<String> consumedQueues = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
@@ -81,7 +88,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         this.prefetch = prefetch;
         this.consumers = consumers;
         admin.declareExchange(new TopicExchange(exchange, true, false));
-        this.broadcaster = new org.springframework.amqp.rabbit.core.RabbitTemplate(connectionFactory);
+        this.broadcaster = new RabbitTemplate(connectionFactory);
     }
 
     private String broadcastExchange(String topic) {
@@ -91,9 +98,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     @Override
     public void broadcast(String topic, String payload) {
         try {
-            org.springframework.amqp.core.MessageProperties props =
-                    new org.springframework.amqp.core.MessageProperties();
-            props.setDeliveryMode(org.springframework.amqp.core.MessageDeliveryMode.NON_PERSISTENT);
+            MessageProperties props = new MessageProperties();
+            props.setDeliveryMode(MessageDeliveryMode.NON_PERSISTENT);
             broadcaster.send(
                     broadcastExchange(topic), "", new Message(payload.getBytes(StandardCharsets.UTF_8), props));
         } catch (RuntimeException e) {
@@ -103,9 +109,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
 
     /** Each process gets its own exclusive, auto-deleted queue on a fanout exchange: everyone hears everything. */
     @Override
-    public void onBroadcast(String topic, java.util.function.Consumer<String> listener) {
-        org.springframework.amqp.core.FanoutExchange fanout =
-                new org.springframework.amqp.core.FanoutExchange(broadcastExchange(topic), true, false);
+    public void onBroadcast(String topic, Consumer<String> listener) {
+        FanoutExchange fanout = new FanoutExchange(broadcastExchange(topic), true, false);
         admin.declareExchange(fanout);
         // exclusive and auto-deleted: lives exactly as long as this process's connection
         Queue mine = new Queue(broadcastExchange(topic) + "." + UUID.randomUUID(), false, true, true);
@@ -130,7 +135,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     /** Ready messages per consumed queue, as RabbitMQ reports them (messages in a retry queue are not ready). */
     @Override
     public Map<String, Long> backlog() {
-        Map<String, Long> ready = new java.util.TreeMap<>();
+        Map<String, Long> ready = new TreeMap<>();
         for (String queue : consumedQueues) {
             var info = admin.getQueueInfo(queue);
             if (info != null) {
@@ -198,7 +203,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         topology.consumers().forEach(this::declareQueue);
     }
 
-    private String declareQueue(String module, java.util.Collection<String> types) {
+    private String declareQueue(String module, Collection<String> types) {
         String queueName = exchange + "." + module;
         Queue queue = QueueBuilder.durable(queueName).build();
         // expired retries flow back to the main queue through the default exchange

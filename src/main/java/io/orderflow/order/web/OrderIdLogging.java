@@ -1,5 +1,6 @@
 package io.orderflow.order.web;
 
+import io.orderflow.messaging.MessageTracing;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,7 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 class OrderIdLogging extends OncePerRequestFilter {
 
-    static final String ORDER_ID = io.orderflow.messaging.MessageTracing.ORDER_ID;
+    static final String ORDER_ID = MessageTracing.ORDER_ID;
     private static final Pattern ORDER_PATH = Pattern.compile("^/api/orders/([^/]+)(/.*)?$");
 
     @Override

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -303,7 +304,7 @@ class PlaceOrderRequestUnitTest {
         return found.stream()
                 .collect(Collectors.groupingBy(
                         v -> v.getPropertyPath().toString(),
-                        java.util.TreeMap::new,
+                        TreeMap::new,
                         Collectors.mapping(ConstraintViolation::getMessage, Collectors.joining("; "))));
     }
 }
