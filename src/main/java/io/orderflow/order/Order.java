@@ -111,14 +111,41 @@ final class Order {
         this.trackingNumber = trackingNumber;
     }
 
-    void moveTo(OrderStatus next) {
-        this.status = next;
+    /**
+     * On to the next step of fulfilment: only forward (a step is never entered twice), never out of a final
+     * state, never to a final state (those have their own moves).
+     */
+    void advanceTo(OrderStatus step) {
+        require(!status.isTerminal() && !step.isTerminal() && step.compareTo(status) > 0, step);
+        this.status = step;
     }
 
+    /** Every step done: only from a step of fulfilment (a pending order has not started). */
+    void complete() {
+        require(!status.isTerminal() && status != OrderStatus.PENDING, OrderStatus.COMPLETED);
+        this.status = OrderStatus.COMPLETED;
+    }
+
+    /** Cancelled by its customer: only before the shipment is requested. */
+    void cancel() {
+        require(status.isCancellable(), OrderStatus.CANCELLED);
+        this.status = OrderStatus.CANCELLED;
+    }
+
+    /** Failed, with the reason the customer is shown: from any state that is not final. */
     void fail(String reason, String detail) {
+        require(!status.isTerminal(), OrderStatus.FAILED);
         this.status = OrderStatus.FAILED;
         this.failureReason = reason;
         this.failureDetail = detail;
+    }
+
+    /** Refuses a move the lifecycle does not have; the order stays as it was. */
+    private void require(boolean allowed, OrderStatus next) {
+        if (!allowed) {
+            throw new IllegalStateException(
+                    "order " + id + " cannot move from " + status.wireName() + " to " + next.wireName());
+        }
     }
 
     /** Entered a new status: its clock starts now; a terminal status needs no more attention. */

@@ -16,6 +16,11 @@ public enum OrderStatus {
         return this == COMPLETED || this == FAILED || this == CANCELLED;
     }
 
+    /** Before the shipment is requested; after that the order runs to its end. */
+    public boolean isCancellable() {
+        return !isTerminal() && this != SHIPPING;
+    }
+
     /** The wire form: {@code inventory_check}. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -83,7 +83,7 @@ final class Saga {
             return Decision.none();
         }
         Step first = steps.get(0);
-        order.moveTo(first.status());
+        order.advanceTo(first.status());
         return new Decision(
                 List.of(first.action().apply(order)), List.of(new Recorded("fulfilment_started", Map.of())));
     }
@@ -110,10 +110,10 @@ final class Saga {
             step.successes().get(reply.getClass()).accept(order, reply);
             int next = steps.indexOf(step) + 1;
             if (next < steps.size()) {
-                order.moveTo(steps.get(next).status());
+                order.advanceTo(steps.get(next).status());
                 commands.add(steps.get(next).action().apply(order));
             } else {
-                order.moveTo(OrderStatus.COMPLETED);
+                order.complete();
                 commands.add(onCompletion.apply(order));
                 history.add(new Recorded("order_completed", Map.of()));
             }
@@ -131,7 +131,7 @@ final class Saga {
      * still in flight is undone when its late reply arrives (see {@link #lateReply}).
      */
     Optional<Decision> cancel(Order order) {
-        if (!cancellable(order.status())) {
+        if (!order.status().isCancellable()) {
             return Optional.empty();
         }
         List<Object> commands = new ArrayList<>();
@@ -142,7 +142,7 @@ final class Saga {
                 .filter(s -> s.status() == order.status())
                 .findFirst()
                 .ifPresent(current -> compensateStepsBefore(current, order, commands, history));
-        order.moveTo(OrderStatus.CANCELLED);
+        order.cancel();
         history.add(new Recorded("order_cancelled", Map.of()));
         return Optional.of(new Decision(commands, history));
     }
@@ -204,16 +204,11 @@ final class Saga {
                     .forEach(
                             r -> transitions.add(new Transition(step.status(), OrderStatus.FAILED, r.getSimpleName())));
             transitions.add(new Transition(step.status(), OrderStatus.FAILED, "deadline"));
-            if (cancellable(step.status())) {
+            if (step.status().isCancellable()) {
                 transitions.add(new Transition(step.status(), OrderStatus.CANCELLED, "cancel"));
             }
         }
         return transitions;
-    }
-
-    /** Before the shipment is requested; after that the order runs to its end. */
-    static boolean cancellable(OrderStatus status) {
-        return !status.isTerminal() && status != OrderStatus.SHIPPING;
     }
 
     /** A reply after the saga ended: work it reports as done is undone, unless the order completed. */

@@ -50,7 +50,7 @@ class PageVocabularyUnitTest {
     /** The terminal statuses, or else the ones the saga lets a customer cancel. */
     private static List<String> statuses(boolean terminal) {
         return Arrays.stream(OrderStatus.values())
-                .filter(s -> terminal ? s.isTerminal() : Saga.cancellable(s))
+                .filter(s -> terminal ? s.isTerminal() : s.isCancellable())
                 .map(OrderStatus::wireName)
                 .toList();
     }
