@@ -62,7 +62,7 @@ final class OrderFulfilment {
                     r -> new Failure(r.reason(), "Not enough stock of " + String.join(", ", r.skus())))
             .step(PAYMENT_PROCESSING)
             .invoke(o -> new ChargePayment(o.id(), o.totalAmount(), o.currency(), o.cardToken()))
-            .compensateWith(o -> new RefundPayment(o.id()))
+            .compensateWith(o -> new RefundPayment(o.id(), o.currency()))
             .onReply(PaymentCharged.class, (o, r) -> o.paid(r.paymentId()))
             .failOn(PaymentDeclined.class, r -> new Failure("payment_declined", r.reason()))
             .step(SHIPPING)

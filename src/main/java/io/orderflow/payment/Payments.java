@@ -12,6 +12,9 @@ import org.springframework.stereotype.Component;
 @Component
 class Payments {
 
+    /** ISO 4217 "no currency involved": a void of an order whose currency the refund command did not carry. */
+    static final String NO_CURRENCY = "XXX";
+
     record Payment(
             String orderId,
             String paymentId,
@@ -58,10 +61,11 @@ class Payments {
         Optional<Payment> existing = find(command.orderId());
         if (existing.isEmpty()) {
             // nothing charged; void the order so a late charge is declined rather than taken
-            jdbc.sql("insert into payment.payment (order_id, amount, currency, status) values (?, 0, 'USD', 'voided')")
-                    .param(command.orderId())
+            String currency = command.currency() != null ? command.currency() : NO_CURRENCY;
+            jdbc.sql("insert into payment.payment (order_id, amount, currency, status) values (?, 0, ?, 'voided')")
+                    .params(command.orderId(), currency)
                     .update();
-            context.send(new PaymentRefunded(command.orderId(), BigDecimal.ZERO, "USD"));
+            context.send(new PaymentRefunded(command.orderId(), BigDecimal.ZERO, currency));
             return;
         }
         Payment p = existing.get();

@@ -294,7 +294,8 @@ class OrderFulfilmentUnitTest {
             assertThat(order.failureReason()).isEqualTo("shipping_failed");
             assertThat(order.failureDetail()).isEqualTo("carrier_rejected: destination ZZ is not served");
             // undone in reverse: the payment (taken last) first, then the stock
-            assertThat(decision.commands()).containsExactly(new RefundPayment(ORDER_ID), new ReleaseStock(ORDER_ID));
+            assertThat(decision.commands())
+                    .containsExactly(new RefundPayment(ORDER_ID, CURRENCY), new ReleaseStock(ORDER_ID));
             assertThat(history(decision))
                     .containsExactly(
                             "shipment_failed",
@@ -386,7 +387,7 @@ class OrderFulfilmentUnitTest {
             Decision late = SAGA.on(order, paymentCharged(draft.catalogTotal()));
 
             assertThat(order.status()).isEqualTo(CANCELLED);
-            assertThat(late.commands()).containsExactly(new RefundPayment(ORDER_ID));
+            assertThat(late.commands()).containsExactly(new RefundPayment(ORDER_ID, CURRENCY));
             assertThat(history(late)).containsExactly("payment_charged", "compensation_requested:refund_payment");
         }
 
