@@ -303,6 +303,7 @@ final class Benchmark {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("seconds", round(elapsed.toMillis() / 1000.0));
                 result.put("accepted", accepted);
+                result.put("round_seconds", round.toSeconds());
                 result.put("accepted_per_second_by_round", rates);
                 result.put("settled", settled);
                 result.put("errors", errors);
@@ -736,11 +737,11 @@ final class Benchmark {
 
     private Map<String, Object> targets(double max, Map<String, Object> open) {
         Map<String, Object> t = new LinkedHashMap<>();
-        double throughputTarget = "embedded".equals(mode) ? 500 : 300;
+        // the throughput goal is a share of the hop-equivalent ceiling measured in the same run (docs/benchmarks.md)
+        double ratioGoal = "embedded".equals(mode) ? 0.25 : 0.15;
         Object p50 = Report.path(open, "e2e_ms", "p50");
         Object p99 = Report.path(open, "e2e_ms", "p99");
-        t.put("throughput_target", throughputTarget);
-        t.put("throughput_met", max >= throughputTarget);
+        t.put("throughput_ratio_goal", ratioGoal);
         t.put("e2e_p50_target_ms", 30);
         t.put("e2e_p50_met", p50 != null && ((Number) p50).doubleValue() <= 30);
         t.put("e2e_p99_target_ms", 150);
@@ -755,6 +756,8 @@ final class Benchmark {
                 t.put("postgres_tps_ceiling", n);
                 // the yardstick: the HTTP commit and the nine hops of the happy path, one saga step each
                 t.put("hop_equivalent_ceiling", round(n.doubleValue() / 10));
+                t.put("throughput_target", round(ratioGoal * n.doubleValue() / 10));
+                t.put("throughput_met", max >= ratioGoal * n.doubleValue() / 10);
                 t.put("ratio_to_hop_equivalent_ceiling", round(max / (n.doubleValue() / 10)));
                 t.put("ratio_of_raw_tps", round(max * dbTransactionsPerOrder() / n.doubleValue()));
             }
@@ -789,9 +792,12 @@ final class Benchmark {
                 .append(Report.cell(Report.path(report, "max_throughput", "terminal_orders_per_second")))
                 .append(" in the ")
                 .append(Report.path(report, "max_throughput", "phase"))
-                .append(" | ≥ ")
-                .append(Report.cell(t.get("throughput_target")))
-                .append(mark(t.get("throughput_met")))
+                .append(" | ")
+                .append(
+                        t.get("throughput_target") == null
+                                ? t.get("throughput_ratio_goal") + " of the hop-equivalent ceiling (none measured)"
+                                : "≥ " + Report.cell(t.get("throughput_target")) + " (" + t.get("throughput_ratio_goal")
+                                        + " of the hop-equivalent ceiling)" + mark(t.get("throughput_met")))
                 .append(" |\n");
         Map<String, Object> open = (Map<String, Object>) report.get("open_loop");
         md.append("| open loop rate | ")
@@ -870,7 +876,9 @@ final class Benchmark {
         Map<String, Object> warm = (Map<String, Object>) report.get("warmup");
         md.append("## Phases\n\nWarm-up (closed loop, 8 clients): ")
                 .append(warm.get("seconds"))
-                .append(" s, accepted orders/s by 10-second round ")
+                .append(" s, accepted orders/s by ")
+                .append(warm.get("round_seconds"))
+                .append("-second round ")
                 .append(warm.get("accepted_per_second_by_round"))
                 .append(Boolean.TRUE.equals(warm.get("settled")) ? ", settled" : ", still rising at the limit")
                 .append(".\n\n| phase | s | accepted/s | terminal/s | e2e p50/p95/p99/max ms | HTTP p50/p95/p99/max ms "
