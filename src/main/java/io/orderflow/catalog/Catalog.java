@@ -54,7 +54,7 @@ class Catalog {
 
         private Pricing() {}
 
-        static Object price(ValidateOrder command, Map<String, Product> catalog) {
+        static ValidationReply price(ValidateOrder command, Map<String, Product> catalog) {
             List<String> unknown = command.items().stream()
                     .map(ValidateOrder.Item::sku)
                     .filter(sku -> !catalog.containsKey(sku))

@@ -1,4 +1,4 @@
 package io.orderflow.inventory;
 
 /** Reply: the order's items are held for it. */
-public record StockReserved(String orderId) {}
+public record StockReserved(String orderId) implements ReservationReply {}

@@ -8,14 +8,17 @@ import static io.orderflow.order.OrderStatus.VALIDATING;
 import io.orderflow.catalog.OrderRejected;
 import io.orderflow.catalog.OrderValidated;
 import io.orderflow.catalog.ValidateOrder;
+import io.orderflow.catalog.ValidationReply;
 import io.orderflow.inventory.CommitStock;
 import io.orderflow.inventory.ReleaseStock;
+import io.orderflow.inventory.ReservationReply;
 import io.orderflow.inventory.ReserveStock;
 import io.orderflow.inventory.StockReleased;
 import io.orderflow.inventory.StockReserved;
 import io.orderflow.inventory.StockUnavailable;
 import io.orderflow.order.Saga.Failure;
 import io.orderflow.payment.ChargePayment;
+import io.orderflow.payment.ChargeReply;
 import io.orderflow.payment.PaymentCharged;
 import io.orderflow.payment.PaymentDeclined;
 import io.orderflow.payment.PaymentRefunded;
@@ -25,20 +28,25 @@ import io.orderflow.shipping.CreateShipment;
 import io.orderflow.shipping.ShipmentCancelled;
 import io.orderflow.shipping.ShipmentCreated;
 import io.orderflow.shipping.ShipmentFailed;
+import io.orderflow.shipping.ShipmentReply;
 
 /**
  * The order fulfilment saga: stock is reserved before money is taken, and every step that did something
- * names the compensation that undoes it. Any failure undoes the steps done so far, in reverse.
+ * names the compensation that undoes it. Any failure undoes the steps done so far, in reverse. Each step is
+ * typed by its participant's sealed reply type and says what every reply in it means; the definition does
+ * not compile with a reply from another step, and does not start with one left unhandled.
  */
 final class OrderFulfilment {
 
     static final Saga SAGA = Saga.define()
-            .step(VALIDATING)
-            .invoke(o -> new ValidateOrder(
-                    o.id(),
-                    o.items().stream()
-                            .map(i -> new ValidateOrder.Item(i.sku(), i.quantity(), i.unitPrice()))
-                            .toList()))
+            .step(VALIDATING, ValidationReply.class)
+            .invoke(
+                    ValidateOrder.class,
+                    o -> new ValidateOrder(
+                            o.id(),
+                            o.items().stream()
+                                    .map(i -> new ValidateOrder.Item(i.sku(), i.quantity(), i.unitPrice()))
+                                    .toList()))
             .onReply(
                     OrderValidated.class,
                     (o, r) -> o.priced(
@@ -49,34 +57,37 @@ final class OrderFulfilment {
                             r.total(),
                             r.currency()))
             .failOn(OrderRejected.class, r -> new Failure(r.reason(), r.detail()))
-            .step(INVENTORY_CHECK)
-            .invoke(o -> new ReserveStock(
-                    o.id(),
-                    o.items().stream()
-                            .map(i -> new ReserveStock.Item(i.sku(), i.quantity()))
-                            .toList()))
-            .compensateWith(o -> new ReleaseStock(o.id()))
+            .step(INVENTORY_CHECK, ReservationReply.class)
+            .invoke(
+                    ReserveStock.class,
+                    o -> new ReserveStock(
+                            o.id(),
+                            o.items().stream()
+                                    .map(i -> new ReserveStock.Item(i.sku(), i.quantity()))
+                                    .toList()))
+            .compensateWith(ReleaseStock.class, o -> new ReleaseStock(o.id()), StockReleased.class)
             .onReply(StockReserved.class)
             .failOn(
                     StockUnavailable.class,
                     r -> new Failure(r.reason(), "Not enough stock of " + String.join(", ", r.skus())))
-            .step(PAYMENT_PROCESSING)
-            .invoke(o -> new ChargePayment(o.id(), o.totalAmount(), o.currency(), o.cardToken()))
-            .compensateWith(o -> new RefundPayment(o.id(), o.currency()))
+            .step(PAYMENT_PROCESSING, ChargeReply.class)
+            .invoke(ChargePayment.class, o -> new ChargePayment(o.id(), o.totalAmount(), o.currency(), o.cardToken()))
+            .compensateWith(RefundPayment.class, o -> new RefundPayment(o.id(), o.currency()), PaymentRefunded.class)
             .onReply(PaymentCharged.class, (o, r) -> o.paid(r.paymentId()))
             .failOn(PaymentDeclined.class, r -> new Failure("payment_declined", r.reason()))
-            .step(SHIPPING)
-            .invoke(o -> new CreateShipment(
-                    o.id(),
-                    o.shippingAddress(),
-                    o.items().stream()
-                            .map(i -> new CreateShipment.Item(i.sku(), i.quantity()))
-                            .toList()))
-            .compensateWith(o -> new CancelShipment(o.id()))
+            .step(SHIPPING, ShipmentReply.class)
+            .invoke(
+                    CreateShipment.class,
+                    o -> new CreateShipment(
+                            o.id(),
+                            o.shippingAddress(),
+                            o.items().stream()
+                                    .map(i -> new CreateShipment.Item(i.sku(), i.quantity()))
+                                    .toList()))
+            .compensateWith(CancelShipment.class, o -> new CancelShipment(o.id()), ShipmentCancelled.class)
             .onReply(ShipmentCreated.class, (o, r) -> o.shipped(r.trackingNumber()))
             .failOn(ShipmentFailed.class, r -> new Failure("shipping_failed", r.reason()))
-            .recordOnly(StockReleased.class, PaymentRefunded.class, ShipmentCancelled.class)
-            .whenCompleted(o -> new CommitStock(o.id()));
+            .whenCompleted(CommitStock.class, o -> new CommitStock(o.id()));
 
     private OrderFulfilment() {}
 }

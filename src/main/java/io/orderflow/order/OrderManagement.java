@@ -205,21 +205,16 @@ public class OrderManagement {
         List<String> states =
                 Arrays.stream(OrderStatus.values()).map(OrderStatus::wireName).toList();
         List<SagaDiagram.Transition> transitions = saga.transitions().stream()
-                .map(t -> new SagaDiagram.Transition(t.from().wireName(), t.to().wireName(), t.on()))
+                .map(t -> new SagaDiagram.Transition(t.from().wireName(), t.to().wireName(), t.on(), t.sends()))
                 .toList();
         List<SagaDiagram.Compensation> compensations = saga.steps().stream()
                 .filter(Saga.Step::compensable)
-                .map(step -> new SagaDiagram.Compensation(step.status().wireName(), compensationName(step)))
+                .map(step -> new SagaDiagram.Compensation(
+                        step.status().wireName(), step.compensation().command().getSimpleName()))
                 .toList();
         Map<String, Long> counts = new LinkedHashMap<>();
         orders.summaryByStatus().forEach((status, summary) -> counts.put(status.wireName(), summary.orders()));
         return new SagaDiagram(states, transitions, compensations, counts);
-    }
-
-    private static String compensationName(Saga.Step step) {
-        // the compensation's type, named from a probe order: the definition is the single source
-        Order probe = Order.place("probe", "probe@example.com", List.of(), null, null, Instant.EPOCH);
-        return step.compensation().apply(probe).getClass().getSimpleName();
     }
 
     /** Cancels an order whose shipment has not been requested; the saga undoes what was done. */

@@ -1,7 +1,7 @@
 package io.orderflow.order;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * A small orchestration engine: an ordered list of steps, each with the command that starts it, the
@@ -36,12 +37,24 @@ final class Saga {
         }
     }
 
+    /**
+     * What undoes a step: the command, how to build it for an order, and the reply that confirms it (recorded
+     * in the history, no decision to take). Declared, so the diagram and the queue bindings read it.
+     */
+    record Compensation(Class<?> command, Function<Order, ?> create, Class<?> confirmedBy) {}
+
+    /**
+     * One step: the status the order is in while it runs, the command that starts it, the participant's
+     * sealed reply type with an outcome for each of its permitted replies, and the compensation, if any.
+     */
     record Step(
             OrderStatus status,
-            Function<Order, Object> action,
-            Function<Order, Object> compensation,
+            Class<?> command,
+            Function<Order, ?> action,
+            Class<?> replyType,
             Map<Class<?>, BiConsumer<Order, Object>> successes,
-            Map<Class<?>, Function<Object, Failure>> failures) {
+            Map<Class<?>, Function<Object, Failure>> failures,
+            Compensation compensation) {
 
         boolean compensable() {
             return compensation != null;
@@ -49,13 +62,18 @@ final class Saga {
     }
 
     private final List<Step> steps;
-    private final Function<Order, Object> onCompletion;
+    private final Class<?> completionCommand;
+    private final Function<Order, ?> onCompletion;
     private final Set<Class<?>> recordOnly;
 
-    private Saga(List<Step> steps, Function<Order, Object> onCompletion, Set<Class<?>> recordOnly) {
+    private Saga(List<Step> steps, Class<?> completionCommand, Function<Order, ?> onCompletion) {
         this.steps = List.copyOf(steps);
+        this.completionCommand = completionCommand;
         this.onCompletion = onCompletion;
-        this.recordOnly = Set.copyOf(recordOnly);
+        this.recordOnly = steps.stream()
+                .filter(Step::compensable)
+                .map(step -> step.compensation().confirmedBy())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     static Builder define() {
@@ -73,7 +91,9 @@ final class Saga {
             types.addAll(s.successes().keySet());
             types.addAll(s.failures().keySet());
         });
-        types.addAll(recordOnly);
+        steps.stream()
+                .filter(Step::compensable)
+                .forEach(s -> types.add(s.compensation().confirmedBy()));
         return types;
     }
 
@@ -85,7 +105,7 @@ final class Saga {
         Step first = steps.get(0);
         order.advanceTo(first.status());
         return new Decision(
-                List.of(first.action().apply(order)), List.of(new Recorded("fulfilment_started", Map.of())));
+                List.<Object>of(first.action().apply(order)), List.of(new Recorded("fulfilment_started", Map.of())));
     }
 
     Decision on(Order order, Object reply) {
@@ -165,7 +185,7 @@ final class Saga {
         Step step = current.get();
         if (!giveUp) {
             return new Decision(
-                    List.of(step.action().apply(order)),
+                    List.<Object>of(step.action().apply(order)),
                     List.of(new Recorded(
                             "step_retried",
                             Map.of("step", step.status().wireName(), "attempt", order.stepAttempts() + 1))));
@@ -174,7 +194,7 @@ final class Saga {
         List<Recorded> history = new ArrayList<>();
         history.add(new Recorded("step_timed_out", Map.of("step", step.status().wireName())));
         if (step.compensable()) {
-            Object compensation = step.compensation().apply(order);
+            Object compensation = step.compensation().create().apply(order);
             commands.add(compensation);
             history.add(compensationRequested(compensation));
         }
@@ -186,29 +206,59 @@ final class Saga {
         return new Decision(commands, history);
     }
 
-    /** The saga as data, for the state diagram shown to people: drawn from the same definition that runs. */
-    record Transition(OrderStatus from, OrderStatus to, String on) {}
+    /**
+     * The saga as data, for the state diagrams shown to people and in the docs: drawn from the same
+     * definition that runs. {@code sends} names the commands the move sends, compensations in the order they
+     * go out.
+     */
+    record Transition(OrderStatus from, OrderStatus to, String on, List<String> sends) {
+
+        Transition(OrderStatus from, OrderStatus to, String on, Class<?>... sends) {
+            this(from, to, on, Arrays.stream(sends).map(Class::getSimpleName).toList());
+        }
+    }
 
     List<Transition> transitions() {
         List<Transition> transitions = new ArrayList<>();
-        transitions.add(new Transition(OrderStatus.PENDING, steps.get(0).status(), "OrderPlaced"));
+        Step first = steps.get(0);
+        transitions.add(new Transition(OrderStatus.PENDING, first.status(), "OrderPlaced", first.command()));
         transitions.add(new Transition(OrderStatus.PENDING, OrderStatus.CANCELLED, "cancel"));
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
-            OrderStatus next = i + 1 < steps.size() ? steps.get(i + 1).status() : OrderStatus.COMPLETED;
+            boolean last = i + 1 == steps.size();
+            OrderStatus next = last ? OrderStatus.COMPLETED : steps.get(i + 1).status();
+            Class<?> nextCommand = last ? completionCommand : steps.get(i + 1).command();
+            Class<?>[] undoBefore = compensationsBefore(i);
             step.successes()
                     .keySet()
-                    .forEach(r -> transitions.add(new Transition(step.status(), next, r.getSimpleName())));
+                    .forEach(r -> transitions.add(new Transition(step.status(), next, r.getSimpleName(), nextCommand)));
             step.failures()
                     .keySet()
-                    .forEach(
-                            r -> transitions.add(new Transition(step.status(), OrderStatus.FAILED, r.getSimpleName())));
-            transitions.add(new Transition(step.status(), OrderStatus.FAILED, "deadline"));
+                    .forEach(r -> transitions.add(
+                            new Transition(step.status(), OrderStatus.FAILED, r.getSimpleName(), undoBefore)));
+            List<Class<?>> undoAll = new ArrayList<>();
+            if (step.compensable()) {
+                undoAll.add(step.compensation().command());
+            }
+            undoAll.addAll(List.of(undoBefore));
+            transitions.add(
+                    new Transition(step.status(), OrderStatus.FAILED, "deadline", undoAll.toArray(Class<?>[]::new)));
             if (step.status().isCancellable()) {
-                transitions.add(new Transition(step.status(), OrderStatus.CANCELLED, "cancel"));
+                transitions.add(new Transition(step.status(), OrderStatus.CANCELLED, "cancel", undoBefore));
             }
         }
         return transitions;
+    }
+
+    /** The compensations of the steps before step {@code index}, newest first: the order they are sent in. */
+    private Class<?>[] compensationsBefore(int index) {
+        List<Class<?>> commands = new ArrayList<>();
+        for (int i = index - 1; i >= 0; i--) {
+            if (steps.get(i).compensable()) {
+                commands.add(steps.get(i).compensation().command());
+            }
+        }
+        return commands.toArray(Class<?>[]::new);
     }
 
     /** A reply after the saga ended: work it reports as done is undone, unless the order completed. */
@@ -216,7 +266,7 @@ final class Saga {
         List<Recorded> history = new ArrayList<>();
         history.add(new Recorded(eventType(reply), reply));
         if (success && step.compensable() && order.status() != OrderStatus.COMPLETED) {
-            Object compensation = step.compensation().apply(order);
+            Object compensation = step.compensation().create().apply(order);
             history.add(compensationRequested(compensation));
             return new Decision(List.of(compensation), history);
         }
@@ -227,7 +277,7 @@ final class Saga {
         for (int i = steps.indexOf(current) - 1; i >= 0; i--) {
             Step done = steps.get(i);
             if (done.compensable()) {
-                Object compensation = done.compensation().apply(order);
+                Object compensation = done.compensation().create().apply(order);
                 commands.add(compensation);
                 history.add(compensationRequested(compensation));
             }
@@ -255,65 +305,105 @@ final class Saga {
         return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
+    /** Builds a saga step by step; each step is checked when the next one begins. */
     static final class Builder {
 
         private final List<Step> steps = new ArrayList<>();
-        private final Set<Class<?>> recordOnly = new HashSet<>();
-        private OrderStatus status;
-        private Function<Order, Object> action;
-        private Function<Order, Object> compensation;
-        private Map<Class<?>, BiConsumer<Order, Object>> successes;
-        private Map<Class<?>, Function<Object, Failure>> failures;
 
-        Builder step(OrderStatus status) {
-            flush();
+        private Builder() {}
+
+        /** A step whose participant answers with one of the permitted subtypes of the sealed {@code replies}. */
+        <R> StepBuilder<R> step(OrderStatus status, Class<R> replies) {
+            return new StepBuilder<>(this, status, replies);
+        }
+    }
+
+    /**
+     * One step under construction, typed by its participant's sealed reply type: only its permitted replies
+     * can be handled, and every one of them must be, as a success or a failure.
+     */
+    static final class StepBuilder<R> {
+
+        private final Builder saga;
+        private final OrderStatus status;
+        private final Class<R> replies;
+        private final Map<Class<?>, BiConsumer<Order, Object>> successes = new LinkedHashMap<>();
+        private final Map<Class<?>, Function<Object, Failure>> failures = new LinkedHashMap<>();
+        private Class<?> command;
+        private Function<Order, ?> action;
+        private Compensation compensation;
+
+        private StepBuilder(Builder saga, OrderStatus status, Class<R> replies) {
+            if (!replies.isSealed()) {
+                throw new IllegalArgumentException(
+                        replies.getSimpleName() + " is not sealed: a step's replies must be a closed set");
+            }
+            this.saga = saga;
             this.status = status;
-            this.successes = new LinkedHashMap<>();
-            this.failures = new LinkedHashMap<>();
-            this.compensation = null;
-            return this;
+            this.replies = replies;
         }
 
-        Builder invoke(Function<Order, Object> action) {
+        /** The command that starts the step, built from the order. */
+        <C> StepBuilder<R> invoke(Class<C> command, Function<Order, ? extends C> action) {
+            this.command = command;
             this.action = action;
             return this;
         }
 
-        Builder compensateWith(Function<Order, Object> compensation) {
-            this.compensation = compensation;
+        /** The command that undoes the step, and the reply that confirms it was undone. */
+        <K> StepBuilder<R> compensateWith(Class<K> command, Function<Order, ? extends K> create, Class<?> confirmedBy) {
+            this.compensation = new Compensation(command, create, confirmedBy);
             return this;
         }
 
-        <R> Builder onReply(Class<R> type, BiConsumer<Order, R> effect) {
+        /** A reply that ends the step well, and what it changes on the order. */
+        <T extends R> StepBuilder<R> onReply(Class<T> type, BiConsumer<Order, ? super T> effect) {
+            handled(type);
             successes.put(type, (order, reply) -> effect.accept(order, type.cast(reply)));
             return this;
         }
 
-        <R> Builder onReply(Class<R> type) {
+        <T extends R> StepBuilder<R> onReply(Class<T> type) {
             return onReply(type, (order, reply) -> {});
         }
 
-        <R> Builder failOn(Class<R> type, Function<R, Failure> failure) {
+        /** A reply that fails the step, and so the order, for the given reason. */
+        <T extends R> StepBuilder<R> failOn(Class<T> type, Function<? super T, Failure> failure) {
+            handled(type);
             failures.put(type, reply -> failure.apply(type.cast(reply)));
             return this;
         }
 
-        /** Replies to compensations: recorded in the history, no decision to take. */
-        Builder recordOnly(Class<?>... types) {
-            recordOnly.addAll(List.of(types));
-            return this;
+        <N> StepBuilder<N> step(OrderStatus next, Class<N> nextReplies) {
+            saga.steps.add(build());
+            return saga.step(next, nextReplies);
         }
 
-        Saga whenCompleted(Function<Order, Object> onCompletion) {
-            flush();
-            return new Saga(steps, onCompletion, recordOnly);
+        /** Ends the definition: the command sent when the last step succeeded. */
+        <C> Saga whenCompleted(Class<C> command, Function<Order, ? extends C> onCompletion) {
+            saga.steps.add(build());
+            return new Saga(saga.steps, command, onCompletion);
         }
 
-        private void flush() {
-            if (status != null) {
-                steps.add(new Step(status, action, compensation, Map.copyOf(successes), Map.copyOf(failures)));
-                status = null;
+        private void handled(Class<?> type) {
+            if (successes.containsKey(type) || failures.containsKey(type)) {
+                throw new IllegalArgumentException(type.getSimpleName() + " is handled twice in step " + status);
             }
+        }
+
+        private Step build() {
+            if (action == null) {
+                throw new IllegalStateException("step " + status + " has no command");
+            }
+            Set<Class<?>> unhandled = new LinkedHashSet<>(List.of(replies.getPermittedSubclasses()));
+            unhandled.removeAll(successes.keySet());
+            unhandled.removeAll(failures.keySet());
+            if (!unhandled.isEmpty()) {
+                throw new IllegalStateException("step " + status + " does not say what "
+                        + unhandled.stream().map(Class::getSimpleName).toList() + " means");
+            }
+            return new Step(
+                    status, command, action, replies, Map.copyOf(successes), Map.copyOf(failures), compensation);
         }
     }
 }

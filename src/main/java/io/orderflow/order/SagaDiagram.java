@@ -10,7 +10,8 @@ import java.util.Map;
 public record SagaDiagram(
         List<String> states, List<Transition> transitions, List<Compensation> compensations, Map<String, Long> counts) {
 
-    public record Transition(String from, String to, String on) {}
+    /** A move between states: the reply or event that causes it, and the commands it sends. */
+    public record Transition(String from, String to, String on, List<String> sends) {}
 
     public record Compensation(String step, String action) {}
 }

@@ -1,3 +1,3 @@
 package io.orderflow.payment;
 
-public record PaymentDeclined(String orderId, String reason) {}
+public record PaymentDeclined(String orderId, String reason) implements ChargeReply {}

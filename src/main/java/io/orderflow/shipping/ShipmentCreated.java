@@ -1,3 +1,3 @@
 package io.orderflow.shipping;
 
-public record ShipmentCreated(String orderId, String trackingNumber, String carrier) {}
+public record ShipmentCreated(String orderId, String trackingNumber, String carrier) implements ShipmentReply {}

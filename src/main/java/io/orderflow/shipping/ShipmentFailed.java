@@ -1,3 +1,3 @@
 package io.orderflow.shipping;
 
-public record ShipmentFailed(String orderId, String reason) {}
+public record ShipmentFailed(String orderId, String reason) implements ShipmentReply {}

@@ -21,7 +21,7 @@ class PricingUnitTest {
 
     @Test
     void pricesEachItemFromTheCatalogWhenTheCustomerSentNoPrice() {
-        Object answer = Pricing.price(anOrderOf(item(2, LAPTOP), item(1, KEYBOARD)), theDemoCatalog());
+        ValidationReply answer = Pricing.price(anOrderOf(item(2, LAPTOP), item(1, KEYBOARD)), theDemoCatalog());
 
         assertThat(answer).isInstanceOfSatisfying(OrderValidated.class, validated -> {
             assertThat(validated.orderId()).isEqualTo(ORDER_ID);
@@ -46,7 +46,7 @@ class PricingUnitTest {
 
     @Test
     void addsUpCentsExactly() {
-        Object answer = Pricing.price(anOrderOf(item(3, MOUSE)), theDemoCatalog());
+        ValidationReply answer = Pricing.price(anOrderOf(item(3, MOUSE)), theDemoCatalog());
 
         assertThat(answer).isInstanceOfSatisfying(OrderValidated.class, validated -> {
             assertThat(validated.items().get(0).lineTotal()).isEqualByComparingTo("89.97");
@@ -59,7 +59,7 @@ class PricingUnitTest {
     @Test
     void sumsLinesWithoutFloatingPointDrift() {
         // 0.10 + 0.20 is 0.30000000000000004 in binary floating point
-        Object answer = Pricing.price(anOrderOf(item(1, CABLE), item(1, STICKER)), theDemoCatalog());
+        ValidationReply answer = Pricing.price(anOrderOf(item(1, CABLE), item(1, STICKER)), theDemoCatalog());
 
         assertThat(answer)
                 .isInstanceOfSatisfying(
@@ -69,7 +69,7 @@ class PricingUnitTest {
 
     @Test
     void sumsManyLinesToTheCent() {
-        Object answer = Pricing.price(
+        ValidationReply answer = Pricing.price(
                 anOrderOf(item(3, CABLE), item(1, STICKER), item(7, MOUSE), item(2, LAPTOP)), theDemoCatalog());
 
         assertThat(answer)
@@ -80,7 +80,7 @@ class PricingUnitTest {
 
     @Test
     void acceptsAnItemWhoseCustomerSawTheCatalogPrice() {
-        Object answer = Pricing.price(anOrderOf(item(3, MOUSE, "29.99")), theDemoCatalog());
+        ValidationReply answer = Pricing.price(anOrderOf(item(3, MOUSE, "29.99")), theDemoCatalog());
 
         assertThat(answer)
                 .isInstanceOfSatisfying(
@@ -90,7 +90,7 @@ class PricingUnitTest {
 
     @Test
     void acceptsTheSamePriceWrittenWithAnotherScale() {
-        Object answer =
+        ValidationReply answer =
                 Pricing.price(anOrderOf(item(1, MOUSE, "29.990"), item(1, LAPTOP, "999.9900")), theDemoCatalog());
 
         assertThat(answer).isInstanceOfSatisfying(OrderValidated.class, validated -> {
@@ -102,7 +102,7 @@ class PricingUnitTest {
 
     @Test
     void neverPricesAtTheClientsPrice() {
-        Object answer = Pricing.price(anOrderOf(item(1, MOUSE, "29.99")), aCatalogOf(MOUSE));
+        ValidationReply answer = Pricing.price(anOrderOf(item(1, MOUSE, "29.99")), aCatalogOf(MOUSE));
 
         assertThat(answer)
                 .isInstanceOfSatisfying(
@@ -113,7 +113,7 @@ class PricingUnitTest {
 
     @Test
     void rejectsAnOrderWithUnknownSkusListingEachOnce() {
-        Object answer = Pricing.price(
+        ValidationReply answer = Pricing.price(
                 anOrderOf(item(1, "PROD-404"), item(2, LAPTOP), item(1, "GHOST-1"), item(3, "PROD-404")),
                 theDemoCatalog());
 
@@ -126,7 +126,8 @@ class PricingUnitTest {
 
     @Test
     void reportsUnknownSkusBeforeAnyPriceDifference() {
-        Object answer = Pricing.price(anOrderOf(item(1, MOUSE, "19.99"), item(1, "PROD-404")), theDemoCatalog());
+        ValidationReply answer =
+                Pricing.price(anOrderOf(item(1, MOUSE, "19.99"), item(1, "PROD-404")), theDemoCatalog());
 
         assertThat(answer)
                 .isInstanceOfSatisfying(
@@ -136,7 +137,8 @@ class PricingUnitTest {
 
     @Test
     void rejectsAnOrderWhoseCustomerSawAnotherPrice() {
-        Object answer = Pricing.price(anOrderOf(item(1, LAPTOP, "999.99"), item(2, MOUSE, "24.99")), theDemoCatalog());
+        ValidationReply answer =
+                Pricing.price(anOrderOf(item(1, LAPTOP, "999.99"), item(2, MOUSE, "24.99")), theDemoCatalog());
 
         assertThat(answer).isInstanceOfSatisfying(OrderRejected.class, rejected -> {
             assertThat(rejected.orderId()).isEqualTo(ORDER_ID);
@@ -147,7 +149,7 @@ class PricingUnitTest {
 
     @Test
     void rejectsAPriceThatDiffersByOneCent() {
-        Object answer = Pricing.price(anOrderOf(item(1, LAPTOP, "1000.00")), theDemoCatalog());
+        ValidationReply answer = Pricing.price(anOrderOf(item(1, LAPTOP, "1000.00")), theDemoCatalog());
 
         assertThat(answer)
                 .isInstanceOfSatisfying(
@@ -157,7 +159,7 @@ class PricingUnitTest {
 
     @Test
     void rejectsAnOrderMixingCurrencies() {
-        Object answer =
+        ValidationReply answer =
                 Pricing.price(anOrderOf(item(1, MOUSE), item(1, EURO_ADAPTER)), aCatalogOf(MOUSE, EURO_ADAPTER));
 
         assertThat(answer)
@@ -168,7 +170,7 @@ class PricingUnitTest {
 
     @Test
     void pricesInTheCurrencyOfTheCatalog() {
-        Object answer = Pricing.price(anOrderOf(item(2, EURO_ADAPTER)), aCatalogOf(EURO_ADAPTER));
+        ValidationReply answer = Pricing.price(anOrderOf(item(2, EURO_ADAPTER)), aCatalogOf(EURO_ADAPTER));
 
         assertThat(answer).isInstanceOfSatisfying(OrderValidated.class, validated -> {
             assertThat(validated.currency()).isEqualTo("EUR");

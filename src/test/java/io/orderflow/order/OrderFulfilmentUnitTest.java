@@ -29,6 +29,8 @@ import static io.orderflow.order.OrderStatus.SHIPPING;
 import static io.orderflow.order.OrderStatus.VALIDATING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.orderflow.catalog.OrderRejected;
 import io.orderflow.catalog.OrderValidated;
@@ -641,14 +643,74 @@ class OrderFulfilmentUnitTest {
     }
 
     @Test
-    void describesItselfForTheStateDiagram() {
+    void describesItselfForTheStateDiagramWithTheCommandsEachMoveSends() {
         assertThat(SAGA.transitions())
                 .contains(
-                        new Saga.Transition(OrderStatus.PENDING, VALIDATING, "OrderPlaced"),
-                        new Saga.Transition(SHIPPING, OrderStatus.COMPLETED, "ShipmentCreated"),
-                        new Saga.Transition(PAYMENT_PROCESSING, OrderStatus.FAILED, "PaymentDeclined"),
-                        new Saga.Transition(PAYMENT_PROCESSING, OrderStatus.CANCELLED, "cancel"));
-        assertThat(SAGA.transitions()).doesNotContain(new Saga.Transition(SHIPPING, OrderStatus.CANCELLED, "cancel"));
+                        new Saga.Transition(OrderStatus.PENDING, VALIDATING, "OrderPlaced", ValidateOrder.class),
+                        new Saga.Transition(SHIPPING, OrderStatus.COMPLETED, "ShipmentCreated", CommitStock.class),
+                        new Saga.Transition(
+                                PAYMENT_PROCESSING, OrderStatus.FAILED, "PaymentDeclined", ReleaseStock.class),
+                        new Saga.Transition(
+                                SHIPPING,
+                                OrderStatus.FAILED,
+                                "deadline",
+                                CancelShipment.class,
+                                RefundPayment.class,
+                                ReleaseStock.class),
+                        new Saga.Transition(PAYMENT_PROCESSING, OrderStatus.CANCELLED, "cancel", ReleaseStock.class),
+                        new Saga.Transition(VALIDATING, OrderStatus.FAILED, "OrderRejected"));
+        assertThat(SAGA.transitions()).noneMatch(t -> t.from() == SHIPPING && t.to() == OrderStatus.CANCELLED);
+    }
+
+    @Test
+    void declaresEachCompensationWithTheReplyThatConfirmsIt() {
+        assertThat(SAGA.steps())
+                .filteredOn(Saga.Step::compensable)
+                .extracting(
+                        Saga.Step::status,
+                        s -> s.compensation().command(),
+                        s -> s.compensation().confirmedBy())
+                .containsExactly(
+                        tuple(INVENTORY_CHECK, ReleaseStock.class, StockReleased.class),
+                        tuple(PAYMENT_PROCESSING, RefundPayment.class, PaymentRefunded.class),
+                        tuple(SHIPPING, CancelShipment.class, ShipmentCancelled.class));
+    }
+
+    /** A participant's closed set of replies, for the definition's own checks. */
+    sealed interface Answer permits Yes, No {}
+
+    record Yes() implements Answer {}
+
+    record No() implements Answer {}
+
+    record Ask() {}
+
+    @Test
+    void refusesAStepThatLeavesOneOfItsRepliesUnhandled() {
+        assertThatIllegalStateException()
+                .isThrownBy(() -> Saga.define()
+                        .step(VALIDATING, Answer.class)
+                        .invoke(Ask.class, o -> new Ask())
+                        .onReply(Yes.class)
+                        .whenCompleted(Ask.class, o -> new Ask()))
+                .withMessageContaining("[No]");
+    }
+
+    @Test
+    void refusesAStepWhoseRepliesAreNotAClosedSet() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Saga.define().step(VALIDATING, Record.class))
+                .withMessageContaining("not sealed");
+    }
+
+    @Test
+    void refusesAReplyHandledTwice() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Saga.define()
+                        .step(VALIDATING, Answer.class)
+                        .onReply(Yes.class)
+                        .failOn(Yes.class, r -> new Failure("x", "y")))
+                .withMessageContaining("twice");
     }
 
     @Test
