@@ -36,7 +36,11 @@ final class Order {
     private int stepAttempts = 1;
     private Instant nextDeadlineAt;
 
-    Order(
+    /**
+     * The order as stored: one component per column, {@code null} where fulfilment has not got that far (no
+     * prices before validation, no payment id before the charge). Only storage builds one.
+     */
+    record Snapshot(
             String id,
             String customerEmail,
             List<Item> items,
@@ -52,25 +56,29 @@ final class Order {
             String paymentId,
             String trackingNumber,
             int version,
-            Instant updatedAt) {
+            Instant updatedAt,
+            Instant stepStartedAt,
+            int stepAttempts,
+            Instant nextDeadlineAt) {}
+
+    private Order(
+            String id,
+            String customerEmail,
+            List<Item> items,
+            String cardToken,
+            ShippingAddress shippingAddress,
+            Instant createdAt) {
         this.id = id;
         this.customerEmail = customerEmail;
         this.items = List.copyOf(items);
         this.cardToken = cardToken;
         this.shippingAddress = shippingAddress;
         this.createdAt = createdAt;
-        this.pricedItems = pricedItems;
-        this.totalAmount = totalAmount;
-        this.currency = currency;
-        this.status = status;
-        this.failureReason = failureReason;
-        this.failureDetail = failureDetail;
-        this.paymentId = paymentId;
-        this.trackingNumber = trackingNumber;
-        this.version = version;
-        this.updatedAt = updatedAt;
+        this.status = OrderStatus.PENDING;
+        this.updatedAt = createdAt;
     }
 
+    /** A new order, as the customer placed it: pending, priced by nobody yet, with no history. */
     static Order place(
             String id,
             String customerEmail,
@@ -78,23 +86,32 @@ final class Order {
             String cardToken,
             ShippingAddress shippingAddress,
             Instant now) {
-        return new Order(
-                id,
-                customerEmail,
-                items,
-                cardToken,
-                shippingAddress,
-                now,
-                null,
-                null,
-                null,
-                OrderStatus.PENDING,
-                null,
-                null,
-                null,
-                null,
-                0,
-                now);
+        return new Order(id, customerEmail, items, cardToken, shippingAddress, now);
+    }
+
+    /** The order as it was stored. */
+    static Order restore(Snapshot stored) {
+        Order order = new Order(
+                stored.id(),
+                stored.customerEmail(),
+                stored.items(),
+                stored.cardToken(),
+                stored.shippingAddress(),
+                stored.createdAt());
+        order.pricedItems = stored.pricedItems() == null ? null : List.copyOf(stored.pricedItems());
+        order.totalAmount = stored.totalAmount();
+        order.currency = stored.currency();
+        order.status = stored.status();
+        order.failureReason = stored.failureReason();
+        order.failureDetail = stored.failureDetail();
+        order.paymentId = stored.paymentId();
+        order.trackingNumber = stored.trackingNumber();
+        order.version = stored.version();
+        order.updatedAt = stored.updatedAt();
+        order.stepStartedAt = stored.stepStartedAt();
+        order.stepAttempts = stored.stepAttempts();
+        order.nextDeadlineAt = stored.nextDeadlineAt();
+        return order;
     }
 
     void priced(List<PricedItem> priced, BigDecimal total, String currency) {
@@ -159,13 +176,6 @@ final class Order {
     void stepResent(Instant now, Duration resendAfter) {
         this.stepAttempts++;
         this.nextDeadlineAt = now.plus(resendAfter);
-    }
-
-    Order withDeadline(Instant stepStartedAt, int stepAttempts, Instant nextDeadlineAt) {
-        this.stepStartedAt = stepStartedAt;
-        this.stepAttempts = stepAttempts;
-        this.nextDeadlineAt = nextDeadlineAt;
-        return this;
     }
 
     Instant stepStartedAt() {

@@ -218,27 +218,26 @@ class Orders {
     private Order order(ResultSet rs) throws SQLException {
         String priced = rs.getString("priced_items");
         String address = rs.getString("shipping_address");
-        return new Order(
-                        rs.getString("id"),
-                        rs.getString("customer_email"),
-                        json.readValue(rs.getString("items"), new TypeReference<List<Order.Item>>() {}),
-                        rs.getString("card_token"),
-                        address == null ? null : json.readValue(address, ShippingAddress.class),
-                        instant(rs.getTimestamp("created_at")),
-                        priced == null ? null : json.readValue(priced, new TypeReference<List<Order.PricedItem>>() {}),
-                        rs.getBigDecimal("total_amount"),
-                        rs.getString("currency"),
-                        OrderStatus.fromWireName(rs.getString("status")),
-                        rs.getString("failure_reason"),
-                        rs.getString("failure_detail"),
-                        rs.getString("payment_id"),
-                        rs.getString("tracking_number"),
-                        rs.getInt("version"),
-                        instant(rs.getTimestamp("updated_at")))
-                .withDeadline(
-                        instant(rs.getTimestamp("step_started_at")),
-                        rs.getInt("step_attempts"),
-                        instant(rs.getTimestamp("next_deadline_at")));
+        return Order.restore(new Order.Snapshot(
+                rs.getString("id"),
+                rs.getString("customer_email"),
+                json.readValue(rs.getString("items"), new TypeReference<List<Order.Item>>() {}),
+                rs.getString("card_token"),
+                address == null ? null : json.readValue(address, ShippingAddress.class),
+                instant(rs.getTimestamp("created_at")),
+                priced == null ? null : json.readValue(priced, new TypeReference<List<Order.PricedItem>>() {}),
+                rs.getBigDecimal("total_amount"),
+                rs.getString("currency"),
+                OrderStatus.fromWireName(rs.getString("status")),
+                rs.getString("failure_reason"),
+                rs.getString("failure_detail"),
+                rs.getString("payment_id"),
+                rs.getString("tracking_number"),
+                rs.getInt("version"),
+                instant(rs.getTimestamp("updated_at")),
+                instant(rs.getTimestamp("step_started_at")),
+                rs.getInt("step_attempts"),
+                instant(rs.getTimestamp("next_deadline_at"))));
     }
 
     /** How many orders are in a status, and how long the one there longest has gone unchanged. */

@@ -113,31 +113,43 @@ final class OrderFixtures {
 
         /**
          * The order in {@code status}, carrying what fulfilment learnt up to there (priced once validated,
-         * a payment id once charged, a tracking number once shipped). Built directly, not by running the
-         * saga, so each test exercises exactly one decision.
+         * a payment id once charged, a tracking number once shipped). Moved there by the order's own
+         * transitions, not by running the saga, so each test exercises exactly one decision.
          */
         Order in(OrderStatus status) {
-            boolean priced = status.compareTo(OrderStatus.INVENTORY_CHECK) >= 0 && status != OrderStatus.CANCELLED;
-            boolean charged =
-                    status.compareTo(OrderStatus.SHIPPING) >= 0 && status.compareTo(OrderStatus.COMPLETED) <= 0;
-            boolean shipped = status == OrderStatus.COMPLETED;
-            return new Order(
-                    ORDER_ID,
-                    CUSTOMER,
-                    pending().items(),
-                    cardToken,
-                    ADDRESS,
-                    PLACED_AT,
-                    priced ? pricedItems() : null,
-                    priced ? catalogTotal() : null,
-                    priced ? CURRENCY : null,
-                    status,
-                    status == OrderStatus.FAILED ? "payment_declined" : null,
-                    status == OrderStatus.FAILED ? "card_declined" : null,
-                    charged ? PAYMENT_ID : null,
-                    shipped ? TRACKING_NUMBER : null,
-                    3,
-                    PLACED_AT);
+            Order order = pending();
+            if (status == OrderStatus.PENDING) {
+                return order;
+            }
+            if (status == OrderStatus.CANCELLED) {
+                order.cancel();
+                return order;
+            }
+            order.advanceTo(OrderStatus.VALIDATING);
+            if (status == OrderStatus.VALIDATING) {
+                return order;
+            }
+            order.priced(pricedItems(), catalogTotal(), CURRENCY);
+            order.advanceTo(OrderStatus.INVENTORY_CHECK);
+            if (status == OrderStatus.INVENTORY_CHECK) {
+                return order;
+            }
+            order.advanceTo(OrderStatus.PAYMENT_PROCESSING);
+            if (status == OrderStatus.PAYMENT_PROCESSING) {
+                return order;
+            }
+            if (status == OrderStatus.FAILED) {
+                order.fail("payment_declined", "card_declined");
+                return order;
+            }
+            order.paid(PAYMENT_ID);
+            order.advanceTo(OrderStatus.SHIPPING);
+            if (status == OrderStatus.SHIPPING) {
+                return order;
+            }
+            order.shipped(TRACKING_NUMBER);
+            order.complete();
+            return order;
         }
 
         /** The catalog's answer: every item known, priced at the catalog price. */
