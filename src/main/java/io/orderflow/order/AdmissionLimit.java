@@ -1,6 +1,7 @@
 package io.orderflow.order;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How many orders may be in flight (accepted, not yet finished), adjusted from what the pipeline shows: when the
@@ -22,7 +23,7 @@ record AdmissionLimit(Duration target, int min, int max) {
     /**
      * @param recentLatency the slow end (p90) of the orders that finished since the last look, or null if none did
      */
-    double next(double limit, long inFlight, Duration recentLatency) {
+    double next(double limit, long inFlight, @Nullable Duration recentLatency) {
         if (recentLatency == null) {
             return limit;
         }

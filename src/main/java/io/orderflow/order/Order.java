@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The order aggregate. Its state changes only through the saga's decisions; {@code version} counts the
@@ -20,21 +21,21 @@ final class Order {
     private final String customerEmail;
     private final List<Item> items;
     private final String cardToken;
-    private final ShippingAddress shippingAddress;
+    private final @Nullable ShippingAddress shippingAddress;
     private final Instant createdAt;
-    private List<PricedItem> pricedItems;
-    private BigDecimal totalAmount;
-    private String currency;
+    private @Nullable List<PricedItem> pricedItems;
+    private @Nullable BigDecimal totalAmount;
+    private @Nullable String currency;
     private OrderStatus status;
-    private String failureReason;
-    private String failureDetail;
-    private String paymentId;
-    private String trackingNumber;
+    private @Nullable String failureReason;
+    private @Nullable String failureDetail;
+    private @Nullable String paymentId;
+    private @Nullable String trackingNumber;
     private int version;
     private Instant updatedAt;
-    private Instant stepStartedAt;
+    private @Nullable Instant stepStartedAt;
     private int stepAttempts = 1;
-    private Instant nextDeadlineAt;
+    private @Nullable Instant nextDeadlineAt;
 
     /**
      * The order as stored: one component per column, {@code null} where fulfilment has not got that far (no
@@ -45,28 +46,28 @@ final class Order {
             String customerEmail,
             List<Item> items,
             String cardToken,
-            ShippingAddress shippingAddress,
+            @Nullable ShippingAddress shippingAddress,
             Instant createdAt,
-            List<PricedItem> pricedItems,
-            BigDecimal totalAmount,
-            String currency,
+            @Nullable List<PricedItem> pricedItems,
+            @Nullable BigDecimal totalAmount,
+            @Nullable String currency,
             OrderStatus status,
-            String failureReason,
-            String failureDetail,
-            String paymentId,
-            String trackingNumber,
+            @Nullable String failureReason,
+            @Nullable String failureDetail,
+            @Nullable String paymentId,
+            @Nullable String trackingNumber,
             int version,
             Instant updatedAt,
-            Instant stepStartedAt,
+            @Nullable Instant stepStartedAt,
             int stepAttempts,
-            Instant nextDeadlineAt) {}
+            @Nullable Instant nextDeadlineAt) {}
 
     private Order(
             String id,
             String customerEmail,
             List<Item> items,
             String cardToken,
-            ShippingAddress shippingAddress,
+            @Nullable ShippingAddress shippingAddress,
             Instant createdAt) {
         this.id = id;
         this.customerEmail = customerEmail;
@@ -84,7 +85,7 @@ final class Order {
             String customerEmail,
             List<Item> items,
             String cardToken,
-            ShippingAddress shippingAddress,
+            @Nullable ShippingAddress shippingAddress,
             Instant now) {
         return new Order(id, customerEmail, items, cardToken, shippingAddress, now);
     }
@@ -178,6 +179,7 @@ final class Order {
         this.nextDeadlineAt = now.plus(resendAfter);
     }
 
+    @Nullable
     Instant stepStartedAt() {
         return stepStartedAt;
     }
@@ -186,6 +188,7 @@ final class Order {
         return stepAttempts;
     }
 
+    @Nullable
     Instant nextDeadlineAt() {
         return nextDeadlineAt;
     }
@@ -211,6 +214,7 @@ final class Order {
         return cardToken;
     }
 
+    @Nullable
     ShippingAddress shippingAddress() {
         return shippingAddress;
     }
@@ -219,14 +223,17 @@ final class Order {
         return createdAt;
     }
 
+    @Nullable
     List<PricedItem> pricedItems() {
         return pricedItems;
     }
 
+    @Nullable
     BigDecimal totalAmount() {
         return totalAmount;
     }
 
+    @Nullable
     String currency() {
         return currency;
     }
@@ -235,18 +242,22 @@ final class Order {
         return status;
     }
 
+    @Nullable
     String failureReason() {
         return failureReason;
     }
 
+    @Nullable
     String failureDetail() {
         return failureDetail;
     }
 
+    @Nullable
     String paymentId() {
         return paymentId;
     }
 
+    @Nullable
     String trackingNumber() {
         return trackingNumber;
     }

@@ -1,3 +1,9 @@
 package io.orderflow.order;
 
-public record OrderFailed(String orderId, String customerEmail, String reason, String detail) {}
+import org.jspecify.annotations.Nullable;
+
+public record OrderFailed(
+        String orderId,
+        String customerEmail,
+        String reason,
+        @Nullable String detail) {}

@@ -1,5 +1,7 @@
 package io.orderflow.order;
 
+import static java.util.Objects.requireNonNull;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orderflow.messaging.MessageContext;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -264,7 +267,7 @@ public class OrderManagement {
      * Loads, decides and writes with the version as guard; if another transaction got there first, decides
      * again on the fresh state. Works inside the caller's transaction: a failed guarded update changes nothing.
      */
-    private void decide(String orderId, UUID causationId, Function<Order, Saga.Decision> rule) {
+    private void decide(String orderId, @Nullable UUID causationId, Function<Order, Saga.Decision> rule) {
         for (int attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
             Order order = orders.find(orderId)
                     .orElseThrow(() -> causationId == null
@@ -300,7 +303,7 @@ public class OrderManagement {
     }
 
     /** Stage and end-to-end latency, recorded once the transaction that decided them commits. */
-    private void recordTimings(Order order, OrderStatus stage, Instant stageStartedAt, Instant now) {
+    private void recordTimings(Order order, OrderStatus stage, @Nullable Instant stageStartedAt, Instant now) {
         Duration inStage = stageStartedAt == null ? null : Duration.between(stageStartedAt, now);
         Duration total = order.status().isTerminal() ? Duration.between(order.createdAt(), now) : null;
         String outcome = order.status().wireName();
@@ -341,17 +344,21 @@ public class OrderManagement {
                 new OrderCompleted(
                         order.id(),
                         order.customerEmail(),
-                        order.totalAmount(),
-                        order.currency(),
-                        order.trackingNumber());
+                        requireNonNull(order.totalAmount(), "a completed order is priced"),
+                        requireNonNull(order.currency(), "a completed order is priced"),
+                        requireNonNull(order.trackingNumber(), "a completed order is shipped"));
             case FAILED ->
-                new OrderFailed(order.id(), order.customerEmail(), order.failureReason(), order.failureDetail());
+                new OrderFailed(
+                        order.id(),
+                        order.customerEmail(),
+                        requireNonNull(order.failureReason(), "a failed order has a reason"),
+                        order.failureDetail());
             case CANCELLED -> new OrderCancelled(order.id(), order.customerEmail());
             default -> throw new IllegalStateException("not terminal: " + order.status());
         };
     }
 
-    private static OrderView view(Order order, List<OrderView.Event> events) {
+    private static OrderView view(Order order, @Nullable List<OrderView.Event> events) {
         List<OrderView.Item> items = order.pricedItems() != null
                 ? order.pricedItems().stream()
                         .map(i -> new OrderView.Item(i.sku(), i.name(), i.quantity(), i.unitPrice(), i.lineTotal()))

@@ -4,6 +4,7 @@ import io.orderflow.shipping.ShippingAddress;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,18 +16,18 @@ public record OrderView(
         String status,
         String customerEmail,
         List<Item> items,
-        BigDecimal totalAmount,
-        String currency,
-        String failureReason,
-        String failureDetail,
-        String paymentId,
-        String trackingNumber,
-        ShippingAddress shippingAddress,
+        @Nullable BigDecimal totalAmount,
+        @Nullable String currency,
+        @Nullable String failureReason,
+        @Nullable String failureDetail,
+        @Nullable String paymentId,
+        @Nullable String trackingNumber,
+        @Nullable ShippingAddress shippingAddress,
         int version,
         Instant createdAt,
         Instant updatedAt,
-        List<Event> events,
-        String orderToken) {
+        @Nullable List<Event> events,
+        @Nullable String orderToken) {
 
     OrderView withOrderToken(String token) {
         return new OrderView(
@@ -48,7 +49,12 @@ public record OrderView(
                 token);
     }
 
-    public record Item(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {}
+    public record Item(
+            String sku,
+            @Nullable String name,
+            int quantity,
+            @Nullable BigDecimal unitPrice,
+            @Nullable BigDecimal lineTotal) {}
 
     public record Event(int sequence, String type, String status, Instant occurredAt, JsonNode details) {}
 }

@@ -1,5 +1,7 @@
 package io.orderflow.order;
 
+import static java.util.Objects.requireNonNull;
+
 import io.orderflow.shipping.ShippingAddress;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
@@ -176,7 +179,8 @@ class Orders {
         return versions;
     }
 
-    List<Order> list(String status, String customerEmail, String customerId, int page, int size) {
+    List<Order> list(
+            @Nullable String status, @Nullable String customerEmail, @Nullable String customerId, int page, int size) {
         List<Object> params = new ArrayList<>();
         String where = filter(status, customerEmail, customerId, params);
         params.add(size);
@@ -188,7 +192,7 @@ class Orders {
                 .list();
     }
 
-    long count(String status, String customerEmail, String customerId) {
+    long count(@Nullable String status, @Nullable String customerEmail, @Nullable String customerId) {
         List<Object> params = new ArrayList<>();
         String where = filter(status, customerEmail, customerId, params);
         return jdbc.sql("select count(*) from orders.purchase_order" + where)
@@ -198,7 +202,8 @@ class Orders {
     }
 
     /** Builds a WHERE clause of fixed fragments; the values travel as bound parameters. */
-    private static String filter(String status, String customerEmail, String customerId, List<Object> params) {
+    private static String filter(
+            @Nullable String status, @Nullable String customerEmail, @Nullable String customerId, List<Object> params) {
         List<String> clauses = new ArrayList<>();
         if (customerId != null) {
             clauses.add("customer_id = ?");
@@ -224,7 +229,7 @@ class Orders {
                 json.readValue(rs.getString("items"), new TypeReference<List<Order.Item>>() {}),
                 rs.getString("card_token"),
                 address == null ? null : json.readValue(address, ShippingAddress.class),
-                instant(rs.getTimestamp("created_at")),
+                requireNonNull(instant(rs.getTimestamp("created_at"))),
                 priced == null ? null : json.readValue(priced, new TypeReference<List<Order.PricedItem>>() {}),
                 rs.getBigDecimal("total_amount"),
                 rs.getString("currency"),
@@ -234,7 +239,7 @@ class Orders {
                 rs.getString("payment_id"),
                 rs.getString("tracking_number"),
                 rs.getInt("version"),
-                instant(rs.getTimestamp("updated_at")),
+                requireNonNull(instant(rs.getTimestamp("updated_at"))),
                 instant(rs.getTimestamp("step_started_at")),
                 rs.getInt("step_attempts"),
                 instant(rs.getTimestamp("next_deadline_at"))));
@@ -259,11 +264,11 @@ class Orders {
         return summary;
     }
 
-    private static Timestamp timestamp(Instant instant) {
+    private static @Nullable Timestamp timestamp(@Nullable Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
     }
 
-    private static Instant instant(Timestamp timestamp) {
+    private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }
 }

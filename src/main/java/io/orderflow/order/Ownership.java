@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who may see and cancel an order. Operators see every order. A customer's order is theirs alone. A guest order
@@ -17,7 +18,8 @@ import java.util.HexFormat;
  * @param orderTokenHash SHA-256 of the guest order's token (the token itself is shown once, on creation)
  * @param idChosenByClient whether the client chose the id (then the id alone opens nothing)
  */
-public record Ownership(String customerId, String orderTokenHash, boolean idChosenByClient) {
+public record Ownership(
+        @Nullable String customerId, @Nullable String orderTokenHash, boolean idChosenByClient) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 

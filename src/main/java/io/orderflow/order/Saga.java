@@ -1,5 +1,7 @@
 package io.orderflow.order;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small orchestration engine: an ordered list of steps, each with the command that starts it, the
@@ -54,10 +57,15 @@ final class Saga {
             Class<?> replyType,
             Map<Class<?>, BiConsumer<Order, Object>> successes,
             Map<Class<?>, Function<Object, Failure>> failures,
-            Compensation compensation) {
+            @Nullable Compensation undo) {
 
         boolean compensable() {
-            return compensation != null;
+            return undo != null;
+        }
+
+        /** The step's compensation; only for a {@link #compensable()} step. */
+        Compensation compensation() {
+            return requireNonNull(undo, () -> "step " + status + " has no compensation");
         }
     }
 
@@ -127,7 +135,7 @@ final class Saga {
         List<Recorded> history = new ArrayList<>();
         history.add(new Recorded(type, reply));
         if (success) {
-            step.successes().get(reply.getClass()).accept(order, reply);
+            requireNonNull(step.successes().get(reply.getClass())).accept(order, reply);
             int next = steps.indexOf(step) + 1;
             if (next < steps.size()) {
                 order.advanceTo(steps.get(next).status());
@@ -138,7 +146,8 @@ final class Saga {
                 history.add(new Recorded("order_completed", Map.of()));
             }
         } else {
-            Failure failure = step.failures().get(reply.getClass()).apply(reply);
+            Failure failure =
+                    requireNonNull(step.failures().get(reply.getClass())).apply(reply);
             compensateStepsBefore(step, order, commands, history);
             order.fail(failure.reason(), failure.detail());
             history.add(new Recorded("order_failed", failure));
@@ -329,9 +338,9 @@ final class Saga {
         private final Class<R> replies;
         private final Map<Class<?>, BiConsumer<Order, Object>> successes = new LinkedHashMap<>();
         private final Map<Class<?>, Function<Object, Failure>> failures = new LinkedHashMap<>();
-        private Class<?> command;
-        private Function<Order, ?> action;
-        private Compensation compensation;
+        private @Nullable Class<?> command;
+        private @Nullable Function<Order, ?> action;
+        private @Nullable Compensation compensation;
 
         private StepBuilder(Builder saga, OrderStatus status, Class<R> replies) {
             if (!replies.isSealed()) {
@@ -392,7 +401,7 @@ final class Saga {
         }
 
         private Step build() {
-            if (action == null) {
+            if (command == null || action == null) {
                 throw new IllegalStateException("step " + status + " has no command");
             }
             Set<Class<?>> unhandled = new LinkedHashSet<>(List.of(replies.getPermittedSubclasses()));
