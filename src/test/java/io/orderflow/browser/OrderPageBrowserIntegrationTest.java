@@ -11,12 +11,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +52,8 @@ class OrderPageBrowserIntegrationTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static final Pattern IMPORT = Pattern.compile("from '(\\.{1,2}/[^']+)'");
 
     static RunningApp app;
     static String baseUrl;
@@ -95,6 +102,39 @@ class OrderPageBrowserIntegrationTest {
         } finally {
             // a test that went offline must not leave the next page without its connections
             browser.driver.get("about:blank");
+        }
+    }
+
+    /**
+     * Both pages are ES modules with no build step: every module they import, all the way down, is served to a
+     * caller without a token as JavaScript (a browser runs a module script of no other type).
+     */
+    @Test
+    @Order(1)
+    void servesEveryModuleOfBothPagesToAnyoneAsJavaScript() {
+        for (String path : List.of("/", "/ops/")) {
+            URI pageUri = URI.create(baseUrl + path);
+            Matcher entry = Pattern.compile("<script type=\"module\" src=\"([^\"]+)\"></script>")
+                    .matcher(send(HttpRequest.newBuilder(pageUri)).body());
+            assertThat(entry.find()).as(path + " loads a module").isTrue();
+            Set<URI> served = new LinkedHashSet<>();
+            Deque<URI> due = new ArrayDeque<>(List.of(pageUri.resolve(entry.group(1))));
+            while (!due.isEmpty()) {
+                URI module = due.remove();
+                if (!served.add(module)) {
+                    continue;
+                }
+                HttpResponse<String> response = send(HttpRequest.newBuilder(module));
+                assertThat(response.statusCode()).as(module.getPath()).isEqualTo(200);
+                assertThat(response.headers().firstValue("Content-Type").orElse(""))
+                        .as(module.getPath())
+                        .startsWith("text/javascript");
+                Matcher imports = IMPORT.matcher(response.body());
+                while (imports.find()) {
+                    due.add(module.resolve(imports.group(1)));
+                }
+            }
+            assertThat(served).extracting(URI::getPath).anyMatch(p -> p.startsWith("/shared/"));
         }
     }
 

@@ -23,7 +23,9 @@ class DeadLetterPostgresIntegrationTest extends DeadLetterScenarios {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.contentType()).contains("text/html");
         assertThat(http.get("/ops").status()).isIn(200, 302);
-        assertThat(http.get("/ops/ops.js").status()).isEqualTo(200);
+        assertThat(http.get("/ops/main.js").status()).isEqualTo(200);
+        assertThat(http.get("/ops/main.js").contentType()).startsWith("text/javascript");
+        assertThat(http.get("/shared/dom.js").status()).isEqualTo(200);
         assertThat(http.get("/ops/ops.css").status()).isEqualTo(200);
     }
 }

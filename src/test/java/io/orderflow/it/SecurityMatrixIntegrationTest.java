@@ -150,6 +150,9 @@ class SecurityMatrixIntegrationTest {
                 new Row("GET", "/api/products", null, 200, 200, 200, 200),
                 new Row("GET", "/.well-known/jwks.json", null, 200, 200, 200, 200),
                 new Row("GET", "/", null, 200, 200, 200, 200),
+                new Row("GET", "/app/main.js", null, 200, 200, 200, 200),
+                new Row("GET", "/shared/http.js", null, 200, 200, 200, 200),
+                new Row("GET", "/ops/main.js", null, 200, 200, 200, 200),
                 new Row("GET", "/no/such/path", null, 401, 403, 403, 404));
     }
 
