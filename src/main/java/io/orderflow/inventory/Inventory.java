@@ -1,11 +1,15 @@
 package io.orderflow.inventory;
 
-import io.orderflow.messaging.MessageContext;
+import static io.orderflow.inventory.ReservationState.REJECTED;
+import static io.orderflow.inventory.ReservationState.RELEASED;
+import static io.orderflow.inventory.ReservationState.RESERVED;
+import static io.orderflow.inventory.ReservationState.SHIPPED;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -13,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every operation is idempotent per order: a repeated command answers with the outcome already recorded,
- * so redelivery or a re-sent command can never reserve, release or ship twice.
+ * so redelivery or a re-sent command can never reserve, release or ship twice. Each returns the messages it
+ * answers with, for the caller to send in the same transaction.
  */
 @Component
 class Inventory {
@@ -26,40 +31,25 @@ class Inventory {
         this.jdbc = jdbc;
     }
 
-    void reserve(ReserveStock command, MessageContext context) {
-        Optional<String> existing = reservationStatus(command.orderId());
+    List<Object> reserve(ReserveStock command) {
+        Optional<ReservationState> existing = reservationState(command.orderId());
         if (existing.isPresent()) {
-            context.send(
-                    switch (existing.get()) {
-                        case "reserved", "shipped" -> new StockReserved(command.orderId());
-                        default -> new StockUnavailable(command.orderId(), "reservation_" + existing.get(), List.of());
-                    });
-            return;
+            return List.of(existing.get().answerToRepeatedReserve(command.orderId()));
         }
-        // one quantity per SKU, locked in SKU order so concurrent reservations cannot deadlock
-        Map<String, Integer> wanted = new TreeMap<>();
-        command.items().forEach(i -> wanted.merge(i.sku(), i.quantity(), Integer::sum));
-        Map<String, Integer> available = new TreeMap<>();
+        StockRequest wanted = StockRequest.of(command.items());
+        Map<String, Integer> available = new HashMap<>();
         jdbc.sql("select sku, available from inventory.stock where sku = any(?) order by sku for update")
-                .param(wanted.keySet().toArray(String[]::new))
+                .param(wanted.skus())
                 .query((rs, n) -> available.put(rs.getString("sku"), rs.getInt("available")))
                 .list();
-        List<String> short_ = wanted.entrySet().stream()
-                .filter(e -> available.getOrDefault(e.getKey(), 0) < e.getValue())
-                .map(Map.Entry::getKey)
-                .toList();
+        List<String> short_ = wanted.shortOf(available);
         if (!short_.isEmpty()) {
-            jdbc.sql("insert into inventory.reservation (order_id, status) values (?, 'rejected')")
-                    .param(command.orderId())
-                    .update();
-            context.send(new StockUnavailable(command.orderId(), "insufficient_stock", short_));
-            return;
+            insertReservation(command.orderId(), REJECTED);
+            return List.of(new StockUnavailable(command.orderId(), "insufficient_stock", short_));
         }
-        jdbc.sql("insert into inventory.reservation (order_id, status) values (?, 'reserved')")
-                .param(command.orderId())
-                .update();
+        insertReservation(command.orderId(), RESERVED);
         List<StockLevelsChanged.Level> levels = new ArrayList<>();
-        wanted.forEach((sku, quantity) -> {
+        wanted.quantities().forEach((sku, quantity) -> {
             jdbc.sql("insert into inventory.reservation_line (order_id, sku, quantity) values (?, ?, ?)")
                     .params(command.orderId(), sku, quantity)
                     .update();
@@ -69,40 +59,38 @@ class Inventory {
                     .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
                     .single());
         });
-        context.send(new StockReserved(command.orderId()));
-        context.send(new StockLevelsChanged(levels));
+        return List.of(new StockReserved(command.orderId()), new StockLevelsChanged(levels));
     }
 
-    void release(ReleaseStock command, MessageContext context) {
-        Optional<String> existing = reservationStatus(command.orderId());
+    List<Object> release(ReleaseStock command) {
+        Optional<ReservationState> existing = reservationState(command.orderId());
         if (existing.isEmpty()) {
             // nothing was reserved; remember the release so a late reservation is refused
-            jdbc.sql("insert into inventory.reservation (order_id, status) values (?, 'released')")
-                    .param(command.orderId())
-                    .update();
-            context.send(new StockReleased(command.orderId()));
-            return;
+            insertReservation(command.orderId(), RELEASED);
+            return List.of(new StockReleased(command.orderId()));
         }
-        switch (existing.get()) {
-            case "reserved" -> {
+        return switch (existing.get()) {
+            case RESERVED -> {
                 List<StockLevelsChanged.Level> levels = moveLines(
                         command.orderId(), "available = available + l.quantity, reserved = reserved - l.quantity");
-                setStatus(command.orderId(), "released");
-                context.send(new StockReleased(command.orderId()));
-                context.send(new StockLevelsChanged(levels));
+                setState(command.orderId(), RELEASED);
+                yield List.of(new StockReleased(command.orderId()), new StockLevelsChanged(levels));
             }
-            case "released", "rejected" -> context.send(new StockReleased(command.orderId()));
-            default -> log.warn("Order {} asked to release stock that has shipped; ignored", command.orderId());
-        }
+            case RELEASED, REJECTED -> List.of(new StockReleased(command.orderId()));
+            case SHIPPED -> {
+                log.warn("Order {} asked to release stock that has shipped; ignored", command.orderId());
+                yield List.of();
+            }
+        };
     }
 
-    void commit(CommitStock command, MessageContext context) {
-        Optional<String> existing = reservationStatus(command.orderId());
-        if (existing.isPresent() && existing.get().equals("reserved")) {
+    void commit(CommitStock command) {
+        Optional<ReservationState> existing = reservationState(command.orderId());
+        if (existing.isPresent() && existing.get() == RESERVED) {
             moveLines(command.orderId(), "reserved = reserved - l.quantity, shipped = shipped + l.quantity");
-            setStatus(command.orderId(), "shipped");
+            setState(command.orderId(), SHIPPED);
         } else {
-            log.warn("Order {} has no reservation to ship (status {}); ignored", command.orderId(), existing);
+            log.warn("Order {} has no reservation to ship (state {}); ignored", command.orderId(), existing);
         }
     }
 
@@ -116,16 +104,23 @@ class Inventory {
                 .list();
     }
 
-    private Optional<String> reservationStatus(String orderId) {
+    private Optional<ReservationState> reservationState(String orderId) {
         return jdbc.sql("select status from inventory.reservation where order_id = ? for update")
                 .param(orderId)
                 .query(String.class)
-                .optional();
+                .optional()
+                .map(ReservationState::fromDb);
     }
 
-    private void setStatus(String orderId, String status) {
+    private void insertReservation(String orderId, ReservationState state) {
+        jdbc.sql("insert into inventory.reservation (order_id, status) values (?, ?)")
+                .params(orderId, state.dbName())
+                .update();
+    }
+
+    private void setState(String orderId, ReservationState state) {
         jdbc.sql("update inventory.reservation set status = ?, updated_at = now() where order_id = ?")
-                .params(status, orderId)
+                .params(state.dbName(), orderId)
                 .update();
     }
 }

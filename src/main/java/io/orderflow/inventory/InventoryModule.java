@@ -18,9 +18,13 @@ public class InventoryModule {
     @Bean
     MessageHandlers inventoryHandlers(Inventory inventory) {
         return MessageHandlers.forModule("inventory")
-                .on(ReserveStock.class, inventory::reserve)
-                .on(ReleaseStock.class, inventory::release)
-                .on(CommitStock.class, inventory::commit)
+                .on(
+                        ReserveStock.class,
+                        (command, context) -> inventory.reserve(command).forEach(context::send))
+                .on(
+                        ReleaseStock.class,
+                        (command, context) -> inventory.release(command).forEach(context::send))
+                .on(CommitStock.class, (command, context) -> inventory.commit(command))
                 .build();
     }
 }

@@ -25,8 +25,8 @@ public class PaymentModule {
     @Bean
     MessageHandlers paymentHandlers(Payments payments) {
         return MessageHandlers.forModule("payment")
-                .on(ChargePayment.class, payments::charge)
-                .on(RefundPayment.class, payments::refund)
+                .on(ChargePayment.class, (command, context) -> context.send(payments.charge(command)))
+                .on(RefundPayment.class, (command, context) -> context.send(payments.refund(command)))
                 .build();
     }
 }

@@ -1,19 +1,24 @@
 package io.orderflow.shipping;
 
-import io.orderflow.messaging.MessageContext;
+import static io.orderflow.shipping.Shipment.CARRIER;
+import static io.orderflow.shipping.ShipmentState.CANCELLED;
+import static io.orderflow.shipping.ShipmentState.CREATED;
+import static io.orderflow.shipping.ShipmentState.FAILED;
+
 import java.util.Optional;
-import org.springframework.jdbc.core.DataClassRowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** One shipment per order at most; a repeated request answers with the recorded outcome. */
+/**
+ * One shipment per order at most; a repeated request answers with the recorded outcome. Each operation
+ * returns its answer, for the caller to send in the same transaction.
+ */
 @Component
 class Shipments {
 
-    static final String CARRIER = "orderflow-express";
-
-    record Shipment(String orderId, String trackingNumber, String status, String failureReason) {}
+    /** The failure reason of the marker a cancel leaves when nothing was booked yet. */
+    static final String CANCELLED_BEFORE_CREATION = "cancelled before creation";
 
     private final JdbcClient jdbc;
     private final Carrier carrier;
@@ -25,36 +30,32 @@ class Shipments {
         this.json = json;
     }
 
-    void cancel(CancelShipment command, MessageContext context) {
-        int cancelled = jdbc.sql(
-                        "update shipping.shipment set status = 'cancelled' where order_id = ? and status = 'created'")
-                .param(command.orderId())
+    ShipmentCancelled cancel(CancelShipment command) {
+        int cancelled = jdbc.sql("update shipping.shipment set status = ? where order_id = ? and status = ?")
+                .params(CANCELLED.dbName(), command.orderId(), CREATED.dbName())
                 .update();
         if (cancelled == 0) {
             // nothing shipped yet: remember, so a late request for this order is refused
-            jdbc.sql("insert into shipping.shipment (order_id, status, failure_reason) values (?, 'cancelled', "
-                            + "'cancelled before creation') on conflict (order_id) do nothing")
-                    .param(command.orderId())
+            jdbc.sql("insert into shipping.shipment (order_id, status, failure_reason) values (?, ?, ?) "
+                            + "on conflict (order_id) do nothing")
+                    .params(command.orderId(), CANCELLED.dbName(), CANCELLED_BEFORE_CREATION)
                     .update();
         }
-        context.send(new ShipmentCancelled(command.orderId()));
+        return new ShipmentCancelled(command.orderId());
     }
 
-    void create(CreateShipment command, MessageContext context) {
+    Object create(CreateShipment command) {
         Optional<Shipment> existing = jdbc.sql("select order_id, tracking_number, status, failure_reason "
                         + "from shipping.shipment where order_id = ? for update")
                 .param(command.orderId())
-                .query(new DataClassRowMapper<>(Shipment.class))
+                .query((rs, n) -> new Shipment(
+                        rs.getString("order_id"),
+                        rs.getString("tracking_number"),
+                        ShipmentState.fromDb(rs.getString("status")),
+                        rs.getString("failure_reason")))
                 .optional();
         if (existing.isPresent()) {
-            Shipment s = existing.get();
-            context.send(
-                    switch (s.status()) {
-                        case "created" -> new ShipmentCreated(s.orderId(), s.trackingNumber(), CARRIER);
-                        case "cancelled" -> new ShipmentFailed(s.orderId(), "shipment_cancelled");
-                        default -> new ShipmentFailed(s.orderId(), s.failureReason());
-                    });
-            return;
+            return existing.get().answerToRepeatedCreate();
         }
         String tracking = carrier.book(command.orderId(), command.address());
         String country = command.address() == null ? null : command.address().country();
@@ -62,16 +63,15 @@ class Shipments {
         if (tracking == null) {
             String reason = "carrier_rejected: destination " + country + " is not served";
             jdbc.sql("insert into shipping.shipment (order_id, status, failure_reason, country, address) "
-                            + "values (?, 'failed', ?, ?, ?::jsonb)")
-                    .params(command.orderId(), reason, country, address)
+                            + "values (?, ?, ?, ?, ?::jsonb)")
+                    .params(command.orderId(), FAILED.dbName(), reason, country, address)
                     .update();
-            context.send(new ShipmentFailed(command.orderId(), reason));
-            return;
+            return new ShipmentFailed(command.orderId(), reason);
         }
         jdbc.sql("insert into shipping.shipment (order_id, tracking_number, carrier, status, country, address) "
-                        + "values (?, ?, ?, 'created', ?, ?::jsonb)")
-                .params(command.orderId(), tracking, CARRIER, country, address)
+                        + "values (?, ?, ?, ?, ?, ?::jsonb)")
+                .params(command.orderId(), tracking, CARRIER, CREATED.dbName(), country, address)
                 .update();
-        context.send(new ShipmentCreated(command.orderId(), tracking, CARRIER));
+        return new ShipmentCreated(command.orderId(), tracking, CARRIER);
     }
 }

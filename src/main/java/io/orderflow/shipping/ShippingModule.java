@@ -18,8 +18,8 @@ public class ShippingModule {
     @Bean
     MessageHandlers shippingHandlers(Shipments shipments) {
         return MessageHandlers.forModule("shipping")
-                .on(CreateShipment.class, shipments::create)
-                .on(CancelShipment.class, shipments::cancel)
+                .on(CreateShipment.class, (command, context) -> context.send(shipments.create(command)))
+                .on(CancelShipment.class, (command, context) -> context.send(shipments.cancel(command)))
                 .build();
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final LocalApp local = LocalApp.onPostgresTransport(Map.of(...));
  * </pre>
  */
-final class LocalApp implements BeforeAllCallback, AfterAllCallback {
+public final class LocalApp implements BeforeAllCallback, AfterAllCallback {
 
     private final boolean rabbitMq;
     private final Map<String, String> properties;
@@ -29,7 +29,7 @@ final class LocalApp implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** The PostgreSQL queue transport on the local PostgreSQL server (external database mode). */
-    static LocalApp onPostgresTransport(Map<String, String> properties) {
+    public static LocalApp onPostgresTransport(Map<String, String> properties) {
         return new LocalApp(false, properties);
     }
 
@@ -75,7 +75,7 @@ final class LocalApp implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    RunningApp app() {
+    public RunningApp app() {
         return app;
     }
 }

@@ -99,11 +99,11 @@ public final class RunningApp implements AutoCloseable {
                 + ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
-    <T> T bean(Class<T> type) {
+    public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }
 
-    JdbcClient jdbc() {
+    public JdbcClient jdbc() {
         return context.getBean(JdbcClient.class);
     }
 

@@ -14,11 +14,11 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  * developer can point them elsewhere. Every run gets its own database and RabbitMQ namespace, so leftovers
  * from an earlier or a parallel run cannot change a result.
  */
-final class TestInfrastructure {
+public final class TestInfrastructure {
 
-    static final String PG_URL = env("ORDERFLOW_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    static final String PG_USER = env("ORDERFLOW_TEST_PG_USER", "postgres");
-    static final String PG_PASSWORD = env("ORDERFLOW_TEST_PG_PASSWORD", "");
+    public static final String PG_URL = env("ORDERFLOW_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    public static final String PG_USER = env("ORDERFLOW_TEST_PG_USER", "postgres");
+    public static final String PG_PASSWORD = env("ORDERFLOW_TEST_PG_PASSWORD", "");
     static final String RABBIT_HOST = env("ORDERFLOW_TEST_RABBIT_HOST", "127.0.0.1");
     static final String RABBIT_PORT = env("ORDERFLOW_TEST_RABBIT_PORT", "5672");
     static final String RABBIT_USER = env("ORDERFLOW_TEST_RABBIT_USER", "guest");
@@ -27,7 +27,7 @@ final class TestInfrastructure {
     private TestInfrastructure() {}
 
     /** Creates a fresh database and returns its JDBC URL. */
-    static String createDatabase(String prefix) {
+    public static String createDatabase(String prefix) {
         String name =
                 prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         // a generated identifier of [a-z0-9_] only; CREATE DATABASE cannot take a bound parameter
@@ -35,7 +35,7 @@ final class TestInfrastructure {
         return databaseUrl(name);
     }
 
-    static void dropDatabase(String url) {
+    public static void dropDatabase(String url) {
         String name = url.substring(url.lastIndexOf('/') + 1).split("\\?")[0];
         if (!name.matches("[a-z0-9_]+")) {
             throw new IllegalArgumentException("unexpected database name " + name);

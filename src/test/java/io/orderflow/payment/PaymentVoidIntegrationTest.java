@@ -1,9 +1,9 @@
-package io.orderflow.it;
+package io.orderflow.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderflow.it.LocalApp;
 import io.orderflow.messaging.Outbox;
-import io.orderflow.payment.RefundPayment;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +17,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * A refund for an order that was never charged (a cancel or a deadline that overtook the charge) voids the
  * order's payment, so a charge arriving later is declined rather than taken; the void is in the order's own
- * currency, or in ISO 4217's "no currency" when the command does not say.
+ * currency, or in ISO 4217's "no currency" when the command does not say. End to end through the messaging
+ * kernel, as the order module sends it; the rules themselves are pinned down in {@link PaymentRulesIntegrationTest}.
  */
 class PaymentVoidIntegrationTest {
 

@@ -1,0 +1,41 @@
+package io.orderflow.inventory;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Where an order's reservation stands; {@code dbName} is what {@code inventory.reservation.status} holds. */
+enum ReservationState {
+    /** The order's items are held for it. */
+    RESERVED("reserved"),
+    /** Something was short; nothing was held, and a repeated request is refused the same way. */
+    REJECTED("rejected"),
+    /** Given back, or released before anything was reserved: a fence against a late reservation. */
+    RELEASED("released"),
+    /** The order completed; its items left as shipped stock. */
+    SHIPPED("shipped");
+
+    private final String dbName;
+
+    ReservationState(String dbName) {
+        this.dbName = dbName;
+    }
+
+    String dbName() {
+        return dbName;
+    }
+
+    static ReservationState fromDb(String dbName) {
+        return Arrays.stream(values())
+                .filter(s -> s.dbName.equals(dbName))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("unknown reservation status '" + dbName + "'"));
+    }
+
+    /** A repeated {@link ReserveStock} acts no more: it hears what the first one decided. */
+    Object answerToRepeatedReserve(String orderId) {
+        return switch (this) {
+            case RESERVED, SHIPPED -> new StockReserved(orderId);
+            case REJECTED, RELEASED -> new StockUnavailable(orderId, "reservation_" + dbName, List.of());
+        };
+    }
+}

@@ -1,0 +1,284 @@
+package io.orderflow.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orderflow.platform.ModuleDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Inventory's rules that live in SQL, on the real PostgreSQL: one reservation per order, all of its items or
+ * none, and compensations that fence off a late reservation. Every test uses SKUs and orders of its own.
+ */
+class InventoryRulesIntegrationTest {
+
+    @RegisterExtension
+    static final ModuleDatabase db = ModuleDatabase.of("inventory");
+
+    final Inventory inventory = new Inventory(db.jdbc());
+
+    @Nested
+    class Reserving {
+
+        @Test
+        void holdsEveryItemAndReportsTheNewLevels() {
+            String laptop = sku(5);
+            String mouse = sku(3);
+            String order = order();
+
+            List<Object> replies = reserve(order, item(laptop, 2), item(mouse, 1), item(laptop, 1));
+
+            assertThat(replies)
+                    .containsExactly(
+                            new StockReserved(order),
+                            new StockLevelsChanged(List.of(
+                                    new StockLevelsChanged.Level(laptop, 2, 1),
+                                    new StockLevelsChanged.Level(mouse, 2, 1))));
+            assertThat(stock(laptop)).isEqualTo("available 2, reserved 3, shipped 0");
+            assertThat(reservation(order)).isEqualTo("reserved");
+        }
+
+        @Test
+        void refusesAllOrNothingWhenOneItemIsShort() {
+            String plenty = sku(10);
+            String scarce = sku(1);
+            String order = order();
+
+            List<Object> replies = reserve(order, item(plenty, 1), item(scarce, 2));
+
+            assertThat(replies).containsExactly(new StockUnavailable(order, "insufficient_stock", List.of(scarce)));
+            assertThat(stock(plenty)).isEqualTo("available 10, reserved 0, shipped 0");
+            assertThat(stock(scarce)).isEqualTo("available 1, reserved 0, shipped 0");
+            assertThat(reservation(order)).isEqualTo("rejected");
+        }
+
+        @Test
+        void countsAnUnknownSkuAsShort() {
+            String order = order();
+            String unknown = "NO-SUCH-" + UUID.randomUUID();
+
+            assertThat(reserve(order, item(unknown, 1)))
+                    .containsExactly(new StockUnavailable(order, "insufficient_stock", List.of(unknown)));
+        }
+
+        @Test
+        void letsOnlyOneOfTwoOrdersRacingForTheLastUnitHaveIt() throws Exception {
+            String last = sku(1);
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<List<Object>>> racers = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    String order = order();
+                    racers.add(pool.submit(() -> {
+                        start.await();
+                        return reserve(order, item(last, 1));
+                    }));
+                }
+                start.countDown();
+                List<Class<?>> first = new ArrayList<>();
+                for (Future<List<Object>> racer : racers) {
+                    first.add(racer.get(20, TimeUnit.SECONDS).get(0).getClass());
+                }
+
+                assertThat(first).containsExactlyInAnyOrder(StockReserved.class, StockUnavailable.class);
+                assertThat(stock(last)).isEqualTo("available 0, reserved 1, shipped 0");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Nested
+    class DuplicateCommands {
+
+        @Test
+        void aRepeatedReservationHoldsNothingMoreAndAnswersReservedAgain() {
+            String laptop = sku(5);
+            String order = order();
+            reserve(order, item(laptop, 2));
+
+            List<Object> replies = reserve(order, item(laptop, 2));
+
+            assertThat(replies).containsExactly(new StockReserved(order));
+            assertThat(stock(laptop)).isEqualTo("available 3, reserved 2, shipped 0");
+        }
+
+        @Test
+        void aRepeatedReservationAfterARefusalIsRefusedAgainEvenIfStockArrivedSince() {
+            String scarce = sku(0);
+            String order = order();
+            reserve(order, item(scarce, 1));
+            db.jdbc()
+                    .sql("update inventory.stock set available = 5 where sku = ?")
+                    .param(scarce)
+                    .update();
+
+            List<Object> replies = reserve(order, item(scarce, 1));
+
+            assertThat(replies).containsExactly(new StockUnavailable(order, "reservation_rejected", List.of()));
+            assertThat(stock(scarce)).isEqualTo("available 5, reserved 0, shipped 0");
+        }
+
+        @Test
+        void aRepeatedCommitShipsTheItemsOnce() {
+            String laptop = sku(5);
+            String order = order();
+            reserve(order, item(laptop, 2));
+
+            commit(order);
+            commit(order);
+
+            assertThat(stock(laptop)).isEqualTo("available 3, reserved 0, shipped 2");
+            assertThat(reservation(order)).isEqualTo("shipped");
+        }
+    }
+
+    @Nested
+    class Compensation {
+
+        @Test
+        void aReleaseGivesTheItemsBack() {
+            String laptop = sku(5);
+            String order = order();
+            reserve(order, item(laptop, 2));
+
+            List<Object> replies = release(order);
+
+            assertThat(replies)
+                    .containsExactly(
+                            new StockReleased(order),
+                            new StockLevelsChanged(List.of(new StockLevelsChanged.Level(laptop, 5, 2))));
+            assertThat(stock(laptop)).isEqualTo("available 5, reserved 0, shipped 0");
+            assertThat(reservation(order)).isEqualTo("released");
+        }
+
+        @Test
+        void aSecondReleaseGivesNothingBackAgainAndAnswersReleased() {
+            String laptop = sku(5);
+            String order = order();
+            reserve(order, item(laptop, 2));
+            release(order);
+
+            List<Object> replies = release(order);
+
+            assertThat(replies).containsExactly(new StockReleased(order));
+            assertThat(stock(laptop)).isEqualTo("available 5, reserved 0, shipped 0");
+        }
+
+        @Test
+        void aReleaseOfARefusedReservationHasNothingToGiveBack() {
+            String scarce = sku(0);
+            String order = order();
+            reserve(order, item(scarce, 1));
+
+            assertThat(release(order)).containsExactly(new StockReleased(order));
+            assertThat(reservation(order)).isEqualTo("rejected");
+        }
+
+        @Test
+        void aReleaseBeforeTheReservationFencesItOff() {
+            String laptop = sku(5);
+            String order = order();
+
+            assertThat(release(order)).containsExactly(new StockReleased(order));
+            List<Object> late = reserve(order, item(laptop, 2));
+
+            assertThat(late).containsExactly(new StockUnavailable(order, "reservation_released", List.of()));
+            assertThat(stock(laptop)).isEqualTo("available 5, reserved 0, shipped 0");
+        }
+
+        @Test
+        void aReleaseAfterShippingChangesNothingAndAnswersNothing() {
+            String laptop = sku(5);
+            String order = order();
+            reserve(order, item(laptop, 2));
+            commit(order);
+
+            assertThat(release(order)).isEmpty();
+            assertThat(stock(laptop)).isEqualTo("available 3, reserved 0, shipped 2");
+            assertThat(reservation(order)).isEqualTo("shipped");
+        }
+
+        @Test
+        void aCommitOfAReleasedReservationShipsNothing() {
+            String laptop = sku(5);
+            String order = order();
+            reserve(order, item(laptop, 2));
+            release(order);
+
+            commit(order);
+
+            assertThat(stock(laptop)).isEqualTo("available 5, reserved 0, shipped 0");
+            assertThat(reservation(order)).isEqualTo("released");
+        }
+    }
+
+    @Test
+    void storesEveryStateTheSchemaAllows() {
+        for (ReservationState state : ReservationState.values()) {
+            String order = order();
+            db.jdbc()
+                    .sql("insert into inventory.reservation (order_id, status) values (?, ?)")
+                    .params(order, state.dbName())
+                    .update();
+            assertThat(ReservationState.fromDb(reservation(order))).isSameAs(state);
+        }
+    }
+
+    private List<Object> reserve(String order, ReserveStock.Item... items) {
+        return db.inTransaction(() -> inventory.reserve(new ReserveStock(order, List.of(items))));
+    }
+
+    private List<Object> release(String order) {
+        return db.inTransaction(() -> inventory.release(new ReleaseStock(order)));
+    }
+
+    private void commit(String order) {
+        db.inTransaction(() -> inventory.commit(new CommitStock(order)));
+    }
+
+    private static ReserveStock.Item item(String sku, int quantity) {
+        return new ReserveStock.Item(sku, quantity);
+    }
+
+    private static String order() {
+        return "order-" + UUID.randomUUID();
+    }
+
+    /** A SKU of this test's own with {@code available} units in stock. */
+    private static String sku(int available) {
+        String sku = "SKU-" + UUID.randomUUID();
+        db.jdbc()
+                .sql("insert into inventory.stock (sku, available) values (?, ?)")
+                .params(sku, available)
+                .update();
+        return sku;
+    }
+
+    private static String stock(String sku) {
+        return db.jdbc()
+                .sql("select 'available ' || available || ', reserved ' || reserved || ', shipped ' || shipped "
+                        + "from inventory.stock where sku = ?")
+                .param(sku)
+                .query(String.class)
+                .single();
+    }
+
+    private static String reservation(String order) {
+        return db.jdbc()
+                .sql("select status from inventory.reservation where order_id = ?")
+                .param(order)
+                .query(String.class)
+                .single();
+    }
+}
