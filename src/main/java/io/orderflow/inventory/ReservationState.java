@@ -32,7 +32,7 @@ enum ReservationState {
     }
 
     /** A repeated {@link ReserveStock} acts no more: it hears what the first one decided. */
-    Object answerToRepeatedReserve(String orderId) {
+    ReservationReply answerToRepeatedReserve(String orderId) {
         return switch (this) {
             case RESERVED, SHIPPED -> new StockReserved(orderId);
             case REJECTED, RELEASED -> new StockUnavailable(orderId, "reservation_" + dbName, List.of());

@@ -20,7 +20,7 @@ record Payment(
     }
 
     /** A repeated {@link ChargePayment} charges nothing: it hears the recorded outcome. */
-    Object answerToRepeatedCharge() {
+    ChargeReply answerToRepeatedCharge() {
         return switch (state) {
             case CHARGED -> new PaymentCharged(orderId, paymentId, amount, currency);
             case DECLINED -> new PaymentDeclined(orderId, declineReason);

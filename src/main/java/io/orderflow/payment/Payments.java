@@ -26,7 +26,7 @@ class Payments {
         this.provider = provider;
     }
 
-    Object charge(ChargePayment command) {
+    ChargeReply charge(ChargePayment command) {
         Optional<Payment> existing = find(command.orderId());
         if (existing.isPresent()) {
             return existing.get().answerToRepeatedCharge();

@@ -6,7 +6,7 @@ record Shipment(String orderId, String trackingNumber, ShipmentState state, Stri
     static final String CARRIER = "orderflow-express";
 
     /** A repeated {@link CreateShipment} books nothing: it hears the recorded outcome. */
-    Object answerToRepeatedCreate() {
+    ShipmentReply answerToRepeatedCreate() {
         return switch (state) {
             case CREATED -> new ShipmentCreated(orderId, trackingNumber, CARRIER);
             case FAILED -> new ShipmentFailed(orderId, failureReason);

@@ -44,7 +44,7 @@ class Shipments {
         return new ShipmentCancelled(command.orderId());
     }
 
-    Object create(CreateShipment command) {
+    ShipmentReply create(CreateShipment command) {
         Optional<Shipment> existing = jdbc.sql("select order_id, tracking_number, status, failure_reason "
                         + "from shipping.shipment where order_id = ? for update")
                 .param(command.orderId())
