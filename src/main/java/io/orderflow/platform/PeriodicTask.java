@@ -14,6 +14,8 @@ public abstract class PeriodicTask implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodicTask.class);
 
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
     private final String name;
     private final Duration interval;
     private volatile boolean running;
@@ -55,11 +57,21 @@ public abstract class PeriodicTask implements SmartLifecycle {
         thread.start();
     }
 
+    /** Stops the task: once this returns, no round is running and none will start (a round is given 10 s). */
     @Override
     public void stop() {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
+        Thread current = thread;
+        if (current != null) {
+            current.interrupt();
+            try {
+                current.join(STOP_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (current.isAlive()) {
+                log.warn("{} did not stop within {}", name, STOP_TIMEOUT);
+            }
         }
     }
 

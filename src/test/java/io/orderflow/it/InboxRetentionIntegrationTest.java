@@ -16,6 +16,9 @@ class InboxRetentionIntegrationTest {
 
     @Test
     void forgetsMessageIdsOlderThanTheRetentionWindowOnly() {
+        // the test runs the rounds: the background one is stopped (and finished) before the rows exist
+        InboxRetention retention = local.app().bean(InboxRetention.class);
+        retention.stop();
         UUID old = UUID.randomUUID();
         UUID recent = UUID.randomUUID();
         var jdbc = local.app().jdbc();
@@ -28,9 +31,9 @@ class InboxRetentionIntegrationTest {
                 .param(recent)
                 .update();
 
-        int purged = local.app().bean(InboxRetention.class).purgeOnce();
+        int purged = retention.purgeOnce();
 
-        assertThat(purged).isGreaterThanOrEqualTo(1);
+        assertThat(purged).isEqualTo(1);
         assertThat(jdbc.sql("select count(*) from payment.inbox where message_id = ?")
                         .param(old)
                         .query(Long.class)
