@@ -226,7 +226,7 @@ final class Benchmark {
         openResult.put("target_rate", rate);
         openResult.put("drain_seconds_after", round(drainSeconds));
         report.put("open_loop", openResult);
-        charts(open, openResult, steps);
+        charts(open, steps);
 
         if (!"0".equals(args.get("overload-factor", "4"))) {
             Map<String, Object> overload = overload(
@@ -689,8 +689,7 @@ final class Benchmark {
         return m;
     }
 
-    private void charts(Phase open, Map<String, Object> openResult, List<Map<String, Object>> steps)
-            throws IOException {
+    private void charts(Phase open, List<Map<String, Object>> steps) throws IOException {
         double[][] s = series.get(open.name);
         Charts.line(
                 out.resolve("throughput.png"),

@@ -218,7 +218,7 @@ final class LoadGenerator {
                             try {
                                 HttpResponse<String> r = client.send(
                                         placeRequest(id, kind, random), HttpResponse.BodyHandlers.ofString());
-                                placed(phase, id, kind, start, r.statusCode());
+                                placed(phase, kind, start, r.statusCode());
                                 if (kind == Kind.CANCEL && r.statusCode() == 202) {
                                     cancelled(
                                             phase,
@@ -304,7 +304,7 @@ final class LoadGenerator {
                                 outstanding.decrementAndGet();
                                 return;
                             }
-                            placed(phase, id, kind, intended, r.statusCode());
+                            placed(phase, kind, intended, r.statusCode());
                             if (kind == Kind.CANCEL && r.statusCode() == 202) {
                                 client.sendAsync(
                                                 cancelRequest(id, orderToken(r.body())),
@@ -336,7 +336,7 @@ final class LoadGenerator {
         return phase;
     }
 
-    private void placed(Phase phase, String id, Kind kind, long intendedNanos, int status) {
+    private void placed(Phase phase, Kind kind, long intendedNanos, int status) {
         long done = System.nanoTime();
         phase.attempted.incrementAndGet();
         phase.recordHttp(intendedNanos, done);
