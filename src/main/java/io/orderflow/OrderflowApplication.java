@@ -8,6 +8,7 @@ import io.orderflow.inventory.InventoryModule;
 import io.orderflow.messaging.MessagingConfiguration;
 import io.orderflow.messaging.Topology;
 import io.orderflow.notification.NotificationModule;
+import io.orderflow.operations.OperationsModule;
 import io.orderflow.order.OrderModule;
 import io.orderflow.payment.PaymentModule;
 import io.orderflow.platform.PlatformConfiguration;
@@ -36,6 +37,7 @@ import org.springframework.context.annotation.Import;
     ShippingModule.class,
     NotificationModule.class,
     CustomerModule.class,
+    OperationsModule.class,
     GatewayRoutes.class,
     DiscoveryServer.class
 })

@@ -1,11 +1,18 @@
 package io.orderflow;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static io.orderflow.SchemaOwnership.checkJava;
 import static io.orderflow.SchemaOwnership.checkJavaTree;
 import static io.orderflow.SchemaOwnership.checkMigration;
 import static io.orderflow.SchemaOwnership.checkMigrationTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
+import io.orderflow.platform.ApiProblem;
 import io.orderflow.platform.Modules;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,11 +65,13 @@ class ModularityTest {
                     .map(Object::toString)
                     .collect(Collectors.toCollection(TreeSet::new));
 
-            // tools: the benchmark and invariant checker, shipped in the jar, a read-only auditor of all schemas;
-            // gateway and discovery: the edge roles of the distributed mode
+            // operations: the operator-facing API and page, beside the modules it serves; tools: the benchmark and
+            // invariant checker, shipped in the jar, a read-only auditor of all schemas; gateway and discovery: the
+            // edge roles of the distributed mode
             assertThat(names)
-                    .containsExactlyInAnyOrderElementsOf(
-                            concat(Modules.ALL, List.of("messaging", "platform", "tools", "gateway", "discovery")));
+                    .containsExactlyInAnyOrderElementsOf(concat(
+                            Modules.ALL,
+                            List.of("operations", "messaging", "platform", "tools", "gateway", "discovery")));
             assertThat(MODULES.getSharedModules())
                     .extracting(m -> m.getIdentifier().toString())
                     .containsExactlyInAnyOrder("messaging", "platform");
@@ -101,6 +110,17 @@ class ModularityTest {
         }
 
         @Test
+        void operationsServesTheKernelsDeadLettersAndTheOrderSagaAndNoModuleDependsOnIt() {
+            assertThat(dependenciesOf("operations")).containsOnly("messaging", "order", "platform");
+            MODULES.stream()
+                    .map(m -> m.getIdentifier().toString())
+                    .filter(m -> !m.equals("operations"))
+                    .forEach(m -> assertThat(dependenciesOf(m))
+                            .as("dependencies of %s", m)
+                            .doesNotContain("operations"));
+        }
+
+        @Test
         void theEdgeRolesDependOnNoBusinessModule() {
             assertThat(dependenciesOf("gateway")).containsOnly("platform");
             assertThat(dependenciesOf("discovery")).containsOnly("platform");
@@ -117,6 +137,56 @@ class ModularityTest {
                     .uniqueModules()
                     .map(m -> m.getIdentifier().toString())
                     .collect(Collectors.toSet());
+        }
+    }
+
+    /**
+     * The messaging kernel knows nothing of HTTP: it throws its own exceptions and the operations module turns
+     * them into problem+json. Spring Modulith sees only module-to-module dependencies, so this is a class-level
+     * check of the kernel against the web types.
+     */
+    @Nested
+    class KernelWithoutWeb {
+
+        @Test
+        void theMessagingKernelUsesNoWebTypes() {
+            JavaClasses kernel = new ClassFileImporter()
+                    .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                    .importPackages("io.orderflow.messaging");
+
+            assertThat(kernel).isNotEmpty();
+            noWebTypesIn("io.orderflow.messaging..").check(kernel);
+        }
+
+        @Test
+        void reportsAPlantedKernelClassThatThrowsAnHttpProblem() {
+            JavaClasses planted = new ClassFileImporter().importClasses(PlantedKernelClass.class);
+
+            EvaluationResult result = noWebTypesIn("io.orderflow..").evaluate(planted);
+
+            assertThat(result.hasViolation()).isTrue();
+            assertThat(String.join("\n", result.getFailureReport().getDetails()))
+                    .contains("ApiProblem", "org.springframework.http.HttpStatus");
+        }
+
+        static ArchRule noWebTypesIn(String kernelPackage) {
+            return noClasses()
+                    .that()
+                    .resideInAPackage(kernelPackage)
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("org.springframework.web..", "org.springframework.http..", "jakarta.servlet..")
+                    .orShould()
+                    .dependOnClassesThat()
+                    .belongToAnyOf(ApiProblem.class)
+                    .because("the messaging kernel throws its own exceptions; the operations module maps them to HTTP");
+        }
+
+        /** What the dead-letter store did before the operations module existed. */
+        static final class PlantedKernelClass {
+            void redrive() {
+                throw new ApiProblem(org.springframework.http.HttpStatus.CONFLICT, "dead-letter-not-parked", "no");
+            }
         }
     }
 

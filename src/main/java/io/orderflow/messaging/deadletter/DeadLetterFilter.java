@@ -4,12 +4,12 @@ import java.time.Instant;
 
 /**
  * Which dead letters a listing or a bulk re-drive is about. Every field is optional; {@code status} is one of
- * {@code parked}, {@code redriven}, {@code discarded} or null for any.
+ * {@link DeadLetters#STATUSES} or null for any.
  *
  * @param parkedAfter inclusive
  * @param parkedBefore exclusive
  */
-record DeadLetterFilter(
+public record DeadLetterFilter(
         String module, String type, String orderId, String status, Instant parkedAfter, Instant parkedBefore) {
 
     DeadLetterFilter withStatus(String newStatus) {

@@ -2,15 +2,7 @@ package io.orderflow.messaging.deadletter;
 
 import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.Transport;
-import io.orderflow.messaging.deadletter.DeadLetterViews.Action;
-import io.orderflow.messaging.deadletter.DeadLetterViews.BulkResult;
-import io.orderflow.messaging.deadletter.DeadLetterViews.Counts;
-import io.orderflow.messaging.deadletter.DeadLetterViews.Detail;
-import io.orderflow.messaging.deadletter.DeadLetterViews.Failure;
-import io.orderflow.messaging.deadletter.DeadLetterViews.Page;
-import io.orderflow.messaging.deadletter.DeadLetterViews.Ref;
-import io.orderflow.messaging.deadletter.DeadLetterViews.Summary;
-import io.orderflow.platform.ApiProblem;
+import io.orderflow.messaging.deadletter.DeadLetterDetail.Action;
 import io.orderflow.platform.Modules;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,9 +16,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.env.Environment;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -38,17 +28,19 @@ import tools.jackson.databind.json.JsonMapper;
  * The dead letters of the modules this process runs: each module keeps its own in {@code <schema>.dead_letter}.
  * Rows are never deleted; re-drive and discard change their status and leave an audit record in
  * {@code <schema>.dead_letter_action}. Schema names come from the module registry, never from input; every
- * value is a bound parameter.
+ * value is a bound parameter. Plain Java: what goes wrong is a kernel exception ({@link DeadLetterNotFoundException},
+ * {@link ModuleNotServedException}, {@link DeadLetterNotParkedException}, {@link RedriveFailedException}); the
+ * operations module decides what an operator sees.
  */
 @Component
-class DeadLetters {
+public class DeadLetters {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
-    static final String PARKED = "parked";
-    static final String REDRIVEN = "redriven";
-    static final String DISCARDED = "discarded";
-    static final List<String> STATUSES = List.of(PARKED, REDRIVEN, DISCARDED);
+    public static final String PARKED = "parked";
+    public static final String REDRIVEN = "redriven";
+    public static final String DISCARDED = "discarded";
+    public static final List<String> STATUSES = List.of(PARKED, REDRIVEN, DISCARDED);
 
     private static final String SUMMARY_COLUMNS = "id, message_id, type, order_id, left(error, 300) as error, "
             + "attempts, first_failed_at, last_failed_at, parked_at, status, status_changed_at";
@@ -58,36 +50,32 @@ class DeadLetters {
     private final Transport transport;
     private final TransactionTemplate tx;
     private final Modules modules;
-    private final RedriveRateLimiter limiter;
-    private final int maxBulk;
 
     DeadLetters(
             JdbcClient jdbc,
             JsonMapper json,
             Transport transport,
             PlatformTransactionManager transactions,
-            Environment environment,
-            @Value("${orderflow.dead-letters.redrive-rate:10}") double redriveRate,
-            @Value("${orderflow.dead-letters.redrive-max-batch:500}") int maxBulk) {
+            Environment environment) {
         this.jdbc = jdbc;
         this.json = json;
         this.transport = transport;
         this.tx = new TransactionTemplate(transactions);
         this.modules = Modules.from(environment);
-        this.limiter = new RedriveRateLimiter(redriveRate);
-        this.maxBulk = maxBulk;
     }
 
     /** The modules whose dead letters this process serves, in registry order. */
-    List<String> servedModules() {
+    public List<String> servedModules() {
         return modules.running();
     }
 
-    int maxBulk() {
-        return maxBulk;
-    }
+    /** One page of a listing, newest parking first, and how many match in all. */
+    public record Listing(List<DeadLetterSummary> items, long total, List<String> modules) {}
 
-    Page list(DeadLetterFilter filter, int page, int size) {
+    /** How many parked dead letters match a bulk re-drive's filter, and the oldest of them to take now. */
+    public record Parked(long matched, List<DeadLetterRef> oldest) {}
+
+    public Listing list(DeadLetterFilter filter, int page, int size) {
         Query query = union(filter, SUMMARY_COLUMNS);
         long total = query.modules.isEmpty()
                 ? 0
@@ -95,7 +83,7 @@ class DeadLetters {
                         .params(query.params)
                         .query(Long.class)
                         .single();
-        List<Summary> items = List.of();
+        List<DeadLetterSummary> items = List.of();
         if (total > 0) {
             List<Object> params = new ArrayList<>(query.params);
             params.add(size);
@@ -105,10 +93,11 @@ class DeadLetters {
                     .query((rs, n) -> summary(rs))
                     .list();
         }
-        return new Page(items, page, size, total, query.modules);
+        return new Listing(items, total, query.modules);
     }
 
-    Counts counts() {
+    /** Per served module, how many dead letters are in each status (every status present, zero if none). */
+    public Map<String, Map<String, Long>> counts() {
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
         for (String module : servedModules()) {
             Map<String, Long> byStatus = new TreeMap<>();
@@ -118,16 +107,17 @@ class DeadLetters {
                     .list();
             counts.put(module, byStatus);
         }
-        return new Counts(counts);
+        return counts;
     }
 
-    Detail inspect(String module, long id) {
+    public DeadLetterDetail inspect(String module, long id) {
         String schema = schemaServed(module);
-        Detail detail = jdbc.sql("select id, message_id, type, version, order_id, causation_id, occurred_at, payload, "
-                        + "headers::text as headers, error, stack, attempts, first_failed_at, last_failed_at, parked_at, "
-                        + "status, status_changed_at from " + schema + ".dead_letter where id = ?")
+        DeadLetterDetail detail = jdbc.sql(
+                        "select id, message_id, type, version, order_id, causation_id, occurred_at, payload, "
+                                + "headers::text as headers, error, stack, attempts, first_failed_at, last_failed_at, parked_at, "
+                                + "status, status_changed_at from " + schema + ".dead_letter where id = ?")
                 .param(id)
-                .query((rs, n) -> new Detail(
+                .query((rs, n) -> new DeadLetterDetail(
                         module,
                         rs.getLong("id"),
                         rs.getObject("message_id", UUID.class),
@@ -166,36 +156,25 @@ class DeadLetters {
                 .params(detail.messageId(), id)
                 .query(Long.class)
                 .list();
-        return new Detail(
-                detail.module(),
-                detail.id(),
-                detail.messageId(),
-                detail.type(),
-                detail.version(),
-                detail.orderId(),
-                detail.causationId(),
-                detail.occurredAt(),
-                detail.payload(),
-                detail.headers(),
-                detail.error(),
-                detail.stack(),
-                detail.attempts(),
-                detail.firstFailedAt(),
-                detail.lastFailedAt(),
-                detail.parkedAt(),
-                detail.status(),
-                detail.statusChangedAt(),
-                actions,
-                others);
+        return detail.withHistory(actions, others);
     }
 
     /**
      * Puts the parked message back on its module's queue, marks it re-driven and records who did it, in one
      * transaction (with RabbitMQ the publish is confirmed inside it; see {@link Transport#redeliver}).
      */
-    Detail redrive(String module, long id, String operator) {
+    public DeadLetterDetail redrive(String module, long id, String operator) {
         redrive(module, id, operator, null);
         return inspect(module, id);
+    }
+
+    /**
+     * Re-drives one dead letter as part of the bulk re-drive {@code bulkId} (recorded in its audit).
+     *
+     * @throws DeadLetterNotParkedException when someone re-drove or discarded it meanwhile
+     */
+    public void redrive(DeadLetterRef deadLetter, String operator, UUID bulkId) {
+        redrive(deadLetter.module(), deadLetter.id(), operator, bulkId);
     }
 
     private void redrive(String module, long id, String operator, UUID bulkId) {
@@ -226,10 +205,7 @@ class DeadLetters {
                 transport.redeliver(module, envelope);
             } catch (RuntimeException e) {
                 log.warn("Re-drive of {} dead letter {} failed", module, id, e);
-                throw new ApiProblem(
-                        HttpStatus.SERVICE_UNAVAILABLE,
-                        "redrive-failed",
-                        "Dead letter " + module + "/" + id + " could not be put back on its queue: " + rootMessage(e));
+                throw new RedriveFailedException(module, id, rootMessage(e), e);
             }
             jdbc.sql("update " + schema + ".dead_letter set status = 'redriven', status_changed_at = now() "
                             + "where id = ?")
@@ -245,7 +221,7 @@ class DeadLetters {
                 bulkId == null ? "" : " (bulk " + bulkId + ")");
     }
 
-    Detail discard(String module, long id, String operator, String reason) {
+    public DeadLetterDetail discard(String module, long id, String operator, String reason) {
         String schema = schemaServed(module);
         tx.executeWithoutResult(status -> {
             String current = jdbc.sql("select status from " + schema + ".dead_letter where id = ? for update")
@@ -265,14 +241,13 @@ class DeadLetters {
     }
 
     /**
-     * Re-drives the parked dead letters matching {@code filter}, oldest first, at most {@code limit} of them,
-     * paced by {@code orderflow.dead-letters.redrive-rate}. Each is its own transaction: one that fails is
-     * reported and the rest go on.
+     * The parked dead letters matching {@code filter} (whatever its status), the oldest {@code limit} of them
+     * first: what a bulk re-drive takes in one call, each then re-driven on its own.
      */
-    BulkResult redriveAll(DeadLetterFilter filter, int limit, String operator) {
+    public Parked parked(DeadLetterFilter filter, int limit) {
         Query query = union(filter.withStatus(PARKED), "id, parked_at");
         if (query.modules.isEmpty()) {
-            return new BulkResult(null, 0, List.of(), List.of(), List.of(), 0, limiter.ratePerSecond(), limit);
+            return new Parked(0, List.of());
         }
         long matched = jdbc.sql("select count(*) from (" + query.sql + ") d")
                 .params(query.params)
@@ -280,47 +255,12 @@ class DeadLetters {
                 .single();
         List<Object> params = new ArrayList<>(query.params);
         params.add(limit);
-        List<Ref> candidates = jdbc.sql(
+        List<DeadLetterRef> oldest = jdbc.sql(
                         "select module, id from (" + query.sql + ") d order by parked_at, module, id " + "limit ?")
                 .params(params)
-                .query((rs, n) -> new Ref(rs.getString("module"), rs.getLong("id")))
+                .query((rs, n) -> new DeadLetterRef(rs.getString("module"), rs.getLong("id")))
                 .list();
-        UUID bulkId = UUID.randomUUID();
-        List<Ref> redriven = new ArrayList<>();
-        List<Ref> skipped = new ArrayList<>();
-        List<Failure> failed = new ArrayList<>();
-        for (Ref ref : candidates) {
-            limiter.acquire();
-            try {
-                redrive(ref.module(), ref.id(), operator, bulkId);
-                redriven.add(ref);
-            } catch (ApiProblem e) {
-                if (e.problem().getStatus() == HttpStatus.CONFLICT.value()) {
-                    skipped.add(ref); // re-driven or discarded meanwhile by someone else
-                } else {
-                    failed.add(new Failure(ref.module(), ref.id(), e.getMessage()));
-                }
-            } catch (RuntimeException e) {
-                failed.add(new Failure(ref.module(), ref.id(), rootMessage(e)));
-            }
-        }
-        log.info(
-                "{} bulk re-drive {}: {} matched, {} re-driven, {} skipped, {} failed",
-                operator,
-                bulkId,
-                matched,
-                redriven.size(),
-                skipped.size(),
-                failed.size());
-        return new BulkResult(
-                bulkId,
-                matched,
-                redriven,
-                skipped,
-                failed,
-                Math.max(0, matched - candidates.size()),
-                limiter.ratePerSecond(),
-                limit);
+        return new Parked(matched, oldest);
     }
 
     private void audit(String schema, long id, String action, String operator, String reason, UUID bulkId) {
@@ -330,22 +270,10 @@ class DeadLetters {
                 .update();
     }
 
-    /** The module's schema, if this process serves it; otherwise a problem that says who does. */
-    String schemaServed(String module) {
-        if (!Modules.ALL.contains(module)) {
-            throw new ApiProblem(
-                    HttpStatus.NOT_FOUND,
-                    "not-found",
-                    "Module '" + module + "' does not exist",
-                    Map.of("modules", Modules.ALL));
-        }
-        if (!modules.runs(module)) {
-            throw new ApiProblem(
-                    HttpStatus.NOT_FOUND,
-                    "module-not-served",
-                    "Module '" + module
-                            + "' does not run in this process; ask a process that runs it for its dead letters",
-                    Map.of("served_modules", servedModules()));
+    /** The module's schema, if this process serves it. */
+    private String schemaServed(String module) {
+        if (!Modules.ALL.contains(module) || !modules.runs(module)) {
+            throw new ModuleNotServedException(module, servedModules());
         }
         return Modules.schemaOf(module);
     }
@@ -393,21 +321,16 @@ class DeadLetters {
 
     private static void requireParked(String module, long id, String status) {
         if (!PARKED.equals(status)) {
-            throw new ApiProblem(
-                    HttpStatus.CONFLICT,
-                    "dead-letter-not-parked",
-                    "Dead letter " + module + "/" + id + " is " + status
-                            + "; only parked dead letters can be re-driven or discarded",
-                    Map.of("status", status));
+            throw new DeadLetterNotParkedException(module, id, status);
         }
     }
 
-    private static ApiProblem notFound(String module, long id) {
-        return ApiProblem.notFound("Dead letter", module + "/" + id);
+    private static DeadLetterNotFoundException notFound(String module, long id) {
+        return new DeadLetterNotFoundException(module, id);
     }
 
-    private Summary summary(ResultSet rs) throws SQLException {
-        return new Summary(
+    private DeadLetterSummary summary(ResultSet rs) throws SQLException {
+        return new DeadLetterSummary(
                 rs.getString("module"),
                 rs.getLong("id"),
                 rs.getObject("message_id", UUID.class),

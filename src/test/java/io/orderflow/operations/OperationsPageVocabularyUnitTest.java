@@ -1,9 +1,10 @@
-package io.orderflow.messaging.deadletter;
+package io.orderflow.operations;
 
 import static io.orderflow.PageSource.quoted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderflow.PageSource;
+import io.orderflow.messaging.deadletter.DeadLetters;
 import io.orderflow.platform.Modules;
 import java.util.ArrayList;
 import java.util.List;

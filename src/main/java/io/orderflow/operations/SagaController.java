@@ -1,16 +1,19 @@
-package io.orderflow.order.web;
+package io.orderflow.operations;
 
 import io.orderflow.order.OrderManagement;
 import io.orderflow.order.SagaDiagram;
+import io.orderflow.platform.ConditionalOnModule;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+/** Runs with the order module, whose saga it draws (the gateway routes {@code /api/operations/**} there). */
 @RestController
-class OperationsController {
+@ConditionalOnModule("order")
+class SagaController {
 
     private final OrderManagement orders;
 
-    OperationsController(OrderManagement orders) {
+    SagaController(OrderManagement orders) {
         this.orders = orders;
     }
 

@@ -1,10 +1,13 @@
-package io.orderflow.platform;
+package io.orderflow.operations;
 
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Serves the operations page ({@code static/ops/index.html}) at {@code /ops/}. */
+/**
+ * Serves the operations page ({@code static/ops/index.html}) at {@code /ops/}, in every process: in distributed
+ * mode the gateway serves it, and its calls go back through the gateway.
+ */
 @Configuration(proxyBeanMethods = false)
 class OperationsConsole implements WebMvcConfigurer {
 

@@ -1,4 +1,4 @@
-package io.orderflow.messaging.deadletter;
+package io.orderflow.operations;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;

@@ -1,4 +1,4 @@
-package io.orderflow.messaging.deadletter;
+package io.orderflow.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

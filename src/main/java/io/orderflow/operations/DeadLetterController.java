@@ -1,10 +1,13 @@
-package io.orderflow.messaging.deadletter;
+package io.orderflow.operations;
 
-import io.orderflow.messaging.deadletter.DeadLetterViews.BulkResult;
-import io.orderflow.messaging.deadletter.DeadLetterViews.Counts;
-import io.orderflow.messaging.deadletter.DeadLetterViews.Detail;
-import io.orderflow.messaging.deadletter.DeadLetterViews.Page;
+import io.orderflow.messaging.deadletter.DeadLetterDetail;
+import io.orderflow.messaging.deadletter.DeadLetterFilter;
+import io.orderflow.messaging.deadletter.DeadLetters;
+import io.orderflow.operations.DeadLetterViews.BulkResult;
+import io.orderflow.operations.DeadLetterViews.Counts;
+import io.orderflow.operations.DeadLetterViews.Page;
 import io.orderflow.platform.ApiProblem;
+import io.orderflow.platform.ConditionalOnAnyModule;
 import io.orderflow.platform.RejectUnknownFields;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -27,9 +30,11 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The dead-letter console's API, for the modules this process runs ({@code orderflow.modules}); in distributed
  * mode each module's process serves its own. Only operators reach it (see the platform's security rules); the
- * audit names the authenticated operator client and, when given, the person in {@code X-Operator}.
+ * audit names the authenticated operator client and, when given, the person in {@code X-Operator}. What the
+ * store refuses becomes problem+json in {@link DeadLetterProblems}.
  */
 @RestController
+@ConditionalOnAnyModule
 @Validated
 @RequestMapping("/api/dead-letters")
 class DeadLetterController {
@@ -37,9 +42,11 @@ class DeadLetterController {
     static final String OPERATOR_HEADER = "X-Operator";
 
     private final DeadLetters deadLetters;
+    private final BulkRedrive bulk;
 
-    DeadLetterController(DeadLetters deadLetters) {
+    DeadLetterController(DeadLetters deadLetters, BulkRedrive bulk) {
         this.deadLetters = deadLetters;
+        this.bulk = bulk;
     }
 
     @GetMapping
@@ -59,22 +66,23 @@ class DeadLetterController {
                 status(status),
                 instant("parked_after", parkedAfter),
                 instant("parked_before", parkedBefore));
-        return deadLetters.list(filter, page, size);
+        DeadLetters.Listing listing = deadLetters.list(filter, page, size);
+        return new Page(listing.items(), page, size, listing.total(), listing.modules());
     }
 
     /** Per module, how many dead letters are parked, re-driven and discarded. */
     @GetMapping("/counts")
     Counts counts() {
-        return deadLetters.counts();
+        return new Counts(deadLetters.counts());
     }
 
     @GetMapping("/{module}/{id}")
-    Detail inspect(@PathVariable @Size(max = 32) String module, @PathVariable long id) {
+    DeadLetterDetail inspect(@PathVariable @Size(max = 32) String module, @PathVariable long id) {
         return deadLetters.inspect(module, id);
     }
 
     @PostMapping("/{module}/{id}/redrive")
-    Detail redrive(
+    DeadLetterDetail redrive(
             @PathVariable @Size(max = 32) String module,
             @PathVariable long id,
             @RequestHeader(name = OPERATOR_HEADER, required = false) String operator) {
@@ -85,7 +93,7 @@ class DeadLetterController {
     record DiscardRequest(@NotBlank @Size(max = 1000) String reason) {}
 
     @PostMapping("/{module}/{id}/discard")
-    Detail discard(
+    DeadLetterDetail discard(
             @PathVariable @Size(max = 32) String module,
             @PathVariable long id,
             @RequestHeader(name = OPERATOR_HEADER, required = false) String operator,
@@ -108,11 +116,10 @@ class DeadLetterController {
     BulkResult redriveAll(
             @RequestHeader(name = OPERATOR_HEADER, required = false) String operator,
             @Valid @RequestBody BulkRedriveRequest request) {
-        int limit = request.limit() == null ? Math.min(100, deadLetters.maxBulk()) : request.limit();
-        if (limit > deadLetters.maxBulk()) {
+        int limit = request.limit() == null ? Math.min(100, bulk.maxBatch()) : request.limit();
+        if (limit > bulk.maxBatch()) {
             throw invalid(
-                    "limit",
-                    "must be at most " + deadLetters.maxBulk() + " (orderflow.dead-letters.redrive-max-batch)");
+                    "limit", "must be at most " + bulk.maxBatch() + " (orderflow.dead-letters.redrive-max-batch)");
         }
         DeadLetterFilter filter = new DeadLetterFilter(
                 blankToNull(request.module()),
@@ -121,7 +128,7 @@ class DeadLetterController {
                 DeadLetters.PARKED,
                 request.parkedAfter(),
                 request.parkedBefore());
-        return deadLetters.redriveAll(filter, limit, operator(operator));
+        return bulk.redriveAll(filter, limit, operator(operator));
     }
 
     /** Who acts, for the audit: the authenticated operator client, and the person it names in X-Operator, if any. */
