@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -160,7 +161,11 @@ public class Dispatcher {
      * @param firstFailedAt when the first of them failed, or null when this was the first attempt
      */
     public Failed failed(
-            String module, Envelope envelope, int failedBefore, Instant firstFailedAt, RuntimeException error) {
+            String module,
+            Envelope envelope,
+            int failedBefore,
+            @Nullable Instant firstFailedAt,
+            RuntimeException error) {
         int attempts = failedBefore + 1;
         Instant first = firstFailedAt == null ? Instant.now() : firstFailedAt;
         if (!(error instanceof PoisonMessageException) && retryPolicy.allowsAnotherAttempt(attempts, error)) {

@@ -3,6 +3,7 @@ package io.orderflow.messaging;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An integration message as it travels: the published contract's metadata plus the JSON payload.
@@ -17,8 +18,8 @@ public record Envelope(
         UUID messageId,
         String type,
         int version,
-        String orderId,
-        UUID causationId,
+        @Nullable String orderId,
+        @Nullable UUID causationId,
         Instant occurredAt,
         String payload,
         Map<String, String> headers) {

@@ -1,6 +1,7 @@
 package io.orderflow.messaging;
 
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** What a handler knows about the message it handles, and how it answers: through its module's outbox. */
 public final class MessageContext {
@@ -19,7 +20,7 @@ public final class MessageContext {
         return envelope.messageId();
     }
 
-    public String orderId() {
+    public @Nullable String orderId() {
         return envelope.orderId();
     }
 

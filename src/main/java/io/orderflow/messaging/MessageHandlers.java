@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The messages one module consumes and what it does with each. Declared as a bean by the module; the
@@ -45,6 +46,7 @@ public final class MessageHandlers {
         return handlers.keySet();
     }
 
+    @Nullable
     Handler<?> handlerFor(String type) {
         return handlers.get(type);
     }

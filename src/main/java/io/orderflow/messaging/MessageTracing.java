@@ -38,7 +38,7 @@ public class MessageTracing {
         }
         TraceContext context = span.context();
         Map<String, String> headers = new HashMap<>();
-        propagator.inject(context, headers, Map::put);
+        propagator.inject(context, headers, (carrier, key, value) -> headers.put(key, value));
         return headers;
     }
 

@@ -1,5 +1,7 @@
 package io.orderflow.messaging;
 
+import static java.util.Objects.requireNonNull;
+
 import io.micrometer.core.instrument.Tags;
 import io.orderflow.platform.Modules;
 import io.orderflow.platform.SampledGauges;
@@ -50,13 +52,13 @@ final class MessagingMetrics {
                     "Outbox rows not yet published",
                     null,
                     tags,
-                    ((Number) outbox.get("backlog")).doubleValue());
+                    ((Number) requireNonNull(outbox.get("backlog"))).doubleValue());
             gauges.set(
                     "orderflow.outbox.oldest.age",
                     "Age of the oldest unpublished outbox row",
                     "seconds",
                     tags,
-                    ((Number) outbox.get("oldest")).doubleValue());
+                    ((Number) requireNonNull(outbox.get("oldest"))).doubleValue());
             gauges.set(
                     "orderflow.dead_letters.parked",
                     "Messages parked in the module's dead letters",

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -37,7 +38,7 @@ public class Outbox {
      * message and the state change could part ways (a dual write). The current trace context travels in
      * the message's headers.
      */
-    public UUID send(String module, Object message, String orderId, UUID causationId) {
+    public UUID send(String module, Object message, @Nullable String orderId, @Nullable UUID causationId) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("Outbox.send needs the transaction of the state change it reports");
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,7 +37,7 @@ class OutboxRelay {
     private final Object signal = new Object();
     private volatile boolean running;
     private boolean woken;
-    private Thread thread;
+    private @Nullable Thread thread;
 
     OutboxRelay(
             String module,
@@ -73,8 +74,12 @@ class OutboxRelay {
     void stop() {
         running = false;
         wake();
+        Thread current = thread;
+        if (current == null) {
+            return;
+        }
         try {
-            thread.join(5_000);
+            current.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -2,4 +2,7 @@
  * Shared messaging kernel: the envelope, the transactional outbox and its relay, the inbox, retries with
  * jitter and dead letters, over two interchangeable transports (PostgreSQL queue, RabbitMQ).
  */
+@NullMarked
 package io.orderflow.messaging;
+
+import org.jspecify.annotations.NullMarked;

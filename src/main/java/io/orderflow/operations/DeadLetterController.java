@@ -16,6 +16,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -132,7 +133,7 @@ class DeadLetterController {
     }
 
     /** Who acts, for the audit: the authenticated operator client, and the person it names in X-Operator, if any. */
-    static String operator(String header) {
+    static String operator(@Nullable String header) {
         return operator(
                 SecurityContextHolder.getContext().getAuthentication() == null
                         ? null
@@ -140,7 +141,7 @@ class DeadLetterController {
                 header);
     }
 
-    static String operator(String client, String header) {
+    static String operator(@Nullable String client, @Nullable String header) {
         String who = client == null || client.isBlank() ? "anonymous" : clean(client);
         String person = header == null ? "" : clean(header);
         return person.isEmpty() ? who : person + " (client " + who + ")";
@@ -151,7 +152,7 @@ class DeadLetterController {
         return cleaned.length() > 100 ? cleaned.substring(0, 100) : cleaned;
     }
 
-    private static String status(String status) {
+    private static @Nullable String status(String status) {
         if ("all".equals(status)) {
             return null;
         }
@@ -161,7 +162,7 @@ class DeadLetterController {
         return status;
     }
 
-    private static Instant instant(String field, String value) {
+    private static @Nullable Instant instant(String field, @Nullable String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -172,7 +173,7 @@ class DeadLetterController {
         }
     }
 
-    private static String blankToNull(String value) {
+    private static @Nullable String blankToNull(@Nullable String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
 

@@ -3,10 +3,15 @@ package io.orderflow.order;
 import io.orderflow.shipping.ShippingAddress;
 import java.math.BigDecimal;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** An order as the customer asks for it. {@code unitPrice} is the price they saw, checked against the catalog. */
 public record NewOrder(
-        String orderId, String customerEmail, List<Item> items, String cardToken, ShippingAddress shippingAddress) {
+        @Nullable String orderId,
+        String customerEmail,
+        List<Item> items,
+        @Nullable String cardToken,
+        @Nullable ShippingAddress shippingAddress) {
 
     public record Item(String sku, int quantity, BigDecimal unitPrice) {}
 }

@@ -72,8 +72,9 @@ public class OrderManagement {
         if (!admission.tryAdmit()) {
             throw overloaded();
         }
-        boolean idChosenByClient = request.orderId() != null;
-        String id = idChosenByClient ? request.orderId() : UUID.randomUUID().toString();
+        String chosenId = request.orderId();
+        boolean idChosenByClient = chosenId != null;
+        String id = chosenId != null ? chosenId : UUID.randomUUID().toString();
         Instant now = clock.instant();
         Order order = Order.place(
                 id,
@@ -176,7 +177,12 @@ public class OrderManagement {
 
     /** Orders, newest first; {@code customerId} (when given) keeps one customer's own. */
     @Transactional(readOnly = true)
-    public OrderPage list(OrderStatus status, String customerEmail, String customerId, int page, int size) {
+    public OrderPage list(
+            @Nullable OrderStatus status,
+            @Nullable String customerEmail,
+            @Nullable String customerId,
+            int page,
+            int size) {
         String statusName = status == null ? null : status.wireName();
         List<OrderView> items = orders.list(statusName, customerEmail, customerId, page, size).stream()
                 .map(o -> view(o, null))
@@ -260,7 +266,10 @@ public class OrderManagement {
     }
 
     void onReply(Object reply, MessageContext context) {
-        decide(context.orderId(), context.messageId(), order -> OrderFulfilment.SAGA.on(order, reply));
+        decide(
+                requireNonNull(context.orderId(), "a reply to the saga names its order"),
+                context.messageId(),
+                order -> OrderFulfilment.SAGA.on(order, reply));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.orderflow.platform;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.env.Environment;
 import org.springframework.http.ResponseEntity;
@@ -14,7 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class HealthController {
 
-    private final JdbcClient jdbc;
+    private final @Nullable JdbcClient jdbc;
     private final Environment environment;
 
     /** The gateway and the discovery server have no database: they answer for themselves only. */

@@ -1,5 +1,7 @@
 package io.orderflow.platform;
 
+import static java.util.Objects.requireNonNull;
+
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
@@ -12,6 +14,7 @@ class ModuleCondition implements Condition {
         if (attributes == null) {
             return false;
         }
-        return Modules.from(context.getEnvironment()).runs((String) attributes.get("value"));
+        return Modules.from(context.getEnvironment())
+                .runs((String) requireNonNull(attributes.get("value"), "@ConditionalOnModule names its module"));
     }
 }

@@ -1,6 +1,7 @@
 package io.orderflow.platform;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -19,7 +20,7 @@ public abstract class PeriodicTask implements SmartLifecycle {
     private final String name;
     private final Duration interval;
     private volatile boolean running;
-    private Thread thread;
+    private @Nullable Thread thread;
 
     protected PeriodicTask(String name, Duration interval) {
         this.name = name;

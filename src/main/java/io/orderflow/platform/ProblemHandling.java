@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -35,7 +36,7 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
 
-    record FieldProblem(String field, String message) {}
+    record FieldProblem(String field, @Nullable String message) {}
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem, HttpServletRequest request) {
@@ -89,7 +90,7 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     }
 
     /** A body that is JSON but has a value of the wrong kind names the field (items[0].quantity: 1.5, a NUL). */
-    static FieldProblem fieldProblem(Throwable e) {
+    static @Nullable FieldProblem fieldProblem(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
                 StringBuilder field = new StringBuilder();

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -40,7 +41,7 @@ class RequestHygiene extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    private static String problemWith(HttpServletRequest request) {
+    private static @Nullable String problemWith(HttpServletRequest request) {
         String raw = request.getRequestURI().toLowerCase(Locale.ROOT);
         if (raw.contains("%00")
                 || raw.contains("%0a")

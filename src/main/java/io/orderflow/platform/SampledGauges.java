@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -32,7 +33,7 @@ public class SampledGauges implements SmartLifecycle {
     private final Duration interval;
     private final List<Sampler> samplers = new CopyOnWriteArrayList<>();
     private final Map<String, Holder> values = new ConcurrentHashMap<>();
-    private volatile ScheduledExecutorService executor;
+    private volatile @Nullable ScheduledExecutorService executor;
 
     SampledGauges(MeterRegistry registry, @Value("${orderflow.metrics.sample-interval:5s}") Duration interval) {
         this.registry = registry;
@@ -49,7 +50,7 @@ public class SampledGauges implements SmartLifecycle {
     }
 
     /** Sets a gauge, registering it the first time these name and tags are seen. */
-    public void set(String name, String description, String baseUnit, Tags tags, double value) {
+    public void set(String name, String description, @Nullable String baseUnit, Tags tags, double value) {
         String key = name + tags;
         values.computeIfAbsent(key, k -> {
                     Holder holder = new Holder();

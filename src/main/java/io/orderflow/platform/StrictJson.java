@@ -1,5 +1,6 @@
 package io.orderflow.platform;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -62,7 +63,7 @@ class StrictJson {
     }
 
     /** Why {@code value} is not acceptable text, or null when it is. */
-    static String problemWith(String value) {
+    static @Nullable String problemWith(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == 0) {

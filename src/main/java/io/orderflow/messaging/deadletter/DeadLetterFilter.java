@@ -1,6 +1,7 @@
 package io.orderflow.messaging.deadletter;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which dead letters a listing or a bulk re-drive is about. Every field is optional; {@code status} is one of
@@ -10,9 +11,14 @@ import java.time.Instant;
  * @param parkedBefore exclusive
  */
 public record DeadLetterFilter(
-        String module, String type, String orderId, String status, Instant parkedAfter, Instant parkedBefore) {
+        @Nullable String module,
+        @Nullable String type,
+        @Nullable String orderId,
+        @Nullable String status,
+        @Nullable Instant parkedAfter,
+        @Nullable Instant parkedBefore) {
 
-    DeadLetterFilter withStatus(String newStatus) {
+    DeadLetterFilter withStatus(@Nullable String newStatus) {
         return new DeadLetterFilter(module, type, orderId, newStatus, parkedAfter, parkedBefore);
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -131,9 +132,9 @@ public class DeadLetters {
                         rs.getString("error"),
                         rs.getString("stack"),
                         rs.getInt("attempts"),
-                        instant(rs.getTimestamp("first_failed_at")),
-                        instant(rs.getTimestamp("last_failed_at")),
-                        instant(rs.getTimestamp("parked_at")),
+                        rs.getTimestamp("first_failed_at").toInstant(),
+                        rs.getTimestamp("last_failed_at").toInstant(),
+                        rs.getTimestamp("parked_at").toInstant(),
                         rs.getString("status"),
                         instant(rs.getTimestamp("status_changed_at")),
                         List.of(),
@@ -149,7 +150,7 @@ public class DeadLetters {
                         rs.getString("operator"),
                         rs.getString("reason"),
                         rs.getObject("bulk_id", UUID.class),
-                        instant(rs.getTimestamp("at"))))
+                        rs.getTimestamp("at").toInstant()))
                 .list();
         List<Long> others = jdbc.sql(
                         "select id from " + schema + ".dead_letter where message_id = ? and id <> ? " + "order by id")
@@ -177,7 +178,7 @@ public class DeadLetters {
         redrive(deadLetter.module(), deadLetter.id(), operator, bulkId);
     }
 
-    private void redrive(String module, long id, String operator, UUID bulkId) {
+    private void redrive(String module, long id, String operator, @Nullable UUID bulkId) {
         String schema = schemaServed(module);
         tx.executeWithoutResult(status -> {
             Envelope envelope = jdbc.sql("select message_id, type, version, order_id, causation_id, occurred_at, "
@@ -263,7 +264,8 @@ public class DeadLetters {
         return new Parked(matched, oldest);
     }
 
-    private void audit(String schema, long id, String action, String operator, String reason, UUID bulkId) {
+    private void audit(
+            String schema, long id, String action, String operator, @Nullable String reason, @Nullable UUID bulkId) {
         jdbc.sql("insert into " + schema + ".dead_letter_action (dead_letter_id, action, operator, reason, bulk_id) "
                         + "values (?, ?, ?, ?, ?)")
                 .params(id, action, operator, reason, bulkId)
@@ -338,9 +340,9 @@ public class DeadLetters {
                 rs.getString("order_id"),
                 rs.getString("error"),
                 rs.getInt("attempts"),
-                instant(rs.getTimestamp("first_failed_at")),
-                instant(rs.getTimestamp("last_failed_at")),
-                instant(rs.getTimestamp("parked_at")),
+                rs.getTimestamp("first_failed_at").toInstant(),
+                rs.getTimestamp("last_failed_at").toInstant(),
+                rs.getTimestamp("parked_at").toInstant(),
                 rs.getString("status"),
                 instant(rs.getTimestamp("status_changed_at")));
     }
@@ -356,7 +358,7 @@ public class DeadLetters {
         }
     }
 
-    private static Instant instant(Timestamp timestamp) {
+    private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -533,7 +534,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 headers);
     }
 
-    private static Instant instant(Timestamp timestamp) {
+    private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }
 
@@ -597,7 +598,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private record Claimed(long id, Envelope envelope, boolean firstDelivery) {}
 
     /** A queue row's failures so far, read under lock when another one is recorded. */
-    private record FailedBefore(int attempts, Instant firstFailedAt) {}
+    private record FailedBefore(int attempts, @Nullable Instant firstFailedAt) {}
 
     static final class Queue {
 

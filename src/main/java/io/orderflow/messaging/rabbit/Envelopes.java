@@ -46,9 +46,14 @@ final class Envelopes {
         Object occurred = p.getHeaders().get("x-occurred-at");
         Object causation = p.getHeaders().get("x-causation-id");
         Object version = p.getHeaders().get("x-contract-version");
+        String messageId = p.getMessageId();
+        String type = p.getType();
+        if (messageId == null || type == null) {
+            throw new IllegalArgumentException("a message needs a message id and a type");
+        }
         return new Envelope(
-                p.getMessageId() == null ? null : UUID.fromString(p.getMessageId()),
-                p.getType(),
+                UUID.fromString(messageId),
+                type,
                 version == null ? Envelope.CURRENT_VERSION : Integer.parseInt(version.toString()),
                 p.getCorrelationId(),
                 causation == null ? null : UUID.fromString(causation.toString()),

@@ -1,5 +1,7 @@
 package io.orderflow.messaging.rabbit;
 
+import static java.util.Objects.requireNonNull;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -161,7 +164,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     }
 
     private final Object redeliveryLock = new Object();
-    private Publisher redeliveryPublisher;
+    private @Nullable Publisher redeliveryPublisher;
 
     /**
      * Publishes to {@code <namespace>.<module>} through the default exchange (so only that module's queue gets
@@ -231,8 +234,12 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         container.setPrefetchCount(prefetch);
         container.setConcurrentConsumers(consumers);
         container.setDefaultRequeueRejected(true);
-        container.setMessageListener((ChannelAwareMessageListener)
-                (message, channel) -> onMessage(handlers, dispatcher, retryName, message, channel));
+        container.setMessageListener((ChannelAwareMessageListener) (message, channel) -> onMessage(
+                handlers,
+                dispatcher,
+                retryName,
+                message,
+                requireNonNull(channel, "a listener with manual acknowledgement is given its channel")));
         containers.add(container);
         if (running) {
             container.start();

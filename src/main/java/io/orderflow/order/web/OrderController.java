@@ -1,5 +1,7 @@
 package io.orderflow.order.web;
 
+import static java.util.Objects.requireNonNull;
+
 import io.orderflow.order.OrderManagement;
 import io.orderflow.order.OrderPage;
 import io.orderflow.order.OrderStatus;
@@ -73,9 +75,11 @@ class OrderController {
         var stored = idempotencyKeys.claim(scopedKey, hash(request));
         if (stored.isPresent()) {
             var response = stored.get();
-            return ResponseEntity.status(response.status())
-                    .location(response.location() == null ? null : URI.create(response.location()))
-                    .header("Idempotent-Replayed", "true")
+            var replay = ResponseEntity.status(response.status());
+            if (response.location() != null) {
+                replay.location(URI.create(response.location()));
+            }
+            return replay.header("Idempotent-Replayed", "true")
                     .contentType(MediaType.APPLICATION_JSON)
                     .body(response.body());
         }
@@ -86,7 +90,8 @@ class OrderController {
                         scopedKey,
                         response.getStatusCode().value(),
                         json.writeValueAsString(response.getBody()),
-                        response.getHeaders().getLocation().toString());
+                        requireNonNull(response.getHeaders().getLocation(), "a placed order has a location")
+                                .toString());
                 return response;
             });
         } catch (RuntimeException e) {

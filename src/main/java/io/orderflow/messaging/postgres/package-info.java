@@ -1,0 +1,4 @@
+@NullMarked
+package io.orderflow.messaging.postgres;
+
+import org.jspecify.annotations.NullMarked;

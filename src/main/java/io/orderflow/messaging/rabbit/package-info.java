@@ -1,0 +1,4 @@
+@NullMarked
+package io.orderflow.messaging.rabbit;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.orderflow.order.web;
+
+import org.jspecify.annotations.NullMarked;
