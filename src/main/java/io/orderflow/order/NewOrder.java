@@ -3,10 +3,18 @@ package io.orderflow.order;
 import io.orderflow.shipping.ShippingAddress;
 import java.math.BigDecimal;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
-/** An order as the customer asks for it. {@code unitPrice} is the price they saw, checked against the catalog. */
+/**
+ * An order as the customer asks for it. {@code unitPrice} is the price they saw, checked against the catalog. The id
+ * (chosen for them when absent), the card (the default test card) and the address are optional.
+ */
 public record NewOrder(
-        String orderId, String customerEmail, List<Item> items, String cardToken, ShippingAddress shippingAddress) {
+        @Nullable String orderId,
+        String customerEmail,
+        List<Item> items,
+        @Nullable String cardToken,
+        @Nullable ShippingAddress shippingAddress) {
 
-    public record Item(String sku, int quantity, BigDecimal unitPrice) {}
+    public record Item(String sku, int quantity, @Nullable BigDecimal unitPrice) {}
 }

@@ -13,14 +13,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class Order {
 
-    record Item(String sku, int quantity, BigDecimal unitPrice) {}
+    record Item(String sku, int quantity, @Nullable BigDecimal unitPrice) {}
 
     record PricedItem(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {}
 
     private final String id;
     private final String customerEmail;
     private final List<Item> items;
-    private final String cardToken;
+    private final @Nullable String cardToken;
     private final @Nullable ShippingAddress shippingAddress;
     private final Instant createdAt;
     private @Nullable List<PricedItem> pricedItems;
@@ -45,7 +45,7 @@ final class Order {
             String id,
             String customerEmail,
             List<Item> items,
-            String cardToken,
+            @Nullable String cardToken,
             @Nullable ShippingAddress shippingAddress,
             Instant createdAt,
             @Nullable List<PricedItem> pricedItems,
@@ -66,7 +66,7 @@ final class Order {
             String id,
             String customerEmail,
             List<Item> items,
-            String cardToken,
+            @Nullable String cardToken,
             @Nullable ShippingAddress shippingAddress,
             Instant createdAt) {
         this.id = id;
@@ -84,7 +84,7 @@ final class Order {
             String id,
             String customerEmail,
             List<Item> items,
-            String cardToken,
+            @Nullable String cardToken,
             @Nullable ShippingAddress shippingAddress,
             Instant now) {
         return new Order(id, customerEmail, items, cardToken, shippingAddress, now);
@@ -210,6 +210,7 @@ final class Order {
         return items;
     }
 
+    @Nullable
     String cardToken() {
         return cardToken;
     }

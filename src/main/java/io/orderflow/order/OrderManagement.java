@@ -72,8 +72,9 @@ public class OrderManagement {
         if (!admission.tryAdmit()) {
             throw overloaded();
         }
-        boolean idChosenByClient = request.orderId() != null;
-        String id = idChosenByClient ? request.orderId() : UUID.randomUUID().toString();
+        String chosenId = request.orderId();
+        boolean idChosenByClient = chosenId != null;
+        String id = chosenId != null ? chosenId : UUID.randomUUID().toString();
         Instant now = clock.instant();
         Order order = Order.place(
                 id,
