@@ -88,8 +88,9 @@ public class OrderManagement {
         order.recorded(1, now);
         order.stepEntered(now, deadlines.resendAfter());
         Ownership.Guest guest = caller.isCustomer() ? null : Ownership.guest(idChosenByClient);
-        Ownership ownership =
-                guest == null ? Ownership.customer(caller.subject(), idChosenByClient) : guest.ownership();
+        Ownership ownership = guest == null
+                ? Ownership.customer(caller.customerId().orElseThrow(), idChosenByClient)
+                : guest.ownership();
         if (!orders.insert(order, ownership)) {
             boolean visible = orders.ownership(id)
                     .map(o -> o.admits(caller, presentedToken))
