@@ -54,10 +54,6 @@ public class PaymentProvider {
         this.down = down;
     }
 
-    public boolean isDown() {
-        return down;
-    }
-
     /**
      * Operator/demo switch: changes the simulated unavailability at runtime, e.g. to show a fault being
      * fixed and its dead letters re-driven. Not an API; reached from tests and a debugger.
