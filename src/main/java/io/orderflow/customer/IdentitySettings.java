@@ -1,5 +1,6 @@
 package io.orderflow.customer;
 
+import io.orderflow.platform.security.Roles;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +38,7 @@ record IdentitySettings(
     record Client(
             @Nullable String id,
             @Nullable String secret,
-            @DefaultValue("service") List<String> roles) {}
+            @DefaultValue(Roles.SERVICE) List<String> roles) {}
 
     /**
      * @param lockoutThreshold consecutive failures after which an account is locked
