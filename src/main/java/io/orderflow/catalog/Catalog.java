@@ -1,5 +1,7 @@
 package io.orderflow.catalog;
 
+import static java.util.Objects.requireNonNull;
+
 import io.orderflow.inventory.StockLevelsChanged;
 import io.orderflow.messaging.MessageContext;
 import java.math.BigDecimal;
@@ -68,7 +70,7 @@ class Catalog {
             BigDecimal total = BigDecimal.ZERO;
             String currency = null;
             for (ValidateOrder.Item item : command.items()) {
-                Product product = catalog.get(item.sku());
+                Product product = requireNonNull(catalog.get(item.sku()), "an unknown SKU was refused above");
                 if (item.unitPrice() != null && item.unitPrice().compareTo(product.price()) != 0) {
                     return new OrderRejected(
                             command.orderId(),
@@ -88,7 +90,11 @@ class Catalog {
                         item.sku(), product.name(), item.quantity(), product.price(), lineTotal));
                 total = total.add(lineTotal);
             }
-            return new OrderValidated(command.orderId(), priced, total, currency);
+            return new OrderValidated(
+                    command.orderId(),
+                    priced,
+                    total,
+                    requireNonNull(currency, "placement refuses an order without items, so one set the currency"));
         }
     }
 }

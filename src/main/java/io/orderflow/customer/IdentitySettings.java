@@ -1,7 +1,9 @@
 package io.orderflow.customer;
 
+import io.orderflow.platform.security.Roles;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -28,13 +30,15 @@ record IdentitySettings(
      * @param clientSecret when set, the operator client has this secret (kept as a hash); when empty, the first
      *        start generates one and writes it once to {@code <data-dir>/operator-credentials}
      */
-    record Operator(@DefaultValue("operator") String clientId, String clientSecret) {}
+    record Operator(
+            @DefaultValue("operator") String clientId,
+            @Nullable String clientSecret) {}
 
-    /** A further API client, e.g. a service: id, secret and roles. */
+    /** A further API client, e.g. a service: id, secret and roles (id and secret required, checked at start). */
     record Client(
-            String id,
-            String secret,
-            @DefaultValue("service") List<String> roles) {}
+            @Nullable String id,
+            @Nullable String secret,
+            @DefaultValue(Roles.SERVICE) List<String> roles) {}
 
     /**
      * @param lockoutThreshold consecutive failures after which an account is locked

@@ -1,5 +1,7 @@
 package io.orderflow.customer;
 
+import static java.util.Objects.requireNonNull;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
@@ -21,6 +23,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,7 +44,12 @@ class SigningKeys implements JWKSource<SecurityContext> {
 
     private static final Duration RELOAD_EVERY = Duration.ofSeconds(30);
 
-    record StoredKey(String kid, RSAKey key, Instant createdAt, Instant retiredAt) {}
+    /** A key as stored; {@code retiredAt} is null while it signs. */
+    record StoredKey(
+            String kid,
+            RSAKey key,
+            Instant createdAt,
+            @Nullable Instant retiredAt) {}
 
     private record Snapshot(List<StoredKey> keys, Instant loadedAt) {}
 
@@ -94,7 +102,7 @@ class SigningKeys implements JWKSource<SecurityContext> {
      * @param onlyIfCurrent rotate only if this is still the current key (another instance may have rotated
      *        already); null to rotate unconditionally
      */
-    StoredKey rotate(String onlyIfCurrent) {
+    StoredKey rotate(@Nullable String onlyIfCurrent) {
         tx.executeWithoutResult(s -> {
             lock();
             String current = jdbc.sql("select kid from customer.signing_key where retired_at is null "
@@ -115,7 +123,8 @@ class SigningKeys implements JWKSource<SecurityContext> {
                     .update();
             log.info("Signing key rotated: {} signs from now on", kid);
         });
-        return current(reload());
+        return requireNonNull(
+                current(reload()), "a key is retired only once its successor is stored, so one always signs");
     }
 
     /** The public keys tokens may be signed with: the signer and every retired key still within its grace. */
@@ -147,7 +156,8 @@ class SigningKeys implements JWKSource<SecurityContext> {
                 .toList();
     }
 
-    private static StoredKey current(Snapshot keys) {
+    /** The key that signs now; none only before the first {@link #initialise()}. */
+    private static @Nullable StoredKey current(Snapshot keys) {
         return keys.keys().stream()
                 .filter(k -> k.retiredAt() == null)
                 .findFirst()

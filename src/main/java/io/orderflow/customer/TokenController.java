@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -43,7 +45,15 @@ class TokenController {
         }
     }
 
-    record KeyView(String kid, String algorithm, Instant createdAt, Instant retiredAt, boolean signing) {}
+    record KeyView(
+            String kid,
+            String algorithm,
+            Instant createdAt,
+            @Nullable Instant retiredAt,
+            boolean signing) {}
+
+    /** A client's id and secret as given in {@code Authorization: Basic}. */
+    private record BasicCredentials(String id, String secret) {}
 
     private final SignIn signIn;
     private final SigningKeys keys;
@@ -60,10 +70,10 @@ class TokenController {
 
     @PostMapping(path = "/api/auth/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     ResponseEntity<Tokens.AccessToken> client(
-            @RequestParam(name = "grant_type", required = false) String grantType,
-            @RequestParam(name = "client_id", required = false) String clientId,
-            @RequestParam(name = "client_secret", required = false) String clientSecret,
-            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+            @RequestParam(name = "grant_type", required = false) @Nullable String grantType,
+            @RequestParam(name = "client_id", required = false) @Nullable String clientId,
+            @RequestParam(name = "client_secret", required = false) @Nullable String clientSecret,
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
         if (!"client_credentials".equals(grantType)) {
             throw new ApiProblem(
                     HttpStatus.BAD_REQUEST,
@@ -71,9 +81,9 @@ class TokenController {
                     "grant_type must be client_credentials (customers sign in with e-mail and password as JSON)",
                     Map.of("error", "unsupported_grant_type"));
         }
-        String[] basic = basic(authorization);
-        String id = basic != null ? basic[0] : clientId;
-        String secret = basic != null ? basic[1] : clientSecret;
+        Optional<BasicCredentials> basic = basic(authorization);
+        String id = basic.isPresent() ? basic.get().id() : clientId;
+        String secret = basic.isPresent() ? basic.get().secret() : clientSecret;
         if (id == null || secret == null || id.isBlank() || id.length() > 200 || secret.length() > 1024) {
             throw new ApiProblem(
                     HttpStatus.UNAUTHORIZED,
@@ -114,18 +124,20 @@ class TokenController {
                 .body(token);
     }
 
-    /** id and secret from {@code Authorization: Basic}, or null when the header is absent or not Basic. */
-    private static String[] basic(String authorization) {
+    /** id and secret from {@code Authorization: Basic}; empty when the header is absent, not Basic or malformed. */
+    private static Optional<BasicCredentials> basic(@Nullable String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return null;
+            return Optional.empty();
         }
         try {
             String decoded = new String(
                     Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
-            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+            return colon < 0
+                    ? Optional.empty()
+                    : Optional.of(new BasicCredentials(decoded.substring(0, colon), decoded.substring(colon + 1)));
         } catch (IllegalArgumentException e) {
-            return null;
+            return Optional.empty();
         }
     }
 }

@@ -75,16 +75,15 @@ public class GatewayRoutes implements WebSocketConfigurer {
 
     /** Each module's process serves its own dead letters: by the module in the path or in {@code ?module=}. */
     private static RouterFunction<ServerResponse> deadLetters() {
-        RouterFunction<ServerResponse> routes = null;
-        for (String module : Modules.ALL) {
-            RouterFunction<ServerResponse> route = to(
-                    module,
-                    path("/api/dead-letters/" + module + "/**")
-                            .or(path("/api/dead-letters").and(param("module", module))));
-            routes = routes == null ? route : routes.and(route);
-        }
+        RouterFunction<ServerResponse> byModule = Modules.ALL.stream()
+                .map(module -> to(
+                        module,
+                        path("/api/dead-letters/" + module + "/**")
+                                .or(path("/api/dead-letters").and(param("module", module)))))
+                .reduce(RouterFunction::and)
+                .orElseThrow(() -> new IllegalStateException("there are no modules to route to"));
         // without a module, the order process answers for its own
-        return routes.and(to("order", path("/api/dead-letters").or(path("/api/dead-letters/**"))));
+        return byModule.and(to("order", path("/api/dead-letters").or(path("/api/dead-letters/**"))));
     }
 
     private static RouterFunction<ServerResponse> to(String module, RequestPredicate predicate) {

@@ -1,5 +1,7 @@
 package io.orderflow.gateway;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayDeque;
@@ -7,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
@@ -42,10 +45,13 @@ class SocketRelay extends TextWebSocketHandler {
     private final StandardWebSocketClient client = new StandardWebSocketClient();
     private final Map<String, Link> links = new ConcurrentHashMap<>();
 
-    /** One browser socket and its upstream. */
+    /** One browser socket and its upstream, once that is open. */
     private static final class Link {
         final WebSocketSession downstream;
+
+        @Nullable
         WebSocketSession upstream;
+
         final Queue<TextMessage> waiting = new ArrayDeque<>();
         boolean closed;
 
@@ -69,7 +75,7 @@ class SocketRelay extends TextWebSocketHandler {
             close(downstream, NO_INSTANCE);
             return;
         }
-        URI uri = raw.getUri();
+        URI uri = requireNonNull(raw.getUri(), "a socket accepted by this server has its handshake's URI");
         URI target = URI.create("ws://" + instance.getHost() + ":" + instance.getPort() + uri.getRawPath()
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
         WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
@@ -91,13 +97,15 @@ class SocketRelay extends TextWebSocketHandler {
         if (link == null) {
             return;
         }
+        WebSocketSession upstream;
         synchronized (link) {
-            if (link.upstream == null) {
+            upstream = link.upstream;
+            if (upstream == null) {
                 link.waiting.add(message);
                 return;
             }
         }
-        link.upstream.sendMessage(message);
+        upstream.sendMessage(message);
     }
 
     @Override
@@ -189,6 +197,6 @@ class SocketRelay extends TextWebSocketHandler {
                 ServerHttpRequest request,
                 ServerHttpResponse response,
                 WebSocketHandler handler,
-                Exception exception) {}
+                @Nullable Exception exception) {}
     }
 }

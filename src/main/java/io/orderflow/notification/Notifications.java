@@ -2,6 +2,7 @@ package io.orderflow.notification;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.DataClassRowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -18,7 +19,8 @@ class Notifications {
         this.jdbc = jdbc;
     }
 
-    void send(String orderId, String recipient, String subject, String body) {
+    /** Keeps a message for {@code recipient}; {@code orderId} is null for one about no order (a welcome). */
+    void send(@Nullable String orderId, String recipient, String subject, String body) {
         jdbc.sql("insert into notification.notification (order_id, recipient, subject, body) values (?, ?, ?, ?)")
                 .params(orderId, recipient, subject, body)
                 .update();

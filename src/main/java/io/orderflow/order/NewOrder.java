@@ -5,7 +5,10 @@ import java.math.BigDecimal;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** An order as the customer asks for it. {@code unitPrice} is the price they saw, checked against the catalog. */
+/**
+ * An order as the customer asks for it. {@code unitPrice} is the price they saw, checked against the catalog. The id
+ * (chosen for them when absent), the card (the default test card) and the address are optional.
+ */
 public record NewOrder(
         @Nullable String orderId,
         String customerEmail,
@@ -13,5 +16,5 @@ public record NewOrder(
         @Nullable String cardToken,
         @Nullable ShippingAddress shippingAddress) {
 
-    public record Item(String sku, int quantity, BigDecimal unitPrice) {}
+    public record Item(String sku, int quantity, @Nullable BigDecimal unitPrice) {}
 }

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Order {
 
-    record Item(String sku, int quantity, BigDecimal unitPrice) {}
+    record Item(String sku, int quantity, @Nullable BigDecimal unitPrice) {}
 
     record PricedItem(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {}
 

@@ -4,6 +4,7 @@ import static io.orderflow.order.OrderStatus.INVENTORY_CHECK;
 import static io.orderflow.order.OrderStatus.PAYMENT_PROCESSING;
 import static io.orderflow.order.OrderStatus.SHIPPING;
 import static io.orderflow.order.OrderStatus.VALIDATING;
+import static java.util.Objects.requireNonNull;
 
 import io.orderflow.catalog.OrderRejected;
 import io.orderflow.catalog.OrderValidated;
@@ -38,6 +39,8 @@ import io.orderflow.shipping.ShipmentReply;
  */
 final class OrderFulfilment {
 
+    private static final String PRICED_BEFORE_PAYMENT = "validation priced the order, and payment comes after it";
+
     static final Saga SAGA = Saga.define()
             .step(VALIDATING, ValidationReply.class)
             .invoke(
@@ -71,7 +74,13 @@ final class OrderFulfilment {
                     StockUnavailable.class,
                     r -> new Failure(r.reason(), "Not enough stock of " + String.join(", ", r.skus())))
             .step(PAYMENT_PROCESSING, ChargeReply.class)
-            .invoke(ChargePayment.class, o -> new ChargePayment(o.id(), o.totalAmount(), o.currency(), o.cardToken()))
+            .invoke(
+                    ChargePayment.class,
+                    o -> new ChargePayment(
+                            o.id(),
+                            requireNonNull(o.totalAmount(), PRICED_BEFORE_PAYMENT),
+                            requireNonNull(o.currency(), PRICED_BEFORE_PAYMENT),
+                            o.cardToken()))
             .compensateWith(RefundPayment.class, o -> new RefundPayment(o.id(), o.currency()), PaymentRefunded.class)
             .onReply(PaymentCharged.class, (o, r) -> o.paid(r.paymentId()))
             .failOn(PaymentDeclined.class, r -> new Failure("payment_declined", r.reason()))

@@ -68,7 +68,7 @@ public class OrderManagement {
      * whoever may see it, and is refused (409) for anyone else.
      */
     @Transactional
-    public Placement place(NewOrder request, Caller caller, String presentedToken) {
+    public Placement place(NewOrder request, Caller caller, @Nullable String presentedToken) {
         if (!admission.tryAdmit()) {
             throw overloaded();
         }
@@ -88,8 +88,9 @@ public class OrderManagement {
         order.recorded(1, now);
         order.stepEntered(now, deadlines.resendAfter());
         Ownership.Guest guest = caller.isCustomer() ? null : Ownership.guest(idChosenByClient);
-        Ownership ownership =
-                guest == null ? Ownership.customer(caller.subject(), idChosenByClient) : guest.ownership();
+        Ownership ownership = guest == null
+                ? Ownership.customer(caller.customerId().orElseThrow(), idChosenByClient)
+                : guest.ownership();
         if (!orders.insert(order, ownership)) {
             boolean visible = orders.ownership(id)
                     .map(o -> o.admits(caller, presentedToken))
@@ -140,7 +141,7 @@ public class OrderManagement {
 
     /** The order with its history, if {@code caller} may see it; to anyone else it does not exist (404). */
     @Transactional(readOnly = true)
-    public OrderView find(String id, Caller caller, String presentedToken) {
+    public OrderView find(String id, Caller caller, @Nullable String presentedToken) {
         checkAccess(id, caller, presentedToken);
         return find(id);
     }
@@ -150,7 +151,7 @@ public class OrderManagement {
      * read for clients that poll. The version changes with every step, so it doubles as the entity tag.
      */
     @Transactional(readOnly = true)
-    public OrderStatusView status(String id, Caller caller, String presentedToken) {
+    public OrderStatusView status(String id, Caller caller, @Nullable String presentedToken) {
         Orders.Glance glance = orders.glance(id)
                 .filter(g -> g.ownership().admits(caller, presentedToken))
                 .orElseThrow(() -> ApiProblem.notFound("Order", id));
@@ -164,7 +165,7 @@ public class OrderManagement {
         return orders.ownership(id);
     }
 
-    private void checkAccess(String id, Caller caller, String presentedToken) {
+    private void checkAccess(String id, Caller caller, @Nullable String presentedToken) {
         if (!orders.ownership(id).map(o -> o.admits(caller, presentedToken)).orElse(false)) {
             throw ApiProblem.notFound("Order", id);
         }
@@ -175,7 +176,7 @@ public class OrderManagement {
         return view(order, orders.events(id));
     }
 
-    /** Orders, newest first; {@code customerId} (when given) keeps one customer's own. */
+    /** Orders, newest first; each filter given (status, e-mail, {@code customerId}: one customer's own) narrows them. */
     @Transactional(readOnly = true)
     public OrderPage list(
             @Nullable OrderStatus status,
@@ -228,7 +229,7 @@ public class OrderManagement {
 
     /** Cancels an order whose shipment has not been requested; the saga undoes what was done. */
     @Transactional
-    public OrderView cancel(String id, Caller caller, String presentedToken) {
+    public OrderView cancel(String id, Caller caller, @Nullable String presentedToken) {
         checkAccess(id, caller, presentedToken);
         decide(
                 id,

@@ -38,7 +38,7 @@ public record Ownership(
     }
 
     /** Whether {@code caller} (with the order token it presented, if any) may see and cancel the order. */
-    public boolean admits(Caller caller, String presentedToken) {
+    public boolean admits(Caller caller, @Nullable String presentedToken) {
         if (caller.isOperator()) {
             return true;
         }

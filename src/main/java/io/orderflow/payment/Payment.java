@@ -1,15 +1,21 @@
 package io.orderflow.payment;
 
-import java.math.BigDecimal;
+import static java.util.Objects.requireNonNull;
 
-/** An order's one payment, as recorded; what a repeated command hears is decided from it alone. */
+import java.math.BigDecimal;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An order's one payment, as recorded; what a repeated command hears is decided from it alone. Only a charge has
+ * the provider's {@code paymentId}, only a decline a {@code declineReason}.
+ */
 record Payment(
         String orderId,
-        String paymentId,
+        @Nullable String paymentId,
         BigDecimal amount,
         String currency,
         PaymentState state,
-        String declineReason) {
+        @Nullable String declineReason) {
 
     /** ISO 4217 "no currency involved": a void of an order whose currency the refund command did not carry. */
     static final String NO_CURRENCY = "XXX";
@@ -22,10 +28,17 @@ record Payment(
     /** A repeated {@link ChargePayment} charges nothing: it hears the recorded outcome. */
     ChargeReply answerToRepeatedCharge() {
         return switch (state) {
-            case CHARGED -> new PaymentCharged(orderId, paymentId, amount, currency);
-            case DECLINED -> new PaymentDeclined(orderId, declineReason);
+            case CHARGED -> new PaymentCharged(orderId, chargeReference(), amount, currency);
+            case DECLINED ->
+                new PaymentDeclined(
+                        orderId, requireNonNull(declineReason, "a decline is recorded with the provider's reason"));
             case REFUNDED, VOIDED -> new PaymentDeclined(orderId, "payment_" + state.dbName());
         };
+    }
+
+    /** The provider's reference for the charge; only for a payment in state {@code CHARGED} (or refunded). */
+    String chargeReference() {
+        return requireNonNull(paymentId, () -> "payment of order " + orderId + " was never charged");
     }
 
     /** A refund of a payment that holds no money (refunded already, declined, voided) gives nothing back. */

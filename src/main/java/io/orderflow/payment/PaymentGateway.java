@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.orderflow.messaging.DependencyUnavailableException;
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The payment provider behind a circuit breaker ({@code resilience4j.circuitbreaker.instances.payment-provider}).
@@ -26,7 +27,7 @@ class PaymentGateway {
         this.breaker = breaker;
     }
 
-    PaymentProvider.Outcome charge(String cardToken, String orderId) {
+    PaymentProvider.Outcome charge(@Nullable String cardToken, String orderId) {
         return guarded(() -> provider.charge(cardToken, orderId));
     }
 
@@ -41,7 +42,7 @@ class PaymentGateway {
         return breaker.getState();
     }
 
-    private <T> T guarded(Supplier<T> call) {
+    private <T extends @Nullable Object> T guarded(Supplier<T> call) {
         try {
             return breaker.executeSupplier(call);
         } catch (CallNotPermittedException e) {

@@ -3,6 +3,7 @@ package io.orderflow.payment;
 import io.orderflow.messaging.DependencyUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -53,10 +54,6 @@ public class PaymentProvider {
         this.down = down;
     }
 
-    public boolean isDown() {
-        return down;
-    }
-
     /**
      * Operator/demo switch: changes the simulated unavailability at runtime, e.g. to show a fault being
      * fixed and its dead letters re-driven. Not an API; reached from tests and a debugger.
@@ -65,7 +62,8 @@ public class PaymentProvider {
         this.failureRate = rate;
     }
 
-    Outcome charge(String cardToken, String orderId) {
+    /** Charges the card; no token means the default test card, which is approved. */
+    Outcome charge(@Nullable String cardToken, String orderId) {
         simulateLatency(SLOW_CARD.equals(cardToken) ? slowCardLatency : latency);
         failIfUnavailable();
         if (DECLINED_CARD.equals(cardToken)) {

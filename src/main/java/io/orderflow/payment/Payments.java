@@ -8,6 +8,7 @@ import static io.orderflow.payment.PaymentState.VOIDED;
 import io.orderflow.messaging.PoisonMessageException;
 import java.math.BigDecimal;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -58,7 +59,7 @@ class Payments {
         if (p.state() != CHARGED) {
             return p.answerToRepeatedRefund();
         }
-        provider.refund(p.paymentId());
+        provider.refund(p.chargeReference());
         jdbc.sql("update payment.payment set status = ?, refunded_amount = amount, refunded_at = now() "
                         + "where order_id = ?")
                 .params(REFUNDED.dbName(), p.orderId())
@@ -66,7 +67,8 @@ class Payments {
         return new PaymentRefunded(p.orderId(), p.amount(), p.currency());
     }
 
-    private void insert(ChargePayment command, String paymentId, PaymentState state, String declineReason) {
+    private void insert(
+            ChargePayment command, @Nullable String paymentId, PaymentState state, @Nullable String declineReason) {
         jdbc.sql(
                         "insert into payment.payment (order_id, payment_id, amount, currency, card_token, status, decline_reason, "
                                 + "charged_at) values (?, ?, ?, ?, ?, ?, ?, case when ? then now() end)")

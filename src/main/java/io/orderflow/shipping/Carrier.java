@@ -3,9 +3,11 @@ package io.orderflow.shipping;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -49,8 +51,11 @@ class Carrier {
         this.failFirstBookingsPerOrder = times;
     }
 
-    /** Returns a tracking number, or null when the carrier does not serve the destination. */
-    String book(String orderId, ShippingAddress address) {
+    /**
+     * Books the shipment: its tracking number, or empty when the carrier does not serve the destination. An order
+     * without an address is shipped (the simulation needs none).
+     */
+    Optional<String> book(String orderId, @Nullable ShippingAddress address) {
         if (failFirstBookingsPerOrder > 0
                 && bookingsPerOrder.merge(orderId, 1, Integer::sum) <= failFirstBookingsPerOrder) {
             throw new Unavailable();
@@ -68,9 +73,9 @@ class Carrier {
         if (address != null
                 && address.country() != null
                 && UNSERVED_COUNTRY.equals(address.country().toUpperCase(Locale.ROOT))) {
-            return null;
+            return Optional.empty();
         }
-        return "TRK"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase(Locale.ROOT);
+        return Optional.of("TRK"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase(Locale.ROOT));
     }
 }

@@ -57,10 +57,10 @@ class Shipments {
         if (existing.isPresent()) {
             return existing.get().answerToRepeatedCreate();
         }
-        String tracking = carrier.book(command.orderId(), command.address());
+        Optional<String> booked = carrier.book(command.orderId(), command.address());
         String country = command.address() == null ? null : command.address().country();
         String address = json.writeValueAsString(command.address());
-        if (tracking == null) {
+        if (booked.isEmpty()) {
             String reason = "carrier_rejected: destination " + country + " is not served";
             jdbc.sql("insert into shipping.shipment (order_id, status, failure_reason, country, address) "
                             + "values (?, ?, ?, ?, ?::jsonb)")
@@ -68,6 +68,7 @@ class Shipments {
                     .update();
             return new ShipmentFailed(command.orderId(), reason);
         }
+        String tracking = booked.get();
         jdbc.sql("insert into shipping.shipment (order_id, tracking_number, carrier, status, country, address) "
                         + "values (?, ?, ?, ?, ?, ?::jsonb)")
                 .params(command.orderId(), tracking, CARRIER, CREATED.dbName(), country, address)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.orderflow.platform.ModuleDatabase;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
@@ -183,8 +184,8 @@ class ShippingRulesIntegrationTest {
         }
 
         @Override
-        String book(String orderId, ShippingAddress address) {
-            String tracking = super.book(orderId, address);
+        Optional<String> book(String orderId, ShippingAddress address) {
+            Optional<String> tracking = super.book(orderId, address);
             bookings.incrementAndGet();
             return tracking;
         }

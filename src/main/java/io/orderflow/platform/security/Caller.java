@@ -1,10 +1,13 @@
 package io.orderflow.platform.security;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -14,9 +17,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 
 /**
  * Who is asking: the subject and roles of a validated access token, or a guest (no token). Modules decide
- * ownership with it; the filter chain has already refused invalid tokens.
+ * ownership with it; the filter chain has already refused invalid tokens. Only a guest has no subject.
  */
-public record Caller(String subject, Set<String> roles) {
+public record Caller(@Nullable String subject, Set<String> roles) {
 
     public static final Caller GUEST = new Caller(null, Set.of());
 
@@ -32,7 +35,8 @@ public record Caller(String subject, Set<String> roles) {
         return of(SecurityContextHolder.getContext().getAuthentication());
     }
 
-    public static Caller of(Authentication authentication) {
+    /** The caller an authentication stands for: a guest unless it holds an access token. */
+    public static Caller of(@Nullable Authentication authentication) {
         if (authentication instanceof JwtAuthenticationToken token) {
             return of(token.getToken());
         }
@@ -44,7 +48,7 @@ public record Caller(String subject, Set<String> roles) {
         Set<String> roles = claim instanceof Collection<?> values
                 ? values.stream().map(String::valueOf).collect(Collectors.toUnmodifiableSet())
                 : Set.of();
-        return new Caller(jwt.getSubject(), roles);
+        return new Caller(subject(jwt), roles);
     }
 
     /** The Spring Security view of a token: its roles as {@code ROLE_*} authorities, named by its subject. */
@@ -52,7 +56,11 @@ public record Caller(String subject, Set<String> roles) {
         List<SimpleGrantedAuthority> authorities = of(jwt).roles().stream()
                 .map(role -> new SimpleGrantedAuthority("ROLE_" + role))
                 .toList();
-        return new JwtAuthenticationToken(jwt, authorities, jwt.getSubject());
+        return new JwtAuthenticationToken(jwt, authorities, subject(jwt));
+    }
+
+    private static String subject(Jwt jwt) {
+        return requireNonNull(jwt.getSubject(), "the token validator refuses a token without a subject");
     }
 
     public boolean isGuest() {
@@ -69,6 +77,6 @@ public record Caller(String subject, Set<String> roles) {
 
     /** The customer's id, when the caller is a signed-in customer. */
     public Optional<String> customerId() {
-        return isCustomer() ? Optional.of(subject) : Optional.empty();
+        return isCustomer() ? Optional.ofNullable(subject) : Optional.empty();
     }
 }

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -27,11 +28,12 @@ class RateLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        RouteClass routeClass = RouteClass.of(request.getMethod(), request.getRequestURI());
-        if (routeClass == null) {
+        Optional<RouteClass> limited = RouteClass.of(request.getMethod(), request.getRequestURI());
+        if (limited.isEmpty()) {
             chain.doFilter(request, response);
             return;
         }
+        RouteClass routeClass = limited.get();
         Caller caller = Caller.current();
         String client = caller.isGuest() || routeClass == RouteClass.SIGN_IN
                 ? "ip:" + request.getRemoteAddr()

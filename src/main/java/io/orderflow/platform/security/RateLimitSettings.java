@@ -1,9 +1,12 @@
 package io.orderflow.platform.security;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -21,13 +24,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("orderflow.rate-limit")
 public record RateLimitSettings(
         @DefaultValue("true") boolean enabled,
-        String redisUrl,
+        @Nullable String redisUrl,
         @DefaultValue("250ms") Duration redisTimeout,
         @DefaultValue("orderflow:rate:") String keyPrefix,
-        @DefaultValue Map<String, Limit> classes) {
+        @DefaultValue Map<String, Configured> classes) {
 
     /** @param capacity the burst; also the number of tokens added per {@code period} */
     public record Limit(long capacity, Duration period) {}
+
+    /** A route class's limit as configured: a part left out (capacity 0, no period) is the default's. */
+    public record Configured(long capacity, @Nullable Duration period) {}
 
     static final Map<RouteClass, Limit> DEFAULTS = Map.of(
             RouteClass.SIGN_IN, new Limit(10, Duration.ofMinutes(1)),
@@ -45,12 +51,12 @@ public record RateLimitSettings(
         Map<RouteClass, Limit> limits = new LinkedHashMap<>();
         for (RouteClass routeClass : RouteClass.values()) {
             // sign-in, sign_in, signin (environment variables lose the dash): all name the same class
-            Limit configured = classes.entrySet().stream()
+            Configured configured = classes.entrySet().stream()
                     .filter(e -> normalized(e.getKey()).equals(normalized(routeClass.key())))
                     .map(Map.Entry::getValue)
                     .findFirst()
                     .orElse(null);
-            Limit fallback = DEFAULTS.get(routeClass);
+            Limit fallback = requireNonNull(DEFAULTS.get(routeClass), "every route class has a default limit");
             limits.put(
                     routeClass,
                     configured == null

@@ -1,5 +1,7 @@
 package io.orderflow.platform.security;
 
+import static java.util.Objects.requireNonNull;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
@@ -26,6 +28,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -39,6 +42,7 @@ import org.springframework.beans.factory.DisposableBean;
 public class RateLimiter implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+    private static final String EVERY_CLASS = "the settings give every route class a limit";
 
     /** What the limiter decided for one request. */
     public record Decision(
@@ -63,11 +67,16 @@ public class RateLimiter implements DisposableBean {
 
     private final Map<RouteClass, RateLimitSettings.Limit> limits;
     private final Map<RouteClass, BucketConfiguration> configurations = new EnumMap<>(RouteClass.class);
-    private final Cache<String, Bucket> local;
-    private final RedisClient redis;
+    /** The buckets in this process; null when they are in Redis. */
+    private final @Nullable Cache<String, Bucket> local;
+    /** The client of the Redis that holds the buckets; null when they are in this process. */
+    private final @Nullable RedisClient redis;
+
     private final Duration redisTimeout;
-    private volatile StatefulRedisConnection<String, byte[]> connection;
-    private volatile ProxyManager<String> shared;
+    /** Null until the first connection to Redis succeeds (and always with buckets in this process). */
+    private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
+
+    private volatile @Nullable ProxyManager<String> shared;
     private volatile long lastConnectAttempt;
     private final String keyPrefix;
     private final AtomicBoolean storeUp = new AtomicBoolean(true);
@@ -98,16 +107,17 @@ public class RateLimiter implements DisposableBean {
             this.redis = null;
         } else {
             this.local = null;
-            this.redis = RedisClient.create(RedisURI.create(settings.redisUrl()));
+            RedisClient client = RedisClient.create(RedisURI.create(settings.redisUrl()));
+            this.redis = client;
             // a down Redis must not hold requests: commands fail at once while disconnected, and time out fast
-            redis.setOptions(ClientOptions.builder()
+            client.setOptions(ClientOptions.builder()
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(settings.redisTimeout()))
                     .socketOptions(SocketOptions.builder()
                             .connectTimeout(Duration.ofSeconds(2))
                             .build())
                     .build());
-            connect();
+            connect(client);
         }
         Gauge.builder("orderflow.ratelimit.store.up", () -> storeUp.get() ? 1 : 0)
                 .description("1 when the rate-limit store answers (always 1 for in-process buckets)")
@@ -117,16 +127,19 @@ public class RateLimiter implements DisposableBean {
 
     /**
      * Opens the connection to Redis. Once connected, Lettuce reconnects by itself; until the first connection
-     * succeeds, this is tried again at most every few seconds, by requests that need the store.
+     * succeeds, this is tried again at most every few seconds, by requests that need the store. Null while it has
+     * not succeeded.
      */
-    private synchronized ProxyManager<String> connect() {
+    private synchronized @Nullable ProxyManager<String> connect(RedisClient client) {
         if (shared != null || System.nanoTime() - lastConnectAttempt < 5_000_000_000L && lastConnectAttempt != 0) {
             return shared;
         }
         lastConnectAttempt = System.nanoTime();
         try {
-            connection = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-            shared = Bucket4jLettuce.casBasedBuilder(connection)
+            StatefulRedisConnection<String, byte[]> connected =
+                    client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+            connection = connected;
+            shared = Bucket4jLettuce.casBasedBuilder(connected)
                     .expirationAfterWrite(
                             ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                     .requestTimeout(redisTimeout)
@@ -141,7 +154,7 @@ public class RateLimiter implements DisposableBean {
 
     /** Takes a token for {@code client} from the bucket of {@code routeClass}. */
     public Decision consume(RouteClass routeClass, String client) {
-        RateLimitSettings.Limit limit = limits.get(routeClass);
+        RateLimitSettings.Limit limit = requireNonNull(limits.get(routeClass), EVERY_CLASS);
         Decision decision;
         try {
             ConsumptionProbe probe = bucket(routeClass, client).tryConsumeAndReturnRemaining(1);
@@ -174,18 +187,22 @@ public class RateLimiter implements DisposableBean {
 
     private Bucket bucket(RouteClass routeClass, String client) {
         String key = keyPrefix + routeClass.key() + ":" + client;
+        BucketConfiguration configuration = requireNonNull(configurations.get(routeClass), EVERY_CLASS);
         if (local != null) {
             return local.get(
                     key,
                     k -> Bucket.builder()
-                            .addLimit(configurations.get(routeClass).getBandwidths()[0])
+                            .addLimit(configuration.getBandwidths()[0])
                             .build());
         }
-        ProxyManager<String> store = shared != null ? shared : connect();
+        ProxyManager<String> store = shared;
+        if (store == null) {
+            store = connect(requireNonNull(redis, "buckets not in this process are in Redis"));
+        }
         if (store == null) {
             throw new IllegalStateException("Redis is not reachable");
         }
-        return store.builder().build(key, () -> configurations.get(routeClass));
+        return store.builder().build(key, () -> configuration);
     }
 
     /** {@code redis} or {@code local}. */
@@ -207,8 +224,9 @@ public class RateLimiter implements DisposableBean {
 
     @Override
     public void destroy() {
-        if (connection != null) {
-            connection.close();
+        StatefulRedisConnection<String, byte[]> current = connection;
+        if (current != null) {
+            current.close();
         }
         if (redis != null) {
             redis.shutdown(Duration.ZERO, Duration.ofSeconds(1));

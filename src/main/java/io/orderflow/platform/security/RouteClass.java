@@ -1,6 +1,7 @@
 package io.orderflow.platform.security;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Which bucket a request draws from. Sign-in and registration are what attackers hammer, so they have tight
@@ -28,24 +29,24 @@ public enum RouteClass {
         return failsOpen;
     }
 
-    /** The class of a request, or null for what is not limited (the page's files, health probes, public keys). */
-    static RouteClass of(String method, String path) {
+    /** The class of a request; empty for what is not limited (the page's files, health probes, public keys). */
+    static Optional<RouteClass> of(String method, String path) {
         boolean post = "POST".equals(method);
         if (post && path.equals("/api/auth/token")) {
-            return SIGN_IN;
+            return Optional.of(SIGN_IN);
         }
         if (post && path.equals("/api/customers")) {
-            return REGISTER;
+            return Optional.of(REGISTER);
         }
         if (post && path.equals("/api/orders")) {
-            return PLACE_ORDER;
+            return Optional.of(PLACE_ORDER);
         }
         if (!path.startsWith("/api/") && !path.startsWith("/ws/") && !path.startsWith("/actuator/")) {
-            return null;
+            return Optional.empty();
         }
         if (path.equals("/api/health") || path.startsWith("/actuator/health")) {
-            return null;
+            return Optional.empty();
         }
-        return "GET".equals(method) || "HEAD".equals(method) ? READS : WRITES;
+        return Optional.of("GET".equals(method) || "HEAD".equals(method) ? READS : WRITES);
     }
 }

@@ -2,6 +2,7 @@ package io.orderflow.platform.security;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -21,6 +22,6 @@ public record SecuritySettings(
         @DefaultValue("orderflow") String issuer,
         @DefaultValue("orderflow") String audience,
         @DefaultValue("15m") Duration accessTokenTtl,
-        String jwksUri,
+        @Nullable String jwksUri,
         @DefaultValue("30s") Duration clockSkew,
         @DefaultValue List<String> corsAllowedOrigins) {}

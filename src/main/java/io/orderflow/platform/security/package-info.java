@@ -3,6 +3,8 @@
  * use to decide ownership.
  */
 @NamedInterface("security")
+@NullMarked
 package io.orderflow.platform.security;
 
+import org.jspecify.annotations.NullMarked;
 import org.springframework.modulith.NamedInterface;

@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -69,11 +70,11 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
      */
     private static final class Subscriber {
         final WebSocketSession session;
-        final String orderId;
-        final String customerId;
+        final @Nullable String orderId;
+        final @Nullable String customerId;
         int lastSequence;
 
-        Subscriber(WebSocketSession session, String orderId, int lastSequence, String customerId) {
+        Subscriber(WebSocketSession session, @Nullable String orderId, int lastSequence, @Nullable String customerId) {
             this.session = session;
             this.orderId = orderId;
             this.lastSequence = lastSequence;
@@ -81,8 +82,9 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         }
     }
 
-    /** A socket that has not authenticated yet, and what it asked to watch. */
-    private record Target(WebSocketSession session, String orderId, int after) {}
+    /** A socket that has not authenticated yet, and what it asked to watch: one order, or (no id) all. */
+    private record Target(
+            WebSocketSession session, @Nullable String orderId, int after) {}
 
     private final OrderManagement orders;
     private final OrderChanges changes;
@@ -145,11 +147,11 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         String path = uri == null ? "" : uri.getPath();
         String orderId = path.startsWith("/ws/orders/") ? path.substring("/ws/orders/".length()) : null;
         Optional<Integer> after = after(uri);
-        if (after == null || (orderId != null && (orderId.isEmpty() || orderId.length() > 64))) {
-            raw.close(after == null ? BAD_REQUEST : UNKNOWN_ORDER);
+        if (after.isEmpty() || (orderId != null && (orderId.isEmpty() || orderId.length() > 64))) {
+            raw.close(after.isEmpty() ? BAD_REQUEST : UNKNOWN_ORDER);
             return;
         }
-        Target target = new Target(session, orderId, after.orElse(0));
+        Target target = new Target(session, orderId, after.get());
         Caller caller =
                 raw.getPrincipal() instanceof Authentication authentication ? Caller.of(authentication) : Caller.GUEST;
         if (!caller.isGuest()) {
@@ -210,7 +212,7 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     }
 
     /** Subscribes the socket if {@code caller} may watch what it asked for; closes it otherwise. */
-    private void admit(Target target, Caller caller, String orderToken) {
+    private void admit(Target target, Caller caller, @Nullable String orderToken) {
         WebSocketSession session = target.session();
         if (target.orderId() == null) {
             if (!caller.isOperator() && !caller.isCustomer()) {
@@ -355,21 +357,21 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         }
     }
 
-    /** The {@code after} query parameter: empty when absent, null when malformed. */
-    private static Optional<Integer> after(URI uri) {
+    /** The {@code after} query parameter, 0 when absent; empty when it is malformed. */
+    private static Optional<Integer> after(@Nullable URI uri) {
         if (uri == null) {
-            return Optional.empty();
+            return Optional.of(0);
         }
         String value =
                 UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst("after");
         if (value == null) {
-            return Optional.empty();
+            return Optional.of(0);
         }
         try {
             int after = Integer.parseInt(value);
-            return after < 0 ? null : Optional.of(after);
+            return after < 0 ? Optional.empty() : Optional.of(after);
         } catch (NumberFormatException e) {
-            return null;
+            return Optional.empty();
         }
     }
 
