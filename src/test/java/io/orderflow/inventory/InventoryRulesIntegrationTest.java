@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderflow.platform.ModuleDatabase;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,9 +42,12 @@ class InventoryRulesIntegrationTest {
             assertThat(replies)
                     .containsExactly(
                             new StockReserved(order),
-                            new StockLevelsChanged(List.of(
-                                    new StockLevelsChanged.Level(laptop, 2, 1),
-                                    new StockLevelsChanged.Level(mouse, 2, 1))));
+                            // in SKU order: the order the stock rows are locked in
+                            new StockLevelsChanged(Stream.of(
+                                            new StockLevelsChanged.Level(laptop, 2, 1),
+                                            new StockLevelsChanged.Level(mouse, 2, 1))
+                                    .sorted(Comparator.comparing(StockLevelsChanged.Level::sku))
+                                    .toList()));
             assertThat(stock(laptop)).isEqualTo("available 2, reserved 3, shipped 0");
             assertThat(reservation(order)).isEqualTo("reserved");
         }
