@@ -96,15 +96,25 @@ class ObservabilityIntegrationTest {
 
     @Test
     void exposesTheSeriesByNameAndTheyMoveWhenOrdersFlow() {
-        Scrape before = Scrape.of(app.baseUrl());
-        for (String name : List.of(
+        List<String> series = List.of(
                 "orderflow_orders",
                 "orderflow_saga_stage_oldest_age_seconds",
                 "orderflow_outbox_backlog",
                 "orderflow_outbox_oldest_age_seconds",
                 "orderflow_consumer_lag",
                 "orderflow_dead_letters_parked",
-                "resilience4j_circuitbreaker_state")) {
+                "resilience4j_circuitbreaker_state");
+        // the gauges are sampled every 100 ms: right after an earlier test's order completed, a scrape may still
+        // show it unfinished, and the count below would then move by two. The baseline is a scrape that agrees
+        // with the database (no order is in flight between the tests).
+        Scrape before = Awaitility.await("sampled gauges caught up with the database")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> Scrape.of(app.baseUrl()),
+                        s -> series.stream().allMatch(s::has)
+                                && s.value("orderflow_orders", "status", "completed") == completedOrders());
+        for (String name : series) {
             assertThat(before.has(name)).as("series %s", name).isTrue();
         }
         assertThat(before.find("orderflow_consumer_lag"))
@@ -319,6 +329,13 @@ class ObservabilityIntegrationTest {
         awaitScrape(s -> assertThat(
                         s.value("resilience4j_circuitbreaker_state", "name", "payment-provider", "state", "closed"))
                 .isEqualTo(1));
+    }
+
+    private static long completedOrders() {
+        return app.jdbc()
+                .sql("select count(*) from orders.purchase_order where status = 'completed'")
+                .query(Long.class)
+                .single();
     }
 
     private static List<SpanData> spansOf(String orderId) {

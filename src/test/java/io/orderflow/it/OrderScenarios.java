@@ -43,7 +43,7 @@ abstract class OrderScenarios {
 
     @Test
     void completesAnOrderTakingStockOnceAndChargingOnce() {
-        Map<String, Integer> before = stock("PROD-003");
+        Map<String, Integer> before = settledStock("PROD-003");
         String id = api().placeAccepted(anOrder(item("PROD-003", 2), "tok_visa", "US"));
 
         JsonNode order = api().awaitStatus(id, "completed");
@@ -89,7 +89,7 @@ abstract class OrderScenarios {
 
     @Test
     void failsOnADeclinedCardAndReleasesTheStock() {
-        Map<String, Integer> before = stock("PROD-001");
+        Map<String, Integer> before = settledStock("PROD-001");
         String id = api().placeAccepted(anOrder(item("PROD-001", 1), "tok_chargeDeclined", null));
 
         JsonNode order = api().awaitEvent(id, "stock_released");
@@ -104,7 +104,7 @@ abstract class OrderScenarios {
 
     @Test
     void refundsAndReleasesWhenShippingFails() {
-        Map<String, Integer> before = stock("PROD-002");
+        Map<String, Integer> before = settledStock("PROD-002");
         String id = api().placeAccepted(anOrder(item("PROD-002", 3), "tok_visa", "ZZ"));
 
         api().awaitEvent(id, "payment_refunded");
@@ -122,7 +122,7 @@ abstract class OrderScenarios {
 
     @Test
     void cancelsBeforeShippingAndUndoesWhatWasDone() {
-        Map<String, Integer> before = stock("PROD-001");
+        Map<String, Integer> before = settledStock("PROD-001");
         // tok_slow holds the order in payment_processing long enough to cancel it there
         String id = api().placeAccepted(anOrder(item("PROD-001", 1), "tok_slow", null));
         api().awaitStatus(id, "payment_processing");
@@ -398,6 +398,10 @@ abstract class OrderScenarios {
     @Test
     void streamsEveryOrderToTheAllOrdersFeed() {
         try (LiveClient feed = LiveClient.connect(api().baseUrl(), "/ws/orders", operatorToken())) {
+            // the snapshot is sent once the feed listens: an order placed before that may only be in it
+            Awaitility.await("the feed's snapshot")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !feed.messages.isEmpty());
             String id = api().placeAccepted(OrderApi.Orders.of("PROD-004", 1));
             Awaitility.await("feed shows the failure")
                     .atMost(Duration.ofSeconds(30))
@@ -411,6 +415,18 @@ abstract class OrderScenarios {
                                                     .asString())));
             assertThat(feed.messages.get(0).path("type").asString()).isEqualTo("snapshot");
         }
+    }
+
+    /**
+     * The stock of {@code sku} once the orders of earlier tests have settled: a completed order's stock is
+     * committed, and a failed one's released, by messages that may still be on their way when its test ends.
+     */
+    Map<String, Integer> settledStock(String sku) {
+        Awaitility.await("earlier orders settled")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> Invariants.inFlight(database(), postgresBroker()) == 0);
+        return stock(sku);
     }
 
     Map<String, Integer> stock(String sku) {

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RabbitTransportRetryIntegrationTest extends RetryScenarios {
 
     @RegisterExtension
-    static final LocalApp local = LocalApp.onRabbitMq(Map.of("orderflow.messaging.retry.base", "100ms"));
+    static final LocalApp local = LocalApp.onRabbitMq(
+            Map.of("orderflow.messaging.retry.base", "100ms", "orderflow.saga.resend-after", RetryScenarios.NO_RESEND));
 
     @Override
     RunningApp app() {

@@ -22,7 +22,8 @@ class SignInLockoutIntegrationTest {
     @RegisterExtension
     static final LocalApp local = LocalApp.onPostgresTransport(Map.of(
             "orderflow.security.sign-in.lockout-threshold", "3",
-            "orderflow.security.sign-in.lockout-base", "2s"));
+            // long enough that the attempts right after the locking one surely fall inside the lock
+            "orderflow.security.sign-in.lockout-base", "5s"));
 
     static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -41,10 +42,10 @@ class SignInLockoutIntegrationTest {
         HttpResponse<String> right = signIn(email, TestTokens.PASSWORD);
         assertThat(right.statusCode()).isEqualTo(429);
         assertThat(Long.parseLong(right.headers().firstValue("Retry-After").orElseThrow()))
-                .isBetween(1L, 2L);
+                .isBetween(1L, 5L);
 
         Awaitility.await("the lock expires")
-                .atMost(Duration.ofSeconds(10))
+                .atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> signIn(email, TestTokens.PASSWORD).statusCode() == 200);
         // a success resets the count: two more mistakes do not lock again
