@@ -65,7 +65,7 @@ class OrderPageBrowserIntegrationTest {
     static void start() throws Exception {
         // the browser first: a machine without Chromium fails here, before the app is started for nothing
         browser = Browser.start();
-        app = RunningApp.embedded(Map.of("orderflow.payment.provider.slow-card-latency", "2s"));
+        app = RunningApp.embedded(Map.of("orderflow.payment.provider.slow-card-latency", "5s"));
         baseUrl = app.baseUrl();
     }
 

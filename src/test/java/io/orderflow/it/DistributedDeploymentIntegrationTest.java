@@ -354,7 +354,7 @@ class DistributedDeploymentIntegrationTest {
         env.put("SPRING_RABBITMQ_HOST", TestInfrastructure.RABBIT_HOST);
         env.put("SPRING_RABBITMQ_PORT", TestInfrastructure.RABBIT_PORT);
         env.put("ORDERFLOW_MESSAGING_RABBITMQ_NAMESPACE", namespace);
-        env.put("ORDERFLOW_PAYMENT_PROVIDER_SLOWCARDLATENCY", "3s");
+        env.put("ORDERFLOW_PAYMENT_PROVIDER_SLOWCARDLATENCY", "6s");
         env.put("ORDERFLOW_SECURITY_OPERATOR_CLIENTSECRET", TestTokens.OPERATOR_SECRET);
         env.put("ORDERFLOW_SECURITY_DATADIR", logs.toString());
         env.put("ORDERFLOW_DISCOVERY_URL", "http://127.0.0.1:" + ports.get("edge") + "/eureka/");

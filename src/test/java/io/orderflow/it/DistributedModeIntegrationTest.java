@@ -40,7 +40,7 @@ class DistributedModeIntegrationTest extends OrderScenarios {
                     namespace,
                     Map.of(
                             "orderflow.payment.provider.slow-card-latency",
-                            "2s",
+                            "5s",
                             "orderflow.security.jwks-uri",
                             keys.get("orderflow.security.jwks-uri"))));
         }

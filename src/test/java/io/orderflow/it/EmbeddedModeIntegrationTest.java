@@ -13,7 +13,7 @@ class EmbeddedModeIntegrationTest extends OrderScenarios {
 
     @BeforeAll
     static void start() throws Exception {
-        app = RunningApp.embedded(Map.of("orderflow.payment.provider.slow-card-latency", "2s"));
+        app = RunningApp.embedded(Map.of("orderflow.payment.provider.slow-card-latency", "5s"));
         api = new OrderApi(app.baseUrl());
     }
 
