@@ -85,6 +85,12 @@ public class SampledGauges implements SmartLifecycle {
         executor = null;
         if (running != null) {
             running.shutdownNow();
+            try {
+                // like PeriodicTask: once stopped, no sampling round is still running
+                running.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -47,7 +47,8 @@ import tools.jackson.databind.json.JsonMapper;
  * last sequence that client has seen, so updates arrive in order, none is skipped, and a client that
  * reconnects with {@code ?after=<sequence>} receives exactly what it missed. Change announcements come from
  * every process (see {@link OrderChanges}); a sweep every {@code orderflow.live.sweep-interval} catches up
- * anything an announcement lost.
+ * every watched order an announcement lost, and sends the all-orders feed the updates a full push queue
+ * dropped.
  *
  * <p>Bounded: at most {@code orderflow.live.max-connections} sockets; each socket's unsent data is capped
  * and a client that does not read within the send time limit is disconnected.
@@ -57,6 +58,9 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LiveOrders.class);
     static final CloseStatus UNKNOWN_ORDER = new CloseStatus(4404, "order not found");
+    /** Past this many missed orders (a client that has fallen this far behind reloads on reconnect). */
+    static final int MAX_MISSED = 10_000;
+
     static final CloseStatus BAD_REQUEST = new CloseStatus(4400, "bad request: after must be a sequence number");
     static final CloseStatus TOO_MANY = new CloseStatus(1013, "too many live connections; try again later");
     static final CloseStatus AUTHENTICATION_REQUIRED =
@@ -94,6 +98,9 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final Map<String, Set<Subscriber>> byOrder = new ConcurrentHashMap<>();
     private final Set<Subscriber> allOrders = ConcurrentHashMap.newKeySet();
+    /** Orders whose update the all-orders feed missed (push queue full); the sweep sends them. */
+    private final Set<String> missed = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<String, Target> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService authTimeouts =
@@ -285,6 +292,11 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         try {
             pushes.execute(() -> push(orderId));
         } catch (RejectedExecutionException e) {
+            // per-order watchers are caught up by their versions; the all-orders feed has none, so the sweep
+            // pushes what it missed from this set
+            if (!allOrders.isEmpty() && missed.size() < MAX_MISSED) {
+                missed.add(orderId);
+            }
             log.debug("live push queue full; the sweep will catch up {}", orderId);
         }
     }
@@ -332,6 +344,10 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
 
     /** Catches up every watched order that has moved past what its watchers were sent. */
     private void sweepOnce() {
+        for (String orderId : List.copyOf(missed)) {
+            missed.remove(orderId);
+            changed(orderId);
+        }
         if (byOrder.isEmpty()) {
             return;
         }
