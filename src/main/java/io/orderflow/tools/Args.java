@@ -12,8 +12,10 @@ final class Args {
 
     private final Map<String, String> options = new LinkedHashMap<>();
     private final List<String> positional = new ArrayList<>();
+    private final List<String> raw = new ArrayList<>();
 
     Args(String[] args, int from) {
+        raw.addAll(List.of(args).subList(Math.min(from, args.length), args.length));
         for (int i = from; i < args.length; i++) {
             String a = args[i];
             if (a.startsWith("--")) {
@@ -29,6 +31,11 @@ final class Args {
                 positional.add(a);
             }
         }
+    }
+
+    /** The words as given, for reports that repeat the command line. */
+    List<String> raw() {
+        return raw;
     }
 
     List<String> positional() {

@@ -7,11 +7,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -324,6 +326,32 @@ public final class InvariantChecker {
                     "select queue || ' ' || type || ' attempts ' || attempts " + "from broker.message");
         }
         return new Result(List.copyOf(v), stats);
+    }
+
+    /**
+     * No accepted order lost: every order the client was answered 202 for is in the order module's table. Only
+     * the client knows which orders were accepted (an order the server lost leaves nothing behind in the
+     * database), so the caller hands their ids in. {@code null} when none is missing.
+     */
+    public Violation lostOrders(Collection<String> acceptedIds) {
+        Set<String> missing = new TreeSet<>(acceptedIds);
+        List<String> ids = List.copyOf(acceptedIds);
+        for (int from = 0; from < ids.size(); from += 5000) {
+            String[] batch =
+                    ids.subList(from, Math.min(ids.size(), from + 5000)).toArray(String[]::new);
+            jdbc.sql("select id from orders.purchase_order where id = any(?)")
+                    .param(batch)
+                    .query(String.class)
+                    .list()
+                    .forEach(missing::remove);
+        }
+        if (missing.isEmpty()) {
+            return null;
+        }
+        return new Violation(
+                "accepted order lost (answered 202, not in orders.purchase_order)",
+                missing.size(),
+                missing.stream().limit(EXAMPLES).toList());
     }
 
     /** Statuses in history order must follow the saga: forward one step, to failed/cancelled, never out of terminal. */

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -117,11 +118,18 @@ final class LoadGenerator {
         final Histogram http = new SynchronizedHistogram(60_000_000L, 3);
         final AtomicLongArray acceptedPerSecond = new AtomicLongArray(MAX_SECONDS);
         final List<Histogram> httpPerSecond = new ArrayList<>();
+        /** The ids of the orders answered 202, when the phase keeps them (the chaos harness looks each one up). */
+        final Set<String> acceptedIds;
 
         Phase(String name, String prefix, String shape) {
+            this(name, prefix, shape, false);
+        }
+
+        Phase(String name, String prefix, String shape, boolean keepAcceptedIds) {
             this.name = name;
             this.prefix = prefix;
             this.shape = shape;
+            this.acceptedIds = keepAcceptedIds ? ConcurrentHashMap.newKeySet() : null;
         }
 
         void error(String kind) {
@@ -218,7 +226,7 @@ final class LoadGenerator {
                             try {
                                 HttpResponse<String> r = client.send(
                                         placeRequest(id, kind, random), HttpResponse.BodyHandlers.ofString());
-                                placed(phase, kind, start, r.statusCode());
+                                placed(phase, id, kind, start, r.statusCode());
                                 if (kind == Kind.CANCEL && r.statusCode() == 202) {
                                     cancelled(
                                             phase,
@@ -273,20 +281,40 @@ final class LoadGenerator {
 
     /** A fixed arrival rate, whatever the server does; at most {@code maxOutstanding} requests in flight. */
     Phase openLoop(String name, String prefix, double rate, Duration duration, int maxOutstanding, Progress progress) {
-        Phase phase = new Phase(name, prefix, String.format(Locale.ROOT, "open loop, %.0f orders/s", rate));
+        return openLoop(
+                new Phase(name, prefix, String.format(Locale.ROOT, "open loop, %.0f orders/s", rate)),
+                rate,
+                duration,
+                maxOutstanding,
+                progress,
+                new Random(),
+                () -> false);
+    }
+
+    /**
+     * The open loop for the chaos harness: the orders' contents drawn from {@code random} (a seeded one repeats
+     * them), ended early once {@code stop} says so, at the latest after {@code duration}.
+     */
+    Phase openLoop(
+            Phase phase,
+            double rate,
+            Duration duration,
+            int maxOutstanding,
+            Progress progress,
+            Random random,
+            BooleanSupplier stop) {
         long total = Math.round(rate * duration.toSeconds());
         double interval = 1e9 / rate;
         AtomicInteger outstanding = new AtomicInteger();
         Thread scheduler = new Thread(
                 () -> {
-                    Random random = new Random();
-                    for (long i = 0; i < total; i++) {
+                    for (long i = 0; i < total && !stop.getAsBoolean(); i++) {
                         long intended = phase.startNanos + Math.round(i * interval);
                         long wait = intended - System.nanoTime();
                         if (wait > 0) {
                             LockSupport.parkNanos(wait);
                         }
-                        String id = prefix + (i + 1);
+                        String id = phase.prefix + (i + 1);
                         Kind kind = mix.pick(random);
                         if (outstanding.get() >= maxOutstanding) {
                             phase.attempted.incrementAndGet();
@@ -304,7 +332,7 @@ final class LoadGenerator {
                                 outstanding.decrementAndGet();
                                 return;
                             }
-                            placed(phase, kind, intended, r.statusCode());
+                            placed(phase, id, kind, intended, r.statusCode());
                             if (kind == Kind.CANCEL && r.statusCode() == 202) {
                                 client.sendAsync(
                                                 cancelRequest(id, orderToken(r.body())),
@@ -336,11 +364,14 @@ final class LoadGenerator {
         return phase;
     }
 
-    private void placed(Phase phase, Kind kind, long intendedNanos, int status) {
+    private void placed(Phase phase, String id, Kind kind, long intendedNanos, int status) {
         long done = System.nanoTime();
         phase.attempted.incrementAndGet();
         phase.recordHttp(intendedNanos, done);
         if (status == 202) {
+            if (phase.acceptedIds != null) {
+                phase.acceptedIds.add(id);
+            }
             phase.accepted.incrementAndGet();
             phase.acceptedPerSecond.incrementAndGet(phase.second(done));
             phase.kinds.computeIfAbsent(kind, k -> new LongAdder()).increment();

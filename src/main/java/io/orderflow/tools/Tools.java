@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code java -jar orderflow.jar benchmark ...} and {@code java -jar orderflow.jar check ...}: dispatched by
+ * {@code java -jar orderflow.jar benchmark ...}, {@code ... check ...} and {@code ... chaos ...}: dispatched by
  * {@code OrderflowApplication.main} before Spring starts.
  */
 public final class Tools {
 
-    private static final Set<String> COMMANDS = Set.of("benchmark", "check");
+    private static final Set<String> COMMANDS = Set.of("benchmark", "check", "chaos");
 
     private Tools() {}
 
@@ -26,11 +26,12 @@ public final class Tools {
             code = switch (args[0]) {
                 case "benchmark" -> Benchmark.run(new Args(args, 1));
                 case "check" -> check(new Args(args, 1));
+                case "chaos" -> Chaos.run(new Args(args, 1));
                 default -> 2;
             };
         } catch (IllegalArgumentException e) {
             System.err.println(args[0] + ": " + e.getMessage());
-            System.err.println(usage());
+            System.err.println(args[0].equals("chaos") ? Chaos.usage() : usage());
             code = 2;
         } catch (IOException | RuntimeException e) {
             System.err.println(args[0] + " failed: " + e);
@@ -85,6 +86,6 @@ public final class Tools {
                       [--ceiling true] [--pgbench /usr/bin/pgbench] [--pgbench-seconds 20] [--pgbench-clients 16] \\
                       [--perftest-classpath 'target/bench/perf-test/lib/*'] [--rabbit-uri amqp://guest:guest@127.0.0.1:5672]
                   java -jar orderflow.jar benchmark jfr-summary recording.jfr [--top 25]
-                """;
+                """ + Chaos.usage().substring("usage:\n".length());
     }
 }

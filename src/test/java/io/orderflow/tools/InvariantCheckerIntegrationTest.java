@@ -105,6 +105,7 @@ class InvariantCheckerIntegrationTest {
         String completed = orderIn("completed", 0);
         String otherCompleted = orderIn("completed", 1);
         String thirdCompleted = orderIn("completed", 2);
+        String fourthCompleted = orderIn("completed", 3);
         String declined = jdbc.sql(
                         "select order_id from payment.payment where status = 'declined' order by order_id " + "limit 1")
                 .query(String.class)
@@ -141,6 +142,13 @@ class InvariantCheckerIntegrationTest {
                                 + "select order_id, recipient, subject, body from notification.notification where order_id = ? limit 1")
                 .param(thirdCompleted)
                 .update();
+        // a second charge: the order's history records a payment under another payment id
+        jdbc.sql("insert into orders.order_event (order_id, sequence, type, status, occurred_at, details) "
+                        + "select order_id, max(sequence) + 1, 'payment_charged', 'completed', now(), "
+                        + "'{\"payment_id\": \"pay_second\"}'::jsonb from orders.order_event where order_id = ? "
+                        + "group by order_id")
+                .param(fourthCompleted)
+                .update();
         // a message never published
         jdbc.sql("insert into payment.outbox (message_id, type, version, order_id, occurred_at, payload) "
                         + "values (?, 'payment.PaymentCharged', 1, ?, now(), '{}'::jsonb)")
@@ -161,7 +169,9 @@ class InvariantCheckerIntegrationTest {
                         "history is not a legal walk of the saga",
                         "shipment does not match the order's outcome",
                         "terminal order without exactly 2 notifications (placed + outcome): a message lost or applied twice",
+                        "order charged twice (payment_charged with more than one payment id)",
                         "payment outbox not drained");
+        assertThat(result.messages()).anySatisfy(m -> assertThat(m).contains(fourthCompleted + " x2"));
         assertThat(result.messages()).anySatisfy(m -> assertThat(m).contains(completed, "payment charged"));
         assertThat(result.messages()).anySatisfy(m -> assertThat(m).contains(thirdCompleted, "pending -> shipping"));
         assertThat(result.messages()).anySatisfy(m -> assertThat(m).contains("BENCH-0001 initial"));
@@ -170,6 +180,19 @@ class InvariantCheckerIntegrationTest {
 
     @Test
     @Order(3)
+    void reportsAnAcceptedOrderThatIsNotStored() {
+        String stored = orderIn("failed", 0);
+
+        InvariantChecker.Violation lost = checker.lostOrders(List.of(stored, "it-answered-202-never-stored"));
+
+        assertThat(lost).isNotNull();
+        assertThat(lost.count()).isEqualTo(1);
+        assertThat(lost.examples()).containsExactly("it-answered-202-never-stored");
+        assertThat(checker.lostOrders(List.of(stored))).isNull();
+    }
+
+    @Test
+    @Order(4)
     void exitsWithOneWhenAnInvariantIsViolated() {
         int code =
                 Tools.check(new Args(new String[] {"--db-url", url, "--db-user", PG_USER, "--drain-timeout", "1s"}, 0));

@@ -1,0 +1,428 @@
+package io.orderflow.tools;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * {@code java -jar orderflow.jar chaos ...}: Jepsen's shape on orderflow. A generator (the benchmark's open-loop
+ * load and mix), a nemesis per iteration (a fault injected partway, then healed), and a checker (the
+ * {@link InvariantChecker} after the system has drained, plus the client's list of accepted orders). The
+ * harness starts everything it runs (its own PostgreSQL cluster, the application) and stops it by PID, also
+ * when it fails or is interrupted (shutdown hook).
+ */
+final class Chaos {
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Args args;
+    private final ChaosPlan plan;
+    private final Path out;
+    private final double rate;
+    private final Duration afterHeal;
+    private final Duration drainTimeout;
+    private final Duration maxTime;
+    private final List<Map<String, Object>> iterations = new ArrayList<>();
+    private final Map<String, Object> run = new LinkedHashMap<>();
+
+    private ChaosSystem system;
+    private InvariantChecker checker;
+    private JdbcClient jdbc;
+    private Map<String, Long> baseline;
+    private LoadGenerator load;
+
+    private Chaos(Args args, ChaosPlan plan) {
+        this.args = args;
+        this.plan = plan;
+        this.out = Path.of(args.get("out", "target/chaos/" + LocalDateTime.now().format(STAMP)));
+        this.rate = args.decimal("rate", 10);
+        this.afterHeal = args.duration("after-heal", Duration.ofSeconds(15));
+        this.drainTimeout = args.duration("drain-timeout", Duration.ofSeconds(120));
+        if (rate <= 0 || rate > 500) {
+            throw new IllegalArgumentException("--rate must be in (0, 500] orders/s");
+        }
+        Duration startTimeout = args.duration("start-timeout", Duration.ofSeconds(180));
+        Duration perIteration = plan.steps().stream()
+                .map(s -> s.injectAt().plus(s.duration()))
+                .max(Duration::compareTo)
+                .orElse(Duration.ZERO)
+                .plus(startTimeout.multipliedBy(4))
+                .plus(afterHeal)
+                .plus(drainTimeout)
+                .plusSeconds(60);
+        this.maxTime =
+                args.duration("max-time", perIteration.multipliedBy(plan.steps().size()));
+    }
+
+    static int run(Args args) throws IOException {
+        if (args.has("help")) {
+            System.out.println(usage());
+            return 0;
+        }
+        String mode = args.positional().isEmpty()
+                ? args.get("mode", "embedded")
+                : args.positional().get(0);
+        if (!mode.equals("embedded")) {
+            throw new IllegalArgumentException("mode '" + mode
+                    + "': only the embedded mode has nemeses yet (distributed: see docs/reliability.md)");
+        }
+        ChaosPlan plan = ChaosPlan.of(ChaosPlan.Settings.from(args));
+        if (args.flag("plan-only")) {
+            System.out.println(describe(plan));
+            return 0;
+        }
+        return new Chaos(args, plan).run();
+    }
+
+    static String describe(ChaosPlan plan) {
+        StringBuilder text = new StringBuilder("Plan for seed " + plan.seed() + ":\n");
+        for (ChaosPlan.Step s : plan.steps()) {
+            text.append(String.format(
+                    Locale.ROOT,
+                    "  %2d  %-15s at %5.1f s for %5.1f s  target %s%n",
+                    s.iteration(),
+                    s.fault(),
+                    s.injectAt().toMillis() / 1000.0,
+                    s.duration().toMillis() / 1000.0,
+                    s.target()));
+        }
+        return text.toString();
+    }
+
+    private int run() throws IOException {
+        Files.createDirectories(out.resolve("logs"));
+        long deadline = System.nanoTime() + maxTime.toNanos();
+        run.put("command", "chaos " + String.join(" ", args.raw()));
+        run.put("mode", "embedded");
+        run.put("seed", plan.seed());
+        run.put("started_at", Instant.now().toString());
+        run.put("rate_per_second", rate);
+        run.put("mix", LoadGenerator.Mix.parse(args.get("mix", "")).toString());
+        run.put(
+                "machine",
+                Map.of(
+                        "cores",
+                        Runtime.getRuntime().availableProcessors(),
+                        "java",
+                        System.getProperty("java.version")));
+        run.put("plan", plan.steps());
+        System.out.println("orderflow chaos (embedded), seed " + plan.seed() + ", results in " + out);
+        System.out.print(describe(plan));
+
+        int httpPort = args.integer("http-port", 0) == 0 ? freePort() : args.integer("http-port", 0);
+        int pgPort = args.integer("pg-port", 0) == 0 ? freePort() : args.integer("pg-port", 0);
+        HarnessPostgres postgres = new HarnessPostgres(
+                Path.of(args.get("pg-bin", "/usr/lib/postgresql/15/bin")), pgPort, out.toAbsolutePath());
+        Duration resendAfter = args.duration("resend-after", Duration.ofSeconds(10));
+        List<String> appArgs = List.of(
+                "--server.port=" + httpPort,
+                "--spring.main.banner-mode=off",
+                "--orderflow.database.mode=external",
+                "--spring.datasource.url=" + postgres.jdbcUrl(),
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.password=",
+                "--orderflow.security.operator.client-secret=" + UUID.randomUUID(),
+                "--orderflow.security.data-dir=" + out.toAbsolutePath(),
+                // one load generator at one address: the limiter would only measure itself
+                "--orderflow.rate-limit.enabled=false",
+                "--orderflow.saga.resend-after=" + resendAfter.toMillis() + "ms",
+                "--logging.level.io.orderflow=WARN");
+        AppProcess app = new AppProcess(
+                Path.of(args.get("jar", "target/orderflow.jar")).toAbsolutePath(),
+                Arrays.stream(args.get("app-jvm-options", "-Xmx512m").split("\\s+"))
+                        .filter(s -> !s.isBlank())
+                        .toList(),
+                appArgs,
+                httpPort,
+                out.resolve("logs"));
+        system = new ChaosSystem(
+                app, postgres, args.duration("start-timeout", Duration.ofSeconds(180)), out.resolve("pids"));
+        Thread hook = new Thread(system::stop, "chaos-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean passed = false;
+        try {
+            system.startPostgres();
+            postgres.createDatabase();
+            System.out.println("PostgreSQL (harness's own cluster) PID " + postgres.pid() + " on :" + pgPort + ", "
+                    + postgres.dataDir());
+            system.startApp(List.of());
+            System.out.println("orderflow PID " + app.pid() + " on :" + httpPort);
+            Db db = new Db(postgres.jdbcUrl(), "postgres", "");
+            checker = new InvariantChecker(db.dataSource());
+            jdbc = JdbcClient.create(db.dataSource());
+            List<String> skus = Benchmark.setUpSkus(jdbc, args.integer("skus", 50));
+            baseline = checker.stockTotals();
+            Report.writeJson(out.resolve("stock-baseline.json"), baseline);
+            load = new LoadGenerator(app.url(), skus, LoadGenerator.Mix.parse(args.get("mix", "")));
+            passed = true;
+            for (ChaosPlan.Step step : plan.steps()) {
+                if (System.nanoTime() > deadline) {
+                    run.put("stopped", "the run's time bound (--max-time " + maxTime.toSeconds() + " s) was reached");
+                    passed = false;
+                    break;
+                }
+                Map<String, Object> result = iteration(step);
+                iterations.add(result);
+                writeReport();
+                if (!Boolean.TRUE.equals(result.get("passed"))) {
+                    passed = false;
+                }
+                if (result.containsKey("harness_error")) {
+                    run.put("stopped", "harness error in iteration " + step.iteration());
+                    break;
+                }
+            }
+        } finally {
+            run.put("ended_at", Instant.now().toString());
+            run.put("passed", passed && iterations.size() == plan.steps().size());
+            system.stop();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            writeReport();
+        }
+        System.out.println("Report: " + out.resolve("report.md"));
+        return Boolean.TRUE.equals(run.get("passed")) ? 0 : 1;
+    }
+
+    private Map<String, Object> iteration(ChaosPlan.Step step) throws IOException {
+        Nemesis nemesis = Nemesis.named(step.fault());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("iteration", step.iteration());
+        r.put("fault", step.fault());
+        r.put("target", step.target());
+        r.put("what", nemesis.describe());
+        r.put("inject_at_s", seconds(step.injectAt()));
+        r.put("duration_s", seconds(step.duration()));
+        System.out.printf(
+                Locale.ROOT,
+                "Iteration %d: %s at %.1f s for %.1f s, open loop at %.0f orders/s%n",
+                step.iteration(),
+                step.fault(),
+                step.injectAt().toMillis() / 1000.0,
+                step.duration().toMillis() / 1000.0,
+                rate);
+
+        String prefix = String.format(Locale.ROOT, "chaos-%02d-", step.iteration());
+        LoadGenerator.Phase phase = new LoadGenerator.Phase(
+                "it" + step.iteration(), prefix, String.format(Locale.ROOT, "open loop, %.0f orders/s", rate), true);
+        AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
+        Duration maxLoad = step.injectAt()
+                .plus(step.duration())
+                .plus(system.startTimeout.multipliedBy(4))
+                .plus(afterHeal);
+        Thread generator = new Thread(
+                () -> load.openLoop(
+                        phase,
+                        rate,
+                        maxLoad,
+                        5000,
+                        new LoadGenerator.Progress(this::openOrders),
+                        new Random(step.loadSeed()),
+                        () -> System.nanoTime() >= stopAt.get()),
+                "chaos-load");
+        generator.setDaemon(true);
+        generator.start();
+
+        Instant injectedAt;
+        Instant healAt;
+        Instant healedAt;
+        try {
+            sleepUntil(phase.startNanos + step.injectAt().toNanos());
+            injectedAt = Instant.now();
+            nemesis.inject(system);
+            System.out.println("  injected " + step.fault() + " (took " + millis(injectedAt) + " ms)");
+            sleepUntil(System.nanoTime() + step.duration().toNanos());
+            healAt = Instant.now();
+            nemesis.heal(system);
+            healedAt = Instant.now();
+            System.out.println("  healed (took " + millis(healAt) + " ms)");
+        } catch (IOException | RuntimeException e) {
+            stopAt.set(System.nanoTime());
+            r.put("harness_error", e.toString());
+            r.put("passed", false);
+            System.out.println("  harness error: " + e);
+            return r;
+        } finally {
+            stopAt.compareAndSet(Long.MAX_VALUE, System.nanoTime() + afterHeal.toNanos());
+            join(generator, afterHeal.plusSeconds(60));
+        }
+        r.put("heal_took_s", seconds(Duration.between(healAt, healedAt)));
+        r.put("load_s", round(phase.seconds()));
+        r.put("attempted", phase.attempted.get());
+        r.put("accepted", phase.accepted.get());
+        r.put("refused_503", phase.refused.get());
+        r.put("client_errors", phase.errorsByKind());
+
+        System.out.println("  load stopped after " + round(phase.seconds()) + " s: accepted " + phase.accepted.get()
+                + ", client errors " + phase.errorsByKind() + "; draining (at most " + drainTimeout.toSeconds()
+                + " s) ...");
+        boolean drained = checker.awaitDrained(drainTimeout, counts -> System.out.println("  in flight: " + counts));
+        InvariantChecker.Result result = checker.checkSettled(baseline, Duration.ofSeconds(drained ? 5 : 0));
+        List<InvariantChecker.Violation> violations = new ArrayList<>(result.violations());
+        InvariantChecker.Violation lost = checker.lostOrders(phase.acceptedIds);
+        if (lost != null) {
+            violations.add(lost);
+        }
+        r.put("drained", drained);
+        r.putAll(outcomes(prefix, injectedAt, healAt, healedAt));
+        r.put("worst_http_in_fault_ms", worstHttp(phase, injectedAt, healedAt));
+        r.put(
+                "violations",
+                violations.stream().map(InvariantChecker.Violation::toString).toList());
+        r.put("passed", drained && violations.isEmpty());
+        System.out.println("  " + (drained ? "drained" : "NOT drained") + "; " + r.get("orders_by_status")
+                + ", compensations " + r.get("compensations") + ", worst e2e in fault "
+                + r.get("worst_e2e_in_fault_ms") + " ms, recovered "
+                + r.get("recovered_after_heal_s") + " s after the heal; violations: " + violations.size());
+        violations.forEach(v -> System.out.println("    - " + v));
+        return r;
+    }
+
+    /**
+     * What the iteration's orders became. Worst end-to-end latency during the fault: placement to terminal event
+     * of the orders in flight while it lasted (placed before the heal ended, finished after it began). Time to
+     * recover: from the start of the heal to the first order completed after it.
+     */
+    private Map<String, Object> outcomes(String prefix, Instant injectedAt, Instant healAt, Instant healedAt) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Long> statuses = new TreeMap<>();
+        jdbc.sql("select status, count(*) from orders.purchase_order where id like ? group by status")
+                .param(prefix + "%")
+                .query((rs, n) -> statuses.put(rs.getString(1), rs.getLong(2)))
+                .list();
+        m.put("orders", statuses.values().stream().mapToLong(Long::longValue).sum());
+        m.put("orders_by_status", statuses);
+        m.put(
+                "compensations",
+                jdbc.sql("select count(*) from orders.order_event where order_id like ? "
+                                + "and type = 'compensation_requested'")
+                        .param(prefix + "%")
+                        .query(Long.class)
+                        .single());
+        m.put(
+                "step_resends",
+                jdbc.sql("select count(*) from orders.order_event where order_id like ? and type = 'step_retried'")
+                        .param(prefix + "%")
+                        .query(Long.class)
+                        .single());
+        Double worst = jdbc.sql("select max(extract(epoch from (t.occurred_at - o.created_at)) * 1000)::float8 "
+                        + "from orders.purchase_order o join orders.order_event t on t.order_id = o.id "
+                        + "and t.type in ('order_completed', 'order_failed', 'order_cancelled') "
+                        + "where o.id like ? and o.created_at <= ? and t.occurred_at >= ?")
+                .params(prefix + "%", healedAt.atOffset(ZoneOffset.UTC), injectedAt.atOffset(ZoneOffset.UTC))
+                .query(Double.class)
+                .optional()
+                .orElse(null);
+        m.put("worst_e2e_in_fault_ms", worst == null ? null : Math.round(worst));
+        Double recovered = jdbc.sql("select extract(epoch from (min(occurred_at) - ?))::float8 "
+                        + "from orders.order_event where type = 'order_completed' and occurred_at >= ?")
+                .params(healAt.atOffset(ZoneOffset.UTC), healAt.atOffset(ZoneOffset.UTC))
+                .query(Double.class)
+                .optional()
+                .orElse(null);
+        m.put("recovered_after_heal_s", recovered == null ? null : round(recovered));
+        return m;
+    }
+
+    /**
+     * The slowest placement answer (from its intended send time, so a stall counts in full) among the requests
+     * meant to go out from the injection to the end of the heal; {@code null} if none was answered.
+     */
+    static Long worstHttp(LoadGenerator.Phase phase, Instant injectedAt, Instant healedAt) {
+        int from =
+                (int) Math.max(0, Duration.between(phase.startedAt, injectedAt).toSeconds());
+        int to =
+                (int) Math.max(from, Duration.between(phase.startedAt, healedAt).toSeconds());
+        long worst = -1;
+        synchronized (phase.httpPerSecond) {
+            for (int s = from; s <= to && s < phase.httpPerSecond.size(); s++) {
+                if (phase.httpPerSecond.get(s).getTotalCount() > 0) {
+                    worst = Math.max(worst, phase.httpPerSecond.get(s).getMaxValue());
+                }
+            }
+        }
+        return worst < 0 ? null : Math.round(worst / 1000.0);
+    }
+
+    private void writeReport() throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>(run);
+        json.put("iterations", iterations);
+        Report.writeJson(out.resolve("results.json"), json);
+        Files.writeString(out.resolve("report.md"), ChaosReport.markdown(run, iterations));
+    }
+
+    private long openOrders() {
+        return jdbc.sql("select count(*) from orders.purchase_order where status not in "
+                        + InvariantChecker.TERMINAL_SQL)
+                .query(Long.class)
+                .single();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleepUntil(long nanos) {
+        long wait;
+        while ((wait = nanos - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(Math.max(1, wait / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    private static void join(Thread t, Duration max) {
+        try {
+            t.join(max.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long millis(Instant since) {
+        return Duration.between(since, Instant.now()).toMillis();
+    }
+
+    private static double seconds(Duration d) {
+        return round(d.toMillis() / 1000.0);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    static String usage() {
+        return """
+                usage:
+                  java -jar orderflow.jar chaos [embedded] [--iterations N (default: one per fault)] \\
+                      [--faults kill,pause,postgres-crash,payment-outage] [--seed S (default: the clock; printed)] \\
+                      [--rate 10 (orders/s, open loop)] [--fault-duration 12s] [--inject-min 8s] [--inject-max 16s] \\
+                      [--after-heal 15s (load after the heal)] [--drain-timeout 120s] [--resend-after 10s] \\
+                      [--mix declined=0.05,out_of_stock=0.03,shipping_failure=0.03,cancel=0.05] [--skus 50] \\
+                      [--jar target/orderflow.jar] [--out target/chaos/<stamp>] [--http-port 0] [--pg-port 0] \\
+                      [--pg-bin /usr/lib/postgresql/15/bin] [--app-jvm-options -Xmx512m] [--start-timeout 180s] \\
+                      [--max-time (bound of the whole run)] [--plan-only]
+                """;
+    }
+}

@@ -1,0 +1,120 @@
+package io.orderflow.tools;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Which fault each iteration injects, when in the iteration and into which process: everything random in a
+ * chaos run comes from the seed, so a run that found something can be repeated with {@code --seed}.
+ *
+ * <p>Faults are dealt like cards: each round of {@code faults.size()} iterations uses every fault once, in an
+ * order shuffled by the seed, so a run of at least that many iterations covers every fault.
+ */
+record ChaosPlan(long seed, List<Step> steps) {
+
+    /** The nemeses of the embedded mode, by name. */
+    static final List<String> EMBEDDED_FAULTS = List.of("kill", "pause", "postgres-crash", "payment-outage");
+
+    /**
+     * One iteration: the fault, how long after the load starts it is injected, how long it lasts before it is
+     * healed, the process it targets, and the seed of the iteration's load (the mix and the order contents).
+     */
+    record Step(int iteration, String fault, Duration injectAt, Duration duration, String target, long loadSeed) {}
+
+    /** The options that shape the plan (the rest of the run's options do not change it). */
+    record Settings(
+            long seed,
+            int iterations,
+            List<String> faults,
+            Duration injectMin,
+            Duration injectMax,
+            Duration faultDuration,
+            Duration resendAfter) {
+
+        Settings {
+            if (faults.isEmpty()) {
+                throw new IllegalArgumentException("--faults names no fault");
+            }
+            for (String fault : faults) {
+                if (!EMBEDDED_FAULTS.contains(fault)) {
+                    throw new IllegalArgumentException("unknown fault '" + fault + "' (embedded mode: "
+                            + String.join(", ", EMBEDDED_FAULTS) + ")");
+                }
+            }
+            if (iterations < 1 || iterations > 1000) {
+                throw new IllegalArgumentException("--iterations must be 1..1000, not " + iterations);
+            }
+            if (injectMin.isNegative() || injectMax.compareTo(injectMin) < 0) {
+                throw new IllegalArgumentException("need 0 <= --inject-min <= --inject-max");
+            }
+            if (faultDuration.compareTo(Duration.ofSeconds(1)) < 0
+                    || faultDuration.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("--fault-duration must be 1s..10m, not " + faultDuration);
+            }
+            if (resendAfter.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("--resend-after must be at least 1s");
+            }
+            faults = List.copyOf(faults);
+        }
+
+        static Settings from(Args args) {
+            String faults = args.get("faults", String.join(",", EMBEDDED_FAULTS));
+            List<String> names = Arrays.stream(faults.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .distinct()
+                    .toList();
+            return new Settings(
+                    args.has("seed") ? Long.parseLong(args.get("seed", "0")) : System.currentTimeMillis(),
+                    args.integer("iterations", names.size()),
+                    names,
+                    args.duration("inject-min", Duration.ofSeconds(8)),
+                    args.duration("inject-max", Duration.ofSeconds(16)),
+                    args.duration("fault-duration", Duration.ofSeconds(12)),
+                    args.duration("resend-after", Duration.ofSeconds(10)));
+        }
+    }
+
+    static ChaosPlan of(Settings settings) {
+        Random random = new Random(settings.seed());
+        List<Step> steps = new ArrayList<>();
+        List<String> round = new ArrayList<>();
+        long spread = settings.injectMax().toMillis() - settings.injectMin().toMillis();
+        for (int i = 1; i <= settings.iterations(); i++) {
+            if (round.isEmpty()) {
+                round.addAll(settings.faults());
+                Collections.shuffle(round, random);
+            }
+            String fault = round.remove(0);
+            Duration injectAt =
+                    settings.injectMin().plusMillis(spread == 0 ? 0 : Math.floorMod(random.nextLong(), spread + 1));
+            steps.add(new Step(i, fault, injectAt, durationOf(fault, settings), targetOf(fault), random.nextLong()));
+        }
+        return new ChaosPlan(settings.seed(), List.copyOf(steps));
+    }
+
+    /**
+     * A pause must outlast the saga's re-send interval, or it tests nothing a slow GC does not: the paused
+     * process must come back to find its steps re-sent (and answered) while it was away.
+     */
+    static Duration durationOf(String fault, Settings settings) {
+        if (fault.equals("pause")) {
+            Duration atLeast = settings.resendAfter().plusSeconds(5);
+            return settings.faultDuration().compareTo(atLeast) >= 0 ? settings.faultDuration() : atLeast;
+        }
+        return settings.faultDuration();
+    }
+
+    /** Embedded mode has one application process; the database and the provider are the other targets. */
+    static String targetOf(String fault) {
+        return switch (fault) {
+            case "postgres-crash" -> "postgres";
+            case "payment-outage" -> "payment provider (app)";
+            default -> "app";
+        };
+    }
+}

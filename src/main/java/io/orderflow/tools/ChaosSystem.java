@@ -1,0 +1,61 @@
+package io.orderflow.tools;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What a nemesis acts on in embedded mode: the application process and the harness's own PostgreSQL. Every
+ * process it starts is written to {@code pids} (for the script's trap) and stopped by {@link #stop()}.
+ */
+final class ChaosSystem {
+
+    final AppProcess app;
+    final HarnessPostgres postgres;
+    final Duration startTimeout;
+    private final Path pids;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    ChaosSystem(AppProcess app, HarnessPostgres postgres, Duration startTimeout, Path pids) {
+        this.app = app;
+        this.postgres = postgres;
+        this.startTimeout = startTimeout;
+        this.pids = pids;
+    }
+
+    /** (Re)starts the application with this start's extra arguments. */
+    void startApp(List<String> extra) throws IOException {
+        app.start(extra, startTimeout);
+        recordPids();
+    }
+
+    void startPostgres() throws IOException {
+        postgres.start();
+        recordPids();
+    }
+
+    /** {@code app <pid>} and {@code postgres <pid> <data dir>}: what is running now. */
+    void recordPids() throws IOException {
+        Files.writeString(
+                pids,
+                "app " + app.pid() + "\npostgres " + postgres.pid() + " " + postgres.dataDir() + "\n" + "cluster "
+                        + postgres.directory() + "\n");
+    }
+
+    /** Stops the application, then the database, and removes the cluster. For the shutdown hook too. */
+    void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        app.stop();
+        postgres.destroy();
+        try {
+            Files.deleteIfExists(pids);
+        } catch (IOException e) {
+            System.err.println("chaos: could not remove " + pids + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.orderflow.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChaosPlanUnitTest {
+
+    private static ChaosPlan.Settings settings(String... words) {
+        return ChaosPlan.Settings.from(new Args(words, 0));
+    }
+
+    @Test
+    void theSameSeedGivesTheSamePlan() {
+        ChaosPlan a = ChaosPlan.of(settings("--seed", "42", "--iterations", "12"));
+        ChaosPlan b = ChaosPlan.of(settings("--seed", "42", "--iterations", "12"));
+        ChaosPlan other = ChaosPlan.of(settings("--seed", "43", "--iterations", "12"));
+
+        assertThat(a).isEqualTo(b);
+        assertThat(a.steps()).isNotEqualTo(other.steps());
+    }
+
+    @Test
+    void everyRoundOfIterationsUsesEveryFaultOnce() {
+        ChaosPlan plan = ChaosPlan.of(settings("--seed", "7", "--iterations", "10"));
+
+        List<String> faults = plan.steps().stream().map(ChaosPlan.Step::fault).toList();
+        assertThat(faults.subList(0, 4)).containsExactlyInAnyOrderElementsOf(ChaosPlan.EMBEDDED_FAULTS);
+        assertThat(faults.subList(4, 8)).containsExactlyInAnyOrderElementsOf(ChaosPlan.EMBEDDED_FAULTS);
+        assertThat(faults.subList(8, 10)).doesNotHaveDuplicates();
+        assertThat(plan.steps()).extracting(ChaosPlan.Step::iteration).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    }
+
+    @Test
+    void injectsWithinTheWindowAndTargetsTheFaultsProcess() {
+        ChaosPlan plan = ChaosPlan.of(settings(
+                "--seed",
+                "3",
+                "--iterations",
+                "40",
+                "--inject-min",
+                "5s",
+                "--inject-max",
+                "9s",
+                "--fault-duration",
+                "20s"));
+
+        assertThat(plan.steps()).allSatisfy(s -> {
+            assertThat(s.injectAt()).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(9));
+            assertThat(s.duration()).isEqualTo(Duration.ofSeconds(20));
+            assertThat(s.target())
+                    .isEqualTo(
+                            switch (s.fault()) {
+                                case "postgres-crash" -> "postgres";
+                                case "payment-outage" -> "payment provider (app)";
+                                default -> "app";
+                            });
+        });
+        assertThat(plan.steps().stream().map(ChaosPlan.Step::injectAt).distinct())
+                .hasSizeGreaterThan(10);
+    }
+
+    @Test
+    void aPauseOutlastsTheSagasResendInterval() {
+        ChaosPlan plan = ChaosPlan.of(
+                settings("--faults", "pause,kill", "--fault-duration", "4s", "--resend-after", "10s", "--seed", "1"));
+
+        assertThat(plan.steps())
+                .filteredOn(s -> s.fault().equals("pause"))
+                .singleElement()
+                .satisfies(s -> assertThat(s.duration()).isEqualTo(Duration.ofSeconds(15)));
+        assertThat(plan.steps())
+                .filteredOn(s -> s.fault().equals("kill"))
+                .singleElement()
+                .satisfies(s -> assertThat(s.duration()).isEqualTo(Duration.ofSeconds(4)));
+    }
+
+    @Test
+    void parsesTheChaosOptions() {
+        ChaosPlan.Settings s = settings(
+                "--faults",
+                " kill, postgres-crash ,kill",
+                "--iterations=3",
+                "--seed",
+                "-9",
+                "--fault-duration",
+                "2.5s",
+                "--inject-min",
+                "1s",
+                "--inject-max",
+                "2s",
+                "--resend-after",
+                "3s");
+
+        assertThat(s.faults()).containsExactly("kill", "postgres-crash");
+        assertThat(s.iterations()).isEqualTo(3);
+        assertThat(s.seed()).isEqualTo(-9);
+        assertThat(s.faultDuration()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(s.injectMin()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.injectMax()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.resendAfter()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(settings().iterations()).isEqualTo(ChaosPlan.EMBEDDED_FAULTS.size());
+        assertThat(settings().faults()).isEqualTo(ChaosPlan.EMBEDDED_FAULTS);
+    }
+
+    @Test
+    void refusesWhatItCannotRun() {
+        assertThatThrownBy(() -> settings("--faults", "kill,partition"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown fault 'partition'");
+        assertThatThrownBy(() -> settings("--iterations", "0")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> settings("--faults", ",")).hasMessageContaining("names no fault");
+        assertThatThrownBy(() -> settings("--inject-min", "10s", "--inject-max", "5s"))
+                .hasMessageContaining("--inject-min");
+        assertThatThrownBy(() -> settings("--fault-duration", "500ms")).hasMessageContaining("--fault-duration");
+        assertThatThrownBy(() -> Chaos.run(new Args(new String[] {"distributed"}, 0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only the embedded mode");
+    }
+
+    @Test
+    void printsThePlanWithoutRunningAnything() throws Exception {
+        assertThat(Tools.handles(new String[] {"chaos"})).isTrue();
+        assertThat(Chaos.run(new Args(new String[] {"--seed", "5", "--plan-only"}, 0)))
+                .isZero();
+        assertThat(Chaos.describe(ChaosPlan.of(settings("--seed", "5", "--faults", "kill"))))
+                .contains("seed 5", "kill", "target app");
+    }
+
+    @Test
+    void reportsTheWorstPlacementAnswerDuringTheFault() {
+        LoadGenerator.Phase phase = new LoadGenerator.Phase("it", "p-", "open loop", true);
+        long second = 1_000_000_000L;
+        phase.recordHttp(phase.startNanos, phase.startNanos + 5_000_000L); // second 0: 5 ms, before the fault
+        phase.recordHttp(phase.startNanos + 2 * second, phase.startNanos + 2 * second + 900_000_000L); // 900 ms
+        phase.recordHttp(phase.startNanos + 9 * second, phase.startNanos + 9 * second + 7_000_000L); // after
+
+        Instant start = phase.startedAt;
+        assertThat(Chaos.worstHttp(phase, start.plusSeconds(1), start.plusSeconds(3)))
+                .isBetween(899L, 901L);
+        assertThat(Chaos.worstHttp(phase, start.plusSeconds(4), start.plusSeconds(6)))
+                .isNull();
+    }
+
+    @Test
+    void writesTheFaultTable() {
+        Map<String, Object> run = Map.of("command", "chaos --seed 5", "seed", 5L, "passed", false);
+        Map<String, Object> row = Map.of(
+                "iteration",
+                1,
+                "fault",
+                "kill",
+                "accepted",
+                120L,
+                "orders_by_status",
+                Map.of("completed", 100L, "failed", 12L, "cancelled", 8L),
+                "compensations",
+                25L,
+                "client_errors",
+                Map.of("connect_refused", 40L),
+                "violations",
+                List.of("accepted order lost (answered 202, not in orders.purchase_order): 1"),
+                "what",
+                "SIGKILL");
+
+        String md = ChaosReport.markdown(run, List.of(row));
+
+        assertThat(md)
+                .contains("seed: 5", "FAILED", "| 1 | kill |", "| 120 | 100 / 12 / 8 | 25 |", "connect_refused 40")
+                .contains("violation: accepted order lost");
+    }
+}
