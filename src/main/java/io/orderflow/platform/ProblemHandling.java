@@ -9,12 +9,16 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -152,6 +156,34 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(status)
                 .header(HttpHeaders.RETRY_AFTER, "2")
                 .body(problem);
+    }
+
+    /**
+     * The database could not be reached, or a transaction could not begin, commit or roll back (a crash, a
+     * restart, a failover): not a bug and not the client's fault. 503 with {@code Retry-After}; a commit whose
+     * outcome is unknown is why the detail points to the Idempotency-Key, with which a retry is safe.
+     */
+    @ExceptionHandler({
+        DataAccessResourceFailureException.class,
+        TransientDataAccessException.class,
+        CannotCreateTransactionException.class,
+        TransactionSystemException.class
+    })
+    ResponseEntity<ProblemDetail> databaseUnavailable(RuntimeException e, HttpServletRequest request) {
+        log.warn("{} {}: database unavailable: {}", request.getMethod(), request.getRequestURI(), e.toString());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "2")
+                .body(databaseUnavailableProblem(request.getRequestURI()));
+    }
+
+    static ProblemDetail databaseUnavailableProblem(String path) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "The database is unavailable or busy; try again shortly (with the same Idempotency-Key, a retried order "
+                        + "is placed at most once)");
+        problem.setType(URI.create("https://orderflow.io/problems/database-unavailable"));
+        problem.setInstance(URI.create(path));
+        return problem;
     }
 
     @ExceptionHandler(Exception.class)
