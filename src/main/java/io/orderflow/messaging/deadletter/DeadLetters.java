@@ -202,17 +202,19 @@ public class DeadLetters {
                     })
                     .optional()
                     .orElseThrow(() -> notFound(module, id));
+            // recorded first, so the audit's clock time is when the re-drive began (a paced bulk re-drive shows
+            // its pacing there, not the broker's confirm time); a failed publish rolls the record back
+            jdbc.sql("update " + schema + ".dead_letter set status = 'redriven', status_changed_at = now() "
+                            + "where id = ?")
+                    .param(id)
+                    .update();
+            audit(schema, id, "redrive", operator, null, bulkId);
             try {
                 transport.redeliver(module, envelope);
             } catch (RuntimeException e) {
                 log.warn("Re-drive of {} dead letter {} failed", module, id, e);
                 throw new RedriveFailedException(module, id, rootMessage(e), e);
             }
-            jdbc.sql("update " + schema + ".dead_letter set status = 'redriven', status_changed_at = now() "
-                            + "where id = ?")
-                    .param(id)
-                    .update();
-            audit(schema, id, "redrive", operator, null, bulkId);
         });
         log.info(
                 "{} re-drove {} dead letter {}{}",
