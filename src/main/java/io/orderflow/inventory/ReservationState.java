@@ -2,31 +2,27 @@ package io.orderflow.inventory;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** Where an order's reservation stands; {@code dbName} is what {@code inventory.reservation.status} holds. */
 enum ReservationState {
     /** The order's items are held for it. */
-    RESERVED("reserved"),
+    RESERVED,
     /** Something was short; nothing was held, and a repeated request is refused the same way. */
-    REJECTED("rejected"),
+    REJECTED,
     /** Given back, or released before anything was reserved: a fence against a late reservation. */
-    RELEASED("released"),
+    RELEASED,
     /** The order completed; its items left as shipped stock. */
-    SHIPPED("shipped");
+    SHIPPED;
 
-    private final String dbName;
-
-    ReservationState(String dbName) {
-        this.dbName = dbName;
-    }
-
+    /** The stored name: the constant's name in lower case. */
     String dbName() {
-        return dbName;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     static ReservationState fromDb(String dbName) {
         return Arrays.stream(values())
-                .filter(s -> s.dbName.equals(dbName))
+                .filter(s -> s.dbName().equals(dbName))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("unknown reservation status '" + dbName + "'"));
     }
@@ -35,7 +31,7 @@ enum ReservationState {
     ReservationReply answerToRepeatedReserve(String orderId) {
         return switch (this) {
             case RESERVED, SHIPPED -> new StockReserved(orderId);
-            case REJECTED, RELEASED -> new StockUnavailable(orderId, "reservation_" + dbName, List.of());
+            case REJECTED, RELEASED -> new StockUnavailable(orderId, "reservation_" + dbName(), List.of());
         };
     }
 }

@@ -81,7 +81,7 @@ final class Saga {
         this.recordOnly = steps.stream()
                 .filter(Step::compensable)
                 .map(step -> step.compensation().confirmedBy())
-                .collect(Collectors.toUnmodifiableSet());
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     static Builder define() {
@@ -99,9 +99,7 @@ final class Saga {
             types.addAll(s.successes().keySet());
             types.addAll(s.failures().keySet());
         });
-        steps.stream()
-                .filter(Step::compensable)
-                .forEach(s -> types.add(s.compensation().confirmedBy()));
+        types.addAll(recordOnly);
         return types;
     }
 

@@ -1,31 +1,27 @@
 package io.orderflow.payment;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /** Where an order's payment stands; {@code dbName} is what {@code payment.payment.status} holds. */
 enum PaymentState {
     /** The provider took the money. */
-    CHARGED("charged"),
+    CHARGED,
     /** The provider refused the card; nothing was taken. */
-    DECLINED("declined"),
+    DECLINED,
     /** The charge was given back. */
-    REFUNDED("refunded"),
+    REFUNDED,
     /** Refunded before anything was charged: a fence against a late charge. */
-    VOIDED("voided");
+    VOIDED;
 
-    private final String dbName;
-
-    PaymentState(String dbName) {
-        this.dbName = dbName;
-    }
-
+    /** The stored name: the constant's name in lower case. */
     String dbName() {
-        return dbName;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     static PaymentState fromDb(String dbName) {
         return Arrays.stream(values())
-                .filter(s -> s.dbName.equals(dbName))
+                .filter(s -> s.dbName().equals(dbName))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("unknown payment status '" + dbName + "'"));
     }

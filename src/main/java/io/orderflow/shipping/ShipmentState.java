@@ -1,29 +1,25 @@
 package io.orderflow.shipping;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /** Where an order's shipment stands; {@code dbName} is what {@code shipping.shipment.status} holds. */
 enum ShipmentState {
     /** Booked with the carrier, with a tracking number. */
-    CREATED("created"),
+    CREATED,
     /** The carrier refused it (an unserved destination); the reason is recorded. */
-    FAILED("failed"),
+    FAILED,
     /** Cancelled after booking, or before it: a fence against a late request. */
-    CANCELLED("cancelled");
+    CANCELLED;
 
-    private final String dbName;
-
-    ShipmentState(String dbName) {
-        this.dbName = dbName;
-    }
-
+    /** The stored name: the constant's name in lower case. */
     String dbName() {
-        return dbName;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     static ShipmentState fromDb(String dbName) {
         return Arrays.stream(values())
-                .filter(s -> s.dbName.equals(dbName))
+                .filter(s -> s.dbName().equals(dbName))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("unknown shipment status '" + dbName + "'"));
     }
