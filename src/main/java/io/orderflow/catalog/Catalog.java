@@ -30,6 +30,11 @@ class Catalog {
     }
 
     void validate(ValidateOrder command, MessageContext context) {
+        context.send(validate(command));
+    }
+
+    /** Prices the order from the catalog, or rejects it; reads only. */
+    ValidationReply validate(ValidateOrder command) {
         List<String> skus =
                 command.items().stream().map(ValidateOrder.Item::sku).distinct().toList();
         Map<String, Product> known = jdbc
@@ -39,7 +44,7 @@ class Catalog {
                 .query(new DataClassRowMapper<>(Product.class))
                 .stream()
                 .collect(Collectors.toMap(Product::sku, Function.identity()));
-        context.send(Pricing.price(command, known));
+        return Pricing.price(command, known);
     }
 
     void updateStock(StockLevelsChanged event) {

@@ -28,10 +28,12 @@ public final class MessageHandlers {
 
     private final String module;
     private final Map<String, Handler<?>> handlers;
+    private final Map<String, Handler<?>> retired;
 
-    private MessageHandlers(String module, Map<String, Handler<?>> handlers) {
+    private MessageHandlers(String module, Map<String, Handler<?>> handlers, Map<String, Handler<?>> retired) {
         this.module = module;
         this.handlers = Map.copyOf(handlers);
+        this.retired = Map.copyOf(retired);
     }
 
     public static Builder forModule(String module) {
@@ -42,19 +44,30 @@ public final class MessageHandlers {
         return module;
     }
 
+    /** The types the module's queue is bound to. */
     public Set<String> types() {
         return handlers.keySet();
     }
 
+    /**
+     * Types an earlier version consumed and this one no longer subscribes to: transports remove their bindings,
+     * and messages of these types still queued are handled (see {@link Builder#retired}).
+     */
+    public Set<String> retiredTypes() {
+        return retired.keySet();
+    }
+
     @Nullable
     Handler<?> handlerFor(String type) {
-        return handlers.get(type);
+        Handler<?> handler = handlers.get(type);
+        return handler != null ? handler : retired.get(type);
     }
 
     public static final class Builder {
 
         private final String module;
         private final Map<String, Handler<?>> handlers = new LinkedHashMap<>();
+        private final Map<String, Handler<?>> retired = new LinkedHashMap<>();
 
         private Builder(String module) {
             this.module = module;
@@ -65,8 +78,18 @@ public final class MessageHandlers {
             return this;
         }
 
+        /**
+         * A type this module used to consume and no longer subscribes to: its binding is removed, so no new
+         * message of it arrives, and the ones an earlier version left in the queue are still handled by
+         * {@code action} instead of being parked as unknown.
+         */
+        public <T> Builder retired(Class<T> type, BiConsumer<T, MessageContext> action) {
+            retired.put(MessageTypes.nameOf(type), new Handler<>(type, action));
+            return this;
+        }
+
         public MessageHandlers build() {
-            return new MessageHandlers(module, handlers);
+            return new MessageHandlers(module, handlers, retired);
         }
     }
 }

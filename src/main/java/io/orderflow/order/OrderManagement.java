@@ -12,6 +12,7 @@ import io.orderflow.platform.security.Caller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ public class OrderManagement {
     private final DeadlinePolicy deadlines;
     private final MeterRegistry meters;
     private final Admission admission;
+    private final InlineSteps inline;
     private final Clock clock;
 
     OrderManagement(
@@ -51,8 +53,10 @@ public class OrderManagement {
             OrderChanges changes,
             DeadlinePolicy deadlines,
             MeterRegistry meters,
-            Admission admission) {
+            Admission admission,
+            InlineSteps inline) {
         this.orders = orders;
+        this.inline = inline;
         this.outbox = outbox;
         this.changes = changes;
         this.deadlines = deadlines;
@@ -85,7 +89,10 @@ public class OrderManagement {
                 request.cardToken(),
                 request.shippingAddress(),
                 now);
-        order.recorded(1, now);
+        List<Orders.Entry> history = new ArrayList<>();
+        history.add(new Orders.Entry(new Saga.Recorded("order_placed", Map.of()), order.status()));
+        List<Object> commands = startSaga(order, history);
+        order.recorded(history.size(), now);
         order.stepEntered(now, deadlines.resendAfter());
         Ownership.Guest guest = caller.isCustomer() ? null : Ownership.guest(idChosenByClient);
         Ownership ownership = guest == null
@@ -104,7 +111,7 @@ public class OrderManagement {
             }
             return new Placement(find(id), false);
         }
-        orders.appendEvents(order, 1, List.of(new Saga.Recorded("order_placed", Map.of())));
+        orders.appendEvents(order, 1, history);
         outbox.send(
                 "order",
                 new OrderPlaced(
@@ -115,9 +122,36 @@ public class OrderManagement {
                                 .toList()),
                 id,
                 null);
+        commands.forEach(command -> outbox.send("order", command, id, null));
+        if (order.status().isTerminal()) {
+            outbox.send("order", lifecycleEvent(order), id, null);
+        }
+        recordTimings(order, OrderStatus.PENDING, now, now);
         changes.announceAfterCommit(id);
         OrderView view = view(order, orders.events(id));
         return new Placement(guest == null ? view : view.withOrderToken(guest.orderToken()), true);
+    }
+
+    /**
+     * Starts the saga in the placing transaction, and takes the answers of the read-only steps that run in this
+     * process there too ({@link InlineSteps}): what is returned is the first command that must travel as a message
+     * (none when the order already failed). Records each decision's history with the status it left the order in.
+     */
+    private List<Object> startSaga(Order order, List<Orders.Entry> history) {
+        Saga.Decision decision = OrderFulfilment.SAGA.start(order);
+        while (true) {
+            for (Saga.Recorded event : decision.history()) {
+                history.add(new Orders.Entry(event, order.status()));
+            }
+            if (decision.commands().size() != 1) {
+                return decision.commands();
+            }
+            Optional<Object> reply = inline.answer(decision.commands().get(0));
+            if (reply.isEmpty()) {
+                return decision.commands();
+            }
+            decision = OrderFulfilment.SAGA.on(order, reply.get());
+        }
     }
 
     /**
@@ -298,7 +332,13 @@ public class OrderManagement {
             if (!orders.update(order, expectedVersion)) {
                 continue;
             }
-            orders.appendEvents(order, expectedVersion + 1, decision.history());
+            OrderStatus decided = order.status();
+            orders.appendEvents(
+                    order,
+                    expectedVersion + 1,
+                    decision.history().stream()
+                            .map(event -> new Orders.Entry(event, decided))
+                            .toList());
             decision.commands().forEach(command -> outbox.send("order", command, orderId, causationId));
             if (!before.isTerminal() && order.status().isTerminal()) {
                 outbox.send("order", lifecycleEvent(order), orderId, causationId);

@@ -39,18 +39,27 @@ class Orders {
         this.json = json;
     }
 
-    /** Inserts a new order at version {@code events}, with who may see it; false when the id is taken. */
+    /**
+     * Inserts a new order as it stands (a placed order may already be priced, or failed), with who may see it;
+     * false when the id is taken.
+     */
     boolean insert(Order order, Ownership ownership) {
-        return jdbc.sql(
-                                "insert into orders.purchase_order (id, customer_email, status, items, card_token, "
-                                        + "shipping_address, version, created_at, updated_at, step_started_at, step_attempts, next_deadline_at, "
-                                        + "customer_id, order_token_hash, id_chosen_by_client) "
-                                        + "values (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")
+        return jdbc.sql("insert into orders.purchase_order (id, customer_email, status, items, priced_items, "
+                                + "total_amount, currency, failure_reason, failure_detail, card_token, shipping_address, "
+                                + "version, created_at, updated_at, step_started_at, step_attempts, next_deadline_at, "
+                                + "customer_id, order_token_hash, id_chosen_by_client) "
+                                + "values (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                + "on conflict (id) do nothing")
                         .params(
                                 order.id(),
                                 order.customerEmail(),
                                 order.status().wireName(),
                                 json.writeValueAsString(order.items()),
+                                order.pricedItems() == null ? null : json.writeValueAsString(order.pricedItems()),
+                                order.totalAmount(),
+                                order.currency(),
+                                order.failureReason(),
+                                order.failureDetail(),
                                 order.cardToken(),
                                 order.shippingAddress() == null
                                         ? null
@@ -126,24 +135,36 @@ class Orders {
                 == 1;
     }
 
-    void appendEvents(Order order, int firstSequence, List<Saga.Recorded> events) {
-        int sequence = firstSequence;
-        for (Saga.Recorded event : events) {
-            JsonNode details = json.valueToTree(event.details());
-            if (details.isObject()) {
-                ((ObjectNode) details).remove("order_id");
-            }
-            jdbc.sql("insert into orders.order_event (order_id, sequence, type, status, occurred_at, details) "
-                            + "values (?, ?, ?, ?, ?, ?::jsonb)")
-                    .params(
-                            order.id(),
-                            sequence++,
-                            event.type(),
-                            order.status().wireName(),
-                            Timestamp.from(order.updatedAt()),
-                            json.writeValueAsString(details))
-                    .update();
+    /** A history entry with the status the order had once its decision was taken. */
+    record Entry(Saga.Recorded event, OrderStatus status) {}
+
+    /** Appends the order's history from {@code firstSequence}, in one statement, all at the order's update time. */
+    void appendEvents(Order order, int firstSequence, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
         }
+        int size = entries.size();
+        Integer[] sequences = new Integer[size];
+        String[] types = new String[size];
+        String[] statuses = new String[size];
+        String[] details = new String[size];
+        for (int i = 0; i < size; i++) {
+            Entry entry = entries.get(i);
+            JsonNode detail = json.valueToTree(entry.event().details());
+            if (detail.isObject()) {
+                ((ObjectNode) detail).remove("order_id");
+            }
+            sequences[i] = firstSequence + i;
+            types[i] = entry.event().type();
+            statuses[i] = entry.status().wireName();
+            details[i] = json.writeValueAsString(detail);
+        }
+        jdbc.sql(
+                        "insert into orders.order_event (order_id, sequence, type, status, occurred_at, details) "
+                                + "select ?, e.sequence, e.type, e.status, ?, e.details::jsonb "
+                                + "from unnest(?::int[], ?::text[], ?::text[], ?::text[]) as e(sequence, type, status, details)")
+                .params(order.id(), Timestamp.from(order.updatedAt()), sequences, types, statuses, details)
+                .update();
     }
 
     Optional<Order> find(String id) {

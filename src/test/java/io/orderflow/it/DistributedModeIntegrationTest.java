@@ -139,4 +139,9 @@ class DistributedModeIntegrationTest extends OrderScenarios {
     boolean postgresBroker() {
         return false;
     }
+
+    @Override
+    boolean pricesInThePlacingTransaction() {
+        return false;
+    }
 }

@@ -38,4 +38,9 @@ class EmbeddedModeIntegrationTest extends OrderScenarios {
     boolean postgresBroker() {
         return true;
     }
+
+    @Override
+    boolean pricesInThePlacingTransaction() {
+        return true;
+    }
 }

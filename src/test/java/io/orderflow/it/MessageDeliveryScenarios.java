@@ -163,6 +163,39 @@ abstract class MessageDeliveryScenarios {
         OrderScenarios.assertGapFree(order);
     }
 
+    @Test
+    void handlesAnOrderPlacedThatAnEarlierVersionLeftInTheOrderQueue() {
+        // orders start their saga in the placing transaction now; an earlier version sent OrderPlaced to the order
+        // module as well, and what it left queued is still handled (a started order stays as it is), not parked
+        OrderApi api = new OrderApi(app().baseUrl());
+        String orderId = api.placeAccepted(OrderApi.Orders.of("PROD-001", 1));
+        double appliedBefore = received("order", "OrderPlaced", "applied");
+
+        new TransactionTemplate(app().bean(PlatformTransactionManager.class))
+                .executeWithoutResult(s -> app().bean(Transport.class)
+                        .redeliver(
+                                "order",
+                                envelope(
+                                        "OrderPlaced",
+                                        orderId,
+                                        "{\"order_id\":\"" + orderId + "\",\"customer_email\":\"a@example.com\","
+                                                + "\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1}]}")));
+
+        Awaitility.await("the retired message handled")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> received("order", "OrderPlaced", "applied") >= appliedBefore + 1);
+        JsonNode order = api.awaitStatus(orderId, "completed");
+        assertThat(order.path("events"))
+                .extracting(e -> e.path("type").asString())
+                .containsOnlyOnce("fulfilment_started");
+        assertThat(app().jdbc()
+                        .sql("select count(*) from orders.dead_letter where order_id = ?")
+                        .param(orderId)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
     private void publish(Envelope envelope) {
         new TransactionTemplate(app().bean(PlatformTransactionManager.class))
                 .executeWithoutResult(

@@ -312,6 +312,11 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                     .params(queue, type)
                     .update();
         }
+        for (String type : handlers.retiredTypes()) {
+            jdbc.sql("delete from broker.binding where queue = ? and routing_key = ?")
+                    .params(queue, type)
+                    .update();
+        }
         Queue q = new Queue(queue, handlers, dispatcher);
         synchronized (threads) {
             queues.add(q);

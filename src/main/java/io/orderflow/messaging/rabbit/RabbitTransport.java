@@ -226,6 +226,11 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     @Override
     public void subscribe(MessageHandlers handlers, Dispatcher dispatcher) {
         String queueName = declareQueue(handlers.module(), handlers.types());
+        TopicExchange topic = new TopicExchange(exchange, true, false);
+        for (String type : handlers.retiredTypes()) {
+            admin.removeBinding(
+                    BindingBuilder.bind(new Queue(queueName)).to(topic).with(type));
+        }
         String retryName = queueName + ".retry";
         consumedQueues.add(queueName);
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
