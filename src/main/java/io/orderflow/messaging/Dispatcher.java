@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,8 @@ public class Dispatcher {
     private final RetryPolicy retryPolicy;
     private final MeterRegistry meters;
     private final MessageTracing tracing;
+    /** {@code module:Type} pairs this dispatcher loses on purpose (see {@link #losing}); empty outside fault tests. */
+    private final Set<String> lost;
 
     Dispatcher(
             JdbcClient jdbc,
@@ -39,13 +43,31 @@ public class Dispatcher {
             Outbox outbox,
             RetryPolicy retryPolicy,
             MeterRegistry meters,
-            MessageTracing tracing) {
+            MessageTracing tracing,
+            Set<String> lost) {
         this.jdbc = jdbc;
         this.json = json;
         this.outbox = outbox;
         this.retryPolicy = retryPolicy;
         this.meters = meters;
         this.tracing = tracing;
+        this.lost = Set.copyOf(lost);
+        if (!this.lost.isEmpty()) {
+            log.warn(
+                    "orderflow.chaos.lose-messages is set: {} will be acknowledged and not applied. A fault for testing "
+                            + "that the invariant checker sees a broken guarantee; never in production",
+                    new TreeSet<>(this.lost));
+        }
+    }
+
+    /**
+     * A test-only breaker of the delivery guarantee ({@code orderflow.chaos.lose-messages=module:Type,...}): a
+     * matching message is recorded in the inbox and its transaction commits, but its handler never runs, as if a
+     * transport had acknowledged a message and lost it. The chaos harness's {@code --break} sets it, to show that
+     * the checker catches a run whose guarantee is broken (docs/reliability.md).
+     */
+    private boolean losing(String module, String type) {
+        return !lost.isEmpty() && lost.contains(module + ":" + type);
     }
 
     /**
@@ -119,6 +141,15 @@ public class Dispatcher {
             log.debug("{} already applied {} {}", handlers.module(), envelope.type(), envelope.messageId());
             count(handlers.module(), envelope.type(), "duplicate");
             return false;
+        }
+        if (losing(handlers.module(), envelope.type())) {
+            log.warn(
+                    "{} lost {} {} on purpose (orderflow.chaos.lose-messages)",
+                    handlers.module(),
+                    envelope.type(),
+                    envelope.messageId());
+            count(handlers.module(), envelope.type(), "lost");
+            return true;
         }
         handler.handle(message, new MessageContext(handlers.module(), envelope, outbox));
         count(handlers.module(), envelope.type(), "applied");

@@ -8,6 +8,7 @@ import io.orderflow.platform.Modules;
 import io.orderflow.platform.SampledGauges;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -47,8 +48,9 @@ public class MessagingConfiguration {
             Outbox outbox,
             RetryPolicy retryPolicy,
             MeterRegistry meters,
-            MessageTracing tracing) {
-        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters, tracing);
+            MessageTracing tracing,
+            @Value("${orderflow.chaos.lose-messages:}") Set<String> lost) {
+        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters, tracing, lost);
     }
 
     @Bean

@@ -131,7 +131,11 @@ final class Chaos {
         HarnessPostgres postgres = new HarnessPostgres(
                 Path.of(args.get("pg-bin", "/usr/lib/postgresql/15/bin")), pgPort, out.toAbsolutePath());
         Duration resendAfter = args.duration("resend-after", Duration.ofSeconds(10));
+        // --break module:Type,...: a broken guarantee on purpose, to show the checker catches it (test-only)
+        String broken = args.get("break", "");
+        run.put("broken_on_purpose", broken);
         List<String> appArgs = List.of(
+                "--orderflow.chaos.lose-messages=" + broken,
                 "--server.port=" + httpPort,
                 "--spring.main.banner-mode=off",
                 "--orderflow.database.mode=external",
@@ -422,7 +426,8 @@ final class Chaos {
                       [--mix declined=0.05,out_of_stock=0.03,shipping_failure=0.03,cancel=0.05] [--skus 50] \\
                       [--jar target/orderflow.jar] [--out target/chaos/<stamp>] [--http-port 0] [--pg-port 0] \\
                       [--pg-bin /usr/lib/postgresql/15/bin] [--app-jvm-options -Xmx512m] [--start-timeout 180s] \\
-                      [--max-time (bound of the whole run)] [--plan-only]
+                      [--max-time (bound of the whole run)] [--plan-only] \\
+                      [--break module:Type,... (lose those messages on purpose: the run must then fail)]
                 """;
     }
 }

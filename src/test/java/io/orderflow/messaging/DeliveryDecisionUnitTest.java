@@ -8,6 +8,7 @@ import io.micrometer.tracing.propagation.Propagator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -23,7 +24,8 @@ class DeliveryDecisionUnitTest {
             null,
             new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(10), 3, 5),
             meters,
-            new MessageTracing(none.getBeanProvider(Tracer.class), none.getBeanProvider(Propagator.class)));
+            new MessageTracing(none.getBeanProvider(Tracer.class), none.getBeanProvider(Propagator.class)),
+            Set.of());
     private final Envelope envelope =
             new Envelope(UUID.randomUUID(), "CreateShipment", 1, "order-1", null, Instant.now(), "{}", Map.of());
 

@@ -2,7 +2,6 @@ package io.orderflow.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orderflow.OrderflowApplication;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -16,8 +15,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -47,28 +44,15 @@ class InvariantCheckerIntegrationTest {
         admin("create database " + database);
         int slash = PG_URL.lastIndexOf('/');
         url = PG_URL.substring(0, slash + 1) + database;
-        app = new SpringApplicationBuilder(OrderflowApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--spring.main.banner-mode=off",
-                        "--logging.level.io.orderflow=WARN",
-                        "--orderflow.database.mode=external",
-                        "--spring.datasource.url=" + url,
-                        "--spring.datasource.username=" + PG_USER,
-                        "--spring.datasource.password=" + PG_PASSWORD,
-                        "--orderflow.security.operator.client-secret=" + UUID.randomUUID(),
-                        // the load generator is one client at one address: limits would only measure themselves
-                        "--orderflow.rate-limit.enabled=false",
-                        "--orderflow.admission.enabled=false");
+        app = CheckedApp.start(url, PG_USER, PG_PASSWORD);
         Db db = new Db(url, PG_USER, PG_PASSWORD);
         checker = new InvariantChecker(db.dataSource());
         jdbc = JdbcClient.create(db.dataSource());
         List<String> skus = Benchmark.setUpSkus(jdbc, 20);
         baseline = checker.stockTotals();
 
-        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
         LoadGenerator load = new LoadGenerator(
-                "http://127.0.0.1:" + port,
+                CheckedApp.baseUrl(app),
                 skus,
                 LoadGenerator.Mix.parse("declined=0.2,out_of_stock=0.15,shipping_failure=0.15,cancel=0.2"));
         LoadGenerator.Phase phase =
