@@ -67,8 +67,9 @@ public class OrderManagement {
     }
 
     /**
-     * Accepts an order (status pending) for {@code caller}: a customer's order is theirs; a guest order gets an
-     * order token, shown in this answer only. Placing a client-chosen id again returns the existing order to
+     * Accepts an order for {@code caller} and starts its saga in the same transaction (ADR 0013): the answer shows
+     * it in its first step that waits for a message, priced already where the catalog runs here. A customer's
+     * order is theirs; a guest order gets an order token, shown in this answer only. Placing a client-chosen id again returns the existing order to
      * whoever may see it, and is refused (409) for anyone else.
      */
     @Transactional
