@@ -69,8 +69,8 @@ public class OrderManagement {
     /**
      * Accepts an order for {@code caller} and starts its saga in the same transaction (ADR 0013): the answer shows
      * it in its first step that waits for a message, priced already where the catalog runs here. A customer's
-     * order is theirs; a guest order gets an order token, shown in this answer only. Placing a client-chosen id again returns the existing order to
-     * whoever may see it, and is refused (409) for anyone else.
+     * order is theirs; a guest order gets an order token, shown in this answer only. Placing a client-chosen id
+     * again returns the existing order to whoever may see it, and is refused (409) for anyone else.
      */
     @Transactional
     public Placement place(NewOrder request, Caller caller, @Nullable String presentedToken) {
@@ -123,12 +123,7 @@ public class OrderManagement {
                                 .toList()),
                 id,
                 null);
-        commands.forEach(command -> outbox.send("order", command, id, null));
-        if (order.status().isTerminal()) {
-            outbox.send("order", lifecycleEvent(order), id, null);
-        }
-        recordTimings(order, OrderStatus.PENDING, now, now);
-        changes.announceAfterCommit(id);
+        carryOut(order, commands, OrderStatus.PENDING, now, now, null);
         OrderView view = view(order, orders.events(id));
         return new Placement(guest == null ? view : view.withOrderToken(guest.orderToken()), true);
     }
@@ -340,17 +335,32 @@ public class OrderManagement {
                     decision.history().stream()
                             .map(event -> new Orders.Entry(event, decided))
                             .toList());
-            decision.commands().forEach(command -> outbox.send("order", command, orderId, causationId));
-            if (!before.isTerminal() && order.status().isTerminal()) {
-                outbox.send("order", lifecycleEvent(order), orderId, causationId);
-            }
-            if (order.status() != before) {
-                recordTimings(order, before, stepStartedAt, now);
-            }
-            changes.announceAfterCommit(orderId);
+            carryOut(order, decision.commands(), before, stepStartedAt, now, causationId);
             return;
         }
         throw new OptimisticLockingFailureException("order " + orderId + " kept changing under us; will retry");
+    }
+
+    /**
+     * What follows a decision once the order is written, when placing it and on every later decision: its
+     * commands go out, the lifecycle event if the order just ended, the stage timings (recorded after commit) if
+     * it moved, and the live announcement.
+     */
+    private void carryOut(
+            Order order,
+            List<Object> commands,
+            OrderStatus before,
+            @Nullable Instant stepStartedAt,
+            Instant now,
+            @Nullable UUID causationId) {
+        commands.forEach(command -> outbox.send("order", command, order.id(), causationId));
+        if (!before.isTerminal() && order.status().isTerminal()) {
+            outbox.send("order", lifecycleEvent(order), order.id(), causationId);
+        }
+        if (order.status() != before) {
+            recordTimings(order, before, stepStartedAt, now);
+        }
+        changes.announceAfterCommit(order.id());
     }
 
     /** Stage and end-to-end latency, recorded once the transaction that decided them commits. */

@@ -57,6 +57,9 @@ final class Benchmark {
     private final InvariantChecker checker;
     private final Path out;
     private final String mode;
+    /** What one happy-path order of this mode costs, counted from the code. */
+    private final CountedCost counted;
+
     private final String tag = UUID.randomUUID().toString().substring(0, 4);
     private final Cpu cpu;
     private final Map<String, Object> report = new LinkedHashMap<>();
@@ -68,6 +71,7 @@ final class Benchmark {
         this.jdbc = JdbcClient.create(pool);
         this.checker = new InvariantChecker(pool);
         this.mode = args.get("mode", "embedded");
+        this.counted = CountedCost.of(mode);
         this.out = Path.of(args.get(
                 "out",
                 "target/bench/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
@@ -386,20 +390,15 @@ final class Benchmark {
     }
 
     private Map<String, Object> costPerOrder() {
-        CountedCost cost = CountedCost.of(mode);
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("messages_published", cost.published());
-        c.put("message_deliveries", cost.deliveries());
-        c.put("critical_path_hops", cost.criticalPathHops());
+        c.put("messages_published", counted.published());
+        c.put("message_deliveries", counted.deliveries());
+        c.put("critical_path_hops", counted.criticalPathHops());
         c.put("db_transactions_http", CountedCost.HTTP_TRANSACTIONS);
-        c.put("db_transactions_consumers", cost.consumerTransactions());
-        c.put("db_transactions_relay_max", cost.relayMax());
-        c.put("db_transactions_total_max", cost.transactionsMax());
+        c.put("db_transactions_consumers", counted.consumerTransactions());
+        c.put("db_transactions_relay_max", counted.relayMax());
+        c.put("db_transactions_total_max", counted.transactionsMax());
         return c;
-    }
-
-    private int dbTransactionsPerOrder() {
-        return CountedCost.of(mode).transactionsMax();
     }
 
     // --- measuring a phase --------------------------------------------------------------------------------
@@ -761,7 +760,7 @@ final class Benchmark {
         if (ceiling != null) {
             Object tps = Report.path(ceiling, "postgres", "tps");
             if (tps instanceof Number n && n.doubleValue() > 0) {
-                double orders = n.doubleValue() / dbTransactionsPerOrder();
+                double orders = n.doubleValue() / counted.transactionsMax();
                 t.put("postgres_ceiling_orders_per_second", round(orders));
                 t.put("ratio_to_postgres_ceiling", round(max / orders));
                 t.put("postgres_tps_ceiling", n);
@@ -770,11 +769,11 @@ final class Benchmark {
                 t.put("throughput_target", round(ratioGoal * n.doubleValue() / 10));
                 t.put("throughput_met", max >= ratioGoal * n.doubleValue() / 10);
                 t.put("ratio_to_hop_equivalent_ceiling", round(max / (n.doubleValue() / 10)));
-                t.put("ratio_of_raw_tps", round(max * dbTransactionsPerOrder() / n.doubleValue()));
+                t.put("ratio_of_raw_tps", round(max * counted.transactionsMax() / n.doubleValue()));
             }
             Object mq = Report.path(ceiling, "rabbitmq", "consumed_per_second");
             if (mq instanceof Number n && n.doubleValue() > 0) {
-                double orders = n.doubleValue() / CountedCost.of(mode).deliveries();
+                double orders = n.doubleValue() / counted.deliveries();
                 t.put("rabbitmq_ceiling_orders_per_second", round(orders));
                 t.put("ratio_to_rabbitmq_ceiling", round(max / orders));
             }
@@ -864,7 +863,7 @@ final class Benchmark {
                 .append(" → ")
                 .append(Report.cell(t.get("postgres_ceiling_orders_per_second")))
                 .append(" orders/s at ")
-                .append(dbTransactionsPerOrder())
+                .append(counted.transactionsMax())
                 .append(" tx/order | ratio ")
                 .append(Report.cell(t.get("ratio_to_postgres_ceiling")))
                 .append(" |\n");
@@ -874,7 +873,7 @@ final class Benchmark {
                     .append(" → ")
                     .append(Report.cell(t.get("rabbitmq_ceiling_orders_per_second")))
                     .append(" orders/s at ")
-                    .append(CountedCost.of(mode).deliveries())
+                    .append(counted.deliveries())
                     .append(" deliveries/order | ratio ")
                     .append(Report.cell(t.get("ratio_to_rabbitmq_ceiling")))
                     .append(" |\n");
