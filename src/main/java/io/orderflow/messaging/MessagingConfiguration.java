@@ -3,6 +3,8 @@ package io.orderflow.messaging;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.messaging.postgres.PostgresTransport;
 import io.orderflow.messaging.rabbit.RabbitTransport;
+import io.orderflow.messaging.redis.RedisTransport;
+import io.orderflow.messaging.redis.RedisTransportHealth;
 import io.orderflow.platform.ConditionalOnAnyModule;
 import io.orderflow.platform.Modules;
 import io.orderflow.platform.SampledGauges;
@@ -87,6 +89,25 @@ public class MessagingConfiguration {
             @Value("${orderflow.messaging.prefetch:50}") int prefetch,
             @Value("${orderflow.messaging.consumers:4}") int consumers) {
         return new RabbitTransport(namespace, connectionFactory, transactions, prefetch, consumers);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "orderflow.transport", havingValue = "redis")
+    RedisTransport redisTransport(
+            @Value("${orderflow.redis.url:redis://127.0.0.1:6379}") String url,
+            @Value("${orderflow.redis.prefix:orderflow}") String prefix,
+            @Value("${orderflow.redis.claim-idle:30s}") Duration claimIdle,
+            PlatformTransactionManager transactions,
+            JsonMapper json,
+            @Value("${orderflow.messaging.consumers:4}") int consumers,
+            SampledGauges gauges) {
+        return new RedisTransport(url, prefix, transactions, json, consumers, claimIdle, gauges);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "orderflow.transport", havingValue = "redis")
+    RedisTransportHealth redisTransportHealthIndicator(RedisTransport transport) {
+        return new RedisTransportHealth(transport);
     }
 
     /**

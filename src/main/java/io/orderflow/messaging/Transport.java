@@ -58,7 +58,8 @@ public interface Transport {
      * PostgreSQL: one queue row, written in the caller's transaction (there must be one), so the message is
      * back exactly when the caller's other changes (marking the dead letter re-driven) commit. RabbitMQ: a
      * persistent message published with confirms before this returns; if the caller's transaction then fails
-     * the message is delivered anyway (at least once).
+     * the message is delivered anyway (at least once). Redis: an {@code XADD} to the module's stream, answered
+     * before this returns, likewise outside the caller's transaction.
      *
      * @throws IllegalStateException when the module's queue does not exist or the broker refuses the message
      */

@@ -1,6 +1,6 @@
 /**
  * Shared messaging kernel: the envelope, the transactional outbox and its relay, the inbox, retries with
- * jitter and dead letters, over two interchangeable transports (PostgreSQL queue, RabbitMQ).
+ * jitter and dead letters, over interchangeable transports (PostgreSQL queue, RabbitMQ, Redis Streams).
  */
 @NullMarked
 package io.orderflow.messaging;

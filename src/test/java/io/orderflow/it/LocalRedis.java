@@ -20,9 +20,19 @@ final class LocalRedis implements AutoCloseable {
     private final String binary = System.getenv().getOrDefault("ORDERFLOW_TEST_REDIS_SERVER", "redis-server");
     private final int port;
     private final Path dir;
+    private final boolean appendOnly;
     private Process process;
 
     LocalRedis() throws IOException {
+        this(false);
+    }
+
+    /**
+     * With {@code appendOnly}, every write is in the append-only file before Redis answers it
+     * ({@code appendfsync always}), so a killed and restarted server still holds everything it acknowledged.
+     */
+    LocalRedis(boolean appendOnly) throws IOException {
+        this.appendOnly = appendOnly;
         try (ServerSocket socket = new ServerSocket(0)) {
             this.port = socket.getLocalPort();
         }
@@ -43,7 +53,9 @@ final class LocalRedis implements AutoCloseable {
                         "--save",
                         "",
                         "--appendonly",
-                        "no",
+                        appendOnly ? "yes" : "no",
+                        "--appendfsync",
+                        "always",
                         "--dir",
                         dir.toString())
                 .redirectErrorStream(true)
@@ -71,12 +83,27 @@ final class LocalRedis implements AutoCloseable {
         }
     }
 
+    /** Kills the server (SIGKILL): no shutdown, no last write; what it keeps is what was in its files. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            process = null;
+        }
+    }
+
     @Override
     public void close() throws Exception {
         stop();
-        for (File f : dir.toFile().listFiles()) {
-            f.delete();
+        deleteRecursively(dir.toFile());
+    }
+
+    private static void deleteRecursively(File file) {
+        File[] children = file.listFiles();
+        if (children != null) {
+            for (File child : children) {
+                deleteRecursively(child);
+            }
         }
-        Files.deleteIfExists(dir);
+        file.delete();
     }
 }

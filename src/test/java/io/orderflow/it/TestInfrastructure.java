@@ -1,5 +1,10 @@
 package io.orderflow.it;
 
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.orderflow.platform.Modules;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,8 +15,9 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
- * The local PostgreSQL and RabbitMQ the integration tests use, addressed by environment variables so CI or a
- * developer can point them elsewhere. Every run gets its own database and RabbitMQ namespace, so leftovers
+ * The local PostgreSQL, RabbitMQ and Redis the integration tests use, addressed by environment variables so CI or a
+ * developer can point them elsewhere. Every run gets its own database and RabbitMQ namespace (or Redis key
+ * prefix), so leftovers
  * from an earlier or a parallel run cannot change a result.
  */
 public final class TestInfrastructure {
@@ -23,6 +29,7 @@ public final class TestInfrastructure {
     static final String RABBIT_PORT = env("ORDERFLOW_TEST_RABBIT_PORT", "5672");
     static final String RABBIT_USER = env("ORDERFLOW_TEST_RABBIT_USER", "guest");
     static final String RABBIT_PASSWORD = env("ORDERFLOW_TEST_RABBIT_PASSWORD", "guest");
+    static final String REDIS_URL = env("ORDERFLOW_TEST_REDIS_URL", "redis://127.0.0.1:6379");
 
     private TestInfrastructure() {}
 
@@ -66,6 +73,27 @@ public final class TestInfrastructure {
             admin.deleteExchange(namespace);
         } finally {
             factory.destroy();
+        }
+    }
+
+    /** Removes a test run's streams, retry sets and anything else under its key prefix from the shared Redis. */
+    static void deleteRedisKeys(String prefix) {
+        RedisClient client = RedisClient.create(REDIS_URL);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            var redis = connection.sync();
+            ScanArgs match = ScanArgs.Builder.matches(prefix + ":*").limit(500);
+            KeyScanCursor<String> cursor = redis.scan(match);
+            while (true) {
+                if (!cursor.getKeys().isEmpty()) {
+                    redis.unlink(cursor.getKeys().toArray(String[]::new));
+                }
+                if (cursor.isFinished()) {
+                    break;
+                }
+                cursor = redis.scan(ScanCursor.of(cursor.getCursor()), match);
+            }
+        } finally {
+            client.shutdown();
         }
     }
 
