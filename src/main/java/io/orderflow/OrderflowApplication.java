@@ -1,6 +1,7 @@
 package io.orderflow;
 
 import io.orderflow.catalog.CatalogModule;
+import io.orderflow.compat.CompatModule;
 import io.orderflow.customer.CustomerModule;
 import io.orderflow.discovery.DiscoveryServer;
 import io.orderflow.gateway.GatewayRoutes;
@@ -38,6 +39,7 @@ import org.springframework.context.annotation.Import;
     NotificationModule.class,
     CustomerModule.class,
     OperationsModule.class,
+    CompatModule.class,
     GatewayRoutes.class,
     DiscoveryServer.class
 })

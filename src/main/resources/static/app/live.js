@@ -10,7 +10,8 @@ const wsUrl = (path) => `${location.protocol === 'https:' ? 'wss://' : 'ws://'}$
 
 /**
  * One WebSocket that comes back by itself, with backoff, until stopped. Its first message says who is
- * listening (handlers.auth); it counts as live once the server answers with its snapshot.
+ * listening (handlers.auth); it counts as live once the server answers with what it has: the feed's snapshot, or an
+ * order's first status_update, the one that carries its history ("events").
  */
 export class LiveSocket {
   constructor(path, handlers) {
@@ -64,7 +65,7 @@ export class LiveSocket {
       } catch (e) {
         return;
       }
-      if (data.type === 'snapshot') {
+      if (data.type === 'snapshot' || Array.isArray(data.events)) {
         this.attempts = 0;
         this.setState('open');
       }

@@ -50,7 +50,7 @@ export function openOrder(id, initial) {
         showNotFound(id);
       } else {
         showError(error.problem);
-        follow(view); // the live snapshot brings the order as soon as the server is back
+        follow(view); // the socket's first message brings the order as soon as the server is back
       }
     });
 }
@@ -67,10 +67,9 @@ function follow(view) {
     auth: () => ({ type: 'auth', access_token: session.token || undefined, order_token: orderToken(view.id) }),
     message(data) {
       if (screen.view !== view) return;
-      if (data.type === 'snapshot') {
-        applyOrder(view, data.order, data.events || []);
-      } else if (data.type === 'status_update') {
-        applyOrder(view, data.order, data.event ? [data.event] : []);
+      // the first status_update carries the history past lastSequence ("events"), each later one an "event"
+      if (data.type === 'status_update') {
+        applyOrder(view, data.order, data.events || (data.event ? [data.event] : []));
       }
     },
     closed(event) {

@@ -1,4 +1,5 @@
-// orderflow operations page: order counts, throughput / latency / backlog charts, saga diagram, dead-letter console.
+// orderflow operations page: order counts, throughput / latency / backlog charts, saga diagram, mailbox, dead-letter
+// console.
 // Its entry point. No build step, no external resources; every value from the server is put into the page as text
 // (textContent / SVG text nodes), never as markup.
 //
@@ -10,6 +11,7 @@ import { onSessionEnd, session, signIn } from './api.js';
 import {
   bulkRedrive, dlq, forgetDeadLetters, inspectLinked, refreshDeadLetterCounts, refreshDeadLetters,
 } from './dead-letters.js';
+import { refreshMailbox } from './mailbox.js';
 import { forgetMetrics, METRICS_POLL_MS, pollMetrics, renderRawSamples } from './metrics.js';
 import { forgetOrderCounts, refreshOrderCounts } from './order-counts.js';
 import { refreshSaga } from './saga.js';
@@ -21,7 +23,7 @@ let timers = [];
 
 async function refreshAll() {
   await Promise.allSettled([refreshOrderCounts(), refreshDeadLetterCounts()]);
-  await Promise.allSettled([refreshSaga(), refreshDeadLetters()]);
+  await Promise.allSettled([refreshSaga(), refreshDeadLetters(), refreshMailbox()]);
 }
 
 function startConsole() {
@@ -53,7 +55,7 @@ function showSignIn(notice) {
   forgetMetrics();
   forgetDeadLetters();
   for (const id of ['#order-counts', '#orders-updated', '#metrics-notice', '#metrics-stats', '#charts', '#backlog-table',
-    '#metrics', '#saga', '#saga-compensations', '#dlq-counts', '#dlq-table tbody', '#page-info', '#bulk-result', '#served']) {
+    '#metrics', '#saga', '#saga-compensations', '#mailbox-table tbody', '#mailbox-count', '#dlq-counts', '#dlq-table tbody', '#page-info', '#bulk-result', '#served']) {
     $(id).replaceChildren();
   }
   $('#sign-in-notice').textContent = notice || '';

@@ -65,13 +65,13 @@ class ModularityTest {
                     .map(Object::toString)
                     .collect(Collectors.toCollection(TreeSet::new));
 
-            // operations: the operator-facing API and page, beside the modules it serves; tools: the benchmark and
-            // invariant checker, shipped in the jar, a read-only auditor of all schemas; gateway and discovery: the
-            // edge roles of the distributed mode
+            // operations: the operator-facing API and page, beside the modules it serves; compat: the seeds' clients'
+            // paths, beside the order module; tools: the benchmark and invariant checker, shipped in the jar, a
+            // read-only auditor of all schemas; gateway and discovery: the edge roles of the distributed mode
             assertThat(names)
                     .containsExactlyInAnyOrderElementsOf(concat(
                             Modules.ALL,
-                            List.of("operations", "messaging", "platform", "tools", "gateway", "discovery")));
+                            List.of("operations", "compat", "messaging", "platform", "tools", "gateway", "discovery")));
             assertThat(MODULES.getSharedModules())
                     .extracting(m -> m.getIdentifier().toString())
                     .containsExactlyInAnyOrder("messaging", "platform");
@@ -118,6 +118,17 @@ class ModularityTest {
                     .forEach(m -> assertThat(dependenciesOf(m))
                             .as("dependencies of %s", m)
                             .doesNotContain("operations"));
+        }
+
+        @Test
+        void theSeedsCompatibilityLayerUsesOnlyTheOrderModulesApiAndNoModuleDependsOnIt() {
+            assertThat(dependenciesOf("compat")).containsOnly("order", "platform");
+            MODULES.stream()
+                    .map(m -> m.getIdentifier().toString())
+                    .filter(m -> !m.equals("compat"))
+                    .forEach(m -> assertThat(dependenciesOf(m))
+                            .as("dependencies of %s", m)
+                            .doesNotContain("compat"));
         }
 
         @Test
@@ -224,6 +235,7 @@ class ModularityTest {
                         .containsExactly(Modules.schemaOf(module));
             }
             assertThat(ownSchemasReferenced.get("messaging")).containsExactly(SchemaOwnership.BROKER);
+            assertThat(ownSchemasReferenced.get("compat")).containsExactly(SchemaOwnership.COMPAT);
             assertThat(SchemaOwnership.files(MIGRATIONS, ".sql")).hasSizeGreaterThanOrEqualTo(Modules.ALL.size());
         }
 
@@ -238,6 +250,7 @@ class ModularityTest {
                             "shipping",
                             "notification",
                             "customer",
+                            "compat",
                             "broker");
             for (String directory : List.of(
                     "order",
@@ -247,6 +260,7 @@ class ModularityTest {
                     "shipping",
                     "notification",
                     "customer",
+                    "compat",
                     "broker",
                     "messaging")) {
                 assertThat(MIGRATIONS.resolve(directory)).isDirectory();
@@ -352,6 +366,20 @@ class ModularityTest {
             assertThat(checkJava("messaging", "Fake.java", source)).isEmpty();
             assertThat(checkJava("platform", "Fake.java", source)).hasSize(1);
             assertThat(checkJava("", "Fake.java", source)).hasSize(1);
+        }
+
+        @Test
+        void letsTheCompatibilityLayerUseItsOwnSchemaOnly() {
+            String own = "class Fake { String sql = \"select * from compat.seed_order\"; }";
+            String orders = "class Fake { String sql = \"select * from orders.purchase_order\"; }";
+
+            assertThat(checkJava("compat", "Fake.java", own)).isEmpty();
+            assertThat(checkJava("order", "Fake.java", own)).hasSize(1);
+            assertThat(checkJava("compat", "Fake.java", orders))
+                    .extracting(SchemaOwnership.Violation::schema)
+                    .containsExactly("orders");
+            assertThat(checkMigration("compat", "compat/V2__x.sql", "select * from orders.purchase_order;\n"))
+                    .hasSize(1);
         }
 
         @Test

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  *
  * <p>Rules: code under {@code io/orderflow/<module>/} may name only {@code Modules.schemaOf(<module>)};
  * {@code messaging} builds module schema names with {@code Modules.schemaOf} and is exempt for them;
- * {@code broker} belongs to {@code io/orderflow/messaging/postgres} alone; {@code platform} and the root
+ * {@code broker} belongs to {@code io/orderflow/messaging/postgres} alone; {@code compat} (the seeds' compatibility
+ * layer, not a process of its own) owns the schema of its name; {@code platform} and the root
  * package name no schema; {@code tools} (benchmark and checker) may read them all. A migration under {@code db/migration/<module>/} may name only that module's
  * schema ({@code broker/} only {@code broker}; the kernel's {@code messaging/} scripts, applied into every
  * module's schema, none).
@@ -33,8 +34,12 @@ final class SchemaOwnership {
     /** The operator tools package (benchmark, invariant checker), not a business module. */
     static final String TOOLS = "tools";
 
-    /** Every schema of the system: one per module, plus the PostgreSQL transport's broker. */
-    static final List<String> SCHEMAS = Stream.concat(Modules.ALL.stream().map(Modules::schemaOf), Stream.of(BROKER))
+    /** The seeds' compatibility layer: beside the order module, with a schema of its own. */
+    static final String COMPAT = "compat";
+
+    /** Every schema of the system: one per module, the compatibility layer's, and the PostgreSQL transport's broker. */
+    static final List<String> SCHEMAS = Stream.concat(
+                    Modules.ALL.stream().map(Modules::schemaOf), Stream.of(COMPAT, BROKER))
             .toList();
 
     private static final String ANY_SCHEMA = String.join("|", SCHEMAS);
@@ -109,6 +114,9 @@ final class SchemaOwnership {
         if (Modules.ALL.contains(top)) {
             allowed.add(Modules.schemaOf(top));
         }
+        if (top.equals(COMPAT)) {
+            allowed.add(COMPAT);
+        }
         if (top.equals("messaging")) {
             Modules.ALL.stream().map(Modules::schemaOf).forEach(allowed::add);
         }
@@ -128,7 +136,7 @@ final class SchemaOwnership {
         if (Modules.ALL.contains(directory)) {
             return Set.of(Modules.schemaOf(directory));
         }
-        return directory.equals(BROKER) ? Set.of(BROKER) : Set.of();
+        return directory.equals(BROKER) || directory.equals(COMPAT) ? Set.of(directory) : Set.of();
     }
 
     /** The violations in one Java source file of the package {@code packagePath} (below io/orderflow). */

@@ -1,7 +1,10 @@
 package io.orderflow.notification;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -19,8 +22,11 @@ class NotificationController {
         this.notifications = notifications;
     }
 
+    /** One order's messages, oldest first; without {@code order_id}, the newest {@code limit}: the mailbox. */
     @GetMapping
-    List<Notifications.Notification> forOrder(@RequestParam(name = "order_id") @Size(max = 64) String orderId) {
-        return notifications.forOrder(orderId);
+    List<Notifications.Notification> list(
+            @RequestParam(name = "order_id", required = false) @Size(max = 64) @Nullable String orderId,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
+        return orderId != null ? notifications.forOrder(orderId) : notifications.recent(limit);
     }
 }

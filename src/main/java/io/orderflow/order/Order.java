@@ -18,7 +18,7 @@ final class Order {
     record PricedItem(String sku, String name, int quantity, BigDecimal unitPrice, BigDecimal lineTotal) {}
 
     private final String id;
-    private final String customerEmail;
+    private final @Nullable String customerEmail;
     private final List<Item> items;
     private final @Nullable String cardToken;
     private final @Nullable ShippingAddress shippingAddress;
@@ -43,7 +43,7 @@ final class Order {
      */
     record Snapshot(
             String id,
-            String customerEmail,
+            @Nullable String customerEmail,
             List<Item> items,
             @Nullable String cardToken,
             @Nullable ShippingAddress shippingAddress,
@@ -64,7 +64,7 @@ final class Order {
 
     private Order(
             String id,
-            String customerEmail,
+            @Nullable String customerEmail,
             List<Item> items,
             @Nullable String cardToken,
             @Nullable ShippingAddress shippingAddress,
@@ -82,7 +82,7 @@ final class Order {
     /** A new order, as the customer placed it: pending, priced by nobody yet, with no history. */
     static Order place(
             String id,
-            String customerEmail,
+            @Nullable String customerEmail,
             List<Item> items,
             @Nullable String cardToken,
             @Nullable ShippingAddress shippingAddress,
@@ -202,6 +202,8 @@ final class Order {
         return id;
     }
 
+    /** Where to tell the customer about the order; none for an order placed without one (see {@link NewOrder}). */
+    @Nullable
     String customerEmail() {
         return customerEmail;
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orderflow.messaging.MessageContext;
+import io.orderflow.messaging.MessageTypes;
 import io.orderflow.messaging.Outbox;
 import io.orderflow.messaging.PoisonMessageException;
 import io.orderflow.platform.ApiProblem;
@@ -19,8 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
@@ -37,6 +40,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class OrderManagement {
 
     private static final int MAX_CONFLICT_RETRIES = 10;
+    /** The saga's compensation commands: what a failed order's lifecycle event says was undone. */
+    private static final Set<Class<?>> COMPENSATIONS = OrderFulfilment.SAGA.steps().stream()
+            .filter(Saga.Step::compensable)
+            .map(step -> step.compensation().command())
+            .collect(Collectors.toUnmodifiableSet());
 
     private final Orders orders;
     private final Outbox outbox;
@@ -81,9 +89,10 @@ public class OrderManagement {
         boolean idChosenByClient = chosenId != null;
         String id = chosenId != null ? chosenId : UUID.randomUUID().toString();
         Instant now = clock.instant();
+        String givenEmail = request.customerEmail();
         Order order = Order.place(
                 id,
-                request.customerEmail().trim(),
+                givenEmail == null ? null : givenEmail.trim(),
                 request.items().stream()
                         .map(i -> new Order.Item(i.sku(), i.quantity(), i.unitPrice()))
                         .toList(),
@@ -113,16 +122,19 @@ public class OrderManagement {
             return new Placement(find(id), false);
         }
         orders.appendEvents(order, 1, history);
-        outbox.send(
-                "order",
-                new OrderPlaced(
-                        id,
-                        order.customerEmail(),
-                        order.items().stream()
-                                .map(i -> new OrderPlaced.Item(i.sku(), i.quantity()))
-                                .toList()),
-                id,
-                null);
+        String email = order.customerEmail();
+        if (email != null) { // the lifecycle events tell the customer: an order without an address has nobody to tell
+            outbox.send(
+                    "order",
+                    new OrderPlaced(
+                            id,
+                            email,
+                            order.items().stream()
+                                    .map(i -> new OrderPlaced.Item(i.sku(), i.quantity()))
+                                    .toList()),
+                    id,
+                    null);
+        }
         carryOut(order, commands, OrderStatus.PENDING, now, now, null);
         OrderView view = view(order, orders.events(id));
         return new Placement(guest == null ? view : view.withOrderToken(guest.orderToken()), true);
@@ -354,8 +366,8 @@ public class OrderManagement {
             Instant now,
             @Nullable UUID causationId) {
         commands.forEach(command -> outbox.send("order", command, order.id(), causationId));
-        if (!before.isTerminal() && order.status().isTerminal()) {
-            outbox.send("order", lifecycleEvent(order), order.id(), causationId);
+        if (!before.isTerminal() && order.status().isTerminal() && order.customerEmail() != null) {
+            outbox.send("order", lifecycleEvent(order, commands), order.id(), causationId);
         }
         if (order.status() != before) {
             recordTimings(order, before, stepStartedAt, now);
@@ -399,22 +411,29 @@ public class OrderManagement {
         }
     }
 
-    private static Object lifecycleEvent(Order order) {
+    /** The event that announces {@code order}'s end; {@code commands} are those of the decision that ended it. */
+    private static Object lifecycleEvent(Order order, List<Object> commands) {
+        String email = requireNonNull(order.customerEmail(), "only an order with an e-mail address announces its end");
         return switch (order.status()) {
             case COMPLETED ->
                 new OrderCompleted(
                         order.id(),
-                        order.customerEmail(),
+                        email,
                         requireNonNull(order.totalAmount(), "a completed order is priced"),
                         requireNonNull(order.currency(), "a completed order is priced"),
                         requireNonNull(order.trackingNumber(), "a completed order is shipped"));
             case FAILED ->
                 new OrderFailed(
                         order.id(),
-                        order.customerEmail(),
+                        email,
                         requireNonNull(order.failureReason(), "a failed order has a reason"),
-                        order.failureDetail());
-            case CANCELLED -> new OrderCancelled(order.id(), order.customerEmail());
+                        order.failureDetail(),
+                        commands.stream()
+                                .map(Object::getClass)
+                                .filter(COMPENSATIONS::contains)
+                                .map(MessageTypes::nameOf)
+                                .toList());
+            case CANCELLED -> new OrderCancelled(order.id(), email);
             default -> throw new IllegalStateException("not terminal: " + order.status());
         };
     }

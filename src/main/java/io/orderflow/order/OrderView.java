@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 public record OrderView(
         String id,
         String status,
-        String customerEmail,
+        @Nullable String customerEmail,
         List<Item> items,
         @Nullable BigDecimal totalAmount,
         @Nullable String currency,

@@ -29,6 +29,14 @@ public class SchemaMigrations {
         }
     }
 
+    /**
+     * Migrates the schema of a part that runs beside a module rather than as one (the seeds' compatibility layer,
+     * {@code compat}): its own schema, from {@code db/migration/<schema>}, without the messaging kernel's tables.
+     */
+    public static void migrateOwnSchema(DataSource dataSource, String schema) {
+        migrate(dataSource, schema, schema, "flyway_schema_history");
+    }
+
     private static void migrate(DataSource dataSource, String schema, String location, String historyTable) {
         var result = Flyway.configure()
                 .dataSource(dataSource)

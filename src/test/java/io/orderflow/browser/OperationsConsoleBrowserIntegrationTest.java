@@ -90,7 +90,7 @@ class OperationsConsoleBrowserIntegrationTest {
         assertThat(find("#console").isDisplayed()).isFalse();
         assertThat(requestedData()).as("data asked for after a refused sign-in").isEmpty();
 
-        // the right one opens the console: orders by status, the saga, dead letters and the metrics
+        // the right one opens the console: orders by status, the saga, the mailbox, dead letters and the metrics
         signIn(TestTokens.OPERATOR_SECRET);
         until("the console", d -> find("#console").isDisplayed());
         assertThat(find("#sign-in-panel").isDisplayed()).isFalse();
@@ -103,6 +103,10 @@ class OperationsConsoleBrowserIntegrationTest {
         until(
                 "the saga diagram",
                 d -> !browser.driver.findElements(By.cssSelector("#saga svg")).isEmpty());
+        until("the mailbox", d -> find("#mailbox-table tbody").getText().contains("We received your order"));
+        assertThat(find("#mailbox-table tbody").getText())
+                .contains("ops@example.com")
+                .contains("kept (no SMTP)");
         until("the dead-letter counts", d -> find("#dlq-counts").getText().contains("0 parked"));
         until("the dead-letter table", d -> find("#page-info").getText().contains("0 dead letter(s)"));
         until(

@@ -55,9 +55,11 @@ class HostileRequestsIntegrationTest {
     static String operator;
     static String customerA;
     static List<String> ordersOfA = new ArrayList<>();
+    /** An order of A's placed by the seeds' clients' path, {@code POST /orders}. */
+    static String seedOrderOfA;
 
     @BeforeAll
-    static void victims() {
+    static void victims() throws Exception {
         base = local.app().baseUrl();
         port = URI.create(base).getPort();
         String emailA = "victim-" + System.nanoTime() + "@example.com";
@@ -70,6 +72,15 @@ class HostileRequestsIntegrationTest {
             ordersOfA.add(alice.placeAccepted(
                     "{\"customer_email\":\"" + emailA + "\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}"));
         }
+        seedOrderOfA = OrderApi.JSON
+                .readTree(post(
+                                "/orders",
+                                "{\"customer_email\":\"" + emailA
+                                        + "\",\"items\":[{\"product_id\":\"PROD-002\",\"quantity\":1}]}",
+                                tokenA)
+                        .body())
+                .path("id")
+                .asString();
     }
 
     static List<Hostile> corpus() {
@@ -82,6 +93,7 @@ class HostileRequestsIntegrationTest {
         injection(corpus);
         badBodies(corpus);
         passwordGuessing(corpus);
+        seedClients(corpus);
         return corpus;
     }
 
@@ -504,6 +516,107 @@ class HostileRequestsIntegrationTest {
                     "guessing a password (" + guess + ")",
                     () -> post("/api/auth/token", "{\"email\":\"" + victim + "\",\"password\":\"" + guess + "\"}", null)
                             .statusCode()));
+        }
+    }
+
+    /**
+     * The seeds' clients' paths ({@code POST /orders}, {@code GET /orders/{id}}) accept the fields those clients add,
+     * but nothing else gets through: the same text, number, body and ownership rules as {@code /api/orders}.
+     */
+    private static void seedClients(List<Hostile> corpus) {
+        String item = "\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1}]";
+        for (String bad : List.of("a\\u0000b", "a\\u001bb", "\\ud800")) {
+            corpus.add(new Hostile(
+                    "seed 004 customer_id " + bad,
+                    () -> post("/orders", "{\"order_id\":\"h-1\",\"customer_id\":\"" + bad + "\"," + item + "}", null)
+                            .statusCode()));
+            corpus.add(new Hostile(
+                    "seed 001 customer_email " + bad,
+                    () -> post("/orders", "{\"customer_email\":\"" + bad + "@example.com\"," + item + "}", null)
+                            .statusCode()));
+        }
+        for (String id : List.of("x' or '1'='1", "a/b", "../x", "a b", "a".repeat(65), "")) {
+            corpus.add(new Hostile(
+                    "seed 004 order_id \"" + id + "\"",
+                    () -> post("/orders", "{\"order_id\":\"" + id + "\",\"customer_id\":\"c\"," + item + "}", null)
+                            .statusCode()));
+        }
+        for (String sku : List.of("PROD-001'; drop table orders.purchase_order; --", "<script>", "a".repeat(65))) {
+            corpus.add(new Hostile(
+                    "seed 001 product_id " + sku.substring(0, Math.min(20, sku.length())),
+                    () -> post(
+                                    "/orders",
+                                    "{\"customer_email\":\"h@example.com\",\"items\":[{\"product_id\":\"" + sku
+                                            + "\",\"quantity\":1}]}",
+                                    null)
+                            .statusCode()));
+        }
+        for (String quantity : List.of("1.5", "-1", "0", "1001", "1e3", "\"many\"", "null", "[1]")) {
+            corpus.add(new Hostile(
+                    "seed 003 quantity " + quantity,
+                    () -> post("/orders", "{\"user_id\":1,\"product_id\":1,\"quantity\":" + quantity + "}", null)
+                            .statusCode()));
+        }
+        for (String price : List.of("1e400", "1e-400", "-1", "\"abc\"", "true", "NaN")) {
+            corpus.add(new Hostile(
+                    "seed 001 price " + price,
+                    () -> post(
+                                    "/orders",
+                                    "{\"customer_email\":\"h@example.com\",\"items\":[{\"product_id\":\"PROD-001\","
+                                            + "\"quantity\":1,\"price\":" + price + "}]}",
+                                    null)
+                            .statusCode()));
+        }
+        for (String product : List.of("0", "-1", "1.5", "{}", "[1]", "\"a b\"", "99999999999")) {
+            corpus.add(new Hostile(
+                    "seed 003 product_id " + product,
+                    () -> post("/orders", "{\"user_id\":1,\"product_id\":" + product + ",\"quantity\":1}", null)
+                            .statusCode()));
+        }
+        corpus.add(new Hostile(
+                "seed 003 user_id -1",
+                () -> post("/orders", "{\"user_id\":-1,\"product_id\":1,\"quantity\":1}", null)
+                        .statusCode()));
+        corpus.add(new Hostile(
+                "seed body in no seed's words",
+                () -> post("/orders", "{\"status\":\"completed\",\"total_amount\":0}", null)
+                        .statusCode()));
+        corpus.add(new Hostile(
+                "seed bodies of two seeds at once",
+                () -> post("/orders", "{\"customer_email\":\"h@example.com\",\"user_id\":1," + item + "}", null)
+                        .statusCode()));
+        corpus.add(new Hostile(
+                "70 KiB seed body",
+                () -> post("/orders", "{\"customer_id\":\"" + "a".repeat(70 * 1024) + "\"}", null)
+                        .statusCode()));
+        corpus.add(new Hostile(
+                "seed body nested 2000 deep",
+                () -> post("/orders", "{\"items\":" + "[".repeat(2000) + "]".repeat(2000) + "}", null)
+                        .statusCode()));
+        corpus.add(new Hostile(
+                "seed body not JSON", () -> post("/orders", "order_id=1", null).statusCode()));
+        corpus.add(new Hostile(
+                "seed body a JSON array", () -> post("/orders", "[]", null).statusCode()));
+        corpus.add(new Hostile(
+                "seed body as text/plain", () -> sendRaw("POST", "/orders", "{}", null, "Content-Type", "text/plain")));
+        corpus.add(new Hostile(
+                "seed order id with NUL in the path",
+                () -> get("/orders/a%00b", null).statusCode()));
+        corpus.add(new Hostile(
+                "seed order path walking up",
+                () -> get("/orders/..%2f..%2fapi%2fhealth", null).statusCode()));
+        corpus.add(new Hostile(
+                "a guest reads A's order at the seeds' path", () -> expect404(get("/orders/" + seedOrderOfA, null))));
+        corpus.add(new Hostile(
+                "customer B reads A's order at the seeds' path",
+                () -> expect404(get("/orders/" + seedOrderOfA, tokenB))));
+        corpus.add(new Hostile(
+                "reading orderflow's own order at the seeds' path",
+                () -> expect404(get("/orders/" + ordersOfA.get(0), null))));
+        for (int i = 1; i <= 5; i++) {
+            String guess = "ord-00" + i;
+            corpus.add(
+                    new Hostile("walking seed order ids: " + guess, () -> expect404(get("/orders/" + guess, tokenB))));
         }
     }
 

@@ -67,7 +67,7 @@ final class LiveClient implements WebSocket.Listener, AutoCloseable {
         closeCode.completeExceptionally(error);
     }
 
-    /** Every history event received so far, from snapshots and updates, in arrival order. */
+    /** Every history event received so far, from the first message ("events") and each update, in arrival order. */
     List<JsonNode> events() {
         List<JsonNode> events = new ArrayList<>();
         for (JsonNode message : messages) {

@@ -67,11 +67,15 @@ class SecurityMatrixIntegrationTest {
     static String guestOrder;
     static String chosenIdGuestOrder;
     static String chosenIdGuestToken;
+    /** Orders placed by the seeds' clients' path ({@code POST /orders}): one of A's, and a guest's by 004's own id. */
+    static String seedOrderA;
+
+    static String seedGuestOrder;
     /** What only A and the operator may ever see: A's e-mail address and A's tracking number. */
     static List<String> secretsOfA;
 
     @BeforeAll
-    static void customersAndOrders() {
+    static void customersAndOrders() throws Exception {
         base = local.app().baseUrl();
         emailA = "alice-" + System.nanoTime() + "@example.com";
         String emailB = "bob-" + System.nanoTime() + "@example.com";
@@ -100,6 +104,20 @@ class SecurityMatrixIntegrationTest {
                 + "\",\"customer_email\":\"guest@example.com\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}");
         assertThat(chosen.status()).isEqualTo(202);
         chosenIdGuestToken = chosen.body().path("order_token").asString();
+        seedOrderA = OrderApi.JSON
+                .readTree(send("POST", "/orders", seedOrder(emailA), tokens.get(Who.CUSTOMER_A))
+                        .body())
+                .path("id")
+                .asString();
+        seedGuestOrder = "seed-guest-" + System.nanoTime();
+        assertThat(send(
+                                "POST",
+                                "/orders",
+                                "{\"order_id\":\"" + seedGuestOrder + "\",\"customer_id\":\"c-1\","
+                                        + "\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}",
+                                null)
+                        .statusCode())
+                .isEqualTo(200);
         JsonNode completed = alice.awaitStatus(orderA, "completed");
         secretsOfA = List.of(emailA, completed.path("tracking_number").asString());
         OrderApi.operatorVia(base, base).awaitStatus(orderB, "completed");
@@ -108,6 +126,12 @@ class SecurityMatrixIntegrationTest {
     static String anOrder(String email) {
         return "{\"customer_email\":\"" + email + "\",\"items\":[{\"sku\":\"PROD-003\",\"quantity\":1}],"
                 + "\"shipping_address\":{\"line1\":\"1 Main St\",\"city\":\"Springfield\",\"country\":\"US\"}}";
+    }
+
+    /** An order as seed 001's page sends it to {@code POST /orders}. */
+    static String seedOrder(String email) {
+        return "{\"customer_email\":\"" + email + "\",\"items\":[{\"product_id\":\"PROD-003\",\"name\":\"Keyboard\","
+                + "\"quantity\":1,\"price\":79.99}],\"total_amount\":79.99}";
     }
 
     /** One row of the matrix: a request and the status each valid caller gets (forged tokens always get 401). */
@@ -135,6 +159,11 @@ class SecurityMatrixIntegrationTest {
                 new Row("GET", "/api/orders", null, 401, 403, 403, 200),
                 new Row("GET", "/api/orders?customer_email=" + emailA, null, 401, 403, 403, 200),
                 new Row("POST", "/api/orders", anOrder("someone@example.com"), 202, 202, 202, 202),
+                // the seeds' clients' paths: the same ownership rules, decided by the order module
+                new Row("GET", "/orders/" + seedOrderA, null, 404, 200, 404, 200),
+                new Row("GET", "/orders/" + seedGuestOrder, null, 200, 200, 200, 200),
+                new Row("POST", "/orders", seedOrder("someone@example.com"), 200, 200, 200, 200),
+                new Row("GET", "/health", null, 200, 200, 200, 200),
                 new Row("GET", "/api/customers/me", null, 401, 200, 200, 403),
                 new Row("GET", "/api/customers/me/orders", null, 401, 200, 200, 403),
                 new Row("GET", "/api/customers/" + customerA, null, 401, 200, 404, 200),
@@ -337,11 +366,12 @@ class SecurityMatrixIntegrationTest {
                 .toList();
     }
 
+    /** The first message of a socket: the feed's snapshot, or an order's status_update with its history. */
     private static void awaitSnapshot(LiveClient client) {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> client.messages.stream()
-                        .anyMatch(m -> "snapshot".equals(m.path("type").asString())));
+                        .anyMatch(m -> "snapshot".equals(m.path("type").asString()) || m.has("events")));
     }
 
     static JsonNode claims(String token) {

@@ -25,6 +25,11 @@ public enum RouteClass {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** {@code /orders/{id}}: one order as a seed's client reads it. */
+    static boolean isSeedOrderPath(String path) {
+        return path.startsWith("/orders/") && path.length() > "/orders/".length() && path.indexOf('/', 8) < 0;
+    }
+
     boolean failsOpen() {
         return failsOpen;
     }
@@ -38,8 +43,11 @@ public enum RouteClass {
         if (post && path.equals("/api/customers")) {
             return Optional.of(REGISTER);
         }
-        if (post && path.equals("/api/orders")) {
-            return Optional.of(PLACE_ORDER);
+        if (post && (path.equals("/api/orders") || path.equals("/orders"))) {
+            return Optional.of(PLACE_ORDER); // /orders: the seeds' clients (io.orderflow.compat)
+        }
+        if (isSeedOrderPath(path)) {
+            return Optional.of("GET".equals(method) || "HEAD".equals(method) ? READS : WRITES);
         }
         if (!path.startsWith("/api/") && !path.startsWith("/ws/") && !path.startsWith("/actuator/")) {
             return Optional.empty();

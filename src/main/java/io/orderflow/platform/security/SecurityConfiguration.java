@@ -8,6 +8,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.platform.Modules;
 import io.orderflow.platform.Problems;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -69,6 +70,9 @@ public class SecurityConfiguration {
         // the registry's own API, in the discovery role only: processes register without tokens, so the
         // discovery port belongs on the private network, like the database and the broker (docs/security.md)
         boolean registry = Modules.from(environment).runs("discovery");
+        // the seeds' clients' paths (io.orderflow.compat): open to guests, as the seeds' clients send no token
+        boolean seedClients = Modules.from(environment).runs("order")
+                && environment.getProperty(SEED_CLIENTS_ENABLED, Boolean.class, true);
         BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
         AuthenticationEntryPoint unauthorized = (request, response, e) -> {
             bearer.commence(request, response, e); // WWW-Authenticate, as RFC 6750 asks
@@ -136,6 +140,8 @@ public class SecurityConfiguration {
                         // sockets without a token on the upgrade authenticate in their first message
                         .requestMatchers(HttpMethod.GET, "/ws/orders", "/ws/orders/*")
                         .permitAll()
+                        .requestMatchers(request -> seedClients && isSeedClientRoute(request))
+                        .permitAll()
                         .requestMatchers("/api/customers/me", "/api/customers/me/**")
                         .hasRole(CUSTOMER)
                         .requestMatchers(HttpMethod.GET, "/api/customers/*")
@@ -163,6 +169,19 @@ public class SecurityConfiguration {
         rateLimiter.ifAvailable(
                 limiter -> http.addFilterAfter(new RateLimitFilter(limiter), BearerTokenAuthenticationFilter.class));
         return http.build();
+    }
+
+    /** The switch of the seeds' compatibility layer ({@code io.orderflow.compat}, docs/compatibility.md). */
+    static final String SEED_CLIENTS_ENABLED = "orderflow.compat.enabled";
+
+    /** {@code POST /orders}, {@code GET /orders/{id}} and {@code GET /health}: the seeds' clients' own paths. */
+    static boolean isSeedClientRoute(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return switch (request.getMethod()) {
+            case "POST" -> path.equals("/orders");
+            case "GET" -> path.equals("/health") || RouteClass.isSeedOrderPath(path);
+            default -> false;
+        };
     }
 
     @Bean

@@ -250,7 +250,13 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         synchronized (subscriber) {
             List<OrderView.Event> missed = orders.eventsAfter(orderId, subscriber.lastSequence);
             OrderView current = orders.summary(orderId).orElseThrow();
-            send(subscriber, Map.of("type", "snapshot", "order", current, "events", missed));
+            // the same type as every later message, as the seeds' client reads it (docs/compatibility.md); this
+            // first one carries the history past `after` in "events", later ones one "event" each
+            Map<String, Object> first = new LinkedHashMap<>();
+            first.put("type", "status_update");
+            first.put("order", current);
+            first.put("events", missed);
+            send(subscriber, first);
             if (!missed.isEmpty()) {
                 subscriber.lastSequence = missed.get(missed.size() - 1).sequence();
             }
