@@ -27,7 +27,14 @@ import org.springframework.context.annotation.Import;
  * runs every module (embedded default) or one module per process (distributed).
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+// Redis connections are made by what uses them (platform.RedisConnections, the Redis transport), on the URL each is
+// configured with: no connection factory to localhost (and no health check of it) in every process
+@EnableAutoConfiguration(
+        excludeName = {
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration"
+        })
 @Import({
     PlatformConfiguration.class,
     MessagingConfiguration.class,

@@ -6,6 +6,7 @@ import io.orderflow.inventory.StockLevelsChanged;
 import io.orderflow.messaging.MessageContext;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -18,15 +19,24 @@ import org.springframework.stereotype.Component;
 class Catalog {
 
     private final JdbcClient jdbc;
+    private final ProductCache cache;
 
-    Catalog(JdbcClient jdbc) {
+    Catalog(JdbcClient jdbc, ProductCache cache) {
         this.jdbc = jdbc;
+        this.cache = cache;
     }
 
     List<Product> products() {
-        return jdbc.sql("select sku, name, description, price, currency, available from catalog.product order by sku")
+        List<Product> cached = cache.listing();
+        if (cached != null) {
+            return cached;
+        }
+        List<Product> products = jdbc.sql(
+                        "select sku, name, description, price, currency, available from catalog.product order by sku")
                 .query(new DataClassRowMapper<>(Product.class))
                 .list();
+        cache.listingRead(products);
+        return products;
     }
 
     void validate(ValidateOrder command, MessageContext context) {
@@ -37,22 +47,37 @@ class Catalog {
     ValidationReply validate(ValidateOrder command) {
         List<String> skus =
                 command.items().stream().map(ValidateOrder.Item::sku).distinct().toList();
-        Map<String, Product> known = jdbc
-                .sql("select sku, name, description, price, currency, available "
-                        + "from catalog.product where sku = any(?)")
-                .param(skus.toArray(String[]::new))
-                .query(new DataClassRowMapper<>(Product.class))
-                .stream()
-                .collect(Collectors.toMap(Product::sku, Function.identity()));
+        Map<String, Product> known = new HashMap<>(cache.prices(skus));
+        if (known.size() < skus.size()) {
+            List<String> missing =
+                    skus.stream().filter(sku -> !known.containsKey(sku)).toList();
+            // an unknown SKU is not cached: a product added later is found at once
+            Map<String, Product> read = jdbc
+                    .sql("select sku, name, description, price, currency, available "
+                            + "from catalog.product where sku = any(?)")
+                    .param(missing.toArray(String[]::new))
+                    .query(new DataClassRowMapper<>(Product.class))
+                    .stream()
+                    .collect(Collectors.toMap(Product::sku, Function.identity()));
+            if (!read.isEmpty()) {
+                cache.pricesRead(read.values());
+            }
+            known.putAll(read);
+        }
         return Pricing.price(command, known);
     }
 
     void updateStock(StockLevelsChanged event) {
+        int changed = 0;
         for (StockLevelsChanged.Level level : event.levels()) {
             // stock events may arrive out of order across consumers; the newest version wins
-            jdbc.sql("update catalog.product set available = ?, stock_version = ? where sku = ? and stock_version < ?")
+            changed += jdbc.sql("update catalog.product set available = ?, stock_version = ? "
+                            + "where sku = ? and stock_version < ?")
                     .params(level.available(), level.version(), level.sku(), level.version())
                     .update();
+        }
+        if (changed > 0) {
+            cache.stockChanged();
         }
     }
 

@@ -11,17 +11,23 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** A quick answer for people and scripts: is this process up, what does it run, can it reach its database. */
+/**
+ * A quick answer for people and scripts: is this process up, what does it run, can it reach its database, and is a
+ * {@link DegradableDependency} (the catalog cache) being worked around ({@code DEGRADED}, still 200).
+ */
 @RestController
 class HealthController {
 
     private final @Nullable JdbcClient jdbc;
     private final Environment environment;
+    private final ObjectProvider<DegradableDependency> degradable;
 
     /** The gateway and the discovery server have no database: they answer for themselves only. */
-    HealthController(ObjectProvider<JdbcClient> jdbc, Environment environment) {
+    HealthController(
+            ObjectProvider<JdbcClient> jdbc, Environment environment, ObjectProvider<DegradableDependency> degradable) {
         this.jdbc = jdbc.getIfAvailable();
         this.environment = environment;
+        this.degradable = degradable;
     }
 
     @GetMapping("/api/health")
@@ -40,6 +46,9 @@ class HealthController {
         body.put("database_mode", environment.getProperty("orderflow.database.mode", "embedded"));
         body.put("transport", environment.getProperty("orderflow.transport", "postgres"));
         body.put("modules", new TreeSet<>(Modules.from(environment).names()));
+        for (DegradableDependency dependency : degradable.orderedStream().toList()) {
+            body.put(dependency.healthKey(), dependency.available() ? "UP" : "DEGRADED");
+        }
         return ResponseEntity.status(databaseUp ? 200 : 503).body(body);
     }
 }

@@ -354,6 +354,7 @@ class DistributedDeploymentIntegrationTest {
         env.put("SPRING_RABBITMQ_HOST", TestInfrastructure.RABBIT_HOST);
         env.put("SPRING_RABBITMQ_PORT", TestInfrastructure.RABBIT_PORT);
         env.put("ORDERFLOW_MESSAGING_RABBITMQ_NAMESPACE", namespace);
+        env.put("ORDERFLOW_CATALOG_CACHE_PREFIX", namespace);
         env.put("ORDERFLOW_PAYMENT_PROVIDER_SLOWCARDLATENCY", "6s");
         env.put("ORDERFLOW_SECURITY_OPERATOR_CLIENTSECRET", TestTokens.OPERATOR_SECRET);
         env.put("ORDERFLOW_SECURITY_DATADIR", logs.toString());

@@ -90,8 +90,27 @@ public final class RunningApp implements AutoCloseable {
         // DistributedDeploymentIntegrationTest)
         properties.put("eureka.client.enabled", "false");
         properties.put("spring.cloud.discovery.enabled", "false");
+        // the distributed profile caches products in the shared Redis: under this run's own keys
+        properties.put("orderflow.catalog.cache.prefix", namespace);
         properties.putAll(extra);
         return start(properties);
+    }
+
+    /**
+     * Distributed mode on the Redis Streams transport (profiles {@code distributed,redis}): this instance runs
+     * {@code modules} against the shared database and the local Redis, its keys under {@code prefix}.
+     */
+    static RunningApp distributedOnRedis(String modules, String databaseUrl, String prefix, Map<String, String> extra) {
+        Map<String, String> redis = new HashMap<>(Map.of(
+                "spring.profiles.active",
+                "distributed,redis",
+                "orderflow.redis.url",
+                TestInfrastructure.REDIS_URL,
+                "orderflow.redis.prefix",
+                prefix));
+        redis.putAll(extra);
+        // the prefix names the catalog cache's keys too (and the RabbitMQ namespace, unused on this transport)
+        return distributed(modules, databaseUrl, prefix, redis);
     }
 
     public String baseUrl() {

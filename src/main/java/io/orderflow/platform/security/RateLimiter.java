@@ -11,11 +11,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -23,6 +19,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orderflow.platform.RedisConnections;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -82,7 +79,8 @@ public class RateLimiter implements DisposableBean {
     private final AtomicBoolean storeUp = new AtomicBoolean(true);
     private final MeterRegistry meters;
 
-    public RateLimiter(RateLimitSettings settings, MeterRegistry meters) {
+    /** With buckets in Redis, they are kept through {@code redis}'s client for that URL, shared with the cache. */
+    public RateLimiter(RateLimitSettings settings, MeterRegistry meters, RedisConnections redis) {
         this.limits = settings.limits();
         this.meters = meters;
         this.keyPrefix = settings.keyPrefix();
@@ -107,16 +105,10 @@ public class RateLimiter implements DisposableBean {
             this.redis = null;
         } else {
             this.local = null;
-            RedisClient client = RedisClient.create(RedisURI.create(settings.redisUrl()));
+            // the client every user of this Redis shares: a down Redis does not hold requests (commands fail at once
+            // while disconnected); this limiter's connection times out after redis-timeout
+            RedisClient client = redis.client(settings.redisUrl());
             this.redis = client;
-            // a down Redis must not hold requests: commands fail at once while disconnected, and time out fast
-            client.setOptions(ClientOptions.builder()
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .timeoutOptions(TimeoutOptions.enabled(settings.redisTimeout()))
-                    .socketOptions(SocketOptions.builder()
-                            .connectTimeout(Duration.ofSeconds(2))
-                            .build())
-                    .build());
             connect(client);
         }
         Gauge.builder("orderflow.ratelimit.store.up", () -> storeUp.get() ? 1 : 0)
@@ -138,6 +130,7 @@ public class RateLimiter implements DisposableBean {
         try {
             StatefulRedisConnection<String, byte[]> connected =
                     client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+            connected.setTimeout(redisTimeout);
             connection = connected;
             shared = Bucket4jLettuce.casBasedBuilder(connected)
                     .expirationAfterWrite(
@@ -228,8 +221,6 @@ public class RateLimiter implements DisposableBean {
         if (current != null) {
             current.close();
         }
-        if (redis != null) {
-            redis.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        }
+        // the client is RedisConnections', shut down with it
     }
 }

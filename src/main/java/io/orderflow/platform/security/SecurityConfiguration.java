@@ -8,6 +8,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.platform.Modules;
 import io.orderflow.platform.Problems;
+import io.orderflow.platform.RedisConnections;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
@@ -186,8 +187,8 @@ public class SecurityConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "orderflow.rate-limit.enabled", havingValue = "true", matchIfMissing = true)
-    RateLimiter rateLimiter(RateLimitSettings settings, MeterRegistry meters) {
-        return new RateLimiter(settings, meters);
+    RateLimiter rateLimiter(RateLimitSettings settings, MeterRegistry meters, RedisConnections redis) {
+        return new RateLimiter(settings, meters, redis);
     }
 
     @Bean
