@@ -4,9 +4,13 @@
 #   scripts/benchmark.sh embedded    [benchmark options]   # one JVM, embedded PostgreSQL on a fixed port
 #   scripts/benchmark.sh distributed [benchmark options]   # one JVM per module behind the gateway and discovery,
 #                                                          # local PostgreSQL + RabbitMQ + Redis
+#   scripts/benchmark.sh distributed --transport redis [benchmark options]
+#                                          # the same, the modules' messages on Redis Streams instead of RabbitMQ
+#                                          # (profiles distributed,redis; --transport rabbitmq is the default)
 #
-# Starts orderflow in that mode (fresh data dir / fresh database and RabbitMQ namespace), measures the
-# machine's ceiling (pgbench; perf-test in distributed mode), warms up, searches the maximum throughput in
+# Starts orderflow in that mode (fresh data dir / fresh database and RabbitMQ namespace or Redis key prefix,
+# orderflow-bench-<timestamp>, deleted afterwards), measures the machine's ceiling (pgbench; in distributed mode
+# also RabbitMQ perf-test, or redis-benchmark on Redis), warms up, searches the maximum throughput in
 # closed loop, runs an open loop at half of it, drains, runs the invariant checker and writes
 # target/bench/<timestamp>-<mode>/{results.json,report.md,*.png}. Stops everything it started, by PID.
 #
@@ -23,6 +27,7 @@
 #   BENCH_PG_PORT            embedded PostgreSQL's port (default 15432)
 #   PGHOST/PGPORT/PGUSER     distributed mode's PostgreSQL (default 127.0.0.1/5432/postgres)
 #   SPRING_RABBITMQ_HOST/_PORT  distributed mode's RabbitMQ (default 127.0.0.1/5672, guest/guest)
+#   ORDERFLOW_REDIS_URL      --transport redis: the Redis that carries the messages (default redis://127.0.0.1:6379)
 #   JAVA_OPTS                options of the application JVM(s) (default -Xmx1g embedded, -Xmx384m per module)
 #   BENCH_POOL_SIZE          connection pool per module process in distributed mode (default 8; the local
 #                            PostgreSQL has max_connections=100 and pgbench needs 16 more)
@@ -30,21 +35,49 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mode=${1:-}
-[[ $mode == embedded || $mode == distributed ]] || {
-    echo "usage: scripts/benchmark.sh embedded|distributed [benchmark options]" >&2
+usage() {
+    echo "usage: scripts/benchmark.sh embedded|distributed [--transport rabbitmq|redis] [benchmark options]" >&2
     exit 2
 }
+mode=${1:-}
+[[ $mode == embedded || $mode == distributed ]] || usage
 shift
+# --transport is this script's (the other options go to the benchmark): which broker the modules talk through
+transport=rabbitmq
+bench_args=()
+while (($# > 0)); do
+    case $1 in
+        --transport)
+            (($# >= 2)) || usage
+            transport=$2
+            shift 2
+            ;;
+        --transport=*)
+            transport=${1#--transport=}
+            shift
+            ;;
+        *)
+            bench_args+=("$1")
+            shift
+            ;;
+    esac
+done
+[[ $transport == rabbitmq || $transport == redis ]] || usage
+[[ $mode == distributed || $transport == rabbitmq ]] || {
+    echo "benchmark: --transport is for the distributed mode (embedded runs on its PostgreSQL queue)" >&2
+    exit 2
+}
 
 stamp=$(date +%Y%m%d-%H%M%S)
 out=target/bench/$stamp-$mode
+[[ $transport == rabbitmq ]] || out+=-$transport
 http_port=${BENCH_HTTP_PORT:-18080}
 pg_port=${BENCH_PG_PORT:-15432}
 pg_host=${PGHOST:-127.0.0.1}
 pg_user=${PGUSER:-postgres}
 rabbit_host=${SPRING_RABBITMQ_HOST:-127.0.0.1}
 rabbit_port=${SPRING_RABBITMQ_PORT:-5672}
+redis_url=${ORDERFLOW_REDIS_URL:-redis://127.0.0.1:6379}
 profile=${BENCH_PROFILE:-false}
 keep=${BENCH_KEEP:-false}
 mkdir -p "$out/logs"
@@ -78,6 +111,7 @@ jar=$out/orderflow.jar
 pids=()
 db=""
 namespace=""
+redis_prefix=""
 cleanup() {
     local pid
     for pid in "${pids[@]}"; do
@@ -99,6 +133,11 @@ cleanup() {
             timeout 30 rabbitmqctl -q delete_queue "$namespace.$module" >/dev/null 2>&1 || true
             timeout 30 rabbitmqctl -q delete_queue "$namespace.$module.retry" >/dev/null 2>&1 || true
         done
+    fi
+    # the run's streams, retry sets and rate-limit buckets: every key under its prefix
+    if [[ -n $redis_prefix ]]; then
+        timeout 60 redis-cli -u "$redis_url" --scan --pattern "$redis_prefix:*" 2>/dev/null \
+            | timeout 60 xargs -r -n 500 redis-cli -u "$redis_url" unlink >/dev/null 2>&1 || true
     fi
     if [[ $mode == embedded && $keep != true ]]; then
         rm -rf "$out/pgdata"
@@ -148,13 +187,30 @@ if [[ $mode == embedded ]]; then
     db_url="jdbc:postgresql://127.0.0.1:$pg_port/postgres"
 else
     pg_isready -q -h "$pg_host" -p "${PGPORT:-5432}" || fail "PostgreSQL does not answer on $pg_host:${PGPORT:-5432}"
-    (exec 3<>"/dev/tcp/$rabbit_host/$rabbit_port") 2>/dev/null || fail "RabbitMQ does not answer on $rabbit_host:$rabbit_port"
     db="orderflow_bench_${stamp//-/_}"
-    namespace="orderflow-bench-$stamp"
+    redis_prefix="orderflow-bench-$stamp"
+    # the modules' profiles and broker settings; the gateway and discovery carry no messages and keep the default
+    transport_env=()
+    if [[ $transport == rabbitmq ]]; then
+        (exec 3<>"/dev/tcp/$rabbit_host/$rabbit_port") 2>/dev/null \
+            || fail "RabbitMQ does not answer on $rabbit_host:$rabbit_port"
+        namespace="orderflow-bench-$stamp"
+    else
+        redis-cli -u "$redis_url" ping >/dev/null 2>&1 || fail "Redis does not answer at $redis_url (the transport)"
+        transport_env=(SPRING_PROFILES_ACTIVE=distributed,redis ORDERFLOW_REDIS_URL="$redis_url"
+            ORDERFLOW_REDIS_PREFIX="$redis_prefix")
+    fi
     psql -h "$pg_host" -p "${PGPORT:-5432}" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -qtA -c "create database $db" >/dev/null
     db_url="jdbc:postgresql://$pg_host:${PGPORT:-5432}/$db"
     # perf-test runs in its own JVM from Maven Central; it is not bundled in the app jar
-    if [[ ! -f target/bench/perf-test/lib/perf-test-2.22.1.jar ]]; then
+    extra+=(--transport "$transport")
+    if [[ $transport == redis ]]; then
+        if command -v redis-benchmark >/dev/null; then
+            extra+=(--redis-benchmark "$(command -v redis-benchmark)" --redis-uri "$redis_url")
+        else
+            echo "redis-benchmark is not on the PATH: no Redis ceiling" >&2
+        fi
+    elif [[ ! -f target/bench/perf-test/lib/perf-test-2.22.1.jar ]]; then
         echo "Fetching RabbitMQ perf-test 2.22.1 and its dependencies into target/bench/perf-test/lib ..."
         mkdir -p target/bench/perf-test
         cat >target/bench/perf-test/pom.xml <<'EOF'
@@ -166,7 +222,9 @@ EOF
         ./mvnw -q -f target/bench/perf-test/pom.xml dependency:copy-dependencies \
             -DoutputDirectory="$PWD/target/bench/perf-test/lib" || echo "perf-test unavailable: no RabbitMQ ceiling" >&2
     fi
-    [[ -f target/bench/perf-test/lib/perf-test-2.22.1.jar ]] && extra+=(--perftest-classpath "target/bench/perf-test/lib/*")
+    if [[ $transport == rabbitmq && -f target/bench/perf-test/lib/perf-test-2.22.1.jar ]]; then
+        extra+=(--perftest-classpath "target/bench/perf-test/lib/*")
+    fi
     (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null || fail "Redis does not answer on 127.0.0.1:6379 (the gateway's rate limits)"
     discovery_port=$((http_port + 10))
     # discovery first, then the modules, then the gateway: the one entry the load goes through
@@ -178,13 +236,16 @@ EOF
         name=${names[$i]}
         port=${ports[$i]}
         port_in_use "$port" && fail "port $port is taken (set BENCH_HTTP_PORT)"
+        module_env=()
+        [[ $name == discovery || $name == gateway ]] || module_env=("${transport_env[@]}")
         # shellcheck disable=SC2046,SC2086
-        env SPRING_PROFILES_ACTIVE=distributed ORDERFLOW_MODULES="$name" SERVER_PORT="$port" \
+        env SPRING_PROFILES_ACTIVE=distributed "${module_env[@]}" ORDERFLOW_MODULES="$name" SERVER_PORT="$port" \
             SPRING_DATASOURCE_URL="$db_url" SPRING_DATASOURCE_USERNAME="$pg_user" \
             SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" SPRING_RABBITMQ_HOST="$rabbit_host" \
             SPRING_RABBITMQ_PORT="$rabbit_port" ORDERFLOW_MESSAGING_RABBITMQ_NAMESPACE="$namespace" \
             ORDERFLOW_DISCOVERY_URL="http://127.0.0.1:$discovery_port/eureka/" \
-            ORDERFLOW_RATELIMIT_KEYPREFIX="orderflow-bench-$stamp:" \
+            ORDERFLOW_RATELIMIT_KEYPREFIX="$redis_prefix:rate-limit:" \
+            ORDERFLOW_CATALOG_CACHE_PREFIX="$redis_prefix" \
             ORDERFLOW_SECURITY_OPERATOR_CLIENTSECRET="$operator_secret" ORDERFLOW_SECURITY_DATADIR="$out" \
             "${limit_env[@]}" \
             LOGGING_LEVEL_IO_ORDERFLOW=WARN LOGGING_LEVEL_ORDERFLOW_ACCESS=WARN \
@@ -209,13 +270,18 @@ EOF
         ((SECONDS < deadline)) || fail "the gateway does not route to the modules within 120 s (see $out/logs/gateway.log)"
         sleep 1
     done
-    echo "distributed: database $db, RabbitMQ namespace $namespace, gateway :$http_port"
+    if [[ $transport == redis ]]; then
+        echo "distributed on Redis Streams: database $db, Redis $redis_url prefix $redis_prefix, gateway :$http_port"
+    else
+        echo "distributed: database $db, RabbitMQ namespace $namespace, gateway :$http_port"
+    fi
 fi
 
 jfr_start
 set +e
 java -Xmx512m -jar "$jar" benchmark --mode "$mode" --url "http://127.0.0.1:$http_port" --db-url "$db_url" \
-    --db-user "$pg_user" --out "$out" --app-pid "$app_pids" "${extra[@]}" "$@" 2>&1 | tee "$out/benchmark.log"
+    --db-user "$pg_user" --out "$out" --app-pid "$app_pids" "${extra[@]}" \
+    "${bench_args[@]}" 2>&1 | tee "$out/benchmark.log"
 status=${PIPESTATUS[0]}
 set -e
 

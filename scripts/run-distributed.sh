@@ -7,6 +7,13 @@
 #   ORDERFLOW_BASE_PORT=18100 scripts/run-distributed.sh         # gateway on :18100, modules :18101-18107
 #   ORDERFLOW_ORDER_INSTANCES=2 scripts/run-distributed.sh       # a second order instance behind the gateway
 #   ORDERFLOW_PAYMENT_INSTANCES=2 scripts/run-distributed.sh     # a second payment instance (competing consumer)
+#   scripts/run-distributed.sh --transport redis                 # messages on Redis Streams instead of RabbitMQ
+#   ORDERFLOW_TRANSPORT=redis scripts/run-distributed.sh         # the same
+#
+# With the Redis transport the module processes run with the profiles distributed,redis (ADR 0014) on
+# ORDERFLOW_REDIS_URL (default redis://127.0.0.1:6379), their streams under ORDERFLOW_REDIS_PREFIX (default
+# orderflow); the script does not check for RabbitMQ then. The gateway and discovery carry no messages: they keep
+# the profile distributed either way.
 #
 # Clients use the gateway only: the page, /api/**, /ws/** and /ops/ are all on it. The operator's client secret is
 # written by the customer process to data/operator-credentials on first start.
@@ -16,6 +23,8 @@
 #   ORDERFLOW_DISCOVERY_PORT     port of the discovery server (default 8761)
 #   ORDERFLOW_ORDER_INSTANCES    order processes to run, extra ones after the last module's port (default 1)
 #   ORDERFLOW_PAYMENT_INSTANCES  payment processes to run, extra ones after those (default 1)
+#   ORDERFLOW_TRANSPORT          rabbitmq (default) or redis; --transport on the command line wins
+#   ORDERFLOW_REDIS_URL / ORDERFLOW_REDIS_PREFIX   the Redis transport's server and key prefix
 #   ORDERFLOW_DB                 database name, created if missing (default orderflow)
 #   PGHOST / PGPORT / PGUSER / PGPASSWORD   PostgreSQL (default 127.0.0.1 / 5432 / postgres / none)
 #   SPRING_RABBITMQ_HOST / _PORT / _USERNAME / _PASSWORD   RabbitMQ (default 127.0.0.1 / 5672 / guest / guest)
@@ -27,6 +36,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+transport=${ORDERFLOW_TRANSPORT:-rabbitmq}
+while (($# > 0)); do
+    case $1 in
+        --transport)
+            (($# >= 2)) || { echo "run-distributed: --transport needs rabbitmq or redis" >&2; exit 2; }
+            transport=$2
+            shift 2
+            ;;
+        --transport=*)
+            transport=${1#--transport=}
+            shift
+            ;;
+        *)
+            echo "usage: scripts/run-distributed.sh [--transport rabbitmq|redis] (settings: environment, see above)" >&2
+            exit 2
+            ;;
+    esac
+done
 base_port=${ORDERFLOW_BASE_PORT:-8080}
 discovery_port=${ORDERFLOW_DISCOVERY_PORT:-8761}
 order_instances=${ORDERFLOW_ORDER_INSTANCES:-1}
@@ -55,6 +82,7 @@ fail() {
 [[ $order_instances =~ ^[1-9]$ ]] || fail "ORDERFLOW_ORDER_INSTANCES must be 1-9, not '$order_instances'"
 [[ $payment_instances =~ ^[1-9]$ ]] || fail "ORDERFLOW_PAYMENT_INSTANCES must be 1-9, not '$payment_instances'"
 [[ $db =~ ^[a-z_][a-z0-9_]*$ ]] || fail "ORDERFLOW_DB must be a plain lower-case identifier, not '$db'"
+[[ $transport == rabbitmq || $transport == redis ]] || fail "the transport is rabbitmq or redis, not '$transport'"
 
 port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
@@ -66,12 +94,26 @@ command -v psql >/dev/null || fail "psql is not on the PATH (it creates the data
 command -v curl >/dev/null || fail "curl is not on the PATH (it checks /api/health)"
 pg_isready -q -h "$pg_host" -p "$pg_port" \
     || fail "PostgreSQL does not answer on $pg_host:$pg_port (start it, e.g. pg_ctlcluster <version> main start)"
-(exec 3<>"/dev/tcp/$rabbit_host/$rabbit_port") 2>/dev/null \
-    || fail "RabbitMQ does not answer on $rabbit_host:$rabbit_port (start it, e.g. rabbitmq-server -detached)"
+if [[ $transport == rabbitmq ]]; then
+    (exec 3<>"/dev/tcp/$rabbit_host/$rabbit_port") 2>/dev/null \
+        || fail "RabbitMQ does not answer on $rabbit_host:$rabbit_port (start it, e.g. rabbitmq-server -detached)"
+fi
 redis_url=${ORDERFLOW_RATELIMIT_REDISURL:-redis://127.0.0.1:6379}
 redis_address=${redis_url#redis://}
 (exec 3<>"/dev/tcp/${redis_address%%:*}/${redis_address##*:}") 2>/dev/null \
     || echo "run-distributed: warning: Redis does not answer at $redis_url; the gateway's rate limiter will fail open for reads and closed for sign-in" >&2
+# the modules' profiles: the messages on Redis Streams (the gateway and discovery carry none)
+module_profiles=distributed
+transport_url=""
+if [[ $transport == redis ]]; then
+    module_profiles=distributed,redis
+    transport_url=${ORDERFLOW_REDIS_URL:-redis://127.0.0.1:6379}
+    transport_address=${transport_url#redis://}
+    transport_address=${transport_address##*@}
+    transport_address=${transport_address%%/*}
+    (exec 3<>"/dev/tcp/${transport_address%%:*}/${transport_address##*:}") 2>/dev/null \
+        || fail "Redis does not answer at $transport_url (the transport; start it, e.g. redis-server --daemonize yes)"
+fi
 
 mkdir -p "$logs" "$pids"
 for pid_file in "$pids"/*.pid; do
@@ -101,8 +143,9 @@ fi
 started=()
 
 stop_started() {
+    # local: the caller's $name is the process the failure message names
+    local name pid
     for name in "${started[@]}"; do
-        local pid
         pid=$(cat "$pids/$name.pid" 2>/dev/null) || continue
         kill "$pid" 2>/dev/null || true
         rm -f "$pids/$name.pid"
@@ -110,11 +153,14 @@ stop_started() {
 }
 
 start() {
-    local name=$1 module=$2 port=$3 health=${4:-/api/health}
+    local name=$1 module=$2 port=$3 health=${4:-/api/health} profiles=$module_profiles
     port_in_use "$port" && { stop_started; fail "port $port ($name) is taken; choose another ORDERFLOW_BASE_PORT"; }
+    [[ $module == gateway || $module == discovery ]] && profiles=distributed
+    local transport_env=()
+    [[ -n $transport_url ]] && transport_env=(ORDERFLOW_REDIS_URL="$transport_url")
     # word splitting of JAVA_OPTS is intended: it holds several options
     # shellcheck disable=SC2086
-    SPRING_PROFILES_ACTIVE=distributed \
+    env "${transport_env[@]}" SPRING_PROFILES_ACTIVE="$profiles" \
         ORDERFLOW_MODULES="$module" \
         SERVER_PORT="$port" \
         SPRING_DATASOURCE_URL="jdbc:postgresql://$pg_host:$pg_port/$db" \
@@ -151,7 +197,12 @@ await_healthy() {
     done
 }
 
-echo "Starting orderflow (distributed) on database $db, RabbitMQ $rabbit_host:$rabbit_port"
+if [[ $transport == redis ]]; then
+    echo "Starting orderflow (distributed) on database $db," \
+        "Redis Streams $transport_url prefix ${ORDERFLOW_REDIS_PREFIX:-orderflow}"
+else
+    echo "Starting orderflow (distributed) on database $db, RabbitMQ $rabbit_host:$rabbit_port"
+fi
 # discovery first: every other process registers there
 start discovery discovery "$discovery_port"
 await_healthy "discovery:$discovery_port"

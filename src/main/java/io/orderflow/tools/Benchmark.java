@@ -23,7 +23,7 @@ import org.HdrHistogram.Histogram;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The benchmark: benchmark SKUs, the machine's ceiling (pgbench, RabbitMQ perf-test), a warm-up, a
+ * The benchmark: benchmark SKUs, the machine's ceiling (pgbench, RabbitMQ perf-test or redis-benchmark), a warm-up, a
  * closed-loop search for the maximum throughput, an open-loop run at half of it, then the invariant checker;
  * writes results.json, report.md and PNG charts.
  */
@@ -121,6 +121,7 @@ final class Benchmark {
                 .map(Integer::parseInt)
                 .toList();
         report.put("mode", mode);
+        report.put("transport", args.get("transport", distributed ? "rabbitmq" : "postgres"));
         report.put("url", url);
         report.put("started_at", Instant.now().toString());
         report.put(
@@ -385,6 +386,20 @@ final class Benchmark {
             ceiling.put("rabbitmq", mq);
             System.out.println("  " + mq.get("consumed_per_second") + " messages/s"
                     + (mq.containsKey("error") ? " " + mq.get("error") : ""));
+        }
+        if (args.has("redis-benchmark")) {
+            int requests = args.integer("redis-benchmark-requests", 100_000);
+            System.out.println("Ceiling: redis-benchmark, " + requests + " XADD, then as many XREADGROUP + XACK ...");
+            Map<String, Object> redis = Ceiling.redisBenchmark(
+                    args.get("redis-benchmark", "redis-benchmark"),
+                    args.get("redis-uri", "redis://127.0.0.1:6379"),
+                    requests,
+                    out);
+            ceiling.put("redis", redis);
+            System.out.println("  " + redis.get("messages_per_second") + " messages/s (added "
+                    + redis.get("published_per_second") + "/s, read and acknowledged "
+                    + redis.get("consumed_per_second")
+                    + "/s)" + (redis.containsKey("error") ? " " + redis.get("error") : ""));
         }
         report.put("ceiling", ceiling);
     }
@@ -777,6 +792,12 @@ final class Benchmark {
                 t.put("rabbitmq_ceiling_orders_per_second", round(orders));
                 t.put("ratio_to_rabbitmq_ceiling", round(max / orders));
             }
+            Object redis = Report.path(ceiling, "redis", "messages_per_second");
+            if (redis instanceof Number n && n.doubleValue() > 0) {
+                double orders = n.doubleValue() / counted.deliveries();
+                t.put("redis_ceiling_orders_per_second", round(orders));
+                t.put("ratio_to_redis_ceiling", round(max / orders));
+            }
         }
         return t;
     }
@@ -786,7 +807,11 @@ final class Benchmark {
     @SuppressWarnings("unchecked")
     private String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append("# orderflow benchmark: ").append(mode).append("\n\n");
+        md.append("# orderflow benchmark: ")
+                .append(mode)
+                .append(" (transport ")
+                .append(report.get("transport"))
+                .append(")\n\n");
         md.append("Started ")
                 .append(report.get("started_at"))
                 .append(" against ")
@@ -876,6 +901,17 @@ final class Benchmark {
                     .append(counted.deliveries())
                     .append(" deliveries/order | ratio ")
                     .append(Report.cell(t.get("ratio_to_rabbitmq_ceiling")))
+                    .append(" |\n");
+        }
+        if (t.containsKey("redis_ceiling_orders_per_second")) {
+            md.append("| Redis ceiling (redis-benchmark msg/s: XADD, then XREADGROUP + XACK) | ")
+                    .append(Report.cell(Report.path(report, "ceiling", "redis", "messages_per_second")))
+                    .append(" → ")
+                    .append(Report.cell(t.get("redis_ceiling_orders_per_second")))
+                    .append(" orders/s at ")
+                    .append(counted.deliveries())
+                    .append(" deliveries/order | ratio ")
+                    .append(Report.cell(t.get("ratio_to_redis_ceiling")))
                     .append(" |\n");
         }
         Map<String, Object> inv = (Map<String, Object>) report.get("invariants");

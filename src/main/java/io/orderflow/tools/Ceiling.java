@@ -1,6 +1,11 @@
 package io.orderflow.tools;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +22,8 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The machine's own limit, measured with the same PostgreSQL (and RabbitMQ): what orderflow's throughput is
- * compared against.
+ * The machine's own limit, measured with the same PostgreSQL (and RabbitMQ or Redis): what orderflow's throughput
+ * is compared against.
  */
 final class Ceiling {
 
@@ -164,6 +169,116 @@ final class Ceiling {
             result.put("error", e.toString());
         }
         return result;
+    }
+
+    /**
+     * One message read from a stream by a consumer group and acknowledged, in one server call as orderflow's
+     * consumers do it in two ({@code XREADGROUP ... COUNT 1}, then {@code XACK}).
+     */
+    static final String READ_AND_ACK = "local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], 'c', 'COUNT', 1, "
+            + "'STREAMS', KEYS[1], '>') if r then redis.call('XACK', KEYS[1], ARGV[1], r[1][2][1][1]) return 1 end "
+            + "return 0";
+
+    /**
+     * redis-benchmark against the Redis that carries the messages, on a stream of its own deleted afterwards: first
+     * {@code requests} {@code XADD}s of a 300-byte payload from 16 connections pipelined 16 deep (the relay's
+     * pipelined batches), then as many {@code XREADGROUP COUNT 1} + {@code XACK} (one {@code EVALSHA} each) from 8
+     * connections unpipelined (a module's consumers). Redis runs commands on one thread, so a message that is both
+     * added and read and acknowledged costs the sum of the two: {@code messages_per_second} combines the two rates
+     * as {@code 1 / (1/published + 1/consumed)}.
+     */
+    static Map<String, Object> redisBenchmark(String redisBenchmark, String uri, int requests, Path dir) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("tool", "redis-benchmark");
+        result.put(
+                "settings",
+                requests + " XADD (300 B, 16 connections, pipeline 16), then " + requests
+                        + " XREADGROUP COUNT 1 + XACK (EVALSHA, 8 connections, no pipeline)");
+        String stream =
+                "orderflow-bench-ceiling-" + UUID.randomUUID().toString().substring(0, 8);
+        String group = "ceiling";
+        result.put("stream", stream);
+        RedisClient client = RedisClient.create(uri);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> redis = connection.sync();
+            try {
+                redis.xgroupCreate(
+                        XReadArgs.StreamOffset.from(stream, "0-0"), group, XGroupCreateArgs.Builder.mkstream());
+                String sha = redis.scriptLoad(READ_AND_ACK);
+                List<String> publish = redisBenchmarkCommand(
+                        redisBenchmark,
+                        uri,
+                        16,
+                        16,
+                        requests,
+                        "XADD",
+                        stream,
+                        "*",
+                        "type",
+                        "ChargePayment",
+                        "payload",
+                        PAYLOAD);
+                List<String> consume =
+                        redisBenchmarkCommand(redisBenchmark, uri, 8, 1, requests, "EVALSHA", sha, "1", stream, group);
+                result.put(
+                        "command",
+                        String.join(" ", publish)
+                                        .replace(PAYLOAD, "<300-byte payload>")
+                                        .replace(uri, redact(uri))
+                                + " && "
+                                + String.join(" ", consume).replace(uri, redact(uri)));
+                Double published = csvRate(run(publish, Map.of(), 600, dir.resolve("redis-benchmark-xadd.log")));
+                Double consumed = csvRate(run(consume, Map.of(), 600, dir.resolve("redis-benchmark-read-ack.log")));
+                result.put("published_per_second", published);
+                result.put("consumed_per_second", consumed);
+                long left = redis.xpending(stream, group).getCount();
+                long read = redis.xlen(stream);
+                result.put("entries_added", read);
+                result.put("entries_left_unacknowledged", left);
+                if (published == null || consumed == null) {
+                    result.put("error", "no rate in redis-benchmark output (see redis-benchmark-*.log)");
+                } else {
+                    result.put("messages_per_second", combined(published, consumed));
+                }
+            } finally {
+                redis.unlink(stream);
+            }
+        } catch (IOException | RuntimeException e) {
+            result.put("error", e.toString());
+        } finally {
+            client.shutdown();
+        }
+        return result;
+    }
+
+    private static List<String> redisBenchmarkCommand(
+            String redisBenchmark, String uri, int clients, int pipeline, int requests, String... command) {
+        List<String> line = new ArrayList<>(List.of(
+                redisBenchmark,
+                "-u",
+                uri,
+                "-c",
+                String.valueOf(clients),
+                "-P",
+                String.valueOf(pipeline),
+                "-n",
+                String.valueOf(requests),
+                "--csv"));
+        line.addAll(List.of(command));
+        return line;
+    }
+
+    /**
+     * The requests per second in redis-benchmark's {@code --csv} output: the first of the seven figures that end its
+     * last line (the test's name before them is the command line, quotes unescaped).
+     */
+    static Double csvRate(String csv) {
+        return number(csv, "(?m)\"([0-9.]+)\"(?:,\"[0-9.]+\"){6}$");
+    }
+
+    /** Messages per second through one server thread that spends 1/published on adding and 1/consumed on reading. */
+    static double combined(double published, double consumed) {
+        return Math.round(1 / (1 / published + 1 / consumed) * 100) / 100.0;
     }
 
     private static String redact(String uri) {

@@ -84,7 +84,10 @@ public final class Tools {
                       [--warmup 10s (distributed 30s)] [--warmup-max 60s (180s)] [--step 8s] \\
                       [--concurrency 4,8,16,32,64] [--open-duration 25s] [--open-rate N] \\
                       [--ceiling true] [--pgbench /usr/bin/pgbench] [--pgbench-seconds 20] [--pgbench-clients 16] \\
-                      [--perftest-classpath 'target/bench/perf-test/lib/*'] [--rabbit-uri amqp://guest:guest@127.0.0.1:5672]
+                      [--perftest-classpath 'target/bench/perf-test/lib/*'] \\
+                      [--rabbit-uri amqp://guest:guest@127.0.0.1:5672] [--transport rabbitmq|redis (the report's label)] \\
+                      [--redis-benchmark /usr/bin/redis-benchmark] \\
+                      [--redis-uri redis://127.0.0.1:6379] [--redis-benchmark-requests 100000]
                   java -jar orderflow.jar benchmark jfr-summary recording.jfr [--top 25]
                 """ + Chaos.usage().substring("usage:\n".length());
     }

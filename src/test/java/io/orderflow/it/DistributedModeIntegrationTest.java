@@ -1,147 +1,27 @@
 package io.orderflow.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Distributed mode on the local PostgreSQL and RabbitMQ: every module in its own application context (as it
  * would be in its own process), and two payment instances competing on the payment queue.
  */
-class DistributedModeIntegrationTest extends OrderScenarios {
+class DistributedModeIntegrationTest extends DistributedModeScenarios {
 
-    static final List<RunningApp> apps = new ArrayList<>();
-    static String databaseUrl;
-    static String namespace;
-    static RunningApp orderApp;
-    static OrderApi api;
-
-    @BeforeAll
-    static void start() {
-        databaseUrl = TestInfrastructure.createDatabase("orderflow_it");
-        namespace = TestInfrastructure.newNamespace();
-        // the customer module signs tokens; every other process validates them with its public keys
-        customerApp = RunningApp.distributed("customer", databaseUrl, namespace, Map.of());
-        apps.add(customerApp);
-        Map<String, String> keys =
-                Map.of("orderflow.security.jwks-uri", customerApp.baseUrl() + "/.well-known/jwks.json");
-        // consumers first, so their queues are bound before the order module publishes
-        for (String module : List.of("catalog", "inventory", "payment", "payment", "shipping", "notification")) {
-            apps.add(RunningApp.distributed(
-                    module,
-                    databaseUrl,
-                    namespace,
-                    Map.of(
-                            "orderflow.payment.provider.slow-card-latency",
-                            "5s",
-                            "orderflow.security.jwks-uri",
-                            keys.get("orderflow.security.jwks-uri"))));
-        }
-        orderApp = RunningApp.distributed("order", databaseUrl, namespace, keys);
-        apps.add(orderApp);
-        // a second API instance: competes for the order queue and serves browsers of its own
-        secondOrderApp = RunningApp.distributed("order", databaseUrl, namespace, keys);
-        apps.add(secondOrderApp);
-        api = OrderApi.operatorVia(orderApp.baseUrl(), customerApp.baseUrl());
-    }
-
-    static RunningApp secondOrderApp;
-    static RunningApp customerApp;
+    private final String namespace = TestInfrastructure.newNamespace();
 
     @Override
-    String operatorToken() {
-        return TestTokens.operator(customerApp.baseUrl());
-    }
-
-    @Test
-    void pushesUpdatesToBrowsersOnAnyApiInstance() {
-        String id = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-001", 1), "tok_slow", null));
-        try (LiveClient elsewhere = LiveClient.connect(secondOrderApp.baseUrl(), "/ws/orders/" + id)) {
-            elsewhere.awaitEventType("order_completed");
-            int version = api.order(id).path("version").asInt();
-            assertThat(elsewhere.sequences())
-                    .containsExactlyElementsOf(
-                            IntStream.rangeClosed(1, version).boxed().toList());
-        }
-    }
-
-    @Test
-    void eachProcessServesTheDeadLettersOfItsOwnModulesOnly() {
-        DeadLetterApi onOrder = new DeadLetterApi(orderApp.baseUrl(), customerApp.baseUrl());
-        assertThat(onOrder.get("/api/dead-letters/counts")
-                        .body()
-                        .path("modules")
-                        .propertyNames())
-                .containsExactly("order");
-        DeadLetterApi.Response elsewhere = onOrder.inspect("shipping", 1);
-        assertThat(elsewhere.status()).isEqualTo(404);
-        assertThat(elsewhere.body().path("type").asString()).endsWith("/module-not-served");
-        assertThat(elsewhere.body().path("served_modules").get(0).asString()).isEqualTo("order");
-        assertThat(onOrder.list(Map.of("module", "payment")).status()).isEqualTo(404);
-
-        RunningApp shippingApp = apps.get(5);
-        DeadLetterApi onShipping = new DeadLetterApi(shippingApp.baseUrl(), customerApp.baseUrl());
-        assertThat(onShipping.list(Map.of()).body().path("modules").get(0).asString())
-                .isEqualTo("shipping");
-        assertThat(onShipping
-                        .inspect("shipping", Long.MAX_VALUE)
-                        .body()
-                        .path("type")
-                        .asString())
-                .endsWith("/not-found");
-    }
-
-    @Test
-    void isReadyOnlyWithTheDatabaseAndTheBroker() {
-        OrderApi.Response readiness = api.get("/actuator/health/readiness");
-
-        assertThat(readiness.status()).isEqualTo(200);
-        assertThat(readiness.body().path("components").path("db").path("status").asString())
-                .isEqualTo("UP");
-        assertThat(readiness
-                        .body()
-                        .path("components")
-                        .path("rabbit")
-                        .path("status")
-                        .asString())
-                .isEqualTo("UP");
-    }
-
-    @AfterAll
-    static void stop() {
-        apps.forEach(RunningApp::close);
-        if (namespace != null) {
-            TestInfrastructure.deleteNamespace(namespace);
-        }
-        if (databaseUrl != null) {
-            TestInfrastructure.dropDatabase(databaseUrl);
-        }
+    RunningApp startModules(String modules, String databaseUrl, Map<String, String> extra) {
+        return RunningApp.distributed(modules, databaseUrl, namespace, extra);
     }
 
     @Override
-    OrderApi api() {
-        return api;
+    void deleteBrokerState() {
+        TestInfrastructure.deleteNamespace(namespace);
     }
 
     @Override
-    JdbcClient database() {
-        return orderApp.jdbc();
-    }
-
-    @Override
-    boolean postgresBroker() {
-        return false;
-    }
-
-    @Override
-    boolean pricesInThePlacingTransaction() {
-        return false;
+    String brokerHealthComponent() {
+        return "rabbit";
     }
 }

@@ -96,6 +96,15 @@ class ToolsUnitTest {
                 .isEqualTo(4782.44);
         assertThat(Ceiling.number("id: x, receiving rate avg: 20213 msg/s", "receiving rate avg: ([0-9.]+) msg/s"))
                 .isEqualTo(20213.0);
+        // redis-benchmark --csv names a custom test by its command line, quotes of a JSON payload unescaped
+        assertThat(Ceiling.csvRate("\"test\",\"rps\",\"avg_latency_ms\",\"min_latency_ms\",\"p50_latency_ms\","
+                        + "\"p95_latency_ms\",\"p99_latency_ms\",\"max_latency_ms\"\n"
+                        + "\"XADD s * payload {\"order_id\": \"6f\",\"amount\": 93.98}\",\"87719.30\",\"2.060\",\"0.152\","
+                        + "\"1.615\",\"6.007\",\"8.207\",\"8.599\"\n"))
+                .isEqualTo(87719.30);
+        assertThat(Ceiling.csvRate("Could not connect to Redis at 127.0.0.1:6379: Connection refused\n"))
+                .isNull();
+        assertThat(Ceiling.combined(30_000, 60_000)).isEqualTo(20_000.0);
         assertThat(Ceiling.PAYLOAD.length()).isBetween(280, 340);
         assertThat(Ceiling.PAYLOAD).doesNotContainPattern(":[A-Za-z0-9_]");
     }
