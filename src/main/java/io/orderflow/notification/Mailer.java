@@ -38,6 +38,8 @@ import org.springframework.mail.javamail.MimeMessageHelper;
 class Mailer {
 
     static final String BREAKER = "smtp";
+    /** Counts e-mail outcomes by tag {@code outcome}: sent, failed (an attempt), duplicate, undeliverable. */
+    static final String OUTCOMES = "orderflow.notification.email";
 
     /** A stored notification as it goes out. */
     record Email(String messageId, String recipient, String subject, String text, String html) {}
@@ -68,15 +70,15 @@ class Mailer {
         MimeMessage message = build(email);
         try {
             breaker.executeRunnable(() -> sender.send(message));
-            meters.counter("orderflow.notification.email", "outcome", "sent").increment();
+            meters.counter(OUTCOMES, "outcome", "sent").increment();
         } catch (CallNotPermittedException e) {
-            meters.counter("orderflow.notification.email", "outcome", "failed").increment();
+            meters.counter(OUTCOMES, "outcome", "failed").increment();
             throw new DependencyUnavailableException(
                     "SMTP circuit breaker is " + breaker.getState().name().toLowerCase(Locale.ROOT)
                             + "; not calling the mail server",
                     e);
         } catch (MailException e) {
-            meters.counter("orderflow.notification.email", "outcome", "failed").increment();
+            meters.counter(OUTCOMES, "outcome", "failed").increment();
             if (rejectsTheRecipient(e)) {
                 throw new PoisonMessageException("the mail server refused the recipient of " + email.messageId(), e);
             }

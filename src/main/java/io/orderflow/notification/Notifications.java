@@ -70,8 +70,7 @@ class Notifications {
                 messageId = "<" + UUID.randomUUID() + "@" + mailer.domain() + ">";
             } else {
                 status = "undeliverable";
-                meters.counter("orderflow.notification.email", "outcome", "undeliverable")
-                        .increment();
+                meters.counter(Mailer.OUTCOMES, "outcome", "undeliverable").increment();
                 log.warn(
                         "not e-mailing the {} notification of order {}: the recipient is not one valid mailbox",
                         kind,
@@ -112,8 +111,7 @@ class Notifications {
         }
         Outgoing email = found.get();
         if (!"pending".equals(email.emailStatus())) {
-            meters.counter("orderflow.notification.email", "outcome", "duplicate")
-                    .increment();
+            meters.counter(Mailer.OUTCOMES, "outcome", "duplicate").increment();
             return;
         }
         if (mailer == null) {

@@ -31,15 +31,8 @@ class CatalogCacheOutageIntegrationTest {
     static void start() throws Exception {
         redis = new LocalRedis().start();
         databaseUrl = TestInfrastructure.createDatabase("orderflow_it");
-        Map<String, String> properties = new HashMap<>(Map.of(
-                "orderflow.database.mode",
-                "external",
-                "spring.datasource.url",
-                databaseUrl,
-                "spring.datasource.username",
-                TestInfrastructure.PG_USER,
-                "spring.datasource.password",
-                TestInfrastructure.PG_PASSWORD,
+        Map<String, String> properties = new HashMap<>(TestInfrastructure.externalDatabase(databaseUrl));
+        properties.putAll(Map.of(
                 "orderflow.catalog.cache.redis-url",
                 redis.url(),
                 "orderflow.catalog.cache.ttl",

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,7 +70,7 @@ class DistributedDeploymentIntegrationTest {
         logs = Files.createTempDirectory("orderflow-processes");
         database = JdbcClient.create(
                 new DriverManagerDataSource(databaseUrl, TestInfrastructure.PG_USER, TestInfrastructure.PG_PASSWORD));
-        ports.put("edge", freePort());
+        ports.put("edge", TestInfrastructure.freePort());
         launch(EDGE, "edge");
         for (String module : MODULES) {
             launch(module, module);
@@ -332,7 +331,7 @@ class DistributedDeploymentIntegrationTest {
     }
 
     private static void launch(String modules, String name) throws IOException {
-        int port = ports.containsKey(name) ? ports.get(name) : freePort();
+        int port = ports.containsKey(name) ? ports.get(name) : TestInfrastructure.freePort();
         ProcessBuilder builder = new ProcessBuilder(
                         javaBinary(),
                         "-XX:TieredStopAtLevel=1",
@@ -395,12 +394,6 @@ class DistributedDeploymentIntegrationTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

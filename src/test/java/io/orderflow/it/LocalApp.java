@@ -69,17 +69,8 @@ public final class LocalApp implements BeforeAllCallback, AfterAllCallback {
             all.putIfAbsent("spring.datasource.hikari.maximum-pool-size", "20");
             app = RunningApp.distributed("all", databaseUrl, redisPrefix, all);
         } else {
-            all.putAll(Map.of(
-                    "orderflow.database.mode",
-                    "external",
-                    "orderflow.transport",
-                    "postgres",
-                    "spring.datasource.url",
-                    databaseUrl,
-                    "spring.datasource.username",
-                    TestInfrastructure.PG_USER,
-                    "spring.datasource.password",
-                    TestInfrastructure.PG_PASSWORD));
+            all.putAll(TestInfrastructure.externalDatabase(databaseUrl));
+            all.put("orderflow.transport", "postgres");
             app = RunningApp.start(all);
         }
     }

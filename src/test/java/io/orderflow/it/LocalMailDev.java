@@ -2,7 +2,6 @@ package io.orderflow.it;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,8 +33,8 @@ final class LocalMailDev implements BeforeAllCallback, AfterAllCallback {
             .build();
 
     private final String binary = System.getenv().getOrDefault("ORDERFLOW_TEST_MAILDEV", "maildev");
-    private final int smtpPort = freePort();
-    private final int webPort = freePort();
+    private final int smtpPort = TestInfrastructure.freePort();
+    private final int webPort = TestInfrastructure.freePort();
     private Path dir;
     private Process process;
 
@@ -120,14 +119,6 @@ final class LocalMailDev implements BeforeAllCallback, AfterAllCallback {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -2,7 +2,6 @@ package io.orderflow.it;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +32,7 @@ final class LocalRedis implements AutoCloseable {
      */
     LocalRedis(boolean appendOnly) throws IOException {
         this.appendOnly = appendOnly;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            this.port = socket.getLocalPort();
-        }
+        this.port = TestInfrastructure.freePort();
         this.dir = Files.createTempDirectory("orderflow-redis");
     }
 

@@ -42,15 +42,8 @@ class RateLimitIntegrationTest {
     static void twoInstancesSharingRedis() throws Exception {
         redis = new LocalRedis().start();
         databaseUrl = TestInfrastructure.createDatabase("orderflow_it");
-        Map<String, String> properties = new HashMap<>(Map.of(
-                "orderflow.database.mode",
-                "external",
-                "spring.datasource.url",
-                databaseUrl,
-                "spring.datasource.username",
-                TestInfrastructure.PG_USER,
-                "spring.datasource.password",
-                TestInfrastructure.PG_PASSWORD,
+        Map<String, String> properties = new HashMap<>(TestInfrastructure.externalDatabase(databaseUrl));
+        properties.putAll(Map.of(
                 "orderflow.rate-limit.redis-url",
                 redis.url(),
                 "orderflow.rate-limit.key-prefix",

@@ -102,17 +102,8 @@ class SigningKeysIntegrationTest {
     }
 
     static Map<String, String> properties(String modules, String jwksUri) {
-        Map<String, String> properties = new HashMap<>(Map.of(
-                "orderflow.modules",
-                modules,
-                "orderflow.database.mode",
-                "external",
-                "spring.datasource.url",
-                databaseUrl,
-                "spring.datasource.username",
-                TestInfrastructure.PG_USER,
-                "spring.datasource.password",
-                TestInfrastructure.PG_PASSWORD));
+        Map<String, String> properties = new HashMap<>(TestInfrastructure.externalDatabase(databaseUrl));
+        properties.put("orderflow.modules", modules);
         if (jwksUri != null) {
             properties.put("orderflow.security.jwks-uri", jwksUri);
         }

@@ -6,10 +6,14 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.orderflow.platform.Modules;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -48,6 +52,28 @@ public final class TestInfrastructure {
             throw new IllegalArgumentException("unexpected database name " + name);
         }
         admin("drop database if exists " + name + " with (force)");
+    }
+
+    /** The settings that put an application on the database at {@code url} (an external database, not embedded). */
+    static Map<String, String> externalDatabase(String url) {
+        return Map.of(
+                "orderflow.database.mode",
+                "external",
+                "spring.datasource.url",
+                url,
+                "spring.datasource.username",
+                PG_USER,
+                "spring.datasource.password",
+                PG_PASSWORD);
+    }
+
+    /** A TCP port free on this machine now, for a server a test starts. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String databaseUrl(String name) {
