@@ -302,6 +302,11 @@ class HostileRequestsIntegrationTest {
                     "dead-letter filter " + param + " with NUL",
                     () -> get("/api/dead-letters?" + param + "=a%00", operator).statusCode()));
         }
+        for (String limit : List.of("0", "-1", "201", "abc", "1e9", "%00")) {
+            corpus.add(new Hostile(
+                    "mailbox limit " + limit,
+                    () -> get("/api/notifications?limit=" + limit, operator).statusCode()));
+        }
         corpus.add(new Hostile(
                 "order id with NUL in the path",
                 () -> get("/api/orders/a%00b", tokenB).statusCode()));

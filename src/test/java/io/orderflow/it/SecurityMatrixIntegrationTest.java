@@ -168,6 +168,8 @@ class SecurityMatrixIntegrationTest {
                 new Row("GET", "/api/customers/me/orders", null, 401, 200, 200, 403),
                 new Row("GET", "/api/customers/" + customerA, null, 401, 200, 404, 200),
                 new Row("GET", "/api/notifications?order_id=" + orderA, null, 401, 403, 403, 200),
+                // the mailbox: every customer's messages
+                new Row("GET", "/api/notifications", null, 401, 403, 403, 200),
                 new Row("GET", "/api/dead-letters", null, 401, 403, 403, 200),
                 new Row("GET", "/api/dead-letters/counts", null, 401, 403, 403, 200),
                 new Row("POST", "/api/dead-letters/redrive", "{\"limit\":1}", 401, 403, 403, 200),
