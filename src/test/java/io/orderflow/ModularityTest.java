@@ -392,6 +392,18 @@ class ModularityTest {
         }
 
         @Test
+        void letsTheOperationsModuleReadEveryModuleSchemaButNotTheBrokers() {
+            String modules = "class Fake { String sql = \"select * from notification.notification n "
+                    + "join orders.journal j on j.order_id = n.order_id\"; }";
+            String broker = "class Fake { String sql = \"select * from broker.message\"; }";
+
+            assertThat(checkJava("operations", "Fake.java", modules)).isEmpty();
+            assertThat(checkJava("operations", "Fake.java", broker))
+                    .extracting(SchemaOwnership.Violation::schema)
+                    .containsExactly("broker");
+        }
+
+        @Test
         void letsTheOrderModuleUseTheOrdersSchema() {
             String source = "class Fake { String sql = \"select * from orders.purchase_order\"; }";
 

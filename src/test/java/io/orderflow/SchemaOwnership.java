@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * {@code messaging} builds module schema names with {@code Modules.schemaOf} and is exempt for them;
  * {@code broker} belongs to {@code io/orderflow/messaging/postgres} alone; {@code compat} (the seeds' compatibility
  * layer, not a process of its own) owns the schema of its name; {@code platform} and the root
- * package name no schema; {@code tools} (benchmark and checker) may read them all. A migration under {@code db/migration/<module>/} may name only that module's
+ * package name no schema; {@code operations} (the operator-facing read side: the order timeline) may read
+ * every module schema, not the broker's; {@code tools} (benchmark and checker) may read them all. A migration under {@code db/migration/<module>/} may name only that module's
  * schema ({@code broker/} only {@code broker}; the kernel's {@code messaging/} scripts, applied into every
  * module's schema, none).
  */
@@ -33,6 +34,9 @@ final class SchemaOwnership {
 
     /** The operator tools package (benchmark, invariant checker), not a business module. */
     static final String TOOLS = "tools";
+
+    /** The operator-facing API and page, which reads across the module schemas for the order timeline. */
+    static final String OPERATIONS = "operations";
 
     /** The seeds' compatibility layer: beside the order module, with a schema of its own. */
     static final String COMPAT = "compat";
@@ -122,6 +126,11 @@ final class SchemaOwnership {
         }
         if (packagePath.equals("messaging/postgres") || packagePath.startsWith("messaging/postgres/")) {
             allowed.add(BROKER);
+        }
+        if (top.equals(OPERATIONS)) {
+            // the operator-facing read side: the order timeline reads the journals, dead letters and kept
+            // notifications of every module from the shared database (read only; never the broker's queue)
+            Modules.ALL.stream().map(Modules::schemaOf).forEach(allowed::add);
         }
         if (top.equals(TOOLS)) {
             // the benchmark and invariant checker: a read-only auditor of every schema (plus benchmark SKU

@@ -45,6 +45,9 @@ public class OrderManagement {
             .filter(Saga.Step::compensable)
             .map(step -> step.compensation().command())
             .collect(Collectors.toUnmodifiableSet());
+    /** The same, by message type name, for those who read the messages (the operations module's order timeline). */
+    private static final Set<String> COMPENSATION_TYPES =
+            COMPENSATIONS.stream().map(MessageTypes::nameOf).collect(Collectors.toUnmodifiableSet());
 
     private final Orders orders;
     private final Outbox outbox;
@@ -249,6 +252,11 @@ public class OrderManagement {
     @Transactional(readOnly = true)
     public Map<String, Integer> versions(Collection<String> ids) {
         return orders.versions(ids);
+    }
+
+    /** The message types of the saga's compensation commands: ReleaseStock, RefundPayment, CancelShipment. */
+    public static Set<String> compensationTypes() {
+        return COMPENSATION_TYPES;
     }
 
     @Transactional(readOnly = true)
