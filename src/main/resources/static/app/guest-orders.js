@@ -3,6 +3,8 @@
 // localStorage, so a guest finds their orders again after a reload or on their next visit from this browser. The
 // token goes in the Order-Token header, never in a URL.
 
+import { operatorHeaders } from './timeline-view.js';
+
 const KEY = 'orderflow.guestOrders';
 const KEPT = 50;
 
@@ -32,10 +34,13 @@ export function forgetGuestOrder(id) {
   save(guestOrders().filter((o) => o.id !== id));
 }
 
-/** The Order-Token header for an order this browser placed as a guest, or none. */
+/**
+ * The Order-Token header for an order this browser placed as a guest, or none; and an operator's token when one is
+ * signed in on the console in this tab and no customer is here (timeline-view.js).
+ */
 export function orderHeaders(id) {
   const known = guestOrders().find((o) => o.id === id);
-  return known && known.order_token ? { 'Order-Token': known.order_token } : {};
+  return { ...operatorHeaders(), ...(known && known.order_token ? { 'Order-Token': known.order_token } : {}) };
 }
 
 export const orderToken = (id) => orderHeaders(id)['Order-Token'];

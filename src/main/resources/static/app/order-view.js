@@ -12,6 +12,7 @@ import { showView } from './navigation.js';
 import { renderLoading, renderOrder } from './order-render.js';
 import { renderRecent } from './order-lists.js';
 import { known, screen, upsert } from './state.js';
+import { hideTimeline, operatorToken, showTimeline } from './timeline-view.js';
 
 const orderPath = (id) => `/api/orders/${encodeURIComponent(id)}`;
 
@@ -37,6 +38,7 @@ export function openOrder(id, initial) {
     renderLoading(id);
   }
   renderRecent();
+  showTimeline(id); // operators only
   api('GET', orderPath(id), undefined, orderHeaders(id))
     .then((order) => {
       if (screen.view !== view) return;
@@ -58,13 +60,14 @@ export function openOrder(id, initial) {
 export function closeOrder() {
   if (screen.view && screen.view.socket) screen.view.socket.stop();
   screen.view = null;
+  hideTimeline();
 }
 
 /** Live updates for the order on screen, resuming after the last event held. */
 function follow(view) {
   view.socket = new LiveSocket(() => `/ws/orders/${encodeURIComponent(view.id)}?after=${view.lastSequence}`, {
     // whatever opens this order: the customer's token, this browser's order token for it, or nothing
-    auth: () => ({ type: 'auth', access_token: session.token || undefined, order_token: orderToken(view.id) }),
+    auth: () => ({ type: 'auth', access_token: session.token || operatorToken() || undefined, order_token: orderToken(view.id) }),
     message(data) {
       if (screen.view !== view) return;
       // the first status_update carries the history past lastSequence ("events"), each later one an "event"

@@ -4,6 +4,7 @@
 import { $, el } from '../shared/dom.js';
 import { fullDateTime, toInstant } from '../shared/format.js';
 import { api } from './api.js';
+import { timelineLink } from './timeline.js';
 import { report, toast } from './toast.js';
 
 export const dlq = { page: 0, size: 25, total: 0, selected: null };
@@ -45,7 +46,7 @@ export async function refreshDeadLetters() {
   body.replaceChildren(...page.items.map((item) => {
     const row = el('tr', { onclick: () => inspect(item.module, item.id) },
       el('td', {}, fullDateTime(item.parked_at)), el('td', {}, item.module), el('td', {}, item.id),
-      el('td', {}, item.type), el('td', {}, item.order_id || ''), el('td', {}, item.attempts),
+      el('td', {}, item.type), el('td', {}, timelineLink(item.order_id)), el('td', {}, item.attempts),
       el('td', { class: `status-${item.status}` }, item.status), el('td', { class: 'error', title: item.error }, item.error));
     if (dlq.selected && dlq.selected.module === item.module && dlq.selected.id === item.id) row.classList.add('selected');
     return row;

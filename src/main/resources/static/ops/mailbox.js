@@ -3,6 +3,7 @@
 
 import { $, el } from '../shared/dom.js';
 import { api, session } from './api.js';
+import { timelineLink } from './timeline.js';
 
 const SHOWN = 20;
 
@@ -17,7 +18,7 @@ export async function refreshMailbox() {
     el('td', { class: 'small', text: new Date(m.created_at).toLocaleString() }),
     el('td', { text: m.recipient }),
     el('td', {}, el('details', {}, el('summary', { text: m.subject }), el('pre', { class: 'small', text: m.body }))),
-    el('td', { class: 'small', text: m.order_id || '' }),
+    el('td', { class: 'small' }, timelineLink(m.order_id)),
     el('td', { class: `small email-${m.email_status || 'kept'}`, text: emailStatus(m.email_status) }))));
   $('#mailbox-count').textContent = messages.length ? `the newest ${messages.length}` : 'empty';
 }

@@ -15,6 +15,7 @@ import { refreshMailbox } from './mailbox.js';
 import { forgetMetrics, METRICS_POLL_MS, pollMetrics, renderRawSamples } from './metrics.js';
 import { forgetOrderCounts, refreshOrderCounts } from './order-counts.js';
 import { refreshSaga } from './saga.js';
+import { forgetTimeline, initTimeline, showLinkedTimeline } from './timeline.js';
 import { report } from './toast.js';
 
 const REFRESH_MS = 5000;
@@ -33,6 +34,7 @@ function startConsole() {
   $('#session-client').textContent = session.value.client_id;
   refreshAll();
   inspectLinked();
+  showLinkedTimeline();
   pollMetrics();
   timers = [
     setInterval(() => {
@@ -54,6 +56,7 @@ function showSignIn(notice) {
   forgetOrderCounts();
   forgetMetrics();
   forgetDeadLetters();
+  forgetTimeline();
   for (const id of ['#order-counts', '#orders-updated', '#metrics-notice', '#metrics-stats', '#charts', '#backlog-table',
     '#metrics', '#saga', '#saga-compensations', '#mailbox-table tbody', '#mailbox-count', '#dlq-counts', '#dlq-table tbody', '#page-info', '#bulk-result', '#served']) {
     $(id).replaceChildren();
@@ -98,6 +101,7 @@ function init() {
   if (saved) $('#operator').value = saved;
   $('#operator').addEventListener('change', () => localStorage.setItem('orderflow.operator', $('#operator').value.trim()));
   $('#sign-in-form').addEventListener('submit', submitSignIn);
+  initTimeline();
   $('#sign-out').addEventListener('click', () => {
     session.store(null);
     showSignIn('Signed out.');
