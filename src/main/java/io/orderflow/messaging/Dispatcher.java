@@ -34,6 +34,9 @@ public class Dispatcher {
     private final RetryPolicy retryPolicy;
     private final MeterRegistry meters;
     private final MessageTracing tracing;
+    private final Journal journal;
+    /** When this thread's last delivery attempt started (nanoTime): a retry's journal entry says how long it ran. */
+    private final ThreadLocal<long[]> attemptStarted = ThreadLocal.withInitial(() -> new long[1]);
     /** {@code module:Type} pairs this dispatcher loses on purpose (see {@link #losing}); empty outside fault tests. */
     private final Set<String> lost;
 
@@ -44,6 +47,7 @@ public class Dispatcher {
             RetryPolicy retryPolicy,
             MeterRegistry meters,
             MessageTracing tracing,
+            Journal journal,
             Set<String> lost) {
         this.jdbc = jdbc;
         this.json = json;
@@ -51,6 +55,7 @@ public class Dispatcher {
         this.retryPolicy = retryPolicy;
         this.meters = meters;
         this.tracing = tracing;
+        this.journal = journal;
         this.lost = Set.copyOf(lost);
         if (!this.lost.isEmpty()) {
             log.warn(
@@ -77,7 +82,12 @@ public class Dispatcher {
      * @throws PoisonMessageException when no retry can help (unknown type, malformed payload)
      */
     public boolean dispatch(MessageHandlers handlers, Envelope envelope) {
-        return dispatch(handlers, envelope, Inbox.NOT_RECORDED);
+        return dispatch(handlers, envelope, 0);
+    }
+
+    /** {@link #dispatch}, for the attempt after {@code failedBefore} failed ones (the journal records which). */
+    public boolean dispatch(MessageHandlers handlers, Envelope envelope, int failedBefore) {
+        return dispatch(handlers, envelope, Inbox.NOT_RECORDED, failedBefore);
     }
 
     /**
@@ -85,8 +95,9 @@ public class Dispatcher {
      * the statement that claimed it (one round trip fewer per delivery): {@code firstDelivery} says whether that
      * insert added the row ({@code on conflict do nothing}), so the inbox is not asked again.
      */
-    public boolean dispatchRecorded(MessageHandlers handlers, Envelope envelope, boolean firstDelivery) {
-        return dispatch(handlers, envelope, firstDelivery ? Inbox.RECORDED_NOW : Inbox.RECORDED_BEFORE);
+    public boolean dispatchRecorded(
+            MessageHandlers handlers, Envelope envelope, boolean firstDelivery, int failedBefore) {
+        return dispatch(handlers, envelope, firstDelivery ? Inbox.RECORDED_NOW : Inbox.RECORDED_BEFORE, failedBefore);
     }
 
     /**
@@ -104,16 +115,19 @@ public class Dispatcher {
         RECORDED_BEFORE
     }
 
-    private boolean dispatch(MessageHandlers handlers, Envelope envelope, Inbox inbox) {
+    private boolean dispatch(MessageHandlers handlers, Envelope envelope, Inbox inbox, int failedBefore) {
+        attemptStarted.get()[0] = System.nanoTime();
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("dispatch must run in the transport's transaction");
         }
         rejectOversized(handlers.module(), envelope);
         // one span per delivery, continuing the sender's trace; order_id in the MDC for every log line
-        return tracing.handle(handlers.module(), envelope, () -> apply(handlers, envelope, inbox));
+        return tracing.handle(handlers.module(), envelope, () -> apply(handlers, envelope, inbox, failedBefore + 1));
     }
 
-    private boolean apply(MessageHandlers handlers, Envelope envelope, Inbox inbox) {
+    private boolean apply(MessageHandlers handlers, Envelope envelope, Inbox inbox, int attempt) {
+        Instant started = Instant.now();
+        long startedNanos = System.nanoTime();
         log.debug("{} handling {} {}", handlers.module(), envelope.type(), envelope.messageId());
         var handler = handlers.handlerFor(envelope.type());
         if (handler == null) {
@@ -140,6 +154,14 @@ public class Dispatcher {
         if (!fresh) {
             log.debug("{} already applied {} {}", handlers.module(), envelope.type(), envelope.messageId());
             count(handlers.module(), envelope.type(), "duplicate");
+            journal.handled(
+                    handlers.module(),
+                    Journal.Kind.DUPLICATE,
+                    envelope,
+                    attempt,
+                    started,
+                    Duration.ofNanos(System.nanoTime() - startedNanos),
+                    null);
             return false;
         }
         if (losing(handlers.module(), envelope.type())) {
@@ -153,6 +175,14 @@ public class Dispatcher {
         }
         handler.handle(message, new MessageContext(handlers.module(), envelope, outbox));
         count(handlers.module(), envelope.type(), "applied");
+        journal.handled(
+                handlers.module(),
+                Journal.Kind.APPLIED,
+                envelope,
+                attempt,
+                started,
+                Duration.ofNanos(System.nanoTime() - startedNanos),
+                null);
         return true;
     }
 
@@ -220,6 +250,15 @@ public class Dispatcher {
                             module,
                             error.toString(),
                             backoff.toMillis()));
+            long ranFor = System.nanoTime() - attemptStarted.get()[0];
+            journal.handled(
+                    module,
+                    Journal.Kind.RETRIED,
+                    envelope,
+                    attempts,
+                    Instant.now().minusNanos(ranFor),
+                    Duration.ofNanos(ranFor),
+                    error.toString());
             return new Failed.Retry(attempts, first, backoff, error);
         }
         return new Failed.Park(attempts, first, error);
@@ -255,6 +294,7 @@ public class Dispatcher {
                         module,
                         attempts,
                         error.toString()));
+        journal.parked(module, envelope, attempts, String.valueOf(error));
         jdbc.sql("insert into " + Modules.schemaOf(module) + ".dead_letter (message_id, type, order_id, payload, "
                         + "headers, error, stack, attempts, first_failed_at, last_failed_at, "
                         + "version, causation_id, occurred_at) "

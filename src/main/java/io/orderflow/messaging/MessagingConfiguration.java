@@ -51,8 +51,32 @@ public class MessagingConfiguration {
             RetryPolicy retryPolicy,
             MeterRegistry meters,
             MessageTracing tracing,
+            Journal journal,
             @Value("${orderflow.chaos.lose-messages:}") Set<String> lost) {
-        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters, tracing, lost);
+        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters, tracing, journal, lost);
+    }
+
+    @Bean
+    Journal journal(
+            JdbcClient jdbc,
+            @Value("${orderflow.journal.enabled:true}") boolean enabled,
+            @Value("${orderflow.journal.instance:}") String instance) {
+        return new Journal(jdbc, enabled, instance.isBlank() ? Journal.thisInstance() : instance);
+    }
+
+    @Bean
+    JournalMaintenance journalMaintenance(
+            Environment environment,
+            JdbcClient jdbc,
+            PlatformTransactionManager transactions,
+            @Value("${orderflow.journal.retention:7d}") Duration retention,
+            @Value("${orderflow.journal.maintenance-interval:1h}") Duration interval) {
+        return new JournalMaintenance(
+                jdbc,
+                new TransactionTemplate(transactions),
+                Modules.from(environment).running(),
+                retention,
+                interval);
     }
 
     @Bean

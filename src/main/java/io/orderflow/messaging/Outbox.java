@@ -24,10 +24,12 @@ public class Outbox {
     private final JsonMapper json;
     private final Transport transport;
     private final MessageTracing tracing;
+    private final Journal journal;
     private final Map<String, Runnable> wakers = new ConcurrentHashMap<>();
 
-    Outbox(JdbcClient jdbc, JsonMapper json, Transport transport, MessageTracing tracing) {
+    Outbox(JdbcClient jdbc, JsonMapper json, Transport transport, MessageTracing tracing, Journal journal) {
         this.jdbc = jdbc;
+        this.journal = journal;
         this.json = json;
         this.transport = transport;
         this.tracing = tracing;
@@ -48,9 +50,11 @@ public class Outbox {
         String payload = json.writeValueAsString(message);
         // the sender's trace context (W3C traceparent): the consumer continues the trace
         Map<String, String> headers = tracing.currentHeaders();
+        Envelope envelope =
+                new Envelope(messageId, type, Envelope.CURRENT_VERSION, orderId, causationId, now, payload, headers);
+        journal.sent(module, envelope);
         // same database as the queue: the queue row is written in this transaction (see ADR 0007)
-        if (transport.publishWithinTransaction(
-                new Envelope(messageId, type, Envelope.CURRENT_VERSION, orderId, causationId, now, payload, headers))) {
+        if (transport.publishWithinTransaction(envelope)) {
             return messageId;
         }
         // the schema name comes from the module registry, never from input; values are bound parameters

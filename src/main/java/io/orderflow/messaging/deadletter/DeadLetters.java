@@ -1,6 +1,7 @@
 package io.orderflow.messaging.deadletter;
 
 import io.orderflow.messaging.Envelope;
+import io.orderflow.messaging.Journal;
 import io.orderflow.messaging.Transport;
 import io.orderflow.messaging.deadletter.DeadLetterDetail.Action;
 import io.orderflow.platform.Modules;
@@ -51,14 +52,17 @@ public class DeadLetters {
     private final Transport transport;
     private final TransactionTemplate tx;
     private final Modules modules;
+    private final Journal journal;
 
     DeadLetters(
             JdbcClient jdbc,
             JsonMapper json,
             Transport transport,
             PlatformTransactionManager transactions,
-            Environment environment) {
+            Environment environment,
+            Journal journal) {
         this.jdbc = jdbc;
+        this.journal = journal;
         this.json = json;
         this.transport = transport;
         this.tx = new TransactionTemplate(transactions);
@@ -209,6 +213,7 @@ public class DeadLetters {
                     .param(id)
                     .update();
             audit(schema, id, "redrive", operator, null, bulkId);
+            journal.operatorAction(module, Journal.Kind.REDRIVEN, envelope, operator, null);
             try {
                 transport.redeliver(module, envelope);
             } catch (RuntimeException e) {
@@ -227,12 +232,24 @@ public class DeadLetters {
     public DeadLetterDetail discard(String module, long id, String operator, String reason) {
         String schema = schemaServed(module);
         tx.executeWithoutResult(status -> {
-            String current = jdbc.sql("select status from " + schema + ".dead_letter where id = ? for update")
+            Envelope envelope = jdbc.sql("select message_id, type, order_id, causation_id, status, parked_at from "
+                            + schema + ".dead_letter where id = ? for update")
                     .param(id)
-                    .query(String.class)
+                    .query((rs, n) -> {
+                        requireParked(module, id, rs.getString("status"));
+                        return new Envelope(
+                                rs.getObject("message_id", UUID.class),
+                                rs.getString("type"),
+                                Envelope.CURRENT_VERSION,
+                                rs.getString("order_id"),
+                                rs.getObject("causation_id", UUID.class),
+                                rs.getTimestamp("parked_at").toInstant(),
+                                "",
+                                Map.of());
+                    })
                     .optional()
                     .orElseThrow(() -> notFound(module, id));
-            requireParked(module, id, current);
+            journal.operatorAction(module, Journal.Kind.DISCARDED, envelope, operator, reason);
             jdbc.sql("update " + schema + ".dead_letter set status = 'discarded', status_changed_at = now() "
                             + "where id = ?")
                     .param(id)

@@ -426,8 +426,8 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 var claim = failing.length == 0
                         ? jdbc.sql(queue.claim).param(queue.name)
                         : jdbc.sql(queue.claimSkipping).params(queue.name, failing);
-                claimed[0] = claim.query(
-                                (rs, n) -> new Claimed(rs.getLong("id"), envelope(rs), rs.getBoolean("first_delivery")))
+                claimed[0] = claim.query((rs, n) -> new Claimed(
+                                rs.getLong("id"), envelope(rs), rs.getBoolean("first_delivery"), rs.getInt("attempts")))
                         .optional()
                         .orElse(null);
                 if (claimed[0] == null) {
@@ -442,7 +442,8 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                     return true;
                 }
                 try {
-                    queue.dispatcher.dispatchRecorded(queue.handlers, claimed[0].envelope, claimed[0].firstDelivery);
+                    queue.dispatcher.dispatchRecorded(
+                            queue.handlers, claimed[0].envelope, claimed[0].firstDelivery, claimed[0].failedBefore);
                 } catch (RuntimeException e) {
                     // before the rollback puts the row back: this process's consumers leave it alone until the
                     // failure is recorded (its backoff must not be skipped)
@@ -472,11 +473,11 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private static String claim(String module, String condition) {
         return "with claimed as (delete from broker.message where id = (select id from broker.message where queue = ? "
                 + "and available_at <= now()" + condition + " order by id limit 1 for update skip locked) "
-                + "returning id, message_id, type, version, order_id, causation_id, occurred_at, payload, headers), "
+                + "returning id, message_id, type, version, order_id, causation_id, occurred_at, payload, headers, attempts), "
                 + "recorded as (insert into " + Dispatcher.inboxTable(module) + " (message_id, type) "
                 + "select message_id, type from claimed on conflict do nothing returning message_id) "
                 + "select c.id, c.message_id, c.type, c.version, c.order_id, c.causation_id, c.occurred_at, "
-                + "c.payload::text as payload, c.headers::text as headers, "
+                + "c.payload::text as payload, c.headers::text as headers, c.attempts, "
                 + "exists (select 1 from recorded) as first_delivery from claimed c";
     }
 
@@ -600,7 +601,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         }
     }
 
-    private record Claimed(long id, Envelope envelope, boolean firstDelivery) {}
+    private record Claimed(long id, Envelope envelope, boolean firstDelivery, int failedBefore) {}
 
     /** A queue row's failures so far, read under lock when another one is recorded. */
     private record FailedBefore(int attempts, @Nullable Instant firstFailedAt) {}

@@ -272,7 +272,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         }
         int attempts = Envelopes.intHeader(message, ATTEMPTS);
         try {
-            tx.executeWithoutResult(s -> dispatcher.dispatch(handlers, envelope));
+            tx.executeWithoutResult(s -> dispatcher.dispatch(handlers, envelope, attempts));
         } catch (RuntimeException e) {
             Object first = message.getMessageProperties().getHeaders().get(FIRST_FAILED_AT);
             Instant firstFailedAt = first == null ? null : Instant.parse(first.toString());

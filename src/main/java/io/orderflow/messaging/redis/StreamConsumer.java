@@ -184,7 +184,7 @@ final class StreamConsumer {
             return;
         }
         try {
-            transport.tx().executeWithoutResult(s -> dispatcher.dispatch(handlers, envelope));
+            transport.tx().executeWithoutResult(s -> dispatcher.dispatch(handlers, envelope, failedBefore));
         } catch (RuntimeException e) {
             Dispatcher.Failed failed = dispatcher.failed(group.module(), envelope, failedBefore, firstFailedAt, e);
             if (failed instanceof Dispatcher.Failed.Retry retry) {
