@@ -18,6 +18,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Reads one order's timeline from the shared database (one database in both run modes, so any process that runs the
@@ -49,7 +51,12 @@ class OrderTimelines {
         this.orders = orders;
     }
 
-    Timeline.View timeline(String orderId) {
+    /**
+     * Everything from one snapshot of the database (repeatable read): a delivery that commits while the timeline is
+     * read shows with all it did (its journal rows, the history it recorded) or not at all.
+     */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    public Timeline.View timeline(String orderId) {
         OrderView order = orders.summary(orderId).orElseThrow(() -> ApiProblem.notFound("Order", orderId));
         List<Timeline.Event> events = orders.eventsAfter(orderId, 0).stream()
                 .map(e -> new Timeline.Event(e.sequence(), e.type(), e.status(), e.occurredAt(), e.details()))
