@@ -127,16 +127,16 @@ function summaryFacts(timeline) {
   const fact = (name, value, testid) => el('div', { class: 'waterfall-fact', 'data-testid': testid },
     el('span', { class: 'muted', text: name }), el('b', { text: value }));
   return el('div', { class: 'waterfall-summary' },
-    fact('Status', timeline.status, 'timeline-status'),
-    fact(s.terminal ? 'Placed to end' : 'Running for', duration(s.terminal ? s.total_ms : s.elapsed_ms), 'timeline-total'),
+    fact('Status', timeline.status, 'summary-status'),
+    fact(s.terminal ? 'Placed to end' : 'Running for', duration(s.terminal ? s.total_ms : s.elapsed_ms), 'summary-total'),
     fact('Slowest hop', slowest ? `${slowest.type} → ${slowest.receiver} (${duration(slowest.total_ms)})` : '–',
-      'timeline-slowest'),
-    fact('Messages / hops', `${s.messages} / ${s.hops}`, 'timeline-hops'),
-    fact('Retries', String(s.retries), 'timeline-retries'),
+      'summary-slowest'),
+    fact('Messages / hops', `${s.messages} / ${s.hops}`, 'summary-hops'),
+    fact('Retries', String(s.retries), 'summary-retries'),
     fact('Dead letters', `${s.dead_letters}${s.redriven ? ` (${s.redriven} re-driven)` : ''}`
-      + `${s.discarded ? ` (${s.discarded} discarded)` : ''}`, 'timeline-dead-letters'),
-    fact('Compensations', String(s.compensations), 'timeline-compensations'),
-    fact('Notifications', String(s.notifications), 'timeline-notifications'));
+      + `${s.discarded ? ` (${s.discarded} discarded)` : ''}`, 'summary-dead-letters'),
+    fact('Compensations', String(s.compensations), 'summary-compensations'),
+    fact('Notifications', String(s.notifications), 'summary-notifications'));
 }
 
 function entriesTable(timeline) {

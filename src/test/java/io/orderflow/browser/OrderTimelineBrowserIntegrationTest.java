@@ -120,13 +120,11 @@ class OrderTimelineBrowserIntegrationTest {
                 .allSatisfy(r -> assertThat(r.findElements(By.cssSelector(".bar-handler")))
                         .isNotEmpty());
         assertTheSlowestHopIsHighlighted("#timeline");
-        assertThat(find("#timeline [data-testid='timeline-status']").getText()).contains("completed");
+        assertThat(find("#timeline [data-testid='summary-status']").getText()).contains("completed");
         assertThat(find("#timeline [data-testid='timeline-events']")
                         .findElements(By.cssSelector(".waterfall-marker"))
                         .size())
                 .isEqualTo(timeline.path("summary").path("events").asInt());
-        System.err.println("DEBUG-H3 " + find("#timeline [data-testid='timeline-notifications']").getAttribute("outerHTML"));
-        System.err.println("DEBUG-H3 " + find("#timeline [data-testid='timeline-events']").getAttribute("outerHTML"));
         assertThat(find("#timeline [data-testid='timeline-notifications']")
                         .findElements(By.cssSelector(".waterfall-marker"))
                         .size())
@@ -209,7 +207,7 @@ class OrderTimelineBrowserIntegrationTest {
                     .isEqualTo(slowest.path("receiver").asString());
             assertThat(row.getText()).contains("slowest");
         });
-        assertThat(find(container + " [data-testid='timeline-slowest']").getText())
+        assertThat(find(container + " [data-testid='summary-slowest']").getText())
                 .contains(slowest.path("type").asString());
     }
 

@@ -171,6 +171,10 @@ class HostileRequestsIntegrationTest {
                 "customer token on the operator API",
                 () -> get("/api/dead-letters", tokenB).statusCode()));
         corpus.add(new Hostile(
+                "customer token on an order timeline",
+                () -> get("/api/orders/" + ordersOfA.get(0) + "/timeline", tokenA)
+                        .statusCode()));
+        corpus.add(new Hostile(
                 "customer token on metrics",
                 () -> get("/actuator/prometheus", tokenB).statusCode()));
         corpus.add(new Hostile(
@@ -410,6 +414,9 @@ class HostileRequestsIntegrationTest {
             corpus.add(new Hostile(
                     "SQL in the dead-letter module: " + sql,
                     () -> get("/api/dead-letters/" + encoded + "/1", operator).statusCode()));
+            corpus.add(new Hostile(
+                    "SQL in the timeline's order id: " + sql,
+                    () -> get("/api/orders/" + encoded + "/timeline", operator).statusCode()));
         }
         // header injection: values that would split a header or smuggle one, sent byte for byte
         corpus.add(new Hostile(

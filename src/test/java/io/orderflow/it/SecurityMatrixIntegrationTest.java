@@ -174,6 +174,9 @@ class SecurityMatrixIntegrationTest {
                 new Row("GET", "/api/dead-letters/counts", null, 401, 403, 403, 200),
                 new Row("POST", "/api/dead-letters/redrive", "{\"limit\":1}", 401, 403, 403, 200),
                 new Row("GET", "/api/operations/saga", null, 401, 403, 403, 200),
+                // an order's timeline: every module's messages for it, operators only (not even the owner)
+                new Row("GET", "/api/orders/" + orderA + "/timeline", null, 401, 403, 403, 200),
+                new Row("GET", "/api/orders/" + guestOrder + "/timeline", null, 401, 403, 403, 200),
                 new Row("GET", "/api/auth/keys", null, 401, 403, 403, 200),
                 new Row("GET", "/actuator/prometheus", null, 401, 403, 403, 200),
                 new Row("GET", "/actuator/metrics", null, 401, 403, 403, 200),
