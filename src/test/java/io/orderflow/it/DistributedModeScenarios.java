@@ -2,15 +2,18 @@ package io.orderflow.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Distributed mode on the local PostgreSQL and a broker named by the subclass: every module in its own application
@@ -118,6 +121,34 @@ abstract class DistributedModeScenarios extends OrderScenarios {
                         .path("type")
                         .asString())
                 .endsWith("/not-found");
+    }
+
+    @Test
+    void theOrderProcessAnswersAnOrdersTimelineFromEveryModulesJournal() {
+        String id = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-002", 1), "tok_visa", null));
+
+        // each module's process journals what it did in its own schema; the order process reads them all
+        JsonNode timeline = Awaitility.await("the timeline of " + id)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> api.get("/api/orders/" + id + "/timeline").body(),
+                        t -> t.path("summary").path("terminal").asBoolean()
+                                && OrderTimelineScenarios.appliedHops(t)
+                                        .containsAll(List.of(
+                                                "ValidateOrder>catalog",
+                                                "OrderValidated>order",
+                                                "ReserveStock>inventory",
+                                                "ChargePayment>payment",
+                                                "CreateShipment>shipping",
+                                                "CommitStock>inventory",
+                                                "OrderCompleted>notification")));
+
+        assertThat(timeline.path("status").asString()).isEqualTo("completed");
+        assertThat(timeline.path("missing_sources")).isEmpty();
+        assertThat(OrderTimelineScenarios.list(timeline.path("hops")))
+                .extracting(h -> h.path("receiver").asString())
+                .contains("order", "catalog", "inventory", "payment", "shipping", "notification");
     }
 
     @Test
