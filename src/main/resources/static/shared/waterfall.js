@@ -208,11 +208,13 @@ export function renderWaterfall(timeline) {
     el('i', { class: 'swatch swatch-queue' }), 'queue wait ', el('i', { class: 'swatch swatch-handler' }), 'handler ',
     el('i', { class: 'swatch swatch-slowest' }), 'slowest hop ', el('i', { class: 'swatch swatch-compensation' }),
     'compensation ', el('i', { class: 'swatch swatch-failure' }), 'retry / dead letter');
+  const truncated = timeline.truncated ? el('p', { class: 'warn-text small',
+    text: 'The journal holds more for this order than is shown: these are its earliest entries.' }) : null;
   const missing = (timeline.missing_sources || []).length
     ? el('p', { class: 'muted small', text: `Not read (no such table): ${timeline.missing_sources.join(', ')}` }) : null;
 
   return el('div', { class: 'waterfall', 'data-testid': 'waterfall', 'data-order-id': timeline.order_id },
     summaryFacts(timeline), legend,
     el('div', { class: 'waterfall-grid' }, head, historyRow, hopRows, notificationRow),
-    empty, missing, entriesTable(timeline));
+    empty, truncated, missing, entriesTable(timeline));
 }

@@ -74,15 +74,17 @@ class OrderTimelines {
         List<String> deadLetterSchemas = schemas.stream()
                 .filter(s -> present.contains(s + ".dead_letter"))
                 .toList();
+        List<Timeline.JournalRow> journal = journal(journals, orderId);
         return Timeline.assemble(
                 new Timeline.Order(order.id(), order.status(), order.createdAt()),
-                journal(journals, orderId),
+                journal,
                 events,
                 present.contains(NOTIFICATIONS) ? notifications(orderId) : List.of(),
                 deadLetters(deadLetterSchemas, orderId),
                 OrderManagement.compensationTypes(),
                 wanted.stream().filter(present::contains).toList(),
-                missing);
+                missing,
+                journal.size() >= MAX_JOURNAL_ROWS);
     }
 
     /** Which of the tables exist; the names are ours (module schemas), passed as values, never spliced. */

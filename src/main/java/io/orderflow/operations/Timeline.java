@@ -75,6 +75,7 @@ final class Timeline {
 
     // --- what is answered ------------------------------------------------------------------------------------------
 
+    /** {@code truncated}: the journal held more rows for the order than are read (the earliest are shown). */
     record View(
             String orderId,
             String status,
@@ -83,7 +84,8 @@ final class Timeline {
             List<Hop> hops,
             List<DeadLetter> deadLetters,
             List<String> sources,
-            List<String> missingSources) {}
+            List<String> missingSources,
+            boolean truncated) {}
 
     /**
      * One thing that happened. {@code kind}: {@code request} (the HTTP request that placed the order), a journal kind
@@ -250,7 +252,8 @@ final class Timeline {
             List<DeadLetter> deadLetters,
             Set<String> compensationTypes,
             List<String> sources,
-            List<String> missingSources) {
+            List<String> missingSources,
+            boolean truncated) {
         List<Draft> drafts = new ArrayList<>();
         Event placed =
                 events.stream().filter(e -> e.sequence() == 1).findFirst().orElse(null);
@@ -429,7 +432,8 @@ final class Timeline {
                 hops,
                 deadLetters,
                 sources,
-                missingSources);
+                missingSources,
+                truncated);
     }
 
     private static Summary summary(

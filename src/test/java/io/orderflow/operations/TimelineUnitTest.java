@@ -81,7 +81,8 @@ class TimelineUnitTest {
                 letters,
                 COMPENSATIONS,
                 List.of("orders.journal"),
-                List.of());
+                List.of(),
+                false);
     }
 
     @Test
