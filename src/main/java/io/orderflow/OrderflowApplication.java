@@ -11,7 +11,7 @@ import io.orderflow.messaging.Topology;
 import io.orderflow.notification.NotificationModule;
 import io.orderflow.operations.OperationsModule;
 import io.orderflow.order.OrderModule;
-import io.orderflow.order.analytics.ReplayCommand;
+import io.orderflow.order.ReplayTool;
 import io.orderflow.payment.PaymentModule;
 import io.orderflow.platform.PlatformConfiguration;
 import io.orderflow.shipping.ShippingModule;
@@ -72,8 +72,8 @@ public class OrderflowApplication {
             Tools.run(args);
             return;
         }
-        if (ReplayCommand.handles(args)) { // `replay <projection>`: rebuild a read model from the order history
-            System.exit(ReplayCommand.run(args, System.out, System.err));
+        if (ReplayTool.handles(args)) { // `replay <projection>`: rebuild a read model from the order history
+            System.exit(ReplayTool.run(args));
         }
         SpringApplication.run(OrderflowApplication.class, args);
     }
