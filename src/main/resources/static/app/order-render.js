@@ -112,7 +112,9 @@ function renderOutcome(view, order, events) {
     box.dataset.kind = 'progress';
     icon.innerHTML = ICONS.progress;
     title.textContent = `${STATUS_LABELS[status] || humanize(status)}…`;
-    detail.textContent = 'This page updates by itself as the order moves along.';
+    detail.textContent = view.past
+      ? 'This is how the order stood then; Latest shows where it is now.'
+      : 'This page updates by itself as the order moves along.';
   }
   cancel.hidden = Boolean(view.past) || !CANCELLABLE.has(status); // no cancelling the past
   cancel.disabled = view.cancelling;
