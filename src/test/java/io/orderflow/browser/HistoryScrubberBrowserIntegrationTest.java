@@ -87,7 +87,7 @@ class HistoryScrubberBrowserIntegrationTest {
         assertThat(page.cancelButton().isDisplayed()).isFalse();
         assertThat(page.find("scrubber").getAttribute("data-state")).isEqualTo("past");
         assertThat(page.find("scrubber-latest").isEnabled()).isTrue();
-        browser.screenshot("10-order-history-scrubber");
+        browser.screenshot("13-order-history-scrubber");
 
         // three steps right: the stock is reserved, payment is next
         range().sendKeys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT);
