@@ -11,6 +11,7 @@ import io.orderflow.messaging.Topology;
 import io.orderflow.notification.NotificationModule;
 import io.orderflow.operations.OperationsModule;
 import io.orderflow.order.OrderModule;
+import io.orderflow.order.ReplayTool;
 import io.orderflow.payment.PaymentModule;
 import io.orderflow.platform.PlatformConfiguration;
 import io.orderflow.shipping.ShippingModule;
@@ -70,6 +71,9 @@ public class OrderflowApplication {
         if (Tools.handles(args)) { // `benchmark` / `check`: operator tools, no Spring context
             Tools.run(args);
             return;
+        }
+        if (ReplayTool.handles(args)) { // `replay <projection>`: rebuild a read model from the order history
+            System.exit(ReplayTool.run(args));
         }
         SpringApplication.run(OrderflowApplication.class, args);
     }

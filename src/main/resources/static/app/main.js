@@ -12,6 +12,7 @@ import { bindAuth } from './auth-view.js';
 import { clearError } from './errors.js';
 import { feed, GUEST_POLL_MS, pollGuestOrders, refreshGuestOrders } from './feed.js';
 import { dropConnections, goOffline, goOnline, renderConnection } from './live.js';
+import { bindScrubber } from './history-scrubber.js';
 import { go } from './navigation.js';
 import { bindForm, loadProducts } from './order-form.js';
 import { sortedEvents } from './order-render.js';
@@ -46,6 +47,7 @@ function start() {
   $('[data-testid="my-orders-more"]').addEventListener('click', () => loadMyOrders());
   $('.alert-close').addEventListener('click', clearError);
   $('[data-testid="cancel-order"]').addEventListener('click', cancelShownOrder);
+  bindScrubber();
   window.addEventListener('hashchange', route);
   renderConnection();
   renderAccount();

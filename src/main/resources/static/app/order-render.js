@@ -4,6 +4,7 @@
 import { $, el } from '../shared/dom.js';
 import { dateTime, humanize, money, time, toCents } from '../shared/format.js';
 import { CANCELLABLE, STAGES, STAGE_INDEX, STATUS_LABELS, TERMINAL } from '../shared/order-status.js';
+import { renderScrubber, shownEvents } from './history-scrubber.js';
 import { ICONS } from './icons.js';
 import { COMPENSATIONS, EVENT_LABELS, EVENT_TONES, failureDetail, reasonLabel } from './words.js';
 
@@ -39,17 +40,23 @@ export function renderLoading(id) {
   $('[data-testid="events"]').replaceChildren();
   $('[data-testid="event-count"]').textContent = '';
   $('[data-testid="ship-to"]').textContent = '';
+  $('[data-testid="scrubber"]').hidden = true;
 }
 
-/** The whole order view; fresh holds the sequences of events that just arrived. */
+/**
+ * The whole order view; fresh holds the sequences of events that just arrived. While the history scrubber shows an
+ * earlier point (view.past), that is the order drawn, with its history up to there.
+ */
 export function renderOrder(view, fresh) {
-  const order = view.order;
+  const order = view.past ? view.past.order : view.order;
   if (!order) return;
-  const events = sortedEvents(view);
+  const events = shownEvents(view);
   const status = order.status;
   const section = $('[data-testid="order-view"]');
   section.dataset.status = status;
   section.dataset.lastSequence = view.lastSequence;
+  section.dataset.shownSequence = view.past ? view.past.sequence : view.lastSequence;
+  renderScrubber(view);
 
   $('[data-testid="order-id"]').textContent = order.id;
   const meta = [];
@@ -67,7 +74,7 @@ export function renderOrder(view, fresh) {
   renderTimeline(order, events);
   renderCompensations(events);
   renderItems(order);
-  renderEvents(events, fresh);
+  renderEvents(events, view.past ? null : fresh);
 }
 
 function renderOutcome(view, order, events) {
@@ -105,9 +112,11 @@ function renderOutcome(view, order, events) {
     box.dataset.kind = 'progress';
     icon.innerHTML = ICONS.progress;
     title.textContent = `${STATUS_LABELS[status] || humanize(status)}…`;
-    detail.textContent = 'This page updates by itself as the order moves along.';
+    detail.textContent = view.past
+      ? 'This is how the order stood then; Latest shows where it is now.'
+      : 'This page updates by itself as the order moves along.';
   }
-  cancel.hidden = !CANCELLABLE.has(status);
+  cancel.hidden = Boolean(view.past) || !CANCELLABLE.has(status); // no cancelling the past
   cancel.disabled = view.cancelling;
   cancel.textContent = view.cancelling ? 'Cancelling…' : 'Cancel order';
 }
@@ -205,6 +214,9 @@ function renderItems(order) {
 function eventDetail(event) {
   const d = event.details && typeof event.details === 'object' ? event.details : {};
   switch (event.type) {
+    case 'order_placed':
+      return Array.isArray(d.items) && d.items.length
+        ? `${d.items.reduce((n, item) => n + (Number(item.quantity) || 0), 0)} item(s)` : '';
     case 'order_failed':
       return [reasonLabel(d.reason), failureDetail(d.detail).replace(/\.$/, '')].filter(Boolean).join(' — ');
     case 'order_rejected':

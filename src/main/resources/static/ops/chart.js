@@ -7,7 +7,8 @@ export const PALETTE = ['#2f6fdb', '#15803d', '#c2410c', '#7c3aed', '#0891b2', '
 export const color = (i) => PALETTE[i % PALETTE.length];
 
 const CHART = { w: 560, h: 200, left: 48, right: 14, top: 12, bottom: 24 };
-const TIME_TICKS = [10, 15, 20, 30, 60, 120, 300].map((s) => s * 1000);
+const TIME_TICKS = [10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800]
+  .map((s) => s * 1000);
 
 /** The chart under the pointer, so that its tooltip survives the redraw after each poll. */
 let chartHover = null;

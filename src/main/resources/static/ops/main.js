@@ -7,6 +7,7 @@
 // the data stays on screen.
 
 import { $ } from '../shared/dom.js';
+import { refreshAnalytics, replayAnalytics } from './analytics.js';
 import { onSessionEnd, session, signIn } from './api.js';
 import {
   bulkRedrive, dlq, forgetDeadLetters, inspectLinked, refreshDeadLetterCounts, refreshDeadLetters,
@@ -24,7 +25,7 @@ let timers = [];
 
 async function refreshAll() {
   await Promise.allSettled([refreshOrderCounts(), refreshDeadLetterCounts()]);
-  await Promise.allSettled([refreshSaga(), refreshDeadLetters(), refreshMailbox()]);
+  await Promise.allSettled([refreshSaga(), refreshDeadLetters(), refreshMailbox(), refreshAnalytics()]);
 }
 
 function startConsole() {
@@ -58,7 +59,8 @@ function showSignIn(notice) {
   forgetDeadLetters();
   forgetTimeline();
   for (const id of ['#order-counts', '#orders-updated', '#metrics-notice', '#metrics-stats', '#charts', '#backlog-table',
-    '#metrics', '#saga', '#saga-compensations', '#mailbox-table tbody', '#mailbox-count', '#dlq-counts', '#dlq-table tbody', '#page-info', '#bulk-result', '#served']) {
+    '#metrics', '#saga', '#saga-compensations', '#mailbox-table tbody', '#mailbox-count', '#dlq-counts', '#dlq-table tbody', '#page-info', '#bulk-result', '#served',
+    '#analytics-charts', '#analytics-status', '#analytics-replay-result']) {
     $(id).replaceChildren();
   }
   $('#sign-in-notice').textContent = notice || '';
@@ -120,6 +122,8 @@ function init() {
     refreshDeadLetters().catch(report);
   });
   $('#bulk-redrive').addEventListener('click', bulkRedrive);
+  $('#analytics-granularity').addEventListener('change', () => refreshAnalytics().catch(report));
+  $('#analytics-replay').addEventListener('click', replayAnalytics);
   $('#metrics-raw').addEventListener('toggle', () => {
     if ($('#metrics-raw').open) renderRawSamples();
   });

@@ -61,7 +61,11 @@ public class GatewayRoutes implements WebSocketConfigurer {
                         path("/api/customers/me/orders")
                                 .or(path("/api/orders"))
                                 .or(path("/api/orders/**"))
-                                .or(path("/api/operations/**")))
+                                .or(path("/api/operations/**"))
+                                // the order history's read models and their replay live with the order module
+                                .or(path("/api/analytics/**"))
+                                .or(path("/api/projections"))
+                                .or(path("/api/projections/**")))
                 .and(to(
                         "customer",
                         path("/api/customers")

@@ -103,7 +103,9 @@ public class OrderManagement {
                 request.shippingAddress(),
                 now);
         List<Orders.Entry> history = new ArrayList<>();
-        history.add(new Orders.Entry(new Saga.Recorded("order_placed", Map.of()), order.status()));
+        // the first event records what was placed, so the history alone can tell the order (OrderHistory)
+        history.add(new Orders.Entry(
+                new Saga.Recorded(OrderHistory.ORDER_PLACED, OrderHistory.placed(order)), order.status()));
         List<Object> commands = startSaga(order, history);
         order.recorded(history.size(), now);
         order.stepEntered(now, deadlines.resendAfter());
@@ -189,6 +191,39 @@ public class OrderManagement {
     public OrderView find(String id, Caller caller, @Nullable String presentedToken) {
         checkAccess(id, caller, presentedToken);
         return find(id);
+    }
+
+    /**
+     * The order as it was at {@code point}, if {@code caller} may see it: folded from its history up to there
+     * ({@link OrderHistory}), with that history; to anyone else it does not exist (404). A point before the order
+     * existed, or a sequence past its last event, is a 404 of its own ({@code history-point-not-found}).
+     */
+    @Transactional(readOnly = true)
+    public OrderView findAt(String id, HistoryPoint point, Caller caller, @Nullable String presentedToken) {
+        checkAccess(id, caller, presentedToken);
+        Integer sequence = point.sequence();
+        Instant instant = point.instant();
+        List<OrderView.Event> events =
+                sequence != null ? orders.eventsUpTo(id, sequence) : orders.eventsUntil(id, requireNonNull(instant));
+        if (sequence != null && events.size() < sequence) {
+            throw new ApiProblem(
+                    HttpStatus.NOT_FOUND,
+                    "history-point-not-found",
+                    "Order '" + id + "' has no event " + sequence + ": its history ends at sequence " + events.size(),
+                    Map.of("last_sequence", events.size()));
+        }
+        if (events.isEmpty()) {
+            Instant createdAt = orders.eventsUpTo(id, 1).stream()
+                    .findFirst()
+                    .map(OrderView.Event::occurredAt)
+                    .orElseThrow(() -> ApiProblem.notFound("Order", id));
+            throw new ApiProblem(
+                    HttpStatus.NOT_FOUND,
+                    "history-point-not-found",
+                    "Order '" + id + "' did not exist yet at " + instant + ": it was placed at " + createdAt,
+                    Map.of("created_at", createdAt.toString()));
+        }
+        return OrderHistory.replay(id, events);
     }
 
     /**
@@ -446,7 +481,8 @@ public class OrderManagement {
         };
     }
 
-    private static OrderView view(Order order, @Nullable List<OrderView.Event> events) {
+    /** The order as the API shows it, from its current row; time travel folds the same shape from the history. */
+    static OrderView view(Order order, @Nullable List<OrderView.Event> events) {
         List<OrderView.Item> items = order.pricedItems() != null
                 ? order.pricedItems().stream()
                         .map(i -> new OrderView.Item(i.sku(), i.name(), i.quantity(), i.unitPrice(), i.lineTotal()))

@@ -14,11 +14,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -33,10 +36,13 @@ class Orders {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    /** Reads stored JSON keeping decimals exact: an amount is shown as it was written. */
+    private final ObjectReader decimals;
 
     Orders(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
+        this.decimals = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
 
     /**
@@ -160,10 +166,17 @@ class Orders {
             details[i] = json.writeValueAsString(detail);
         }
         jdbc.sql(
-                        "insert into orders.order_event (order_id, sequence, type, status, occurred_at, details) "
-                                + "select ?, e.sequence, e.type, e.status, ?, e.details::jsonb "
+                        "insert into orders.order_event (order_id, sequence, type, status, occurred_at, details, "
+                                + "schema_version) select ?, e.sequence, e.type, e.status, ?, e.details::jsonb, ? "
                                 + "from unnest(?::int[], ?::text[], ?::text[], ?::text[]) as e(sequence, type, status, details)")
-                .params(order.id(), Timestamp.from(order.updatedAt()), sequences, types, statuses, details)
+                .params(
+                        order.id(),
+                        Timestamp.from(order.updatedAt()),
+                        OrderHistory.SCHEMA_VERSION,
+                        sequences,
+                        types,
+                        statuses,
+                        details)
                 .update();
     }
 
@@ -179,16 +192,68 @@ class Orders {
     }
 
     List<OrderView.Event> eventsAfter(String orderId, int sequence) {
-        return jdbc.sql("select sequence, type, status, occurred_at, details::text as details from orders.order_event "
-                        + "where order_id = ? and sequence > ? order by sequence")
-                .params(orderId, sequence)
-                .query((rs, n) -> new OrderView.Event(
-                        rs.getInt("sequence"),
-                        rs.getString("type"),
-                        rs.getString("status"),
-                        rs.getTimestamp("occurred_at").toInstant(),
-                        json.readTree(rs.getString("details"))))
+        return history(orderId, "sequence > ?", sequence);
+    }
+
+    /** The order's history from its start up to and including {@code sequence}. */
+    List<OrderView.Event> eventsUpTo(String orderId, int sequence) {
+        return history(orderId, "sequence <= ?", sequence);
+    }
+
+    /** The order's history from its start up to and including what happened at {@code instant}. */
+    List<OrderView.Event> eventsUntil(String orderId, Instant instant) {
+        return history(orderId, "occurred_at <= ?", Timestamp.from(instant));
+    }
+
+    /**
+     * History entries in the current schema: an older one is upcast ({@link EventUpcaster}), from the placement
+     * record where its version lacks facts fixed at placement. Decimals are read as written ({@code 40.00}).
+     */
+    private List<OrderView.Event> history(String orderId, String condition, Object bound) {
+        PlacedFacts placement = new PlacedFacts(orderId);
+        return jdbc.sql("select sequence, type, status, occurred_at, details::text as details, schema_version "
+                        + "from orders.order_event where order_id = ? and " + condition + " order by sequence")
+                .params(orderId, bound)
+                .query((rs, n) -> {
+                    String type = rs.getString("type");
+                    JsonNode details = EventUpcaster.upcast(
+                            type, rs.getInt("schema_version"), decimals.readTree(rs.getString("details")), placement);
+                    return new OrderView.Event(
+                            rs.getInt("sequence"),
+                            type,
+                            rs.getString("status"),
+                            rs.getTimestamp("occurred_at").toInstant(),
+                            details);
+                })
                 .list();
+    }
+
+    /** What was placed, from the order's row, read once and only if an old event needs it. */
+    private final class PlacedFacts implements Supplier<ObjectNode> {
+
+        private final String orderId;
+        private @Nullable ObjectNode facts;
+
+        PlacedFacts(String orderId) {
+            this.orderId = orderId;
+        }
+
+        @Override
+        public ObjectNode get() {
+            ObjectNode read = facts;
+            if (read == null) {
+                String row = jdbc.sql("select jsonb_strip_nulls(jsonb_build_object('customer_email', customer_email, "
+                                + "'items', items, 'shipping_address', shipping_address))::text "
+                                + "from orders.purchase_order where id = ?")
+                        .param(orderId)
+                        .query(String.class)
+                        .optional()
+                        .orElse("{}");
+                read = (ObjectNode) decimals.readTree(row);
+                facts = read;
+            }
+            return read;
+        }
     }
 
     Map<String, Integer> versions(Collection<String> ids) {

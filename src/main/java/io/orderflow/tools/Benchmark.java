@@ -476,6 +476,19 @@ final class Benchmark {
         return m;
     }
 
+    /**
+     * The message journal's rows and bytes (tables and indexes, every module's partitions) so far: what recording
+     * every hop costs in storage. Zero when the journal is off ({@code orderflow.journal.enabled=false}).
+     */
+    private long[] journal() {
+        return jdbc.sql("select coalesce(sum(coalesce(s.n_tup_ins, 0)), 0), "
+                        + "coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_inherits i "
+                        + "join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent "
+                        + "left join pg_stat_user_tables s on s.relid = c.oid where p.relname = 'journal'")
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .single();
+    }
+
     /** Rows written (inserted, updated, deleted) in this database so far: the statements' work, by its effect. */
     private long rowWrites() {
         return jdbc.sql("select tup_inserted + tup_updated + tup_deleted from pg_stat_database "
@@ -507,12 +520,14 @@ final class Benchmark {
         Cpu.Sample before = cpu.sample();
         long commitsBefore = commits();
         long writesBefore = rowWrites();
+        long[] journalBefore = journal();
         Map<String, Long> statementsBefore = statements();
         Phase phase = load.openLoop("overload", tag + "-x-", rate, duration, 100_000, progress);
         Map<String, Long> statementsAfter = statements();
         Cpu.Usage usage = Cpu.between(before, cpu.sample());
         long commitsDuring = commits() - commitsBefore;
         long writesDuring = rowWrites() - writesBefore;
+        long[] journalAfter = journal();
         checker.awaitDrained(drainDeadline, counts -> System.out.println("  in flight: " + counts));
         Map<String, Object> result = analyse(phase, usage);
         commitStats(result, commitsDuring, phase);
@@ -537,6 +552,9 @@ final class Benchmark {
             cost.put("db_row_writes", round((double) writesDuring / terminalOrders));
             cost.put("app_cpu_ms", round(usage.appCores() * seconds * 1000 / terminalOrders));
             cost.put("postgres_cpu_ms", round(usage.postgresCores() * seconds * 1000 / terminalOrders));
+            // n_tup_ins is the statistics collector's count: reported a moment after each commit, close enough here
+            cost.put("journal_rows", round((double) (journalAfter[0] - journalBefore[0]) / terminalOrders));
+            cost.put("journal_bytes", Math.round((double) (journalAfter[1] - journalBefore[1]) / terminalOrders));
             Map<String, Object> statements = statementStats(statementsBefore, statementsAfter, terminalOrders);
             if (statements != null) {
                 cost.put("statements", statements.get("per_finished_order"));
@@ -878,7 +896,11 @@ final class Benchmark {
                         .append(cost.get("app_cpu_ms"))
                         .append(" ms app CPU, ")
                         .append(cost.get("postgres_cpu_ms"))
-                        .append(" ms PostgreSQL CPU")
+                        .append(" ms PostgreSQL CPU, journal ")
+                        .append(cost.get("journal_rows"))
+                        .append(" rows / ")
+                        .append(cost.get("journal_bytes"))
+                        .append(" bytes")
                         .append(cost.containsKey("statements") ? ", " + cost.get("statements") + " statements" : "")
                         .append(" | |\n");
             }

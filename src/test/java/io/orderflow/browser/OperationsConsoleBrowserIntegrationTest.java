@@ -148,6 +148,40 @@ class OperationsConsoleBrowserIntegrationTest {
         assertThat(find("#order-counts").getText()).isEmpty();
     }
 
+    @Test
+    void chartsTheAnalyticsOfTheOrderHistory() throws Exception {
+        // the projection is asynchronous: the console is opened once it has taken in the four orders
+        String token = TestTokens.operator(baseUrl);
+        new WebDriverWait(browser.driver, DEADLINE, Duration.ofMillis(200))
+                .withMessage("waiting for the analytics projection to take in the orders")
+                .until(d -> {
+                    try {
+                        HttpResponse<String> outcomes = HTTP.send(
+                                HttpRequest.newBuilder(URI.create(baseUrl + "/api/analytics/outcomes"))
+                                        .header("Authorization", "Bearer " + token)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        return outcomes.statusCode() == 200 && outcomes.body().contains("\"failed\":1");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+        browser.driver.get(baseUrl + "/ops/");
+        until("the sign-in panel", d -> find("#sign-in-panel").isDisplayed());
+        signIn(TestTokens.OPERATOR_SECRET);
+        until("the console", d -> find("#console").isDisplayed());
+
+        until("the outcome mix", d -> find("#analytics-charts").getText().contains("4 orders placed in the window"));
+        String charts = find("#analytics-charts").getText();
+        assertThat(charts).contains("Orders placed", "Revenue", "Failure reasons", "payment_declined");
+        assertThat(browser.driver.findElements(By.cssSelector("#analytics-charts figure")))
+                .hasSizeGreaterThanOrEqualTo(4);
+        // the screenshot shows the analytics panel alone
+        browser.driver.executeScript("document.querySelectorAll('#console > section, #console > .panel')"
+                + ".forEach(s => { if (s.id !== 'analytics-panel') s.style.display = 'none'; });");
+        browser.screenshot("16-operations-analytics");
+    }
+
     // ---- helpers
 
     private void signIn(String secret) {

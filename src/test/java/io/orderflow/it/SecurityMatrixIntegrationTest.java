@@ -152,6 +152,9 @@ class SecurityMatrixIntegrationTest {
         return List.of(
                 new Row("GET", "/api/orders/" + orderA, null, 404, 200, 404, 200),
                 new Row("GET", "/api/orders/" + orderA + "/status", null, 404, 200, 404, 200),
+                // time travel: the same rules as the plain read
+                new Row("GET", "/api/orders/" + orderA + "?at_sequence=1", null, 404, 200, 404, 200),
+                new Row("GET", "/api/orders/" + orderA + "?as_of=2999-01-01T00:00:00Z", null, 404, 200, 404, 200),
                 new Row("POST", "/api/orders/" + orderA + "/cancel", null, 404, 409, 404, 409),
                 new Row("GET", "/api/orders/" + orderB, null, 404, 404, 200, 200),
                 new Row("GET", "/api/orders/" + guestOrder, null, 200, 200, 200, 200),

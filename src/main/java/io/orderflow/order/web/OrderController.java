@@ -2,6 +2,7 @@ package io.orderflow.order.web;
 
 import static java.util.Objects.requireNonNull;
 
+import io.orderflow.order.HistoryPoint;
 import io.orderflow.order.OrderManagement;
 import io.orderflow.order.OrderPage;
 import io.orderflow.order.OrderStatus;
@@ -18,7 +19,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -43,6 +48,10 @@ class OrderController {
 
     /** The header that carries a guest order's token (never the URL: it would end up in logs and histories). */
     static final String ORDER_TOKEN = "Order-Token";
+
+    /** How long a browser may keep the order at a sequence: it never changes, but it is personal data. */
+    private static final CacheControl KEPT =
+            CacheControl.maxAge(Duration.ofDays(1)).cachePrivate().immutable();
 
     private final OrderManagement orders;
     private final IdempotencyKeys idempotencyKeys;
@@ -103,14 +112,20 @@ class OrderController {
     /**
      * One order with its history, to its customer, an operator, or (a guest order) whoever holds its id or order
      * token. Conditional: the {@code ETag} is the order's version, and {@code If-None-Match} with the current one
-     * answers 304 without reading the order.
+     * answers 304 without reading the order. With {@code at_sequence=N} or {@code as_of=<RFC 3339 instant>}, the
+     * order as it was then (time travel, see {@link #orderAt}).
      */
     @GetMapping("/{id}")
     ResponseEntity<OrderView> order(
             @PathVariable @Size(max = 64) String id,
+            @RequestParam(name = "as_of", required = false) @Size(max = 64) String asOf,
+            @RequestParam(name = "at_sequence", required = false) @Size(max = 16) String atSequence,
             @RequestHeader(name = ORDER_TOKEN, required = false) @Size(max = 100) String orderToken,
             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Size(max = 200) String ifNoneMatch) {
         Caller caller = Caller.current();
+        if (asOf != null || atSequence != null) {
+            return orderAt(id, historyPoint(asOf, atSequence), caller, orderToken, ifNoneMatch);
+        }
         if (ifNoneMatch != null) {
             OrderStatusView now = orders.status(id, caller, orderToken);
             if (matches(ifNoneMatch, now.etag())) {
@@ -119,6 +134,70 @@ class OrderController {
         }
         OrderView order = orders.find(id, caller, orderToken);
         return revalidated(OrderStatusView.etag(order.version())).body(order);
+    }
+
+    /**
+     * Time travel: the order as it was at a point of its history, folded from its events, in the shape of the plain
+     * read, its history cut at that point. The {@code ETag} is the version answered (the plain read of the same
+     * version has the same one). The order at a sequence never changes (history is only appended to), so that answer
+     * may be kept a day without asking again; an {@code as_of} answer may still change (an event can commit after the
+     * instant it records), so it is revalidated like the plain read.
+     */
+    private ResponseEntity<OrderView> orderAt(
+            String id, HistoryPoint point, Caller caller, String orderToken, String ifNoneMatch) {
+        Integer sequence = point.sequence();
+        if (sequence != null && ifNoneMatch != null) {
+            OrderStatusView now = orders.status(id, caller, orderToken);
+            String etag = OrderStatusView.etag(sequence);
+            if (sequence <= now.version() && matches(ifNoneMatch, etag)) {
+                return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
+                        .eTag(etag)
+                        .cacheControl(KEPT)
+                        .varyBy(HttpHeaders.AUTHORIZATION, ORDER_TOKEN)
+                        .build();
+            }
+        }
+        OrderView order = orders.findAt(id, point, caller, orderToken);
+        String etag = OrderStatusView.etag(order.version());
+        if (sequence == null && ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+            return notModified(etag);
+        }
+        if (sequence == null) {
+            return revalidated(etag).body(order);
+        }
+        return ResponseEntity.ok()
+                .eTag(etag)
+                .cacheControl(KEPT)
+                .varyBy(HttpHeaders.AUTHORIZATION, ORDER_TOKEN)
+                .body(order);
+    }
+
+    /** The point asked for: exactly one of {@code as_of} (an RFC 3339 instant) and {@code at_sequence} (from 1). */
+    static HistoryPoint historyPoint(@Nullable String asOf, @Nullable String atSequence) {
+        if (asOf != null && atSequence != null) {
+            throw ApiProblem.invalid("at_sequence", "must not be given together with as_of: ask for one point in time");
+        }
+        if (atSequence != null) {
+            int sequence;
+            try {
+                sequence = Integer.parseInt(atSequence.strip());
+            } catch (NumberFormatException e) {
+                throw ApiProblem.invalid("at_sequence", "must be a whole number from 1 up, the sequence of an event");
+            }
+            if (sequence < 1) {
+                throw ApiProblem.invalid("at_sequence", "must be 1 or more: an order's history starts at sequence 1");
+            }
+            return HistoryPoint.atSequence(sequence);
+        }
+        try {
+            return HistoryPoint.asOf(
+                    OffsetDateTime.parse(requireNonNull(asOf).strip()).toInstant());
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.invalid(
+                    "as_of",
+                    "must be an RFC 3339 instant with a time zone offset, e.g. 2026-12-01T15:04:05.123Z "
+                            + "(a + in the offset is %2B in a URL)");
+        }
     }
 
     /**

@@ -1,0 +1,99 @@
+package io.orderflow.order.analytics;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The order history ({@code orders.order_event}) read as one stream, in {@code (tx, position)} order and only where
+ * the writing transaction is older than the reading snapshot's xmin: every transaction below xmin has ended, so a
+ * row that commits later always lands after what was read, even when transactions commit out of order.
+ */
+public final class EventStream {
+
+    private static final String COLUMNS =
+            "tx::text as tx, position, order_id, sequence, type, status, occurred_at, " + "details::text as details";
+    /** Rows no running transaction can add to: written by a transaction older than every one still running. */
+    private static final String SETTLED = "tx < pg_snapshot_xmin(pg_current_snapshot())";
+
+    private final JdbcClient jdbc;
+    // money as written (BigDecimal), not through a double
+    private final JsonMapper json = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    public EventStream(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The last settled event: how far a projection can read now. */
+    public Optional<Position> head() {
+        return jdbc.sql("select tx::text as tx, position from orders.order_event where " + SETTLED
+                        + " order by tx desc, position desc limit 1")
+                .query((rs, n) -> position(rs))
+                .optional();
+    }
+
+    /** The last event of all, settled or not: a projection at this position has seen everything written so far. */
+    public Optional<Position> end() {
+        return jdbc.sql(
+                        "select tx::text as tx, position from orders.order_event order by tx desc, position desc limit 1")
+                .query((rs, n) -> position(rs))
+                .optional();
+    }
+
+    /** Events after {@code after} up to and including {@code upTo}, in stream order, at most {@code limit}. */
+    public List<StoredEvent> between(Position after, Position upTo, int limit) {
+        return jdbc.sql("select " + COLUMNS + " from orders.order_event "
+                        + "where (tx, position) > (?::xid8, ?) and (tx, position) <= (?::xid8, ?) "
+                        + "order by tx, position limit ?")
+                .params(after.txText(), after.position(), upTo.txText(), upTo.position(), limit)
+                .query((rs, n) -> event(rs))
+                .list();
+    }
+
+    /** How many events lie after {@code after}, settled or not. */
+    public long countAfter(Position after) {
+        return jdbc.sql("select count(*) from orders.order_event where (tx, position) > (?::xid8, ?)")
+                .params(after.txText(), after.position())
+                .query(Long.class)
+                .single();
+    }
+
+    /** The histories of these orders as far as the stream reaches {@code upTo}, each in sequence order. */
+    public Map<String, List<StoredEvent>> histories(Collection<String> orderIds, Position upTo) {
+        Map<String, List<StoredEvent>> histories = new LinkedHashMap<>();
+        jdbc.sql("select " + COLUMNS + " from orders.order_event where order_id = any(?) "
+                        + "and (tx, position) <= (?::xid8, ?) order by order_id, sequence")
+                .params(orderIds.toArray(String[]::new), upTo.txText(), upTo.position())
+                .query((rs, n) -> event(rs))
+                .list()
+                .forEach(e -> histories
+                        .computeIfAbsent(e.orderId(), id -> new ArrayList<>())
+                        .add(e));
+        return histories;
+    }
+
+    private StoredEvent event(ResultSet rs) throws SQLException {
+        return new StoredEvent(
+                position(rs),
+                rs.getString("order_id"),
+                rs.getInt("sequence"),
+                rs.getString("type"),
+                rs.getString("status"),
+                rs.getTimestamp("occurred_at").toInstant(),
+                json.readTree(rs.getString("details")));
+    }
+
+    static Position position(ResultSet rs) throws SQLException {
+        return new Position(Long.parseUnsignedLong(rs.getString("tx")), rs.getLong("position"));
+    }
+}
