@@ -130,7 +130,7 @@ class OrderTimelineBrowserIntegrationTest {
                         .size())
                 .isEqualTo(2);
         assertThat(browser.driver.getCurrentUrl()).endsWith("#timeline/" + orderId);
-        browser.screenshot("13-operations-order-timeline");
+        browser.screenshot("14-operations-order-timeline");
     }
 
     @Test
@@ -171,7 +171,7 @@ class OrderTimelineBrowserIntegrationTest {
         List<WebElement> rows = awaitHopRows("[data-testid='order-waterfall']");
         assertThat(rows).hasSize(timeline.path("hops").size());
         assertTheSlowestHopIsHighlighted("[data-testid='order-waterfall']");
-        browser.screenshot("14-shop-order-timeline-for-operator");
+        browser.screenshot("15-shop-order-timeline-for-operator");
     }
 
     // ---- helpers
