@@ -106,6 +106,7 @@ class DistributedDeploymentIntegrationTest {
     @AfterAll
     static void stop() {
         processes.values().forEach(DistributedDeploymentIntegrationTest::terminate);
+        ports.values().forEach(port -> TestTokens.forget("http://127.0.0.1:" + port));
         if (namespace != null) {
             TestInfrastructure.deleteNamespace(namespace);
         }

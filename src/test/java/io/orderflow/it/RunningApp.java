@@ -128,7 +128,9 @@ public final class RunningApp implements AutoCloseable {
 
     @Override
     public void close() {
+        String baseUrl = baseUrl();
         context.close();
+        TestTokens.forget(baseUrl);
         if (embeddedDataDir != null) {
             try {
                 FileSystemUtils.deleteRecursively(embeddedDataDir);

@@ -50,6 +50,14 @@ public final class TestTokens {
         return fresh.token();
     }
 
+    /**
+     * Forgets the operator token cached for {@code baseUrl}: called when the app there stops, because the next app the
+     * operating system gives the same port to signs with other keys and would answer the old token with 401.
+     */
+    public static void forget(String baseUrl) {
+        OPERATOR_TOKENS.remove(baseUrl);
+    }
+
     /** Registers a customer with {@link #PASSWORD}; returns the account. */
     public static JsonNode register(String baseUrl, String email, String name) {
         return post(
