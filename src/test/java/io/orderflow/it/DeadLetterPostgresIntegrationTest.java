@@ -27,5 +27,6 @@ class DeadLetterPostgresIntegrationTest extends DeadLetterScenarios {
         assertThat(http.get("/ops/main.js").contentType()).startsWith("text/javascript");
         assertThat(http.get("/shared/dom.js").status()).isEqualTo(200);
         assertThat(http.get("/ops/ops.css").status()).isEqualTo(200);
+        assertThat(http.get("/shared/waterfall.css").status()).isEqualTo(200);
     }
 }

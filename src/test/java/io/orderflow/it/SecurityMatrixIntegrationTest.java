@@ -180,6 +180,11 @@ class SecurityMatrixIntegrationTest {
                 // an order's timeline: every module's messages for it, operators only (not even the owner)
                 new Row("GET", "/api/orders/" + orderA + "/timeline", null, 401, 403, 403, 200),
                 new Row("GET", "/api/orders/" + guestOrder + "/timeline", null, 401, 403, 403, 200),
+                // analytics and the projections behind them: the whole shop's figures, operators only
+                new Row("GET", "/api/analytics/outcomes", null, 401, 403, 403, 200),
+                new Row("GET", "/api/analytics/orders?granularity=hour", null, 401, 403, 403, 200),
+                new Row("GET", "/api/projections", null, 401, 403, 403, 200),
+                new Row("POST", "/api/projections/analytics/replay", null, 401, 403, 403, 200),
                 new Row("GET", "/api/auth/keys", null, 401, 403, 403, 200),
                 new Row("GET", "/actuator/prometheus", null, 401, 403, 403, 200),
                 new Row("GET", "/actuator/metrics", null, 401, 403, 403, 200),
@@ -190,6 +195,7 @@ class SecurityMatrixIntegrationTest {
                 new Row("GET", "/app/main.js", null, 200, 200, 200, 200),
                 new Row("GET", "/shared/http.js", null, 200, 200, 200, 200),
                 new Row("GET", "/ops/main.js", null, 200, 200, 200, 200),
+                new Row("GET", "/shared/waterfall.css", null, 200, 200, 200, 200),
                 new Row("GET", "/no/such/path", null, 401, 403, 403, 404));
     }
 

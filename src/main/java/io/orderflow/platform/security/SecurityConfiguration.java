@@ -108,6 +108,7 @@ public class SecurityConfiguration {
                                 // the pages' ES modules: the customer page's, the console's, and those both use
                                 "/app/*.js",
                                 "/shared/*.js",
+                                "/shared/*.css",
                                 "/ops",
                                 "/ops/",
                                 "/ops/index.html",
