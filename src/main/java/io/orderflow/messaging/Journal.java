@@ -1,29 +1,29 @@
 package io.orderflow.messaging;
 
-import io.orderflow.platform.Modules;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The message journal: what each module did with each message (sent, applied, a duplicate, retried, parked,
  * re-driven, discarded), with the instance, the attempt, the time in queue and in the handler, and the trace id.
- * Entries recorded inside a transaction are kept until just before it commits and then written in one statement
- * per module, so they commit with the work they describe (a rolled-back delivery leaves no entry) at the cost of
- * one statement, not one commit. Outside a transaction (a retry decided after the rollback) an entry is written
- * at once. Read by the operator's timeline; partitions are kept by {@link JournalMaintenance}.
+ * Entries recorded inside a transaction are kept until it ends: a rolled-back delivery leaves no entry. How they
+ * are written is {@code orderflow.journal.write}: {@code batched} (the default) hands a committed transaction's
+ * entries to {@link JournalWriter}, which writes everyone's in one statement per module every flush interval;
+ * {@code in-transaction} writes them just before the commit, in one statement per module, so they commit with
+ * the work they describe, at the cost of that statement in every transaction. Read by the operator's timeline;
+ * partitions are kept by {@link JournalMaintenance}.
  */
 public class Journal {
+
+    private static final Logger log = LoggerFactory.getLogger(Journal.class);
 
     /** What happened to a message. */
     public enum Kind {
@@ -56,14 +56,12 @@ public class Journal {
             @Nullable Duration inHandler,
             @Nullable String detail) {}
 
-    private final JdbcClient jdbc;
+    private final JournalWriter writer;
     private final boolean enabled;
-    private final String instance;
 
-    Journal(JdbcClient jdbc, boolean enabled, String instance) {
-        this.jdbc = jdbc;
+    Journal(JournalWriter writer, boolean enabled) {
+        this.writer = writer;
         this.enabled = enabled;
-        this.instance = instance;
     }
 
     /** This process, as the journal names it: the host (a pod's name on Kubernetes) and the process id. */
@@ -117,7 +115,11 @@ public class Journal {
             return;
         }
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            write(List.of(entry));
+            if (writer.batched()) {
+                writer.offer(List.of(entry));
+            } else {
+                writer.writeNow(List.of(entry));
+            }
             return;
         }
         pending().entries.add(entry);
@@ -135,7 +137,10 @@ public class Journal {
         return pending;
     }
 
-    /** Written just before the transaction commits, on its connection: nothing if it rolls back. */
+    /**
+     * A transaction's entries: written just before it commits, on its connection (in-transaction mode), or handed
+     * to the writer's buffer once it has committed (batched mode); nothing if it rolls back.
+     */
     private static final class Pending implements TransactionSynchronization {
         private final Journal journal;
         private final List<Entry> entries = new ArrayList<>();
@@ -146,8 +151,16 @@ public class Journal {
 
         @Override
         public void beforeCommit(boolean readOnly) {
-            if (!entries.isEmpty()) {
-                journal.write(entries);
+            if (!journal.writer.batched() && !entries.isEmpty()) {
+                journal.writer.writeNow(entries);
+                entries.clear();
+            }
+        }
+
+        @Override
+        public void afterCommit() {
+            if (journal.writer.batched() && !entries.isEmpty()) {
+                journal.writer.offer(entries);
                 entries.clear();
             }
         }
@@ -159,76 +172,15 @@ public class Journal {
         }
     }
 
-    private void write(List<Entry> entries) {
-        Map<String, List<Entry>> byModule = new LinkedHashMap<>();
-        for (Entry entry : entries) {
-            byModule.computeIfAbsent(entry.module(), m -> new ArrayList<>()).add(entry);
+    /** Writes every entry buffered so far (the batched mode); the timeline calls this to read its own writes. */
+    public void flush() {
+        if (enabled && writer.batched()) {
+            try {
+                writer.flush();
+            } catch (RuntimeException e) {
+                // the reader gets what is in the database; the writer's thread keeps trying
+                log.warn("journal: could not write the buffered entries now", e);
+            }
         }
-        byModule.forEach(this::insert);
-    }
-
-    private void insert(String module, List<Entry> entries) {
-        int size = entries.size();
-        // every column as text, cast in SQL: one array parameter per column, whatever the driver's array support
-        @Nullable String[][] columns = new String[11][size];
-        for (int i = 0; i < size; i++) {
-            Entry e = entries.get(i);
-            Envelope envelope = e.envelope();
-            columns[0][i] = e.at().toString();
-            columns[1][i] = e.kind().wireName();
-            columns[2][i] = envelope.messageId().toString();
-            columns[3][i] = envelope.causationId() == null
-                    ? null
-                    : envelope.causationId().toString();
-            columns[4][i] = envelope.type();
-            columns[5][i] = envelope.orderId();
-            columns[6][i] = e.attempt() == null ? null : e.attempt().toString();
-            columns[7][i] = millis(e.inQueue());
-            columns[8][i] = millis(e.inHandler());
-            columns[9][i] = traceId(envelope);
-            columns[10][i] = e.detail() == null ? null : abbreviate(e.detail());
-        }
-        // the schema comes from the module registry, never from input; every value is a bound array parameter
-        jdbc.sql("insert into " + Modules.schemaOf(module) + ".journal (at, module, instance, kind, message_id, "
-                        + "causation_id, type, order_id, attempt, queue_ms, handler_ms, trace_id, detail) "
-                        + "select e.at::timestamptz, ?, ?, e.kind, e.message_id::uuid, e.causation_id::uuid, e.type, "
-                        + "e.order_id, e.attempt::int, e.queue_ms::numeric, e.handler_ms::numeric, e.trace_id, e.detail "
-                        + "from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                        + "?::text[], ?::text[], ?::text[], ?::text[]) as e(at, kind, message_id, causation_id, type, "
-                        + "order_id, attempt, queue_ms, handler_ms, trace_id, detail)")
-                .params(
-                        module,
-                        instance,
-                        columns[0],
-                        columns[1],
-                        columns[2],
-                        columns[3],
-                        columns[4],
-                        columns[5],
-                        columns[6],
-                        columns[7],
-                        columns[8],
-                        columns[9],
-                        columns[10])
-                .update();
-    }
-
-    private static @Nullable String millis(@Nullable Duration duration) {
-        if (duration == null) {
-            return null;
-        }
-        // clocks of two processes may disagree by a little: a wait is never negative
-        long nanos = Math.max(0, duration.toNanos());
-        return BigDecimal.valueOf(nanos, 6).setScale(3, RoundingMode.HALF_UP).toPlainString();
-    }
-
-    /** The W3C trace id of the trace the message travels in, if it carries one. */
-    static @Nullable String traceId(Envelope envelope) {
-        String traceparent = envelope.headers().get("traceparent");
-        return traceparent != null && traceparent.length() >= 35 ? traceparent.substring(3, 35) : null;
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 2000 ? text.substring(0, 2000) : text;
     }
 }

@@ -57,11 +57,36 @@ public class MessagingConfiguration {
     }
 
     @Bean
-    Journal journal(
+    Journal journal(JournalWriter writer, @Value("${orderflow.journal.enabled:true}") boolean enabled) {
+        return new Journal(writer, enabled);
+    }
+
+    @Bean
+    JournalWriter journalWriter(
             JdbcClient jdbc,
+            PlatformTransactionManager transactions,
+            MeterRegistry meters,
             @Value("${orderflow.journal.enabled:true}") boolean enabled,
-            @Value("${orderflow.journal.instance:}") String instance) {
-        return new Journal(jdbc, enabled, instance.isBlank() ? Journal.thisInstance() : instance);
+            @Value("${orderflow.journal.instance:}") String instance,
+            @Value("${orderflow.journal.write:batched}") String write,
+            @Value("${orderflow.journal.flush-interval:200ms}") Duration flushInterval,
+            @Value("${orderflow.journal.buffer-capacity:100000}") int capacity) {
+        boolean batched = switch (write) {
+            case "batched" -> true;
+            case "in-transaction" -> false;
+            default ->
+                throw new IllegalArgumentException(
+                        "orderflow.journal.write must be batched or in-transaction, not " + write);
+        };
+        return new JournalWriter(
+                jdbc,
+                new TransactionTemplate(transactions),
+                instance.isBlank() ? Journal.thisInstance() : instance,
+                enabled && batched,
+                flushInterval,
+                capacity,
+                1000,
+                meters);
     }
 
     @Bean

@@ -3,6 +3,7 @@ package io.orderflow.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.orderflow.messaging.Journal;
 import io.orderflow.messaging.JournalMaintenance;
 import io.orderflow.platform.Modules;
 import io.orderflow.shipping.CarrierFaults;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The message journal: every message of an order sent once and applied once by each receiver, a failed attempt
  * journaled as a retry (its rolled-back work leaves no entry), and day partitions kept and dropped by retention.
+ * The default, batched writing; {@link MessageJournalInTransactionIntegrationTest} has the in-transaction mode.
  */
 class MessageJournalIntegrationTest {
 
@@ -42,13 +44,19 @@ class MessageJournalIntegrationTest {
             String traceId,
             String detail) {}
 
+    /** The order's journal rows, once this process has written what it buffered (the batched mode's flush). */
     private List<Row> journal(String orderId) {
+        local.app().bean(Journal.class).flush();
+        return rows(local.app(), orderId);
+    }
+
+    /** The order's journal rows as they are in the database now. */
+    static List<Row> rows(RunningApp app, String orderId) {
         String union = Modules.ALL.stream()
                 .map(m -> "select module, kind, message_id, type, attempt, queue_ms, handler_ms, instance, trace_id, "
                         + "detail from " + Modules.schemaOf(m) + ".journal where order_id = :id")
                 .collect(Collectors.joining(" union all "));
-        return local.app()
-                .jdbc()
+        return app.jdbc()
                 .sql(union)
                 .param("id", orderId)
                 .query((rs, n) -> new Row(
@@ -195,7 +203,7 @@ class MessageJournalIntegrationTest {
         return "journal_p" + DateTimeFormatter.BASIC_ISO_DATE.format(day);
     }
 
-    private static Map<UUID, List<Row>> byMessage(List<Row> rows, String kind) {
+    static Map<UUID, List<Row>> byMessage(List<Row> rows, String kind) {
         return rows.stream().filter(r -> r.kind().equals(kind)).collect(Collectors.groupingBy(Row::messageId));
     }
 }

@@ -25,7 +25,7 @@ class DeliveryDecisionUnitTest {
             new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(10), 3, 5),
             meters,
             new MessageTracing(none.getBeanProvider(Tracer.class), none.getBeanProvider(Propagator.class)),
-            new Journal(null, false, "test"),
+            new Journal(null, false),
             Set.of());
     private final Envelope envelope =
             new Envelope(UUID.randomUUID(), "CreateShipment", 1, "order-1", null, Instant.now(), "{}", Map.of());
