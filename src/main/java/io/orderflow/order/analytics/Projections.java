@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,9 @@ public final class Projections {
     private final EventStream stream;
     private final Map<String, Projection> registry = new LinkedHashMap<>();
     private final int batchSize;
+    /** Projections whose checkpoint row this process has made sure of. */
+    private final Set<String> checkpointsCreated = ConcurrentHashMap.newKeySet();
+
     private final JsonMapper json = JsonMapper.builder().build();
 
     public Projections(
@@ -115,9 +120,13 @@ public final class Projections {
     }
 
     private Optional<Position> lockCheckpoint(String name, boolean skipIfBusy) {
-        jdbc.sql("insert into orders.projection_checkpoint (projection) values (?) on conflict do nothing")
-                .param(name)
-                .update();
+        if (!checkpointsCreated.contains(name)) {
+            // once per process and projection, not once per batch: rows are never deleted
+            jdbc.sql("insert into orders.projection_checkpoint (projection) values (?) on conflict do nothing")
+                    .param(name)
+                    .update();
+            checkpointsCreated.add(name);
+        }
         return jdbc.sql("select last_tx::text as tx, last_position as position from orders.projection_checkpoint "
                         + "where projection = ? for update" + (skipIfBusy ? " skip locked" : ""))
                 .param(name)
