@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +51,32 @@ public class Journal {
             Instant at,
             String module,
             Kind kind,
-            Envelope envelope,
+            Message message,
             @Nullable Integer attempt,
             @Nullable Duration inQueue,
             @Nullable Duration inHandler,
             @Nullable String detail) {}
+
+    /**
+     * What an entry keeps of its message: the identity, not the payload, so that a buffer of entries waiting for the
+     * batched writer stays small.
+     */
+    record Message(
+            UUID id,
+            @Nullable UUID causationId,
+            String type,
+            @Nullable String orderId,
+            @Nullable String traceId) {
+
+        static Message of(Envelope envelope) {
+            return new Message(
+                    envelope.messageId(),
+                    envelope.causationId(),
+                    envelope.type(),
+                    envelope.orderId(),
+                    JournalWriter.traceId(envelope));
+        }
+    }
 
     private final JournalWriter writer;
     private final boolean enabled;
@@ -73,7 +95,7 @@ public class Journal {
 
     /** Records a message sent by {@code module}. */
     void sent(String module, Envelope envelope) {
-        record(new Entry(envelope.occurredAt(), module, Kind.SENT, envelope, null, null, null, null));
+        record(new Entry(envelope.occurredAt(), module, Kind.SENT, Message.of(envelope), null, null, null, null));
     }
 
     /** Records a handling by {@code module} that started at {@code started}: applied, duplicate or retried. */
@@ -85,13 +107,14 @@ public class Journal {
             Instant started,
             Duration inHandler,
             @Nullable String detail) {
-        record(new Entry(started, module, kind, envelope, attempt, since(envelope, started), inHandler, detail));
+        record(new Entry(
+                started, module, kind, Message.of(envelope), attempt, since(envelope, started), inHandler, detail));
     }
 
     /** Records a message parked in {@code module}'s dead letters after {@code attempts} attempts. */
     void parked(String module, Envelope envelope, int attempts, String error) {
         Instant now = Instant.now();
-        record(new Entry(now, module, Kind.PARKED, envelope, attempts, since(envelope, now), null, error));
+        record(new Entry(now, module, Kind.PARKED, Message.of(envelope), attempts, since(envelope, now), null, error));
     }
 
     /** Records an operator's re-drive or discard of one of {@code module}'s dead letters. */
@@ -100,7 +123,7 @@ public class Journal {
             throw new IllegalArgumentException("not an operator action: " + kind);
         }
         String detail = reason == null || reason.isBlank() ? operator : operator + ": " + reason;
-        record(new Entry(Instant.now(), module, kind, envelope, null, null, null, detail));
+        record(new Entry(Instant.now(), module, kind, Message.of(envelope), null, null, null, detail));
     }
 
     /** Time since the message was sent (null for an envelope too broken to say when). */

@@ -178,19 +178,18 @@ public class JournalWriter extends PeriodicTask {
         @Nullable String[][] columns = new String[11][size];
         for (int i = 0; i < size; i++) {
             Entry e = entries.get(i);
-            Envelope envelope = e.envelope();
+            Journal.Message message = e.message();
             columns[0][i] = e.at().toString();
             columns[1][i] = e.kind().wireName();
-            columns[2][i] = envelope.messageId().toString();
-            columns[3][i] = envelope.causationId() == null
-                    ? null
-                    : envelope.causationId().toString();
-            columns[4][i] = envelope.type();
-            columns[5][i] = envelope.orderId();
+            columns[2][i] = message.id().toString();
+            columns[3][i] =
+                    message.causationId() == null ? null : message.causationId().toString();
+            columns[4][i] = message.type();
+            columns[5][i] = message.orderId();
             columns[6][i] = e.attempt() == null ? null : e.attempt().toString();
             columns[7][i] = millis(e.inQueue());
             columns[8][i] = millis(e.inHandler());
-            columns[9][i] = traceId(envelope);
+            columns[9][i] = message.traceId();
             columns[10][i] = e.detail() == null ? null : abbreviate(e.detail());
         }
         // the schema comes from the module registry, never from input; every value is a bound array parameter

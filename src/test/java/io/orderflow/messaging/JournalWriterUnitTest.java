@@ -18,7 +18,8 @@ class JournalWriterUnitTest {
     private static Journal.Entry entry() {
         Envelope envelope =
                 new Envelope(UUID.randomUUID(), "CreateShipment", 1, "order-1", null, Instant.now(), "{}", Map.of());
-        return new Journal.Entry(Instant.now(), "shipping", Journal.Kind.SENT, envelope, null, null, null, null);
+        return new Journal.Entry(
+                Instant.now(), "shipping", Journal.Kind.SENT, Journal.Message.of(envelope), null, null, null, null);
     }
 
     @Test
