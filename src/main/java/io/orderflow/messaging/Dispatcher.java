@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -39,6 +40,10 @@ public class Dispatcher {
     private final ThreadLocal<long[]> attemptStarted = ThreadLocal.withInitial(() -> new long[1]);
     /** {@code module:Type} pairs this dispatcher loses on purpose (see {@link #losing}); empty outside fault tests. */
     private final Set<String> lost;
+    /** The chaos harness's runtime faults; all off unless switched on through the chaos controls. */
+    private final TransportFaults faults;
+    /** Where a duplicated message goes back to (the transport is built before, but apart from, the dispatcher). */
+    private final ObjectProvider<Transport> transport;
 
     Dispatcher(
             JdbcClient jdbc,
@@ -48,7 +53,9 @@ public class Dispatcher {
             MeterRegistry meters,
             MessageTracing tracing,
             Journal journal,
-            Set<String> lost) {
+            Set<String> lost,
+            TransportFaults faults,
+            ObjectProvider<Transport> transport) {
         this.jdbc = jdbc;
         this.json = json;
         this.outbox = outbox;
@@ -57,6 +64,8 @@ public class Dispatcher {
         this.tracing = tracing;
         this.journal = journal;
         this.lost = Set.copyOf(lost);
+        this.faults = faults;
+        this.transport = transport;
         if (!this.lost.isEmpty()) {
             log.warn(
                     "orderflow.chaos.lose-messages is set: {} will be acknowledged and not applied. A fault for testing "
@@ -183,6 +192,12 @@ public class Dispatcher {
                 started,
                 Duration.ofNanos(System.nanoTime() - startedNanos),
                 null);
+        if (faults.duplicating()) {
+            // chaos fault "duplicate": the same envelope once more on this module's queue (in this transaction where
+            // the transport allows it), as a broker that redelivers an acknowledged message; the inbox must drop it
+            transport.getObject().redeliver(handlers.module(), envelope);
+            faults.duplicated();
+        }
         return true;
     }
 

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -52,8 +54,38 @@ public class MessagingConfiguration {
             MeterRegistry meters,
             MessageTracing tracing,
             Journal journal,
-            @Value("${orderflow.chaos.lose-messages:}") Set<String> lost) {
-        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters, tracing, journal, lost);
+            @Value("${orderflow.chaos.lose-messages:}") Set<String> lost,
+            TransportFaults faults,
+            ObjectProvider<Transport> transport) {
+        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters, tracing, journal, lost, faults, transport);
+    }
+
+    /** The kernel's chaos hooks: always there, all off; only the chaos controls below switch them. */
+    @Bean
+    TransportFaults transportFaults() {
+        return new TransportFaults();
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(ChaosFault.CONTROLS_ENABLED)
+    ChaosFault duplicateDeliveryFault(TransportFaults faults) {
+        return new DuplicateDeliveryFault(faults);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(ChaosFault.CONTROLS_ENABLED)
+    ChaosFault reorderedDeliveryFault(TransportFaults faults, Transport transport) {
+        return new ReorderedDeliveryFault(faults, transport);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(ChaosFault.CONTROLS_ENABLED)
+    ChaosFault poisonMessagesFault(
+            List<MessageHandlers> handlers,
+            Transport transport,
+            PlatformTransactionManager transactions,
+            JsonMapper json) {
+        return new PoisonMessagesFault(handlers, transport, new TransactionTemplate(transactions), json);
     }
 
     @Bean
@@ -120,13 +152,14 @@ public class MessagingConfiguration {
             @Value("${orderflow.messaging.poll-interval:1s}") Duration pollInterval,
             @Value("${orderflow.messaging.postgres.direct-publish:true}") boolean directPublish,
             @Value("${orderflow.messaging.postgres.notify-other-processes:}") String notifyOtherProcesses,
-            @Value("${orderflow.database.mode:embedded}") String databaseMode) {
+            @Value("${orderflow.database.mode:embedded}") String databaseMode,
+            TransportFaults faults) {
         // an embedded database is this process's own: nobody else consumes from it, unless told otherwise
         boolean notifyOthers = notifyOtherProcesses.isBlank()
                 ? !"embedded".equals(databaseMode)
                 : Boolean.parseBoolean(notifyOtherProcesses.strip());
         return new PostgresTransport(
-                dataSource, transactions, json, consumers, pollInterval, directPublish, notifyOthers);
+                dataSource, transactions, json, consumers, pollInterval, directPublish, notifyOthers, faults);
     }
 
     @Bean

@@ -1,9 +1,11 @@
 package io.orderflow.payment;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.orderflow.messaging.ChaosFault;
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.platform.ConditionalOnModule;
 import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +22,13 @@ public class PaymentModule {
     PaymentGateway paymentGateway(PaymentProvider provider, CircuitBreakerRegistry breakers) {
         // configured by resilience4j.circuitbreaker.instances.payment-provider.*; state published as metrics
         return new PaymentGateway(provider, breakers.circuitBreaker(PaymentGateway.BREAKER));
+    }
+
+    /** The provider's outage as a runtime chaos fault, only where the chaos controls are switched on. */
+    @Bean
+    @ConditionalOnBooleanProperty(ChaosFault.CONTROLS_ENABLED)
+    ChaosFault paymentOutageFault(PaymentProvider provider, CircuitBreakerRegistry breakers) {
+        return new PaymentOutageFault(provider, breakers.circuitBreaker(PaymentGateway.BREAKER));
     }
 
     @Bean

@@ -11,11 +11,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -134,6 +136,7 @@ final class Chaos {
         // --break module:Type,...: a broken guarantee on purpose, to show the checker catches it (test-only)
         String broken = args.get("break", "");
         run.put("broken_on_purpose", broken);
+        String operatorSecret = UUID.randomUUID().toString();
         List<String> appArgs = List.of(
                 "--orderflow.chaos.lose-messages=" + broken,
                 "--server.port=" + httpPort,
@@ -142,7 +145,9 @@ final class Chaos {
                 "--spring.datasource.url=" + postgres.jdbcUrl(),
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.password=",
-                "--orderflow.security.operator.client-secret=" + UUID.randomUUID(),
+                "--orderflow.security.operator.client-secret=" + operatorSecret,
+                // the runtime faults (payment outage, duplicate and reordered delivery, poison) at /api/chaos/faults
+                "--orderflow.chaos.controls-enabled=true",
                 "--orderflow.security.data-dir=" + out.toAbsolutePath(),
                 // one load generator at one address: the limiter would only measure itself
                 "--orderflow.rate-limit.enabled=false",
@@ -157,7 +162,11 @@ final class Chaos {
                 httpPort,
                 out.resolve("logs"));
         system = new ChaosSystem(
-                app, postgres, args.duration("start-timeout", Duration.ofSeconds(180)), out.resolve("pids"));
+                app,
+                postgres,
+                args.duration("start-timeout", Duration.ofSeconds(180)),
+                out.resolve("pids"),
+                new ChaosControls(app.url(), operatorSecret));
         Thread hook = new Thread(system::stop, "chaos-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean passed = false;
@@ -205,7 +214,7 @@ final class Chaos {
     }
 
     private Map<String, Object> iteration(ChaosPlan.Step step) throws IOException {
-        Nemesis nemesis = Nemesis.named(step.fault());
+        Nemesis nemesis = Nemesis.named(step.fault(), step.faultSeed());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("iteration", step.iteration());
         r.put("fault", step.fault());
@@ -277,7 +286,11 @@ final class Chaos {
                 + ", client errors " + phase.errorsByKind() + "; draining (at most " + drainTimeout.toSeconds()
                 + " s) ...");
         boolean drained = checker.awaitDrained(drainTimeout, counts -> System.out.println("  in flight: " + counts));
-        InvariantChecker.Result result = checker.checkSettled(baseline, Duration.ofSeconds(drained ? 5 : 0));
+        Map<String, Set<UUID>> poison = system.poison();
+        Set<UUID> expectedDeadLetters = new HashSet<>();
+        poison.values().forEach(expectedDeadLetters::addAll);
+        InvariantChecker.Result result =
+                checker.checkSettled(baseline, expectedDeadLetters, Duration.ofSeconds(drained ? 5 : 0));
         List<InvariantChecker.Violation> violations = new ArrayList<>(result.violations());
         InvariantChecker.Violation lost = checker.lostOrders(phase.acceptedIds);
         if (lost != null) {
@@ -290,12 +303,44 @@ final class Chaos {
                 "violations",
                 violations.stream().map(InvariantChecker.Violation::toString).toList());
         r.put("passed", drained && violations.isEmpty());
+        r.put("dead_letters_expected", expectedDeadLetters.size());
+        r.put("observed", observe(nemesis));
+        if (violations.isEmpty()) {
+            discardPoison(poison);
+        }
         System.out.println("  " + (drained ? "drained" : "NOT drained") + "; " + r.get("orders_by_status")
                 + ", compensations " + r.get("compensations") + ", worst e2e in fault "
                 + r.get("worst_e2e_in_fault_ms") + " ms, recovered "
                 + r.get("recovered_after_heal_s") + " s after the heal; violations: " + violations.size());
         violations.forEach(v -> System.out.println("    - " + v));
+        System.out.println("  observed: " + r.get("observed"));
         return r;
+    }
+
+    /** What the nemesis saw its fault do (read from the application after the drain); an error is reported, not fatal. */
+    private Map<String, Object> observe(Nemesis nemesis) {
+        try {
+            return nemesis.observe(system);
+        } catch (IOException | RuntimeException e) {
+            return Map.of("error", e.toString());
+        }
+    }
+
+    /**
+     * Once the checker has accounted for them, the injected poison messages still parked are discarded through the
+     * operator's dead-letter API, as an operator would (they stay in the table as discarded, still accounted for).
+     */
+    private void discardPoison(Map<String, Set<UUID>> poison) {
+        poison.forEach((module, ids) -> {
+            try {
+                int discarded = system.controls.discard(module, ids, "chaos harness: injected poison, accounted for");
+                if (discarded > 0) {
+                    System.out.println("  discarded " + discarded + " injected poison message(s) parked in " + module);
+                }
+            } catch (IOException | RuntimeException e) {
+                System.out.println("  could not discard the poison parked in " + module + ": " + e);
+            }
+        });
     }
 
     /**
@@ -420,7 +465,8 @@ final class Chaos {
         return """
                 usage:
                   java -jar orderflow.jar chaos [embedded] [--iterations N (default: one per fault)] \\
-                      [--faults kill,pause,postgres-crash,payment-outage] [--seed S (default: the clock; printed)] \\
+                      [--faults kill,pause,postgres-crash,payment-outage,duplicate,reorder,poison] \\
+                      [--seed S (default: the clock; printed)] \\
                       [--rate 10 (orders/s, open loop)] [--fault-duration 12s] [--inject-min 8s] [--inject-max 16s] \\
                       [--after-heal 15s (load after the heal)] [--drain-timeout 120s] [--resend-after 10s] \\
                       [--mix declined=0.05,out_of_stock=0.03,shipping_failure=0.03,cancel=0.05] [--skus 50] \\

@@ -17,13 +17,23 @@ import java.util.Random;
 record ChaosPlan(long seed, List<Step> steps) {
 
     /** The nemeses of the embedded mode, by name. */
-    static final List<String> EMBEDDED_FAULTS = List.of("kill", "pause", "postgres-crash", "payment-outage");
+    static final List<String> EMBEDDED_FAULTS =
+            List.of("kill", "pause", "postgres-crash", "payment-outage", "duplicate", "reorder", "poison");
 
     /**
      * One iteration: the fault, how long after the load starts it is injected, how long it lasts before it is
      * healed, the process it targets, and the seed of the iteration's load (the mix and the order contents).
      */
-    record Step(int iteration, String fault, Duration injectAt, Duration duration, String target, long loadSeed) {}
+    record Step(int iteration, String fault, Duration injectAt, Duration duration, String target, long loadSeed) {
+
+        /**
+         * The seed of what a randomised fault does (which messages are held back, which queue gets poison): derived
+         * from the load's seed rather than drawn, so the plans of seeds used before these faults existed are unchanged.
+         */
+        long faultSeed() {
+            return loadSeed ^ 0x9E3779B97F4A7C15L;
+        }
+    }
 
     /** The options that shape the plan (the rest of the run's options do not change it). */
     record Settings(
@@ -114,6 +124,7 @@ record ChaosPlan(long seed, List<Step> steps) {
         return switch (fault) {
             case "postgres-crash" -> "postgres";
             case "payment-outage" -> "payment provider (app)";
+            case "duplicate", "reorder", "poison" -> "transport (app)";
             default -> "app";
         };
     }

@@ -108,6 +108,9 @@ final class ChaosReport {
                     .append(it.get("fault"))
                     .append(": ")
                     .append(it.get("what"));
+            if (it.get("observed") instanceof Map<?, ?> observed && !observed.isEmpty()) {
+                md.append("; observed: ").append(observed);
+            }
             if (it.containsKey("harness_error")) {
                 md.append("; harness error: ").append(it.get("harness_error"));
             }

@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,14 +22,31 @@ final class ChaosSystem {
     final AppProcess app;
     final HarnessPostgres postgres;
     final Duration startTimeout;
+    /** The application's runtime chaos controls (the in-process faults: payment outage, duplicates, ...). */
+    final ChaosControls controls;
+    /** The poison messages injected in this run, by module: the dead letters the checker must find, and only these. */
+    private final Map<String, Set<UUID>> poison = new TreeMap<>();
+
     private final Path pids;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    ChaosSystem(AppProcess app, HarnessPostgres postgres, Duration startTimeout, Path pids) {
+    ChaosSystem(AppProcess app, HarnessPostgres postgres, Duration startTimeout, Path pids, ChaosControls controls) {
         this.app = app;
+        this.controls = controls;
         this.postgres = postgres;
         this.startTimeout = startTimeout;
         this.pids = pids;
+    }
+
+    synchronized void poisonInjected(String module, Collection<UUID> messageIds) {
+        poison.computeIfAbsent(module, m -> new LinkedHashSet<>()).addAll(messageIds);
+    }
+
+    /** Every poison message injected in this run so far, by module. */
+    synchronized Map<String, Set<UUID>> poison() {
+        Map<String, Set<UUID>> copy = new TreeMap<>();
+        poison.forEach((module, ids) -> copy.put(module, Set.copyOf(ids)));
+        return copy;
     }
 
     /** (Re)starts the application with this start's extra arguments. */

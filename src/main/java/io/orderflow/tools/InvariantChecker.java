@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -125,11 +127,16 @@ public final class InvariantChecker {
 
     /** Checks, and while violations remain and the deadline allows, checks again (late messages settle). */
     public Result checkSettled(Map<String, Long> stockBaseline, Duration deadline) {
+        return checkSettled(stockBaseline, Set.of(), deadline);
+    }
+
+    /** {@link #checkSettled(Map, Duration)} where {@code expectedDeadLetters} were parked on purpose (see {@link #check}). */
+    public Result checkSettled(Map<String, Long> stockBaseline, Set<UUID> expectedDeadLetters, Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
-        Result result = check(stockBaseline);
+        Result result = check(stockBaseline, expectedDeadLetters);
         while (!result.passed() && System.nanoTime() < end) {
             sleep(1000);
-            result = check(stockBaseline);
+            result = check(stockBaseline, expectedDeadLetters);
         }
         return result;
     }
@@ -146,6 +153,16 @@ public final class InvariantChecker {
     // --- the rules ----------------------------------------------------------------------------------------
 
     public Result check(Map<String, Long> stockBaseline) {
+        return check(stockBaseline, Set.of());
+    }
+
+    /**
+     * Every rule, with every dead letter accounted for: {@code expectedDeadLetters} are the message ids of the poison
+     * messages the chaos harness injected (the whole run's, whether it discarded them since or not). Each must be in
+     * exactly one module's dead letters and in no inbox (never applied); any other dead letter is a violation.
+     */
+    public Result check(Map<String, Long> stockBaseline, Set<UUID> expectedDeadLetters) {
+        String[] expected = expectedDeadLetters.stream().map(UUID::toString).toArray(String[]::new);
         List<Violation> v = new ArrayList<>();
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("orders", count("select count(*) from orders.purchase_order"));
@@ -299,6 +316,7 @@ public final class InvariantChecker {
                         + "(select 1 from orders.purchase_order o where o.id = s.order_id)");
 
         // messages: each applied once (inbox primary keys), effects visible once, nothing left behind
+        List<String> messagingSchemas = new ArrayList<>();
         rule(
                 v,
                 "terminal order without exactly 2 notifications (placed + outcome; none without an e-mail address): "
@@ -315,11 +333,37 @@ public final class InvariantChecker {
                         "select type || ' ' || coalesce(order_id, '') from " + schema + ".outbox");
                 rule(
                         v,
-                        schema + " dead letters parked",
+                        schema + " dead letters parked (not an injected poison message)",
                         "select type || ' ' || coalesce(order_id, '') || ': ' " + "|| left(error, 120) from " + schema
-                                + ".dead_letter");
+                                + ".dead_letter where message_id <> all(?::uuid[])",
+                        (Object) expected);
                 stats.put("inbox_" + schema, count("select count(*) from " + schema + ".inbox"));
+                messagingSchemas.add(schema);
             }
+        }
+        if (expected.length > 0) {
+            // schema names come from the fixed list above
+            String deadLetters = messagingSchemas.stream()
+                    .map(schema -> "select message_id from " + schema + ".dead_letter")
+                    .collect(Collectors.joining(" union all "));
+            String inboxes = messagingSchemas.stream()
+                    .map(schema -> "select message_id, '" + schema + "' as schema from " + schema + ".inbox")
+                    .collect(Collectors.joining(" union all "));
+            rule(
+                    v,
+                    "injected poison message not parked exactly once",
+                    "select x.id::text || ' parked ' || count(d.message_id) || ' time(s)' "
+                            + "from unnest(?::uuid[]) as x(id) left join (" + deadLetters
+                            + ") d on d.message_id = x.id "
+                            + "group by x.id having count(d.message_id) <> 1",
+                    (Object) expected);
+            rule(
+                    v,
+                    "injected poison message applied (in an inbox)",
+                    "select i.message_id::text || ' in ' || i.schema from (" + inboxes + ") i "
+                            + "where i.message_id = any(?::uuid[])",
+                    (Object) expected);
+            stats.put("poison_messages_expected", expected.length);
         }
         if (tableExists("broker.message")) {
             rule(
@@ -460,13 +504,17 @@ public final class InvariantChecker {
     // --- helpers ------------------------------------------------------------------------------------------
 
     /** Adds a violation when {@code examplesSql} (a fixed query yielding one text per broken row) finds rows. */
-    private void rule(List<Violation> v, String rule, String examplesSql) {
-        long n = count("select count(*) from (" + examplesSql + ") broken");
+    private void rule(List<Violation> v, String rule, String examplesSql, Object... params) {
+        long n = jdbc.sql("select count(*) from (" + examplesSql + ") broken")
+                .params(params)
+                .query(Long.class)
+                .single();
         if (n > 0) {
             v.add(new Violation(
                     rule,
                     n,
                     jdbc.sql(examplesSql + " limit " + EXAMPLES)
+                            .params(params)
                             .query(String.class)
                             .list()));
         }

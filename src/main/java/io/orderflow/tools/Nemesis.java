@@ -1,6 +1,8 @@
 package io.orderflow.tools;
 
 import java.io.IOException;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A fault, in the sense of Jepsen's nemesis: {@link #inject} starts it, {@link #heal} ends it. The harness
@@ -18,12 +20,34 @@ interface Nemesis {
     /** Ends the fault; returns once the healed part is back (a restarted process answers its health check). */
     void heal(ChaosSystem system) throws IOException;
 
+    /**
+     * What the fault was seen to do, read after the drain for the report (e.g. how many messages were duplicated,
+     * the circuit breaker's transitions): a fault that did nothing tested nothing. Empty when there is nothing to read.
+     */
+    default Map<String, Object> observe(ChaosSystem system) throws IOException {
+        return Map.of();
+    }
+
+    /** The {@code details} of a runtime fault as the application's chaos controls report them. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> details(JsonNode fault) {
+        return Report.JSON.convertValue(fault.path("details"), Map.class);
+    }
+
     static Nemesis named(String name) {
+        return named(name, 0);
+    }
+
+    /** The nemesis of {@code name}; {@code seed} chooses what a randomised fault does (which messages, which queue). */
+    static Nemesis named(String name, long seed) {
         return switch (name) {
             case "kill" -> new KillNemesis();
             case "pause" -> new PauseNemesis();
             case "postgres-crash" -> new PostgresCrashNemesis();
             case "payment-outage" -> new PaymentOutageNemesis();
+            case "duplicate" -> new DuplicateNemesis();
+            case "reorder" -> new ReorderNemesis(seed);
+            case "poison" -> new PoisonNemesis(seed);
             default -> throw new IllegalArgumentException("no nemesis named " + name);
         };
     }

@@ -26,7 +26,9 @@ class DeliveryDecisionUnitTest {
             meters,
             new MessageTracing(none.getBeanProvider(Tracer.class), none.getBeanProvider(Propagator.class)),
             new Journal(null, false),
-            Set.of());
+            Set.of(),
+            new TransportFaults(),
+            none.getBeanProvider(Transport.class));
     private final Envelope envelope =
             new Envelope(UUID.randomUUID(), "CreateShipment", 1, "order-1", null, Instant.now(), "{}", Map.of());
 

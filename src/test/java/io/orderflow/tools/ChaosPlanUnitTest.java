@@ -27,13 +27,15 @@ class ChaosPlanUnitTest {
 
     @Test
     void everyRoundOfIterationsUsesEveryFaultOnce() {
-        ChaosPlan plan = ChaosPlan.of(settings("--seed", "7", "--iterations", "10"));
+        ChaosPlan plan = ChaosPlan.of(settings("--seed", "7", "--iterations", "17"));
 
         List<String> faults = plan.steps().stream().map(ChaosPlan.Step::fault).toList();
-        assertThat(faults.subList(0, 4)).containsExactlyInAnyOrderElementsOf(ChaosPlan.EMBEDDED_FAULTS);
-        assertThat(faults.subList(4, 8)).containsExactlyInAnyOrderElementsOf(ChaosPlan.EMBEDDED_FAULTS);
-        assertThat(faults.subList(8, 10)).doesNotHaveDuplicates();
-        assertThat(plan.steps()).extracting(ChaosPlan.Step::iteration).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        assertThat(faults.subList(0, 7)).containsExactlyInAnyOrderElementsOf(ChaosPlan.EMBEDDED_FAULTS);
+        assertThat(faults.subList(7, 14)).containsExactlyInAnyOrderElementsOf(ChaosPlan.EMBEDDED_FAULTS);
+        assertThat(faults.subList(14, 17)).doesNotHaveDuplicates();
+        assertThat(plan.steps())
+                .extracting(ChaosPlan.Step::iteration)
+                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17);
     }
 
     @Test
@@ -58,6 +60,7 @@ class ChaosPlanUnitTest {
                             switch (s.fault()) {
                                 case "postgres-crash" -> "postgres";
                                 case "payment-outage" -> "payment provider (app)";
+                                case "duplicate", "reorder", "poison" -> "transport (app)";
                                 default -> "app";
                             });
         });
@@ -121,6 +124,62 @@ class ChaosPlanUnitTest {
         assertThatThrownBy(() -> Chaos.run(new Args(new String[] {"distributed"}, 0)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("only the embedded mode");
+    }
+
+    @Test
+    void theDefaultFaultsIncludeTheTransportFaultsAndEachHasANemesis() {
+        assertThat(settings().faults())
+                .containsExactly("kill", "pause", "postgres-crash", "payment-outage", "duplicate", "reorder", "poison");
+        assertThat(settings("--faults", "duplicate,reorder,poison").faults())
+                .containsExactly("duplicate", "reorder", "poison");
+        for (String fault : ChaosPlan.EMBEDDED_FAULTS) {
+            assertThat(Nemesis.named(fault, 1).name()).isEqualTo(fault);
+        }
+    }
+
+    @Test
+    void theSeedOfAPlanDecidesWhatARandomisedFaultDoes() {
+        ChaosPlan plan = ChaosPlan.of(settings("--seed", "11", "--iterations", "14", "--faults", "poison,reorder"));
+
+        List<PoisonNemesis> poison = plan.steps().stream()
+                .filter(s -> s.fault().equals("poison"))
+                .map(s -> (PoisonNemesis) Nemesis.named(s.fault(), s.faultSeed()))
+                .toList();
+        assertThat(poison).hasSize(7).allSatisfy(p -> {
+            assertThat(p.count()).isBetween(3, 5);
+            assertThat(PoisonNemesis.MODULES).contains(p.module());
+        });
+        assertThat(poison.stream().map(PoisonNemesis::module).distinct()).hasSizeGreaterThan(1);
+        ChaosPlan.Step first = plan.steps().get(0);
+        PoisonNemesis again = new PoisonNemesis(first.faultSeed());
+        PoisonNemesis same = new PoisonNemesis(first.faultSeed());
+        assertThat(again.module()).isEqualTo(same.module());
+        assertThat(again.count()).isEqualTo(same.count());
+        assertThat(first.faultSeed()).isNotEqualTo(first.loadSeed());
+        assertThat(new ReorderNemesis(first.faultSeed()).describe()).contains("seed " + first.faultSeed());
+    }
+
+    @Test
+    void aSeedPlansTheOriginalFaultsAsBeforeTheTransportFaultsWereAdded() {
+        // docs/reliability.md's first run (seed 20261201): with the four original faults named, the same plan
+        ChaosPlan plan = ChaosPlan.of(settings(
+                "--seed",
+                "20261201",
+                "--iterations",
+                "4",
+                "--inject-min",
+                "6s",
+                "--inject-max",
+                "9s",
+                "--faults",
+                "kill,pause,postgres-crash,payment-outage"));
+
+        assertThat(plan.steps())
+                .extracting(ChaosPlan.Step::fault)
+                .containsExactly("payment-outage", "pause", "kill", "postgres-crash");
+        assertThat(plan.steps())
+                .extracting(s -> Math.round(s.injectAt().toMillis() / 100.0) / 10.0)
+                .containsExactly(8.8, 6.3, 7.9, 6.6);
     }
 
     @Test

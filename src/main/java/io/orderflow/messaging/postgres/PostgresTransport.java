@@ -5,6 +5,7 @@ import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.messaging.Topology;
 import io.orderflow.messaging.Transport;
+import io.orderflow.messaging.TransportFaults;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,6 +64,8 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private final boolean directPublish;
     /** Whether other processes consume from this database and must be told of new messages (NOTIFY). */
     private final boolean notifyOtherProcesses;
+    /** The chaos harness's reordering hook ({@link TransportFaults#holdBack()}); off unless switched on. */
+    private final TransportFaults faults;
 
     private final Duration pollInterval;
     private final List<Queue> queues = new ArrayList<>();
@@ -84,7 +87,9 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             int consumersPerQueue,
             Duration pollInterval,
             boolean directPublish,
-            boolean notifyOtherProcesses) {
+            boolean notifyOtherProcesses,
+            TransportFaults faults) {
+        this.faults = faults;
         this.directPublish = directPublish;
         this.notifyOtherProcesses = notifyOtherProcesses;
         this.dataSource = dataSource;
@@ -105,9 +110,11 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         Set<UUID> unroutable = new HashSet<>();
         Map<String, Integer> touched = new HashMap<>();
         for (Envelope e : batch) {
+            Duration heldBack = faults.holdBack();
             List<String> routedTo = jdbc.sql("insert into broker.message (queue, message_id, type, version, order_id, "
-                            + "causation_id, occurred_at, payload, headers) "
-                            + "select b.queue, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb from broker.binding b where b.routing_key = ? "
+                            + "causation_id, occurred_at, payload, headers, available_at) "
+                            + "select b.queue, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, "
+                            + "now() + ? * interval '1 millisecond' from broker.binding b where b.routing_key = ? "
                             + "returning queue")
                     .params(
                             e.messageId(),
@@ -118,6 +125,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                             Timestamp.from(e.occurredAt()),
                             e.payload(),
                             json.writeValueAsString(e.headers()),
+                            heldBack.toMillis(),
                             e.type())
                     .query(String.class)
                     .list();
@@ -125,6 +133,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 unroutable.add(e.messageId());
             }
             routedTo.forEach(queue -> touched.merge(queue, 1, Integer::sum));
+            lookAgainAfter(routedTo, heldBack);
         }
         signalAfterCommit(touched);
         return unroutable;
@@ -137,8 +146,10 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             throw new IllegalStateException("redeliver needs the caller's transaction");
         }
         String queue = "orderflow." + module;
+        Duration heldBack = faults.holdBack();
         jdbc.sql("insert into broker.message (queue, message_id, type, version, order_id, causation_id, occurred_at, "
-                        + "payload, headers) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")
+                        + "payload, headers, available_at) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, now() + ? * interval '1 millisecond')")
                 .params(
                         queue,
                         e.messageId(),
@@ -148,9 +159,28 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                         e.causationId(),
                         Timestamp.from(e.occurredAt()),
                         e.payload(),
-                        json.writeValueAsString(e.headers()))
+                        json.writeValueAsString(e.headers()),
+                        heldBack.toMillis())
                 .update();
         signalAfterCommit(Map.of(queue, 1));
+        lookAgainAfter(List.of(queue), heldBack);
+    }
+
+    /**
+     * A message held back by the chaos harness's reordering ({@link TransportFaults#holdBack()}) is not ready when
+     * its commit wakes the consumers: this process's consumers of its queues look again once it is due (other
+     * processes find it on their next poll).
+     */
+    private void lookAgainAfter(List<String> routedTo, Duration heldBack) {
+        if (heldBack.isZero()) {
+            return;
+        }
+        for (String name : routedTo) {
+            Queue local = queuesByName.get(name);
+            if (local != null) {
+                local.dueIn(heldBack.plusMillis(5));
+            }
+        }
     }
 
     @Override
