@@ -47,7 +47,9 @@ public final class RunningApp implements AutoCloseable {
     /** Starts with extra configuration classes (test instrumentation) next to the application's own. */
     static RunningApp start(Map<String, String> properties, Class<?>... extraSources) {
         List<String> args = new ArrayList<>();
-        args.add("--server.port=0");
+        if (!properties.containsKey("server.port")) {
+            args.add("--server.port=0");
+        }
         args.add("--spring.main.banner-mode=off");
         args.add("--logging.level.io.orderflow=WARN");
         Map<String, String> all = new HashMap<>(properties);
