@@ -197,7 +197,7 @@ public class Journal {
 
     /** Writes every entry buffered so far (the batched mode); the timeline calls this to read its own writes. */
     public void flush() {
-        if (enabled && writer.batched()) {
+        if (writer.batched()) { // only when the journal is on (see MessagingConfiguration)
             try {
                 writer.flush();
             } catch (RuntimeException e) {

@@ -90,15 +90,11 @@ public class JournalWriter extends PeriodicTask {
         }
     }
 
-    /** Writes every buffered entry now, on the calling thread; returns how many were written. */
-    public synchronized int flush() {
-        int written = 0;
-        int last;
-        do {
-            last = writeBatch();
-            written += last;
-        } while (last >= batchSize);
-        return written;
+    /** Writes every buffered entry now, on the calling thread. */
+    public synchronized void flush() {
+        while (writeBatch() >= batchSize) {
+            // a full batch: more may be waiting
+        }
     }
 
     @Override
