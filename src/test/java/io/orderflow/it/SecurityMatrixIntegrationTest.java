@@ -185,6 +185,9 @@ class SecurityMatrixIntegrationTest {
                 new Row("GET", "/api/analytics/orders?granularity=hour", null, 401, 403, 403, 200),
                 new Row("GET", "/api/projections", null, 401, 403, 403, 200),
                 new Row("POST", "/api/projections/analytics/replay", null, 401, 403, 403, 200),
+                // the chaos controls exist only with orderflow.chaos.controls-enabled (ChaosControlsIntegrationTest)
+                new Row("GET", "/api/chaos/faults", null, 401, 403, 403, 404),
+                new Row("POST", "/api/chaos/faults/duplicate", null, 401, 403, 403, 404),
                 new Row("GET", "/api/auth/keys", null, 401, 403, 403, 200),
                 new Row("GET", "/actuator/prometheus", null, 401, 403, 403, 200),
                 new Row("GET", "/actuator/metrics", null, 401, 403, 403, 200),
