@@ -2,29 +2,28 @@
 # Faults under load, the invariant checker after each (see docs/reliability.md).
 #
 #   scripts/chaos.sh embedded [chaos options]    # e.g. --iterations 4 --faults kill,pause --seed 42 --rate 10
+#   scripts/chaos.sh distributed [chaos options] # e.g. --iterations 8 --seed 7 --rate 8
 #
 # Runs `java -jar orderflow.jar chaos`, which creates its own PostgreSQL cluster (initdb into a temporary
-# directory, a free port, trust authentication; never the shared server), starts orderflow (every module in
-# one JVM, PostgreSQL queue transport) on a free port, and per iteration runs open-loop load, injects one
-# fault, heals it, drains and checks. Results: target/chaos/<stamp>/{report.md,results.json,logs/}.
+# directory, a free port, trust authentication; never the shared server), starts orderflow on free ports and
+# per iteration runs open-loop load, injects one fault, heals it, drains and checks. Embedded: every module in
+# one JVM, PostgreSQL queue transport. Distributed: one JVM per module (payment twice) on the RabbitMQ transport,
+# on a RabbitMQ node of the command's own (rabbitmq-server in a temporary directory, free ports; the shared node
+# is never touched). Results: target/chaos/<stamp>/{report.md,results.json,logs/}.
 # Exit status: 0 when every iteration drained with no violation, 1 otherwise, 2 on bad usage.
 #
 # The chaos command stops what it started by PID in a shutdown hook; this script's trap is the second line:
 # it ends the command (TERM, then KILL after 60 s) and then, from the PIDs file the command keeps, any
-# application process and PostgreSQL cluster it left behind.
+# application process, RabbitMQ node and PostgreSQL cluster it left behind.
 # Environment (optional): JAVA_OPTS of the chaos command's JVM (default -Xmx384m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-}
 case $mode in
-    embedded) ;;
-    distributed)
-        echo "chaos: the distributed mode has no nemeses yet (issue 11); see docs/reliability.md" >&2
-        exit 2
-        ;;
+    embedded | distributed) ;;
     *)
-        echo "usage: scripts/chaos.sh embedded [chaos options]   (java -jar target/orderflow.jar chaos --help)" >&2
+        echo "usage: scripts/chaos.sh embedded|distributed [chaos options]   (java -jar target/orderflow.jar chaos --help)" >&2
         exit 2
         ;;
 esac
@@ -63,6 +62,12 @@ cleanup() {
                     || /usr/lib/postgresql/15/bin/pg_ctl -D "$data" -m immediate stop >/dev/null 2>&1 || true
             elif [[ $kind == cluster && $pid == /tmp/orderflow-chaos-pg-* ]]; then
                 rm -rf "$pid"
+            elif [[ $kind == rabbit && $data == /tmp/orderflow-chaos-rabbit-* ]]; then
+                # the harness's own node: its Erlang VM, then its directory (database, logs, cookie)
+                if [[ $pid -gt 0 ]] && kill -0 "$pid" 2>/dev/null; then
+                    kill -KILL "$pid" 2>/dev/null || true
+                fi
+                rm -rf "$data"
             fi
         done <"$out/pids"
         rm -f "$out/pids"
@@ -73,7 +78,7 @@ trap cleanup EXIT INT TERM
 
 set +e
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:--Xmx384m} -jar "$out/orderflow.jar" chaos embedded --jar "$out/orderflow.jar" --out "$out" "$@" \
+java ${JAVA_OPTS:--Xmx384m} -jar "$out/orderflow.jar" chaos "$mode" --jar "$out/orderflow.jar" --out "$out" "$@" \
     > >(tee "$out/chaos.log") 2>&1 &
 chaos_pid=$!
 wait "$chaos_pid"

@@ -81,9 +81,8 @@ final class Chaos {
         String mode = args.positional().isEmpty()
                 ? args.get("mode", "embedded")
                 : args.positional().get(0);
-        if (!mode.equals("embedded")) {
-            throw new IllegalArgumentException("mode '" + mode
-                    + "': only the embedded mode has nemeses yet (distributed: see docs/reliability.md)");
+        if (!mode.equals("embedded") && !mode.equals("distributed")) {
+            throw new IllegalArgumentException("mode '" + mode + "': embedded or distributed");
         }
         ChaosPlan plan = ChaosPlan.of(ChaosPlan.Settings.from(args));
         if (args.flag("plan-only")) {
@@ -112,7 +111,7 @@ final class Chaos {
         Files.createDirectories(out.resolve("logs"));
         long deadline = System.nanoTime() + maxTime.toNanos();
         run.put("command", "chaos " + String.join(" ", args.raw()));
-        run.put("mode", "embedded");
+        run.put("mode", plan.mode());
         run.put("seed", plan.seed());
         run.put("started_at", Instant.now().toString());
         run.put("rate_per_second", rate);
@@ -125,7 +124,7 @@ final class Chaos {
                         "java",
                         System.getProperty("java.version")));
         run.put("plan", plan.steps());
-        System.out.println("orderflow chaos (embedded), seed " + plan.seed() + ", results in " + out);
+        System.out.println("orderflow chaos (" + plan.mode() + "), seed " + plan.seed() + ", results in " + out);
         System.out.print(describe(plan));
 
         int httpPort = args.integer("http-port", 0) == 0 ? freePort() : args.integer("http-port", 0);
@@ -167,6 +166,9 @@ final class Chaos {
                 args.duration("start-timeout", Duration.ofSeconds(180)),
                 out.resolve("pids"),
                 new ChaosControls(app.url(), operatorSecret));
+        if (plan.mode().equals("distributed")) {
+            system = distributed(appArgs, postgres, operatorSecret);
+        }
         Thread hook = new Thread(system::stop, "chaos-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean passed = false;
@@ -175,15 +177,19 @@ final class Chaos {
             postgres.createDatabase();
             System.out.println("PostgreSQL (harness's own cluster) PID " + postgres.pid() + " on :" + pgPort + ", "
                     + postgres.dataDir());
-            system.startApp(List.of());
-            System.out.println("orderflow PID " + app.pid() + " on :" + httpPort);
+            if (system.deployment == null) {
+                system.startApp(List.of());
+                System.out.println("orderflow PID " + app.pid() + " on :" + httpPort);
+            } else {
+                startDistributed();
+            }
             Db db = new Db(postgres.jdbcUrl(), "postgres", "");
             checker = new InvariantChecker(db.dataSource());
             jdbc = JdbcClient.create(db.dataSource());
             List<String> skus = Benchmark.setUpSkus(jdbc, args.integer("skus", 50));
             baseline = checker.stockTotals();
             Report.writeJson(out.resolve("stock-baseline.json"), baseline);
-            load = new LoadGenerator(app.url(), skus, LoadGenerator.Mix.parse(args.get("mix", "")));
+            load = new LoadGenerator(system.app.url(), skus, LoadGenerator.Mix.parse(args.get("mix", "")));
             passed = true;
             for (ChaosPlan.Step step : plan.steps()) {
                 if (System.nanoTime() > deadline) {
@@ -214,7 +220,7 @@ final class Chaos {
     }
 
     private Map<String, Object> iteration(ChaosPlan.Step step) throws IOException {
-        Nemesis nemesis = Nemesis.named(step.fault(), step.faultSeed());
+        Nemesis nemesis = Nemesis.of(step);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("iteration", step.iteration());
         r.put("fault", step.fault());
@@ -224,9 +230,10 @@ final class Chaos {
         r.put("duration_s", seconds(step.duration()));
         System.out.printf(
                 Locale.ROOT,
-                "Iteration %d: %s at %.1f s for %.1f s, open loop at %.0f orders/s%n",
+                "Iteration %d: %s (target %s) at %.1f s for %.1f s, open loop at %.0f orders/s%n",
                 step.iteration(),
                 step.fault(),
+                step.target(),
                 step.injectAt().toMillis() / 1000.0,
                 step.duration().toMillis() / 1000.0,
                 rate);
@@ -285,7 +292,10 @@ final class Chaos {
         System.out.println("  load stopped after " + round(phase.seconds()) + " s: accepted " + phase.accepted.get()
                 + ", client errors " + phase.errorsByKind() + "; draining (at most " + drainTimeout.toSeconds()
                 + " s) ...");
-        boolean drained = checker.awaitDrained(drainTimeout, counts -> System.out.println("  in flight: " + counts));
+        boolean drained = system.deployment == null
+                ? checker.awaitDrained(drainTimeout, counts -> System.out.println("  in flight: " + counts))
+                : system.deployment.awaitDrained(
+                        checker, drainTimeout, counts -> System.out.println("  in flight: " + counts));
         Map<String, Set<UUID>> poison = system.poison();
         Set<UUID> expectedDeadLetters = new HashSet<>();
         poison.values().forEach(expectedDeadLetters::addAll);
@@ -295,6 +305,12 @@ final class Chaos {
         InvariantChecker.Violation lost = checker.lostOrders(phase.acceptedIds);
         if (lost != null) {
             violations.add(lost);
+        }
+        if (system.deployment != null) {
+            InvariantChecker.Violation queued = queuesNotDrained();
+            if (queued != null) {
+                violations.add(queued);
+            }
         }
         r.put("drained", drained);
         r.putAll(outcomes(prefix, injectedAt, healAt, healedAt));
@@ -317,6 +333,85 @@ final class Chaos {
         return r;
     }
 
+    /**
+     * Distributed mode: the module processes on the harness's PostgreSQL and its own RabbitMQ node, each with the
+     * embedded mode's settings (the same chaos controls, operator secret, re-send interval, limiter off, broken
+     * guarantee if asked) and the distributed profile's; the order process is the load's entry.
+     */
+    private ChaosSystem distributed(List<String> common, HarnessPostgres postgres, String operatorSecret)
+            throws IOException {
+        String stamp = out.getFileName().toString().replaceAll("[^A-Za-z0-9]", "");
+        HarnessRabbit rabbit = new HarnessRabbit(
+                Path.of(args.get("rabbitmq-bin", "/usr/lib/rabbitmq/bin")),
+                args.integer("rabbitmq-port", 0) == 0 ? freePort() : args.integer("rabbitmq-port", 0),
+                freePort(),
+                out.toAbsolutePath());
+        // the embedded settings but its port: every module process gets its own
+        List<String> settings =
+                common.stream().filter(a -> !a.startsWith("--server.port=")).toList();
+        DistributedDeployment deployment = new DistributedDeployment(
+                Path.of(args.get("jar", "target/orderflow.jar")).toAbsolutePath(),
+                Arrays.stream(args.get("app-jvm-options", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+                                .split("\\s+"))
+                        .filter(s -> !s.isBlank())
+                        .toList(),
+                settings,
+                rabbit,
+                "orderflow-chaos-" + stamp,
+                operatorSecret,
+                out.resolve("logs"),
+                args.duration("start-timeout", Duration.ofSeconds(180)));
+        return new ChaosSystem(
+                deployment.order(),
+                postgres,
+                args.duration("start-timeout", Duration.ofSeconds(180)),
+                out.resolve("pids"),
+                deployment.member("order").controls(),
+                deployment);
+    }
+
+    private void startDistributed() throws IOException {
+        DistributedDeployment deployment = system.deployment;
+        long started = System.nanoTime();
+        try {
+            deployment.start();
+        } finally {
+            system.recordPids();
+        }
+        System.out.println("RabbitMQ (harness's own node " + deployment.rabbit.node() + ") PID "
+                + deployment.rabbit.pid() + " on :" + deployment.rabbit.port() + ", namespace "
+                + deployment.namespace);
+        deployment
+                .members()
+                .values()
+                .forEach(m -> System.out.println("orderflow " + m.name() + " PID "
+                        + m.process().pid() + " on " + m.process().url()));
+        System.out.printf(Locale.ROOT, "every process healthy after %.0f s%n", (System.nanoTime() - started) / 1e9);
+        run.put("processes", deployment.members().keySet());
+        run.put(
+                "rabbitmq",
+                "the harness's own node " + deployment.rabbit.node() + ", namespace " + deployment.namespace);
+    }
+
+    /** Distributed mode: messages still on the run's RabbitMQ queues after the drain (none may be). */
+    private InvariantChecker.Violation queuesNotDrained() {
+        try {
+            Map<String, Long> depths = new TreeMap<>(system.deployment.queueDepths());
+            depths.values().removeIf(v -> v == 0);
+            if (depths.isEmpty()) {
+                return null;
+            }
+            return new InvariantChecker.Violation(
+                    "RabbitMQ queue not drained",
+                    depths.values().stream().mapToLong(Long::longValue).sum(),
+                    depths.entrySet().stream()
+                            .map(e -> e.getKey() + " " + e.getValue())
+                            .toList());
+        } catch (IOException e) {
+            return new InvariantChecker.Violation("RabbitMQ queues unreadable: " + e.getMessage(), 1, List.of());
+        }
+    }
+
     /** What the nemesis saw its fault do (read from the application after the drain); an error is reported, not fatal. */
     private Map<String, Object> observe(Nemesis nemesis) {
         try {
@@ -333,7 +428,8 @@ final class Chaos {
     private void discardPoison(Map<String, Set<UUID>> poison) {
         poison.forEach((module, ids) -> {
             try {
-                int discarded = system.controls.discard(module, ids, "chaos harness: injected poison, accounted for");
+                int discarded =
+                        system.controlsOf(module).discard(module, ids, "chaos harness: injected poison, accounted for");
                 if (discarded > 0) {
                     System.out.println("  discarded " + discarded + " injected poison message(s) parked in " + module);
                 }

@@ -26,13 +26,21 @@ import tools.jackson.databind.JsonNode;
 final class ChaosControls {
 
     private final String baseUrl;
+    /** Where the operator signs in: the process itself, or the customer module's process in distributed mode. */
+    private final String tokenUrl;
+
     private final String operatorSecret;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile String token;
 
     ChaosControls(String baseUrl, String operatorSecret) {
+        this(baseUrl, baseUrl + "/api/auth/token", operatorSecret);
+    }
+
+    ChaosControls(String baseUrl, String tokenUrl, String operatorSecret) {
         this.baseUrl = baseUrl;
+        this.tokenUrl = tokenUrl;
         this.operatorSecret = operatorSecret;
     }
 
@@ -47,6 +55,11 @@ final class ChaosControls {
 
     JsonNode heal(String fault) throws IOException {
         return call("DELETE", "/api/chaos/faults/" + fault, null, 200);
+    }
+
+    /** Every runtime fault this process offers ({@code GET /api/chaos/faults}). */
+    JsonNode list() throws IOException {
+        return call("GET", "/api/chaos/faults", null, 200);
     }
 
     JsonNode fault(String fault) throws IOException {
@@ -108,7 +121,7 @@ final class ChaosControls {
         }
         try {
             HttpResponse<String> answer = http.send(
-                    HttpRequest.newBuilder(URI.create(baseUrl + "/api/auth/token"))
+                    HttpRequest.newBuilder(URI.create(tokenUrl))
                             .timeout(Duration.ofSeconds(30))
                             .header("Content-Type", "application/x-www-form-urlencoded")
                             .POST(HttpRequest.BodyPublishers.ofString(

@@ -14,11 +14,34 @@ import java.util.Random;
  * <p>Faults are dealt like cards: each round of {@code faults.size()} iterations uses every fault once, in an
  * order shuffled by the seed, so a run of at least that many iterations covers every fault.
  */
-record ChaosPlan(long seed, List<Step> steps) {
+record ChaosPlan(long seed, List<Step> steps, String mode) {
 
     /** The nemeses of the embedded mode, by name. */
     static final List<String> EMBEDDED_FAULTS =
             List.of("kill", "pause", "postgres-crash", "payment-outage", "duplicate", "reorder", "poison");
+
+    /**
+     * The nemeses of the distributed mode, by name: no {@code reorder} (its hook is in the PostgreSQL queue transport;
+     * on RabbitMQ the controls answer 409), and the process faults act on one module or one instance.
+     */
+    static final List<String> DISTRIBUTED_FAULTS = List.of(
+            "kill-module",
+            "kill-instance",
+            "pause-module",
+            "rabbitmq-restart",
+            "postgres-crash",
+            "payment-outage",
+            "duplicate",
+            "poison");
+
+    /** The faults of a mode ({@code embedded} or {@code distributed}). */
+    static List<String> faultsOf(String mode) {
+        return switch (mode) {
+            case "embedded" -> EMBEDDED_FAULTS;
+            case "distributed" -> DISTRIBUTED_FAULTS;
+            default -> throw new IllegalArgumentException("mode '" + mode + "': embedded or distributed");
+        };
+    }
 
     /**
      * One iteration: the fault, how long after the load starts it is injected, how long it lasts before it is
@@ -43,16 +66,28 @@ record ChaosPlan(long seed, List<Step> steps) {
             Duration injectMin,
             Duration injectMax,
             Duration faultDuration,
-            Duration resendAfter) {
+            Duration resendAfter,
+            String mode) {
+
+        Settings(
+                long seed,
+                int iterations,
+                List<String> faults,
+                Duration injectMin,
+                Duration injectMax,
+                Duration faultDuration,
+                Duration resendAfter) {
+            this(seed, iterations, faults, injectMin, injectMax, faultDuration, resendAfter, "embedded");
+        }
 
         Settings {
             if (faults.isEmpty()) {
                 throw new IllegalArgumentException("--faults names no fault");
             }
             for (String fault : faults) {
-                if (!EMBEDDED_FAULTS.contains(fault)) {
-                    throw new IllegalArgumentException("unknown fault '" + fault + "' (embedded mode: "
-                            + String.join(", ", EMBEDDED_FAULTS) + ")");
+                if (!faultsOf(mode).contains(fault)) {
+                    throw new IllegalArgumentException("unknown fault '" + fault + "' (" + mode + " mode: "
+                            + String.join(", ", faultsOf(mode)) + ")");
                 }
             }
             if (iterations < 1 || iterations > 1000) {
@@ -72,7 +107,10 @@ record ChaosPlan(long seed, List<Step> steps) {
         }
 
         static Settings from(Args args) {
-            String faults = args.get("faults", String.join(",", EMBEDDED_FAULTS));
+            String mode = args.positional().isEmpty()
+                    ? args.get("mode", "embedded")
+                    : args.positional().get(0);
+            String faults = args.get("faults", String.join(",", faultsOf(mode)));
             List<String> names = Arrays.stream(faults.split(","))
                     .map(String::trim)
                     .filter(s -> !s.isEmpty())
@@ -85,7 +123,8 @@ record ChaosPlan(long seed, List<Step> steps) {
                     args.duration("inject-min", Duration.ofSeconds(8)),
                     args.duration("inject-max", Duration.ofSeconds(16)),
                     args.duration("fault-duration", Duration.ofSeconds(12)),
-                    args.duration("resend-after", Duration.ofSeconds(10)));
+                    args.duration("resend-after", Duration.ofSeconds(10)),
+                    mode);
         }
     }
 
@@ -94,6 +133,8 @@ record ChaosPlan(long seed, List<Step> steps) {
         List<Step> steps = new ArrayList<>();
         List<String> round = new ArrayList<>();
         long spread = settings.injectMax().toMillis() - settings.injectMin().toMillis();
+        // a stream of its own: the embedded plans of the seeds used before the distributed mode existed do not move
+        TargetDecks targets = new TargetDecks(settings.mode(), new Random(settings.seed() ^ TargetDecks.SALT));
         for (int i = 1; i <= settings.iterations(); i++) {
             if (round.isEmpty()) {
                 round.addAll(settings.faults());
@@ -102,9 +143,10 @@ record ChaosPlan(long seed, List<Step> steps) {
             String fault = round.remove(0);
             Duration injectAt =
                     settings.injectMin().plusMillis(spread == 0 ? 0 : Math.floorMod(random.nextLong(), spread + 1));
-            steps.add(new Step(i, fault, injectAt, durationOf(fault, settings), targetOf(fault), random.nextLong()));
+            steps.add(
+                    new Step(i, fault, injectAt, durationOf(fault, settings), targets.next(fault), random.nextLong()));
         }
-        return new ChaosPlan(settings.seed(), List.copyOf(steps));
+        return new ChaosPlan(settings.seed(), List.copyOf(steps), settings.mode());
     }
 
     /**
@@ -112,7 +154,7 @@ record ChaosPlan(long seed, List<Step> steps) {
      * process must come back to find its steps re-sent (and answered) while it was away.
      */
     static Duration durationOf(String fault, Settings settings) {
-        if (fault.equals("pause")) {
+        if (fault.equals("pause") || fault.equals("pause-module")) {
             Duration atLeast = settings.resendAfter().plusSeconds(5);
             return settings.faultDuration().compareTo(atLeast) >= 0 ? settings.faultDuration() : atLeast;
         }

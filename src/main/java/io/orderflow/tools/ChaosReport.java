@@ -9,7 +9,8 @@ final class ChaosReport {
     private ChaosReport() {}
 
     static String markdown(Map<String, Object> run, List<Map<String, Object>> iterations) {
-        StringBuilder md = new StringBuilder("# Chaos run (embedded mode)\n\n");
+        StringBuilder md = new StringBuilder(
+                "# Chaos run (" + (run.get("mode") == null ? "embedded" : run.get("mode")) + " mode)\n\n");
         md.append("- command: `java -jar orderflow.jar ")
                 .append(run.get("command"))
                 .append("`\n");

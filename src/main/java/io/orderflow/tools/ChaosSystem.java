@@ -24,6 +24,9 @@ final class ChaosSystem {
     final Duration startTimeout;
     /** The application's runtime chaos controls (the in-process faults: payment outage, duplicates, ...). */
     final ChaosControls controls;
+    /** The distributed mode's module processes and RabbitMQ node; {@code null} in embedded mode. */
+    final DistributedDeployment deployment;
+
     /** The poison messages injected in this run, by module: the dead letters the checker must find, and only these. */
     private final Map<String, Set<UUID>> poison = new TreeMap<>();
 
@@ -31,6 +34,18 @@ final class ChaosSystem {
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     ChaosSystem(AppProcess app, HarnessPostgres postgres, Duration startTimeout, Path pids, ChaosControls controls) {
+        this(app, postgres, startTimeout, pids, controls, null);
+    }
+
+    /** Distributed mode: {@code app} and {@code controls} are the order process's (the load's entry). */
+    ChaosSystem(
+            AppProcess app,
+            HarnessPostgres postgres,
+            Duration startTimeout,
+            Path pids,
+            ChaosControls controls,
+            DistributedDeployment deployment) {
+        this.deployment = deployment;
         this.app = app;
         this.controls = controls;
         this.postgres = postgres;
@@ -49,6 +64,19 @@ final class ChaosSystem {
         return copy;
     }
 
+    /**
+     * The chaos controls of every process that offers the runtime {@code fault}, by process name: the application in
+     * embedded mode; in distributed mode e.g. every payment instance for {@code payment-outage}.
+     */
+    Map<String, ChaosControls> controlsFor(String fault) {
+        return deployment == null ? Map.of("app", controls) : deployment.controlsFor(fault);
+    }
+
+    /** The chaos controls and dead-letter API of the process that runs {@code module}. */
+    ChaosControls controlsOf(String module) {
+        return deployment == null ? controls : deployment.controlsOf(module);
+    }
+
     /** (Re)starts the application with this start's extra arguments. */
     void startApp(List<String> extra) throws IOException {
         app.start(extra, startTimeout);
@@ -60,12 +88,15 @@ final class ChaosSystem {
         recordPids();
     }
 
-    /** {@code app <pid>} and {@code postgres <pid> <data dir>}: what is running now. */
+    /**
+     * {@code app <pid>} (one line per process in distributed mode, and {@code rabbit <pid> <dir>} for its node) and
+     * {@code postgres <pid> <data dir>}: what is running now.
+     */
     void recordPids() throws IOException {
         Files.writeString(
                 pids,
-                "app " + app.pid() + "\npostgres " + postgres.pid() + " " + postgres.dataDir() + "\n" + "cluster "
-                        + postgres.directory() + "\n");
+                (deployment == null ? "app " + app.pid() + "\n" : deployment.pidLines()) + "postgres " + postgres.pid()
+                        + " " + postgres.dataDir() + "\n" + "cluster " + postgres.directory() + "\n");
     }
 
     /** Stops the application, then the database, and removes the cluster. For the shutdown hook too. */
@@ -73,7 +104,11 @@ final class ChaosSystem {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        app.stop();
+        if (deployment == null) {
+            app.stop();
+        } else {
+            deployment.stop();
+        }
         postgres.destroy();
         try {
             Files.deleteIfExists(pids);

@@ -34,6 +34,19 @@ interface Nemesis {
         return Report.JSON.convertValue(fault.path("details"), Map.class);
     }
 
+    /**
+     * The nemesis of a planned step: the distributed mode's process faults act on the step's target (a module or one
+     * instance), the others are {@link #named(String, long) named}.
+     */
+    static Nemesis of(ChaosPlan.Step step) {
+        return switch (step.fault()) {
+            case "kill-module", "kill-instance" -> new ProcessKillNemesis(step.fault(), step.target());
+            case "pause-module" -> new ProcessPauseNemesis(step.target());
+            case "rabbitmq-restart" -> new RabbitRestartNemesis();
+            default -> named(step.fault(), step.faultSeed());
+        };
+    }
+
     static Nemesis named(String name) {
         return named(name, 0);
     }

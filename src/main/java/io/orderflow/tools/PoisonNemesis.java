@@ -52,7 +52,8 @@ final class PoisonNemesis implements Nemesis {
 
     @Override
     public void inject(ChaosSystem system) throws IOException {
-        JsonNode answer = system.controls.inject(FAULT, Map.of("module", module, "count", Integer.toString(count)));
+        JsonNode answer =
+                system.controlsOf(module).inject(FAULT, Map.of("module", module, "count", Integer.toString(count)));
         for (JsonNode id : answer.path("injected").path("message_ids")) {
             injected.add(UUID.fromString(id.asString()));
         }

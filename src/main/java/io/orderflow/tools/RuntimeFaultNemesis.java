@@ -1,7 +1,9 @@
 package io.orderflow.tools;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A fault switched inside the running application through its chaos controls ({@code POST} and {@code DELETE
@@ -30,18 +32,44 @@ class RuntimeFaultNemesis implements Nemesis {
         return description;
     }
 
+    /** In every process that offers the fault (distributed mode: e.g. every payment instance). */
     @Override
     public void inject(ChaosSystem system) throws IOException {
-        system.controls.inject(fault, parameters);
+        for (ChaosControls controls : system.controlsFor(fault).values()) {
+            controls.inject(fault, parameters);
+        }
     }
 
     @Override
     public void heal(ChaosSystem system) throws IOException {
-        system.controls.heal(fault);
+        for (ChaosControls controls : system.controlsFor(fault).values()) {
+            controls.heal(fault);
+        }
     }
 
+    /**
+     * The fault's details; from several processes, each under its process's name, and every count summed over them
+     * (e.g. {@code duplicated}).
+     */
     @Override
     public Map<String, Object> observe(ChaosSystem system) throws IOException {
-        return Nemesis.details(system.controls.fault(fault));
+        Map<String, ChaosControls> processes = system.controlsFor(fault);
+        if (processes.size() == 1) {
+            return Nemesis.details(processes.values().iterator().next().fault(fault));
+        }
+        Map<String, Object> observed = new LinkedHashMap<>();
+        Map<String, Long> totals = new TreeMap<>();
+        for (Map.Entry<String, ChaosControls> process : processes.entrySet()) {
+            Map<String, Object> details = Nemesis.details(process.getValue().fault(fault));
+            details.forEach((key, value) -> {
+                if (value instanceof Number n) {
+                    totals.merge(key, n.longValue(), Long::sum);
+                }
+            });
+            observed.put(process.getKey(), details);
+        }
+        Map<String, Object> all = new LinkedHashMap<>(totals);
+        all.putAll(observed);
+        return all;
     }
 }

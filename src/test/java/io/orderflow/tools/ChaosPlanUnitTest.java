@@ -121,9 +121,14 @@ class ChaosPlanUnitTest {
         assertThatThrownBy(() -> settings("--inject-min", "10s", "--inject-max", "5s"))
                 .hasMessageContaining("--inject-min");
         assertThatThrownBy(() -> settings("--fault-duration", "500ms")).hasMessageContaining("--fault-duration");
-        assertThatThrownBy(() -> Chaos.run(new Args(new String[] {"distributed"}, 0)))
+        assertThatThrownBy(() -> Chaos.run(new Args(new String[] {"sideways"}, 0)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("only the embedded mode");
+                .hasMessageContaining("embedded or distributed");
+        // reorder is the PostgreSQL queue's; the process faults of one mode do not exist in the other
+        assertThatThrownBy(() -> settings("distributed", "--faults", "reorder"))
+                .hasMessageContaining("unknown fault 'reorder' (distributed mode");
+        assertThatThrownBy(() -> settings("distributed", "--faults", "kill")).hasMessageContaining("unknown fault");
+        assertThatThrownBy(() -> settings("--faults", "kill-module")).hasMessageContaining("(embedded mode");
     }
 
     @Test
@@ -232,5 +237,125 @@ class ChaosPlanUnitTest {
         assertThat(md)
                 .contains("seed: 5", "FAILED", "| 1 | kill |", "| 120 | 100 / 12 / 8 | 25 |", "connect_refused 40")
                 .contains("violation: accepted order lost");
+    }
+
+    // --- distributed mode --------------------------------------------------------------------------------------
+
+    @Test
+    void theDistributedModeHasItsOwnFaultsAndEachHasANemesis() {
+        ChaosPlan.Settings s = settings("distributed");
+
+        assertThat(s.mode()).isEqualTo("distributed");
+        assertThat(s.faults())
+                .containsExactly(
+                        "kill-module",
+                        "kill-instance",
+                        "pause-module",
+                        "rabbitmq-restart",
+                        "postgres-crash",
+                        "payment-outage",
+                        "duplicate",
+                        "poison")
+                .doesNotContain("reorder", "kill", "pause");
+        assertThat(s.iterations()).isEqualTo(8);
+        assertThat(settings("--mode", "distributed").faults()).isEqualTo(ChaosPlan.DISTRIBUTED_FAULTS);
+        for (ChaosPlan.Step step :
+                ChaosPlan.of(settings("distributed", "--seed", "2")).steps()) {
+            assertThat(Nemesis.of(step).name()).isEqualTo(step.fault());
+        }
+    }
+
+    @Test
+    void pinsTheDistributedPlanOfASeed() {
+        // docs/reliability.md's first distributed run (seed 7, one round of the eight faults)
+        ChaosPlan plan = ChaosPlan.of(settings("distributed", "--seed", "7", "--iterations", "8"));
+
+        assertThat(plan.mode()).isEqualTo("distributed");
+        assertThat(plan.steps())
+                .extracting(ChaosPlan.Step::fault)
+                .containsExactly(
+                        "kill-module",
+                        "pause-module",
+                        "duplicate",
+                        "kill-instance",
+                        "postgres-crash",
+                        "rabbitmq-restart",
+                        "poison",
+                        "payment-outage");
+        assertThat(plan.steps())
+                .extracting(ChaosPlan.Step::target)
+                .startsWith("inventory", "inventory", "transport (every module process)", "payment-1", "postgres");
+        assertThat(plan.steps())
+                .extracting(s -> Math.round(s.injectAt().toMillis() / 100.0) / 10.0)
+                .containsExactly(9.4, 13.3, 14.8, 8.6, 13.1, 10.3, 13.1, 11.7);
+    }
+
+    @Test
+    void killsEveryModuleInTurnAndEachInstanceAndPausesOnlyParticipants() {
+        ChaosPlan plan = ChaosPlan.of(settings("distributed", "--seed", "99", "--iterations", "56"));
+
+        List<String> killed = targetsOf(plan, "kill-module");
+        assertThat(killed).hasSize(7).containsExactlyInAnyOrderElementsOf(DistributedDeployment.MODULES);
+        assertThat(targetsOf(plan, "kill-instance"))
+                .hasSize(7)
+                .allSatisfy(t -> assertThat(t).isIn("payment-1", "payment-2"));
+        assertThat(targetsOf(plan, "kill-instance").subList(0, 2)).containsExactlyInAnyOrder("payment-1", "payment-2");
+        List<String> paused = targetsOf(plan, "pause-module");
+        assertThat(paused.subList(0, 5)).containsExactlyInAnyOrderElementsOf(DistributedDeployment.PARTICIPANTS);
+        assertThat(paused).doesNotContain("order", "customer");
+        assertThat(DistributedDeployment.instancesOf("payment")).containsExactly("payment-1", "payment-2");
+        assertThat(DistributedDeployment.instancesOf("order")).containsExactly("order");
+    }
+
+    @Test
+    void aPausedModuleOutlastsTheSagasResendInterval() {
+        ChaosPlan plan = ChaosPlan.of(settings(
+                "distributed",
+                "--faults",
+                "pause-module,kill-module",
+                "--fault-duration",
+                "4s",
+                "--resend-after",
+                "10s",
+                "--seed",
+                "1"));
+
+        assertThat(plan.steps())
+                .filteredOn(s -> s.fault().equals("pause-module"))
+                .singleElement()
+                .satisfies(s -> assertThat(s.duration()).isEqualTo(Duration.ofSeconds(15)));
+        assertThat(plan.steps())
+                .filteredOn(s -> s.fault().equals("kill-module"))
+                .singleElement()
+                .satisfies(s -> assertThat(s.duration()).isEqualTo(Duration.ofSeconds(4)));
+    }
+
+    @Test
+    void theDistributedTargetsDoNotMoveTheFaultsOrTheirTiming() {
+        // the targets come from a stream of their own: the same seed and fault list plan the same order and times
+        List<String> shared = List.of("postgres-crash", "payment-outage", "duplicate", "poison");
+        ChaosPlan embedded = ChaosPlan.of(
+                settings("embedded", "--seed", "5", "--iterations", "8", "--faults", String.join(",", shared)));
+        ChaosPlan distributed = ChaosPlan.of(
+                settings("distributed", "--seed", "5", "--iterations", "8", "--faults", String.join(",", shared)));
+
+        assertThat(distributed.steps())
+                .extracting(ChaosPlan.Step::fault)
+                .isEqualTo(embedded.steps().stream().map(ChaosPlan.Step::fault).toList());
+        assertThat(distributed.steps())
+                .extracting(ChaosPlan.Step::injectAt)
+                .isEqualTo(
+                        embedded.steps().stream().map(ChaosPlan.Step::injectAt).toList());
+        assertThat(distributed.steps())
+                .extracting(ChaosPlan.Step::loadSeed)
+                .isEqualTo(
+                        embedded.steps().stream().map(ChaosPlan.Step::loadSeed).toList());
+    }
+
+    private static List<String> targetsOf(ChaosPlan plan, String fault) {
+        return plan.steps().stream()
+                .filter(s -> s.fault().equals(fault))
+                .map(ChaosPlan.Step::target)
+                .toList();
     }
 }

@@ -1,0 +1,63 @@
+package io.orderflow.tools;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Which process each planned fault acts on. Embedded mode has one application process ({@link ChaosPlan#targetOf}).
+ * In distributed mode the process faults deal their targets like cards, from a stream of the seed's own: each
+ * {@code kill-module} takes the next module of a shuffled deck of all seven (so over the iterations every module is
+ * killed in turn), each {@code kill-instance} the next of the two payment instances, each {@code pause-module} the
+ * next of the five saga participants.
+ */
+final class TargetDecks {
+
+    /** Mixed into the plan's seed for the targets' own random stream. */
+    static final long SALT = 0x5DEECE66DL * 31 + 0x7A11;
+
+    private final String mode;
+    private final Random random;
+    private final Map<String, List<String>> decks = new HashMap<>();
+
+    TargetDecks(String mode, Random random) {
+        this.mode = mode;
+        this.random = random;
+    }
+
+    /** The cards of a distributed fault that acts on a process; empty for the faults that do not. */
+    static List<String> cards(String fault) {
+        return switch (fault) {
+            case "kill-module" -> DistributedDeployment.MODULES;
+            case "kill-instance" -> DistributedDeployment.instancesOf(DistributedDeployment.TWICE);
+            case "pause-module" -> DistributedDeployment.PARTICIPANTS;
+            default -> List.of();
+        };
+    }
+
+    String next(String fault) {
+        if (!"distributed".equals(mode)) {
+            return ChaosPlan.targetOf(fault);
+        }
+        List<String> cards = cards(fault);
+        if (cards.isEmpty()) {
+            return switch (fault) {
+                case "rabbitmq-restart" -> "rabbitmq (the harness's node)";
+                case "postgres-crash" -> "postgres";
+                case "payment-outage" -> "payment provider (every payment instance)";
+                case "duplicate" -> "transport (every module process)";
+                case "poison" -> "transport (one module's queue)";
+                default -> "?";
+            };
+        }
+        List<String> deck = decks.computeIfAbsent(fault, f -> new ArrayList<>());
+        if (deck.isEmpty()) {
+            deck.addAll(cards);
+            Collections.shuffle(deck, random);
+        }
+        return deck.remove(0);
+    }
+}
