@@ -560,15 +560,19 @@ final class Chaos {
     static String usage() {
         return """
                 usage:
-                  java -jar orderflow.jar chaos [embedded] [--iterations N (default: one per fault)] \\
-                      [--faults kill,pause,postgres-crash,payment-outage,duplicate,reorder,poison] \\
+                  java -jar orderflow.jar chaos [embedded|distributed] [--iterations N (default: one per fault)] \\
+                      [--faults kill,pause,postgres-crash,payment-outage,duplicate,reorder,poison (embedded) or
+                                kill-module,kill-instance,pause-module,rabbitmq-restart,postgres-crash,payment-outage,
+                                duplicate,poison (distributed)] \\
                       [--seed S (default: the clock; printed)] \\
                       [--rate 10 (orders/s, open loop)] [--fault-duration 12s] [--inject-min 8s] [--inject-max 16s] \\
                       [--after-heal 15s (load after the heal)] [--drain-timeout 120s] [--resend-after 10s] \\
                       [--mix declined=0.05,out_of_stock=0.03,shipping_failure=0.03,cancel=0.05] [--skus 50] \\
                       [--jar target/orderflow.jar] [--out target/chaos/<stamp>] [--http-port 0] [--pg-port 0] \\
-                      [--pg-bin /usr/lib/postgresql/15/bin] [--app-jvm-options -Xmx512m] [--start-timeout 180s] \\
+                      [--pg-bin /usr/lib/postgresql/15/bin] [--start-timeout 180s] \\
+                      [--app-jvm-options -Xmx512m (distributed: -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)] \\
                       [--max-time (bound of the whole run)] [--plan-only] \\
+                      [--rabbitmq-bin /usr/lib/rabbitmq/bin] [--rabbitmq-port 0 (distributed: the harness's node)] \\
                       [--break module:Type,... (lose those messages on purpose: the run must then fail)]
                 """;
     }

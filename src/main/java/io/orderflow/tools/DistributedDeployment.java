@@ -90,7 +90,9 @@ final class DistributedDeployment {
                         // the product cache in the process (one catalog instance), not in the shared Redis
                         "--orderflow.catalog.cache.redis-url=",
                         // eight processes on a cluster of max_connections 60
-                        "--spring.datasource.hikari.maximum-pool-size=5"));
+                        "--spring.datasource.hikari.maximum-pool-size=5",
+                        // no access line per placement: eight JVMs share two cores
+                        "--logging.level.orderflow.access=WARN"));
                 Path dir = logs.resolve(name);
                 Files.createDirectories(dir);
                 AppProcess process = new AppProcess(jar, jvmOptions, arguments, ports.get(name), dir);
@@ -117,7 +119,9 @@ final class DistributedDeployment {
         return members;
     }
 
-    /** The processes a target names: one instance ({@code payment-2}) or every process of a module ({@code payment}). */
+    /**
+     * The processes a target names: one instance ({@code payment-2}) or every process of a module ({@code payment}).
+     */
     List<Member> target(String target) {
         if (members.containsKey(target)) {
             return List.of(members.get(target));

@@ -186,7 +186,7 @@ final class HarnessRabbit {
         }
     }
 
-    /** What both the server and rabbitmqctl need to find this node and its cookie, and nothing of the machine's node. */
+    /** What the server and rabbitmqctl need to find this node and its cookie, and nothing of the machine's node. */
     private void environment(Map<String, String> env) {
         env.put("HOME", dir.resolve("home").toString());
         env.put("RABBITMQ_NODENAME", node);
