@@ -146,7 +146,11 @@ final class HarnessRabbit {
      * has not yet acknowledged them), through {@code rabbitmqctl list_queues}.
      */
     Map<String, Long> queueDepths(String prefix) throws IOException {
-        List<String> lines = ctl("list_queues", "name", "messages");
+        return depths(ctl("list_queues", "name", "messages"), prefix);
+    }
+
+    /** {@code rabbitmqctl -q list_queues name messages}'s lines (name, whitespace, count) of the queues under a prefix. */
+    static Map<String, Long> depths(List<String> lines, String prefix) {
         Map<String, Long> depths = new TreeMap<>();
         for (String line : lines) {
             String[] cols = line.trim().split("\\s+");
