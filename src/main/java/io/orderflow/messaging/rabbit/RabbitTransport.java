@@ -150,6 +150,12 @@ public class RabbitTransport implements Transport, SmartLifecycle {
 
     @Override
     public Set<UUID> publish(List<Envelope> batch) {
+        Publisher stale = publishers.get(Thread.currentThread());
+        if (stale != null && !stale.isOpen()) {
+            // its connection died with the broker (a restart, a cut connection): a new one, not a failed batch
+            stale.close();
+            publishers.remove(Thread.currentThread());
+        }
         Publisher publisher = publishers.computeIfAbsent(Thread.currentThread(), t -> new Publisher());
         try {
             return publisher.send(exchange, Envelope::type, batch);
@@ -177,6 +183,11 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         // re-drives come from request threads: one confirm channel for all of them, not one per thread
         synchronized (redeliveryLock) {
             try {
+                if (redeliveryPublisher != null && !redeliveryPublisher.isOpen()) {
+                    // closed since its last use (the broker restarted): open a new one rather than fail this one
+                    redeliveryPublisher.close();
+                    redeliveryPublisher = null;
+                }
                 if (redeliveryPublisher == null) {
                     redeliveryPublisher = new Publisher();
                 }
@@ -382,6 +393,11 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                 unroutable.add(UUID.fromString(id));
             }
             return unroutable;
+        }
+
+        /** False once the connection or channel is closed, by us or by the broker (noticed by the client's reader). */
+        boolean isOpen() {
+            return connection.isOpen() && channel.isOpen();
         }
 
         void close() {
