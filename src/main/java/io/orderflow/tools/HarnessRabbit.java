@@ -37,7 +37,6 @@ final class HarnessRabbit {
     private final Path dir;
     private final Path out;
     private volatile Process launcher;
-    private int starts;
 
     HarnessRabbit(Path sbin, int port, int distPort, Path out) throws IOException {
         this.server = sbin.resolve("rabbitmq-server");
@@ -90,7 +89,6 @@ final class HarnessRabbit {
         env.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq.conf").toString());
         env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
         env.put("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}");
-        starts++;
         launcher = builder.start();
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
@@ -228,10 +226,6 @@ final class HarnessRabbit {
         } catch (IOException e) {
             System.err.println("chaos: could not remove " + dir + ": " + e.getMessage());
         }
-    }
-
-    int starts() {
-        return starts;
     }
 
     private static void sleep(long millis) {
