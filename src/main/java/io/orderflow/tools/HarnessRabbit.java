@@ -166,16 +166,18 @@ final class HarnessRabbit {
     private List<String> ctl(String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(ctl.toString(), "-n", node, "-q"));
         command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // its output to a file, not a pipe: a rabbitmqctl that hangs must not block a read with no time bound
+        Path output = Files.createTempFile(dir, "rabbitmqctl-", ".out");
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         environment(builder.environment());
         Process p = builder.start();
         try {
-            byte[] output = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException("rabbitmqctl " + String.join(" ", arguments) + " took longer than 60 s");
             }
-            String text = new String(output, StandardCharsets.UTF_8);
+            String text = Files.readString(output, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 throw new IOException("rabbitmqctl " + String.join(" ", arguments) + " exited with " + p.exitValue()
                         + ": " + text.strip());
@@ -185,6 +187,8 @@ final class HarnessRabbit {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
             throw new IOException("interrupted", e);
+        } finally {
+            Files.deleteIfExists(output);
         }
     }
 
