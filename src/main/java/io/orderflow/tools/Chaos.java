@@ -138,7 +138,6 @@ final class Chaos {
         // the application reaches its database through the harness's TCP proxy in every iteration (the partition fault)
         TcpProxy dbProxy = ChaosSetup.dbProxy(args, plan, pgPort);
         // --break module:Type,...: a broken guarantee on purpose, to show the checker catches it (test-only)
-
         String broken = args.get("break", "");
         run.put("broken_on_purpose", broken);
         // --break-inbox module:Type,... (or module:*): a second delivery applied again (test-only; with duplicate)
