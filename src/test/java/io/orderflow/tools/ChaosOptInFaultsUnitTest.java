@@ -137,6 +137,8 @@ class ChaosOptInFaultsUnitTest {
         assertThat(clock.environment())
                 .containsEntry("LD_PRELOAD", lib.toString())
                 .containsEntry("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+                .containsEntry("FAKETIME_FORCE_MONOTONIC_FIX", "0")
+                .containsEntry("NO_FAKE_STAT", "1")
                 .containsEntry(
                         "FAKETIME_TIMESTAMP_FILE", dir.resolve("faketime.rc").toString());
         assertThat(FakeClock.library(lib.toString())).isEqualTo(lib);
