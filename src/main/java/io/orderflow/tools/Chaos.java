@@ -110,6 +110,8 @@ final class Chaos {
 
     private int run() throws IOException {
         Files.createDirectories(out.resolve("logs"));
+        // before anything starts: a plan with clock skew and no libfaketime fails here, saying how to install it
+        Path faketime = ChaosSetup.needsFakeClock(plan) ? FakeClock.library(args.get("faketime-lib", "")) : null;
         long deadline = System.nanoTime() + maxTime.toNanos();
         run.put("command", "chaos " + String.join(" ", args.raw()));
         run.put("mode", "embedded");
@@ -133,16 +135,22 @@ final class Chaos {
         HarnessPostgres postgres = new HarnessPostgres(
                 Path.of(args.get("pg-bin", "/usr/lib/postgresql/15/bin")), pgPort, out.toAbsolutePath());
         Duration resendAfter = args.duration("resend-after", Duration.ofSeconds(10));
+        // the application reaches its database through the harness's TCP proxy in every iteration (the partition fault)
+        TcpProxy dbProxy = ChaosSetup.dbProxy(args, plan, pgPort);
         // --break module:Type,...: a broken guarantee on purpose, to show the checker catches it (test-only)
         String broken = args.get("break", "");
         run.put("broken_on_purpose", broken);
+        // --break-inbox module:Type,... (or module:*): a second delivery applied again (test-only; with duplicate)
+        String inboxBroken = args.get("break-inbox", "");
+        run.put("inbox_broken_on_purpose", inboxBroken);
         String operatorSecret = UUID.randomUUID().toString();
         List<String> appArgs = List.of(
                 "--orderflow.chaos.lose-messages=" + broken,
+                "--orderflow.chaos.skip-inbox=" + inboxBroken,
                 "--server.port=" + httpPort,
                 "--spring.main.banner-mode=off",
                 "--orderflow.database.mode=external",
-                "--spring.datasource.url=" + postgres.jdbcUrl(),
+                "--spring.datasource.url=" + ChaosSetup.databaseUrl(postgres, dbProxy),
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.password=",
                 "--orderflow.security.operator.client-secret=" + operatorSecret,
@@ -167,6 +175,14 @@ final class Chaos {
                 args.duration("start-timeout", Duration.ofSeconds(180)),
                 out.resolve("pids"),
                 new ChaosControls(app.url(), operatorSecret));
+        system.dbProxy = dbProxy;
+        if (faketime != null) {
+            // started under libfaketime from the first start, at offset 0; the clock-skew nemesis moves it
+            system.clock = new FakeClock(faketime, out.resolve("faketime.rc"));
+            app.environment(system.clock.environment());
+        }
+        run.put("db_proxy", dbProxy != null);
+        run.put("faketime", system.clock != null);
         Thread hook = new Thread(system::stop, "chaos-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean passed = false;
@@ -465,7 +481,8 @@ final class Chaos {
         return """
                 usage:
                   java -jar orderflow.jar chaos [embedded] [--iterations N (default: one per fault)] \\
-                      [--faults kill,pause,postgres-crash,payment-outage,duplicate,reorder,poison] \\
+                      [--faults kill,pause,postgres-crash,payment-outage,duplicate,reorder,poison (the default); \\
+                       also partition, clock-skew (needs libfaketime); all; a combination: kill+duplicate] \\
                       [--seed S (default: the clock; printed)] \\
                       [--rate 10 (orders/s, open loop)] [--fault-duration 12s] [--inject-min 8s] [--inject-max 16s] \\
                       [--after-heal 15s (load after the heal)] [--drain-timeout 120s] [--resend-after 10s] \\
@@ -473,7 +490,10 @@ final class Chaos {
                       [--jar target/orderflow.jar] [--out target/chaos/<stamp>] [--http-port 0] [--pg-port 0] \\
                       [--pg-bin /usr/lib/postgresql/15/bin] [--app-jvm-options -Xmx512m] [--start-timeout 180s] \\
                       [--max-time (bound of the whole run)] [--plan-only] \\
-                      [--break module:Type,... (lose those messages on purpose: the run must then fail)]
+                      [--db-proxy on|off (the app reaches PostgreSQL through the harness's TCP proxy)] \\
+                      [--faketime-lib /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1] \\
+                      [--break module:Type,... (lose those messages on purpose: the run must then fail)] \\
+                      [--break-inbox module:Type|module:*,... (apply redeliveries again; with duplicate: must fail)]
                 """;
     }
 }
