@@ -40,6 +40,8 @@ public class Dispatcher {
     private final ThreadLocal<long[]> attemptStarted = ThreadLocal.withInitial(() -> new long[1]);
     /** {@code module:Type} pairs this dispatcher loses on purpose (see {@link #losing}); empty outside fault tests. */
     private final Set<String> lost;
+    /** {@code module:Type} pairs (or {@code module:*}) whose inbox check this dispatcher skips; see {@link #skippingInbox}. */
+    private final Set<String> inboxSkipped;
     /** The chaos harness's runtime faults; all off unless switched on through the chaos controls. */
     private final TransportFaults faults;
     /** Where a duplicated message goes back to (the transport is built before, but apart from, the dispatcher). */
@@ -56,6 +58,21 @@ public class Dispatcher {
             Set<String> lost,
             TransportFaults faults,
             ObjectProvider<Transport> transport) {
+        this(jdbc, json, outbox, retryPolicy, meters, tracing, journal, lost, Set.of(), faults, transport);
+    }
+
+    Dispatcher(
+            JdbcClient jdbc,
+            JsonMapper json,
+            Outbox outbox,
+            RetryPolicy retryPolicy,
+            MeterRegistry meters,
+            MessageTracing tracing,
+            Journal journal,
+            Set<String> lost,
+            Set<String> inboxSkipped,
+            TransportFaults faults,
+            ObjectProvider<Transport> transport) {
         this.jdbc = jdbc;
         this.json = json;
         this.outbox = outbox;
@@ -64,14 +81,33 @@ public class Dispatcher {
         this.tracing = tracing;
         this.journal = journal;
         this.lost = Set.copyOf(lost);
+        this.inboxSkipped = Set.copyOf(inboxSkipped);
         this.faults = faults;
         this.transport = transport;
+        if (!this.inboxSkipped.isEmpty()) {
+            log.warn(
+                    "orderflow.chaos.skip-inbox is set: a second delivery of {} will be applied again. A fault for "
+                            + "testing that the invariant checker sees a broken guarantee; never in production",
+                    new TreeSet<>(this.inboxSkipped));
+        }
         if (!this.lost.isEmpty()) {
             log.warn(
                     "orderflow.chaos.lose-messages is set: {} will be acknowledged and not applied. A fault for testing "
                             + "that the invariant checker sees a broken guarantee; never in production",
                     new TreeSet<>(this.lost));
         }
+    }
+
+    /**
+     * A test-only breaker of the exactly-once guarantee ({@code orderflow.chaos.skip-inbox=module:Type,...}, or
+     * {@code module:*} for every type): a matching message that the module's inbox has seen before is applied again
+     * instead of being dropped, as a module without an inbox would. With duplicate delivery (the chaos fault
+     * {@code duplicate}, or any broker redelivery) its effects happen twice; the chaos harness's
+     * {@code --break-inbox} sets it, to show that the checker catches that (docs/reliability.md).
+     */
+    private boolean skippingInbox(String module, String type) {
+        return !inboxSkipped.isEmpty()
+                && (inboxSkipped.contains(module + ":" + type) || inboxSkipped.contains(module + ":*"));
     }
 
     /**
@@ -160,7 +196,16 @@ public class Dispatcher {
                                 .update()
                         == 1;
         };
-        if (!fresh) {
+        boolean inboxSkippedNow = !fresh && skippingInbox(handlers.module(), envelope.type());
+        if (inboxSkippedNow) {
+            log.warn(
+                    "{} applies {} {} a second time on purpose (orderflow.chaos.skip-inbox)",
+                    handlers.module(),
+                    envelope.type(),
+                    envelope.messageId());
+            count(handlers.module(), envelope.type(), "applied_again");
+        }
+        if (!fresh && !inboxSkippedNow) {
             log.debug("{} already applied {} {}", handlers.module(), envelope.type(), envelope.messageId());
             count(handlers.module(), envelope.type(), "duplicate");
             journal.handled(
@@ -192,7 +237,7 @@ public class Dispatcher {
                 started,
                 Duration.ofNanos(System.nanoTime() - startedNanos),
                 null);
-        if (faults.duplicating()) {
+        if (faults.duplicating() && fresh) { // a second delivery is not duplicated again
             // chaos fault "duplicate": the same envelope once more on this module's queue (in this transaction where
             // the transport allows it), as a broker that redelivers an acknowledged message; the inbox must drop it
             transport.getObject().redeliver(handlers.module(), envelope);

@@ -55,9 +55,11 @@ public class MessagingConfiguration {
             MessageTracing tracing,
             Journal journal,
             @Value("${orderflow.chaos.lose-messages:}") Set<String> lost,
+            @Value("${orderflow.chaos.skip-inbox:}") Set<String> inboxSkipped,
             TransportFaults faults,
             ObjectProvider<Transport> transport) {
-        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters, tracing, journal, lost, faults, transport);
+        return new Dispatcher(
+                jdbc, json, outbox, retryPolicy, meters, tracing, journal, lost, inboxSkipped, faults, transport);
     }
 
     /** The kernel's chaos hooks: always there, all off; only the chaos controls below switch them. */

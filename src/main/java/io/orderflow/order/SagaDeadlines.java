@@ -1,7 +1,9 @@
 package io.orderflow.order;
 
 import io.orderflow.platform.PeriodicTask;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +35,11 @@ class SagaDeadlines extends PeriodicTask {
     }
 
     int checkOnce() {
-        List<String> due = jdbc.sql("select id from orders.purchase_order where next_deadline_at <= now() "
+        // the deadlines were written from this process's clock, and onDeadline judges them by it: the database's
+        // now() would disagree with both whenever the two clocks do (a backward skew re-read every order each round)
+        List<String> due = jdbc.sql("select id from orders.purchase_order where next_deadline_at <= ? "
                         + "order by next_deadline_at limit ?")
-                .param(PAGE)
+                .params(Timestamp.from(Instant.now()), PAGE)
                 .query(String.class)
                 .list();
         for (String id : due) {

@@ -2,7 +2,9 @@ package io.orderflow.payment;
 
 import io.orderflow.messaging.DependencyUnavailableException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -17,8 +19,13 @@ import org.springframework.stereotype.Component;
 public class PaymentProvider {
 
     static final String DECLINED_CARD = "tok_chargeDeclined";
-    /** Approved, but only after {@code slow-card-latency}: holds an order in payment_processing. */
+    /**
+     * Approved, but only after {@code slow-card-latency}, or, while slow cards are {@linkplain #holdSlowCards held},
+     * once they are released: holds an order in payment_processing.
+     */
     static final String SLOW_CARD = "tok_slow";
+    /** The longest a held slow card waits for its release, so a hold nobody lifts cannot keep a consumer forever. */
+    static final Duration HOLD_LIMIT = Duration.ofSeconds(60);
 
     sealed interface Outcome {}
 
@@ -37,6 +44,7 @@ public class PaymentProvider {
     private final Duration slowCardLatency;
     private volatile double failureRate;
     private volatile boolean down;
+    private volatile @Nullable CountDownLatch slowCardHold;
 
     PaymentProvider(
             @Value("${orderflow.payment.provider.latency:0ms}") Duration latency,
@@ -62,9 +70,34 @@ public class PaymentProvider {
         this.failureRate = rate;
     }
 
+    /**
+     * Test and demo switch: from now on a slow card's charge waits until {@link #releaseSlowCards} (at most {@link
+     * #HOLD_LIMIT}) instead of for {@code slow-card-latency}, so a test decides when the order leaves payment_processing
+     * instead of racing a timer. Not an API; reached from tests.
+     */
+    synchronized void holdSlowCards() {
+        if (slowCardHold == null) {
+            slowCardHold = new CountDownLatch(1);
+        }
+    }
+
+    /** Lets every held slow-card charge go on, and the ones after it take {@code slow-card-latency} again. */
+    synchronized void releaseSlowCards() {
+        CountDownLatch hold = slowCardHold;
+        slowCardHold = null;
+        if (hold != null) {
+            hold.countDown();
+        }
+    }
+
     /** Charges the card; no token means the default test card, which is approved. */
     Outcome charge(@Nullable String cardToken, String orderId) {
-        simulateLatency(SLOW_CARD.equals(cardToken) ? slowCardLatency : latency);
+        CountDownLatch hold = slowCardHold;
+        if (SLOW_CARD.equals(cardToken) && hold != null) {
+            awaitRelease(hold);
+        } else {
+            simulateLatency(SLOW_CARD.equals(cardToken) ? slowCardLatency : latency);
+        }
         failIfUnavailable();
         if (DECLINED_CARD.equals(cardToken)) {
             return new Declined("card_declined");
@@ -80,6 +113,14 @@ public class PaymentProvider {
     private void failIfUnavailable() {
         if (down || (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate)) {
             throw new Unavailable();
+        }
+    }
+
+    private static void awaitRelease(CountDownLatch hold) {
+        try {
+            hold.await(HOLD_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +27,9 @@ final class AppProcess {
     private final Path logs;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Added to the environment of every start (libfaketime's, for the clock-skew fault); empty by default. */
+    private volatile Map<String, String> environment = Map.of();
+
     private volatile Process process;
     private volatile boolean paused;
     private int starts;
@@ -36,6 +40,10 @@ final class AppProcess {
         this.appArguments = List.copyOf(appArguments);
         this.httpPort = httpPort;
         this.logs = logs;
+    }
+
+    void environment(Map<String, String> variables) {
+        this.environment = Map.copyOf(variables);
     }
 
     String url() {
@@ -59,8 +67,9 @@ final class AppProcess {
         command.addAll(appArguments);
         command.addAll(extra);
         Path log = logs.resolve(String.format("app-%02d.log", ++starts));
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        process = builder.redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();

@@ -109,6 +109,8 @@ final class Chaos {
 
     private int run() throws IOException {
         Files.createDirectories(out.resolve("logs"));
+        // before anything starts: a plan with clock skew and no libfaketime fails here, saying how to install it
+        Path faketime = ChaosSetup.needsFakeClock(plan) ? FakeClock.library(args.get("faketime-lib", "")) : null;
         long deadline = System.nanoTime() + maxTime.toNanos();
         run.put("command", "chaos " + String.join(" ", args.raw()));
         run.put("mode", plan.mode());
@@ -132,16 +134,22 @@ final class Chaos {
         HarnessPostgres postgres = new HarnessPostgres(
                 Path.of(args.get("pg-bin", "/usr/lib/postgresql/15/bin")), pgPort, out.toAbsolutePath());
         Duration resendAfter = args.duration("resend-after", Duration.ofSeconds(10));
+        // the application reaches its database through the harness's TCP proxy in every iteration (the partition fault)
+        TcpProxy dbProxy = ChaosSetup.dbProxy(args, plan, pgPort);
         // --break module:Type,...: a broken guarantee on purpose, to show the checker catches it (test-only)
         String broken = args.get("break", "");
         run.put("broken_on_purpose", broken);
+        // --break-inbox module:Type,... (or module:*): a second delivery applied again (test-only; with duplicate)
+        String inboxBroken = args.get("break-inbox", "");
+        run.put("inbox_broken_on_purpose", inboxBroken);
         String operatorSecret = UUID.randomUUID().toString();
         List<String> appArgs = List.of(
                 "--orderflow.chaos.lose-messages=" + broken,
+                "--orderflow.chaos.skip-inbox=" + inboxBroken,
                 "--server.port=" + httpPort,
                 "--spring.main.banner-mode=off",
                 "--orderflow.database.mode=external",
-                "--spring.datasource.url=" + postgres.jdbcUrl(),
+                "--spring.datasource.url=" + ChaosSetup.databaseUrl(postgres, dbProxy),
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.password=",
                 "--orderflow.security.operator.client-secret=" + operatorSecret,
@@ -166,8 +174,17 @@ final class Chaos {
                 args.duration("start-timeout", Duration.ofSeconds(180)),
                 out.resolve("pids"),
                 new ChaosControls(app.url(), operatorSecret));
+        system.dbProxy = dbProxy;
+        if (faketime != null) {
+            // started under libfaketime from the first start, at offset 0; the clock-skew nemesis moves it
+            system.clock = new FakeClock(faketime, out.resolve("faketime.rc"));
+            app.environment(system.clock.environment());
+        }
+        run.put("db_proxy", dbProxy != null);
+        run.put("faketime", system.clock != null);
         if (plan.mode().equals("distributed")) {
             system = distributed(appArgs, postgres, operatorSecret);
+            system.dbProxy = dbProxy;
         }
         Thread hook = new Thread(system::stop, "chaos-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -347,8 +364,11 @@ final class Chaos {
                 freePort(),
                 out.toAbsolutePath());
         // the embedded settings but its port: every module process gets its own
-        List<String> settings =
-                common.stream().filter(a -> !a.startsWith("--server.port=")).toList();
+        // (and straight to the database: the partition's proxy is the embedded mode's)
+        List<String> settings = new ArrayList<>(common.stream()
+                .filter(a -> !a.startsWith("--server.port=") && !a.startsWith("--spring.datasource.url="))
+                .toList());
+        settings.add("--spring.datasource.url=" + postgres.jdbcUrl());
         DistributedDeployment deployment = new DistributedDeployment(
                 Path.of(args.get("jar", "target/orderflow.jar")).toAbsolutePath(),
                 Arrays.stream(args.get("app-jvm-options", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
@@ -561,9 +581,10 @@ final class Chaos {
         return """
                 usage:
                   java -jar orderflow.jar chaos [embedded|distributed] [--iterations N (default: one per fault)] \\
-                      [--faults kill,pause,postgres-crash,payment-outage,duplicate,reorder,poison (embedded) or
-                                kill-module,kill-instance,pause-module,rabbitmq-restart,postgres-crash,payment-outage,
-                                duplicate,poison (distributed)] \\
+                      [--faults kill,pause,postgres-crash,payment-outage,duplicate,reorder,poison (the default); \\
+                       also partition, clock-skew (needs libfaketime); all; a combination: kill+duplicate] \\
+                      [--faults kill-module,kill-instance,pause-module,rabbitmq-restart,postgres-crash,payment-outage,
+                                duplicate,poison (distributed: the default and all; no combinations)] \\
                       [--seed S (default: the clock; printed)] \\
                       [--rate 10 (orders/s, open loop)] [--fault-duration 12s] [--inject-min 8s] [--inject-max 16s] \\
                       [--after-heal 15s (load after the heal)] [--drain-timeout 120s] [--resend-after 10s] \\
@@ -573,7 +594,10 @@ final class Chaos {
                       [--app-jvm-options -Xmx512m (distributed: -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)] \\
                       [--max-time (bound of the whole run)] [--plan-only] \\
                       [--rabbitmq-bin /usr/lib/rabbitmq/bin] [--rabbitmq-port 0 (distributed: the harness's node)] \\
-                      [--break module:Type,... (lose those messages on purpose: the run must then fail)]
+                      [--db-proxy on|off (the app reaches PostgreSQL through the harness's TCP proxy)] \\
+                      [--faketime-lib /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1] \\
+                      [--break module:Type,... (lose those messages on purpose: the run must then fail)] \\
+                      [--break-inbox module:Type|module:*,... (apply redeliveries again; with duplicate: must fail)]
                 """;
     }
 }

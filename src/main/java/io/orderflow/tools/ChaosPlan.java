@@ -16,7 +16,10 @@ import java.util.Random;
  */
 record ChaosPlan(long seed, List<Step> steps, String mode) {
 
-    /** The nemeses of the embedded mode, by name. */
+    /**
+     * The embedded mode's default faults, by name: the plans of the seeds used before {@link #OPT_IN_FAULTS} existed
+     * stay as they were.
+     */
     static final List<String> EMBEDDED_FAULTS =
             List.of("kill", "pause", "postgres-crash", "payment-outage", "duplicate", "reorder", "poison");
 
@@ -42,6 +45,21 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
             default -> throw new IllegalArgumentException("mode '" + mode + "': embedded or distributed");
         };
     }
+
+    /**
+     * Faults named explicitly ({@code --faults partition,clock-skew}, or {@code --faults all}): not in the default set,
+     * so that a seed's default plan did not change when they came; {@code clock-skew} also needs libfaketime.
+     */
+    static final List<String> OPT_IN_FAULTS = List.of("partition", "clock-skew");
+
+    /** Every nemesis of the embedded mode; a combination joins some of them with {@code +} ({@code kill+duplicate}). */
+    static final List<String> ALL_FAULTS = concat(EMBEDDED_FAULTS, OPT_IN_FAULTS);
+
+    /**
+     * How long a connection may wait for the application's pool (Hikari's default {@code connectionTimeout}, which
+     * orderflow does not change): a partition must outlast it, or the pool never gives up on a connection.
+     */
+    static final Duration POOL_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * One iteration: the fault, how long after the load starts it is injected, how long it lasts before it is
@@ -85,9 +103,20 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
                 throw new IllegalArgumentException("--faults names no fault");
             }
             for (String fault : faults) {
-                if (!faultsOf(mode).contains(fault)) {
-                    throw new IllegalArgumentException("unknown fault '" + fault + "' (" + mode + " mode: "
-                            + String.join(", ", faultsOf(mode)) + ")");
+                List<String> parts = parts(fault);
+                List<String> known = mode.equals("distributed") ? DISTRIBUTED_FAULTS : ALL_FAULTS;
+                for (String part : parts) {
+                    if (!known.contains(part)) {
+                        throw new IllegalArgumentException("unknown fault '" + part + "' (" + mode + " mode: "
+                                + String.join(", ", known)
+                                + (mode.equals("distributed") ? ")" : ", or several joined by +)"));
+                    }
+                }
+                if (mode.equals("distributed") && parts.size() > 1) {
+                    throw new IllegalArgumentException("combinations are the embedded mode's, not " + fault);
+                }
+                if (parts.size() != parts.stream().distinct().count()) {
+                    throw new IllegalArgumentException("a fault twice in one combination: " + fault);
                 }
             }
             if (iterations < 1 || iterations > 1000) {
@@ -111,6 +140,9 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
                     ? args.get("mode", "embedded")
                     : args.positional().get(0);
             String faults = args.get("faults", String.join(",", faultsOf(mode)));
+            if (faults.trim().equals("all")) {
+                faults = String.join(",", mode.equals("distributed") ? DISTRIBUTED_FAULTS : ALL_FAULTS);
+            }
             List<String> names = Arrays.stream(faults.split(","))
                     .map(String::trim)
                     .filter(s -> !s.isEmpty())
@@ -154,6 +186,17 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
      * process must come back to find its steps re-sent (and answered) while it was away.
      */
     static Duration durationOf(String fault, Settings settings) {
+        if (fault.contains("+")) { // a combination lasts as long as its longest part
+            return parts(fault).stream()
+                    .map(part -> durationOf(part, settings))
+                    .max(Duration::compareTo)
+                    .orElseThrow();
+        }
+        if (fault.equals("partition")) {
+            // the pool must give up on connections while the database is unreachable, or the partition is a pause
+            Duration atLeast = POOL_CONNECTION_TIMEOUT.plusSeconds(5);
+            return settings.faultDuration().compareTo(atLeast) >= 0 ? settings.faultDuration() : atLeast;
+        }
         if (fault.equals("pause") || fault.equals("pause-module")) {
             Duration atLeast = settings.resendAfter().plusSeconds(5);
             return settings.faultDuration().compareTo(atLeast) >= 0 ? settings.faultDuration() : atLeast;
@@ -163,11 +206,28 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
 
     /** Embedded mode has one application process; the database and the provider are the other targets. */
     static String targetOf(String fault) {
+        if (fault.contains("+")) {
+            return String.join(
+                    " + ", parts(fault).stream().map(ChaosPlan::targetOf).toList());
+        }
         return switch (fault) {
             case "postgres-crash" -> "postgres";
+            case "partition" -> "app <-> postgres (TCP proxy)";
+            case "clock-skew" -> "app (wall clock)";
             case "payment-outage" -> "payment provider (app)";
             case "duplicate", "reorder", "poison" -> "transport (app)";
             default -> "app";
         };
+    }
+
+    /** The faults of a combination ({@code kill+duplicate}), or the one fault. */
+    static List<String> parts(String fault) {
+        return Arrays.stream(fault.split("\\+")).map(String::trim).toList();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 }

@@ -30,6 +30,11 @@ final class ChaosSystem {
     /** The poison messages injected in this run, by module: the dead letters the checker must find, and only these. */
     private final Map<String, Set<UUID>> poison = new TreeMap<>();
 
+    /** The TCP proxy the application reaches PostgreSQL through (the {@code partition} fault); null when direct. */
+    TcpProxy dbProxy;
+    /** The application's libfaketime clock (the {@code clock-skew} fault); null when it runs on the real clock. */
+    FakeClock clock;
+
     private final Path pids;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -108,6 +113,9 @@ final class ChaosSystem {
             app.stop();
         } else {
             deployment.stop();
+        }
+        if (dbProxy != null) {
+            dbProxy.close();
         }
         postgres.destroy();
         try {

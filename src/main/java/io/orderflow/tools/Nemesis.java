@@ -1,6 +1,8 @@
 package io.orderflow.tools;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -53,6 +55,14 @@ interface Nemesis {
 
     /** The nemesis of {@code name}; {@code seed} chooses what a randomised fault does (which messages, which queue). */
     static Nemesis named(String name, long seed) {
+        if (name.contains("+")) { // a combination, e.g. kill+duplicate: each part with a seed of its own
+            String[] parts = name.split("\\+");
+            List<Nemesis> nemeses = new ArrayList<>();
+            for (int i = 0; i < parts.length; i++) {
+                nemeses.add(named(parts[i], seed + i));
+            }
+            return new CombinedNemesis(name, nemeses);
+        }
         return switch (name) {
             case "kill" -> new KillNemesis();
             case "pause" -> new PauseNemesis();
@@ -61,6 +71,8 @@ interface Nemesis {
             case "duplicate" -> new DuplicateNemesis();
             case "reorder" -> new ReorderNemesis(seed);
             case "poison" -> new PoisonNemesis(seed);
+            case "partition" -> new PartitionNemesis();
+            case "clock-skew" -> new ClockSkewNemesis(seed);
             default -> throw new IllegalArgumentException("no nemesis named " + name);
         };
     }

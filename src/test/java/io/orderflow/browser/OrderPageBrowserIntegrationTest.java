@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderflow.it.RunningApp;
 import io.orderflow.it.TestTokens;
+import io.orderflow.payment.SlowCards;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -87,6 +88,11 @@ class OrderPageBrowserIntegrationTest {
         browser.emulateLaptop();
         browser.driver.manage().window().setSize(Browser.LAPTOP);
         page = new OrderPage(browser.driver, baseUrl);
+    }
+
+    /** Holds tok_slow charges in this app until released (see {@link SlowCards}). */
+    static SlowCards holdSlowCards() {
+        return SlowCards.hold(List.of(app::bean));
     }
 
     @AfterEach
@@ -238,17 +244,20 @@ class OrderPageBrowserIntegrationTest {
     @Order(4)
     void cancelsFromThePageAndShowsWhatWasUndone() {
         page.openForm().email("barbara@example.com").only("PROD-001", 1).card("tok_slow");
+        String id;
+        // the held slow card keeps the order in payment processing, where it can still be cancelled
+        try (SlowCards held = holdSlowCards()) {
+            id = page.place();
+            page.awaitStep("payment_processing", "current");
+            page.until("the cancel button", d -> page.cancelButton().isDisplayed());
+            page.cancelButton().click();
 
-        String id = page.place();
-        // the slow card holds the order in payment processing, where it can still be cancelled
-        page.awaitStep("payment_processing", "current");
-        page.until("the cancel button", d -> page.cancelButton().isDisplayed());
-        page.cancelButton().click();
-
-        page.awaitStatus("cancelled");
-        assertThat(page.cancelButton().isDisplayed()).isFalse();
-        // stock is released at once; the charge still in flight is refunded when its answer arrives
-        page.awaitCompensation("release_stock").awaitCompensation("refund_payment");
+            page.awaitStatus("cancelled");
+            assertThat(page.cancelButton().isDisplayed()).isFalse();
+            // stock is released at once; the charge still in flight is refunded when its answer arrives
+            page.awaitCompensation("release_stock");
+        }
+        page.awaitCompensation("refund_payment");
         assertThat(page.steps())
                 .containsEntry("inventory_check", "done")
                 .containsEntry("payment_processing", "cancelled")
@@ -265,15 +274,17 @@ class OrderPageBrowserIntegrationTest {
     @Order(5)
     void showsWhyAnOrderCanNoLongerBeCancelled() {
         page.openForm().email("edsger@example.com").only("PROD-002", 1).card("tok_slow");
-        String id = page.place();
-        page.awaitStep("payment_processing", "current");
-        page.until("the cancel button", d -> page.cancelButton().isDisplayed());
-        // while this page is cut off, the order is cancelled elsewhere: its cancel button is stale
-        page.script("window.orderflow.goOffline()");
-        page.awaitConnection("offline");
-        // a guest order whose id the server chose: its id is all the other device needs
-        assertThat(post("/api/orders/" + id + "/cancel", null, null).statusCode())
-                .isEqualTo(200);
+        try (SlowCards held = holdSlowCards()) {
+            String id = page.place();
+            page.awaitStep("payment_processing", "current");
+            page.until("the cancel button", d -> page.cancelButton().isDisplayed());
+            // while this page is cut off, the order is cancelled elsewhere: its cancel button is stale
+            page.script("window.orderflow.goOffline()");
+            page.awaitConnection("offline");
+            // a guest order whose id the server chose: its id is all the other device needs
+            assertThat(post("/api/orders/" + id + "/cancel", null, null).statusCode())
+                    .isEqualTo(200);
+        }
 
         page.cancelButton().click();
 
@@ -288,13 +299,17 @@ class OrderPageBrowserIntegrationTest {
     @Order(6)
     void catchesUpAfterTheConnectionWasDownWithEveryEventOnce() {
         page.openForm().email("alan@example.com").only("PROD-003", 1).card("tok_slow");
-        String id = page.place();
-        page.awaitStep("payment_processing", "current");
-        int sequenceBefore = ((Number) page.clientState().get("lastSequence")).intValue();
+        String id;
+        int sequenceBefore;
+        try (SlowCards held = holdSlowCards()) {
+            id = page.place();
+            page.awaitStep("payment_processing", "current");
+            sequenceBefore = ((Number) page.clientState().get("lastSequence")).intValue();
 
-        // the network goes away while the order is still being paid for
-        page.script("window.orderflow.goOffline()");
-        page.awaitConnection("offline");
+            // the network goes away while the order is still being paid for
+            page.script("window.orderflow.goOffline()");
+            page.awaitConnection("offline");
+        }
         JsonNode finished = awaitServerStatus(id, "completed");
         assertThat(page.status()).as("no updates arrive while offline").isEqualTo("payment_processing");
         assertThat(page.eventSequences()).hasSize(sequenceBefore);
@@ -318,12 +333,15 @@ class OrderPageBrowserIntegrationTest {
     @Order(7)
     void reconnectsByItselfAfterADroppedSocket() {
         page.openForm().email("margaret@example.com").only("PROD-002", 2).card("tok_slow");
-        String id = page.place();
-        page.awaitStep("payment_processing", "current");
+        String id;
+        try (SlowCards held = holdSlowCards()) {
+            id = page.place();
+            page.awaitStep("payment_processing", "current");
 
-        page.script("window.orderflow.dropConnection()");
+            page.script("window.orderflow.dropConnection()");
 
-        page.until("a new connection", d -> ((Number) page.clientState().get("orderConnects")).intValue() >= 2);
+            page.until("a new connection", d -> ((Number) page.clientState().get("orderConnects")).intValue() >= 2);
+        }
         page.awaitStatus("completed").awaitConnection("live");
         page.until(
                 "every event",
@@ -531,26 +549,31 @@ class OrderPageBrowserIntegrationTest {
     void opensAGuestOrderWithTheOrderTokenThisBrowserKept() {
         // a guest order whose id the client chose: the id alone opens nothing, its order token does
         String id = "guest-" + UUID.randomUUID();
-        String orderToken = placeGuestOrder(id, "tok_slow").path("order_token").asString();
-        page.openForm();
-        browser.driver.get(baseUrl + "/#/orders/" + id);
-        page.until("not found", d -> page.find("not-found-view").isDisplayed());
+        try (SlowCards held = holdSlowCards()) {
+            String orderToken =
+                    placeGuestOrder(id, "tok_slow").path("order_token").asString();
+            page.openForm();
+            browser.driver.get(baseUrl + "/#/orders/" + id);
+            page.until("not found", d -> page.find("not-found-view").isDisplayed());
 
-        // as if this browser had placed it: it reads the order and follows it live with the token
-        browser.driver.executeScript(
-                "const kept = JSON.parse(localStorage.getItem('orderflow.guestOrders') || '[]');"
-                        + "kept.unshift({ id: arguments[0], order_token: arguments[1], created_at: new Date().toISOString() });"
-                        + "localStorage.setItem('orderflow.guestOrders', JSON.stringify(kept));",
-                id,
-                orderToken);
-        browser.driver.navigate().refresh();
-        page.until("the order", d -> id.equals(page.find("order-id").getText()));
-        page.awaitStatus("completed").awaitConnection("live").awaitRecentOrder(id, "completed");
-        HttpResponse<String> withToken = send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders/" + id))
-                .header("Order-Token", orderToken)
-                .GET());
-        assertThat(withToken.statusCode()).isEqualTo(200);
-        assertGapFree(page, JSON.readTree(withToken.body()));
+            // as if this browser had placed it: it reads the order and follows it live with the token
+            browser.driver.executeScript(
+                    "const kept = JSON.parse(localStorage.getItem('orderflow.guestOrders') || '[]');"
+                            + "kept.unshift({ id: arguments[0], order_token: arguments[1], created_at: new Date().toISOString() });"
+                            + "localStorage.setItem('orderflow.guestOrders', JSON.stringify(kept));",
+                    id,
+                    orderToken);
+            browser.driver.navigate().refresh();
+            page.until("the order", d -> id.equals(page.find("order-id").getText()));
+            page.awaitStatus("payment_processing").awaitConnection("live");
+            held.release();
+            page.awaitStatus("completed").awaitConnection("live").awaitRecentOrder(id, "completed");
+            HttpResponse<String> withToken = send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders/" + id))
+                    .header("Order-Token", orderToken)
+                    .GET());
+            assertThat(withToken.statusCode()).isEqualTo(200);
+            assertGapFree(page, JSON.readTree(withToken.body()));
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.orderflow.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderflow.payment.SlowCards;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ abstract class DistributedModeScenarios extends OrderScenarios {
     private RunningApp orderApp;
     private RunningApp secondOrderApp;
     private RunningApp shippingApp;
+    private final List<RunningApp> paymentApps = new ArrayList<>();
     private OrderApi api;
 
     /** Starts one instance running {@code modules} on the shared database and this subclass's broker. */
@@ -59,6 +61,9 @@ abstract class DistributedModeScenarios extends OrderScenarios {
             if (module.equals("shipping")) {
                 shippingApp = app;
             }
+            if (module.equals("payment")) {
+                paymentApps.add(app);
+            }
         }
         orderApp = started("order", keys);
         // a second API instance: competes for the order queue and serves browsers of its own
@@ -82,14 +87,24 @@ abstract class DistributedModeScenarios extends OrderScenarios {
     }
 
     @Override
+    List<RunningApp> paymentApps() {
+        return paymentApps;
+    }
+
+    @Override
     String operatorToken() {
         return TestTokens.operator(customerApp.baseUrl());
     }
 
     @Test
     void pushesUpdatesToBrowsersOnAnyApiInstance() {
+        SlowCards held = holdSlowCards();
         String id = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-001", 1), "tok_slow", null));
-        try (LiveClient elsewhere = LiveClient.connect(secondOrderApp.baseUrl(), "/ws/orders/" + id)) {
+        // connected to the other instance while the order waits in payment: the rest arrives there as pushes
+        try (held;
+                LiveClient elsewhere = LiveClient.connect(secondOrderApp.baseUrl(), "/ws/orders/" + id)) {
+            elsewhere.awaitEventType("stock_reserved");
+            held.release();
             elsewhere.awaitEventType("order_completed");
             int version = api.order(id).path("version").asInt();
             assertThat(elsewhere.sequences())

@@ -1,5 +1,6 @@
 package io.orderflow.it;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,11 @@ class EmbeddedModeIntegrationTest extends OrderScenarios {
     @Override
     JdbcClient database() {
         return app.jdbc();
+    }
+
+    @Override
+    List<RunningApp> paymentApps() {
+        return List.of(app);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static io.orderflow.it.OrderApi.Orders.item;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderflow.it.OrderApi.Response;
+import io.orderflow.payment.SlowCards;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ThrowingRunnable;
@@ -33,6 +35,16 @@ abstract class OrderScenarios {
 
     /** Read access to every module's tables, for checking effects (the tests may look; modules may not). */
     abstract JdbcClient database();
+
+    /** The apps that run the payment module (one, or competing instances). */
+    abstract List<RunningApp> paymentApps();
+
+    /** Holds {@code tok_slow} charges in every payment app until released (see {@link SlowCards}). */
+    SlowCards holdSlowCards() {
+        return SlowCards.hold(paymentApps().stream()
+                .<Function<Class<?>, Object>>map(app -> app::bean)
+                .toList());
+    }
 
     abstract boolean postgresBroker();
 
@@ -129,17 +141,22 @@ abstract class OrderScenarios {
     @Test
     void cancelsBeforeShippingAndUndoesWhatWasDone() {
         Map<String, Integer> before = settledStock("PROD-001");
-        // tok_slow holds the order in payment_processing long enough to cancel it there
-        String id = api().placeAccepted(anOrder(item("PROD-001", 1), "tok_slow", null));
-        api().awaitStatus(id, "payment_processing");
+        JsonNode order;
+        // the held slow card keeps the order in payment_processing, the charge in flight, until it is cancelled
+        try (SlowCards held = holdSlowCards()) {
+            String id = api().placeAccepted(anOrder(item("PROD-001", 1), "tok_slow", null));
+            api().awaitStatus(id, "payment_processing");
 
-        Response cancelled = api().cancel(id);
+            Response cancelled = api().cancel(id);
 
-        assertThat(cancelled.status()).isEqualTo(200);
-        assertThat(cancelled.body().path("status").asString()).isEqualTo("cancelled");
-        // stock is released at once; the charge still in flight is refunded when its reply arrives
-        api().awaitEvent(id, "stock_released");
-        JsonNode order = api().awaitEvent(id, "payment_refunded");
+            assertThat(cancelled.status()).isEqualTo(200);
+            assertThat(cancelled.body().path("status").asString()).isEqualTo("cancelled");
+            // stock is released at once; the charge still in flight is refunded when its reply arrives
+            api().awaitEvent(id, "stock_released");
+            held.release();
+            order = api().awaitEvent(id, "payment_refunded");
+        }
+        String id = order.path("id").asString();
         assertThat(order.path("status").asString()).isEqualTo("cancelled");
         assertThat(stock("PROD-001")).isEqualTo(before);
         awaitUntilAsserted(() -> assertThat(payments(id))
@@ -228,31 +245,17 @@ abstract class OrderScenarios {
 
     @Test
     void answersAPollingClientWithTheStatusAndNotModifiedUntilSomethingHappens() {
-        String id = api().placeAccepted(anOrder(item("PROD-002", 1), "tok_slow", null));
-        String status = "/api/orders/" + id + "/status";
-
-        Response first = api().get(status);
-        assertThat(first.status()).isEqualTo(200);
-        assertThat(first.body().path("id").asString()).isEqualTo(id);
-        assertThat(first.body().has("items"))
-                .as("a status read carries no items or history")
-                .isFalse();
-        String etag = first.header("ETag");
-        assertThat(etag).isEqualTo("\"" + first.body().path("version").asInt() + "\"");
-        assertThat(first.header("Cache-Control")).contains("no-cache").contains("private");
-
-        Response unchanged = api().get(status, "If-None-Match", etag);
-        if (unchanged.status() == 304) {
-            assertThat(unchanged.header("ETag")).isEqualTo(etag);
-            assertThat(unchanged.body().isNull()).isTrue();
-        } else {
-            // it moved on between the two reads: then the answer is the new state
-            assertThat(unchanged.body().path("version").asInt())
-                    .isGreaterThan(first.body().path("version").asInt());
+        SlowCards held = holdSlowCards();
+        String id;
+        String etag;
+        try (held) {
+            id = api().placeAccepted(anOrder(item("PROD-002", 1), "tok_slow", null));
+            api().awaitStatus(id, "payment_processing");
+            etag = readStatusTwice(id);
         }
 
         JsonNode completed = api().awaitStatus(id, "completed");
-        Response changed = api().get(status, "If-None-Match", etag);
+        Response changed = api().get("/api/orders/" + id + "/status", "If-None-Match", etag);
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.body().path("status").asString()).isEqualTo("completed");
         String now = "\"" + completed.path("version").asInt() + "\"";
@@ -264,6 +267,26 @@ abstract class OrderScenarios {
                 .isEqualTo(304);
         assertThat(api().get("/api/orders/" + id, "If-None-Match", etag).status())
                 .isEqualTo(200);
+    }
+
+    /** The status of an order that cannot move meanwhile, read twice: 200 with its ETag, then 304 for that ETag. */
+    private String readStatusTwice(String id) {
+        String status = "/api/orders/" + id + "/status";
+        Response first = api().get(status);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body().path("id").asString()).isEqualTo(id);
+        assertThat(first.body().has("items"))
+                .as("a status read carries no items or history")
+                .isFalse();
+        String etag = first.header("ETag");
+        assertThat(etag).isEqualTo("\"" + first.body().path("version").asInt() + "\"");
+        assertThat(first.header("Cache-Control")).contains("no-cache").contains("private");
+
+        Response unchanged = api().get(status, "If-None-Match", etag);
+        assertThat(unchanged.status()).isEqualTo(304);
+        assertThat(unchanged.header("ETag")).isEqualTo(etag);
+        assertThat(unchanged.body().isNull()).isTrue();
+        return etag;
     }
 
     @Test
@@ -389,8 +412,13 @@ abstract class OrderScenarios {
 
     @Test
     void pushesEveryStepOfAnOrderLiveInOrder() {
+        SlowCards held = holdSlowCards();
         String id = api().placeAccepted(anOrder(item("PROD-002", 1), "tok_slow", "US"));
-        try (LiveClient live = LiveClient.connect(api().baseUrl(), "/ws/orders/" + id)) {
+        // connected while the held card keeps the order in payment: the steps after it arrive as pushes
+        try (held;
+                LiveClient live = LiveClient.connect(api().baseUrl(), "/ws/orders/" + id)) {
+            live.awaitEventType("stock_reserved");
+            held.release();
             live.awaitEventType("order_completed");
 
             // one type throughout, as the seeds' client expects; the first carries the history so far

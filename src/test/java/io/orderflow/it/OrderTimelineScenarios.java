@@ -4,6 +4,7 @@ import static io.orderflow.it.OrderApi.Orders.anOrder;
 import static io.orderflow.it.OrderApi.Orders.item;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderflow.payment.SlowCards;
 import io.orderflow.shipping.CarrierFaults;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -146,10 +147,16 @@ abstract class OrderTimelineScenarios {
 
     @Test
     void aCancelledOrdersTimelineShowsTheReleaseAndTheLateChargeRefunded() {
-        // tok_slow holds the order in payment_processing long enough to cancel it there
-        String id = orders().placeAccepted(anOrder(item("PROD-001", 1), "tok_slow", null));
-        orders().awaitStatus(id, "payment_processing");
-        assertThat(orders().cancel(id).status()).isEqualTo(200);
+        // the held slow card keeps the charge in flight until the cancel has released the stock: then it is charged
+        // late, and refunded
+        String id;
+        try (SlowCards held = SlowCards.hold(List.of(app()::bean))) {
+            id = orders().placeAccepted(anOrder(item("PROD-001", 1), "tok_slow", null));
+            orders().awaitStatus(id, "payment_processing");
+            assertThat(orders().cancel(id).status()).isEqualTo(200);
+            orders().awaitEvent(id, "stock_released");
+            held.release();
+        }
 
         JsonNode timeline = awaitComplete(
                 id,

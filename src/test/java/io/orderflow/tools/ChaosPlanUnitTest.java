@@ -113,9 +113,9 @@ class ChaosPlanUnitTest {
 
     @Test
     void refusesWhatItCannotRun() {
-        assertThatThrownBy(() -> settings("--faults", "kill,partition"))
+        assertThatThrownBy(() -> settings("--faults", "kill,split-brain"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown fault 'partition'");
+                .hasMessageContaining("unknown fault 'split-brain'");
         assertThatThrownBy(() -> settings("--iterations", "0")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> settings("--faults", ",")).hasMessageContaining("names no fault");
         assertThatThrownBy(() -> settings("--inject-min", "10s", "--inject-max", "5s"))
