@@ -56,20 +56,6 @@ public class Dispatcher {
             MessageTracing tracing,
             Journal journal,
             Set<String> lost,
-            TransportFaults faults,
-            ObjectProvider<Transport> transport) {
-        this(jdbc, json, outbox, retryPolicy, meters, tracing, journal, lost, Set.of(), faults, transport);
-    }
-
-    Dispatcher(
-            JdbcClient jdbc,
-            JsonMapper json,
-            Outbox outbox,
-            RetryPolicy retryPolicy,
-            MeterRegistry meters,
-            MessageTracing tracing,
-            Journal journal,
-            Set<String> lost,
             Set<String> inboxSkipped,
             TransportFaults faults,
             ObjectProvider<Transport> transport) {

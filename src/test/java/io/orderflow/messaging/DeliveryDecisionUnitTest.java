@@ -27,6 +27,7 @@ class DeliveryDecisionUnitTest {
             new MessageTracing(none.getBeanProvider(Tracer.class), none.getBeanProvider(Propagator.class)),
             new Journal(null, false),
             Set.of(),
+            Set.of(),
             new TransportFaults(),
             none.getBeanProvider(Transport.class));
     private final Envelope envelope =
