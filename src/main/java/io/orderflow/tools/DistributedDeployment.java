@@ -268,35 +268,18 @@ final class DistributedDeployment {
      * run's RabbitMQ queues, asked only once the database shows nothing in flight: all zero twice in a row.
      */
     boolean awaitDrained(InvariantChecker checker, Duration deadline, Consumer<Map<String, Long>> progress) {
-        long end = System.nanoTime() + deadline.toNanos();
-        int quiet = 0;
-        while (true) {
-            Map<String, Long> counts = new LinkedHashMap<>(checker.inFlight());
-            boolean drained = counts.values().stream().allMatch(v -> v == 0);
-            if (drained) {
-                long queued;
-                try {
-                    queued = queueDepths().values().stream()
-                            .mapToLong(Long::longValue)
-                            .sum();
-                } catch (IOException e) {
-                    queued = -1; // the node does not answer (yet): not drained
-                }
-                counts.put("rabbitmq_queued", queued);
-                drained = queued == 0;
-            }
-            quiet = drained ? quiet + 1 : 0;
-            if (quiet >= 2) {
-                return true;
-            }
-            if (System.nanoTime() > end) {
-                return false;
-            }
-            if (progress != null && !drained) {
-                progress.accept(counts);
-            }
-            sleep(drained ? 300 : 1000);
+        return checker.awaitDrained(deadline, progress, this::rabbitQueued);
+    }
+
+    /** The run's RabbitMQ messages in all, or -1 while the node does not answer (not drained). */
+    private Map<String, Long> rabbitQueued() {
+        long queued;
+        try {
+            queued = queueDepths().values().stream().mapToLong(Long::longValue).sum();
+        } catch (IOException e) {
+            queued = -1;
         }
+        return Map.of("rabbitmq_queued", queued);
     }
 
     /** Stops every process (SIGTERM, all at once; SIGKILL after 30 s), then the RabbitMQ node. Never throws. */
@@ -315,13 +298,5 @@ final class DistributedDeployment {
             }
         }
         rabbit.destroy();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

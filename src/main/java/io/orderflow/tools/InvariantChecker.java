@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -106,11 +107,24 @@ public final class InvariantChecker {
 
     /** Waits until {@link #inFlight()} is all zero twice in a row; false at the deadline. */
     public boolean awaitDrained(Duration deadline, Consumer<Map<String, Long>> progress) {
+        return awaitDrained(deadline, progress, Map::of);
+    }
+
+    /**
+     * As {@link #awaitDrained(Duration, Consumer)}, with counts kept outside the database ({@code elsewhere}, e.g. a
+     * broker's queues), asked only once the database shows nothing in flight; a negative count is "cannot tell yet".
+     */
+    public boolean awaitDrained(
+            Duration deadline, Consumer<Map<String, Long>> progress, Supplier<Map<String, Long>> elsewhere) {
         long end = System.nanoTime() + deadline.toNanos();
         int quiet = 0;
         while (true) {
-            Map<String, Long> counts = inFlight();
+            Map<String, Long> counts = new LinkedHashMap<>(inFlight());
             boolean drained = counts.values().stream().allMatch(v -> v == 0);
+            if (drained) {
+                counts.putAll(elsewhere.get());
+                drained = counts.values().stream().allMatch(v -> v == 0);
+            }
             quiet = drained ? quiet + 1 : 0;
             if (quiet >= 2) {
                 return true;
