@@ -33,6 +33,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 final class Chaos {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    /**
+     * How far from the fault a real timestamp of the iteration can lie (its orders are placed at most the injection
+     * time before it and finish at most the after-heal time and the drain after the heal); a clock-skew fault's
+     * timestamps lie ten minutes off, beyond it.
+     */
+    private static final Duration SKEW_MARGIN = Duration.ofMinutes(5);
 
     private final Args args;
     private final ChaosPlan plan;
@@ -330,7 +336,7 @@ final class Chaos {
             }
         }
         r.put("drained", drained);
-        r.putAll(outcomes(prefix, injectedAt, healAt, healedAt));
+        r.putAll(outcomes(prefix, injectedAt, healAt, healedAt, nemesis.orderClockSkew()));
         r.put("worst_http_in_fault_ms", worstHttp(phase, injectedAt, healedAt));
         r.put(
                 "violations",
@@ -461,10 +467,12 @@ final class Chaos {
 
     /**
      * What the iteration's orders became. Worst end-to-end latency during the fault: placement to terminal event
-     * of the orders in flight while it lasted (placed before the heal ended, finished after it began). Time to
+     * of the orders in flight while it lasted (placed before the heal ended, finished after it began), on the clock
+     * of the order module, corrected for a clock-skew fault's offset (see {@link Nemesis#orderClockSkew()}). Time to
      * recover: from the start of the heal to the first order completed after it.
      */
-    private Map<String, Object> outcomes(String prefix, Instant injectedAt, Instant healAt, Instant healedAt) {
+    private Map<String, Object> outcomes(
+            String prefix, Instant injectedAt, Instant healAt, Instant healedAt, Duration orderClockSkew) {
         Map<String, Object> m = new LinkedHashMap<>();
         Map<String, Long> statuses = new TreeMap<>();
         jdbc.sql("select status, count(*) from orders.purchase_order where id like ? group by status")
@@ -486,11 +494,22 @@ final class Chaos {
                         .param(prefix + "%")
                         .query(Long.class)
                         .single());
-        Double worst = jdbc.sql("select max(extract(epoch from (t.occurred_at - o.created_at)) * 1000)::float8 "
+        // A timestamp the skewed clock wrote lies |skew| (10 min) away from the iteration's real time (a few minutes
+        // at most): outside [lo, hi] it is moved back by the skew. Without a skew the correction is zero.
+        Double worst = jdbc.sql("select max(extract(epoch from (te - oc)) * 1000)::float8 from ("
+                        + "select case when o.created_at < :lo or o.created_at > :hi "
+                        + "then o.created_at - make_interval(secs => :skew) else o.created_at end oc, "
+                        + "case when t.occurred_at < :lo or t.occurred_at > :hi "
+                        + "then t.occurred_at - make_interval(secs => :skew) else t.occurred_at end te "
                         + "from orders.purchase_order o join orders.order_event t on t.order_id = o.id "
                         + "and t.type in ('order_completed', 'order_failed', 'order_cancelled') "
-                        + "where o.id like ? and o.created_at <= ? and t.occurred_at >= ?")
-                .params(prefix + "%", healedAt.atOffset(ZoneOffset.UTC), injectedAt.atOffset(ZoneOffset.UTC))
+                        + "where o.id like :prefix) x where oc <= :healed and te >= :injected")
+                .param("lo", injectedAt.minus(SKEW_MARGIN).atOffset(ZoneOffset.UTC))
+                .param("hi", healedAt.plus(SKEW_MARGIN).atOffset(ZoneOffset.UTC))
+                .param("skew", (double) orderClockSkew.toSeconds())
+                .param("prefix", prefix + "%")
+                .param("healed", healedAt.atOffset(ZoneOffset.UTC))
+                .param("injected", injectedAt.atOffset(ZoneOffset.UTC))
                 .query(Double.class)
                 .optional()
                 .orElse(null);

@@ -44,6 +44,11 @@ final class ClockSkewNemesis implements Nemesis {
     }
 
     @Override
+    public Duration orderClockSkew() {
+        return skew();
+    }
+
+    @Override
     public String name() {
         return "clock-skew";
     }

@@ -56,6 +56,15 @@ final class CombinedNemesis implements Nemesis {
     }
 
     @Override
+    public Duration orderClockSkew() {
+        Duration skew = Duration.ZERO;
+        for (Nemesis part : injectionOrder()) {
+            skew = skew.plus(part.orderClockSkew());
+        }
+        return skew;
+    }
+
+    @Override
     public String describe() {
         StringBuilder text = new StringBuilder("at once:");
         for (Nemesis part : injectionOrder()) {

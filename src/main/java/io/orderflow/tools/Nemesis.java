@@ -1,6 +1,7 @@
 package io.orderflow.tools;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,14 @@ interface Nemesis {
      */
     default Map<String, Object> observe(ChaosSystem system) throws IOException {
         return Map.of();
+    }
+
+    /**
+     * How far the clock that stamps the orders' times (the order module's) is off real time while the fault lasts:
+     * zero but for clock skew of that process. The report corrects the end-to-end latency by it.
+     */
+    default Duration orderClockSkew() {
+        return Duration.ZERO;
     }
 
     /** The {@code details} of a runtime fault as the application's chaos controls report them. */
