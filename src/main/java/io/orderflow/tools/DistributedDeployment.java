@@ -391,7 +391,8 @@ final class DistributedDeployment {
     }
 
     /**
-     * Messages on the run's queues ({@code <namespace>.<module>} and its {@code .retry}), ready or delivered and not
+     * Messages on the run's queues ({@code <namespace>.<module>}, its {@code .retry} and the reorder fault's {@code
+     * .held}), ready or delivered and not
      * yet acknowledged; the processes' own exclusive broadcast queues are left out.
      */
     Map<String, Long> queueDepths() throws IOException {
