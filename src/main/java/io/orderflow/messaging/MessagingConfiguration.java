@@ -171,8 +171,9 @@ public class MessagingConfiguration {
             CachingConnectionFactory connectionFactory,
             PlatformTransactionManager transactions,
             @Value("${orderflow.messaging.prefetch:50}") int prefetch,
-            @Value("${orderflow.messaging.consumers:4}") int consumers) {
-        return new RabbitTransport(namespace, connectionFactory, transactions, prefetch, consumers);
+            @Value("${orderflow.messaging.consumers:4}") int consumers,
+            TransportFaults faults) {
+        return new RabbitTransport(namespace, connectionFactory, transactions, prefetch, consumers, faults);
     }
 
     @Bean

@@ -36,6 +36,14 @@ public interface Transport {
     String name();
 
     /**
+     * Whether this transport implements the chaos harness's reordered delivery ({@link TransportFaults#holdBack()}):
+     * the PostgreSQL queue transport makes a held-back message available later, RabbitMQ parks it on a delay queue.
+     */
+    default boolean holdsBack() {
+        return false;
+    }
+
+    /**
      * Consumer lag: for each queue this process consumes, how many messages are ready for delivery and not
      * yet taken (messages waiting out a retry backoff are not counted).
      */

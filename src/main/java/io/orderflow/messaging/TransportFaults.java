@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * runtime chaos controls ({@link ChaosFault#CONTROLS_ENABLED}). Duplicate delivery: the {@link Dispatcher} puts every
  * message it applies back on its module's queue once more, so every transport delivers it twice and the inbox must
  * drop the second. Reordered delivery: the PostgreSQL queue transport makes a seeded fraction of the messages it
- * enqueues available only after a random delay, so later messages overtake them.
+ * enqueues available only after a random delay, and the RabbitMQ transport parks a seeded fraction of the messages it
+ * is delivered on a delay queue, so later messages overtake them.
  */
 public class TransportFaults {
 

@@ -386,13 +386,16 @@ final class Chaos {
                 "orderflow-chaos-" + stamp,
                 operatorSecret,
                 out.resolve("logs"),
-                args.duration("start-timeout", Duration.ofSeconds(180)));
+                args.duration("start-timeout", Duration.ofSeconds(180)),
+                DistributedTopology.parse(args.get("topology", "direct")));
+        run.put("topology", deployment.topology().label());
+        // the load's entry: the gateway (--topology gateway) or the order process
         return new ChaosSystem(
-                deployment.order(),
+                deployment.entry(),
                 postgres,
                 args.duration("start-timeout", Duration.ofSeconds(180)),
                 out.resolve("pids"),
-                deployment.member("order").controls(),
+                deployment.controlsOf("order"),
                 deployment);
     }
 
@@ -603,7 +606,8 @@ final class Chaos {
                       [--faults kill,pause,postgres-crash,payment-outage,duplicate,reorder,poison (the default); \\
                        also partition, clock-skew (needs libfaketime); all; a combination: kill+duplicate] \\
                       [--faults kill-module,kill-instance,pause-module,rabbitmq-restart,postgres-crash,payment-outage,
-                                duplicate,poison (distributed: the default and all; no combinations)] \\
+                                duplicate,poison (distributed: the default; also reorder; all; no combinations)] \\
+                      [--topology direct|gateway (distributed: gateway in front, order and payment twice)] \\
                       [--seed S (default: the clock; printed)] \\
                       [--rate 10 (orders/s, open loop)] [--fault-duration 12s] [--inject-min 8s] [--inject-max 16s] \\
                       [--after-heal 15s (load after the heal)] [--drain-timeout 120s] [--resend-after 10s] \\

@@ -24,8 +24,8 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
             List.of("kill", "pause", "postgres-crash", "payment-outage", "duplicate", "reorder", "poison");
 
     /**
-     * The nemeses of the distributed mode, by name: no {@code reorder} (its hook is in the PostgreSQL queue transport;
-     * on RabbitMQ the controls answer 409), and the process faults act on one module or one instance.
+     * The distributed mode's default nemeses, by name (the process faults act on one module or one instance); {@code
+     * reorder} came later and is {@link #DISTRIBUTED_OPT_IN_FAULTS opt-in}.
      */
     static final List<String> DISTRIBUTED_FAULTS = List.of(
             "kill-module",
@@ -36,6 +36,15 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
             "payment-outage",
             "duplicate",
             "poison");
+
+    /**
+     * Distributed faults named explicitly ({@code --faults ...,reorder} or {@code --faults all}), not in the default
+     * set so that a seed's default plan did not change when they came: {@code reorder} on RabbitMQ (the delay queue).
+     */
+    static final List<String> DISTRIBUTED_OPT_IN_FAULTS = List.of("reorder");
+
+    /** Every nemesis of the distributed mode ({@code --faults all}). */
+    static final List<String> ALL_DISTRIBUTED_FAULTS = concat(DISTRIBUTED_FAULTS, DISTRIBUTED_OPT_IN_FAULTS);
 
     /** The faults of a mode ({@code embedded} or {@code distributed}). */
     static List<String> faultsOf(String mode) {
@@ -85,7 +94,29 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
             Duration injectMax,
             Duration faultDuration,
             Duration resendAfter,
-            String mode) {
+            String mode,
+            DistributedTopology topology) {
+
+        Settings(
+                long seed,
+                int iterations,
+                List<String> faults,
+                Duration injectMin,
+                Duration injectMax,
+                Duration faultDuration,
+                Duration resendAfter,
+                String mode) {
+            this(
+                    seed,
+                    iterations,
+                    faults,
+                    injectMin,
+                    injectMax,
+                    faultDuration,
+                    resendAfter,
+                    mode,
+                    DistributedTopology.DIRECT);
+        }
 
         Settings(
                 long seed,
@@ -104,7 +135,7 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
             }
             for (String fault : faults) {
                 List<String> parts = parts(fault);
-                List<String> known = mode.equals("distributed") ? DISTRIBUTED_FAULTS : ALL_FAULTS;
+                List<String> known = mode.equals("distributed") ? ALL_DISTRIBUTED_FAULTS : ALL_FAULTS;
                 for (String part : parts) {
                     if (!known.contains(part)) {
                         throw new IllegalArgumentException("unknown fault '" + part + "' (" + mode + " mode: "
@@ -118,6 +149,9 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
                 if (parts.size() != parts.stream().distinct().count()) {
                     throw new IllegalArgumentException("a fault twice in one combination: " + fault);
                 }
+            }
+            if (topology.gateway() && !mode.equals("distributed")) {
+                throw new IllegalArgumentException("--topology gateway is the distributed mode's");
             }
             if (iterations < 1 || iterations > 1000) {
                 throw new IllegalArgumentException("--iterations must be 1..1000, not " + iterations);
@@ -141,7 +175,7 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
                     : args.positional().get(0);
             String faults = args.get("faults", String.join(",", faultsOf(mode)));
             if (faults.trim().equals("all")) {
-                faults = String.join(",", mode.equals("distributed") ? DISTRIBUTED_FAULTS : ALL_FAULTS);
+                faults = String.join(",", mode.equals("distributed") ? ALL_DISTRIBUTED_FAULTS : ALL_FAULTS);
             }
             List<String> names = Arrays.stream(faults.split(","))
                     .map(String::trim)
@@ -156,7 +190,8 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
                     args.duration("inject-max", Duration.ofSeconds(16)),
                     args.duration("fault-duration", Duration.ofSeconds(12)),
                     args.duration("resend-after", Duration.ofSeconds(10)),
-                    mode);
+                    mode,
+                    DistributedTopology.parse(args.get("topology", "direct")));
         }
     }
 
@@ -166,7 +201,8 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
         List<String> round = new ArrayList<>();
         long spread = settings.injectMax().toMillis() - settings.injectMin().toMillis();
         // a stream of its own: the embedded plans of the seeds used before the distributed mode existed do not move
-        TargetDecks targets = new TargetDecks(settings.mode(), new Random(settings.seed() ^ TargetDecks.SALT));
+        TargetDecks targets =
+                new TargetDecks(settings.mode(), settings.topology(), new Random(settings.seed() ^ TargetDecks.SALT));
         for (int i = 1; i <= settings.iterations(); i++) {
             if (round.isEmpty()) {
                 round.addAll(settings.faults());

@@ -1,6 +1,10 @@
 package io.orderflow.tools;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
@@ -21,6 +26,11 @@ import tools.jackson.databind.JsonNode;
  * gateway and no discovery: the load goes straight to the order process, and the other processes fetch the token keys
  * straight from the customer process ({@code orderflow.security.jwks-uri}); the chaos controls of each process are
  * called at its own port. Every process is started, killed, paused and stopped by PID.
+ *
+ * <p>With {@code --topology gateway} ({@link DistributedTopology}) the gateway runs in front and the order module
+ * twice ({@code order-1}, {@code order-2}): the load goes through the gateway, which finds the instances in a static
+ * list (Spring Cloud's simple discovery client, {@code spring.cloud.discovery.client.simple.instances.<module>}) and
+ * routes round-robin over those whose readiness probe passes, so still no discovery process.
  */
 final class DistributedDeployment {
 
@@ -42,9 +52,33 @@ final class DistributedDeployment {
     final HarnessRabbit rabbit;
     final String namespace;
     private final Duration startTimeout;
+    private final DistributedTopology topology;
 
+    /** The processes of a module in the direct topology. */
     static List<String> instancesOf(String module) {
-        return module.equals(TWICE) ? List.of(module + "-1", module + "-2") : List.of(module);
+        return DistributedTopology.DIRECT.instancesOf(module);
+    }
+
+    DistributedDeployment(
+            Path jar,
+            List<String> jvmOptions,
+            List<String> common,
+            HarnessRabbit rabbit,
+            String namespace,
+            String operatorSecret,
+            Path logs,
+            Duration startTimeout)
+            throws IOException {
+        this(
+                jar,
+                jvmOptions,
+                common,
+                rabbit,
+                namespace,
+                operatorSecret,
+                logs,
+                startTimeout,
+                DistributedTopology.DIRECT);
     }
 
     /**
@@ -59,20 +93,22 @@ final class DistributedDeployment {
             String namespace,
             String operatorSecret,
             Path logs,
-            Duration startTimeout)
+            Duration startTimeout,
+            DistributedTopology topology)
             throws IOException {
         this.rabbit = rabbit;
         this.namespace = namespace;
         this.startTimeout = startTimeout;
+        this.topology = topology;
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String module : MODULES) {
-            for (String name : instancesOf(module)) {
+            for (String name : topology.instancesOf(module)) {
                 ports.put(name, Chaos.freePort());
             }
         }
         String customer = "http://127.0.0.1:" + ports.get("customer");
         for (String module : MODULES) {
-            for (String name : instancesOf(module)) {
+            for (String name : topology.instancesOf(module)) {
                 List<String> arguments = new ArrayList<>(common);
                 arguments.addAll(List.of(
                         "--spring.profiles.active=distributed",
@@ -100,6 +136,40 @@ final class DistributedDeployment {
                 members.put(name, new Member(name, module, process, controls));
             }
         }
+        if (topology.gateway()) {
+            String name = DistributedTopology.GATEWAY_ROLE;
+            int port = Chaos.freePort();
+            Path dir = logs.resolve(name);
+            Files.createDirectories(dir);
+            AppProcess process = new AppProcess(jar, jvmOptions, gatewayArguments(common, port, ports), port, dir);
+            ChaosControls controls = new ChaosControls(process.url(), customer + "/api/auth/token", operatorSecret);
+            members.put(name, new Member(name, name, process, controls));
+        }
+    }
+
+    /**
+     * The gateway's settings: the common ones (no database or broker is opened in the gateway role), no Eureka, and
+     * every module instance in the simple discovery client's static list, by module name, which the load balancer
+     * health-checks ({@code /actuator/health/readiness} every 2 s, the distributed profile's) as it would Eureka's.
+     */
+    static List<String> gatewayArguments(List<String> common, int port, Map<String, Integer> ports) {
+        List<String> arguments = new ArrayList<>(common);
+        arguments.addAll(List.of(
+                "--spring.profiles.active=distributed",
+                "--orderflow.modules=" + DistributedTopology.GATEWAY_ROLE,
+                "--server.port=" + port,
+                "--eureka.client.enabled=false",
+                "--spring.cloud.discovery.enabled=true",
+                "--orderflow.security.jwks-uri=http://127.0.0.1:" + ports.get("customer") + "/.well-known/jwks.json",
+                "--logging.level.orderflow.access=WARN"));
+        Map<String, Integer> index = new TreeMap<>();
+        ports.forEach((name, p) -> {
+            String module = name.replaceFirst("-[0-9]+$", "");
+            int i = index.merge(module, 1, Integer::sum) - 1;
+            arguments.add("--spring.cloud.discovery.client.simple.instances." + module + "[" + i
+                    + "].uri=http://127.0.0.1:" + p);
+        });
+        return List.copyOf(arguments);
     }
 
     Member member(String name) {
@@ -110,9 +180,18 @@ final class DistributedDeployment {
         return m;
     }
 
-    /** The order process: the load's entry. */
+    /** The order module's (first) process. */
     AppProcess order() {
-        return member("order").process();
+        return target("order").get(0).process();
+    }
+
+    /** Where the load goes: the gateway, or (direct topology) the order process. */
+    AppProcess entry() {
+        return topology.gateway() ? member(DistributedTopology.GATEWAY_ROLE).process() : order();
+    }
+
+    DistributedTopology topology() {
+        return topology;
     }
 
     Map<String, Member> members() {
@@ -136,18 +215,29 @@ final class DistributedDeployment {
 
     /**
      * Starts the RabbitMQ node, then the first instance of every module at once (each migrates its own schema), then
-     * the second payment instance; waits for each one's health check. Then reads which runtime faults each offers.
+     * the second instances, then the gateway if there is one (and waits until it routes to the modules); waits for
+     * each one's health check. Then reads which runtime faults each module process offers.
      */
     void start() throws IOException {
         rabbit.start(Duration.ofSeconds(120));
         List<Member> first = new ArrayList<>();
         List<Member> more = new ArrayList<>();
+        List<Member> edge = new ArrayList<>();
         for (Member m : members.values()) {
-            (m.name().equals(instancesOf(m.module()).get(0)) ? first : more).add(m);
+            if (m.module().equals(DistributedTopology.GATEWAY_ROLE)) {
+                edge.add(m);
+            } else {
+                (m.name().equals(topology.instancesOf(m.module()).get(0)) ? first : more).add(m);
+            }
         }
         startAll(first);
         startAll(more);
+        startAll(edge);
+        awaitRouting();
         for (Member m : members.values()) {
+            if (m.module().equals(DistributedTopology.GATEWAY_ROLE)) {
+                continue; // no transport, no runtime faults
+            }
             Set<String> names = new TreeSet<>();
             for (JsonNode fault : m.controls().list()) {
                 names.add(fault.path("name").asString());
@@ -200,6 +290,57 @@ final class DistributedDeployment {
         List<Member> down =
                 target(target).stream().filter(m -> m.process().pid() < 0).toList();
         startAll(down);
+        if (down.stream().anyMatch(m -> m.module().equals(DistributedTopology.GATEWAY_ROLE))) {
+            awaitRouting();
+        }
+    }
+
+    /**
+     * Gateway topology: waits (at most the start timeout) until the gateway routes to the catalog and the order
+     * module, i.e. answers neither 502 nor 503 for them: its load balancer has seen their readiness probes pass.
+     */
+    void awaitRouting() throws IOException {
+        if (!topology.gateway()) {
+            return;
+        }
+        String gateway = member(DistributedTopology.GATEWAY_ROLE).process().url();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        List<String> paths = List.of("/api/products", "/api/orders/" + UUID.randomUUID());
+        while (true) {
+            boolean routed = true;
+            for (String path : paths) {
+                int status;
+                try {
+                    status = http.send(
+                                    HttpRequest.newBuilder(URI.create(gateway + path))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
+                } catch (IOException e) {
+                    status = -1;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for the gateway", e);
+                }
+                routed &= status > 0 && status != 502 && status != 503;
+            }
+            if (routed) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the gateway does not route to the modules within " + startTimeout.toSeconds()
+                        + " s (see its log)");
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the gateway", e);
+            }
+        }
     }
 
     void pause(String target) throws IOException {
@@ -250,7 +391,8 @@ final class DistributedDeployment {
     }
 
     /**
-     * Messages on the run's queues ({@code <namespace>.<module>} and its {@code .retry}), ready or delivered and not
+     * Messages on the run's queues ({@code <namespace>.<module>}, its {@code .retry} and the reorder fault's {@code
+     * .held}), ready or delivered and not
      * yet acknowledged; the processes' own exclusive broadcast queues are left out.
      */
     Map<String, Long> queueDepths() throws IOException {

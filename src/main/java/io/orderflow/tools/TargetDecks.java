@@ -12,7 +12,8 @@ import java.util.Random;
  * In distributed mode the process faults deal their targets like cards, from a stream of the seed's own: each
  * {@code kill-module} takes the next module of a shuffled deck of all seven (so over the iterations every module is
  * killed in turn), each {@code kill-instance} the next of the two payment instances, each {@code pause-module} the
- * next of the five saga participants.
+ * next of the five saga participants. With {@code --topology gateway} ({@link DistributedTopology}) the decks of
+ * {@code kill-instance} (the order instances too) and {@code kill-module} (the gateway too) are larger.
  */
 final class TargetDecks {
 
@@ -20,19 +21,29 @@ final class TargetDecks {
     static final long SALT = 0x5DEECE66DL * 31 + 0x7A11;
 
     private final String mode;
+    private final DistributedTopology topology;
     private final Random random;
     private final Map<String, List<String>> decks = new HashMap<>();
 
     TargetDecks(String mode, Random random) {
+        this(mode, DistributedTopology.DIRECT, random);
+    }
+
+    TargetDecks(String mode, DistributedTopology topology, Random random) {
         this.mode = mode;
+        this.topology = topology;
         this.random = random;
     }
 
-    /** The cards of a distributed fault that acts on a process; empty for the faults that do not. */
+    /** The cards of a distributed fault that acts on a process (direct topology); empty for the faults that do not. */
     static List<String> cards(String fault) {
+        return cards(fault, DistributedTopology.DIRECT);
+    }
+
+    static List<String> cards(String fault, DistributedTopology topology) {
         return switch (fault) {
-            case "kill-module" -> DistributedDeployment.MODULES;
-            case "kill-instance" -> DistributedDeployment.instancesOf(DistributedDeployment.TWICE);
+            case "kill-module" -> topology.killable();
+            case "kill-instance" -> topology.instances();
             case "pause-module" -> DistributedDeployment.PARTICIPANTS;
             default -> List.of();
         };
@@ -42,13 +53,13 @@ final class TargetDecks {
         if (!"distributed".equals(mode)) {
             return ChaosPlan.targetOf(fault);
         }
-        List<String> cards = cards(fault);
+        List<String> cards = cards(fault, topology);
         if (cards.isEmpty()) {
             return switch (fault) {
                 case "rabbitmq-restart" -> "rabbitmq (the harness's node)";
                 case "postgres-crash" -> "postgres";
                 case "payment-outage" -> "payment provider (every payment instance)";
-                case "duplicate" -> "transport (every module process)";
+                case "duplicate", "reorder" -> "transport (every module process)";
                 case "poison" -> "transport (one module's queue)";
                 default -> "?";
             };

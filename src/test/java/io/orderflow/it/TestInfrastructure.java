@@ -95,6 +95,7 @@ public final class TestInfrastructure {
             for (String module : Modules.ALL) {
                 admin.deleteQueue(namespace + "." + module);
                 admin.deleteQueue(namespace + "." + module + ".retry");
+                admin.deleteQueue(namespace + "." + module + ".held"); // the reorder fault's delay queue
             }
             admin.deleteExchange(namespace);
         } finally {

@@ -85,9 +85,9 @@ class ChaosFaultsUnitTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("max_delay_ms must be an integer");
         assertThatThrownBy(() -> reorder.inject(Map.of("max_delay_ms", "0"))).hasMessageContaining("1..60000");
-        assertThatThrownBy(() -> new ReorderedDeliveryFault(faults, transportNamed("rabbitmq")).inject(Map.of()))
+        assertThatThrownBy(() -> new ReorderedDeliveryFault(faults, transportNamed("redis")).inject(Map.of()))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("PostgreSQL queue transport only");
+                .hasMessageContaining("PostgreSQL queue and RabbitMQ transports only");
         assertThat(reorder.active()).isFalse();
     }
 
@@ -145,6 +145,11 @@ class ChaosFaultsUnitTest {
             @Override
             public String name() {
                 return name;
+            }
+
+            @Override
+            public boolean holdsBack() {
+                return !name.equals("redis");
             }
 
             @Override

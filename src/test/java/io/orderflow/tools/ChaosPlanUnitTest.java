@@ -124,9 +124,9 @@ class ChaosPlanUnitTest {
         assertThatThrownBy(() -> Chaos.run(new Args(new String[] {"sideways"}, 0)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("embedded or distributed");
-        // reorder is the PostgreSQL queue's; the process faults of one mode do not exist in the other
-        assertThatThrownBy(() -> settings("distributed", "--faults", "reorder"))
-                .hasMessageContaining("unknown fault 'reorder' (distributed mode");
+        // the process faults of one mode do not exist in the other (reorder exists in both: opt-in in distributed)
+        assertThatThrownBy(() -> settings("distributed", "--faults", "pause"))
+                .hasMessageContaining("unknown fault 'pause' (distributed mode");
         assertThatThrownBy(() -> settings("distributed", "--faults", "kill")).hasMessageContaining("unknown fault");
         assertThatThrownBy(() -> settings("--faults", "kill-module")).hasMessageContaining("(embedded mode");
     }

@@ -106,6 +106,11 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     }
 
     @Override
+    public boolean holdsBack() {
+        return true;
+    }
+
+    @Override
     public Set<UUID> publish(List<Envelope> batch) {
         Set<UUID> unroutable = new HashSet<>();
         Map<String, Integer> touched = new HashMap<>();

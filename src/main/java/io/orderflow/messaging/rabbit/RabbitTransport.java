@@ -11,6 +11,7 @@ import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.messaging.PoisonMessageException;
 import io.orderflow.messaging.Topology;
 import io.orderflow.messaging.Transport;
+import io.orderflow.messaging.TransportFaults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,12 +55,20 @@ import org.springframework.transaction.support.TransactionTemplate;
  * type), one durable queue per consuming module (instances of a module compete on it), persistent
  * messages, publisher confirms and mandatory routing, manual acks after the handler's transaction commits,
  * and a per-module retry queue whose message TTL is the jittered backoff.
+ *
+ * <p>The chaos harness's reordered delivery ({@link TransportFaults#holdBack()}) parks a held-back message on the
+ * module's delay queue {@code <namespace>.<module>.held} (per-message TTL, dead-lettered back to the module's queue),
+ * published with a confirm before the delivery is acknowledged: the message is on the broker, never only in this
+ * process, while it is held, so a process that dies holding loses nothing (at worst it is delivered twice). The
+ * messages delivered meanwhile overtake it. A message is held back once at most.
  */
 public class RabbitTransport implements Transport, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RabbitTransport.class);
     static final String ATTEMPTS = "x-orderflow-attempts";
     static final String FIRST_FAILED_AT = "x-orderflow-first-failed-at";
+    /** On a message the reorder fault held back: how long (ms); such a message is not held back again. */
+    static final String HELD_BACK = "x-orderflow-held-back-ms";
 
     private final String exchange;
     private final CachingConnectionFactory connectionFactory;
@@ -72,6 +81,10 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     private final RabbitTemplate broadcaster;
     private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
     private final Set<String> consumedQueues = ConcurrentHashMap.newKeySet();
+    private final TransportFaults faults;
+    /** The delay queues of the reorder fault declared so far (on its first hold-back in each module). */
+    private final Set<String> heldQueues = ConcurrentHashMap.newKeySet();
+
     private volatile boolean running;
 
     /**
@@ -84,7 +97,19 @@ public class RabbitTransport implements Transport, SmartLifecycle {
             PlatformTransactionManager transactions,
             int prefetch,
             int consumers) {
+        this(namespace, connectionFactory, transactions, prefetch, consumers, new TransportFaults());
+    }
+
+    /** @param faults the chaos harness's hooks: the reordered delivery's hold-back */
+    public RabbitTransport(
+            String namespace,
+            CachingConnectionFactory connectionFactory,
+            PlatformTransactionManager transactions,
+            int prefetch,
+            int consumers,
+            TransportFaults faults) {
         this.exchange = namespace;
+        this.faults = faults;
         this.connectionFactory = connectionFactory;
         this.admin = new RabbitAdmin(connectionFactory);
         this.tx = new TransactionTemplate(transactions);
@@ -135,6 +160,11 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         return "rabbitmq";
     }
 
+    @Override
+    public boolean holdsBack() {
+        return true;
+    }
+
     /** Ready messages per consumed queue, as RabbitMQ reports them (messages in a retry queue are not ready). */
     @Override
     public Map<String, Long> backlog() {
@@ -179,8 +209,24 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     @Override
     public void redeliver(String module, Envelope envelope) {
         String queue = exchange + "." + module;
-        boolean returned;
-        // re-drives come from request threads: one confirm channel for all of them, not one per thread
+        // the default exchange routes by queue name: only this module's queue gets it
+        boolean returned = !sendToQueue("the re-delivery to " + queue, p -> p.send("", e -> queue, List.of(envelope)))
+                .isEmpty();
+        if (returned) {
+            throw new IllegalStateException("queue " + queue + " does not exist; is module " + module + " subscribed?");
+        }
+    }
+
+    /** A confirmed send on the one shared confirm channel. */
+    private interface Send {
+        Set<UUID> on(Publisher publisher) throws IOException, TimeoutException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code send} on the shared confirm channel (re-drives come from request threads, held-back messages from
+     * consumer threads: one channel for all of them, not one per thread); returns the ids the broker could not route.
+     */
+    private Set<UUID> sendToQueue(String what, Send send) {
         synchronized (redeliveryLock) {
             try {
                 if (redeliveryPublisher != null && !redeliveryPublisher.isOpen()) {
@@ -191,10 +237,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                 if (redeliveryPublisher == null) {
                     redeliveryPublisher = new Publisher();
                 }
-                // the default exchange routes by queue name: only this module's queue gets it
-                returned = !redeliveryPublisher
-                        .send("", e -> queue, List.of(envelope))
-                        .isEmpty();
+                return send.on(redeliveryPublisher);
             } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
                 if (redeliveryPublisher != null) {
                     redeliveryPublisher.close();
@@ -203,11 +246,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                throw new IllegalStateException("RabbitMQ did not confirm the re-delivery to " + queue + ": " + e, e);
+                throw new IllegalStateException("RabbitMQ did not confirm " + what + ": " + e, e);
             }
-        }
-        if (returned) {
-            throw new IllegalStateException("queue " + queue + " does not exist; is module " + module + " subscribed?");
         }
     }
 
@@ -281,6 +321,10 @@ public class RabbitTransport implements Transport, SmartLifecycle {
             channel.basicAck(tag, false);
             return;
         }
+        if (heldBack(handlers.module(), envelope, message)) {
+            channel.basicAck(tag, false);
+            return;
+        }
         int attempts = Envelopes.intHeader(message, ATTEMPTS);
         try {
             tx.executeWithoutResult(s -> dispatcher.dispatch(handlers, envelope, attempts));
@@ -305,6 +349,49 @@ public class RabbitTransport implements Transport, SmartLifecycle {
             }
         }
         channel.basicAck(tag, false);
+    }
+
+    /**
+     * The reorder fault: when this delivery draws a delay, the message is published (confirmed) to the module's delay
+     * queue with that TTL, from where it is dead-lettered back to the end of the module's queue, and true is returned
+     * (the caller acknowledges this delivery). Not held back again once it was; when the broker does not confirm, the
+     * message is handled now.
+     */
+    private boolean heldBack(String module, Envelope envelope, Message message) {
+        Map<String, Object> headers = message.getMessageProperties().getHeaders();
+        if (headers.containsKey(HELD_BACK)) {
+            return false;
+        }
+        Duration delay = faults.holdBack();
+        if (delay.isZero()) {
+            return false;
+        }
+        String held = exchange + "." + module + ".held";
+        try {
+            if (heldQueues.add(held)) {
+                admin.declareQueue(QueueBuilder.durable(held)
+                        .deadLetterExchange("")
+                        .deadLetterRoutingKey(exchange + "." + module)
+                        .build());
+            }
+            Map<String, Object> marked = new HashMap<>(headers);
+            marked.put(HELD_BACK, delay.toMillis());
+            AMQP.BasicProperties props = Envelopes.properties(envelope, marked)
+                    .builder()
+                    .expiration(Long.toString(delay.toMillis()))
+                    .build();
+            Set<UUID> returned = sendToQueue(
+                    "the held-back " + envelope.messageId(), p -> p.send("", held, props, message.getBody()));
+            if (!returned.isEmpty()) {
+                heldQueues.remove(held); // deleted under us: declared again next time
+                return false;
+            }
+            return true;
+        } catch (RuntimeException e) {
+            heldQueues.remove(held);
+            log.debug("could not hold back {}; handled now", envelope.messageId(), e);
+            return false;
+        }
     }
 
     private void park(
@@ -387,6 +474,18 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                         Envelopes.properties(e, Map.of()),
                         e.payload().getBytes(StandardCharsets.UTF_8));
             }
+            return confirmed();
+        }
+
+        /** One persistent, mandatory message with the given properties to {@code queue} (default exchange), confirmed. */
+        Set<UUID> send(String exchangeName, String queue, AMQP.BasicProperties props, byte[] body)
+                throws IOException, TimeoutException, InterruptedException {
+            returned.clear();
+            channel.basicPublish(exchangeName, queue, true, props, body);
+            return confirmed();
+        }
+
+        private Set<UUID> confirmed() throws IOException, TimeoutException, InterruptedException {
             channel.waitForConfirmsOrDie(confirmTimeout.toMillis());
             Set<UUID> unroutable = new HashSet<>();
             for (String id : returned) {
