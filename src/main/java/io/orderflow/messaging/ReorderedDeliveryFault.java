@@ -8,7 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Chaos fault {@code reorder}: while on, a seeded fraction of the messages enqueued on the PostgreSQL queue transport
- * become available only after a random delay, so messages enqueued after them are delivered first. Parameters:
+ * (or added on the Redis Streams transport) become available only after a random delay, so messages enqueued after
+ * them are delivered first. Parameters:
  * {@code fraction} (default 0.3), {@code max_delay_ms} (default 2000), {@code seed} (default random).
  */
 final class ReorderedDeliveryFault implements ChaosFault {
@@ -29,7 +30,7 @@ final class ReorderedDeliveryFault implements ChaosFault {
     @Override
     public String description() {
         return "a seeded fraction of the messages enqueued is held back (a later available_at on the PostgreSQL queue "
-                + "transport) for up to max_delay_ms, so later messages overtake them";
+                + "transport, the module's retry set on Redis) for up to max_delay_ms, so later messages overtake them";
     }
 
     @Override
@@ -40,9 +41,9 @@ final class ReorderedDeliveryFault implements ChaosFault {
     @Override
     public Map<String, Object> inject(Map<String, String> parameters) {
         FaultParameters p = new FaultParameters(parameters, Set.of("fraction", "max_delay_ms", "seed"));
-        if (!"postgres".equals(transport.name())) {
-            throw new IllegalStateException("reorder is built into the PostgreSQL queue transport only; this process "
-                    + "uses " + transport.name());
+        if (!Set.of("postgres", "redis").contains(transport.name())) {
+            throw new IllegalStateException("reorder is built into the PostgreSQL queue and Redis Streams transports "
+                    + "only; this process uses " + transport.name());
         }
         faults.reorder(new TransportFaults.HoldBack(
                 p.decimal("fraction", 0.3),

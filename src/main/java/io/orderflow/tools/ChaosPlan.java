@@ -143,7 +143,7 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
             List<String> defaults = mode.equals("distributed") ? ChaosTransport.faults(transport) : faultsOf(mode);
             String faults = args.get("faults", String.join(",", defaults));
             if (faults.trim().equals("all")) {
-                faults = String.join(",", mode.equals("distributed") ? defaults : ALL_FAULTS);
+                faults = String.join(",", mode.equals("distributed") ? ChaosTransport.all(transport) : ALL_FAULTS);
             }
             List<String> names = Arrays.stream(faults.split(","))
                     .map(String::trim)

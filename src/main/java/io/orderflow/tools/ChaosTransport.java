@@ -10,7 +10,8 @@ import java.util.List;
  * and runs of the seeds used before it existed do not change): which server the harness starts for the module
  * processes, and which of the transport's faults a plan may hold. The Redis transport's fault list is the RabbitMQ
  * one with {@code redis-restart} in {@code rabbitmq-restart}'s place, so a seed deals it in the same order and at the
- * same times.
+ * same times. {@code reorder} (held-back messages) is the Redis transport's too, named explicitly ({@code --faults
+ * ...,reorder} or {@code all}): RabbitMQ has no hold-back.
  */
 final class ChaosTransport {
 
@@ -21,6 +22,9 @@ final class ChaosTransport {
     static final String RABBITMQ_RESTART = "rabbitmq-restart";
 
     static final String REDIS_RESTART = "redis-restart";
+
+    /** Held-back messages: on the PostgreSQL queue and Redis Streams transports, not on RabbitMQ. */
+    static final String REORDER = "reorder";
 
     private ChaosTransport() {}
 
@@ -49,19 +53,33 @@ final class ChaosTransport {
         return List.copyOf(faults);
     }
 
+    /** {@code --faults all} on a transport: the default list and the faults named only explicitly. */
+    static List<String> all(String transport) {
+        List<String> all = new ArrayList<>(faults(transport));
+        if (transport.equals(REDIS)) {
+            all.add(REORDER);
+        }
+        return List.copyOf(all);
+    }
+
     /** Every fault the distributed mode knows, on either transport. */
     static List<String> known() {
         List<String> known = new ArrayList<>(ChaosPlan.DISTRIBUTED_FAULTS);
         known.add(REDIS_RESTART);
+        known.add(REORDER);
         return List.copyOf(known);
     }
 
-    /** A server's restart only on its own transport. */
+    /** A server's restart only on its own transport; reorder only where the transport holds messages back. */
     static void check(List<String> faults, String transport) {
         String other = transport.equals(REDIS) ? RABBITMQ_RESTART : REDIS_RESTART;
         if (faults.contains(other)) {
             throw new IllegalArgumentException(other + " needs --transport "
                     + (transport.equals(REDIS) ? RABBITMQ : REDIS) + " (this run's is " + transport + ")");
+        }
+        if (transport.equals(RABBITMQ) && faults.contains(REORDER)) {
+            throw new IllegalArgumentException(
+                    "reorder needs --transport redis in distributed mode (no hold-back on the RabbitMQ transport)");
         }
     }
 

@@ -49,7 +49,7 @@ final class TargetDecks {
                 case "redis-restart" -> "redis (the harness's server)";
                 case "postgres-crash" -> "postgres";
                 case "payment-outage" -> "payment provider (every payment instance)";
-                case "duplicate" -> "transport (every module process)";
+                case "duplicate", "reorder" -> "transport (every module process)";
                 case "poison" -> "transport (one module's queue)";
                 default -> "?";
             };

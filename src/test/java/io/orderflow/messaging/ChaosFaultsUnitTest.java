@@ -87,7 +87,9 @@ class ChaosFaultsUnitTest {
         assertThatThrownBy(() -> reorder.inject(Map.of("max_delay_ms", "0"))).hasMessageContaining("1..60000");
         assertThatThrownBy(() -> new ReorderedDeliveryFault(faults, transportNamed("rabbitmq")).inject(Map.of()))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("PostgreSQL queue transport only");
+                .hasMessageContaining("PostgreSQL queue and Redis Streams transports only");
+        new ReorderedDeliveryFault(faults, transportNamed("redis")).inject(Map.of("seed", "1"));
+        faults.reorder(null);
         assertThat(reorder.active()).isFalse();
     }
 

@@ -125,8 +125,9 @@ class ChaosPlanUnitTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("embedded or distributed");
         // reorder is the PostgreSQL queue's; the process faults of one mode do not exist in the other
+        // reorder is the Redis transport's only (no hold-back on RabbitMQ)
         assertThatThrownBy(() -> settings("distributed", "--faults", "reorder"))
-                .hasMessageContaining("unknown fault 'reorder' (distributed mode");
+                .hasMessageContaining("reorder needs --transport redis");
         assertThatThrownBy(() -> settings("distributed", "--faults", "kill")).hasMessageContaining("unknown fault");
         assertThatThrownBy(() -> settings("--faults", "kill-module")).hasMessageContaining("(embedded mode");
     }
@@ -369,9 +370,13 @@ class ChaosPlanUnitTest {
                         "duplicate",
                         "poison")
                 .isEqualTo(ChaosTransport.faults("redis"));
+        // all: reorder too (held back in the retry set), named only explicitly so the default list is the above
         assertThat(settings("distributed", "--transport", "redis", "--faults", "all")
                         .faults())
-                .isEqualTo(redis.faults());
+                .containsSubsequence(redis.faults())
+                .endsWith("reorder")
+                .hasSize(9);
+        assertThat(settings("distributed", "--faults", "all").faults()).isEqualTo(ChaosPlan.DISTRIBUTED_FAULTS);
         // the default transport is RabbitMQ's, with its fault list as before
         assertThat(settings("distributed").faults()).isEqualTo(ChaosPlan.DISTRIBUTED_FAULTS);
         assertThat(settings("distributed", "--transport", "rabbitmq").faults()).isEqualTo(ChaosPlan.DISTRIBUTED_FAULTS);
@@ -428,9 +433,22 @@ class ChaosPlanUnitTest {
                 .hasMessageContaining("the distributed mode's");
         assertThatThrownBy(() -> settings("embedded", "--faults", "redis-restart"))
                 .hasMessageContaining("unknown fault 'redis-restart'");
-        assertThat(settings("distributed", "--transport", "redis", "--faults", "redis-restart,kill-module,duplicate")
+        assertThatThrownBy(() -> settings("distributed", "--faults", "reorder"))
+                .hasMessageContaining("reorder needs --transport redis");
+        assertThat(settings(
+                                "distributed",
+                                "--transport",
+                                "redis",
+                                "--faults",
+                                "redis-restart,kill-module,duplicate,reorder")
                         .faults())
-                .containsExactly("redis-restart", "kill-module", "duplicate");
+                .containsExactly("redis-restart", "kill-module", "duplicate", "reorder");
+        ChaosPlan reorder =
+                ChaosPlan.of(settings("distributed", "--transport", "redis", "--faults", "reorder", "--seed", "3"));
+        assertThat(reorder.steps())
+                .singleElement()
+                .satisfies(s -> assertThat(s.target()).isEqualTo("transport (every module process)"))
+                .satisfies(s -> assertThat(Nemesis.of(s).name()).isEqualTo("reorder"));
     }
 
     private static List<String> targetsOf(ChaosPlan plan, String fault) {
