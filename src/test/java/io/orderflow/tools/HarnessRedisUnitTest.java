@@ -22,18 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The harness's own Redis (distributed mode, {@code --transport redis}): a real {@code redis-server} on a free port
- * (about a second in all; skipped where the binary is missing). What the drain counts, and what a SIGKILL and a
- * restart on the same directory keep.
+ * (about a second in all; {@code ORDERFLOW_TEST_REDIS_SERVER} names another binary; skipped where it is missing). What
+ * the drain counts, and what a SIGKILL and a restart on the same directory keep.
  */
 class HarnessRedisUnitTest {
+
+    private static final String BINARY = System.getenv().getOrDefault("ORDERFLOW_TEST_REDIS_SERVER", "redis-server");
 
     @TempDir
     Path out;
 
     @Test
     void countsWhatIsInFlightAndKeepsItAcrossASigkill() throws Exception {
-        assumeThat(onPath("redis-server")).as("redis-server on the PATH").isTrue();
-        HarnessRedis redis = new HarnessRedis("redis-server", Chaos.freePort(), "always", out);
+        assumeThat(onPath(BINARY)).as(BINARY + " on the PATH").isTrue();
+        HarnessRedis redis = new HarnessRedis(BINARY, Chaos.freePort(), "always", out);
         RedisClient client = null;
         try {
             assertThat(redis.directory().getFileName().toString()).startsWith("orderflow-chaos-redis-");
@@ -99,6 +101,9 @@ class HarnessRedisUnitTest {
     }
 
     private static boolean onPath(String binary) {
+        if (binary.contains("/")) {
+            return Files.isExecutable(Path.of(binary));
+        }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, binary))) {
                 return true;
