@@ -9,12 +9,13 @@
 # per iteration runs open-loop load, injects one fault, heals it, drains and checks. Embedded: every module in
 # one JVM, PostgreSQL queue transport. Distributed: one JVM per module (payment twice) on the RabbitMQ transport,
 # on a RabbitMQ node of the command's own (rabbitmq-server in a temporary directory, free ports; the shared node
-# is never touched). Results: target/chaos/<stamp>/{report.md,results.json,logs/}.
+# is never touched), or with --transport redis on the Redis Streams transport and a redis-server of its own
+# (temporary directory /tmp/orderflow-chaos-redis-*, free port, appendonly yes, appendfsync always). Results: target/chaos/<stamp>/{report.md,results.json,logs/}.
 # Exit status: 0 when every iteration drained with no violation, 1 otherwise, 2 on bad usage.
 #
 # The chaos command stops what it started by PID in a shutdown hook; this script's trap is the second line:
 # it ends the command (TERM, then KILL after 60 s) and then, from the PIDs file the command keeps, any
-# application process, RabbitMQ node and PostgreSQL cluster it left behind.
+# application process, RabbitMQ node, Redis server and PostgreSQL cluster it left behind.
 # Faults beyond the default set (embedded): --faults partition,clock-skew (or all), combinations such as kill+duplicate.
 # clock-skew needs libfaketime (apt-get install -y faketime libfaketime); without it such a plan stops at once.
 # Environment (optional): JAVA_OPTS of the chaos command's JVM (default -Xmx384m).
@@ -66,6 +67,12 @@ cleanup() {
                 rm -rf "$pid"
             elif [[ $kind == rabbit && $data == /tmp/orderflow-chaos-rabbit-* ]]; then
                 # the harness's own node: its Erlang VM, then its directory (database, logs, cookie)
+                if [[ $pid -gt 0 ]] && kill -0 "$pid" 2>/dev/null; then
+                    kill -KILL "$pid" 2>/dev/null || true
+                fi
+                rm -rf "$data"
+            elif [[ $kind == redis && $data == /tmp/orderflow-chaos-redis-* ]]; then
+                # the harness's own redis-server (--transport redis), then its directory (append-only file)
                 if [[ $pid -gt 0 ]] && kill -0 "$pid" 2>/dev/null; then
                     kill -KILL "$pid" 2>/dev/null || true
                 fi

@@ -185,8 +185,9 @@ public class MessagingConfiguration {
             PlatformTransactionManager transactions,
             JsonMapper json,
             @Value("${orderflow.messaging.consumers:4}") int consumers,
-            SampledGauges gauges) {
-        return new RedisTransport(url, prefix, transactions, json, consumers, claimIdle, gauges);
+            SampledGauges gauges,
+            TransportFaults faults) {
+        return new RedisTransport(url, prefix, transactions, json, consumers, claimIdle, gauges, faults);
     }
 
     @Bean

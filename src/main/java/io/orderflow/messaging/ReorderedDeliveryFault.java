@@ -9,7 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Chaos fault {@code reorder}: while on, a seeded fraction of the messages is held back for a random delay, so messages
  * sent after them are delivered first: on the PostgreSQL queue transport those enqueued become available later, on
- * RabbitMQ those delivered are parked on the module's delay queue and come back to the end of its queue. Parameters:
+ * RabbitMQ those delivered are parked on the module's delay queue and come back to the end of its queue, on Redis
+ * Streams those added wait in the module's retry set. Parameters:
  * {@code fraction} (default 0.3), {@code max_delay_ms} (default 2000), {@code seed} (default random).
  */
 final class ReorderedDeliveryFault implements ChaosFault {
@@ -30,7 +31,8 @@ final class ReorderedDeliveryFault implements ChaosFault {
     @Override
     public String description() {
         return "a seeded fraction of the messages is held back (a later available_at on the PostgreSQL queue "
-                + "transport, a delay queue on RabbitMQ) for up to max_delay_ms, so later messages overtake them";
+                + "transport, a delay queue on RabbitMQ, the module's retry set on Redis) for up to max_delay_ms, "
+                + "so later messages overtake them";
     }
 
     @Override
@@ -42,8 +44,8 @@ final class ReorderedDeliveryFault implements ChaosFault {
     public Map<String, Object> inject(Map<String, String> parameters) {
         FaultParameters p = new FaultParameters(parameters, Set.of("fraction", "max_delay_ms", "seed"));
         if (!transport.holdsBack()) {
-            throw new IllegalStateException("reorder is built into the PostgreSQL queue and RabbitMQ transports only; "
-                    + "this process uses " + transport.name());
+            throw new IllegalStateException("reorder is built into the PostgreSQL queue, RabbitMQ and Redis Streams "
+                    + "transports only; this process uses " + transport.name());
         }
         faults.reorder(new TransportFaults.HoldBack(
                 p.decimal("fraction", 0.3),

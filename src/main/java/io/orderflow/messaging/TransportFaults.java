@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
  * The kernel's hooks for the chaos harness's transport faults, off by default and switched only through the
  * runtime chaos controls ({@link ChaosFault#CONTROLS_ENABLED}). Duplicate delivery: the {@link Dispatcher} puts every
  * message it applies back on its module's queue once more, so every transport delivers it twice and the inbox must
- * drop the second. Reordered delivery: the PostgreSQL queue transport makes a seeded fraction of the messages it
- * enqueues available only after a random delay, and the RabbitMQ transport parks a seeded fraction of the messages it
- * is delivered on a delay queue, so later messages overtake them.
+ * drop the second. Reordered delivery: the PostgreSQL queue transport (and the Redis Streams one) makes a seeded
+ * fraction of the messages it enqueues available only after a random delay, and the RabbitMQ transport parks a seeded
+ * fraction of the messages it is delivered on a delay queue, so later messages overtake them.
  */
 public class TransportFaults {
 

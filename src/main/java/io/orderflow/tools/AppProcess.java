@@ -46,6 +46,11 @@ final class AppProcess {
         this.environment = Map.copyOf(variables);
     }
 
+    /** The application's arguments (those of every start; a start may add more). */
+    List<String> arguments() {
+        return appArguments;
+    }
+
     String url() {
         return "http://127.0.0.1:" + httpPort;
     }

@@ -364,11 +364,9 @@ final class Chaos {
     private ChaosSystem distributed(List<String> common, HarnessPostgres postgres, String operatorSecret)
             throws IOException {
         String stamp = out.getFileName().toString().replaceAll("[^A-Za-z0-9]", "");
-        HarnessRabbit rabbit = new HarnessRabbit(
-                Path.of(args.get("rabbitmq-bin", "/usr/lib/rabbitmq/bin")),
-                args.integer("rabbitmq-port", 0) == 0 ? freePort() : args.integer("rabbitmq-port", 0),
-                freePort(),
-                out.toAbsolutePath());
+        // the harness's own RabbitMQ node, or its own Redis server with --transport redis
+        HarnessTransport transport =
+                ChaosTransport.harness(args, ChaosTransport.of(args, plan.mode()), out.toAbsolutePath());
         // the embedded settings but its port: every module process gets its own
         // (and straight to the database: the partition's proxy is the embedded mode's)
         List<String> settings = new ArrayList<>(common.stream()
@@ -382,7 +380,7 @@ final class Chaos {
                         .filter(s -> !s.isBlank())
                         .toList(),
                 settings,
-                rabbit,
+                transport,
                 "orderflow-chaos-" + stamp,
                 operatorSecret,
                 out.resolve("logs"),
@@ -407,9 +405,14 @@ final class Chaos {
         } finally {
             system.recordPids();
         }
-        System.out.println("RabbitMQ (harness's own node " + deployment.rabbit.node() + ") PID "
-                + deployment.rabbit.pid() + " on :" + deployment.rabbit.port() + ", namespace "
-                + deployment.namespace);
+        if (deployment.rabbit != null) {
+            System.out.println("RabbitMQ (harness's own node " + deployment.rabbit.node() + ") PID "
+                    + deployment.rabbit.pid() + " on :" + deployment.rabbit.port() + ", namespace "
+                    + deployment.namespace);
+        } else {
+            System.out.println("Redis (" + deployment.transport.describe() + ") PID " + deployment.transport.pid()
+                    + ", key prefix " + deployment.namespace);
+        }
         deployment
                 .members()
                 .values()
@@ -417,12 +420,11 @@ final class Chaos {
                         + m.process().pid() + " on " + m.process().url()));
         System.out.printf(Locale.ROOT, "every process healthy after %.0f s%n", (System.nanoTime() - started) / 1e9);
         run.put("processes", deployment.members().keySet());
-        run.put(
-                "rabbitmq",
-                "the harness's own node " + deployment.rabbit.node() + ", namespace " + deployment.namespace);
+        run.put("transport", deployment.transport.name());
+        run.put(deployment.transport.name(), deployment.transport.describe() + ", namespace " + deployment.namespace);
     }
 
-    /** Distributed mode: messages still on the run's RabbitMQ queues after the drain (none may be). */
+    /** Distributed mode: messages still on the run's RabbitMQ queues or Redis streams after the drain (none may be). */
     private InvariantChecker.Violation queuesNotDrained() {
         try {
             Map<String, Long> depths = new TreeMap<>(system.deployment.queueDepths());
@@ -431,13 +433,14 @@ final class Chaos {
                 return null;
             }
             return new InvariantChecker.Violation(
-                    "RabbitMQ queue not drained",
+                    system.deployment.rabbit != null ? "RabbitMQ queue not drained" : "Redis stream not drained",
                     depths.values().stream().mapToLong(Long::longValue).sum(),
                     depths.entrySet().stream()
                             .map(e -> e.getKey() + " " + e.getValue())
                             .toList());
         } catch (IOException e) {
-            return new InvariantChecker.Violation("RabbitMQ queues unreadable: " + e.getMessage(), 1, List.of());
+            return new InvariantChecker.Violation(
+                    system.deployment.transport.name() + " in flight unreadable: " + e.getMessage(), 1, List.of());
         }
     }
 
@@ -606,8 +609,12 @@ final class Chaos {
                       [--faults kill,pause,postgres-crash,payment-outage,duplicate,reorder,poison (the default); \\
                        also partition, clock-skew (needs libfaketime); all; a combination: kill+duplicate] \\
                       [--faults kill-module,kill-instance,pause-module,rabbitmq-restart,postgres-crash,payment-outage,
-                                duplicate,poison (distributed: the default; also reorder; all; no combinations)] \\
+                               duplicate,poison (distributed: the default; also reorder; all; no combinations; with
+                                --transport redis, redis-restart in rabbitmq-restart's place)] \\
                       [--topology direct|gateway (distributed: gateway in front, order and payment twice)] \\
+                      [--transport rabbitmq|redis (distributed: the harness's own RabbitMQ node, the default, or its
+                                own redis-server and the Redis Streams transport)] \\
+                      [--redis-server redis-server] [--redis-port 0] [--redis-appendfsync always|everysec] \\
                       [--seed S (default: the clock; printed)] \\
                       [--rate 10 (orders/s, open loop)] [--fault-duration 12s] [--inject-min 8s] [--inject-max 16s] \\
                       [--after-heal 15s (load after the heal)] [--drain-timeout 120s] [--resend-after 10s] \\

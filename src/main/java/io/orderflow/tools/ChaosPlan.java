@@ -135,7 +135,7 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
             }
             for (String fault : faults) {
                 List<String> parts = parts(fault);
-                List<String> known = mode.equals("distributed") ? ALL_DISTRIBUTED_FAULTS : ALL_FAULTS;
+                List<String> known = mode.equals("distributed") ? ChaosTransport.known() : ALL_FAULTS;
                 for (String part : parts) {
                     if (!known.contains(part)) {
                         throw new IllegalArgumentException("unknown fault '" + part + "' (" + mode + " mode: "
@@ -173,15 +173,20 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
             String mode = args.positional().isEmpty()
                     ? args.get("mode", "embedded")
                     : args.positional().get(0);
-            String faults = args.get("faults", String.join(",", faultsOf(mode)));
+            String transport = ChaosTransport.of(args, mode);
+            List<String> defaults = mode.equals("distributed") ? ChaosTransport.faults(transport) : faultsOf(mode);
+            String faults = args.get("faults", String.join(",", defaults));
             if (faults.trim().equals("all")) {
-                faults = String.join(",", mode.equals("distributed") ? ALL_DISTRIBUTED_FAULTS : ALL_FAULTS);
+                faults = String.join(",", mode.equals("distributed") ? ChaosTransport.all(transport) : ALL_FAULTS);
             }
             List<String> names = Arrays.stream(faults.split(","))
                     .map(String::trim)
                     .filter(s -> !s.isEmpty())
                     .distinct()
                     .toList();
+            if (mode.equals("distributed")) {
+                ChaosTransport.check(names, transport);
+            }
             return new Settings(
                     args.has("seed") ? Long.parseLong(args.get("seed", "0")) : System.currentTimeMillis(),
                     args.integer("iterations", names.size()),

@@ -21,8 +21,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The distributed mode under test: the same jar started once per module ({@code orderflow.modules}, profile
- * {@code distributed}, RabbitMQ transport), the payment module twice (competing consumers on its queue), each on a free
- * port, on the harness's own PostgreSQL cluster and its own RabbitMQ node, under a namespace of the run's own. No
+ * {@code distributed}, RabbitMQ transport, or {@code distributed,redis} with {@code --transport redis}), the payment
+ * module twice (competing consumers on its queue), each on a free port, on the harness's own PostgreSQL cluster and its
+ * own RabbitMQ node (or Redis server, {@link HarnessTransport}), under a namespace of the run's own. No
  * gateway and no discovery: the load goes straight to the order process, and the other processes fetch the token keys
  * straight from the customer process ({@code orderflow.security.jwks-uri}); the chaos controls of each process are
  * called at its own port. Every process is started, killed, paused and stopped by PID.
@@ -49,7 +50,13 @@ final class DistributedDeployment {
     /** The runtime faults each process offers, read once everything runs. */
     private final Map<String, Set<String>> faults = new TreeMap<>();
 
+    /** The transport's server the harness runs: {@link #rabbit} or {@link #redis}. */
+    final HarnessTransport transport;
+    /** The RabbitMQ node; {@code null} on the Redis transport. */
     final HarnessRabbit rabbit;
+    /** The Redis server; {@code null} on the RabbitMQ transport. */
+    final HarnessRedis redis;
+
     final String namespace;
     private final Duration startTimeout;
     private final DistributedTopology topology;
@@ -63,7 +70,7 @@ final class DistributedDeployment {
             Path jar,
             List<String> jvmOptions,
             List<String> common,
-            HarnessRabbit rabbit,
+            HarnessTransport transport,
             String namespace,
             String operatorSecret,
             Path logs,
@@ -73,7 +80,7 @@ final class DistributedDeployment {
                 jar,
                 jvmOptions,
                 common,
-                rabbit,
+                transport,
                 namespace,
                 operatorSecret,
                 logs,
@@ -83,20 +90,22 @@ final class DistributedDeployment {
 
     /**
      * @param common the settings every process gets (database, operator secret, chaos controls, ...); the module, its
-     *     port, the broker and the customer process's key set are added here
+     *     port, the transport ({@link HarnessTransport#appArguments}) and the customer process's key set are added here
      */
     DistributedDeployment(
             Path jar,
             List<String> jvmOptions,
             List<String> common,
-            HarnessRabbit rabbit,
+            HarnessTransport transport,
             String namespace,
             String operatorSecret,
             Path logs,
             Duration startTimeout,
             DistributedTopology topology)
             throws IOException {
-        this.rabbit = rabbit;
+        this.transport = transport;
+        this.rabbit = transport instanceof HarnessRabbit r ? r : null;
+        this.redis = transport instanceof HarnessRedis r ? r : null;
         this.namespace = namespace;
         this.startTimeout = startTimeout;
         this.topology = topology;
@@ -110,15 +119,10 @@ final class DistributedDeployment {
         for (String module : MODULES) {
             for (String name : topology.instancesOf(module)) {
                 List<String> arguments = new ArrayList<>(common);
+                arguments.addAll(transport.appArguments(namespace));
                 arguments.addAll(List.of(
-                        "--spring.profiles.active=distributed",
                         "--orderflow.modules=" + module,
                         "--server.port=" + ports.get(name),
-                        "--spring.rabbitmq.host=127.0.0.1",
-                        "--spring.rabbitmq.port=" + rabbit.port(),
-                        "--spring.rabbitmq.username=guest",
-                        "--spring.rabbitmq.password=guest",
-                        "--orderflow.messaging.rabbitmq.namespace=" + namespace,
                         // no discovery server: the keys straight from the customer process
                         "--eureka.client.enabled=false",
                         "--spring.cloud.discovery.enabled=false",
@@ -214,12 +218,12 @@ final class DistributedDeployment {
     }
 
     /**
-     * Starts the RabbitMQ node, then the first instance of every module at once (each migrates its own schema), then
-     * the second instances, then the gateway if there is one (and waits until it routes to the modules); waits for
-     * each one's health check. Then reads which runtime faults each module process offers.
+     * Starts the transport's server (RabbitMQ node or Redis), then the first instance of every module at once (each
+     * migrates its own schema), then the second instances, then the gateway if there is one (and waits until it routes
+     * to the modules); waits for each one's health check. Then reads which runtime faults each module process offers.
      */
     void start() throws IOException {
-        rabbit.start(Duration.ofSeconds(120));
+        transport.start(Duration.ofSeconds(120));
         List<Member> first = new ArrayList<>();
         List<Member> more = new ArrayList<>();
         List<Member> edge = new ArrayList<>();
@@ -372,7 +376,10 @@ final class DistributedDeployment {
         return target(module).get(0).controls();
     }
 
-    /** {@code app <pid>} per running process, {@code rabbit <pid> <directory>} for the node: for the script's trap. */
+    /**
+     * {@code app <pid>} per running process, {@code rabbit <pid> <directory>} for the node (or {@code redis <pid>
+     * <directory>} for the Redis server): for the script's trap.
+     */
     String pidLines() {
         StringBuilder lines = new StringBuilder();
         for (Member m : members.values()) {
@@ -382,49 +389,43 @@ final class DistributedDeployment {
                     .append(m.name())
                     .append('\n');
         }
-        lines.append("rabbit ")
-                .append(rabbit.pid())
-                .append(' ')
-                .append(rabbit.directory())
-                .append('\n');
+        lines.append(transport.pidLine()).append('\n');
         return lines.toString();
     }
 
     /**
-     * Messages on the run's queues ({@code <namespace>.<module>}, its {@code .retry} and the reorder fault's {@code
-     * .held}), ready or delivered and not
-     * yet acknowledged; the processes' own exclusive broadcast queues are left out.
+     * What the run's namespace holds in flight on the transport ({@link HarnessTransport#inFlight}): on RabbitMQ the
+     * run's queues ({@code <namespace>.<module>}, its {@code .retry} and the reorder fault's {@code .held}, ready or
+     * delivered and not yet acknowledged, the processes' own broadcast queues left out); on Redis each stream's pending
+     * and undelivered entries and each retry set's members.
      */
     Map<String, Long> queueDepths() throws IOException {
-        Map<String, Long> depths = new TreeMap<>();
-        rabbit.queueDepths(namespace + ".").forEach((queue, depth) -> {
-            if (!queue.startsWith(namespace + ".broadcast.")) {
-                depths.put(queue, depth);
-            }
-        });
-        return depths;
+        return transport.inFlight(namespace);
     }
 
     /**
-     * The checker's drain ({@link InvariantChecker#inFlight()}: outboxes, open orders, held stock and money) plus the
-     * run's RabbitMQ queues, asked only once the database shows nothing in flight: all zero twice in a row.
+     * The checker's drain ({@link InvariantChecker#inFlight()}: outboxes, open orders, held stock and money) plus what
+     * the transport holds for the run, asked only once the database shows nothing in flight: all zero twice in a row.
      */
     boolean awaitDrained(InvariantChecker checker, Duration deadline, Consumer<Map<String, Long>> progress) {
-        return checker.awaitDrained(deadline, progress, this::rabbitQueued);
+        return checker.awaitDrained(deadline, progress, this::transportQueued);
     }
 
-    /** The run's RabbitMQ messages in all, or -1 while the node does not answer (not drained). */
-    private Map<String, Long> rabbitQueued() {
+    /**
+     * The run's messages on the transport in all ({@code rabbitmq_queued} or {@code redis_in_flight}), or -1 while
+     * the server does not answer (not drained).
+     */
+    private Map<String, Long> transportQueued() {
         long queued;
         try {
             queued = queueDepths().values().stream().mapToLong(Long::longValue).sum();
         } catch (IOException e) {
             queued = -1;
         }
-        return Map.of("rabbitmq_queued", queued);
+        return Map.of(transport instanceof HarnessRedis ? "redis_in_flight" : "rabbitmq_queued", queued);
     }
 
-    /** Stops every process (SIGTERM, all at once; SIGKILL after 30 s), then the RabbitMQ node. Never throws. */
+    /** Stops every process (SIGTERM, all at once; SIGKILL after 30 s), then the transport's server. Never throws. */
     void stop() {
         List<Thread> threads = new ArrayList<>();
         for (Member m : members.values()) {
@@ -439,6 +440,6 @@ final class DistributedDeployment {
                 Thread.currentThread().interrupt();
             }
         }
-        rabbit.destroy();
+        transport.destroy();
     }
 }

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * directory: durable queues and persistent, confirmed messages survive. The shared node on 5672 is never touched; the
  * node registers its name with the machine's epmd like any other node.
  */
-final class HarnessRabbit {
+final class HarnessRabbit implements HarnessTransport {
 
     private final Path server;
     private final Path ctl;
@@ -65,12 +65,56 @@ final class HarnessRabbit {
         return port;
     }
 
-    Path directory() {
+    @Override
+    public Path directory() {
         return dir;
     }
 
+    @Override
+    public String name() {
+        return "rabbitmq";
+    }
+
+    /** The module processes on this node: the distributed profile, guest on 127.0.0.1, the run's namespace. */
+    @Override
+    public List<String> appArguments(String namespace) {
+        return List.of(
+                "--spring.profiles.active=distributed",
+                "--spring.rabbitmq.host=127.0.0.1",
+                "--spring.rabbitmq.port=" + port,
+                "--spring.rabbitmq.username=guest",
+                "--spring.rabbitmq.password=guest",
+                "--orderflow.messaging.rabbitmq.namespace=" + namespace);
+    }
+
+    @Override
+    public String pidLine() {
+        return "rabbit " + pid() + " " + dir;
+    }
+
+    /**
+     * Messages on the run's queues ({@code <namespace>.<module>} and its {@code .retry}), ready or delivered and not
+     * yet acknowledged; the processes' own exclusive broadcast queues are left out.
+     */
+    @Override
+    public Map<String, Long> inFlight(String namespace) throws IOException {
+        Map<String, Long> depths = new TreeMap<>();
+        queueDepths(namespace + ".").forEach((queue, depth) -> {
+            if (!queue.startsWith(namespace + ".broadcast.")) {
+                depths.put(queue, depth);
+            }
+        });
+        return depths;
+    }
+
+    @Override
+    public String describe() {
+        return "the harness's own node " + node;
+    }
+
     /** Starts the node and waits until its AMQP listener accepts connections (the last step of its boot). */
-    void start(Duration timeout) throws IOException {
+    @Override
+    public void start(Duration timeout) throws IOException {
         if (launcher != null && launcher.isAlive()) {
             throw new IllegalStateException("the RabbitMQ node runs already (PID " + pid() + ")");
         }
@@ -108,7 +152,8 @@ final class HarnessRabbit {
     }
 
     /** The node's Erlang VM ({@code beam.smp}), a child of the launcher script; -1 when it does not run. */
-    long pid() {
+    @Override
+    public long pid() {
         return beam().map(ProcessHandle::pid).orElse(-1L);
     }
 
@@ -205,7 +250,8 @@ final class HarnessRabbit {
      * Stops the node ({@code rabbitmqctl shutdown}, SIGKILL if that fails), keeps its log and removes its directory.
      * Never throws: it runs in the shutdown hook.
      */
-    void destroy() {
+    @Override
+    public void destroy() {
         if (pid() > 0) {
             try {
                 ctl("shutdown");

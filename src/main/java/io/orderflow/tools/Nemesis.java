@@ -54,6 +54,7 @@ interface Nemesis {
             case "kill-module", "kill-instance" -> new ProcessKillNemesis(step.fault(), step.target());
             case "pause-module" -> new ProcessPauseNemesis(step.target());
             case "rabbitmq-restart" -> new RabbitRestartNemesis();
+            case "redis-restart" -> new RedisRestartNemesis();
             default -> named(step.fault(), step.faultSeed());
         };
     }

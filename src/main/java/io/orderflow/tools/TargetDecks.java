@@ -57,6 +57,7 @@ final class TargetDecks {
         if (cards.isEmpty()) {
             return switch (fault) {
                 case "rabbitmq-restart" -> "rabbitmq (the harness's node)";
+                case "redis-restart" -> "redis (the harness's server)";
                 case "postgres-crash" -> "postgres";
                 case "payment-outage" -> "payment provider (every payment instance)";
                 case "duplicate", "reorder" -> "transport (every module process)";

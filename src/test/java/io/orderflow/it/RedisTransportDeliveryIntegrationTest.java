@@ -7,10 +7,13 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.Transport;
+import io.orderflow.messaging.TransportFaults;
+import io.orderflow.messaging.TransportFaultsAccess;
 import io.orderflow.platform.SampledGauges;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
@@ -27,6 +30,56 @@ class RedisTransportDeliveryIntegrationTest extends MessageDeliveryScenarios {
     @Override
     RunningApp app() {
         return local.app();
+    }
+
+    @Test
+    void holdsBackAMessageInTheModulesRetrySetWhileReorderingThenDeliversIt() {
+        // the chaos fault reorder: a seed whose first message is held back at least a second
+        long seed = 0;
+        while (new TransportFaults.HoldBack(1, Duration.ofMillis(1500), seed)
+                        .next()
+                        .toMillis()
+                < 1000) {
+            seed++;
+        }
+        String orderId = "held-" + UUID.randomUUID();
+        Envelope reserve = new Envelope(
+                UUID.randomUUID(),
+                "ReserveStock",
+                1,
+                orderId,
+                null,
+                Instant.now(),
+                "{\"order_id\":\"" + orderId + "\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}",
+                Map.of());
+        TransportFaults faults = app().bean(TransportFaults.class);
+        String retrySet = local.redisPrefix() + ":inventory:retry";
+        RedisClient client = RedisClient.create(TestInfrastructure.REDIS_URL);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            TransportFaultsAccess.reorder(faults, new TransportFaults.HoldBack(1, Duration.ofMillis(1500), seed));
+            try {
+                app().bean(Transport.class).publish(List.of(reserve));
+            } finally {
+                TransportFaultsAccess.reorder(faults, null);
+            }
+            // not on the stream yet: waiting in the retry set, due after its delay, as a first delivery
+            assertThat(connection.sync().zrange(retrySet, 0, -1))
+                    .anySatisfy(member -> assertThat(member)
+                            .contains(reserve.messageId().toString())
+                            .doesNotContain("attempts"));
+            Awaitility.await("the held-back reservation applied")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> app().jdbc()
+                                    .sql("select count(*) from inventory.reservation_line where order_id = ?")
+                                    .param(orderId)
+                                    .query(Long.class)
+                                    .single()
+                            == 1L);
+            assertThat(connection.sync().zrange(retrySet, 0, -1))
+                    .noneMatch(member -> member.contains(reserve.messageId().toString()));
+        } finally {
+            client.shutdown();
+        }
     }
 
     @Test

@@ -85,9 +85,10 @@ class ChaosFaultsUnitTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("max_delay_ms must be an integer");
         assertThatThrownBy(() -> reorder.inject(Map.of("max_delay_ms", "0"))).hasMessageContaining("1..60000");
-        assertThatThrownBy(() -> new ReorderedDeliveryFault(faults, transportNamed("redis")).inject(Map.of()))
+        assertThatThrownBy(
+                        () -> new ReorderedDeliveryFault(faults, transportNamed("without-hold-back")).inject(Map.of()))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("PostgreSQL queue and RabbitMQ transports only");
+                .hasMessageContaining("PostgreSQL queue, RabbitMQ and Redis Streams transports only");
         assertThat(reorder.active()).isFalse();
     }
 
@@ -149,7 +150,7 @@ class ChaosFaultsUnitTest {
 
             @Override
             public boolean holdsBack() {
-                return !name.equals("redis");
+                return !name.equals("without-hold-back");
             }
 
             @Override

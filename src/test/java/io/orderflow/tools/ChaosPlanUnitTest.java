@@ -352,6 +352,104 @@ class ChaosPlanUnitTest {
                         embedded.steps().stream().map(ChaosPlan.Step::loadSeed).toList());
     }
 
+    // --- distributed mode on Redis (--transport redis) ---------------------------------------------------------
+
+    @Test
+    void onRedisTheServersRestartTakesTheRabbitmqRestartsPlace() {
+        ChaosPlan.Settings redis = settings("distributed", "--transport", "redis");
+
+        assertThat(redis.faults())
+                .containsExactly(
+                        "kill-module",
+                        "kill-instance",
+                        "pause-module",
+                        "redis-restart",
+                        "postgres-crash",
+                        "payment-outage",
+                        "duplicate",
+                        "poison")
+                .isEqualTo(ChaosTransport.faults("redis"));
+        // all: the opt-in faults too (reorder: held back in the retry set), so the default list is the above
+        assertThat(settings("distributed", "--transport", "redis", "--faults", "all")
+                        .faults())
+                .containsSubsequence(redis.faults())
+                .endsWith("reorder")
+                .hasSize(9);
+        assertThat(settings("distributed", "--faults", "all").faults()).isEqualTo(ChaosPlan.ALL_DISTRIBUTED_FAULTS);
+        // the default transport is RabbitMQ's, with its fault list as before
+        assertThat(settings("distributed").faults()).isEqualTo(ChaosPlan.DISTRIBUTED_FAULTS);
+        assertThat(settings("distributed", "--transport", "rabbitmq").faults()).isEqualTo(ChaosPlan.DISTRIBUTED_FAULTS);
+        for (ChaosPlan.Step step : ChaosPlan.of(settings("distributed", "--transport", "redis", "--seed", "2"))
+                .steps()) {
+            assertThat(Nemesis.of(step).name()).isEqualTo(step.fault());
+        }
+    }
+
+    @Test
+    void aSeedDealsTheSamePlanOnEitherTransportButTheServersRestart() {
+        // seed 31: the Redis run in docs/reliability.md
+        ChaosPlan rabbit = ChaosPlan.of(settings("distributed", "--seed", "31", "--iterations", "8"));
+        ChaosPlan redis =
+                ChaosPlan.of(settings("distributed", "--transport", "redis", "--seed", "31", "--iterations", "8"));
+
+        assertThat(redis.steps())
+                .extracting(ChaosPlan.Step::fault)
+                .containsExactly(
+                        "postgres-crash",
+                        "pause-module",
+                        "kill-instance",
+                        "redis-restart",
+                        "duplicate",
+                        "kill-module",
+                        "poison",
+                        "payment-outage");
+        assertThat(redis.steps())
+                .extracting(ChaosPlan.Step::target)
+                .contains("redis (the harness's server)")
+                .doesNotContain("rabbitmq (the harness's node)");
+        for (int i = 0; i < 8; i++) {
+            ChaosPlan.Step a = rabbit.steps().get(i);
+            ChaosPlan.Step b = redis.steps().get(i);
+            assertThat(b.fault()).isEqualTo(a.fault().equals("rabbitmq-restart") ? "redis-restart" : a.fault());
+            assertThat(b.injectAt()).isEqualTo(a.injectAt());
+            assertThat(b.duration()).isEqualTo(a.duration());
+            assertThat(b.loadSeed()).isEqualTo(a.loadSeed());
+            if (!a.fault().equals("rabbitmq-restart")) {
+                assertThat(b.target()).isEqualTo(a.target());
+            }
+        }
+    }
+
+    @Test
+    void aServersRestartOnlyOnItsOwnTransport() {
+        assertThatThrownBy(() -> settings("distributed", "--transport", "redis", "--faults", "rabbitmq-restart"))
+                .hasMessageContaining("rabbitmq-restart needs --transport rabbitmq");
+        assertThatThrownBy(() -> settings("distributed", "--faults", "redis-restart,kill-module"))
+                .hasMessageContaining("redis-restart needs --transport redis");
+        assertThatThrownBy(() -> settings("distributed", "--transport", "kafka"))
+                .hasMessageContaining("--transport: rabbitmq or redis");
+        assertThatThrownBy(() -> settings("embedded", "--transport", "redis"))
+                .hasMessageContaining("the distributed mode's");
+        assertThatThrownBy(() -> settings("embedded", "--faults", "redis-restart"))
+                .hasMessageContaining("unknown fault 'redis-restart'");
+        // reorder is on every transport (opt-in)
+        assertThat(settings("distributed", "--faults", "reorder").faults()).containsExactly("reorder");
+        assertThat(settings(
+                                "distributed",
+                                "--transport",
+                                "redis",
+                                "--faults",
+                                "redis-restart,kill-module,duplicate,reorder")
+                        .faults())
+                .containsExactly("redis-restart", "kill-module", "duplicate", "reorder");
+        ChaosPlan reorder =
+                ChaosPlan.of(settings("distributed", "--transport", "redis", "--faults", "reorder", "--seed", "3"));
+        assertThat(reorder.steps())
+                .singleElement()
+                .satisfies(s -> assertThat(s.target()).isEqualTo("transport (every module process)"))
+                .satisfies(s -> assertThat(Nemesis.of(s).name()).isEqualTo("reorder"));
+    }
+
     private static List<String> targetsOf(ChaosPlan plan, String fault) {
         return plan.steps().stream()
                 .filter(s -> s.fault().equals(fault))

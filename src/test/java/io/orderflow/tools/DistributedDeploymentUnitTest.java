@@ -17,7 +17,7 @@ class DistributedDeploymentUnitTest {
     @TempDir
     Path out;
 
-    private DistributedDeployment deployment(HarnessRabbit rabbit) throws Exception {
+    private DistributedDeployment deployment(HarnessTransport rabbit) throws Exception {
         return new DistributedDeployment(
                 out.resolve("orderflow.jar"),
                 List.of("-Xmx64m"),
@@ -69,6 +69,50 @@ class DistributedDeploymentUnitTest {
             rabbit.destroy();
         }
         assertThat(Files.exists(rabbit.directory())).isFalse();
+    }
+
+    @Test
+    void onRedisEveryProcessGetsTheRedisProfileAndTheHarnesssServerAndNoBroker() throws Exception {
+        HarnessRedis redis = new HarnessRedis("redis-server", 36379, "always", out);
+        try {
+            DistributedDeployment d = deployment(redis);
+
+            assertThat(d.redis).isSameAs(redis);
+            assertThat(d.rabbit).isNull();
+            for (DistributedDeployment.Member m : d.members().values()) {
+                assertThat(m.process().arguments())
+                        .contains(
+                                "--spring.profiles.active=distributed,redis",
+                                "--orderflow.redis.url=redis://127.0.0.1:36379",
+                                "--orderflow.redis.prefix=orderflow-chaos-test",
+                                "--orderflow.modules=" + m.module())
+                        .noneMatch(a -> a.startsWith("--spring.rabbitmq.") || a.contains("messaging.rabbitmq"))
+                        .filteredOn(a -> a.startsWith("--spring.profiles.active="))
+                        .hasSize(1);
+            }
+            assertThat(d.pidLines().lines().toList())
+                    .hasSize(9)
+                    .contains("app -1 payment-2", "redis -1 " + redis.directory());
+            assertThat(redis.directory().toString()).startsWith("/tmp/orderflow-chaos-redis-");
+        } finally {
+            redis.destroy();
+        }
+        assertThat(Files.exists(redis.directory())).isFalse();
+    }
+
+    @Test
+    void onRabbitmqEveryProcessGetsTheNodeAndTheNamespace() throws Exception {
+        HarnessRabbit rabbit = new HarnessRabbit(Path.of("/nonexistent"), 35672, 35673, out);
+        try {
+            assertThat(deployment(rabbit).member("payment-1").process().arguments())
+                    .contains(
+                            "--spring.profiles.active=distributed",
+                            "--spring.rabbitmq.port=35672",
+                            "--orderflow.messaging.rabbitmq.namespace=orderflow-chaos-test")
+                    .noneMatch(a -> a.startsWith("--orderflow.redis."));
+        } finally {
+            rabbit.destroy();
+        }
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.messaging.Topology;
 import io.orderflow.messaging.Transport;
+import io.orderflow.messaging.TransportFaults;
 import io.orderflow.platform.SampledGauges;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +61,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Routing is the {@link Topology}: a message type goes to the stream of every module that consumes it. Redis is not
  * in the database transaction, so messages leave through the outbox, which deletes its rows only after every
  * {@code XADD} of the batch was answered.
+ *
+ * <p>The chaos harness's reordering ({@link TransportFaults#holdBack()}, off unless switched on) puts a held-back
+ * message into the module's retry set, due after its delay, instead of onto the stream: the upkeep moves it to the
+ * stream then, behind the messages added meanwhile, as a first delivery (no attempt count).
  */
 public class RedisTransport implements Transport, SmartLifecycle, AutoCloseable {
 
@@ -77,6 +82,9 @@ public class RedisTransport implements Transport, SmartLifecycle, AutoCloseable 
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final int consumersPerModule;
+    /** The chaos harness's reordering hook; off unless switched on. */
+    private final TransportFaults faults;
+
     private final Duration claimIdle;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
     /** Message type to the modules that consume it. */
@@ -107,8 +115,10 @@ public class RedisTransport implements Transport, SmartLifecycle, AutoCloseable 
             JsonMapper json,
             int consumersPerModule,
             Duration claimIdle,
-            SampledGauges gauges) {
+            SampledGauges gauges,
+            TransportFaults faults) {
         this.prefix = prefix;
+        this.faults = faults;
         this.tx = new TransactionTemplate(transactions);
         this.json = json;
         this.consumersPerModule = consumersPerModule;
@@ -179,16 +189,22 @@ public class RedisTransport implements Transport, SmartLifecycle, AutoCloseable 
         return "redis";
     }
 
+    @Override
+    public boolean holdsBack() {
+        return true;
+    }
+
     /**
      * {@code XADD}s every routed message to the stream of each module that consumes its type, all sent before the
      * first reply is awaited, and returns once Redis answered every one of them (or throws: then the outbox keeps
-     * the whole batch and a later attempt may add some entries twice, which the inbox absorbs).
+     * the whole batch and a later attempt may add some entries twice, which the inbox absorbs). A message the chaos
+     * harness holds back goes to each module's retry set instead, due after its delay.
      */
     @Override
     public Set<UUID> publish(List<Envelope> batch) {
         Set<UUID> unroutable = new HashSet<>();
-        List<RedisFuture<String>> replies = new ArrayList<>();
-        var async = shared.async();
+        List<RedisFuture<?>> replies = new ArrayList<>();
+        List<Long> heldUntil = new ArrayList<>();
         for (Envelope e : batch) {
             Set<String> modules = routes.getOrDefault(e.type(), Set.of());
             if (modules.isEmpty()) {
@@ -196,18 +212,33 @@ public class RedisTransport implements Transport, SmartLifecycle, AutoCloseable 
                 continue;
             }
             Map<String, String> fields = RedisEnvelopes.fields(e, json);
+            Duration held = faults.holdBack();
             for (String module : modules) {
-                replies.add(async.xadd(stream(module), fields));
+                replies.add(add(module, fields, held, heldUntil));
             }
         }
         await(replies, "the batch");
+        heldUntil.forEach(upkeep::dueAt);
         return unroutable;
     }
 
-    private static void await(List<RedisFuture<String>> replies, String what) {
+    /**
+     * {@code XADD} of the entry to the module's stream; held back by the chaos harness, {@code ZADD} to its retry set
+     * instead, due after {@code held} (noted in {@code heldUntil} for the upkeep, once Redis answered).
+     */
+    private RedisFuture<?> add(String module, Map<String, String> fields, Duration held, List<Long> heldUntil) {
+        if (held.isZero()) {
+            return shared.async().xadd(stream(module), fields);
+        }
+        long due = Instant.now().plus(held).toEpochMilli();
+        heldUntil.add(due);
+        return shared.async().zadd(retrySet(module), (double) due, json.writeValueAsString(fields));
+    }
+
+    private static void await(List<? extends RedisFuture<?>> replies, String what) {
         long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
         try {
-            for (RedisFuture<String> reply : replies) {
+            for (RedisFuture<?> reply : replies) {
                 reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (ExecutionException | TimeoutException e) {
@@ -220,7 +251,8 @@ public class RedisTransport implements Transport, SmartLifecycle, AutoCloseable 
 
     /**
      * {@code XADD}s the envelope to {@code module}'s stream only, without attempt count, and returns once Redis
-     * answered. Not part of the caller's database transaction: at least once, like RabbitMQ.
+     * answered. Not part of the caller's database transaction: at least once, like RabbitMQ. Held back by the chaos
+     * harness, it goes to the module's retry set instead, as in {@link #publish}.
      */
     @Override
     public void redeliver(String module, Envelope envelope) {
@@ -228,7 +260,11 @@ public class RedisTransport implements Transport, SmartLifecycle, AutoCloseable 
             throw new IllegalStateException(
                     "stream " + stream(module) + " is not declared; is module " + module + " subscribed?");
         }
-        await(List.of(shared.async().xadd(stream(module), RedisEnvelopes.fields(envelope, json))), stream(module));
+        List<Long> heldUntil = new ArrayList<>();
+        await(
+                List.of(add(module, RedisEnvelopes.fields(envelope, json), faults.holdBack(), heldUntil)),
+                stream(module));
+        heldUntil.forEach(upkeep::dueAt);
     }
 
     /** Every module's stream and consumer group, and the routing: a module that has not started yet loses nothing. */
