@@ -41,6 +41,9 @@ final class DistributedDeployment {
 
     final HarnessRabbit rabbit;
     final String namespace;
+    /** The processes' own TCP proxies to the database and the broker ({@code partition-module}); null when direct. */
+    private final ModuleLinks links;
+
     private final Duration startTimeout;
 
     static List<String> instancesOf(String module) {
@@ -61,6 +64,25 @@ final class DistributedDeployment {
             Path logs,
             Duration startTimeout)
             throws IOException {
+        this(jar, jvmOptions, common, rabbit, namespace, operatorSecret, logs, startTimeout, null);
+    }
+
+    /**
+     * @param links when not null, each process reaches the database and the broker through its own proxies: its
+     *     {@code spring.datasource.url} and AMQP port are its proxies', whatever {@code common} says
+     */
+    DistributedDeployment(
+            Path jar,
+            List<String> jvmOptions,
+            List<String> common,
+            HarnessRabbit rabbit,
+            String namespace,
+            String operatorSecret,
+            Path logs,
+            Duration startTimeout,
+            ModuleLinks links)
+            throws IOException {
+        this.links = links;
         this.rabbit = rabbit;
         this.namespace = namespace;
         this.startTimeout = startTimeout;
@@ -73,13 +95,21 @@ final class DistributedDeployment {
         String customer = "http://127.0.0.1:" + ports.get("customer");
         for (String module : MODULES) {
             for (String name : instancesOf(module)) {
-                List<String> arguments = new ArrayList<>(common);
+                List<String> arguments = new ArrayList<>(
+                        links == null
+                                ? common
+                                : common.stream()
+                                        .filter(a -> !a.startsWith("--spring.datasource.url="))
+                                        .toList());
+                if (links != null) {
+                    arguments.add("--spring.datasource.url=" + links.jdbcUrl(name));
+                }
                 arguments.addAll(List.of(
                         "--spring.profiles.active=distributed",
                         "--orderflow.modules=" + module,
                         "--server.port=" + ports.get(name),
                         "--spring.rabbitmq.host=127.0.0.1",
-                        "--spring.rabbitmq.port=" + rabbit.port(),
+                        "--spring.rabbitmq.port=" + (links == null ? rabbit.port() : links.brokerPort(name)),
                         "--spring.rabbitmq.username=guest",
                         "--spring.rabbitmq.password=guest",
                         "--orderflow.messaging.rabbitmq.namespace=" + namespace,
@@ -113,6 +143,11 @@ final class DistributedDeployment {
     /** The order process: the load's entry. */
     AppProcess order() {
         return member("order").process();
+    }
+
+    /** The processes' own proxies to the database and the broker; null when they connect directly. */
+    ModuleLinks links() {
+        return links;
     }
 
     Map<String, Member> members() {
@@ -298,5 +333,8 @@ final class DistributedDeployment {
             }
         }
         rabbit.destroy();
+        if (links != null) {
+            links.close();
+        }
     }
 }

@@ -12,9 +12,15 @@ import java.util.Random;
  * In distributed mode the process faults deal their targets like cards, from a stream of the seed's own: each
  * {@code kill-module} takes the next module of a shuffled deck of all seven (so over the iterations every module is
  * killed in turn), each {@code kill-instance} the next of the two payment instances, each {@code pause-module} the
- * next of the five saga participants.
+ * next of the five saga participants. The opt-in faults act on one process of the eight: each
+ * {@code partition-module} takes the next card of a deck of every process cut from either side (sixteen cards:
+ * {@code payment-2 <-> rabbitmq}), each {@code clock-skew-module} the next process of its own deck. A combination's
+ * parts draw from their decks in turn, its target joins theirs with {@code " + "}.
  */
 final class TargetDecks {
+
+    /** Between the targets of a combination's parts ({@code inventory + transport (every module process)}). */
+    static final String COMBINED = " + ";
 
     /** Mixed into the plan's seed for the targets' own random stream. */
     static final long SALT = 0x5DEECE66DL * 31 + 0x7A11;
@@ -34,6 +40,14 @@ final class TargetDecks {
             case "kill-module" -> DistributedDeployment.MODULES;
             case "kill-instance" -> DistributedDeployment.instancesOf(DistributedDeployment.TWICE);
             case "pause-module" -> DistributedDeployment.PARTICIPANTS;
+            case "partition-module" ->
+                ModuleLinks.processes().stream()
+                        .flatMap(p -> ModuleLinks.SIDES.stream().map(side -> ModulePartitionNemesis.target(p, side)))
+                        .toList();
+            case "clock-skew-module" ->
+                ModuleLinks.processes().stream()
+                        .map(ModuleClockSkewNemesis::target)
+                        .toList();
             default -> List.of();
         };
     }
@@ -41,6 +55,10 @@ final class TargetDecks {
     String next(String fault) {
         if (!"distributed".equals(mode)) {
             return ChaosPlan.targetOf(fault);
+        }
+        if (fault.contains("+")) { // a combination: each part draws from its own deck, in the combination's order
+            return String.join(
+                    COMBINED, ChaosPlan.parts(fault).stream().map(this::next).toList());
         }
         List<String> cards = cards(fault);
         if (cards.isEmpty()) {
