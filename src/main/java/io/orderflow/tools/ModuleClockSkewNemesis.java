@@ -24,6 +24,11 @@ final class ModuleClockSkewNemesis implements Nemesis {
     private Duration seenAtInjection;
     private Duration seenAtHeal;
     private final Map<String, Long> othersAtInjection = new LinkedHashMap<>();
+    /** The token probe's process, token (issued during the skew) and its answers: during the skew, after the heal. */
+    private String probedAt;
+
+    private String probeToken;
+    private final Map<String, Object> tokenProbe = new LinkedHashMap<>();
 
     ModuleClockSkewNemesis(String target, long seed) {
         this.process = target.split(" ")[0];
@@ -76,6 +81,27 @@ final class ModuleClockSkewNemesis implements Nemesis {
                 }
             }
         }
+        probeTokens(system);
+    }
+
+    /**
+     * The one thing every process checks against a clock of another's: an access token's times ({@code iat},
+     * {@code nbf}, {@code exp}: the customer process's clock) against its own. Signs in during the skew and offers the
+     * token to the skewed process (to the order process when the customer's is skewed); again after the heal. A 401
+     * is what the clocks' disagreement costs a client; reported, not a harness error.
+     */
+    private void probeTokens(ChaosSystem system) {
+        probedAt = process.equals("customer") ? "order" : process;
+        tokenProbe.clear();
+        tokenProbe.put("issued_by", "customer");
+        tokenProbe.put("checked_by", probedAt);
+        try {
+            ChaosControls controls = system.deployment.member(probedAt).controls();
+            probeToken = controls.signIn();
+            tokenProbe.put("during_skew", controls.answerTo(probeToken));
+        } catch (IOException | RuntimeException e) {
+            tokenProbe.put("during_skew", e.toString());
+        }
     }
 
     @Override
@@ -83,6 +109,15 @@ final class ModuleClockSkewNemesis implements Nemesis {
         clocks(system).of(process).set(0);
         if (system.deployment.member(process).process().pid() > 0) {
             seenAtHeal = FakeClock.awaitOffset(url(system, process), Duration.ZERO, TOLERANCE, SETTLE);
+        }
+        if (probeToken != null && system.deployment.member(probedAt).process().pid() > 0) {
+            try {
+                tokenProbe.put(
+                        "after_heal",
+                        system.deployment.member(probedAt).controls().answerTo(probeToken));
+            } catch (IOException | RuntimeException e) {
+                tokenProbe.put("after_heal", e.toString());
+            }
         }
     }
 
@@ -99,6 +134,9 @@ final class ModuleClockSkewNemesis implements Nemesis {
         }
         if (seenAtHeal != null) {
             seen.put("clock_off_after_heal_s", seenAtHeal.toSeconds());
+        }
+        if (!tokenProbe.isEmpty()) {
+            seen.put("token_issued_during_skew", tokenProbe);
         }
         return seen;
     }
