@@ -24,7 +24,7 @@ final class ModuleClockSkewNemesis implements Nemesis {
     private Duration seenAtInjection;
     private Duration seenAtHeal;
     private final Map<String, Long> othersAtInjection = new LinkedHashMap<>();
-    /** The token probe's process, token (issued during the skew) and its answers: during the skew, after the heal. */
+    /** The token probe: the process offered the token, the token (issued during the skew), its answers. */
     private String probedAt;
 
     private String probeToken;
