@@ -16,8 +16,9 @@
 # The chaos command stops what it started by PID in a shutdown hook; this script's trap is the second line:
 # it ends the command (TERM, then KILL after 60 s) and then, from the PIDs file the command keeps, any
 # application process, RabbitMQ node, Redis server and PostgreSQL cluster it left behind.
-# Faults beyond the default set (embedded): --faults partition,clock-skew (or all), combinations such as kill+duplicate.
-# clock-skew needs libfaketime (apt-get install -y faketime libfaketime); without it such a plan stops at once.
+# Faults beyond the default set (embedded): --faults partition,clock-skew (or all), combinations such as kill+duplicate;
+# (distributed): --faults reorder,partition-module,clock-skew-module (or all), combinations such as kill-module+duplicate.
+# clock-skew(-module) needs libfaketime (apt-get install -y faketime libfaketime); without it such a plan stops at once.
 # Environment (optional): JAVA_OPTS of the chaos command's JVM (default -Xmx384m).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -32,18 +32,7 @@ class Tokens {
 
     AccessToken issue(String subject, List<String> roles) {
         SigningKeys.StoredKey signer = keys.signer();
-        Instant now = Instant.now();
-        JwtClaimsSet claims = JwtClaimsSet.builder()
-                .issuer(issuer)
-                .audience(List.of(audience))
-                .subject(subject)
-                .claim("roles", roles)
-                .claim("scope", String.join(" ", roles))
-                .id(UUID.randomUUID().toString())
-                .issuedAt(now)
-                .notBefore(now)
-                .expiresAt(now.plus(ttl))
-                .build();
+        JwtClaimsSet claims = claims(issuer, audience, subject, roles, Instant.now(), ttl);
         JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256)
                 .keyId(signer.kid())
                 .type(SecurityConfiguration.TOKEN_TYPE)
@@ -53,5 +42,26 @@ class Tokens {
                 .encode(JwtEncoderParameters.from(header, claims))
                 .getTokenValue();
         return new AccessToken(token, "Bearer", ttl.toSeconds());
+    }
+
+    /**
+     * The claims of a token issued at {@code now} (this process's clock). No {@code nbf}: a token is valid from its
+     * issue, and a not-before time written with the issuer's clock made every other process whose clock is behind it
+     * by more than {@code orderflow.security.clock-skew} refuse every fresh token (the distributed chaos run's
+     * {@code clock-skew-module}: a customer process 10 min ahead issued tokens no other process accepted for 10 min).
+     * {@code exp} still bounds the token by the issuer's clock; {@code iat} is informational (not checked).
+     */
+    static JwtClaimsSet claims(
+            String issuer, String audience, String subject, List<String> roles, Instant now, Duration ttl) {
+        return JwtClaimsSet.builder()
+                .issuer(issuer)
+                .audience(List.of(audience))
+                .subject(subject)
+                .claim("roles", roles)
+                .claim("scope", String.join(" ", roles))
+                .id(UUID.randomUUID().toString())
+                .issuedAt(now)
+                .expiresAt(now.plus(ttl))
+                .build();
     }
 }

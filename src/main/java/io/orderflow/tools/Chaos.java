@@ -189,7 +189,7 @@ final class Chaos {
         run.put("db_proxy", dbProxy != null);
         run.put("faketime", system.clock != null);
         if (plan.mode().equals("distributed")) {
-            system = distributed(appArgs, postgres, operatorSecret);
+            system = distributed(appArgs, postgres, operatorSecret, faketime);
             system.dbProxy = dbProxy;
         }
         Thread hook = new Thread(system::stop, "chaos-cleanup");
@@ -361,14 +361,15 @@ final class Chaos {
      * embedded mode's settings (the same chaos controls, operator secret, re-send interval, limiter off, broken
      * guarantee if asked) and the distributed profile's; the order process is the load's entry.
      */
-    private ChaosSystem distributed(List<String> common, HarnessPostgres postgres, String operatorSecret)
+    private ChaosSystem distributed(List<String> common, HarnessPostgres postgres, String operatorSecret, Path faketime)
             throws IOException {
         String stamp = out.getFileName().toString().replaceAll("[^A-Za-z0-9]", "");
         // the harness's own RabbitMQ node, or its own Redis server with --transport redis
         HarnessTransport transport =
                 ChaosTransport.harness(args, ChaosTransport.of(args, plan.mode()), out.toAbsolutePath());
-        // the embedded settings but its port: every module process gets its own
-        // (and straight to the database: the partition's proxy is the embedded mode's)
+        DistributedTopology topology = DistributedTopology.parse(args.get("topology", "direct"));
+        // the embedded settings but its port: every module process gets its own (and its own proxies to the database
+        // and the broker, for partition-module: the embedded mode's proxy is not used)
         List<String> settings = new ArrayList<>(common.stream()
                 .filter(a -> !a.startsWith("--server.port=") && !a.startsWith("--spring.datasource.url="))
                 .toList());
@@ -385,16 +386,23 @@ final class Chaos {
                 operatorSecret,
                 out.resolve("logs"),
                 args.duration("start-timeout", Duration.ofSeconds(180)),
-                DistributedTopology.parse(args.get("topology", "direct")));
+                topology,
+                ChaosSetup.moduleLinks(args, plan, topology, postgres.port(), transport.port()));
         run.put("topology", deployment.topology().label());
         // the load's entry: the gateway (--topology gateway) or the order process
-        return new ChaosSystem(
+        ChaosSystem distributed = new ChaosSystem(
                 deployment.entry(),
                 postgres,
                 args.duration("start-timeout", Duration.ofSeconds(180)),
                 out.resolve("pids"),
                 deployment.controlsOf("order"),
                 deployment);
+        run.put("module_links", deployment.links() != null);
+        if (faketime != null) {
+            // every module process under libfaketime from its first start, at offset 0; clock-skew-module moves one
+            distributed.moduleClocks = new ModuleClocks(faketime, deployment, out.toAbsolutePath());
+        }
+        return distributed;
     }
 
     private void startDistributed() throws IOException {
@@ -609,8 +617,9 @@ final class Chaos {
                       [--faults kill,pause,postgres-crash,payment-outage,duplicate,reorder,poison (the default); \\
                        also partition, clock-skew (needs libfaketime); all; a combination: kill+duplicate] \\
                       [--faults kill-module,kill-instance,pause-module,rabbitmq-restart,postgres-crash,payment-outage,
-                               duplicate,poison (distributed: the default; also reorder; all; no combinations; with
-                                --transport redis, redis-restart in rabbitmq-restart's place)] \\
+                               duplicate,poison (distributed: the default); also reorder, partition-module,
+                                clock-skew-module (needs libfaketime); all; a combination: kill-module+duplicate; with
+                                --transport redis, redis-restart in rabbitmq-restart's place] \\
                       [--topology direct|gateway (distributed: gateway in front, order and payment twice)] \\
                       [--transport rabbitmq|redis (distributed: the harness's own RabbitMQ node, the default, or its
                                 own redis-server and the Redis Streams transport)] \\
@@ -624,7 +633,8 @@ final class Chaos {
                       [--app-jvm-options -Xmx512m (distributed: -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)] \\
                       [--max-time (bound of the whole run)] [--plan-only] \\
                       [--rabbitmq-bin /usr/lib/rabbitmq/bin] [--rabbitmq-port 0 (distributed: the harness's node)] \\
-                      [--db-proxy on|off (the app reaches PostgreSQL through the harness's TCP proxy)] \\
+                      [--db-proxy on|off (the app reaches PostgreSQL through the harness's TCP proxy; distributed:
+                                   each module process PostgreSQL and RabbitMQ through proxies of its own)] \\
                       [--faketime-lib /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1] \\
                       [--break module:Type,... (lose those messages on purpose: the run must then fail)] \\
                       [--break-inbox module:Type|module:*,... (apply redeliveries again; with duplicate: must fail)]

@@ -119,6 +119,20 @@ final class ChaosControls {
         if (token != null && !fresh) {
             return token;
         }
+        token = signIn();
+        return token;
+    }
+
+    /**
+     * The status this process answers {@code GET /api/chaos/faults} with {@code bearer} (no second sign-in on a 401):
+     * whether it accepts a token, e.g. one the customer process issued while one of their clocks was skewed.
+     */
+    int answerTo(String bearer) throws IOException {
+        return send("GET", "/api/chaos/faults", null, bearer).statusCode();
+    }
+
+    /** A fresh operator token from the sign-in endpoint, not kept for this controls' own calls. */
+    String signIn() throws IOException {
         try {
             HttpResponse<String> answer = http.send(
                     HttpRequest.newBuilder(URI.create(tokenUrl))
@@ -132,8 +146,7 @@ final class ChaosControls {
             if (answer.statusCode() != 200) {
                 throw new IOException("operator sign-in answered " + answer.statusCode() + ": " + answer.body());
             }
-            token = Report.JSON.readTree(answer.body()).path("access_token").asString();
-            return token;
+            return Report.JSON.readTree(answer.body()).path("access_token").asString();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

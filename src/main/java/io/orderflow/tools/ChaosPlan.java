@@ -37,15 +37,6 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
             "duplicate",
             "poison");
 
-    /**
-     * Distributed faults named explicitly ({@code --faults ...,reorder} or {@code --faults all}), not in the default
-     * set so that a seed's default plan did not change when they came: {@code reorder} on RabbitMQ (the delay queue).
-     */
-    static final List<String> DISTRIBUTED_OPT_IN_FAULTS = List.of("reorder");
-
-    /** Every nemesis of the distributed mode ({@code --faults all}). */
-    static final List<String> ALL_DISTRIBUTED_FAULTS = concat(DISTRIBUTED_FAULTS, DISTRIBUTED_OPT_IN_FAULTS);
-
     /** The faults of a mode ({@code embedded} or {@code distributed}). */
     static List<String> faultsOf(String mode) {
         return switch (mode) {
@@ -63,6 +54,17 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
 
     /** Every nemesis of the embedded mode; a combination joins some of them with {@code +} ({@code kill+duplicate}). */
     static final List<String> ALL_FAULTS = concat(EMBEDDED_FAULTS, OPT_IN_FAULTS);
+
+    /**
+     * The distributed mode's faults named explicitly (or by {@code --faults all}): {@code reorder} (held back on the
+     * transport), one process cut from the broker or the database ({@link ModuleLinks}), one process's wall clock
+     * skewed (libfaketime); not in its default set, so that a seed's default distributed plan did not change when
+     * they came.
+     */
+    static final List<String> DISTRIBUTED_OPT_IN_FAULTS = List.of("reorder", "partition-module", "clock-skew-module");
+
+    /** Every nemesis of the distributed mode; combinations join them with {@code +} as in embedded mode. */
+    static final List<String> ALL_DISTRIBUTED_FAULTS = concat(DISTRIBUTED_FAULTS, DISTRIBUTED_OPT_IN_FAULTS);
 
     /**
      * How long a connection may wait for the application's pool (Hikari's default {@code connectionTimeout}, which
@@ -139,12 +141,8 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
                 for (String part : parts) {
                     if (!known.contains(part)) {
                         throw new IllegalArgumentException("unknown fault '" + part + "' (" + mode + " mode: "
-                                + String.join(", ", known)
-                                + (mode.equals("distributed") ? ")" : ", or several joined by +)"));
+                                + String.join(", ", known) + ", or several joined by +)");
                     }
-                }
-                if (mode.equals("distributed") && parts.size() > 1) {
-                    throw new IllegalArgumentException("combinations are the embedded mode's, not " + fault);
                 }
                 if (parts.size() != parts.stream().distinct().count()) {
                     throw new IllegalArgumentException("a fault twice in one combination: " + fault);
@@ -233,7 +231,7 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
                     .max(Duration::compareTo)
                     .orElseThrow();
         }
-        if (fault.equals("partition")) {
+        if (fault.equals("partition") || fault.equals("partition-module")) {
             // the pool must give up on connections while the database is unreachable, or the partition is a pause
             Duration atLeast = POOL_CONNECTION_TIMEOUT.plusSeconds(5);
             return settings.faultDuration().compareTo(atLeast) >= 0 ? settings.faultDuration() : atLeast;

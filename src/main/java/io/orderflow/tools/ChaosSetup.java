@@ -29,9 +29,26 @@ final class ChaosSetup {
         return new TcpProxy("127.0.0.1", pgPort);
     }
 
+    /**
+     * Distributed mode: each module process's own proxies to the database and the broker, in every run unless
+     * {@code --db-proxy off} (then the processes connect directly, and a plan with {@code partition-module} is refused).
+     */
+    static ModuleLinks moduleLinks(Args args, ChaosPlan plan, DistributedTopology topology, int pgPort, int brokerPort)
+            throws IOException {
+        if (args.get("db-proxy", "on").equals("off")) {
+            if (plan.steps().stream().anyMatch(s -> ChaosPlan.parts(s.fault()).contains("partition-module"))) {
+                throw new IllegalArgumentException("the partition-module fault needs the proxies (--db-proxy on)");
+            }
+            return null;
+        }
+        return new ModuleLinks(ModuleLinks.processes(topology), pgPort, brokerPort);
+    }
+
     /** Whether any iteration skews the clock: the application then runs under libfaketime from its first start. */
     static boolean needsFakeClock(ChaosPlan plan) {
-        return plan.steps().stream().anyMatch(s -> ChaosPlan.parts(s.fault()).contains("clock-skew"));
+        return plan.steps().stream()
+                .anyMatch(s -> ChaosPlan.parts(s.fault()).contains("clock-skew")
+                        || ChaosPlan.parts(s.fault()).contains("clock-skew-module"));
     }
 
     static String databaseUrl(HarnessPostgres postgres, TcpProxy proxy) {

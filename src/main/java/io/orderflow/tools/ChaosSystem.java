@@ -34,6 +34,8 @@ final class ChaosSystem {
     TcpProxy dbProxy;
     /** The application's libfaketime clock (the {@code clock-skew} fault); null when it runs on the real clock. */
     FakeClock clock;
+    /** Distributed mode: each module process's libfaketime clock ({@code clock-skew-module}); null when real. */
+    ModuleClocks moduleClocks;
 
     private final Path pids;
     private final AtomicBoolean stopped = new AtomicBoolean();

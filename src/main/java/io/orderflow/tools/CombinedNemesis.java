@@ -17,7 +17,8 @@ import java.util.Map;
  * flight), and are healed first, in reverse order. A runtime fault lives in the application's memory: when healing
  * the others restarted the application, it is switched on again and kept on for {@link #AFTER_RESTART}, so the
  * recovery also runs under it, before it is healed. What each part was seen to do is reported by part (a runtime
- * fault's counts before a restart are read just before the other parts are injected).
+ * fault's counts before a restart are read just before the other parts are injected). In distributed mode a restart
+ * of any module process counts (a runtime fault acts in every process that offers it).
  */
 final class CombinedNemesis implements Nemesis {
 
@@ -41,7 +42,9 @@ final class CombinedNemesis implements Nemesis {
     }
 
     static boolean actsInsideTheApplication(Nemesis part) {
-        return part instanceof RuntimeFaultNemesis || part instanceof ClockSkewNemesis;
+        return part instanceof RuntimeFaultNemesis
+                || part instanceof ClockSkewNemesis
+                || part instanceof ModuleClockSkewNemesis;
     }
 
     List<Nemesis> injectionOrder() {
@@ -91,11 +94,11 @@ final class CombinedNemesis implements Nemesis {
 
     @Override
     public void heal(ChaosSystem system) throws IOException {
-        long pidBefore = system.app.pid();
+        List<Long> pidsBefore = pids(system);
         for (int i = outside.size() - 1; i >= 0; i--) {
             outside.get(i).heal(system);
         }
-        restarted = system.app.pid() != pidBefore;
+        restarted = !pids(system).equals(pidsBefore);
         if (restarted) {
             boolean again = false;
             for (Nemesis part : inApp) {
@@ -127,6 +130,19 @@ final class CombinedNemesis implements Nemesis {
             }
         }
         return seen;
+    }
+
+    /**
+     * The application's PID, or in distributed mode every module process's: a restart of any of them switched its
+     * runtime faults off.
+     */
+    private static List<Long> pids(ChaosSystem system) {
+        if (system.deployment == null) {
+            return List.of(system.app.pid());
+        }
+        return system.deployment.members().values().stream()
+                .map(m -> m.process().pid())
+                .toList();
     }
 
     private static Map<String, Object> observeQuietly(Nemesis part, ChaosSystem system) {

@@ -58,6 +58,9 @@ final class DistributedDeployment {
     final HarnessRedis redis;
 
     final String namespace;
+    /** The processes' own TCP proxies to the database and the broker ({@code partition-module}); null when direct. */
+    private final ModuleLinks links;
+
     private final Duration startTimeout;
     private final DistributedTopology topology;
 
@@ -85,12 +88,15 @@ final class DistributedDeployment {
                 operatorSecret,
                 logs,
                 startTimeout,
-                DistributedTopology.DIRECT);
+                DistributedTopology.DIRECT,
+                null);
     }
 
     /**
      * @param common the settings every process gets (database, operator secret, chaos controls, ...); the module, its
      *     port, the transport ({@link HarnessTransport#appArguments}) and the customer process's key set are added here
+     * @param links when not null, each process reaches the database and the broker through its own proxies: its
+     *     {@code spring.datasource.url} and broker port are its proxies', whatever {@code common} says
      */
     DistributedDeployment(
             Path jar,
@@ -101,8 +107,10 @@ final class DistributedDeployment {
             String operatorSecret,
             Path logs,
             Duration startTimeout,
-            DistributedTopology topology)
+            DistributedTopology topology,
+            ModuleLinks links)
             throws IOException {
+        this.links = links;
         this.transport = transport;
         this.rabbit = transport instanceof HarnessRabbit r ? r : null;
         this.redis = transport instanceof HarnessRedis r ? r : null;
@@ -118,8 +126,17 @@ final class DistributedDeployment {
         String customer = "http://127.0.0.1:" + ports.get("customer");
         for (String module : MODULES) {
             for (String name : topology.instancesOf(module)) {
-                List<String> arguments = new ArrayList<>(common);
-                arguments.addAll(transport.appArguments(namespace));
+                List<String> arguments = new ArrayList<>(
+                        links == null
+                                ? common
+                                : common.stream()
+                                        .filter(a -> !a.startsWith("--spring.datasource.url="))
+                                        .toList());
+                if (links != null) {
+                    arguments.add("--spring.datasource.url=" + links.jdbcUrl(name));
+                }
+                arguments.addAll(
+                        transport.appArguments(namespace, links == null ? transport.port() : links.brokerPort(name)));
                 arguments.addAll(List.of(
                         "--orderflow.modules=" + module,
                         "--server.port=" + ports.get(name),
@@ -196,6 +213,11 @@ final class DistributedDeployment {
 
     DistributedTopology topology() {
         return topology;
+    }
+
+    /** The processes' own proxies to the database and the broker; null when they connect directly. */
+    ModuleLinks links() {
+        return links;
     }
 
     Map<String, Member> members() {
@@ -441,5 +463,8 @@ final class DistributedDeployment {
             }
         }
         transport.destroy();
+        if (links != null) {
+            links.close();
+        }
     }
 }

@@ -36,7 +36,7 @@ final class FakeClock {
             "/usr/lib/faketime/libfaketime.so.1");
 
     static final String INSTALL_HINT =
-            "the clock-skew fault needs libfaketime: apt-get install -y faketime libfaketime "
+            "the clock-skew faults (clock-skew, clock-skew-module) need libfaketime: apt-get install -y faketime libfaketime "
                     + "(Debian/Ubuntu), or --faketime-lib /path/to/libfaketime.so.1";
 
     private static final HttpClient HTTP =

@@ -61,7 +61,8 @@ final class HarnessRabbit implements HarnessTransport {
         return node;
     }
 
-    int port() {
+    @Override
+    public int port() {
         return port;
     }
 
@@ -77,7 +78,7 @@ final class HarnessRabbit implements HarnessTransport {
 
     /** The module processes on this node: the distributed profile, guest on 127.0.0.1, the run's namespace. */
     @Override
-    public List<String> appArguments(String namespace) {
+    public List<String> appArguments(String namespace, int port) {
         return List.of(
                 "--spring.profiles.active=distributed",
                 "--spring.rabbitmq.host=127.0.0.1",

@@ -66,7 +66,8 @@ final class HarnessRedis implements HarnessTransport {
         return "redis";
     }
 
-    int port() {
+    @Override
+    public int port() {
         return port;
     }
 
@@ -184,10 +185,10 @@ final class HarnessRedis implements HarnessTransport {
      * transport), the run's namespace as the key prefix.
      */
     @Override
-    public List<String> appArguments(String namespace) {
+    public List<String> appArguments(String namespace, int port) {
         return List.of(
                 "--spring.profiles.active=distributed,redis",
-                "--orderflow.redis.url=" + url(),
+                "--orderflow.redis.url=redis://127.0.0.1:" + port,
                 "--orderflow.redis.prefix=" + namespace);
     }
 

@@ -24,8 +24,19 @@ interface HarnessTransport {
 
     Path directory();
 
+    /** The port it listens on (127.0.0.1). */
+    int port();
+
     /** The settings a module process gets to use it: profiles, address, and the run's namespace or key prefix. */
-    List<String> appArguments(String namespace);
+    default List<String> appArguments(String namespace) {
+        return appArguments(namespace, port());
+    }
+
+    /**
+     * The same, with the server reached at {@code port} on 127.0.0.1: its own, or a process's proxy to it
+     * ({@link ModuleLinks}).
+     */
+    List<String> appArguments(String namespace, int port);
 
     /** The {@code pids} file's line for the script's trap: {@code <kind> <pid> <directory>}. */
     String pidLine();

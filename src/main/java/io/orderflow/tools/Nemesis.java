@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -50,12 +51,34 @@ interface Nemesis {
      * instance), the others are {@link #named(String, long) named}.
      */
     static Nemesis of(ChaosPlan.Step step) {
-        return switch (step.fault()) {
-            case "kill-module", "kill-instance" -> new ProcessKillNemesis(step.fault(), step.target());
-            case "pause-module" -> new ProcessPauseNemesis(step.target());
+        return of(step.fault(), step.target(), step.faultSeed());
+    }
+
+    /**
+     * The nemesis of {@code fault} on {@code target}; a combination's parts each on their part of the target (joined
+     * by {@link TargetDecks#COMBINED}) and with a seed of their own, as {@link #named(String, long)} gives them.
+     */
+    static Nemesis of(String fault, String target, long seed) {
+        if (fault.contains("+")) {
+            List<String> parts = ChaosPlan.parts(fault);
+            List<String> targets = List.of(target.split(Pattern.quote(TargetDecks.COMBINED)));
+            if (targets.size() != parts.size()) {
+                throw new IllegalArgumentException("the target " + target + " does not name one per part of " + fault);
+            }
+            List<Nemesis> nemeses = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                nemeses.add(of(parts.get(i), targets.get(i), seed + i));
+            }
+            return new CombinedNemesis(fault, nemeses);
+        }
+        return switch (fault) {
+            case "kill-module", "kill-instance" -> new ProcessKillNemesis(fault, target);
+            case "pause-module" -> new ProcessPauseNemesis(target);
             case "rabbitmq-restart" -> new RabbitRestartNemesis();
             case "redis-restart" -> new RedisRestartNemesis();
-            default -> named(step.fault(), step.faultSeed());
+            case "partition-module" -> new ModulePartitionNemesis(target);
+            case "clock-skew-module" -> new ModuleClockSkewNemesis(target, seed);
+            default -> named(fault, seed);
         };
     }
 

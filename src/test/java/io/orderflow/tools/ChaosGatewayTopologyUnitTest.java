@@ -91,9 +91,9 @@ class ChaosGatewayTopologyUnitTest {
                 .orElseThrow();
         assertThat(reorder.target()).isEqualTo("transport (every module process)");
         assertThat(Nemesis.of(reorder)).isInstanceOf(ReorderNemesis.class);
-        // a combination is still the embedded mode's
-        assertThatThrownBy(() -> settings("distributed", "--faults", "reorder+kill-module"))
-                .hasMessageContaining("combinations");
+        // and it combines, as the other distributed faults do
+        assertThat(settings("distributed", "--faults", "reorder+kill-module").faults())
+                .containsExactly("reorder+kill-module");
     }
 
     @Test
@@ -109,7 +109,8 @@ class ChaosGatewayTopologyUnitTest {
                     "secret",
                     out.resolve("logs"),
                     Duration.ofSeconds(5),
-                    DistributedTopology.GATEWAY);
+                    DistributedTopology.GATEWAY,
+                    null);
 
             assertThat(d.members().keySet())
                     .containsExactly(

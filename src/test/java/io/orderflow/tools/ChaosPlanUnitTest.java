@@ -373,8 +373,8 @@ class ChaosPlanUnitTest {
         assertThat(settings("distributed", "--transport", "redis", "--faults", "all")
                         .faults())
                 .containsSubsequence(redis.faults())
-                .endsWith("reorder")
-                .hasSize(9);
+                .endsWith("reorder", "partition-module", "clock-skew-module")
+                .hasSize(11);
         assertThat(settings("distributed", "--faults", "all").faults()).isEqualTo(ChaosPlan.ALL_DISTRIBUTED_FAULTS);
         // the default transport is RabbitMQ's, with its fault list as before
         assertThat(settings("distributed").faults()).isEqualTo(ChaosPlan.DISTRIBUTED_FAULTS);
