@@ -102,7 +102,7 @@ final class AppProcess {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while the application started", e);
             }
-            sleep(500);
+            Quietly.sleep(500);
         }
         throw new IOException("the application was not healthy within " + timeout.toSeconds() + " s (see " + log + ")");
     }
@@ -174,14 +174,6 @@ final class AppProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -619,7 +619,7 @@ final class Benchmark {
         long start = System.nanoTime();
         long end = start + max.toNanos();
         while (System.nanoTime() < end && openOrders() > 0) {
-            sleep(250);
+            Quietly.sleep(250);
         }
         return Duration.ofNanos(System.nanoTime() - start);
     }
@@ -1052,13 +1052,5 @@ final class Benchmark {
 
     static double round(double v) {
         return Math.round(v * 100) / 100.0;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

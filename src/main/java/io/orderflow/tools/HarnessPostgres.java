@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A PostgreSQL cluster of the chaos harness's own: initdb into a temporary directory, trust authentication,
@@ -140,11 +138,7 @@ final class HarnessPostgres {
         } catch (IOException e) {
             System.err.println("chaos: could not keep the server log: " + e.getMessage());
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("chaos: could not remove " + dir + ": " + e.getMessage());
-        }
+        Quietly.removeTree(dir);
     }
 
     private List<String> asUser(List<String> command) {

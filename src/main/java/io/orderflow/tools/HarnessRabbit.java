@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -145,7 +144,7 @@ final class HarnessRabbit implements HarnessTransport {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
                 return;
             } catch (IOException notYet) {
-                sleep(250);
+                Quietly.sleep(250);
             }
         }
         throw new IOException(
@@ -272,18 +271,6 @@ final class HarnessRabbit implements HarnessTransport {
         } catch (IOException e) {
             System.err.println("chaos: could not keep the RabbitMQ log: " + e.getMessage());
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("chaos: could not remove " + dir + ": " + e.getMessage());
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Quietly.removeTree(dir);
     }
 }

@@ -16,13 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A Redis server of the chaos harness's own, for the distributed mode on the Redis Streams transport
@@ -129,7 +127,7 @@ final class HarnessRedis implements HarnessTransport {
             if (last.equals("+PONG")) {
                 return;
             }
-            sleep(100);
+            Quietly.sleep(100);
         }
         throw new IOException("the harness's Redis on :" + port + " did not answer PING within " + timeout.toSeconds()
                 + " s (last: " + last + ")");
@@ -292,18 +290,6 @@ final class HarnessRedis implements HarnessTransport {
                 p.destroyForcibly();
             }
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("chaos: could not remove " + dir + ": " + e.getMessage());
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Quietly.removeTree(dir);
     }
 }
