@@ -69,29 +69,6 @@ final class DistributedDeployment {
         return DistributedTopology.DIRECT.instancesOf(module);
     }
 
-    DistributedDeployment(
-            Path jar,
-            List<String> jvmOptions,
-            List<String> common,
-            HarnessTransport transport,
-            String namespace,
-            String operatorSecret,
-            Path logs,
-            Duration startTimeout)
-            throws IOException {
-        this(
-                jar,
-                jvmOptions,
-                common,
-                transport,
-                namespace,
-                operatorSecret,
-                logs,
-                startTimeout,
-                DistributedTopology.DIRECT,
-                null);
-    }
-
     /**
      * @param common the settings every process gets (database, operator secret, chaos controls, ...); the module, its
      *     port, the transport ({@link HarnessTransport#appArguments}) and the customer process's key set are added here

@@ -26,7 +26,9 @@ class DistributedDeploymentUnitTest {
                 "orderflow-chaos-test",
                 "secret",
                 out.resolve("logs"),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5),
+                DistributedTopology.DIRECT,
+                null);
     }
 
     @Test
