@@ -106,8 +106,7 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
                 Duration injectMin,
                 Duration injectMax,
                 Duration faultDuration,
-                Duration resendAfter,
-                String mode) {
+                Duration resendAfter) {
             this(
                     seed,
                     iterations,
@@ -116,19 +115,8 @@ record ChaosPlan(long seed, List<Step> steps, String mode) {
                     injectMax,
                     faultDuration,
                     resendAfter,
-                    mode,
+                    "embedded",
                     DistributedTopology.DIRECT);
-        }
-
-        Settings(
-                long seed,
-                int iterations,
-                List<String> faults,
-                Duration injectMin,
-                Duration injectMax,
-                Duration faultDuration,
-                Duration resendAfter) {
-            this(seed, iterations, faults, injectMin, injectMax, faultDuration, resendAfter, "embedded");
         }
 
         Settings {

@@ -168,7 +168,8 @@ final class HarnessRabbit implements HarnessTransport {
     }
 
     /** The crash: SIGKILL of the Erlang VM, no graceful close of anything; the launcher script ends with it. */
-    void crash() throws IOException {
+    @Override
+    public void crash() throws IOException {
         ProcessHandle vm = beam().orElseThrow(() -> new IllegalStateException("no RabbitMQ node to crash"));
         vm.destroyForcibly();
         try {

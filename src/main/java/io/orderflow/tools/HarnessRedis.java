@@ -162,7 +162,8 @@ final class HarnessRedis implements HarnessTransport {
     }
 
     /** The crash: SIGKILL, no shutdown, no last write to the append-only file. */
-    void crash() throws IOException {
+    @Override
+    public void crash() throws IOException {
         Process p = server;
         if (p == null || !p.isAlive()) {
             throw new IllegalStateException("no Redis server to crash");

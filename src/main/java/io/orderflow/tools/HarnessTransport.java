@@ -19,6 +19,9 @@ interface HarnessTransport {
     /** Starts it and returns once it answers (a restart after a crash included: same directory, same port). */
     void start(Duration timeout) throws IOException;
 
+    /** The crash: SIGKILL of the server, nothing closed or written on the way out; returns once it is gone. */
+    void crash() throws IOException;
+
     /** The PID of the server process; -1 when it does not run. */
     long pid();
 

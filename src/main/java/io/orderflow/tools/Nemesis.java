@@ -74,8 +74,7 @@ interface Nemesis {
         return switch (fault) {
             case "kill-module", "kill-instance" -> new ProcessKillNemesis(fault, target);
             case "pause-module" -> new ProcessPauseNemesis(target);
-            case "rabbitmq-restart" -> new RabbitRestartNemesis();
-            case "redis-restart" -> new RedisRestartNemesis();
+            case "rabbitmq-restart", "redis-restart" -> new BrokerRestartNemesis(fault);
             case "partition-module" -> new ModulePartitionNemesis(target);
             case "clock-skew-module" -> new ModuleClockSkewNemesis(target, seed);
             default -> named(fault, seed);
