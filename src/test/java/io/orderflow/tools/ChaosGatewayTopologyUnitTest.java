@@ -1,11 +1,12 @@
 package io.orderflow.tools;
 
+import static io.orderflow.tools.ChaosPlans.settings;
+import static io.orderflow.tools.ChaosPlans.targetsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,17 +21,6 @@ class ChaosGatewayTopologyUnitTest {
 
     @TempDir
     Path out;
-
-    private static ChaosPlan.Settings settings(String... words) {
-        return ChaosPlan.Settings.from(new Args(words, 0));
-    }
-
-    private static List<String> targetsOf(ChaosPlan plan, String fault) {
-        return plan.steps().stream()
-                .filter(s -> s.fault().equals(fault))
-                .map(ChaosPlan.Step::target)
-                .toList();
-    }
 
     @Test
     void theDirectTopologyIsTheDefaultAndPlansAsBefore() {
@@ -100,17 +90,7 @@ class ChaosGatewayTopologyUnitTest {
     void theGatewayDeploymentRunsOrderTwiceBehindTheGatewayWhichListsEveryInstance() throws Exception {
         HarnessRabbit rabbit = new HarnessRabbit(Path.of("/nonexistent"), 1, 2, out);
         try {
-            DistributedDeployment d = new DistributedDeployment(
-                    out.resolve("orderflow.jar"),
-                    List.of("-Xmx64m"),
-                    List.of("--orderflow.chaos.controls-enabled=true"),
-                    rabbit,
-                    "orderflow-chaos-test",
-                    "secret",
-                    out.resolve("logs"),
-                    Duration.ofSeconds(5),
-                    DistributedTopology.GATEWAY,
-                    null);
+            DistributedDeployment d = ChaosPlans.deployment(out, rabbit, DistributedTopology.GATEWAY);
 
             assertThat(d.members().keySet())
                     .containsExactly(

@@ -1,5 +1,6 @@
 package io.orderflow.tools;
 
+import static io.orderflow.tools.ChaosPlans.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,10 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The faults planned beside the default set: partition, clock skew, combinations. */
 class ChaosOptInFaultsUnitTest {
-
-    private static ChaosPlan.Settings settings(String... words) {
-        return ChaosPlan.Settings.from(new Args(words, 0));
-    }
 
     @Test
     void theNewFaultsAreOptInSoTheDefaultPlanOfASeedDidNotMove() {

@@ -1,5 +1,6 @@
 package io.orderflow.tools;
 
+import static io.orderflow.tools.ChaosPlans.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,10 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChaosPlanUnitTest {
-
-    private static ChaosPlan.Settings settings(String... words) {
-        return ChaosPlan.Settings.from(new Args(words, 0));
-    }
 
     @Test
     void theSameSeedGivesTheSamePlan() {

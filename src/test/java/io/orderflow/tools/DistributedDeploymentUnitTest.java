@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,18 +16,8 @@ class DistributedDeploymentUnitTest {
     @TempDir
     Path out;
 
-    private DistributedDeployment deployment(HarnessTransport rabbit) throws Exception {
-        return new DistributedDeployment(
-                out.resolve("orderflow.jar"),
-                List.of("-Xmx64m"),
-                List.of("--orderflow.chaos.controls-enabled=true"),
-                rabbit,
-                "orderflow-chaos-test",
-                "secret",
-                out.resolve("logs"),
-                Duration.ofSeconds(5),
-                DistributedTopology.DIRECT,
-                null);
+    private DistributedDeployment deployment(HarnessTransport broker) throws Exception {
+        return ChaosPlans.deployment(out, broker, DistributedTopology.DIRECT);
     }
 
     @Test

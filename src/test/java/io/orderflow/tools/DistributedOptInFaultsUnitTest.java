@@ -1,5 +1,7 @@
 package io.orderflow.tools;
 
+import static io.orderflow.tools.ChaosPlans.settings;
+import static io.orderflow.tools.ChaosPlans.targetsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,17 +13,6 @@ import org.junit.jupiter.api.Test;
 
 /** The distributed mode's opt-in faults (partition-module, clock-skew-module) and combinations, as planned. */
 class DistributedOptInFaultsUnitTest {
-
-    private static ChaosPlan.Settings settings(String... words) {
-        return ChaosPlan.Settings.from(new Args(words, 0));
-    }
-
-    private static List<String> targetsOf(ChaosPlan plan, String fault) {
-        return plan.steps().stream()
-                .filter(s -> s.fault().equals(fault))
-                .map(ChaosPlan.Step::target)
-                .toList();
-    }
 
     @Test
     void theNewFaultsAreOptInAndAllNamesThem() {
