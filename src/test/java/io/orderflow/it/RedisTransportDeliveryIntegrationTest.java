@@ -43,15 +43,7 @@ class RedisTransportDeliveryIntegrationTest extends MessageDeliveryScenarios {
             seed++;
         }
         String orderId = "held-" + UUID.randomUUID();
-        Envelope reserve = new Envelope(
-                UUID.randomUUID(),
-                "ReserveStock",
-                1,
-                orderId,
-                null,
-                Instant.now(),
-                "{\"order_id\":\"" + orderId + "\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}",
-                Map.of());
+        Envelope reserve = reserveStock(orderId);
         TransportFaults faults = app().bean(TransportFaults.class);
         String retrySet = local.redisPrefix() + ":inventory:retry";
         RedisClient client = RedisClient.create(TestInfrastructure.REDIS_URL);
@@ -69,12 +61,7 @@ class RedisTransportDeliveryIntegrationTest extends MessageDeliveryScenarios {
                             .doesNotContain("attempts"));
             Awaitility.await("the held-back reservation applied")
                     .atMost(Duration.ofSeconds(20))
-                    .until(() -> app().jdbc()
-                                    .sql("select count(*) from inventory.reservation_line where order_id = ?")
-                                    .param(orderId)
-                                    .query(Long.class)
-                                    .single()
-                            == 1L);
+                    .until(() -> reservedLines(orderId) == 1L);
             assertThat(connection.sync().zrange(retrySet, 0, -1))
                     .noneMatch(member -> member.contains(reserve.messageId().toString()));
         } finally {
@@ -86,15 +73,7 @@ class RedisTransportDeliveryIntegrationTest extends MessageDeliveryScenarios {
     void trimsAcknowledgedEntriesAndReportsTheStreamsGauges() {
         String orderId = "trim-" + UUID.randomUUID();
         // one message delivered 300 times: applied once, then 299 duplicates acknowledged
-        Envelope reserve = new Envelope(
-                UUID.randomUUID(),
-                "ReserveStock",
-                1,
-                orderId,
-                null,
-                Instant.now(),
-                "{\"order_id\":\"" + orderId + "\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}",
-                Map.of());
+        Envelope reserve = reserveStock(orderId);
         Transport transport = app().bean(Transport.class);
         transport.publish(Collections.nCopies(300, reserve));
 
@@ -109,12 +88,7 @@ class RedisTransportDeliveryIntegrationTest extends MessageDeliveryScenarios {
         } finally {
             client.shutdown();
         }
-        assertThat(app().jdbc()
-                        .sql("select count(*) from inventory.reservation_line where order_id = ?")
-                        .param(orderId)
-                        .query(Long.class)
-                        .single())
-                .isEqualTo(1L);
+        assertThat(reservedLines(orderId)).isEqualTo(1L);
 
         app().bean(SampledGauges.class).sampleNow();
         MeterRegistry meters = app().bean(MeterRegistry.class);
@@ -132,5 +106,26 @@ class RedisTransportDeliveryIntegrationTest extends MessageDeliveryScenarios {
                         .tags("queue", stream, "transport", "redis")
                         .gauge())
                 .isNotNull();
+    }
+
+    /** A ReserveStock command for one unit of PROD-002. */
+    private static Envelope reserveStock(String orderId) {
+        return new Envelope(
+                UUID.randomUUID(),
+                "ReserveStock",
+                1,
+                orderId,
+                null,
+                Instant.now(),
+                "{\"order_id\":\"" + orderId + "\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}",
+                Map.of());
+    }
+
+    private long reservedLines(String orderId) {
+        return app().jdbc()
+                .sql("select count(*) from inventory.reservation_line where order_id = ?")
+                .param(orderId)
+                .query(Long.class)
+                .single();
     }
 }
