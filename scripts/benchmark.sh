@@ -31,6 +31,8 @@
 #   JAVA_OPTS                options of the application JVM(s) (default -Xmx1g embedded, -Xmx384m per module)
 #   BENCH_POOL_SIZE          connection pool per module process in distributed mode (default 8; the local
 #                            PostgreSQL has max_connections=100 and pgbench needs 16 more)
+#   BENCH_START_TIMEOUT      seconds a process may take to answer its health check (default 360: nine JVMs
+#                            starting at once on two slow cores took more than 180)
 #   BENCH_KEEP=true          keep the embedded data dir / the distributed database afterwards
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -162,10 +164,10 @@ jfr_dump() {
 }
 
 await_healthy() {
-    local port=$1 pid=$2 name=$3 deadline=$((SECONDS + 180))
+    local port=$1 pid=$2 name=$3 deadline=$((SECONDS + ${BENCH_START_TIMEOUT:-360}))
     until curl -sf -o /dev/null "http://127.0.0.1:$port/api/health"; do
         kill -0 "$pid" 2>/dev/null || { tail -n 30 "$out/logs/$name.log" >&2; fail "$name exited during start-up"; }
-        ((SECONDS < deadline)) || fail "$name did not answer on :$port within 180 s (see $out/logs/$name.log)"
+        ((SECONDS < deadline)) || fail "$name did not answer on :$port within ${BENCH_START_TIMEOUT:-360} s (see $out/logs/$name.log)"
         sleep 1
     done
 }

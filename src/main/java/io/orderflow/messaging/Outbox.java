@@ -2,10 +2,14 @@ package io.orderflow.messaging;
 
 import io.orderflow.platform.Modules;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -15,7 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The transactional outbox: a message is a row written in the same local transaction as the state change
- * that caused it. After that transaction commits, the module's relay is woken to publish it.
+ * that caused it. After that transaction commits, the envelopes it wrote are handed to the module's relay, which
+ * publishes them from memory and then deletes their rows; a row is due for the relay's sweep only after
+ * {@link #HANDOFF_GRACE}, when a crash (or a failed publish) left it behind.
  */
 @Component
 public class Outbox {
@@ -25,7 +31,13 @@ public class Outbox {
     private final Transport transport;
     private final MessageTracing tracing;
     private final Journal journal;
-    private final Map<String, Runnable> wakers = new ConcurrentHashMap<>();
+    private final Map<String, Consumer<List<Envelope>>> handoffs = new ConcurrentHashMap<>();
+
+    /**
+     * How long a row written by {@link #send} waits before the relay's sweep may publish it: the relay publishes it
+     * from memory right after the commit, so the sweep only picks up what a crash left behind.
+     */
+    static final Duration HANDOFF_GRACE = Duration.ofSeconds(10);
 
     Outbox(JdbcClient jdbc, JsonMapper json, Transport transport, MessageTracing tracing, Journal journal) {
         this.jdbc = jdbc;
@@ -58,9 +70,11 @@ public class Outbox {
             return messageId;
         }
         // the schema name comes from the module registry, never from input; values are bound parameters
+        // due for the sweep only after the grace (on the database's clock): the relay publishes it from memory first
         jdbc.sql("insert into " + Modules.schemaOf(module) + ".outbox "
-                        + "(message_id, type, version, order_id, causation_id, occurred_at, payload, headers) "
-                        + "values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")
+                        + "(message_id, type, version, order_id, causation_id, occurred_at, payload, headers, "
+                        + "next_attempt_at) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, "
+                        + "now() + ? * interval '1 millisecond')")
                 .params(
                         messageId,
                         type,
@@ -69,31 +83,36 @@ public class Outbox {
                         causationId,
                         Timestamp.from(now),
                         payload,
-                        json.writeValueAsString(headers))
+                        json.writeValueAsString(headers),
+                        HANDOFF_GRACE.toMillis())
                 .update();
-        wakeAfterCommit(module);
+        handOffAfterCommit(module, envelope);
         return messageId;
     }
 
-    void onCommit(String module, Runnable waker) {
-        wakers.put(module, waker);
+    /** Where the envelopes a transaction wrote to {@code module}'s outbox go once it has committed: its relay. */
+    void onCommit(String module, Consumer<List<Envelope>> handoff) {
+        handoffs.put(module, handoff);
     }
 
-    private void wakeAfterCommit(String module) {
-        String key = "orderflow.outbox.wake." + module;
-        if (TransactionSynchronizationManager.hasResource(key)) {
+    private void handOffAfterCommit(String module, Envelope envelope) {
+        String key = "orderflow.outbox.handoff." + module;
+        @SuppressWarnings("unchecked")
+        List<Envelope> written = (List<Envelope>) TransactionSynchronizationManager.getResource(key);
+        if (written != null) {
+            written.add(envelope);
             return;
         }
-        TransactionSynchronizationManager.bindResource(key, Boolean.TRUE);
+        List<Envelope> envelopes = new ArrayList<>();
+        envelopes.add(envelope);
+        TransactionSynchronizationManager.bindResource(key, envelopes);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCompletion(int status) {
                 TransactionSynchronizationManager.unbindResourceIfPossible(key);
-                if (status == STATUS_COMMITTED) {
-                    Runnable waker = wakers.get(module);
-                    if (waker != null) {
-                        waker.run();
-                    }
+                Consumer<List<Envelope>> handoff = handoffs.get(module);
+                if (status == STATUS_COMMITTED && handoff != null) {
+                    handoff.accept(envelopes);
                 }
             }
         });

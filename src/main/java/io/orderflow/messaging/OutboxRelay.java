@@ -1,25 +1,29 @@
 package io.orderflow.messaging;
 
 import io.orderflow.platform.Modules;
-import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Publishes one module's outbox. Woken right after each commit that wrote to the outbox, so the hop costs
- * milliseconds; the periodic sweep only picks up what a crash or another instance left behind. Rows are
- * claimed with {@code FOR UPDATE SKIP LOCKED}, so several instances of a module share the work, and are
- * deleted in the same transaction once the broker has confirmed them.
+ * Publishes one module's outbox. Each commit that wrote to the outbox hands its envelopes over
+ * ({@link Outbox#onCommit}): the relay publishes them from memory, with the envelopes of the other commits that came
+ * meanwhile, in one confirmed batch, and then deletes their rows in one statement. No read and no transaction of
+ * its own on this path: the rows are only the record that survives a crash. The periodic sweep picks up what a
+ * crash or a failed publish left behind (rows past {@link Outbox#HANDOFF_GRACE}), claiming them with
+ * {@code FOR UPDATE SKIP LOCKED}, so several instances of a module share the work, and deleting them in the same
+ * transaction once the broker has confirmed them. A row that is published twice (its delete lost in a crash) is
+ * dropped by the consumer's inbox.
  */
 class OutboxRelay {
 
@@ -35,6 +39,9 @@ class OutboxRelay {
     private final JsonMapper json;
     private final Duration sweepInterval;
     private final Object signal = new Object();
+    /** Envelopes whose transactions have committed, in commit order, waiting for this relay's thread. */
+    private final Queue<Envelope> handedOff = new ConcurrentLinkedQueue<>();
+
     private volatile boolean running;
     private boolean woken;
     private @Nullable Thread thread;
@@ -54,7 +61,13 @@ class OutboxRelay {
         this.transport = transport;
         this.json = json;
         this.sweepInterval = sweepInterval;
-        outbox.onCommit(module, this::wake);
+        outbox.onCommit(module, this::handOff);
+    }
+
+    /** The envelopes a committed transaction wrote to the outbox: published next, from memory. */
+    void handOff(List<Envelope> envelopes) {
+        handedOff.addAll(envelopes);
+        wake();
     }
 
     void wake() {
@@ -87,14 +100,23 @@ class OutboxRelay {
 
     private void run() {
         long failures = 0;
+        long nextSweep = System.nanoTime();
         while (running) {
             try {
-                int published = relayBatch();
-                failures = 0;
-                if (published == BATCH) {
+                if (publishHandedOff() > 0) {
+                    failures = 0;
                     continue;
                 }
-                awaitWake(sweepInterval.toMillis());
+                long untilSweep = nextSweep - System.nanoTime();
+                if (untilSweep > 0) {
+                    awaitWake(Math.max(1, untilSweep / 1_000_000));
+                    continue;
+                }
+                int published = relayBatch();
+                failures = 0;
+                if (published < BATCH) {
+                    nextSweep = System.nanoTime() + sweepInterval.toNanos();
+                }
             } catch (RuntimeException e) {
                 failures++;
                 log.warn("Outbox relay for {} failed (attempt {}); retrying", module, failures, e);
@@ -117,56 +139,74 @@ class OutboxRelay {
         }
     }
 
+    /**
+     * Publishes what committed transactions handed over (up to a batch), then deletes their rows in one statement.
+     * When the broker refuses, the rows are made due for the sweep at once, which retries them with its backoff.
+     */
+    int publishHandedOff() {
+        List<Envelope> batch = new ArrayList<>();
+        for (Envelope e; batch.size() < BATCH && (e = handedOff.poll()) != null; ) {
+            batch.add(e);
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        UUID[] ids = batch.stream().map(Envelope::messageId).toArray(UUID[]::new);
+        Set<UUID> unroutable;
+        try {
+            unroutable = transport.publish(batch);
+        } catch (RuntimeException e) {
+            jdbc.sql("update " + schema + ".outbox set next_attempt_at = now() where message_id = any(?)")
+                    .param(ids)
+                    .update();
+            throw e;
+        }
+        published(batch, unroutable);
+        return batch.size();
+    }
+
     /** One transaction: claim, publish with confirms, delete what the broker took. */
     int relayBatch() {
         Integer count = tx.execute(status -> {
-            List<Row> rows = jdbc.sql("select id, message_id, type, version, order_id, causation_id, occurred_at, "
+            List<Envelope> rows = jdbc.sql("select message_id, type, version, order_id, causation_id, occurred_at, "
                             + "payload::text as payload, headers::text as headers from " + schema + ".outbox "
                             + "where next_attempt_at <= now() order by id limit " + BATCH + " for update skip locked")
-                    .query((rs, n) -> new Row(
-                            rs.getLong("id"),
-                            new Envelope(
-                                    rs.getObject("message_id", UUID.class),
-                                    rs.getString("type"),
-                                    rs.getInt("version"),
-                                    rs.getString("order_id"),
-                                    rs.getObject("causation_id", UUID.class),
-                                    rs.getTimestamp("occurred_at").toInstant(),
-                                    rs.getString("payload"),
-                                    headers(rs.getString("headers")))))
+                    .query((rs, n) -> Envelope.read(rs, json))
                     .list();
             if (rows.isEmpty()) {
                 return 0;
             }
-            Set<UUID> unroutable =
-                    transport.publish(rows.stream().map(Row::envelope).toList());
-            Long[] published = rows.stream()
-                    .filter(r -> !unroutable.contains(r.envelope().messageId()))
-                    .map(Row::id)
-                    .toArray(Long[]::new);
-            jdbc.sql("delete from " + schema + ".outbox where id = any(?)")
-                    .param(published)
-                    .update();
-            if (!unroutable.isEmpty()) {
-                log.warn(
-                        "{} message(s) from {} have no consumer queue bound yet; kept in the outbox: {}",
-                        unroutable.size(),
-                        module,
-                        unroutable);
-                jdbc.sql("update " + schema + ".outbox set next_attempt_at = ? where message_id = any(?)")
-                        .params(
-                                new Timestamp(System.currentTimeMillis() + UNROUTABLE_DELAY.toMillis()),
-                                unroutable.toArray(UUID[]::new))
-                        .update();
-            }
+            published(rows, transport.publish(rows));
             return rows.size();
         });
         return count == null ? 0 : count;
     }
 
-    private Map<String, String> headers(String text) {
-        return json.readValue(text, new TypeReference<Map<String, String>>() {});
+    /** Deletes the rows of what the broker took; keeps the unroutable ones for later. */
+    private void published(List<Envelope> batch, Set<UUID> unroutable) {
+        UUID[] taken = batch.stream()
+                .map(Envelope::messageId)
+                .filter(id -> !unroutable.contains(id))
+                .toArray(UUID[]::new);
+        jdbc.sql("delete from " + schema + ".outbox where message_id = any(?)")
+                .param(taken)
+                .update();
+        keepUnroutable(unroutable);
     }
 
-    private record Row(long id, Envelope envelope) {}
+    /** Messages no queue is bound for yet stay in the outbox and are tried again after a delay. */
+    private void keepUnroutable(Set<UUID> unroutable) {
+        if (unroutable.isEmpty()) {
+            return;
+        }
+        log.warn(
+                "{} message(s) from {} have no consumer queue bound yet; kept in the outbox: {}",
+                unroutable.size(),
+                module,
+                unroutable);
+        jdbc.sql("update " + schema + ".outbox set next_attempt_at = now() + ? * interval '1 millisecond' "
+                        + "where message_id = any(?)")
+                .params(UNROUTABLE_DELAY.toMillis(), unroutable.toArray(UUID[]::new))
+                .update();
+    }
 }

@@ -39,7 +39,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -558,21 +557,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     }
 
     private Envelope envelope(ResultSet rs) throws SQLException {
-        Map<String, String> headers;
-        try {
-            headers = json.readValue(rs.getString("headers"), new TypeReference<Map<String, String>>() {});
-        } catch (RuntimeException e) {
-            headers = Map.of();
-        }
-        return new Envelope(
-                rs.getObject("message_id", UUID.class),
-                rs.getString("type"),
-                rs.getInt("version"),
-                rs.getString("order_id"),
-                rs.getObject("causation_id", UUID.class),
-                rs.getTimestamp("occurred_at").toInstant(),
-                rs.getString("payload"),
-                headers);
+        return Envelope.read(rs, json);
     }
 
     private static @Nullable Instant instant(@Nullable Timestamp timestamp) {

@@ -3,12 +3,17 @@ package io.orderflow.platform.security;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerUriTools;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpRequest;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.web.client.RestClient;
@@ -16,8 +21,10 @@ import org.springframework.web.client.RestTemplate;
 
 /**
  * With discovery on: {@code orderflow.security.jwks-uri=lb://customer/.well-known/jwks.json} fetches the public
- * keys from a healthy instance of the customer module, and the load balancer probes instances with a client of
- * its own whose short timeouts keep a hung instance from stalling the probes.
+ * keys from an instance of the customer module found in this process's copy of the registry, trying the instances in
+ * random order until one answers. No load balancer: its readiness probes would ask every customer instance every
+ * 2 s from every process, for a fetch that happens at start-up and on an unknown key. The gateway's load balancer
+ * probes instances with a client of its own whose short timeouts keep a hung instance from stalling the probes.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "spring.cloud.discovery.enabled", havingValue = "true")
@@ -33,22 +40,36 @@ class DiscoveryKeySet {
 
     /** Not a bean: a RestTemplate bean would turn the probes into load-balanced calls to "hosts" by service id. */
     @Bean
-    KeySetClient keySetClient(LoadBalancerClient loadBalancer) {
+    KeySetClient keySetClient(DiscoveryClient discovery) {
         RestTemplate rest = new RestTemplate(requests(Duration.ofSeconds(2), Duration.ofSeconds(5)));
         rest.getInterceptors().add((request, body, execution) -> {
             String service = request.getURI().getHost();
-            ServiceInstance instance = loadBalancer.choose(service);
-            if (instance == null) {
-                throw new IOException("no ready instance of " + service + " in discovery");
+            List<ServiceInstance> instances = new ArrayList<>(discovery.getInstances(service));
+            if (instances.isEmpty()) {
+                throw new IOException("no instance of " + service + " in discovery");
             }
-            URI target = loadBalancer.reconstructURI(instance, request.getURI());
-            HttpRequest resolved = new HttpRequestWrapper(request) {
-                @Override
-                public URI getURI() {
-                    return target;
+            Collections.shuffle(instances);
+            @Nullable IOException failed = null;
+            for (ServiceInstance instance : instances) {
+                URI target = LoadBalancerUriTools.reconstructURI(instance, request.getURI());
+                try {
+                    return execution.execute(
+                            new HttpRequestWrapper(request) {
+                                @Override
+                                public URI getURI() {
+                                    return target;
+                                }
+                            },
+                            body);
+                } catch (IOException e) { // refused or timed out: the next instance
+                    if (failed == null) {
+                        failed = e;
+                    } else {
+                        failed.addSuppressed(e);
+                    }
                 }
-            };
-            return execution.execute(resolved, body);
+            }
+            throw Objects.requireNonNull(failed, "every instance was tried");
         });
         return new KeySetClient(rest);
     }

@@ -6,8 +6,8 @@ import org.springframework.web.client.RestOperations;
 import org.springframework.web.client.RestTemplate;
 
 /**
- * How this process fetches the public keys: a plain HTTP client, or (in distributed mode) a load-balanced one
- * that resolves {@code lb://customer} through discovery.
+ * How this process fetches the public keys: a plain HTTP client, or (in distributed mode) one that resolves
+ * {@code lb://customer} to an instance in discovery ({@link DiscoveryKeySet}).
  */
 public record KeySetClient(RestOperations rest) {
 
