@@ -193,6 +193,30 @@ class ModularityTest {
                     .because("the messaging kernel throws its own exceptions; the operations module maps them to HTTP");
         }
 
+        /**
+         * One delivery pipeline without an import cycle: the transports depend on the dispatcher, the dispatcher on
+         * the outbox, and neither of those on the transports (the outbox needs only {@code DirectEnqueue}, the
+         * duplicate fault re-delivers through a hook the transport sets).
+         */
+        @Test
+        void theDispatcherAndTheOutboxDoNotDependOnTheTransport() {
+            JavaClasses kernel = new ClassFileImporter()
+                    .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                    .importPackages("io.orderflow.messaging");
+
+            noClasses()
+                    .that()
+                    .haveFullyQualifiedName("io.orderflow.messaging.Dispatcher")
+                    .or()
+                    .haveFullyQualifiedName("io.orderflow.messaging.Outbox")
+                    .or()
+                    .haveFullyQualifiedName("io.orderflow.messaging.TransportFaults")
+                    .should()
+                    .dependOnClassesThat()
+                    .haveFullyQualifiedName("io.orderflow.messaging.Transport")
+                    .check(kernel);
+        }
+
         /** What the dead-letter store did before the operations module existed. */
         static final class PlantedKernelClass {
             void redrive() {

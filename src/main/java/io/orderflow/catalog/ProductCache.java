@@ -6,6 +6,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orderflow.platform.AfterCommit;
 import io.orderflow.platform.DegradableDependency;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The catalog's reads through Spring's cache abstraction, in Redis or in this process (Caffeine), every entry living
@@ -144,16 +143,7 @@ class ProductCache implements DegradableDependency {
      * and lives at most one TTL.
      */
     void stockChanged() {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    evictListing();
-                }
-            });
-        } else {
-            evictListing();
-        }
+        AfterCommit.run(this::evictListing);
     }
 
     private void evictListing() {

@@ -2,6 +2,7 @@ package io.orderflow.messaging;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orderflow.platform.AfterCommit;
 import io.orderflow.platform.Modules;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,9 +15,7 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,8 +43,6 @@ public class Dispatcher {
     private final Set<String> inboxSkipped;
     /** The chaos harness's runtime faults; all off unless switched on through the chaos controls. */
     private final TransportFaults faults;
-    /** Where a duplicated message goes back to (the transport is built before, but apart from, the dispatcher). */
-    private final ObjectProvider<Transport> transport;
 
     Dispatcher(
             JdbcClient jdbc,
@@ -57,8 +54,7 @@ public class Dispatcher {
             Journal journal,
             Set<String> lost,
             Set<String> inboxSkipped,
-            TransportFaults faults,
-            ObjectProvider<Transport> transport) {
+            TransportFaults faults) {
         this.jdbc = jdbc;
         this.json = json;
         this.outbox = outbox;
@@ -69,7 +65,6 @@ public class Dispatcher {
         this.lost = Set.copyOf(lost);
         this.inboxSkipped = Set.copyOf(inboxSkipped);
         this.faults = faults;
-        this.transport = transport;
         if (!this.inboxSkipped.isEmpty()) {
             log.warn(
                     "orderflow.chaos.skip-inbox is set: a second delivery of {} will be applied again. A fault for "
@@ -226,8 +221,7 @@ public class Dispatcher {
         if (faults.duplicating() && fresh) { // a second delivery is not duplicated again
             // chaos fault "duplicate": the same envelope once more on this module's queue (in this transaction where
             // the transport allows it), as a broker that redelivers an acknowledged message; the inbox must drop it
-            transport.getObject().redeliver(handlers.module(), envelope);
-            faults.duplicated();
+            faults.duplicate(handlers.module(), envelope);
         }
         return true;
     }
@@ -248,13 +242,9 @@ public class Dispatcher {
 
     private void count(String module, String type, String outcome) {
         // counted after commit only: a rolled-back attempt is not an application
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                meters.counter("orderflow.messages.received", "module", module, "type", type, "outcome", outcome)
-                        .increment();
-            }
-        });
+        AfterCommit.run(
+                () -> meters.counter("orderflow.messages.received", "module", module, "type", type, "outcome", outcome)
+                        .increment());
     }
 
     /**

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -56,10 +55,8 @@ public class MessagingConfiguration {
             Journal journal,
             @Value("${orderflow.chaos.lose-messages:}") Set<String> lost,
             @Value("${orderflow.chaos.skip-inbox:}") Set<String> inboxSkipped,
-            TransportFaults faults,
-            ObjectProvider<Transport> transport) {
-        return new Dispatcher(
-                jdbc, json, outbox, retryPolicy, meters, tracing, journal, lost, inboxSkipped, faults, transport);
+            TransportFaults faults) {
+        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters, tracing, journal, lost, inboxSkipped, faults);
     }
 
     /** The kernel's chaos hooks: always there, all off; only the chaos controls below switch them. */
@@ -202,8 +199,13 @@ public class MessagingConfiguration {
      */
     @Bean
     SmartLifecycle subscriptions(
-            Transport transport, Topology topology, List<MessageHandlers> handlers, Dispatcher dispatcher) {
+            Transport transport,
+            Topology topology,
+            List<MessageHandlers> handlers,
+            Dispatcher dispatcher,
+            TransportFaults faults) {
         handlers.forEach(topology::check);
+        faults.redeliverThrough(transport::redeliver);
         return atPhase(
                 -100,
                 () -> {

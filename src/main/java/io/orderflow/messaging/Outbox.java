@@ -1,5 +1,6 @@
 package io.orderflow.messaging;
 
+import io.orderflow.platform.AfterCommit;
 import io.orderflow.platform.Modules;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,7 +28,7 @@ public class Outbox {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
-    private final Transport transport;
+    private final DirectEnqueue transport;
     private final MessageTracing tracing;
     private final Journal journal;
     private final Map<String, Consumer<List<Envelope>>> handoffs = new ConcurrentHashMap<>();
@@ -39,7 +39,7 @@ public class Outbox {
      */
     static final Duration HANDOFF_GRACE = Duration.ofSeconds(10);
 
-    Outbox(JdbcClient jdbc, JsonMapper json, Transport transport, MessageTracing tracing, Journal journal) {
+    Outbox(JdbcClient jdbc, JsonMapper json, DirectEnqueue transport, MessageTracing tracing, Journal journal) {
         this.jdbc = jdbc;
         this.journal = journal;
         this.json = json;
@@ -96,25 +96,12 @@ public class Outbox {
     }
 
     private void handOffAfterCommit(String module, Envelope envelope) {
-        String key = "orderflow.outbox.handoff." + module;
-        @SuppressWarnings("unchecked")
-        List<Envelope> written = (List<Envelope>) TransactionSynchronizationManager.getResource(key);
-        if (written != null) {
-            written.add(envelope);
-            return;
-        }
-        List<Envelope> envelopes = new ArrayList<>();
-        envelopes.add(envelope);
-        TransactionSynchronizationManager.bindResource(key, envelopes);
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                TransactionSynchronizationManager.unbindResourceIfPossible(key);
-                Consumer<List<Envelope>> handoff = handoffs.get(module);
-                if (status == STATUS_COMMITTED && handoff != null) {
-                    handoff.accept(envelopes);
-                }
-            }
-        });
+        AfterCommit.collect("orderflow.outbox.handoff." + module, ArrayList<Envelope>::new, envelopes -> {
+                    Consumer<List<Envelope>> handoff = handoffs.get(module);
+                    if (handoff != null) {
+                        handoff.accept(envelopes);
+                    }
+                })
+                .add(envelope);
     }
 }

@@ -7,7 +7,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /** Moves envelopes between modules. The handler code above it is the same for every transport. */
-public interface Transport {
+public interface Transport extends DirectEnqueue {
 
     /**
      * Publishes durably: when this returns, the broker holds every routed message. Returns the ids of
@@ -24,11 +24,8 @@ public interface Transport {
     /** Starts delivering the module's message types to the dispatcher (at least once). */
     void subscribe(MessageHandlers handlers, Dispatcher dispatcher);
 
-    /**
-     * For a transport that lives in the application's own database: enqueue the message in the caller's
-     * transaction, so it becomes visible exactly when the state change commits, with no relay hop. Returns
-     * false when this transport cannot (or no queue is bound yet); the message then goes through the outbox.
-     */
+    /** Only a transport that lives in the application's own database can; see {@link DirectEnqueue}. */
+    @Override
     default boolean publishWithinTransaction(Envelope envelope) {
         return false;
     }

@@ -3,6 +3,7 @@ package io.orderflow.messaging;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 public class TransportFaults {
 
     private volatile boolean duplicating;
+    private volatile @Nullable BiConsumer<String, Envelope> redelivery;
     private volatile @Nullable HoldBack holdBack;
     private final AtomicLong duplicated = new AtomicLong();
     private final AtomicLong heldBack = new AtomicLong();
@@ -73,15 +75,29 @@ public class TransportFaults {
         return duplicating;
     }
 
+    /** How a duplicated message goes back to its module's queue: the transport's re-delivery, set when it starts. */
+    void redeliverThrough(BiConsumer<String, Envelope> redelivery) {
+        this.redelivery = redelivery;
+    }
+
+    /**
+     * The duplicate fault: {@code envelope}, just applied by {@code module}, once more on that module's queue (in the
+     * applying transaction where the transport allows it), as a broker that redelivers an acknowledged message.
+     */
+    void duplicate(String module, Envelope envelope) {
+        BiConsumer<String, Envelope> current = redelivery;
+        if (current == null) {
+            throw new IllegalStateException("the duplicate fault is on before the transport started");
+        }
+        current.accept(module, envelope);
+        duplicated.incrementAndGet();
+    }
+
     void duplicate(boolean on) {
         if (on && !duplicating) {
             duplicated.set(0);
         }
         duplicating = on;
-    }
-
-    void duplicated() {
-        duplicated.incrementAndGet();
     }
 
     long duplicatedCount() {

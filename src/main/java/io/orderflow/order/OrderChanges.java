@@ -1,10 +1,9 @@
 package io.orderflow.order;
 
 import io.orderflow.messaging.Transport;
+import io.orderflow.platform.AfterCommit;
 import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Announces, after commit, that an order changed, to every process that runs the order module, so live
@@ -22,16 +21,7 @@ public class OrderChanges {
     }
 
     void announceAfterCommit(String orderId) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            transport.broadcast(TOPIC, orderId);
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                transport.broadcast(TOPIC, orderId);
-            }
-        });
+        AfterCommit.run(() -> transport.broadcast(TOPIC, orderId));
     }
 
     /** Calls {@code listener} with the id of every order that changed, in any process. */

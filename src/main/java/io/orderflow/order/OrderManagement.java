@@ -8,6 +8,7 @@ import io.orderflow.messaging.MessageContext;
 import io.orderflow.messaging.MessageTypes;
 import io.orderflow.messaging.Outbox;
 import io.orderflow.messaging.PoisonMessageException;
+import io.orderflow.platform.AfterCommit;
 import io.orderflow.platform.ApiProblem;
 import io.orderflow.platform.security.Caller;
 import java.time.Clock;
@@ -29,8 +30,6 @@ import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Places and cancels orders and applies the saga's decisions. A decision (new state, history, commands)
@@ -442,16 +441,7 @@ public class OrderManagement {
                 admission.finished(total);
             }
         };
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    record.run();
-                }
-            });
-        } else {
-            record.run();
-        }
+        AfterCommit.run(record);
     }
 
     /** The event that announces {@code order}'s end; {@code commands} are those of the decision that ended it. */

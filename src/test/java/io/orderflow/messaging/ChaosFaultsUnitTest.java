@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +65,14 @@ class ChaosFaultsUnitTest {
         assertThat(reorder.details()).containsEntry("held_back", 5L);
 
         DuplicateDeliveryFault duplicate = new DuplicateDeliveryFault(faults);
+        List<String> redelivered = new ArrayList<>();
+        faults.redeliverThrough((module, envelope) -> redelivered.add(module + ":" + envelope.type()));
         duplicate.inject(Map.of());
         assertThat(faults.duplicating()).isTrue();
-        faults.duplicated();
+        faults.duplicate(
+                "shipping",
+                new Envelope(UUID.randomUUID(), "CreateShipment", 1, null, null, Instant.now(), "{}", Map.of()));
+        assertThat(redelivered).containsExactly("shipping:CreateShipment");
         duplicate.heal();
         assertThat(faults.duplicating()).isFalse();
         assertThat(duplicate.details()).containsEntry("duplicated", 1L);

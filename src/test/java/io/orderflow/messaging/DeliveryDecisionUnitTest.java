@@ -28,8 +28,7 @@ class DeliveryDecisionUnitTest {
             new Journal(null, false),
             Set.of(),
             Set.of(),
-            new TransportFaults(),
-            none.getBeanProvider(Transport.class));
+            new TransportFaults());
     private final Envelope envelope =
             new Envelope(UUID.randomUUID(), "CreateShipment", 1, "order-1", null, Instant.now(), "{}", Map.of());
 

@@ -6,6 +6,7 @@ import io.orderflow.messaging.MessageHandlers;
 import io.orderflow.messaging.Topology;
 import io.orderflow.messaging.Transport;
 import io.orderflow.messaging.TransportFaults;
+import io.orderflow.platform.AfterCommit;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,7 +37,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -232,23 +232,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             signal(messagesPerQueue);
             return;
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Integer> pending = (Map<String, Integer>) TransactionSynchronizationManager.getResource(SIGNAL_KEY);
-        if (pending == null) {
-            Map<String, Integer> collected = new HashMap<>();
-            TransactionSynchronizationManager.bindResource(SIGNAL_KEY, collected);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(SIGNAL_KEY);
-                    if (status == STATUS_COMMITTED) {
-                        signal(collected);
-                    }
-                }
-            });
-            pending = collected;
-        }
-        Map<String, Integer> collecting = pending;
+        Map<String, Integer> collecting = AfterCommit.collect(SIGNAL_KEY, HashMap<String, Integer>::new, this::signal);
         messagesPerQueue.forEach((queue, count) -> collecting.merge(queue, count, Integer::sum));
     }
 

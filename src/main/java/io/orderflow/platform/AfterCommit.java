@@ -1,0 +1,61 @@
+package io.orderflow.platform;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Work that must wait until the current transaction has committed, and must not happen when it rolls back: waking a
+ * relay or a consumer, announcing a change, evicting a cache entry, counting an outcome. The one way the code base
+ * registers such work (the message journal's own synchronization, which also writes before the commit, and admission
+ * control's, which counts both outcomes, are the exceptions).
+ */
+public final class AfterCommit {
+
+    private AfterCommit() {}
+
+    /** Runs {@code action} once the current transaction has committed (never if it rolls back), or now outside one. */
+    public static void run(Runnable action) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            action.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
+    }
+
+    /**
+     * The current transaction's collection under {@code key}, made by {@code create} on its first use; once the
+     * transaction has committed, {@code onCommit} is given it (once, whatever was added), and when it rolls back
+     * nothing happens. For work that is done once per transaction for everything the transaction did.
+     *
+     * @throws IllegalStateException outside a transaction
+     */
+    public static <T> T collect(String key, Supplier<T> create, Consumer<T> onCommit) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException("there is no transaction to collect " + key + " for");
+        }
+        @SuppressWarnings("unchecked")
+        T existing = (T) TransactionSynchronizationManager.getResource(key);
+        if (existing != null) {
+            return existing;
+        }
+        T collected = create.get();
+        TransactionSynchronizationManager.bindResource(key, collected);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(key);
+                if (status == STATUS_COMMITTED) {
+                    onCommit.accept(collected);
+                }
+            }
+        });
+        return collected;
+    }
+}
