@@ -83,7 +83,8 @@ public final class Tools {
                       [--overload-factor 4 (0: no overload phase)] [--overload-duration 20s] \\
                       [--warmup 10s (distributed 30s)] [--warmup-max 60s (180s)] [--step 8s] \\
                       [--concurrency 4,8,16,32,64] [--open-duration 25s] [--open-rate N] \\
-                      [--ceiling true] [--pgbench /usr/bin/pgbench] [--pgbench-seconds 20] [--pgbench-clients 16] \\
+                      [--ceiling true] [--ceiling-app paused|running (distributed paused, embedded running)] \\
+                      [--pgbench /usr/bin/pgbench] [--pgbench-seconds 20] [--pgbench-clients 16] \\
                       [--perftest-classpath 'target/bench/perf-test/lib/*'] \\
                       [--rabbit-uri amqp://guest:guest@127.0.0.1:5672] [--transport rabbitmq|redis (the report's label)] \\
                       [--redis-benchmark /usr/bin/redis-benchmark] \\
