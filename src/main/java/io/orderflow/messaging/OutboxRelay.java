@@ -151,13 +151,12 @@ class OutboxRelay {
         if (batch.isEmpty()) {
             return 0;
         }
-        UUID[] ids = batch.stream().map(Envelope::messageId).toArray(UUID[]::new);
         Set<UUID> unroutable;
         try {
             unroutable = transport.publish(batch);
         } catch (RuntimeException e) {
             jdbc.sql("update " + schema + ".outbox set next_attempt_at = now() where message_id = any(?)")
-                    .param(ids)
+                    .param(batch.stream().map(Envelope::messageId).toArray(UUID[]::new))
                     .update();
             throw e;
         }
