@@ -28,7 +28,9 @@
 #   PGHOST/PGPORT/PGUSER     distributed mode's PostgreSQL (default 127.0.0.1/5432/postgres)
 #   SPRING_RABBITMQ_HOST/_PORT  distributed mode's RabbitMQ (default 127.0.0.1/5672, guest/guest)
 #   ORDERFLOW_REDIS_URL      --transport redis: the Redis that carries the messages (default redis://127.0.0.1:6379)
-#   JAVA_OPTS                options of the application JVM(s) (default -Xmx1g embedded, -Xmx384m per module)
+#   JAVA_OPTS                options of the application JVM(s) (default -Xmx1g embedded; per module
+#                            -Xmx384m -XX:TieredStopAtLevel=1, as scripts/run-distributed.sh: nine JVMs that share
+#                            two cores spend half their CPU in the C2 compiler otherwise, docs/benchmarks.md)
 #   BENCH_POOL_SIZE          connection pool per module process in distributed mode (default 8; the local
 #                            PostgreSQL has max_connections=100 and pgbench needs 16 more)
 #   BENCH_START_TIMEOUT      seconds a process may take to answer its health check (default 360: nine JVMs
@@ -252,7 +254,7 @@ EOF
             "${limit_env[@]}" \
             LOGGING_LEVEL_IO_ORDERFLOW=WARN LOGGING_LEVEL_ORDERFLOW_ACCESS=WARN \
             SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE="${BENCH_POOL_SIZE:-8}" \
-            java ${JAVA_OPTS:--Xmx384m} -jar "$jar" --eureka.instance.ip-address=127.0.0.1 \
+            java ${JAVA_OPTS:--Xmx384m -XX:TieredStopAtLevel=1} -jar "$jar" --eureka.instance.ip-address=127.0.0.1 \
             >"$out/logs/$name.log" 2>&1 </dev/null &
         pids+=($!)
         # the gateway and discovery count as application CPU too

@@ -196,7 +196,7 @@ final class Benchmark {
             System.out.printf(
                     Locale.ROOT,
                     "  %d clients: accepted %.0f/s, terminal %.0f/s, e2e p50 %s ms p99 %s ms, "
-                            + "http p99 %s ms, app CPU %.2f cores%s%n",
+                            + "http p99 %s ms, app CPU %.2f cores (JIT %.2f, GC %.2f)%s%n",
                     clients,
                     accepted,
                     completed,
@@ -204,6 +204,8 @@ final class Benchmark {
                     Report.path(result, "e2e_ms", "p99"),
                     Report.path(result, "http_ms", "p99"),
                     usage.appCores(),
+                    usage.appJitCores(),
+                    usage.appGcCores(),
                     sustainable ? "" : " (backlog growing)");
             if (completed > best * 1.03) {
                 noGain = 0;
@@ -591,6 +593,8 @@ final class Benchmark {
             cost.put("db_commits", round((double) commitsDuring / terminalOrders));
             cost.put("db_row_writes", round((double) writesDuring / terminalOrders));
             cost.put("app_cpu_ms", round(usage.appCores() * seconds * 1000 / terminalOrders));
+            cost.put("app_jit_cpu_ms", round(usage.appJitCores() * seconds * 1000 / terminalOrders));
+            cost.put("app_gc_cpu_ms", round(usage.appGcCores() * seconds * 1000 / terminalOrders));
             cost.put("postgres_cpu_ms", round(usage.postgresCores() * seconds * 1000 / terminalOrders));
             // n_tup_ins is the statistics collector's count: reported a moment after each commit, close enough here
             cost.put("journal_rows", round((double) (journalAfter[0] - journalBefore[0]) / terminalOrders));
@@ -936,7 +940,11 @@ final class Benchmark {
                         .append(cost.get("db_row_writes"))
                         .append(" row writes, ")
                         .append(cost.get("app_cpu_ms"))
-                        .append(" ms app CPU, ")
+                        .append(" ms app CPU (of it JIT compilers ")
+                        .append(cost.get("app_jit_cpu_ms"))
+                        .append(" ms, garbage collector ")
+                        .append(cost.get("app_gc_cpu_ms"))
+                        .append(" ms), ")
                         .append(cost.get("postgres_cpu_ms"))
                         .append(" ms PostgreSQL CPU, journal ")
                         .append(cost.get("journal_rows"))
@@ -992,8 +1000,9 @@ final class Benchmark {
                 .append(warm.get("accepted_per_second_by_round"))
                 .append(Boolean.TRUE.equals(warm.get("settled")) ? ", settled" : ", still rising at the limit")
                 .append(".\n\n| phase | s | accepted/s | terminal/s | e2e p50/p95/p99/max ms | HTTP p50/p95/p99/max ms "
-                        + "| app CPU (cores) | postgres CPU | load gen CPU | machine busy % | DB commits/s | errors |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "| app CPU (cores) | of it JIT / GC | postgres CPU | load gen CPU | machine busy % | DB commits/s "
+                        + "| errors |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases =
                 new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
         phases.add(open);
@@ -1015,6 +1024,10 @@ final class Benchmark {
                     .append(pcts(p, "http_ms"))
                     .append(" | ")
                     .append(Report.cell(Report.path(p, "cpu", "app_cores")))
+                    .append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "app_jit_cores")))
+                    .append(" / ")
+                    .append(Report.cell(Report.path(p, "cpu", "app_gc_cores")))
                     .append(" | ")
                     .append(Report.cell(Report.path(p, "cpu", "postgres_cores")))
                     .append(" | ")

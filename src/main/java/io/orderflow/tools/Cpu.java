@@ -11,20 +11,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** CPU time from /proc: the application's processes, every postgres process, this load generator, the machine. */
+/**
+ * CPU time from /proc: the application's processes (and, of it, their JIT compiler and garbage collector threads),
+ * every postgres process, this load generator, the machine.
+ */
 final class Cpu {
 
     static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
-    record Sample(long nanos, Map<Long, Long> app, long postgres, long self, long machineTotal, long machineIdle) {}
+    record Sample(
+            long nanos,
+            Map<Long, Long> app,
+            Map<Long, Long> appJit,
+            Map<Long, Long> appGc,
+            long postgres,
+            long self,
+            long machineTotal,
+            long machineIdle) {}
 
     /** Cores busy between two samples (1.0 = one core fully used). */
     record Usage(
-            double appCores, double postgresCores, double loadGeneratorCores, double machineBusyPercent, int cores) {
+            double appCores,
+            double appJitCores,
+            double appGcCores,
+            double postgresCores,
+            double loadGeneratorCores,
+            double machineBusyPercent,
+            int cores) {
 
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("app_cores", round(appCores));
+            m.put("app_jit_cores", round(appJitCores));
+            m.put("app_gc_cores", round(appGcCores));
             m.put("postgres_cores", round(postgresCores));
             m.put("load_generator_cores", round(loadGeneratorCores));
             m.put("machine_busy_percent", round(machineBusyPercent));
@@ -45,8 +64,13 @@ final class Cpu {
 
     Sample sample() {
         Map<Long, Long> app = new LinkedHashMap<>();
+        Map<Long, Long> jit = new LinkedHashMap<>();
+        Map<Long, Long> gc = new LinkedHashMap<>();
         for (long pid : appPids) {
             app.put(pid, ticks(pid));
+            long[] threads = jitAndGcTicks(pid);
+            jit.put(pid, threads[0]);
+            gc.put(pid, threads[1]);
         }
         long pg = 0;
         for (long pid : processesNamed("postgres")) {
@@ -54,23 +78,75 @@ final class Cpu {
         }
         long[] machine = machine();
         return new Sample(
-                System.nanoTime(), app, pg, ticks(ProcessHandle.current().pid()), machine[0], machine[1]);
+                System.nanoTime(),
+                app,
+                jit,
+                gc,
+                pg,
+                ticks(ProcessHandle.current().pid()),
+                machine[0],
+                machine[1]);
     }
 
     static Usage between(Sample a, Sample b) {
         double seconds = Math.max(1e-3, (b.nanos() - a.nanos()) / 1e9);
-        long app = 0;
-        for (var e : b.app().entrySet()) {
-            app += Math.max(0, e.getValue() - a.app().getOrDefault(e.getKey(), e.getValue()));
-        }
         long total = b.machineTotal() - a.machineTotal();
         long idle = b.machineIdle() - a.machineIdle();
         return new Usage(
-                app / TICKS_PER_SECOND / seconds,
+                grown(a.app(), b.app()) / TICKS_PER_SECOND / seconds,
+                grown(a.appJit(), b.appJit()) / TICKS_PER_SECOND / seconds,
+                grown(a.appGc(), b.appGc()) / TICKS_PER_SECOND / seconds,
                 Math.max(0, b.postgres() - a.postgres()) / TICKS_PER_SECOND / seconds,
                 (b.self() - a.self()) / TICKS_PER_SECOND / seconds,
                 total <= 0 ? 0 : 100.0 * (total - idle) / total,
                 Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The ticks the processes of both samples used between them (a process that is gone adds nothing). */
+    private static long grown(Map<Long, Long> before, Map<Long, Long> after) {
+        long sum = 0;
+        for (var e : after.entrySet()) {
+            sum += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), e.getValue()));
+        }
+        return sum;
+    }
+
+    /**
+     * {JIT, GC} ticks of a JVM: the threads HotSpot names "C1 CompilerThread<n>" / "C2 CompilerThread<n>", and "GC
+     * Thread#<n>", "G1 ..." and the "VM Thread" that runs the collector's safepoint operations (a thread's comm holds
+     * its first 15 characters). A thread that ended between two samples takes its ticks with it: compiler threads
+     * come and go with the compile queue, so the JIT share reads a little low, never high.
+     */
+    static long[] jitAndGcTicks(long pid) {
+        long[] sums = {0, 0};
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    int kind = threadKind(comm);
+                    if (kind >= 0) {
+                        sums[kind] += parseTicks(stat);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return sums;
+        }
+        return sums;
+    }
+
+    /** 0 for a JIT compiler thread, 1 for a garbage collector's, -1 for any other. */
+    static int threadKind(String comm) {
+        if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+            return 0;
+        }
+        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.equals("VM Thread")) {
+            return 1;
+        }
+        return -1;
     }
 
     /** utime + stime of a process, in clock ticks; 0 when it is gone. */

@@ -90,6 +90,15 @@ class ToolsUnitTest {
         assertThat(Cpu.parseTicks("42 (java (x)) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0"))
                 .isEqualTo(300);
         assertThat(Cpu.ticks(ProcessHandle.current().pid())).isGreaterThan(0);
+        assertThat(List.of("C2 CompilerThre", "C1 CompilerThre", "GC Thread#1", "G1 Conc#0", "VM Thread", "main"))
+                .map(Cpu::threadKind)
+                .containsExactly(0, 0, 1, 1, 1, -1);
+        // this JVM's compiler threads have compiled the test framework by now; a thread's ticks never exceed its
+        // process's
+        long[] jitAndGc = Cpu.jitAndGcTicks(ProcessHandle.current().pid());
+        assertThat(jitAndGc[0]).isGreaterThan(0);
+        assertThat(jitAndGc[0] + jitAndGc[1])
+                .isLessThanOrEqualTo(Cpu.ticks(ProcessHandle.current().pid()));
         assertThat(Ceiling.number(
                         "latency average = 3.3 ms\ntps = 4782.44 (without initial connection time)\n",
                         "tps = ([0-9.]+)"))

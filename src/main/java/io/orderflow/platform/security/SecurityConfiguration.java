@@ -3,6 +3,7 @@ package io.orderflow.platform.security;
 import static io.orderflow.platform.security.Roles.CUSTOMER;
 import static io.orderflow.platform.security.Roles.OPERATOR;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -213,7 +214,8 @@ public class SecurityConfiguration {
     /**
      * Validates tokens with the public keys of the customer module: straight from it when it runs in this
      * process, else from {@code orderflow.security.jwks-uri} (cached; a key it does not know is fetched again,
-     * so a rotation is picked up without a restart).
+     * so a rotation is picked up without a restart). A token whose signature passed is remembered for
+     * {@code orderflow.security.verified-token-ttl} ({@link VerifiedTokens}).
      */
     @Bean
     JwtDecoder jwtDecoder(
@@ -249,8 +251,17 @@ public class SecurityConfiguration {
                     + "signing keys: set orderflow.security.jwks-uri (ORDERFLOW_SECURITY_JWKS_URI) to its "
                     + "/.well-known/jwks.json");
         }
-        decoder.setJwtValidator(validator(settings));
-        return decoder;
+        OAuth2TokenValidator<Jwt> validator = validator(settings);
+        decoder.setJwtValidator(validator);
+        if (settings.verifiedTokenTtl().isZero() || settings.verifiedTokenCacheSize() <= 0) {
+            return decoder;
+        }
+        return new VerifiedTokens(
+                decoder,
+                validator,
+                settings.verifiedTokenTtl(),
+                settings.verifiedTokenCacheSize(),
+                Ticker.systemTicker());
     }
 
     static OAuth2TokenValidator<Jwt> validator(SecuritySettings settings) {

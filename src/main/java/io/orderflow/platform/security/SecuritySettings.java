@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        the customer module; {@code lb://customer/...} resolves through discovery
  * @param clockSkew tolerated difference between clocks when checking {@code exp} and {@code iat}
  * @param corsAllowedOrigins browser origins other than the page's own that may call the API (none by default)
+ * @param verifiedTokenTtl how long a token whose signature was verified is remembered ({@link VerifiedTokens}); 0:
+ *        every request's token is verified
+ * @param verifiedTokenCacheSize how many verified tokens are remembered at most
  */
 @ConfigurationProperties("orderflow.security")
 public record SecuritySettings(
@@ -24,4 +27,6 @@ public record SecuritySettings(
         @DefaultValue("15m") Duration accessTokenTtl,
         @Nullable String jwksUri,
         @DefaultValue("30s") Duration clockSkew,
-        @DefaultValue List<String> corsAllowedOrigins) {}
+        @DefaultValue List<String> corsAllowedOrigins,
+        @DefaultValue("60s") Duration verifiedTokenTtl,
+        @DefaultValue("4096") int verifiedTokenCacheSize) {}
