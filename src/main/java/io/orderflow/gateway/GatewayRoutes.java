@@ -7,14 +7,18 @@ import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFuncti
 import static org.springframework.web.servlet.function.RequestPredicates.param;
 import static org.springframework.web.servlet.function.RequestPredicates.path;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.platform.ConditionalOnModule;
 import io.orderflow.platform.Modules;
+import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.servlet.function.RequestPredicate;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -51,6 +55,21 @@ public class GatewayRoutes implements WebSocketConfigurer {
         return ClientHttpRequestFactoryBuilder.httpComponents()
                 .withConnectionManagerCustomizer(
                         pool -> pool.setMaxConnPerRoute(requestThreads).setMaxConnTotal(requestThreads * 2));
+    }
+
+    /**
+     * Repeats the order module's "full" for {@code orderflow.gateway.overload-hold} to the next new orders, before
+     * the token check ({@link OrderShedding}); 0 turns it off.
+     */
+    @Bean
+    FilterRegistrationBean<OrderShedding> orderShedding(
+            @Value("${orderflow.gateway.overload-hold:250ms}") Duration hold, MeterRegistry meters) {
+        FilterRegistrationBean<OrderShedding> registration =
+                new FilterRegistrationBean<>(new OrderShedding(hold, meters, System::nanoTime));
+        registration.addUrlPatterns("/api/orders");
+        // after the access log and the request checks, before Spring Security's chain
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        return registration;
     }
 
     @Bean
