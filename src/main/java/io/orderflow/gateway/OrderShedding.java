@@ -46,9 +46,16 @@ final class OrderShedding extends OncePerRequestFilter {
                 .register(meters);
     }
 
+    /**
+     * Only new orders: and not those with an {@code Idempotency-Key}, which may be the retry of an order already
+     * accepted, whose stored answer the order module gives even while it is full.
+     */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return holdNanos <= 0 || !"POST".equals(request.getMethod()) || !"/api/orders".equals(request.getRequestURI());
+        return holdNanos <= 0
+                || !"POST".equals(request.getMethod())
+                || !"/api/orders".equals(request.getRequestURI())
+                || request.getHeader("Idempotency-Key") != null;
     }
 
     @Override

@@ -90,6 +90,22 @@ class OrderSheddingUnitTest {
     }
 
     @Test
+    void passesOnAnOrderWithAnIdempotencyKeyWhoseAnswerMayBeStored() throws Exception {
+        upstreamStatus = 503;
+        place();
+
+        MockHttpServletRequest retry = new MockHttpServletRequest("POST", "/api/orders");
+        retry.addHeader("Idempotency-Key", "k-1");
+        upstreamStatus = 202;
+        MockHttpServletResponse replayed = new MockHttpServletResponse();
+        shedding.doFilter(retry, replayed, orderModule);
+
+        assertThat(replayed.getStatus()).isEqualTo(202);
+        assertThat(upstreamCalls).hasValue(2);
+        assertThat(place().getStatus()).as("still holding for new orders").isEqualTo(503);
+    }
+
+    @Test
     void aRefusalWithoutRetryAfterIsNotRepeated() throws Exception {
         FilterChain failing = (request, response) -> {
             upstreamCalls.incrementAndGet();
