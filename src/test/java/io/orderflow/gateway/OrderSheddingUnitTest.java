@@ -32,7 +32,10 @@ class OrderSheddingUnitTest {
     };
 
     private MockHttpServletResponse place() throws Exception {
-        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/orders");
+        return send(new MockHttpServletRequest("POST", "/api/orders"));
+    }
+
+    private MockHttpServletResponse send(MockHttpServletRequest request) throws Exception {
         MockHttpServletResponse response = new MockHttpServletResponse();
         shedding.doFilter(request, response, orderModule);
         return response;
@@ -76,13 +79,9 @@ class OrderSheddingUnitTest {
         upstreamStatus = 503;
         place();
 
-        MockHttpServletRequest read = new MockHttpServletRequest("GET", "/api/orders");
-        MockHttpServletRequest cancel = new MockHttpServletRequest("POST", "/api/orders/o-1/cancel");
         upstreamStatus = 200;
-        MockHttpServletResponse readResponse = new MockHttpServletResponse();
-        MockHttpServletResponse cancelResponse = new MockHttpServletResponse();
-        shedding.doFilter(read, readResponse, orderModule);
-        shedding.doFilter(cancel, cancelResponse, orderModule);
+        MockHttpServletResponse readResponse = send(new MockHttpServletRequest("GET", "/api/orders"));
+        MockHttpServletResponse cancelResponse = send(new MockHttpServletRequest("POST", "/api/orders/o-1/cancel"));
 
         assertThat(readResponse.getStatus()).isEqualTo(200);
         assertThat(cancelResponse.getStatus()).isEqualTo(200);
@@ -97,8 +96,7 @@ class OrderSheddingUnitTest {
         MockHttpServletRequest retry = new MockHttpServletRequest("POST", "/api/orders");
         retry.addHeader("Idempotency-Key", "k-1");
         upstreamStatus = 202;
-        MockHttpServletResponse replayed = new MockHttpServletResponse();
-        shedding.doFilter(retry, replayed, orderModule);
+        MockHttpServletResponse replayed = send(retry);
 
         assertThat(replayed.getStatus()).isEqualTo(202);
         assertThat(upstreamCalls).hasValue(2);
