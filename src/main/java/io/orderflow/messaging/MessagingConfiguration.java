@@ -224,10 +224,11 @@ public class MessagingConfiguration {
             Transport transport,
             JsonMapper json,
             Outbox outbox,
-            @Value("${orderflow.messaging.relay.sweep-interval:1s}") Duration sweepInterval) {
+            @Value("${orderflow.messaging.relay.sweep-interval:1s}") Duration sweepInterval,
+            @Value("${orderflow.messaging.relay.delete-delay:250ms}") Duration deleteDelay) {
         TransactionTemplate tx = new TransactionTemplate(transactions);
         List<OutboxRelay> relays = Modules.from(environment).running().stream()
-                .map(m -> new OutboxRelay(m, jdbc, tx, transport, json, outbox, sweepInterval))
+                .map(m -> new OutboxRelay(m, jdbc, tx, transport, json, outbox, sweepInterval, deleteDelay))
                 .toList();
         return atPhase(100, () -> relays.forEach(OutboxRelay::start), () -> relays.forEach(OutboxRelay::stop));
     }

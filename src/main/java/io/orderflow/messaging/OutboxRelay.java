@@ -18,17 +18,21 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Publishes one module's outbox. Each commit that wrote to the outbox hands its envelopes over
  * ({@link Outbox#onCommit}): the relay publishes them from memory, with the envelopes of the other commits that came
- * meanwhile, in one confirmed batch, and then deletes their rows in one statement. No read and no transaction of
- * its own on this path: the rows are only the record that survives a crash. The periodic sweep picks up what a
- * crash or a failed publish left behind (rows past {@link Outbox#HANDOFF_GRACE}), claiming them with
- * {@code FOR UPDATE SKIP LOCKED}, so several instances of a module share the work, and deleting them in the same
- * transaction once the broker has confirmed them. A row that is published twice (its delete lost in a crash) is
- * dropped by the consumer's inbox.
+ * meanwhile, in one confirmed batch. Their rows are deleted afterwards, those of every batch confirmed within the
+ * delete delay in one statement ({@link PublishedRows}), so the next batch is not held up by a commit and one commit
+ * removes the rows of many. No read and no transaction of its own on this path: the rows are only the record that
+ * survives a crash. The periodic sweep picks up what a crash or a failed publish left behind (rows past
+ * {@link Outbox#HANDOFF_GRACE}), claiming them with {@code FOR UPDATE SKIP LOCKED}, so several instances of a module
+ * share the work, and deleting them in the same transaction once the broker has confirmed them. A row that is
+ * published twice (its delete lost in a crash) is dropped by the consumer's inbox.
  */
 class OutboxRelay {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int BATCH = 256;
+    /** Published rows deleted in one statement at most (sooner when the oldest has waited the delete delay). */
+    private static final int DELETE_BATCH = 4_096;
+
     private static final Duration UNROUTABLE_DELAY = Duration.ofSeconds(2);
 
     private final String module;
@@ -38,6 +42,9 @@ class OutboxRelay {
     private final Transport transport;
     private final JsonMapper json;
     private final Duration sweepInterval;
+    /** Published rows waiting for their delete; touched by this relay's thread only. */
+    private final PublishedRows awaitingDelete;
+
     private final Object signal = new Object();
     /** Envelopes whose transactions have committed, in commit order, waiting for this relay's thread. */
     private final Queue<Envelope> handedOff = new ConcurrentLinkedQueue<>();
@@ -53,7 +60,8 @@ class OutboxRelay {
             Transport transport,
             JsonMapper json,
             Outbox outbox,
-            Duration sweepInterval) {
+            Duration sweepInterval,
+            Duration deleteDelay) {
         this.module = module;
         this.schema = Modules.schemaOf(module);
         this.jdbc = jdbc;
@@ -61,6 +69,7 @@ class OutboxRelay {
         this.transport = transport;
         this.json = json;
         this.sweepInterval = sweepInterval;
+        this.awaitingDelete = new PublishedRows(deleteDelay, DELETE_BATCH);
         outbox.onCommit(module, this::handOff);
     }
 
@@ -105,16 +114,24 @@ class OutboxRelay {
             try {
                 if (publishHandedOff() > 0) {
                     failures = 0;
+                    if (awaitingDelete.due(System.nanoTime())) {
+                        deletePublished();
+                    }
                     continue;
                 }
-                long untilSweep = nextSweep - System.nanoTime();
+                long now = System.nanoTime();
+                if (awaitingDelete.due(now)) {
+                    deletePublished();
+                    continue;
+                }
+                long untilSweep = nextSweep - now;
                 if (untilSweep > 0) {
-                    awaitWake(Math.max(1, untilSweep / 1_000_000));
+                    awaitWake(Math.max(1, Math.min(untilSweep, awaitingDelete.nanosUntilDue(now)) / 1_000_000));
                     continue;
                 }
-                int published = relayBatch();
+                int swept = relayBatch();
                 failures = 0;
-                if (published < BATCH) {
+                if (swept < BATCH) {
                     nextSweep = System.nanoTime() + sweepInterval.toNanos();
                 }
             } catch (RuntimeException e) {
@@ -122,6 +139,14 @@ class OutboxRelay {
                 log.warn("Outbox relay for {} failed (attempt {}); retrying", module, failures, e);
                 awaitWake(Math.min(5_000, 100L * (1L << Math.min(failures, 6))));
             }
+        }
+        try {
+            deletePublished(); // stopping: what is published leaves no row for the sweep to publish again
+        } catch (RuntimeException e) {
+            log.info(
+                    "Outbox relay for {} stopped before deleting published rows; the sweep publishes them again",
+                    module,
+                    e);
         }
     }
 
@@ -140,8 +165,9 @@ class OutboxRelay {
     }
 
     /**
-     * Publishes what committed transactions handed over (up to a batch), then deletes their rows in one statement.
-     * When the broker refuses, the rows are made due for the sweep at once, which retries them with its backoff.
+     * Publishes what committed transactions handed over (up to a batch); their rows are deleted later, with those of
+     * the other batches published meanwhile ({@link #deletePublished}). When the broker refuses, the rows are made due
+     * for the sweep at once, which retries them with its backoff.
      */
     int publishHandedOff() {
         List<Envelope> batch = new ArrayList<>();
@@ -160,8 +186,20 @@ class OutboxRelay {
                     .update();
             throw e;
         }
-        published(batch, unroutable);
+        awaitingDelete.add(taken(batch, unroutable), System.nanoTime());
+        keepUnroutable(unroutable);
         return batch.size();
+    }
+
+    /** Deletes the rows of every batch published since the last delete, in one statement. */
+    private void deletePublished() {
+        if (awaitingDelete.isEmpty()) {
+            return;
+        }
+        jdbc.sql("delete from " + schema + ".outbox where message_id = any(?)")
+                .param(awaitingDelete.ids())
+                .update();
+        awaitingDelete.deleted();
     }
 
     /** One transaction: claim, publish with confirms, delete what the broker took. */
@@ -175,22 +213,25 @@ class OutboxRelay {
             if (rows.isEmpty()) {
                 return 0;
             }
-            published(rows, transport.publish(rows));
+            deleteSwept(rows, transport.publish(rows));
             return rows.size();
         });
         return count == null ? 0 : count;
     }
 
-    /** Deletes the rows of what the broker took; keeps the unroutable ones for later. */
-    private void published(List<Envelope> batch, Set<UUID> unroutable) {
-        UUID[] taken = batch.stream()
-                .map(Envelope::messageId)
-                .filter(id -> !unroutable.contains(id))
-                .toArray(UUID[]::new);
+    /** Deletes the rows of what the broker took, in the sweep's transaction; keeps the unroutable ones for later. */
+    private void deleteSwept(List<Envelope> batch, Set<UUID> unroutable) {
         jdbc.sql("delete from " + schema + ".outbox where message_id = any(?)")
-                .param(taken)
+                .param(taken(batch, unroutable).toArray(UUID[]::new))
                 .update();
         keepUnroutable(unroutable);
+    }
+
+    private static List<UUID> taken(List<Envelope> batch, Set<UUID> unroutable) {
+        return batch.stream()
+                .map(Envelope::messageId)
+                .filter(id -> !unroutable.contains(id))
+                .toList();
     }
 
     /** Messages no queue is bound for yet stay in the outbox and are tried again after a delay. */
