@@ -245,6 +245,7 @@ final class Benchmark {
         commitStats(openResult, openCommits, open);
         openResult.put("target_rate", rate);
         openResult.put("drain_seconds_after", round(drainSeconds));
+        openResult.put("hops", hops(open));
         report.put("open_loop", openResult);
         charts(open, steps);
 
@@ -573,6 +574,7 @@ final class Benchmark {
         checker.awaitDrained(drainDeadline, counts -> System.out.println("  in flight: " + counts));
         Map<String, Object> result = analyse(phase, usage);
         commitStats(result, commitsDuring, phase);
+        result.put("hops", hops(phase));
         double seconds = phase.seconds();
         double accepted = phase.accepted.get() / seconds;
         double terminal = (Double) result.get("terminal_per_second");
@@ -667,6 +669,17 @@ final class Benchmark {
         }
         return Duration.ofNanos(System.nanoTime() - start);
     }
+
+    /**
+     * The time per hop of the phase's orders (message journal); read after the drain, and after the journal writers'
+     * flush interval (200 ms by default), so that the last deliveries are in it.
+     */
+    private List<Map<String, Object>> hops(Phase p) {
+        Quietly.sleep(JOURNAL_FLUSH_WAIT_MS);
+        return Hops.toMaps(Hops.of(jdbc, p.prefix));
+    }
+
+    private static final long JOURNAL_FLUSH_WAIT_MS = 1_000;
 
     private record OrderRow(String status, long createdMs, long terminalMs) {}
 
@@ -1047,6 +1060,16 @@ final class Benchmark {
                 .append("; cancel ")
                 .append(open.get("cancel"))
                 .append(".\n\n");
+        md.append("## Time per hop (message journal)\n\n"
+                        + "Per consumer and message: *in queue* from the sender's outbox write to the handler's start (the rest of "
+                        + "the sender's transaction and its commit, the relay, the broker, the wait for a consumer), *in handler* "
+                        + "from there to just before the handler's commit.\n\nOpen loop:\n\n")
+                .append(Hops.markdown((List<Map<String, Object>>) open.getOrDefault("hops", List.of())));
+        if (overload != null) {
+            md.append("\nOverload:\n\n")
+                    .append(Hops.markdown((List<Map<String, Object>>) overload.getOrDefault("hops", List.of())));
+        }
+        md.append("\n");
         md.append("## Charts\n\n![throughput](throughput.png)\n\n![latency](latency.png)\n\n![search](search.png)\n\n"
                 + "![search latency](search-latency.png)\n\n");
         if (overload != null) {

@@ -1,14 +1,17 @@
 package io.orderflow.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,6 +73,32 @@ class InvariantCheckerIntegrationTest {
         if (database != null) {
             admin("drop database if exists " + database + " with (force)");
         }
+    }
+
+    @Test
+    @Order(0)
+    void readsTheTimeOfEveryHopFromTheJournal() {
+        // the journal is written in batches after each commit (every 200 ms): wait for the saga's last hops in it
+        List<Hops.Hop> hops = Awaitility.await("the loaded orders' hops in the journal")
+                .atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> Hops.of(jdbc, "it-"),
+                        found -> found.stream()
+                                .anyMatch(h -> h.module().equals("shipping")
+                                        && h.type().equals("CreateShipment")));
+
+        assertThat(hops)
+                .extracting(Hops.Hop::module, Hops.Hop::type)
+                .contains(tuple("inventory", "ReserveStock"), tuple("payment", "ChargePayment"));
+        assertThat(hops).allSatisfy(h -> {
+            assertThat(h.deliveries()).isPositive();
+            assertThat(h.queueP50()).isBetween(0.0, h.queueP90());
+            assertThat(h.handlerP50()).isBetween(0.0, h.handlerP90());
+        });
+        // slowest first, by the sum of the medians
+        assertThat(hops).extracting(h -> h.queueP50() + h.handlerP50()).isSortedAccordingTo(Comparator.reverseOrder());
+        assertThat(Hops.markdown(Hops.toMaps(hops))).contains("| inventory | ReserveStock | ");
+        assertThat(Hops.of(jdbc, "no-such-phase-")).isEmpty();
     }
 
     @Test
