@@ -307,25 +307,38 @@ final class Benchmark {
         long started = System.nanoTime();
         double best = 0;
         int flatRounds = 0;
+        List<Double> jitShares = new ArrayList<>();
         while (true) {
+            Cpu.Sample before = cpu.sample();
             Phase phase = load.closedLoop("warmup", tag + "-w" + rates.size() + "-", 8, round, progress);
+            Cpu.Usage usage = Cpu.between(before, cpu.sample());
             double rate = phase.accepted.get() / Math.max(0.001, phase.seconds());
+            double jitShare = usage.appCores() > 0 ? usage.appJitCores() / usage.appCores() : 0;
             accepted += phase.accepted.get();
             phase.errorsByKind().forEach((kind, count) -> errors.merge(kind, count, Long::sum));
             rates.add(round(rate));
+            jitShares.add(round(jitShare));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             // flat: near the best so far, neither above it (still rising) nor well below it (a dip, e.g. while
-            // admission control refuses a pipeline that is still slow)
+            // admission control refuses a pipeline that is still slow). The JIT compilers' share is reported, not
+            // waited for: one JVM on two cores still gave C2 a fifth of its CPU after three minutes
+            // (docs/benchmarks.md)
             flatRounds = rates.size() > 1 && rate <= best * 1.03 && rate >= best * 0.9 ? flatRounds + 1 : 0;
             boolean settled = flatRounds >= 2;
             best = Math.max(best, rate);
-            System.out.printf(Locale.ROOT, "  warm-up round %d: %.1f orders/s accepted%n", rates.size(), rate);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  warm-up round %d: %.1f orders/s accepted, JIT compilers %.0f %% of the application's CPU%n",
+                    rates.size(),
+                    rate,
+                    jitShare * 100);
             if (elapsed.compareTo(max) >= 0 || (elapsed.compareTo(min) >= 0 && settled)) {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("seconds", round(elapsed.toMillis() / 1000.0));
                 result.put("accepted", accepted);
                 result.put("round_seconds", round.toSeconds());
                 result.put("accepted_per_second_by_round", rates);
+                result.put("jit_share_by_round", jitShares);
                 result.put("settled", settled);
                 result.put("errors", errors);
                 return result;
@@ -1011,6 +1024,8 @@ final class Benchmark {
                 .append(warm.get("round_seconds"))
                 .append("-second round ")
                 .append(warm.get("accepted_per_second_by_round"))
+                .append(", JIT compilers' share of the application's CPU by round ")
+                .append(warm.get("jit_share_by_round"))
                 .append(Boolean.TRUE.equals(warm.get("settled")) ? ", settled" : ", still rising at the limit")
                 .append(".\n\n| phase | s | accepted/s | terminal/s | e2e p50/p95/p99/max ms | HTTP p50/p95/p99/max ms "
                         + "| app CPU (cores) | of it JIT / GC | postgres CPU | load gen CPU | machine busy % | DB commits/s "
