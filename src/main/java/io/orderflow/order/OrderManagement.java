@@ -176,12 +176,25 @@ public class OrderManagement {
         }
     }
 
+    /**
+     * Whether a new order would be refused now (counted as refused if so): for a caller that answers the refusal
+     * itself, with {@link #OVERLOADED} and {@link #retryAfterSeconds}, before anything else is done for the request.
+     */
+    public boolean full() {
+        return admission.full();
+    }
+
+    /** The {@code Retry-After} of a refusal, in seconds. */
+    public long retryAfterSeconds() {
+        return admission.retryAfterSeconds();
+    }
+
+    /** The detail of the {@code /problems/overloaded} answer. */
+    public static final String OVERLOADED =
+            "The shop is taking as many orders as it can finish in time; try again shortly";
+
     private ApiProblem overloaded() {
-        return new ApiProblem(
-                        HttpStatus.SERVICE_UNAVAILABLE,
-                        "overloaded",
-                        "The shop is taking as many orders as it can finish in time; try again shortly",
-                        Map.of())
+        return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", OVERLOADED, Map.of())
                 .withHeader("Retry-After", Long.toString(admission.retryAfterSeconds()));
     }
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A full pipeline refuses new orders at once (503 with Retry-After) instead of letting them queue, with or without
- * an idempotency key: here the limit is held at two orders in flight, and two slow orders fill it.
+ * an idempotency key (new orders before their token is checked): here the limit is held at two orders in flight, and
+ * two slow orders fill it.
  */
 class AdmissionControlIntegrationTest {
 
@@ -39,6 +40,12 @@ class AdmissionControlIntegrationTest {
         OrderApi.Response refusedWithKey = api.place(OrderApi.Orders.of("PROD-002", 1), "retry-me");
         assertThat(refusedWithKey.status()).isEqualTo(503);
         assertThat(refusedWithKey.header("Retry-After")).isEqualTo("1");
+        // a new order is refused before anything else is done for it, even before its token is checked (a refusal
+        // must be cheap); an order with a key goes through the token check first, as its stored answer needs it
+        OrderApi forged = OrderApi.withToken(local.app().baseUrl(), "not-a-token");
+        assertThat(forged.place(OrderApi.Orders.of("PROD-002", 1)).status()).isEqualTo(503);
+        assertThat(forged.place(OrderApi.Orders.of("PROD-002", 1), "forged-key").status())
+                .isEqualTo(401);
         assertThat(local.app()
                         .jdbc()
                         .sql("select count(*) from orders.purchase_order")
@@ -56,6 +63,9 @@ class AdmissionControlIntegrationTest {
         // the refused request's idempotency key was not kept: its retry is a new order (a kept key would answer
         // every retry with the stored refusal, or 409)
         placeOnceTheCountHasCaughtUp(api, OrderApi.Orders.of("PROD-002", 1), "retry-me");
+        assertThat(forged.place(OrderApi.Orders.of("PROD-002", 1)).status())
+                .as("not full: the token is checked")
+                .isEqualTo(401);
         assertThat(Scrape.of(local.app().baseUrl()).value("orderflow_admission_refused_total"))
                 .isGreaterThanOrEqualTo(1);
     }
