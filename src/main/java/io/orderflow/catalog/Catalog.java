@@ -6,6 +6,7 @@ import io.orderflow.inventory.StockLevelsChanged;
 import io.orderflow.messaging.MessageContext;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,10 @@ class Catalog {
 
     void updateStock(StockLevelsChanged event) {
         int changed = 0;
-        for (StockLevelsChanged.Level level : event.levels()) {
+        // row by row in SKU order: two consumers applying changes of the same SKUs lock them in the same order
+        List<StockLevelsChanged.Level> levels = new ArrayList<>(event.levels());
+        levels.sort(Comparator.comparing(StockLevelsChanged.Level::sku));
+        for (StockLevelsChanged.Level level : levels) {
             // stock events may arrive out of order across consumers; the newest version wins
             changed += jdbc.sql("update catalog.product set available = ?, stock_version = ? "
                             + "where sku = ? and stock_version < ?")

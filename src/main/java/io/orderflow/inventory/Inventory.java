@@ -6,6 +6,7 @@ import static io.orderflow.inventory.ReservationState.RESERVED;
 import static io.orderflow.inventory.ReservationState.SHIPPED;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,17 +49,22 @@ class Inventory {
             return List.of(new StockUnavailable(command.orderId(), "insufficient_stock", short_));
         }
         insertReservation(command.orderId(), RESERVED);
-        List<StockLevelsChanged.Level> levels = new ArrayList<>();
-        wanted.quantities().forEach((sku, quantity) -> {
-            jdbc.sql("insert into inventory.reservation_line (order_id, sku, quantity) values (?, ?, ?)")
-                    .params(command.orderId(), sku, quantity)
-                    .update();
-            levels.add(jdbc.sql("update inventory.stock set available = available - ?, reserved = reserved + ?, "
-                            + "version = version + 1 where sku = ? returning sku, available, version")
-                    .params(quantity, quantity, sku)
-                    .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
-                    .single());
-        });
+        // one statement for all lines: the stock rows are locked already (above, in SKU order), so updating them
+        // together takes no lock another reservation could hold in a different order
+        List<StockLevelsChanged.Level> levels = new ArrayList<>(
+                jdbc.sql("with line as (insert into inventory.reservation_line (order_id, sku, quantity) "
+                                + "select ?, w.sku, w.quantity from unnest(?::text[], ?::int[]) as w(sku, quantity) "
+                                + "returning sku, quantity) "
+                                + "update inventory.stock s set available = s.available - line.quantity, "
+                                + "reserved = s.reserved + line.quantity, version = s.version + 1 "
+                                + "from line where s.sku = line.sku returning s.sku, s.available, s.version")
+                        .params(
+                                command.orderId(),
+                                wanted.skus(),
+                                wanted.quantities().values().toArray(Integer[]::new))
+                        .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
+                        .list());
+        levels.sort(Comparator.comparing(StockLevelsChanged.Level::sku)); // "returning" has no order
         return List.of(new StockReserved(command.orderId()), new StockLevelsChanged(levels));
     }
 
@@ -96,12 +102,16 @@ class Inventory {
 
     private List<StockLevelsChanged.Level> moveLines(String orderId, String assignments) {
         // assignments are fixed strings from this class, never input
-        return jdbc.sql("update inventory.stock s set " + assignments + ", version = s.version + 1 "
+        List<StockLevelsChanged.Level> levels = new ArrayList<>(jdbc.sql("update inventory.stock s set " + assignments
+                        + ", version = s.version + 1 "
                         + "from inventory.reservation_line l where l.order_id = ? and l.sku = s.sku "
                         + "returning s.sku, s.available, s.version")
                 .param(orderId)
                 .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
-                .list();
+                .list());
+        // in SKU order, as a reservation's: the catalog applies a change's levels in their order, one row at a time
+        levels.sort(Comparator.comparing(StockLevelsChanged.Level::sku));
+        return levels;
     }
 
     private Optional<ReservationState> reservationState(String orderId) {

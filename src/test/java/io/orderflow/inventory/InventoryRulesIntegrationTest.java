@@ -168,6 +168,26 @@ class InventoryRulesIntegrationTest {
         }
 
         @Test
+        void aReleaseReportsTheLevelsInSkuOrderAsAReservationDoes() {
+            String first = sku(5);
+            String second = sku(4);
+            String third = sku(3);
+            String order = order();
+            reserve(order, item(third, 1), item(first, 2), item(second, 3));
+
+            List<Object> replies = release(order);
+
+            assertThat(replies).hasSize(2);
+            assertThat(((StockLevelsChanged) replies.get(1)).levels())
+                    .extracting(StockLevelsChanged.Level::sku)
+                    .containsExactlyInAnyOrder(first, second, third)
+                    .isSorted();
+            assertThat(stock(first)).isEqualTo("available 5, reserved 0, shipped 0");
+            assertThat(stock(second)).isEqualTo("available 4, reserved 0, shipped 0");
+            assertThat(stock(third)).isEqualTo("available 3, reserved 0, shipped 0");
+        }
+
+        @Test
         void aSecondReleaseGivesNothingBackAgainAndAnswersReleased() {
             String laptop = sku(5);
             String order = order();
