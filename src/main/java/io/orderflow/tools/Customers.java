@@ -9,31 +9,85 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The benchmark's customers: registered and signed in over the API, as the page does it. */
-final class Customers {
+/**
+ * The benchmark's customers: registered and signed in over the API, as the page does it, and signed in again once
+ * half their tokens' lifetime has passed (a long warm-up outlives the 15-minute access tokens).
+ */
+final class Customers implements Supplier<List<String>> {
 
     private static final Pattern TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern EXPIRES_IN = Pattern.compile("\"expires_in\"\\s*:\\s*(\\d+)");
     static final String PASSWORD = "benchmark customer passphrase";
 
-    private Customers() {}
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final List<String> emails;
+    private List<String> tokens = List.of();
+    /** The clock the refresh is due by ({@code System::nanoTime}; a test's own). */
+    private final LongSupplier nanos;
 
-    /** Registers {@code count} customers for this run and returns their access tokens. */
-    static List<String> signUp(String baseUrl, String run, int count) throws IOException {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private long refreshAtNanos;
+
+    private Customers(String base, List<String> emails, LongSupplier nanos) {
+        this.base = base;
+        this.emails = List.copyOf(emails);
+        this.nanos = nanos;
+    }
+
+    /** Registers {@code count} customers for this run and signs them in. */
+    static Customers signUp(String baseUrl, String run, int count) throws IOException {
+        return signUp(baseUrl, run, count, System::nanoTime);
+    }
+
+    static Customers signUp(String baseUrl, String run, int count, LongSupplier nanos) throws IOException {
         String base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
-        List<String> tokens = new ArrayList<>();
+        List<String> emails = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             String email =
                     "bench-" + run.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "-" + i + "@example.com";
+            emails.add(email);
+        }
+        Customers customers = new Customers(base, emails, nanos);
+        for (int i = 0; i < emails.size(); i++) {
             post(
-                    http,
+                    customers.http,
                     base + "api/customers",
-                    "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\",\"name\":\"Bench " + i + "\"}",
+                    "{\"email\":\"" + emails.get(i) + "\",\"password\":\"" + PASSWORD + "\",\"name\":\"Bench " + (i + 1)
+                            + "\"}",
                     201);
+        }
+        customers.signIn();
+        return customers;
+    }
+
+    /**
+     * The current access tokens; signs every customer in again first once half the lifetime of the tokens has
+     * passed. A failed sign-in keeps the old tokens: the orders placed with expired ones are counted as errors.
+     */
+    @Override
+    public synchronized List<String> get() {
+        if (!emails.isEmpty() && nanos.getAsLong() - refreshAtNanos >= 0) {
+            try {
+                signIn();
+                System.out.println("  signed the " + emails.size() + " customers in again (their tokens expire)");
+            } catch (IOException e) {
+                System.out.println("  could not sign the customers in again: " + e.getMessage());
+            }
+        }
+        return tokens;
+    }
+
+    private void signIn() throws IOException {
+        List<String> fresh = new ArrayList<>();
+        long lifetimeSeconds = Long.MAX_VALUE;
+        long started = nanos.getAsLong();
+        for (String email : emails) {
             String answer = post(
                     http,
                     base + "api/auth/token",
@@ -43,9 +97,14 @@ final class Customers {
             if (!token.find()) {
                 throw new IOException("no access token in the sign-in answer for " + email);
             }
-            tokens.add(token.group(1));
+            fresh.add(token.group(1));
+            Matcher expires = EXPIRES_IN.matcher(answer);
+            lifetimeSeconds = Math.min(lifetimeSeconds, expires.find() ? Long.parseLong(expires.group(1)) : 900);
         }
-        return tokens;
+        tokens = List.copyOf(fresh);
+        refreshAtNanos = emails.isEmpty()
+                ? Long.MAX_VALUE
+                : started + Duration.ofSeconds(Math.max(2, lifetimeSeconds / 2)).toNanos();
     }
 
     private static String post(HttpClient http, String url, String body, int expected) throws IOException {

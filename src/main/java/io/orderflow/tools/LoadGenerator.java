@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
@@ -183,8 +184,10 @@ final class LoadGenerator {
     private final URI base;
     private final List<String> skus;
     private final Mix mix;
+    /** Where the customers' access tokens come from, asked at the start of every phase (they expire). */
+    private final Supplier<List<String>> tokenSource;
     /** Access tokens of signed-in customers; an order is placed (and cancelled) by the one its id picks. */
-    private final List<String> customerTokens;
+    private volatile List<String> customerTokens;
 
     private final Duration requestTimeout = Duration.ofSeconds(15);
 
@@ -193,7 +196,16 @@ final class LoadGenerator {
     }
 
     LoadGenerator(String baseUrl, List<String> skus, Mix mix, List<String> customerTokens) {
-        this.customerTokens = List.copyOf(customerTokens);
+        this(baseUrl, skus, mix, () -> customerTokens);
+    }
+
+    /**
+     * @param customerTokens the signed-in customers' current access tokens, asked for again at the start of every
+     *        phase: a run longer than a token's lifetime signs its customers in again, as a real client would
+     */
+    LoadGenerator(String baseUrl, List<String> skus, Mix mix, Supplier<List<String>> customerTokens) {
+        this.tokenSource = customerTokens;
+        this.customerTokens = List.copyOf(customerTokens.get());
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
         if (!List.of("127.0.0.1", "localhost", "::1", "[::1]").contains(base.getHost())) {
             throw new IllegalArgumentException("the benchmark loads 127.0.0.1 only, not " + base.getHost());
@@ -211,6 +223,7 @@ final class LoadGenerator {
      * Retry-After says, as the API asks of every client (the open loop does not: it is the storm that ignores it).
      */
     Phase closedLoop(String name, String prefix, int clients, Duration duration, Progress progress) {
+        customerTokens = List.copyOf(tokenSource.get());
         Phase phase = new Phase(name, prefix, "closed loop, " + clients + " clients");
         long end = phase.startNanos + duration.toNanos();
         AtomicLong seq = new AtomicLong();
@@ -303,6 +316,7 @@ final class LoadGenerator {
             Progress progress,
             Random random,
             BooleanSupplier stop) {
+        customerTokens = List.copyOf(tokenSource.get());
         long total = Math.round(rate * duration.toSeconds());
         double interval = 1e9 / rate;
         AtomicInteger outstanding = new AtomicInteger();

@@ -1,0 +1,86 @@
+package io.orderflow.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's customers sign in again once half their tokens' lifetime has passed, not before. */
+class CustomersUnitTest {
+
+    /** Answers sign-ups with 201 and sign-ins with a new token each time, valid for 600 s. */
+    private final HttpServer server = startServer();
+
+    private final AtomicInteger signUps = new AtomicInteger();
+    private final AtomicInteger signIns = new AtomicInteger();
+    private final AtomicLong now = new AtomicLong(1_000);
+
+    private HttpServer startServer() {
+        try {
+            HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            s.createContext(
+                    "/api/customers", exchange -> answer(exchange, 201, "{\"id\":" + signUps.incrementAndGet() + "}"));
+            s.createContext(
+                    "/api/auth/token",
+                    exchange -> answer(
+                            exchange,
+                            200,
+                            "{\"access_token\":\"t" + signIns.incrementAndGet()
+                                    + "\",\"token_type\":\"Bearer\",\"expires_in\":600}"));
+            s.start();
+            return s;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    @Test
+    void signsTheCustomersInAgainOnceHalfTheTokensLifetimeHasPassed() throws IOException {
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+
+        Customers customers = Customers.signUp(url, "run-1", 2, now::get);
+
+        assertThat(signUps).hasValue(2);
+        assertThat(customers.get()).containsExactly("t1", "t2");
+        now.addAndGet(Duration.ofSeconds(299).toNanos());
+        assertThat(customers.get()).as("within half the lifetime").containsExactly("t1", "t2");
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(customers.get()).as("at half the lifetime").containsExactly("t3", "t4");
+        assertThat(customers.get()).containsExactly("t3", "t4");
+        assertThat(signUps).as("signed up once").hasValue(2);
+    }
+
+    @Test
+    void guestRunsHaveNoTokensToRefresh() throws IOException {
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+
+        Customers none = Customers.signUp(url, "run-2", 0, now::get);
+        now.addAndGet(Duration.ofHours(1).toNanos());
+
+        assertThat(none.get()).isEqualTo(List.of());
+        assertThat(signIns).hasValue(0);
+    }
+}
