@@ -21,16 +21,17 @@
 # one load generator on one address would otherwise only measure the limits.
 # Environment (all optional):
 #   BENCH_PROFILE=true       record the application(s) with JFR (jcmd JFR.start after start-up) and write
-#                            profile.txt (top frames by self time, package, and orderflow methods on the stack)
+#                            profile.txt (top frames by self time, package, and orderflow methods on the stack);
+#                            the load generator too (profile-load-generator.txt)
 #   BENCH_HTTP_PORT          HTTP port of the app (default 18080; distributed: the gateway, modules on +1..+7,
 #                            discovery on +10)
 #   BENCH_PG_PORT            embedded PostgreSQL's port (default 15432)
 #   PGHOST/PGPORT/PGUSER     distributed mode's PostgreSQL (default 127.0.0.1/5432/postgres)
 #   SPRING_RABBITMQ_HOST/_PORT  distributed mode's RabbitMQ (default 127.0.0.1/5672, guest/guest)
 #   ORDERFLOW_REDIS_URL      --transport redis: the Redis that carries the messages (default redis://127.0.0.1:6379)
-#   JAVA_OPTS                options of the application JVM(s) (default -Xmx1g embedded; per module
-#                            -Xmx384m -XX:TieredStopAtLevel=1, as scripts/run-distributed.sh: nine JVMs that share
-#                            two cores spend half their CPU in the C2 compiler otherwise, docs/benchmarks.md)
+#   JAVA_OPTS                options of the application JVM(s) (default -Xmx1g embedded; per module -Xmx384m, as
+#                            scripts/run-distributed.sh; the warm-up waits for the JIT compilers to finish, up to
+#                            --warmup-max 900s: about twelve minutes for nine JVMs on two cores, docs/benchmarks.md)
 #   BENCH_POOL_SIZE          connection pool per module process in distributed mode (default 8; the local
 #                            PostgreSQL has max_connections=100 and pgbench needs 16 more)
 #   BENCH_START_TIMEOUT      seconds a process may take to answer its health check (default 360: nine JVMs
@@ -254,7 +255,7 @@ EOF
             "${limit_env[@]}" \
             LOGGING_LEVEL_IO_ORDERFLOW=WARN LOGGING_LEVEL_ORDERFLOW_ACCESS=WARN \
             SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE="${BENCH_POOL_SIZE:-8}" \
-            java ${JAVA_OPTS:--Xmx384m -XX:TieredStopAtLevel=1} -jar "$jar" --eureka.instance.ip-address=127.0.0.1 \
+            java ${JAVA_OPTS:--Xmx384m} -jar "$jar" --eureka.instance.ip-address=127.0.0.1 \
             >"$out/logs/$name.log" 2>&1 </dev/null &
         pids+=($!)
         # the gateway and discovery count as application CPU too
@@ -283,7 +284,10 @@ fi
 
 jfr_start
 set +e
-java -Xmx512m -jar "$jar" benchmark --mode "$mode" --url "http://127.0.0.1:$http_port" --db-url "$db_url" \
+# with BENCH_PROFILE the load generator is recorded too: its CPU is the machine's, taken from the application
+loadgen_jfr=()
+[[ $profile == true ]] && loadgen_jfr=("-XX:StartFlightRecording=filename=$PWD/$out/load-generator.jfr,settings=profile,dumponexit=true")
+java -Xmx512m "${loadgen_jfr[@]}" -jar "$jar" benchmark --mode "$mode" --url "http://127.0.0.1:$http_port" --db-url "$db_url" \
     --db-user "$pg_user" --out "$out" --app-pid "$app_pids" "${extra[@]}" \
     "${bench_args[@]}" 2>&1 | tee "$out/benchmark.log"
 status=${PIPESTATUS[0]}
@@ -293,10 +297,15 @@ jfr_dump
 cleanup
 if [[ $profile == true ]]; then
     shopt -s nullglob
-    jfrs=("$out"/*.jfr)
+    jfrs=("$out"/app-*.jfr)
     if ((${#jfrs[@]} > 0)); then
         java -jar "$jar" benchmark jfr-summary "${jfrs[@]}" --top 30 >"$out/profile.txt" 2>&1 || true
         echo "Profile: $out/profile.txt"
+    fi
+    if [[ -f $out/load-generator.jfr ]]; then
+        java -jar "$jar" benchmark jfr-summary "$out/load-generator.jfr" --top 30 >"$out/profile-load-generator.txt" 2>&1 \
+            || true
+        echo "Load generator's profile: $out/profile-load-generator.txt"
     fi
 fi
 echo "Results: $out (exit $status)"

@@ -30,9 +30,9 @@
 #   SPRING_RABBITMQ_HOST / _PORT / _USERNAME / _PASSWORD   RabbitMQ (default 127.0.0.1 / 5672 / guest / guest)
 #   ORDERFLOW_JAR                the artifact (default target/orderflow.jar, built if missing)
 #   ORDERFLOW_START_TIMEOUT      seconds to wait for every /api/health (default 180)
-#   JAVA_OPTS                    JVM options per process (default -Xmx384m -XX:TieredStopAtLevel=1: the
-#                                processes share this machine's cores, and the C2 compiler of each would
-#                                take half of their CPU for many minutes; docs/operations.md, "JVM options")
+#   JAVA_OPTS                    JVM options per process (default -Xmx384m; add -XX:TieredStopAtLevel=1 for
+#                                a run of a few minutes: nine C2 compilers sharing two cores take about twelve
+#                                minutes to finish; docs/operations.md, "JVM options")
 # Any other orderflow setting can be passed as an environment variable too, e.g.
 # ORDERFLOW_PAYMENT_PROVIDER_LATENCY=2s (see docs/configuration.md); every process inherits it.
 set -euo pipefail
@@ -68,7 +68,7 @@ rabbit_host=${SPRING_RABBITMQ_HOST:-127.0.0.1}
 rabbit_port=${SPRING_RABBITMQ_PORT:-5672}
 jar=${ORDERFLOW_JAR:-target/orderflow.jar}
 timeout=${ORDERFLOW_START_TIMEOUT:-180}
-java_opts=${JAVA_OPTS:--Xmx384m -XX:TieredStopAtLevel=1}
+java_opts=${JAVA_OPTS:--Xmx384m}
 logs=data/logs
 pids=data/pids
 

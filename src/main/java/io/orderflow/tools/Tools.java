@@ -81,7 +81,7 @@ public final class Tools {
                       [--skus 1000] [--mix declined=0.05,out_of_stock=0.03,shipping_failure=0.03,cancel=0.05] \\
                       [--customers 20 (signed-in customers placing the orders; 0: guests)] \\
                       [--overload-factor 4 (0: no overload phase)] [--overload-duration 20s] \\
-                      [--warmup 10s (distributed 30s)] [--warmup-max 60s (180s)] [--step 8s] \\
+                      [--warmup 10s (distributed 30s)] [--warmup-max 900s] [--step 8s] \\
                       [--concurrency 4,8,16,32,64] [--open-duration 25s] [--open-rate N] \\
                       [--ceiling true] [--ceiling-app paused|running (distributed paused, embedded running)] \\
                       [--pgbench /usr/bin/pgbench] [--pgbench-seconds 20] [--pgbench-clients 16] \\
