@@ -290,6 +290,9 @@ final class Benchmark {
         return check.passed() && drained ? 0 : 1;
     }
 
+    /** The JIT compilers' share of the application's CPU at or under which a warm-up round counts as compiled. */
+    static final double COMPILED_JIT_SHARE = 0.10;
+
     /**
      * Closed loop, 8 clients, in 10-second rounds until the JIT compilers are done, once {@code min} has passed, or
      * until {@code max} has: what is measured after is the steady state of a process that has run for a while. Done
@@ -298,9 +301,6 @@ final class Benchmark {
      * with the compilers' progress, and once they were done it still moved by 15 % from round to round, so "the
      * best round so far" (an earlier rule) was often one that never came again.
      */
-    /** The JIT compilers' share of the application's CPU at or under which a warm-up round counts as compiled. */
-    static final double COMPILED_JIT_SHARE = 0.10;
-
     private Map<String, Object> warmUp(
             LoadGenerator load, LoadGenerator.Progress progress, Duration min, Duration max) {
         System.out.println("Warm-up: closed loop, 8 clients, at least " + min.toSeconds() + " s, until the JIT "
