@@ -58,10 +58,7 @@ class Inventory {
                                 + "update inventory.stock s set available = s.available - line.quantity, "
                                 + "reserved = s.reserved + line.quantity, version = s.version + 1 "
                                 + "from line where s.sku = line.sku returning s.sku, s.available, s.version")
-                        .params(
-                                command.orderId(),
-                                wanted.skus(),
-                                wanted.quantities().values().toArray(Integer[]::new))
+                        .params(command.orderId(), wanted.skus(), wanted.amounts())
                         .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
                         .list());
         levels.sort(Comparator.comparing(StockLevelsChanged.Level::sku)); // "returning" has no order

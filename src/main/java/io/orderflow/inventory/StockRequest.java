@@ -26,6 +26,11 @@ record StockRequest(SortedMap<String, Integer> quantities) {
         return quantities.keySet().toArray(String[]::new);
     }
 
+    /** The quantities in the order of {@link #skus()}, to pass beside it as a second array. */
+    Integer[] amounts() {
+        return quantities.values().toArray(Integer[]::new);
+    }
+
     /** The SKUs whose available stock falls short; any at all and nothing is reserved. */
     List<String> shortOf(Map<String, Integer> available) {
         return quantities.entrySet().stream()

@@ -205,7 +205,8 @@ final class LoadGenerator {
      */
     LoadGenerator(String baseUrl, List<String> skus, Mix mix, Supplier<List<String>> customerTokens) {
         this.tokenSource = customerTokens;
-        this.customerTokens = List.copyOf(customerTokens.get());
+        this.customerTokens = List.of();
+        refreshTokens();
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
         if (!List.of("127.0.0.1", "localhost", "::1", "[::1]").contains(base.getHost())) {
             throw new IllegalArgumentException("the benchmark loads 127.0.0.1 only, not " + base.getHost());
@@ -218,12 +219,16 @@ final class LoadGenerator {
                 .build();
     }
 
+    private void refreshTokens() {
+        customerTokens = List.copyOf(tokenSource.get());
+    }
+
     /**
      * N clients, each placing orders back to back until the duration ends; a client refused with 503 waits as its
      * Retry-After says, as the API asks of every client (the open loop does not: it is the storm that ignores it).
      */
     Phase closedLoop(String name, String prefix, int clients, Duration duration, Progress progress) {
-        customerTokens = List.copyOf(tokenSource.get());
+        refreshTokens();
         Phase phase = new Phase(name, prefix, "closed loop, " + clients + " clients");
         long end = phase.startNanos + duration.toNanos();
         AtomicLong seq = new AtomicLong();
@@ -316,7 +321,7 @@ final class LoadGenerator {
             Progress progress,
             Random random,
             BooleanSupplier stop) {
-        customerTokens = List.copyOf(tokenSource.get());
+        refreshTokens();
         long total = Math.round(rate * duration.toSeconds());
         double interval = 1e9 / rate;
         AtomicInteger outstanding = new AtomicInteger();
