@@ -25,7 +25,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The benchmark: benchmark SKUs, the machine's ceiling (pgbench, RabbitMQ perf-test or redis-benchmark), a warm-up, a
- * closed-loop search for the maximum throughput, an open-loop run at half of it, then the invariant checker;
+ * closed-loop search for the maximum throughput, an overload phase at four times it (whose finished rate can raise the
+ * maximum), an open-loop run at half the maximum, then the invariant checker;
  * writes results.json, report.md and PNG charts.
  */
 final class Benchmark {
@@ -174,9 +175,7 @@ final class Benchmark {
 
         System.out.println("Closed-loop search: " + concurrency + " clients, " + step.toSeconds() + " s each");
         List<Map<String, Object>> steps = new ArrayList<>();
-        double best = 0;
-        int bestClients = 0;
-        int noGain = 0;
+        ClosedLoopSearch search = new ClosedLoopSearch();
         for (int clients : concurrency) {
             Cpu.Sample before = cpu.sample();
             long commitsBefore = commits();
@@ -191,7 +190,7 @@ final class Benchmark {
             steps.add(result);
             double completed = (Double) result.get("terminal_per_second");
             double accepted = (Double) result.get("accepted_per_second");
-            boolean sustainable = completed >= 0.9 * accepted;
+            boolean sustainable = ClosedLoopSearch.sustainable(accepted, completed);
             result.put("sustainable", sustainable);
             System.out.printf(
                     Locale.ROOT,
@@ -207,48 +206,17 @@ final class Benchmark {
                     usage.appJitCores(),
                     usage.appGcCores(),
                     sustainable ? "" : " (backlog growing)");
-            if (completed > best * 1.03) {
-                noGain = 0;
-            } else {
-                noGain++;
-            }
-            if (completed > best) {
-                best = completed;
-                bestClients = clients;
-            }
-            if (!sustainable || noGain >= 2) {
+            if (search.stopAfter(clients, accepted, completed)) {
                 break;
             }
         }
         report.put("closed_loop_search", steps);
-        report.put("max_throughput", maxThroughput(best, "closed loop, " + bestClients + " clients"));
-
-        double rate = args.has("open-rate") ? args.decimal("open-rate", 0) : Math.max(1, Math.floor(best / 2));
-        System.out.printf(
-                Locale.ROOT,
-                "Open loop at %.0f orders/s (half the maximum) for %d s%n",
-                rate,
-                openDuration.toSeconds());
-        Cpu.Sample before = cpu.sample();
-        long commitsBefore = commits();
-        Phase open =
-                load.openLoop("open", tag + "-o-", rate, openDuration, args.integer("max-outstanding", 2000), progress);
-        Cpu.Usage openCpu = Cpu.between(before, cpu.sample());
-        long openCommits = commits() - commitsBefore;
-
-        System.out.println("Draining, then checking invariants ...");
+        double best = search.best();
+        report.put("max_throughput", maxThroughput(best, "closed loop, " + search.bestClients() + " clients"));
         Duration drainDeadline = args.duration("drain-timeout", Duration.ofSeconds(120));
-        long t0 = System.nanoTime();
-        boolean drained = checker.awaitDrained(drainDeadline, counts -> System.out.println("  in flight: " + counts));
-        double drainSeconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> openResult = analyse(open, openCpu);
-        commitStats(openResult, openCommits, open);
-        openResult.put("target_rate", rate);
-        openResult.put("drain_seconds_after", round(drainSeconds));
-        openResult.put("hops", hops(open));
-        report.put("open_loop", openResult);
-        charts(open, steps);
 
+        // the overload phase before the open loop: when it finishes more than the closed loop did, half the maximum
+        // is half of what it finished
         if (!"0".equals(args.get("overload-factor", "4"))) {
             Map<String, Object> overload = overload(
                     load,
@@ -269,6 +237,31 @@ final class Benchmark {
                         maxThroughput(best, "overload phase (bounded: accepted within 10 % of " + "finished)"));
             }
         }
+
+        double rate = args.has("open-rate") ? args.decimal("open-rate", 0) : Math.max(1, Math.floor(best / 2));
+        System.out.printf(
+                Locale.ROOT,
+                "Open loop at %.0f orders/s (half the maximum) for %d s%n",
+                rate,
+                openDuration.toSeconds());
+        Cpu.Sample before = cpu.sample();
+        long commitsBefore = commits();
+        Phase open =
+                load.openLoop("open", tag + "-o-", rate, openDuration, args.integer("max-outstanding", 2000), progress);
+        Cpu.Usage openCpu = Cpu.between(before, cpu.sample());
+        long openCommits = commits() - commitsBefore;
+
+        System.out.println("Draining, then checking invariants ...");
+        long t0 = System.nanoTime();
+        boolean drained = checker.awaitDrained(drainDeadline, counts -> System.out.println("  in flight: " + counts));
+        double drainSeconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> openResult = analyse(open, openCpu);
+        commitStats(openResult, openCommits, open);
+        openResult.put("target_rate", rate);
+        openResult.put("drain_seconds_after", round(drainSeconds));
+        openResult.put("hops", hops(open));
+        report.put("open_loop", openResult);
+        charts(open, steps);
 
         InvariantChecker.Result check = checker.checkSettled(baseline, Duration.ofSeconds(drained ? 10 : 0));
         Map<String, Object> checkReport = new LinkedHashMap<>();
@@ -1037,10 +1030,10 @@ final class Benchmark {
                         + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases =
                 new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
-        phases.add(open);
         if (overload != null) {
             phases.add(overload);
         }
+        phases.add(open);
         for (Map<String, Object> p : phases) {
             md.append("| ")
                     .append(p.get("shape"))
