@@ -587,8 +587,6 @@ final class Benchmark {
         double terminal = (Double) result.get("terminal_per_second");
         long terminalOrders = Math.round(terminal * seconds);
         result.put("offered_per_second", rate);
-        result.put("refused", phase.refused.get());
-        result.put("refused_per_second", round(phase.refused.get() / seconds));
         result.put("accepted_over_terminal", terminal == 0 ? null : round(accepted / terminal));
         Object p99 = Report.path(result, "e2e_ms", "p99");
         result.put(
@@ -746,6 +744,9 @@ final class Benchmark {
         m.put("accepted", p.accepted.get());
         m.put("accepted_per_second", round(p.accepted.get() / seconds));
         m.put("terminal_per_second", round(terminalInWindow / seconds));
+        // refused by admission control (503): in a closed loop each refusal sends a client to sleep for its Retry-After
+        m.put("refused", p.refused.get());
+        m.put("refused_per_second", round(p.refused.get() / seconds));
         m.put("orders_by_status", statuses);
         m.put("requests_by_kind", p.kinds());
         m.put("cancel", Map.of("cancelled", p.cancelled.get(), "too_late_409", p.cancelTooLate.get()));
@@ -1024,10 +1025,10 @@ final class Benchmark {
                         Boolean.TRUE.equals(warm.get("settled"))
                                 ? ", compilers done"
                                 : ", the compilers still busy at the limit")
-                .append(".\n\n| phase | s | accepted/s | terminal/s | e2e p50/p95/p99/max ms | HTTP p50/p95/p99/max ms "
-                        + "| app CPU (cores) | of it JIT / GC | postgres CPU | load gen CPU | machine busy % | DB commits/s "
-                        + "| errors |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append(".\n\n| phase | s | accepted/s | terminal/s | refused/s (503) | e2e p50/p95/p99/max ms "
+                        + "| HTTP p50/p95/p99/max ms | app CPU (cores) | of it JIT / GC | postgres CPU | load gen CPU "
+                        + "| machine busy % | DB commits/s | errors |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases =
                 new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
         if (overload != null) {
@@ -1043,6 +1044,8 @@ final class Benchmark {
                     .append(Report.cell(p.get("accepted_per_second")))
                     .append(" | ")
                     .append(Report.cell(p.get("terminal_per_second")))
+                    .append(" | ")
+                    .append(Report.cell(p.get("refused_per_second")))
                     .append(" | ")
                     .append(pcts(p, "e2e_ms"))
                     .append(" | ")
