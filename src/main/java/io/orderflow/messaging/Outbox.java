@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,12 +15,14 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The transactional outbox: a message is a row written in the same local transaction as the state change
- * that caused it. After that transaction commits, the envelopes it wrote are handed to the module's relay, which
+ * that caused it (just before the commit, all of a transaction's rows of one module in one statement). After that
+ * transaction commits, the envelopes it wrote are handed to the module's relay, which
  * publishes them from memory and then deletes their rows; a row is due for the relay's sweep only after
  * {@link #HANDOFF_GRACE}, when a crash (or a failed publish) left it behind.
  */
@@ -69,25 +72,90 @@ public class Outbox {
         if (transport.publishWithinTransaction(envelope)) {
             return messageId;
         }
-        // the schema name comes from the module registry, never from input; values are bound parameters
-        // due for the sweep only after the grace (on the database's clock): the relay publishes it from memory first
-        jdbc.sql("insert into " + Modules.schemaOf(module) + ".outbox "
-                        + "(message_id, type, version, order_id, causation_id, occurred_at, payload, headers, "
-                        + "next_attempt_at) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, "
-                        + "now() + ? * interval '1 millisecond')")
-                .params(
-                        messageId,
-                        type,
-                        Envelope.CURRENT_VERSION,
-                        orderId,
-                        causationId,
-                        Timestamp.from(now),
-                        payload,
-                        json.writeValueAsString(headers),
-                        HANDOFF_GRACE.toMillis())
-                .update();
+        rowsBeforeCommit(module).add(envelope);
         handOffAfterCommit(module, envelope);
         return messageId;
+    }
+
+    /** The most rows one insert writes (nine parameters each, far below PostgreSQL's 65,535). */
+    public static final int ROWS_PER_INSERT = 500;
+
+    private static final String ROWS = "orderflow.outbox.rows";
+
+    /**
+     * The current transaction's outbox rows for {@code module}, written just before it commits, in one statement
+     * per module however many messages the transaction sent (a reply that completes an order sends two or three):
+     * written there, they commit with the state change or roll back with it, as rows inserted at once would.
+     */
+    private List<Envelope> rowsBeforeCommit(String module) {
+        @SuppressWarnings("unchecked")
+        Map<String, List<Envelope>> rows =
+                (Map<String, List<Envelope>>) TransactionSynchronizationManager.getResource(ROWS);
+        if (rows == null) {
+            Map<String, List<Envelope>> created = new LinkedHashMap<>();
+            TransactionSynchronizationManager.bindResource(ROWS, created);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    write(created);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(ROWS);
+                }
+            });
+            rows = created;
+        }
+        return rows.computeIfAbsent(module, m -> new ArrayList<>());
+    }
+
+    /**
+     * Writes the rows the current transaction has sent so far now rather than just before its commit, for a caller
+     * that reads its own outbox rows before committing. Nothing to do outside a transaction or when none are waiting.
+     */
+    public void flush() {
+        @SuppressWarnings("unchecked")
+        Map<String, List<Envelope>> rows =
+                (Map<String, List<Envelope>>) TransactionSynchronizationManager.getResource(ROWS);
+        if (rows != null) {
+            write(rows);
+        }
+    }
+
+    private void write(Map<String, List<Envelope>> rows) {
+        rows.forEach(this::insert);
+        rows.values().forEach(List::clear);
+    }
+
+    private void insert(String module, List<Envelope> rows) {
+        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+            List<Envelope> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+            // the schema name comes from the module registry, never from input; values are bound parameters. A row is
+            // due for the sweep only after the grace (on the database's clock): the relay publishes it from memory
+            // first
+            StringBuilder sql = new StringBuilder("insert into ")
+                    .append(Modules.schemaOf(module))
+                    .append(
+                            ".outbox (message_id, type, version, order_id, causation_id, occurred_at, payload, headers, ")
+                    .append("next_attempt_at) values ");
+            List<@Nullable Object> params = new ArrayList<>(chunk.size() * 9);
+            for (int i = 0; i < chunk.size(); i++) {
+                Envelope e = chunk.get(i);
+                sql.append(i == 0 ? "" : ", ")
+                        .append("(?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, now() + ? * interval '1 millisecond')");
+                params.add(e.messageId());
+                params.add(e.type());
+                params.add(e.version());
+                params.add(e.orderId());
+                params.add(e.causationId());
+                params.add(Timestamp.from(e.occurredAt()));
+                params.add(e.payload());
+                params.add(json.writeValueAsString(e.headers()));
+                params.add(HANDOFF_GRACE.toMillis());
+            }
+            jdbc.sql(sql.toString()).params(params).update();
+        }
     }
 
     /** Where the envelopes a transaction wrote to {@code module}'s outbox go once it has committed: its relay. */

@@ -261,6 +261,7 @@ class ObservabilityIntegrationTest {
         try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
             new TransactionTemplate(app.bean(PlatformTransactionManager.class)).executeWithoutResult(tx -> {
                 UUID messageId = outbox.send("notification", new Probe("probe"), "probe", null);
+                outbox.flush(); // written just before the commit otherwise
                 String traceparent = app.jdbc()
                         .sql("select headers->>'traceparent' from notification.outbox " + "where message_id = ?")
                         .param(messageId)

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.orderflow.messaging.Outbox;
 import io.orderflow.platform.Modules;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
@@ -42,6 +44,7 @@ class OutboxHandoffRabbitIntegrationTest {
 
         Double dueInSeconds = tx.execute(status -> {
             UUID id = outbox.send("shipping", new Probe("due"), "probe-" + UUID.randomUUID(), null);
+            outbox.flush(); // the rows are written just before the commit otherwise
             status.setRollbackOnly(); // never published: this only reads what the insert wrote
             return local.app()
                     .jdbc()
@@ -54,6 +57,62 @@ class OutboxHandoffRabbitIntegrationTest {
 
         // now() is the transaction's start in both the insert and the query
         assertThat(dueInSeconds).isEqualTo(10.0);
+    }
+
+    @Test
+    void aTransactionsMessagesAreWrittenTogetherInTheOrderTheyWereSent() {
+        Outbox outbox = local.app().bean(Outbox.class);
+        TransactionTemplate tx = new TransactionTemplate(local.app().bean(PlatformTransactionManager.class));
+        String orderId = "probe-" + UUID.randomUUID();
+        int sent = Outbox.ROWS_PER_INSERT + 2; // more than one insert holds
+
+        List<String> written = tx.execute(status -> {
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < sent; i++) {
+                outbox.send("shipping", new Probe("message " + i), orderId, null);
+                texts.add("message " + i);
+            }
+            outbox.send("payment", new Probe("to another module"), orderId, null);
+            long beforeFlush = rowsOf(orderId);
+            outbox.flush();
+            status.setRollbackOnly(); // never published: this only reads what the inserts wrote
+            assertThat(beforeFlush)
+                    .as("nothing written before the commit (or a flush)")
+                    .isZero();
+            assertThat(local.app()
+                            .jdbc()
+                            .sql("select count(*) from payment.outbox where order_id = ?")
+                            .param(orderId)
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(1);
+            return local.app()
+                    .jdbc()
+                    .sql("select payload->>'text' from shipping.outbox where order_id = ? order by id")
+                    .param(orderId)
+                    .query(String.class)
+                    .list();
+        });
+
+        assertThat(written).hasSize(sent).containsExactlyElementsOf(expected(sent));
+        assertThat(rowsOf(orderId)).as("rolled back with the transaction").isZero();
+    }
+
+    private static List<String> expected(int sent) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            texts.add("message " + i);
+        }
+        return texts;
+    }
+
+    private static long rowsOf(String orderId) {
+        return local.app()
+                .jdbc()
+                .sql("select count(*) from shipping.outbox where order_id = ?")
+                .param(orderId)
+                .query(Long.class)
+                .single();
     }
 
     private static long outboxRows() {
