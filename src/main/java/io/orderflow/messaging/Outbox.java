@@ -100,6 +100,17 @@ public class Outbox {
                     write(created);
                 }
 
+                // a transaction started inside this one (REQUIRES_NEW) collects and writes its own rows
+                @Override
+                public void suspend() {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(ROWS);
+                }
+
+                @Override
+                public void resume() {
+                    TransactionSynchronizationManager.bindResource(ROWS, created);
+                }
+
                 @Override
                 public void afterCompletion(int status) {
                     TransactionSynchronizationManager.unbindResourceIfPossible(ROWS);

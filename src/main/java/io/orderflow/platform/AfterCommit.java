@@ -48,6 +48,17 @@ public final class AfterCommit {
         T collected = create.get();
         TransactionSynchronizationManager.bindResource(key, collected);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            // a transaction started inside this one (REQUIRES_NEW) collects its own
+            @Override
+            public void suspend() {
+                TransactionSynchronizationManager.unbindResourceIfPossible(key);
+            }
+
+            @Override
+            public void resume() {
+                TransactionSynchronizationManager.bindResource(key, collected);
+            }
+
             @Override
             public void afterCompletion(int status) {
                 TransactionSynchronizationManager.unbindResourceIfPossible(key);

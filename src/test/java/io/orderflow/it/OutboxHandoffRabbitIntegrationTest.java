@@ -13,6 +13,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -96,6 +97,39 @@ class OutboxHandoffRabbitIntegrationTest {
 
         assertThat(written).hasSize(sent).containsExactlyElementsOf(expected(sent));
         assertThat(rowsOf(orderId)).as("rolled back with the transaction").isZero();
+    }
+
+    @Test
+    void aTransactionStartedInsideAnotherWritesItsOwnRows() {
+        Outbox outbox = local.app().bean(Outbox.class);
+        PlatformTransactionManager transactions = local.app().bean(PlatformTransactionManager.class);
+        TransactionTemplate inner = new TransactionTemplate(transactions);
+        inner.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        String orderId = "probe-" + UUID.randomUUID();
+
+        try {
+            new TransactionTemplate(transactions).executeWithoutResult(outer -> {
+                outbox.send("shipping", new Probe("outer"), orderId, null);
+                inner.executeWithoutResult(s -> outbox.send("shipping", new Probe("inner"), orderId, null));
+                outer.setRollbackOnly();
+            });
+
+            // the inner transaction committed its message; the outer one's rolled back with it (a message no module
+            // consumes: unroutable, the relay leaves its row)
+            assertThat(local.app()
+                            .jdbc()
+                            .sql("select payload->>'text' from shipping.outbox where order_id = ?")
+                            .param(orderId)
+                            .query(String.class)
+                            .list())
+                    .containsExactly("inner");
+        } finally {
+            local.app()
+                    .jdbc()
+                    .sql("delete from shipping.outbox where order_id = ?")
+                    .param(orderId)
+                    .update();
+        }
     }
 
     private static List<String> expected(int sent) {
