@@ -2,6 +2,7 @@ package io.orderflow.messaging;
 
 import io.orderflow.platform.AfterCommit;
 import io.orderflow.platform.Modules;
+import io.orderflow.platform.TransactionBound;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,6 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -88,36 +88,8 @@ public class Outbox {
      * written there, they commit with the state change or roll back with it, as rows inserted at once would.
      */
     private List<Envelope> rowsBeforeCommit(String module) {
-        @SuppressWarnings("unchecked")
         Map<String, List<Envelope>> rows =
-                (Map<String, List<Envelope>>) TransactionSynchronizationManager.getResource(ROWS);
-        if (rows == null) {
-            Map<String, List<Envelope>> created = new LinkedHashMap<>();
-            TransactionSynchronizationManager.bindResource(ROWS, created);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void beforeCommit(boolean readOnly) {
-                    write(created);
-                }
-
-                // a transaction started inside this one (REQUIRES_NEW) collects and writes its own rows
-                @Override
-                public void suspend() {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(ROWS);
-                }
-
-                @Override
-                public void resume() {
-                    TransactionSynchronizationManager.bindResource(ROWS, created);
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(ROWS);
-                }
-            });
-            rows = created;
-        }
+                TransactionBound.collect(ROWS, LinkedHashMap<String, List<Envelope>>::new, this::write, written -> {});
         return rows.computeIfAbsent(module, m -> new ArrayList<>());
     }
 
@@ -126,9 +98,7 @@ public class Outbox {
      * that reads its own outbox rows before committing. Nothing to do outside a transaction or when none are waiting.
      */
     public void flush() {
-        @SuppressWarnings("unchecked")
-        Map<String, List<Envelope>> rows =
-                (Map<String, List<Envelope>>) TransactionSynchronizationManager.getResource(ROWS);
+        Map<String, List<Envelope>> rows = TransactionBound.current(ROWS);
         if (rows != null) {
             write(rows);
         }

@@ -37,36 +37,6 @@ public final class AfterCommit {
      * @throws IllegalStateException outside a transaction
      */
     public static <T> T collect(String key, Supplier<T> create, Consumer<T> onCommit) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            throw new IllegalStateException("there is no transaction to collect " + key + " for");
-        }
-        @SuppressWarnings("unchecked")
-        T existing = (T) TransactionSynchronizationManager.getResource(key);
-        if (existing != null) {
-            return existing;
-        }
-        T collected = create.get();
-        TransactionSynchronizationManager.bindResource(key, collected);
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            // a transaction started inside this one (REQUIRES_NEW) collects its own
-            @Override
-            public void suspend() {
-                TransactionSynchronizationManager.unbindResourceIfPossible(key);
-            }
-
-            @Override
-            public void resume() {
-                TransactionSynchronizationManager.bindResource(key, collected);
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                TransactionSynchronizationManager.unbindResourceIfPossible(key);
-                if (status == STATUS_COMMITTED) {
-                    onCommit.accept(collected);
-                }
-            }
-        });
-        return collected;
+        return TransactionBound.collect(key, create, collected -> {}, onCommit);
     }
 }
