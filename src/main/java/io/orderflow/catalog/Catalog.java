@@ -6,7 +6,6 @@ import io.orderflow.inventory.StockLevelsChanged;
 import io.orderflow.messaging.MessageContext;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,17 +68,33 @@ class Catalog {
     }
 
     void updateStock(StockLevelsChanged event) {
-        int changed = 0;
-        // row by row in SKU order: two consumers applying changes of the same SKUs lock them in the same order
-        List<StockLevelsChanged.Level> levels = new ArrayList<>(event.levels());
-        levels.sort(Comparator.comparing(StockLevelsChanged.Level::sku));
-        for (StockLevelsChanged.Level level : levels) {
-            // stock events may arrive out of order across consumers; the newest version wins
-            changed += jdbc.sql("update catalog.product set available = ?, stock_version = ? "
-                            + "where sku = ? and stock_version < ?")
-                    .params(level.available(), level.version(), level.sku(), level.version())
-                    .update();
+        // the newest level of each SKU (a change names each once; a join with two rows of one SKU would pick either)
+        List<StockLevelsChanged.Level> levels = List.copyOf(event.levels().stream()
+                .collect(Collectors.toMap(
+                        StockLevelsChanged.Level::sku,
+                        Function.identity(),
+                        (a, b) -> a.version() >= b.version() ? a : b))
+                .values());
+        if (levels.isEmpty()) {
+            return;
         }
+        String[] skus = new String[levels.size()];
+        Integer[] available = new Integer[levels.size()];
+        Long[] versions = new Long[levels.size()];
+        for (int i = 0; i < levels.size(); i++) {
+            skus[i] = levels.get(i).sku();
+            available[i] = levels.get(i).available();
+            versions[i] = levels.get(i).version();
+        }
+        // one statement for the change's levels: its rows are locked first, in SKU order, so two consumers applying
+        // changes of the same SKUs lock them in the same order; stock events may arrive out of order across
+        // consumers, and the newest version wins
+        int changed = jdbc.sql("with locked as (select sku from catalog.product where sku = any(?) order by sku "
+                        + "for update) update catalog.product p set available = l.available, stock_version = l.version "
+                        + "from unnest(?::text[], ?::int[], ?::bigint[]) as l(sku, available, version) "
+                        + "join locked k on k.sku = l.sku where p.sku = l.sku and p.stock_version < l.version")
+                .params(skus, skus, available, versions)
+                .update();
         if (changed > 0) {
             cache.stockChanged();
         }

@@ -48,19 +48,19 @@ class Inventory {
             insertReservation(command.orderId(), REJECTED);
             return List.of(new StockUnavailable(command.orderId(), "insufficient_stock", short_));
         }
-        insertReservation(command.orderId(), RESERVED);
-        // one statement for all lines: the stock rows are locked already (above, in SKU order), so updating them
-        // together takes no lock another reservation could hold in a different order
-        List<StockLevelsChanged.Level> levels = new ArrayList<>(
-                jdbc.sql("with line as (insert into inventory.reservation_line (order_id, sku, quantity) "
+        // one statement for the reservation and all its lines: the stock rows are locked already (above, in SKU
+        // order), so updating them together takes no lock another reservation could hold in a different order
+        List<StockLevelsChanged.Level> levels = new ArrayList<>(jdbc.sql(
+                        "with reservation as (insert into inventory.reservation (order_id, status) values (?, ?)), "
+                                + "line as (insert into inventory.reservation_line (order_id, sku, quantity) "
                                 + "select ?, w.sku, w.quantity from unnest(?::text[], ?::int[]) as w(sku, quantity) "
                                 + "returning sku, quantity) "
                                 + "update inventory.stock s set available = s.available - line.quantity, "
                                 + "reserved = s.reserved + line.quantity, version = s.version + 1 "
                                 + "from line where s.sku = line.sku returning s.sku, s.available, s.version")
-                        .params(command.orderId(), wanted.skus(), wanted.amounts())
-                        .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
-                        .list());
+                .params(command.orderId(), RESERVED.dbName(), command.orderId(), wanted.skus(), wanted.amounts())
+                .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
+                .list());
         levels.sort(Comparator.comparing(StockLevelsChanged.Level::sku)); // "returning" has no order
         return List.of(new StockReserved(command.orderId()), new StockLevelsChanged(levels));
     }
@@ -75,8 +75,9 @@ class Inventory {
         return switch (existing.get()) {
             case RESERVED -> {
                 List<StockLevelsChanged.Level> levels = moveLines(
-                        command.orderId(), "available = available + l.quantity, reserved = reserved - l.quantity");
-                setState(command.orderId(), RELEASED);
+                        command.orderId(),
+                        RELEASED,
+                        "available = available + l.quantity, reserved = reserved - l.quantity");
                 yield List.of(new StockReleased(command.orderId()), new StockLevelsChanged(levels));
             }
             case RELEASED, REJECTED -> List.of(new StockReleased(command.orderId()));
@@ -90,23 +91,27 @@ class Inventory {
     void commit(CommitStock command) {
         Optional<ReservationState> existing = reservationState(command.orderId());
         if (existing.isPresent() && existing.get() == RESERVED) {
-            moveLines(command.orderId(), "reserved = reserved - l.quantity, shipped = shipped + l.quantity");
-            setState(command.orderId(), SHIPPED);
+            moveLines(command.orderId(), SHIPPED, "reserved = reserved - l.quantity, shipped = shipped + l.quantity");
         } else {
             log.warn("Order {} has no reservation to ship (state {}); ignored", command.orderId(), existing);
         }
     }
 
-    private List<StockLevelsChanged.Level> moveLines(String orderId, String assignments) {
+    /**
+     * Moves the order's reserved lines ({@code assignments}, on the stock rows) and sets its reservation's state to
+     * {@code state}, in one statement; returns the SKUs' new levels.
+     */
+    private List<StockLevelsChanged.Level> moveLines(String orderId, ReservationState state, String assignments) {
         // assignments are fixed strings from this class, never input
-        List<StockLevelsChanged.Level> levels = new ArrayList<>(jdbc.sql("update inventory.stock s set " + assignments
-                        + ", version = s.version + 1 "
+        List<StockLevelsChanged.Level> levels = new ArrayList<>(jdbc.sql("with state as (update inventory.reservation "
+                        + "set status = ?, updated_at = now() where order_id = ?) "
+                        + "update inventory.stock s set " + assignments + ", version = s.version + 1 "
                         + "from inventory.reservation_line l where l.order_id = ? and l.sku = s.sku "
                         + "returning s.sku, s.available, s.version")
-                .param(orderId)
+                .params(state.dbName(), orderId, orderId)
                 .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
                 .list());
-        // in SKU order, as a reservation's: the catalog applies a change's levels in their order, one row at a time
+        // in SKU order, as a reservation's ("returning" has no order)
         levels.sort(Comparator.comparing(StockLevelsChanged.Level::sku));
         return levels;
     }
@@ -122,12 +127,6 @@ class Inventory {
     private void insertReservation(String orderId, ReservationState state) {
         jdbc.sql("insert into inventory.reservation (order_id, status) values (?, ?)")
                 .params(orderId, state.dbName())
-                .update();
-    }
-
-    private void setState(String orderId, ReservationState state) {
-        jdbc.sql("update inventory.reservation set status = ?, updated_at = now() where order_id = ?")
-                .params(state.dbName(), orderId)
                 .update();
     }
 }

@@ -112,7 +112,7 @@ public class OrderManagement {
         Ownership ownership = guest == null
                 ? Ownership.customer(caller.customerId().orElseThrow(), idChosenByClient)
                 : guest.ownership();
-        if (!orders.insert(order, ownership)) {
+        if (!orders.insert(order, ownership, history)) {
             boolean visible = orders.ownership(id)
                     .map(o -> o.admits(caller, presentedToken))
                     .orElse(false);
@@ -125,7 +125,6 @@ public class OrderManagement {
             }
             return new Placement(find(id), false);
         }
-        orders.appendEvents(order, 1, history);
         String email = order.customerEmail();
         if (email != null) { // the lifecycle events tell the customer: an order without an address has nobody to tell
             outbox.send(
@@ -392,16 +391,13 @@ public class OrderManagement {
             if (order.status() != before) {
                 order.stepEntered(now, deadlines.resendAfter());
             }
-            if (!orders.update(order, expectedVersion)) {
+            OrderStatus decided = order.status();
+            List<Orders.Entry> history = decision.history().stream()
+                    .map(event -> new Orders.Entry(event, decided))
+                    .toList();
+            if (!orders.update(order, expectedVersion, history)) {
                 continue;
             }
-            OrderStatus decided = order.status();
-            orders.appendEvents(
-                    order,
-                    expectedVersion + 1,
-                    decision.history().stream()
-                            .map(event -> new Orders.Entry(event, decided))
-                            .toList());
             carryOut(order, decision.commands(), before, stepStartedAt, now, causationId);
             return;
         }

@@ -46,16 +46,16 @@ class Orders {
     }
 
     /**
-     * Inserts a new order as it stands (a placed order may already be priced, or failed), with who may see it;
-     * false when the id is taken.
+     * Inserts a new order as it stands (a placed order may already be priced, or failed), with who may see it, and
+     * the first entries of its history, in one statement; false (and nothing written) when the id is taken.
      */
-    boolean insert(Order order, Ownership ownership) {
-        return jdbc.sql("insert into orders.purchase_order (id, customer_email, status, items, priced_items, "
-                                + "total_amount, currency, failure_reason, failure_detail, card_token, shipping_address, "
-                                + "version, created_at, updated_at, step_started_at, step_attempts, next_deadline_at, "
-                                + "customer_id, order_token_hash, id_chosen_by_client) "
+    boolean insert(Order order, Ownership ownership, List<Entry> history) {
+        return jdbc.sql("with written as (insert into orders.purchase_order (id, customer_email, status, items, "
+                                + "priced_items, total_amount, currency, failure_reason, failure_detail, card_token, "
+                                + "shipping_address, version, created_at, updated_at, step_started_at, step_attempts, "
+                                + "next_deadline_at, customer_id, order_token_hash, id_chosen_by_client) "
                                 + "values (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                                + "on conflict (id) do nothing")
+                                + "on conflict (id) do nothing returning id)" + APPEND_TO_WRITTEN)
                         .params(
                                 order.id(),
                                 order.customerEmail(),
@@ -79,7 +79,9 @@ class Orders {
                                 ownership.customerId(),
                                 ownership.orderTokenHash(),
                                 ownership.idChosenByClient())
-                        .update()
+                        .params(history(order, 1, history))
+                        .query(Integer.class)
+                        .single()
                 == 1;
     }
 
@@ -115,12 +117,16 @@ class Orders {
                 .optional();
     }
 
-    /** Writes the order's new state if nobody changed it since {@code expectedVersion}. */
-    boolean update(Order order, int expectedVersion) {
-        return jdbc.sql("update orders.purchase_order set status = ?, priced_items = ?::jsonb, total_amount = ?, "
-                                + "currency = ?, failure_reason = ?, failure_detail = ?, payment_id = ?, tracking_number = ?, "
-                                + "version = ?, updated_at = ?, step_started_at = ?, step_attempts = ?, next_deadline_at = ? "
-                                + "where id = ? and version = ?")
+    /**
+     * Writes the order's new state and appends {@code entries} to its history (numbered on from
+     * {@code expectedVersion}, at the order's update time), in one statement, if nobody changed it since
+     * {@code expectedVersion}; false (and nothing written) otherwise.
+     */
+    boolean update(Order order, int expectedVersion, List<Entry> entries) {
+        return jdbc.sql("with written as (update orders.purchase_order set status = ?, priced_items = ?::jsonb, "
+                                + "total_amount = ?, currency = ?, failure_reason = ?, failure_detail = ?, payment_id = ?, "
+                                + "tracking_number = ?, version = ?, updated_at = ?, step_started_at = ?, step_attempts = ?, "
+                                + "next_deadline_at = ? where id = ? and version = ? returning id)" + APPEND_TO_WRITTEN)
                         .params(
                                 order.status().wireName(),
                                 order.pricedItems() == null ? null : json.writeValueAsString(order.pricedItems()),
@@ -137,18 +143,27 @@ class Orders {
                                 timestamp(order.nextDeadlineAt()),
                                 order.id(),
                                 expectedVersion)
-                        .update()
+                        .params(history(order, expectedVersion + 1, entries))
+                        .query(Integer.class)
+                        .single()
                 == 1;
     }
 
     /** A history entry with the status the order had once its decision was taken. */
     record Entry(Saga.Recorded event, OrderStatus status) {}
 
-    /** Appends the order's history from {@code firstSequence}, in one statement, all at the order's update time. */
-    void appendEvents(Order order, int firstSequence, List<Entry> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
+    /**
+     * Follows the order's write ({@code written}, the row it wrote or none) in the same statement: its history
+     * entries go in only with it, and the statement answers how many orders it wrote. Its parameters are
+     * {@link #history}'s.
+     */
+    private static final String APPEND_TO_WRITTEN = ", appended as (insert into orders.order_event (order_id, "
+            + "sequence, type, status, occurred_at, details, schema_version) select w.id, e.sequence, e.type, e.status, "
+            + "?, e.details::jsonb, ? from written w, unnest(?::int[], ?::text[], ?::text[], ?::text[]) "
+            + "as e(sequence, type, status, details)) select count(*)::int from written";
+
+    /** The parameters of {@link #APPEND_TO_WRITTEN}: {@code entries} numbered from {@code firstSequence}. */
+    private Object[] history(Order order, int firstSequence, List<Entry> entries) {
         int size = entries.size();
         Integer[] sequences = new Integer[size];
         String[] types = new String[size];
@@ -165,19 +180,9 @@ class Orders {
             statuses[i] = entry.status().wireName();
             details[i] = json.writeValueAsString(detail);
         }
-        jdbc.sql(
-                        "insert into orders.order_event (order_id, sequence, type, status, occurred_at, details, "
-                                + "schema_version) select ?, e.sequence, e.type, e.status, ?, e.details::jsonb, ? "
-                                + "from unnest(?::int[], ?::text[], ?::text[], ?::text[]) as e(sequence, type, status, details)")
-                .params(
-                        order.id(),
-                        Timestamp.from(order.updatedAt()),
-                        OrderHistory.SCHEMA_VERSION,
-                        sequences,
-                        types,
-                        statuses,
-                        details)
-                .update();
+        return new Object[] {
+            Timestamp.from(order.updatedAt()), OrderHistory.SCHEMA_VERSION, sequences, types, statuses, details
+        };
     }
 
     Optional<Order> find(String id) {

@@ -268,18 +268,27 @@ class CatalogCacheUnitTest {
             return lastParams.stream().map(rows::get).filter(p -> p != null).toList();
         }
 
-        /** {@code set available = ?, stock_version = ? where sku = ? and stock_version < ?} */
+        /**
+         * {@code update ... set available = l.available, stock_version = l.version from unnest(skus, available,
+         * versions) as l ... where p.sku = l.sku and p.stock_version < l.version}, after the SKUs to lock.
+         */
         private int update(List<Object> params) {
-            String sku = (String) params.get(2);
-            long version = ((Number) params.get(1)).longValue();
-            Product p = rows.get(sku);
-            if (p == null || versions.get(sku) >= version) {
-                return 0;
+            String[] skus = (String[]) params.get(1);
+            Integer[] available = (Integer[]) params.get(2);
+            Long[] newVersions = (Long[]) params.get(3);
+            int changed = 0;
+            for (int i = 0; i < skus.length; i++) {
+                Product p = rows.get(skus[i]);
+                if (p == null || versions.get(skus[i]) >= newVersions[i]) {
+                    continue;
+                }
+                versions.put(skus[i], newVersions[i]);
+                rows.put(
+                        skus[i],
+                        new Product(skus[i], p.name(), p.description(), p.price(), p.currency(), available[i]));
+                changed++;
             }
-            versions.put(sku, version);
-            rows.put(
-                    sku, new Product(sku, p.name(), p.description(), p.price(), p.currency(), (Integer) params.get(0)));
-            return 1;
+            return changed;
         }
     }
 }
