@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark's customers sign in again once half their tokens' lifetime has passed, not before. */
+/**
+ * The benchmark's customers sign in again once half their tokens' lifetime has passed, not before, and when the
+ * benchmark asks before its measured phases.
+ */
 class CustomersUnitTest {
 
     /** Answers sign-ups with 201 and sign-ins with a new token each time, valid for 600 s. */
@@ -74,11 +77,29 @@ class CustomersUnitTest {
     }
 
     @Test
+    void signingInNowPutsTheNextSignInHalfALifetimeAway() throws IOException {
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        Customers customers = Customers.signUp(url, "run-3", 2, now::get);
+        now.addAndGet(Duration.ofSeconds(250).toNanos());
+
+        customers.signInNow();
+
+        assertThat(customers.get()).containsExactly("t3", "t4");
+        now.addAndGet(Duration.ofSeconds(299).toNanos());
+        assertThat(customers.get())
+                .as("half the lifetime after the sign-in now, not after the first")
+                .containsExactly("t3", "t4");
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(customers.get()).containsExactly("t5", "t6");
+    }
+
+    @Test
     void guestRunsHaveNoTokensToRefresh() throws IOException {
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
 
         Customers none = Customers.signUp(url, "run-2", 0, now::get);
         now.addAndGet(Duration.ofHours(1).toNanos());
+        none.signInNow();
 
         assertThat(none.get()).isEqualTo(List.of());
         assertThat(signIns).hasValue(0);
