@@ -35,6 +35,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -183,6 +184,17 @@ class ObservabilityIntegrationTest {
             assertThat(s.value("orderflow_messages_dead_lettered_total", "module", "inventory", "type", "ReserveStock"))
                     .isGreaterThanOrEqualTo(1);
         });
+    }
+
+    @Test
+    void wrapsNoSecurityFilterInAnObservationWhileSpringSecurityObservationsAreOff() {
+        // Spring Security applies its observation wrappers to the filter chain, the authentication and the
+        // authorization manager only when these settings ask for them
+        SecurityObservationSettings settings = app.bean(SecurityObservationSettings.class);
+
+        assertThat(settings.shouldObserveRequests()).isFalse();
+        assertThat(settings.shouldObserveAuthentications()).isFalse();
+        assertThat(settings.shouldObserveAuthorizations()).isFalse();
     }
 
     @Test
