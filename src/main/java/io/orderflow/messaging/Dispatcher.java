@@ -1,5 +1,6 @@
 package io.orderflow.messaging;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.platform.AfterCommit;
@@ -10,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -240,11 +243,16 @@ public class Dispatcher {
         }
     }
 
+    /** The received-message counters by module, type and outcome, registered on first use. */
+    private final Map<String, Counter> received = new ConcurrentHashMap<>();
+
     private void count(String module, String type, String outcome) {
         // counted after commit only: a rolled-back attempt is not an application
-        AfterCommit.run(
-                () -> meters.counter("orderflow.messages.received", "module", module, "type", type, "outcome", outcome)
-                        .increment());
+        Counter counter = received.computeIfAbsent(
+                module + '\n' + type + '\n' + outcome,
+                key -> meters.counter(
+                        "orderflow.messages.received", "module", module, "type", type, "outcome", outcome));
+        AfterCommit.run(counter::increment);
     }
 
     /**

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -56,6 +57,10 @@ public class OrderManagement {
     private final Admission admission;
     private final InlineSteps inline;
     private final Clock clock;
+    /** The stage and order timers by status, registered on first use (a lookup per order showed in profiles). */
+    private final Map<OrderStatus, Timer> stageTimers = new ConcurrentHashMap<>();
+
+    private final Map<OrderStatus, Timer> orderTimers = new ConcurrentHashMap<>();
 
     OrderManagement(
             Orders orders,
@@ -430,22 +435,28 @@ public class OrderManagement {
     private void recordTimings(Order order, OrderStatus stage, @Nullable Instant stageStartedAt, Instant now) {
         Duration inStage = stageStartedAt == null ? null : Duration.between(stageStartedAt, now);
         Duration total = order.status().isTerminal() ? Duration.between(order.createdAt(), now) : null;
-        String outcome = order.status().wireName();
+        OrderStatus outcome = order.status();
         Runnable record = () -> {
             if (inStage != null) {
-                Timer.builder("orderflow.saga.stage.duration")
-                        .description("Time an order spent in a saga stage")
-                        .tag("stage", stage.wireName())
-                        .publishPercentileHistogram()
-                        .register(meters)
+                stageTimers
+                        .computeIfAbsent(
+                                stage,
+                                s -> Timer.builder("orderflow.saga.stage.duration")
+                                        .description("Time an order spent in a saga stage")
+                                        .tag("stage", s.wireName())
+                                        .publishPercentileHistogram()
+                                        .register(meters))
                         .record(inStage);
             }
             if (total != null) {
-                Timer.builder("orderflow.order.duration")
-                        .description("Order acceptance to terminal state")
-                        .tag("outcome", outcome)
-                        .publishPercentileHistogram()
-                        .register(meters)
+                orderTimers
+                        .computeIfAbsent(
+                                outcome,
+                                s -> Timer.builder("orderflow.order.duration")
+                                        .description("Order acceptance to terminal state")
+                                        .tag("outcome", s.wireName())
+                                        .publishPercentileHistogram()
+                                        .register(meters))
                         .record(total);
                 admission.finished(total);
             }

@@ -38,11 +38,19 @@ class Orders {
     private final JsonMapper json;
     /** Reads stored JSON keeping decimals exact: an amount is shown as it was written. */
     private final ObjectReader decimals;
+    /** The readers of an order's JSON columns, resolved once (a lookup per read showed in profiles). */
+    private final ObjectReader items;
+
+    private final ObjectReader pricedItems;
+    private final ObjectReader addresses;
 
     Orders(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
         this.decimals = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        this.items = json.readerFor(new TypeReference<List<Order.Item>>() {});
+        this.pricedItems = json.readerFor(new TypeReference<List<Order.PricedItem>>() {});
+        this.addresses = json.readerFor(ShippingAddress.class);
     }
 
     /**
@@ -317,11 +325,11 @@ class Orders {
         return Order.restore(new Order.Snapshot(
                 rs.getString("id"),
                 rs.getString("customer_email"),
-                json.readValue(rs.getString("items"), new TypeReference<List<Order.Item>>() {}),
+                items.readValue(rs.getString("items")),
                 rs.getString("card_token"),
-                address == null ? null : json.readValue(address, ShippingAddress.class),
+                address == null ? null : addresses.readValue(address),
                 requireNonNull(instant(rs.getTimestamp("created_at"))),
-                priced == null ? null : json.readValue(priced, new TypeReference<List<Order.PricedItem>>() {}),
+                priced == null ? null : pricedItems.readValue(priced),
                 rs.getBigDecimal("total_amount"),
                 rs.getString("currency"),
                 OrderStatus.fromWireName(rs.getString("status")),

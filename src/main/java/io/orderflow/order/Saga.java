@@ -299,14 +299,20 @@ final class Saga {
     }
 
     private static Recorded compensationRequested(Object compensation) {
-        return new Recorded(
-                "compensation_requested",
-                Map.of("action", snakeCase(compensation.getClass().getSimpleName())));
+        return new Recorded("compensation_requested", Map.of("action", EVENT_TYPES.get(compensation.getClass())));
     }
 
     static String eventType(Object message) {
-        return snakeCase(message.getClass().getSimpleName());
+        return EVENT_TYPES.get(message.getClass());
     }
+
+    /** The history's name of each message class, worked out once (a regex per reply showed in profiles). */
+    private static final ClassValue<String> EVENT_TYPES = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return snakeCase(type.getSimpleName());
+        }
+    };
 
     private static String snakeCase(String name) {
         return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
