@@ -1,6 +1,5 @@
 package io.orderflow.messaging;
 
-import io.orderflow.platform.AfterCommit;
 import io.orderflow.platform.Modules;
 import io.orderflow.platform.TransactionBound;
 import java.sql.Timestamp;
@@ -72,25 +71,31 @@ public class Outbox {
         if (transport.publishWithinTransaction(envelope)) {
             return messageId;
         }
-        rowsBeforeCommit(module).add(envelope);
-        handOffAfterCommit(module, envelope);
+        sentInThisTransaction(module).envelopes.add(envelope);
         return messageId;
     }
 
     /** The most rows one insert writes (nine parameters each, far below PostgreSQL's 65,535). */
     public static final int ROWS_PER_INSERT = 500;
 
-    private static final String ROWS = "orderflow.outbox.rows";
+    private static final String SENT = "orderflow.outbox.sent";
+
+    /** The envelopes a transaction sent to one module's outbox, and how many of them have rows already. */
+    private static final class Sent {
+        final List<Envelope> envelopes = new ArrayList<>();
+        int written;
+    }
 
     /**
-     * The current transaction's outbox rows for {@code module}, written just before it commits, in one statement
-     * per module however many messages the transaction sent (a reply that completes an order sends two or three):
-     * written there, they commit with the state change or roll back with it, as rows inserted at once would.
+     * What the current transaction sent to {@code module}'s outbox: its rows are written just before the commit, in
+     * one statement per module however many messages the transaction sent (a reply that completes an order sends two
+     * or three), so they commit with the state change or roll back with it, as rows inserted at once would; once it
+     * has committed, the envelopes are handed to the module's relay.
      */
-    private List<Envelope> rowsBeforeCommit(String module) {
-        Map<String, List<Envelope>> rows =
-                TransactionBound.collect(ROWS, LinkedHashMap<String, List<Envelope>>::new, this::write, written -> {});
-        return rows.computeIfAbsent(module, m -> new ArrayList<>());
+    private Sent sentInThisTransaction(String module) {
+        Map<String, Sent> sent =
+                TransactionBound.collect(SENT, LinkedHashMap<String, Sent>::new, this::write, this::handOff);
+        return sent.computeIfAbsent(module, m -> new Sent());
     }
 
     /**
@@ -98,15 +103,28 @@ public class Outbox {
      * that reads its own outbox rows before committing. Nothing to do outside a transaction or when none are waiting.
      */
     public void flush() {
-        Map<String, List<Envelope>> rows = TransactionBound.current(ROWS);
-        if (rows != null) {
-            write(rows);
+        Map<String, Sent> sent = TransactionBound.current(SENT);
+        if (sent != null) {
+            write(sent);
         }
     }
 
-    private void write(Map<String, List<Envelope>> rows) {
-        rows.forEach(this::insert);
-        rows.values().forEach(List::clear);
+    /** Inserts the rows not written yet. */
+    private void write(Map<String, Sent> sent) {
+        sent.forEach((module, s) -> {
+            insert(module, s.envelopes.subList(s.written, s.envelopes.size()));
+            s.written = s.envelopes.size();
+        });
+    }
+
+    /** Hands each module's envelopes to its relay, once the transaction that wrote their rows has committed. */
+    private void handOff(Map<String, Sent> sent) {
+        sent.forEach((module, s) -> {
+            Consumer<List<Envelope>> handoff = handoffs.get(module);
+            if (handoff != null) {
+                handoff.accept(s.envelopes);
+            }
+        });
     }
 
     private void insert(String module, List<Envelope> rows) {
@@ -142,15 +160,5 @@ public class Outbox {
     /** Where the envelopes a transaction wrote to {@code module}'s outbox go once it has committed: its relay. */
     void onCommit(String module, Consumer<List<Envelope>> handoff) {
         handoffs.put(module, handoff);
-    }
-
-    private void handOffAfterCommit(String module, Envelope envelope) {
-        AfterCommit.collect("orderflow.outbox.handoff." + module, ArrayList<Envelope>::new, envelopes -> {
-                    Consumer<List<Envelope>> handoff = handoffs.get(module);
-                    if (handoff != null) {
-                        handoff.accept(envelopes);
-                    }
-                })
-                .add(envelope);
     }
 }
