@@ -229,6 +229,32 @@ public class Dispatcher {
         return true;
     }
 
+    private final Map<String, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
+
+    /**
+     * A transport applied {@code size} deliveries of {@code module} in one transaction (a consumer batch, ADR 0020)
+     * and committed it: recorded in {@code orderflow.messages.batch.size}.
+     */
+    public void batchCommitted(String module, int size) {
+        batchSizes
+                .computeIfAbsent(
+                        module,
+                        m -> DistributionSummary.builder("orderflow.messages.batch.size")
+                                .description("Deliveries applied in one consumer transaction")
+                                .tag("module", m)
+                                .register(meters))
+                .record(size);
+    }
+
+    /**
+     * A consumer batch failed and nothing of it was kept; the transport applies its deliveries one by one next, each
+     * with its own outcome. Counted in {@code orderflow.messages.batch.rolled_back}.
+     */
+    public void batchRolledBack(String module, int size, RuntimeException error) {
+        meters.counter("orderflow.messages.batch.rolled_back", "module", module).increment();
+        log.debug("{} rolled back a batch of {} ({}); applying them one by one", module, size, error.toString());
+    }
+
     /** Larger payloads are parked unread: no contract message comes near this, and parsing one costs memory. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
 

@@ -29,11 +29,14 @@ public final class MessageHandlers {
     private final String module;
     private final Map<String, Handler<?>> handlers;
     private final Map<String, Handler<?>> retired;
+    private final boolean batchable;
 
-    private MessageHandlers(String module, Map<String, Handler<?>> handlers, Map<String, Handler<?>> retired) {
+    private MessageHandlers(
+            String module, Map<String, Handler<?>> handlers, Map<String, Handler<?>> retired, boolean batchable) {
         this.module = module;
         this.handlers = Map.copyOf(handlers);
         this.retired = Map.copyOf(retired);
+        this.batchable = batchable;
     }
 
     public static Builder forModule(String module) {
@@ -57,6 +60,14 @@ public final class MessageHandlers {
         return retired.keySet();
     }
 
+    /**
+     * Whether a transport may apply several deliveries in one transaction (ADR 0020): true unless the module's
+     * handlers wait on a remote service ({@link Builder#callsRemoteServices}).
+     */
+    public boolean batchable() {
+        return batchable;
+    }
+
     @Nullable
     Handler<?> handlerFor(String type) {
         Handler<?> handler = handlers.get(type);
@@ -68,6 +79,7 @@ public final class MessageHandlers {
         private final String module;
         private final Map<String, Handler<?>> handlers = new LinkedHashMap<>();
         private final Map<String, Handler<?>> retired = new LinkedHashMap<>();
+        private boolean batchable = true;
 
         private Builder(String module) {
             this.module = module;
@@ -88,8 +100,18 @@ public final class MessageHandlers {
             return this;
         }
 
+        /**
+         * The module's handlers call a remote service (a payment provider, a mail server) inside the delivery's
+         * transaction: its deliveries are applied one per transaction, several at once, never in a batch, so a slow
+         * call holds up one delivery rather than every delivery of a batch and a transaction held open over all of it.
+         */
+        public Builder callsRemoteServices() {
+            batchable = false;
+            return this;
+        }
+
         public MessageHandlers build() {
-            return new MessageHandlers(module, handlers, retired);
+            return new MessageHandlers(module, handlers, retired, batchable);
         }
     }
 }

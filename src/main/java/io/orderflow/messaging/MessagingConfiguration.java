@@ -169,8 +169,9 @@ public class MessagingConfiguration {
             PlatformTransactionManager transactions,
             @Value("${orderflow.messaging.prefetch:50}") int prefetch,
             @Value("${orderflow.messaging.consumers:4}") int consumers,
+            @Value("${orderflow.messaging.batch-size:32}") int batchSize,
             TransportFaults faults) {
-        return new RabbitTransport(namespace, connectionFactory, transactions, prefetch, consumers, faults);
+        return new RabbitTransport(namespace, connectionFactory, transactions, prefetch, consumers, batchSize, faults);
     }
 
     @Bean

@@ -104,6 +104,11 @@ public class TransportFaults {
         return duplicated.get();
     }
 
+    /** Whether the reorder fault is on: a transport that batches deliveries takes them one by one meanwhile. */
+    public boolean holdingBack() {
+        return holdBack != null;
+    }
+
     /** For the transport: how long to hold back the message it enqueues now ({@link Duration#ZERO}: not at all). */
     public Duration holdBack() {
         HoldBack current = holdBack;

@@ -61,6 +61,7 @@ public class NotificationModule {
     @Bean
     MessageHandlers notificationHandlers(Notifications notifications) {
         return MessageHandlers.forModule("notification")
+                .callsRemoteServices() // the mail server, for SendEmail
                 .on(
                         CustomerRegistered.class,
                         (e, c) -> notifications.send(

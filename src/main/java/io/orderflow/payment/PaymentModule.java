@@ -34,6 +34,7 @@ public class PaymentModule {
     @Bean
     MessageHandlers paymentHandlers(Payments payments) {
         return MessageHandlers.forModule("payment")
+                .callsRemoteServices() // the payment provider
                 .on(ChargePayment.class, (command, context) -> context.send(payments.charge(command)))
                 .on(RefundPayment.class, (command, context) -> context.send(payments.refund(command)))
                 .build();

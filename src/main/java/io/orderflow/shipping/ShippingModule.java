@@ -18,6 +18,7 @@ public class ShippingModule {
     @Bean
     MessageHandlers shippingHandlers(Shipments shipments) {
         return MessageHandlers.forModule("shipping")
+                .callsRemoteServices() // the carrier
                 .on(CreateShipment.class, (command, context) -> context.send(shipments.create(command)))
                 .on(CancelShipment.class, (command, context) -> context.send(shipments.cancel(command)))
                 .build();

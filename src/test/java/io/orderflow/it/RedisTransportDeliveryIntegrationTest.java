@@ -11,7 +11,6 @@ import io.orderflow.messaging.TransportFaults;
 import io.orderflow.messaging.TransportFaultsAccess;
 import io.orderflow.platform.SampledGauges;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ class RedisTransportDeliveryIntegrationTest extends MessageDeliveryScenarios {
             seed++;
         }
         String orderId = "held-" + UUID.randomUUID();
-        Envelope reserve = reserveStock(orderId);
+        Envelope reserve = TestMessages.reserveStock(orderId);
         TransportFaults faults = app().bean(TransportFaults.class);
         String retrySet = local.redisPrefix() + ":inventory:retry";
         RedisClient client = RedisClient.create(TestInfrastructure.REDIS_URL);
@@ -73,7 +72,7 @@ class RedisTransportDeliveryIntegrationTest extends MessageDeliveryScenarios {
     void trimsAcknowledgedEntriesAndReportsTheStreamsGauges() {
         String orderId = "trim-" + UUID.randomUUID();
         // one message delivered 300 times: applied once, then 299 duplicates acknowledged
-        Envelope reserve = reserveStock(orderId);
+        Envelope reserve = TestMessages.reserveStock(orderId);
         Transport transport = app().bean(Transport.class);
         transport.publish(Collections.nCopies(300, reserve));
 
@@ -106,19 +105,6 @@ class RedisTransportDeliveryIntegrationTest extends MessageDeliveryScenarios {
                         .tags("queue", stream, "transport", "redis")
                         .gauge())
                 .isNotNull();
-    }
-
-    /** A ReserveStock command for one unit of PROD-002. */
-    private static Envelope reserveStock(String orderId) {
-        return new Envelope(
-                UUID.randomUUID(),
-                "ReserveStock",
-                1,
-                orderId,
-                null,
-                Instant.now(),
-                "{\"order_id\":\"" + orderId + "\",\"items\":[{\"sku\":\"PROD-002\",\"quantity\":1}]}",
-                Map.of());
     }
 
     private long reservedLines(String orderId) {

@@ -54,7 +54,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * RabbitMQ under the same handlers: a durable topic exchange (default {@code orderflow}, routing key = message
  * type), one durable queue per consuming module (instances of a module compete on it), persistent
  * messages, publisher confirms and mandatory routing, manual acks after the handler's transaction commits,
- * and a per-module retry queue whose message TTL is the jittered backoff.
+ * and a per-module retry queue whose message TTL is the jittered backoff. A module's deliveries are applied in
+ * batches, one transaction and one multiple-ack for what has arrived ({@link BatchConsumer}, ADR 0020), unless its
+ * handlers call remote services; then several consumers apply one delivery each.
  *
  * <p>The chaos harness's reordered delivery ({@link TransportFaults#holdBack()}) parks a held-back message on the
  * module's delay queue {@code <namespace>.<module>.held} (per-message TTL, dead-lettered back to the module's queue),
@@ -76,6 +78,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     private final TransactionTemplate tx;
     private final int prefetch;
     private final int consumers;
+    private final int batchSize;
+    private final List<BatchConsumer> batchConsumers = new ArrayList<>();
     private final Duration confirmTimeout = Duration.ofSeconds(10);
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
     private final RabbitTemplate broadcaster;
@@ -97,16 +101,22 @@ public class RabbitTransport implements Transport, SmartLifecycle {
             PlatformTransactionManager transactions,
             int prefetch,
             int consumers) {
-        this(namespace, connectionFactory, transactions, prefetch, consumers, new TransportFaults());
+        this(namespace, connectionFactory, transactions, prefetch, consumers, 1, new TransportFaults());
     }
 
-    /** @param faults the chaos harness's hooks: the reordered delivery's hold-back */
+    /**
+     * @param batchSize the most deliveries applied in one transaction: above 1, the queue of each module whose
+     *        handlers allow it ({@link MessageHandlers#batchable()}) has one consumer that applies what has arrived in
+     *        batches (ADR 0020); otherwise {@code consumers} Spring AMQP consumers, one delivery per transaction
+     * @param faults the chaos harness's hooks: the reordered delivery's hold-back
+     */
     public RabbitTransport(
             String namespace,
             CachingConnectionFactory connectionFactory,
             PlatformTransactionManager transactions,
             int prefetch,
             int consumers,
+            int batchSize,
             TransportFaults faults) {
         this.exchange = namespace;
         this.faults = faults;
@@ -115,6 +125,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         this.tx = new TransactionTemplate(transactions);
         this.prefetch = prefetch;
         this.consumers = consumers;
+        this.batchSize = batchSize;
         admin.declareExchange(new TopicExchange(exchange, true, false));
         this.broadcaster = new RabbitTemplate(connectionFactory);
     }
@@ -284,6 +295,21 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         }
         String retryName = queueName + ".retry";
         consumedQueues.add(queueName);
+        if (batchSize > 1 && handlers.batchable()) {
+            BatchConsumer consumer = new BatchConsumer(
+                    connectionFactory.getRabbitConnectionFactory(),
+                    queueName,
+                    Math.max(prefetch, batchSize),
+                    batchSize,
+                    Duration.ofSeconds(5),
+                    () -> declareQueue(handlers.module(), handlers.types()),
+                    (batch, channel) -> onBatch(handlers, dispatcher, retryName, batch, channel));
+            batchConsumers.add(consumer);
+            if (running) {
+                consumer.start();
+            }
+            return;
+        }
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(queueName);
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -299,6 +325,36 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         containers.add(container);
         if (running) {
             container.start();
+        }
+    }
+
+    /**
+     * Deliveries applied in one transaction and acknowledged together (one multiple-ack of the last); when any of them
+     * fails, nothing of the batch is kept and each is then handled on its own, with its own outcome (applied,
+     * duplicate, retried, parked), as a single delivery is. A batch of one, and every batch while the reorder fault
+     * holds messages back, is handled one by one from the start.
+     */
+    private void onBatch(
+            MessageHandlers handlers, Dispatcher dispatcher, String retryQueue, List<Message> batch, Channel channel)
+            throws IOException {
+        if (batch.size() > 1 && !faults.holdingBack()) {
+            try {
+                tx.executeWithoutResult(s -> {
+                    for (Message message : batch) {
+                        dispatcher.dispatch(handlers, Envelopes.from(message), Envelopes.intHeader(message, ATTEMPTS));
+                    }
+                });
+                dispatcher.batchCommitted(handlers.module(), batch.size());
+                channel.basicAck(
+                        batch.get(batch.size() - 1).getMessageProperties().getDeliveryTag(), true);
+                return;
+            } catch (RuntimeException e) {
+                dispatcher.batchRolledBack(handlers.module(), batch.size(), e);
+            }
+        }
+        for (Message message : batch) {
+            onMessage(handlers, dispatcher, retryQueue, message, channel);
+            dispatcher.batchCommitted(handlers.module(), 1);
         }
     }
 
@@ -410,12 +466,14 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     public void start() {
         running = true;
         containers.forEach(SimpleMessageListenerContainer::start);
+        batchConsumers.forEach(BatchConsumer::start);
     }
 
     @Override
     public void stop() {
         running = false;
         containers.forEach(SimpleMessageListenerContainer::stop);
+        batchConsumers.forEach(c -> c.stop(Duration.ofSeconds(10)));
         publishers.values().forEach(Publisher::close);
         publishers.clear();
         closeRedeliveryPublisher();
