@@ -102,10 +102,6 @@ final class BatchConsumer {
         worker = null;
     }
 
-    boolean isRunning() {
-        return running;
-    }
-
     private void run() {
         boolean first = true;
         while (running) {
@@ -117,8 +113,10 @@ final class BatchConsumer {
                 consume();
             } catch (IOException | TimeoutException | RuntimeException e) {
                 if (running) {
+                    // a closed channel or connection, or a batch whose failure could not even be recorded (the
+                    // database down while parking): what was not acknowledged is delivered again
                     log.warn(
-                            "consumer of {} lost its channel ({}); connecting again in {} ms",
+                            "consumer of {} stopped ({}); connecting again in {} ms",
                             queue,
                             e.toString(),
                             recoveryInterval.toMillis());
