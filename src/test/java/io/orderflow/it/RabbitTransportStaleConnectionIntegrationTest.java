@@ -3,16 +3,12 @@ package io.orderflow.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.rabbit.RabbitTransport;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Queue;
@@ -31,8 +27,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 class RabbitTransportStaleConnectionIntegrationTest {
 
     private final String namespace = TestInfrastructure.newNamespace();
-    private final List<Connection> opened = new CopyOnWriteArrayList<>();
-    private final CachingConnectionFactory factory = new CachingConnectionFactory(new RecordingFactory());
+    private final RecordingRabbitFactory publishers = new RecordingRabbitFactory("orderflow-publisher"::equals);
+    private final List<Connection> opened = publishers.opened();
+    private final CachingConnectionFactory factory = new CachingConnectionFactory(publishers);
     private RabbitTransport transport;
 
     @AfterEach
@@ -73,27 +70,5 @@ class RabbitTransportStaleConnectionIntegrationTest {
                 Instant.now(),
                 "{}",
                 Map.of());
-    }
-
-    /** The broker's connection factory, remembering the connections the transport's publishers open. */
-    private final class RecordingFactory extends ConnectionFactory {
-
-        RecordingFactory() {
-            setHost(TestInfrastructure.RABBIT_HOST);
-            setPort(Integer.parseInt(TestInfrastructure.RABBIT_PORT));
-            setUsername(TestInfrastructure.RABBIT_USER);
-            setPassword(TestInfrastructure.RABBIT_PASSWORD);
-            // as the application's (Spring's) factory: a dead connection stays dead, the transport replaces it
-            setAutomaticRecoveryEnabled(false);
-        }
-
-        @Override
-        public Connection newConnection(String clientProvidedName) throws IOException, TimeoutException {
-            Connection connection = super.newConnection(clientProvidedName);
-            if ("orderflow-publisher".equals(clientProvidedName)) {
-                opened.add(connection);
-            }
-            return connection;
-        }
     }
 }

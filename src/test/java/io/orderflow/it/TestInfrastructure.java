@@ -29,10 +29,10 @@ public final class TestInfrastructure {
     public static final String PG_URL = env("ORDERFLOW_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
     public static final String PG_USER = env("ORDERFLOW_TEST_PG_USER", "postgres");
     public static final String PG_PASSWORD = env("ORDERFLOW_TEST_PG_PASSWORD", "");
-    public static final String RABBIT_HOST = env("ORDERFLOW_TEST_RABBIT_HOST", "127.0.0.1");
-    public static final String RABBIT_PORT = env("ORDERFLOW_TEST_RABBIT_PORT", "5672");
-    public static final String RABBIT_USER = env("ORDERFLOW_TEST_RABBIT_USER", "guest");
-    public static final String RABBIT_PASSWORD = env("ORDERFLOW_TEST_RABBIT_PASSWORD", "guest");
+    static final String RABBIT_HOST = env("ORDERFLOW_TEST_RABBIT_HOST", "127.0.0.1");
+    static final String RABBIT_PORT = env("ORDERFLOW_TEST_RABBIT_PORT", "5672");
+    static final String RABBIT_USER = env("ORDERFLOW_TEST_RABBIT_USER", "guest");
+    static final String RABBIT_PASSWORD = env("ORDERFLOW_TEST_RABBIT_PASSWORD", "guest");
     static final String REDIS_URL = env("ORDERFLOW_TEST_REDIS_URL", "redis://127.0.0.1:6379");
 
     private TestInfrastructure() {}

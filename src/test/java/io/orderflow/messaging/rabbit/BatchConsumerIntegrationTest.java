@@ -3,15 +3,13 @@ package io.orderflow.messaging.rabbit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
+import io.orderflow.it.RecordingRabbitFactory;
 import io.orderflow.it.TestInfrastructure;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +29,8 @@ class BatchConsumerIntegrationTest {
     private final String queue = "orderflow-it-batch-" + UUID.randomUUID();
     private final CachingConnectionFactory rabbit = TestInfrastructure.rabbitConnectionFactory();
     private final RabbitAdmin admin = new RabbitAdmin(rabbit);
-    private final List<Connection> opened = new CopyOnWriteArrayList<>();
+    private final RecordingRabbitFactory connections = new RecordingRabbitFactory(name -> true);
+    private final List<Connection> opened = connections.opened();
     private final List<List<String>> batches = new CopyOnWriteArrayList<>();
     private BatchConsumer consumer;
 
@@ -49,7 +48,7 @@ class BatchConsumerIntegrationTest {
         admin.declareQueue(new Queue(queue, false));
         send(0, 30); // waiting before the consumer starts
         consumer = new BatchConsumer(
-                new RecordingFactory(),
+                connections,
                 queue,
                 50,
                 10,
@@ -112,25 +111,6 @@ class BatchConsumerIntegrationTest {
             Thread.sleep(300);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The broker's connection factory, as the application's (no automatic recovery), remembering what it opens. */
-    private final class RecordingFactory extends ConnectionFactory {
-
-        RecordingFactory() {
-            setHost(TestInfrastructure.RABBIT_HOST);
-            setPort(Integer.parseInt(TestInfrastructure.RABBIT_PORT));
-            setUsername(TestInfrastructure.RABBIT_USER);
-            setPassword(TestInfrastructure.RABBIT_PASSWORD);
-            setAutomaticRecoveryEnabled(false);
-        }
-
-        @Override
-        public Connection newConnection(String clientProvidedName) throws IOException, TimeoutException {
-            Connection connection = super.newConnection(clientProvidedName);
-            opened.add(connection);
-            return connection;
         }
     }
 }

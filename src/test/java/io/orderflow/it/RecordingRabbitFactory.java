@@ -1,0 +1,44 @@
+package io.orderflow.it;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/**
+ * The local broker's connection factory as the application's is (no automatic recovery: a dead connection stays
+ * dead, and its owner replaces it), remembering the connections opened under the names it is asked to, so that a test
+ * can abort them as a broker restart or a cut connection would.
+ */
+public final class RecordingRabbitFactory extends ConnectionFactory {
+
+    private final Predicate<String> recorded;
+    private final List<Connection> opened = new CopyOnWriteArrayList<>();
+
+    /** @param recorded which client-provided connection names to remember */
+    public RecordingRabbitFactory(Predicate<String> recorded) {
+        this.recorded = recorded;
+        setHost(TestInfrastructure.RABBIT_HOST);
+        setPort(Integer.parseInt(TestInfrastructure.RABBIT_PORT));
+        setUsername(TestInfrastructure.RABBIT_USER);
+        setPassword(TestInfrastructure.RABBIT_PASSWORD);
+        setAutomaticRecoveryEnabled(false);
+    }
+
+    @Override
+    public Connection newConnection(String clientProvidedName) throws IOException, TimeoutException {
+        Connection connection = super.newConnection(clientProvidedName);
+        if (recorded.test(clientProvidedName)) {
+            opened.add(connection);
+        }
+        return connection;
+    }
+
+    /** The remembered connections, in the order they were opened. */
+    public List<Connection> opened() {
+        return opened;
+    }
+}
