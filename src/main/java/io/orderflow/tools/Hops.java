@@ -1,6 +1,7 @@
 package io.orderflow.tools;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,11 @@ final class Hops {
             double queueP90,
             double handlerP50,
             double handlerP90) {
+
+        /** The sum of the rounded medians, by which hops are listed: the figures a reader sees, so ties stay ties. */
+        double medians() {
+            return queueP50 + handlerP50;
+        }
 
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -62,13 +68,13 @@ final class Hops {
                     + "where kind = 'applied' and order_id like ?");
             params.add(orderIdPrefix + "%");
         }
-        return jdbc.sql("select * from (select module, type, count(*) as deliveries, "
+        List<Hop> hops = jdbc.sql("select * from (select module, type, count(*) as deliveries, "
                         + "percentile_cont(0.5) within group (order by queue_ms) as q50, "
                         + "percentile_cont(0.9) within group (order by queue_ms) as q90, "
                         + "percentile_cont(0.5) within group (order by handler_ms) as h50, "
                         + "percentile_cont(0.9) within group (order by handler_ms) as h90 "
                         + "from (" + String.join(" union all ", selects) + ") j group by module, type) hops "
-                        + "order by coalesce(q50, 0) + coalesce(h50, 0) desc, module, type")
+                        + "order by module, type")
                 .params(params)
                 .query((rs, n) -> new Hop(
                         rs.getString(1),
@@ -79,6 +85,11 @@ final class Hops {
                         Benchmark.round(rs.getDouble(6)),
                         Benchmark.round(rs.getDouble(7))))
                 .list();
+        // sorted on the rounded figures, not in SQL: two medians 22.9199 and 22.9201 print as 22.92 and must not
+        // list out of order after rounding (a stable sort keeps ties by consumer and message)
+        List<Hop> slowestFirst = new ArrayList<>(hops);
+        slowestFirst.sort(Comparator.comparingDouble(Hop::medians).reversed());
+        return slowestFirst;
     }
 
     static List<Map<String, Object>> toMaps(List<Hop> hops) {
