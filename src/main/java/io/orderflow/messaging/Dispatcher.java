@@ -11,9 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -127,6 +130,34 @@ public class Dispatcher {
     public boolean dispatchRecorded(
             MessageHandlers handlers, Envelope envelope, boolean firstDelivery, int failedBefore) {
         return dispatch(handlers, envelope, firstDelivery ? Inbox.RECORDED_NOW : Inbox.RECORDED_BEFORE, failedBefore);
+    }
+
+    /** One delivery of a consumer batch: its envelope, and how many attempts at it had failed before. */
+    public record Delivery(Envelope envelope, int failedBefore) {}
+
+    /**
+     * Applies a consumer batch (ADR 0020) in the transport's transaction: records every delivery in the module's inbox
+     * with one statement, then applies, in order, those that statement recorded, and drops the others as duplicates
+     * (a message id twice in one batch is applied once). Any failure ends the batch; the transport then rolls it back
+     * and handles each delivery on its own ({@link #dispatch}), with its own outcome.
+     */
+    public void dispatchBatch(MessageHandlers handlers, List<Delivery> batch) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("dispatchBatch must run in the transport's transaction");
+        }
+        Set<UUID> recorded = new HashSet<>(jdbc.sql("insert into " + inboxTable(handlers.module())
+                        + " (message_id, type) select * from unnest(?::uuid[], ?::text[]) on conflict do nothing "
+                        + "returning message_id")
+                .params(
+                        batch.stream().map(d -> d.envelope().messageId()).toArray(UUID[]::new),
+                        batch.stream().map(d -> d.envelope().type()).toArray(String[]::new))
+                .query(UUID.class)
+                .list());
+        for (Delivery d : batch) {
+            // removed once applied: a second delivery of the same message in this batch is a duplicate
+            boolean first = recorded.remove(d.envelope().messageId());
+            dispatch(handlers, d.envelope(), first ? Inbox.RECORDED_NOW : Inbox.RECORDED_BEFORE, d.failedBefore());
+        }
     }
 
     /**

@@ -23,8 +23,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The RabbitMQ transport's consumer batches (ADR 0020): a backlog is applied several deliveries per transaction, and a
- * batch holding a poison message and a duplicate keeps nothing of itself and is applied one by one, each delivery with
- * its own outcome. The backlog waits in the inventory queue before the application starts.
+ * batch holding a poison message keeps nothing of itself and is applied one by one, each delivery with its own
+ * outcome. A message twice in one batch, or again after it was applied, is applied once. The backlog waits in the
+ * inventory queue before the application starts.
  */
 class RabbitBatchDeliveryIntegrationTest {
 
@@ -65,9 +66,13 @@ class RabbitBatchDeliveryIntegrationTest {
             }
             String orderId = "batch-" + tag + "-" + i;
             orders.add(orderId);
-            backlog.add(TestMessages.reserveStock(orderId));
+            Envelope reserve = TestMessages.reserveStock(orderId);
+            backlog.add(reserve);
+            if (i == 60) {
+                backlog.add(reserve); // the same message twice in a row: in one batch, recorded in the inbox once
+            }
         }
-        backlog.add(backlog.get(3)); // the same message twice
+        backlog.add(backlog.get(3)); // the same message again, long after it was applied
         CachingConnectionFactory rabbit = TestInfrastructure.rabbitConnectionFactory();
         try {
             new RabbitAdmin(rabbit).declareQueue(new Queue(namespace + ".inventory"));
@@ -94,8 +99,19 @@ class RabbitBatchDeliveryIntegrationTest {
                         .sql("select reserved from inventory.stock where sku = 'PROD-002'")
                         .query(Integer.class)
                         .single())
-                .as("the duplicate applied once")
+                .as("each duplicate applied once")
                 .isEqualTo(orders.size());
+        assertThat(app.bean(MeterRegistry.class)
+                        .counter(
+                                "orderflow.messages.received",
+                                "module",
+                                "inventory",
+                                "type",
+                                "ReserveStock",
+                                "outcome",
+                                "duplicate")
+                        .count())
+                .isEqualTo(2);
         for (UUID id : poison) {
             assertThat(app.jdbc()
                             .sql("select attempts from inventory.dead_letter where message_id = ?")

@@ -329,7 +329,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     }
 
     /**
-     * Deliveries applied in one transaction and acknowledged together (one multiple-ack of the last); when any of them
+     * Deliveries applied in one transaction, recorded in the module's inbox by one statement
+     * ({@link Dispatcher#dispatchBatch}), and acknowledged together (one multiple-ack of the last); when any of them
      * fails, nothing of the batch is kept and each is then handled on its own, with its own outcome (applied,
      * duplicate, retried, parked), as a single delivery is. A batch of one, and every batch while the reorder fault
      * holds messages back, is handled one by one from the start.
@@ -339,11 +340,11 @@ public class RabbitTransport implements Transport, SmartLifecycle {
             throws IOException {
         if (batch.size() > 1 && !faults.holdingBack()) {
             try {
-                tx.executeWithoutResult(s -> {
-                    for (Message message : batch) {
-                        dispatcher.dispatch(handlers, Envelopes.from(message), Envelopes.intHeader(message, ATTEMPTS));
-                    }
-                });
+                tx.executeWithoutResult(s -> dispatcher.dispatchBatch(
+                        handlers,
+                        batch.stream()
+                                .map(m -> new Dispatcher.Delivery(Envelopes.from(m), Envelopes.intHeader(m, ATTEMPTS)))
+                                .toList()));
                 dispatcher.batchCommitted(handlers.module(), batch.size());
                 channel.basicAck(
                         batch.get(batch.size() - 1).getMessageProperties().getDeliveryTag(), true);
