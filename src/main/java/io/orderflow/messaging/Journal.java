@@ -1,15 +1,16 @@
 package io.orderflow.messaging;
 
+import io.orderflow.platform.TransactionBound;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -78,8 +79,12 @@ public class Journal {
         }
     }
 
+    private static final AtomicLong INSTANCES = new AtomicLong();
+
     private final JournalWriter writer;
     private final boolean enabled;
+    /** Where the current transaction keeps its entries ({@link TransactionBound}): one key per journal of the JVM. */
+    private final String pendingKey = Journal.class.getName() + ".pending#" + INSTANCES.incrementAndGet();
 
     Journal(JournalWriter writer, boolean enabled) {
         this.writer = writer;
@@ -145,53 +150,23 @@ public class Journal {
             }
             return;
         }
-        pending().entries.add(entry);
+        // last: after the other collections of the transaction, whose callbacks may still send (and so record)
+        TransactionBound.collectLast(pendingKey, ArrayList<Entry>::new, this::writeBeforeCommit, this::offerAfterCommit)
+                .add(entry);
     }
 
-    /** The entries of the current transaction (a suspended outer transaction keeps its own). */
-    private Pending pending() {
-        for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
-            if (synchronization instanceof Pending pending && pending.journal == this) {
-                return pending;
-            }
+    /** In-transaction mode: a transaction's entries are written just before it commits, on its connection. */
+    private void writeBeforeCommit(List<Entry> entries) {
+        if (!writer.batched() && !entries.isEmpty()) {
+            writer.writeNow(entries);
+            entries.clear();
         }
-        Pending pending = new Pending(this);
-        TransactionSynchronizationManager.registerSynchronization(pending);
-        return pending;
     }
 
-    /**
-     * A transaction's entries: written just before it commits, on its connection (in-transaction mode), or handed
-     * to the writer's buffer once it has committed (batched mode); nothing if it rolls back.
-     */
-    private static final class Pending implements TransactionSynchronization {
-        private final Journal journal;
-        private final List<Entry> entries = new ArrayList<>();
-
-        Pending(Journal journal) {
-            this.journal = journal;
-        }
-
-        @Override
-        public void beforeCommit(boolean readOnly) {
-            if (!journal.writer.batched() && !entries.isEmpty()) {
-                journal.writer.writeNow(entries);
-                entries.clear();
-            }
-        }
-
-        @Override
-        public void afterCommit() {
-            if (journal.writer.batched() && !entries.isEmpty()) {
-                journal.writer.offer(entries);
-                entries.clear();
-            }
-        }
-
-        @Override
-        public int getOrder() {
-            // after the handlers' own synchronizations that may still send (their entries must be in this batch)
-            return LOWEST_PRECEDENCE;
+    /** Batched mode: a transaction's entries go to the writer's buffer once it has committed. */
+    private void offerAfterCommit(List<Entry> entries) {
+        if (writer.batched() && !entries.isEmpty()) {
+            writer.offer(entries);
         }
     }
 

@@ -83,6 +83,21 @@ class TransactionBoundUnitTest {
     }
 
     @Test
+    void aCollectionKeptLastIsGivenItsCallbacksAfterTheOthersWhateverTheOrderTheyCameIn() {
+        tx.executeWithoutResult(status -> {
+            TransactionBound.collectLast(
+                            "test.last",
+                            ArrayList<String>::new,
+                            c -> events.add("last before " + c),
+                            c -> events.add("last after " + c))
+                    .add("x");
+            collect("first").add("a");
+        });
+
+        assertThat(events).containsExactly("first before [a]", "last before [x]", "first after [a]", "last after [x]");
+    }
+
+    @Test
     void outsideATransactionThereIsNothingToCollectFor() {
         assertThatIllegalStateException().isThrownBy(() -> collect("none"));
         assertThat(TransactionBound.<List<String>>current(KEY)).isNull();
