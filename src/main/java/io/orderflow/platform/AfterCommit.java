@@ -8,8 +8,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Work that must wait until the current transaction has committed, and must not happen when it rolls back: waking a
  * relay or a consumer, announcing a change, evicting a cache entry, counting an outcome. The one way the code base
- * registers such work (the message journal's own synchronization, which also writes before the commit, and admission
- * control's, which counts both outcomes, are the exceptions).
+ * registers such work (collections that are also given to a callback before the commit, such as the outbox's rows and
+ * the message journal's entries, use {@link TransactionBound}; admission control's synchronization, which counts both
+ * outcomes, is the exception).
  */
 public final class AfterCommit {
 
