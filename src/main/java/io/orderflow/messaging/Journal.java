@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,12 +78,11 @@ public class Journal {
         }
     }
 
-    private static final AtomicLong INSTANCES = new AtomicLong();
+    /** Where the current transaction keeps its entries ({@link TransactionBound}), as the outbox keeps its rows. */
+    private static final String PENDING = Journal.class.getName() + ".pending";
 
     private final JournalWriter writer;
     private final boolean enabled;
-    /** Where the current transaction keeps its entries ({@link TransactionBound}): one key per journal of the JVM. */
-    private final String pendingKey = Journal.class.getName() + ".pending#" + INSTANCES.incrementAndGet();
 
     Journal(JournalWriter writer, boolean enabled) {
         this.writer = writer;
@@ -151,7 +149,7 @@ public class Journal {
             return;
         }
         // last: after the other collections of the transaction, whose callbacks may still send (and so record)
-        TransactionBound.collectLast(pendingKey, ArrayList<Entry>::new, this::writeBeforeCommit, this::offerAfterCommit)
+        TransactionBound.collectLast(PENDING, ArrayList<Entry>::new, this::writeBeforeCommit, this::offerAfterCommit)
                 .add(entry);
     }
 
@@ -159,7 +157,6 @@ public class Journal {
     private void writeBeforeCommit(List<Entry> entries) {
         if (!writer.batched() && !entries.isEmpty()) {
             writer.writeNow(entries);
-            entries.clear();
         }
     }
 

@@ -87,9 +87,9 @@ final class Hops {
                 .list();
         // sorted on the rounded figures, not in SQL: two medians 22.9199 and 22.9201 print as 22.92 and must not
         // list out of order after rounding (a stable sort keeps ties by consumer and message)
-        List<Hop> slowestFirst = new ArrayList<>(hops);
-        slowestFirst.sort(Comparator.comparingDouble(Hop::medians).reversed());
-        return slowestFirst;
+        return hops.stream()
+                .sorted(Comparator.comparingDouble(Hop::medians).reversed())
+                .toList();
     }
 
     static List<Map<String, Object>> toMaps(List<Hop> hops) {
