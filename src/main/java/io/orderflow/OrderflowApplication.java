@@ -1,6 +1,7 @@
 package io.orderflow;
 
 import io.orderflow.catalog.CatalogModule;
+import io.orderflow.catalog.RemotePricing;
 import io.orderflow.compat.CompatModule;
 import io.orderflow.customer.CustomerModule;
 import io.orderflow.discovery.DiscoveryServer;
@@ -41,6 +42,7 @@ import org.springframework.context.annotation.Import;
     MessagingConfiguration.class,
     OrderModule.class,
     CatalogModule.class,
+    RemotePricing.class,
     InventoryModule.class,
     PaymentModule.class,
     ShippingModule.class,

@@ -45,18 +45,29 @@ class Catalog {
 
     /** Prices the order from the catalog, or rejects it; reads only. */
     ValidationReply validate(ValidateOrder command) {
-        List<String> skus =
-                command.items().stream().map(ValidateOrder.Item::sku).distinct().toList();
+        return Pricing.price(
+                command,
+                products(command.items().stream()
+                        .map(ValidateOrder.Item::sku)
+                        .distinct()
+                        .toList()));
+    }
+
+    /** The products of these SKUs, by SKU (an unknown one is left out); from the cache where it has them. */
+    Map<String, Product> products(List<String> skus) {
         Map<String, Product> known = new HashMap<>(cache.prices(skus));
         if (known.size() < skus.size()) {
             List<String> missing =
                     skus.stream().filter(sku -> !known.containsKey(sku)).toList();
-            // an unknown SKU is not cached: a product added later is found at once
+            // an unknown SKU is not cached: a product added later is found at once. Read as a list, not a stream: a
+            // stream holds its connection until it is closed, and outside a transaction (the HTTP listing) nothing
+            // else would give it back
             Map<String, Product> read = jdbc
                     .sql("select sku, name, description, price, currency, available "
                             + "from catalog.product where sku = any(?)")
                     .param(missing.toArray(String[]::new))
                     .query(new DataClassRowMapper<>(Product.class))
+                    .list()
                     .stream()
                     .collect(Collectors.toMap(Product::sku, Function.identity()));
             if (!read.isEmpty()) {
@@ -64,7 +75,7 @@ class Catalog {
             }
             known.putAll(read);
         }
-        return Pricing.price(command, known);
+        return known;
     }
 
     void updateStock(StockLevelsChanged event) {

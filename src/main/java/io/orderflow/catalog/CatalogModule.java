@@ -8,6 +8,7 @@ import io.orderflow.messaging.ReadOnlyStep;
 import io.orderflow.platform.ConditionalOnModule;
 import io.orderflow.platform.RedisConnections;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
@@ -57,7 +58,7 @@ public class CatalogModule {
     }
 
     /**
-     * Validation reads the catalog and changes nothing: an order placed in this process is priced in its own
+     * Validation reads the catalog and changes nothing: an order placed in this process is priced before its placing
      * transaction instead of by message (see {@link ReadOnlyStep}).
      */
     @Bean
@@ -69,8 +70,8 @@ public class CatalogModule {
             }
 
             @Override
-            public ValidationReply answer(ValidateOrder command) {
-                return catalog.validate(command);
+            public Optional<ValidationReply> answer(ValidateOrder command) {
+                return Optional.of(catalog.validate(command));
             }
         };
     }

@@ -9,9 +9,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The saga steps this process can answer in the deciding transaction: read-only participants that run here (see
- * {@link ReadOnlyStep}; in the embedded mode, the catalog's validation). Empty in a process without them, and when
- * {@code orderflow.saga.inline-read-only-steps} is false (every command then travels as a message).
+ * The saga steps this process can have answered before it records a decision: read-only participants that run here
+ * or that it can ask over HTTP (see {@link ReadOnlyStep}; the catalog's validation, embedded or distributed). Empty
+ * in a process without them, and when {@code orderflow.saga.inline-read-only-steps} is false (every command then
+ * travels as a message).
  */
 @Component
 class InlineSteps {
@@ -29,10 +30,10 @@ class InlineSteps {
     /** The participant's reply to {@code command}, taken here, or empty when the command must be sent. */
     Optional<Object> answer(Object command) {
         ReadOnlyStep<?, ?> step = steps.get(command.getClass());
-        return step == null ? Optional.empty() : Optional.of(answer(step, command));
+        return step == null ? Optional.empty() : answer(step, command);
     }
 
-    private static <C, R> Object answer(ReadOnlyStep<C, R> step, Object command) {
-        return step.answer(step.command().cast(command));
+    private static <C, R> Optional<Object> answer(ReadOnlyStep<C, R> step, Object command) {
+        return step.answer(step.command().cast(command)).map(Object.class::cast);
     }
 }

@@ -31,6 +31,7 @@ import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Places and cancels orders and applies the saga's decisions. A decision (new state, history, commands)
@@ -56,6 +57,7 @@ public class OrderManagement {
     private final MeterRegistry meters;
     private final Admission admission;
     private final InlineSteps inline;
+    private final TransactionTemplate transactions;
     private final Clock clock;
     /** The stage and order timers by status, registered on first use (a lookup per order showed in profiles). */
     private final Map<OrderStatus, Timer> stageTimers = new ConcurrentHashMap<>();
@@ -69,9 +71,11 @@ public class OrderManagement {
             DeadlinePolicy deadlines,
             MeterRegistry meters,
             Admission admission,
-            InlineSteps inline) {
+            InlineSteps inline,
+            TransactionTemplate transactions) {
         this.orders = orders;
         this.inline = inline;
+        this.transactions = transactions;
         this.outbox = outbox;
         this.changes = changes;
         this.deadlines = deadlines;
@@ -82,18 +86,22 @@ public class OrderManagement {
     }
 
     /**
-     * Accepts an order for {@code caller} and starts its saga in the same transaction (ADR 0013): the answer shows
-     * it in its first step that waits for a message, priced already where the catalog runs here. A customer's
-     * order is theirs; a guest order gets an order token, shown in this answer only. Placing a client-chosen id
-     * again returns the existing order to whoever may see it, and is refused (409) for anyone else.
+     * Accepts an order for {@code caller} and starts its saga (ADR 0013): {@link #start} then {@link #place(Started,
+     * Caller, String)}, the participants' read-only steps asked before the placing transaction opens (ADR 0021), unless
+     * the caller holds one already.
      */
-    @Transactional
     public Placement place(NewOrder request, Caller caller, @Nullable String presentedToken) {
-        if (!admission.tryAdmit()) {
-            throw overloaded();
-        }
+        Started started = start(request);
+        return requireNonNull(transactions.execute(status -> place(started, caller, presentedToken)));
+    }
+
+    /**
+     * Builds the new order and runs its saga as far as this process can without a message: the read-only steps that
+     * can be asked from here ({@link InlineSteps}; the catalog's pricing, in this process or over HTTP) are asked
+     * now, before a transaction holds a database connection. Nothing is written.
+     */
+    public Started start(NewOrder request) {
         String chosenId = request.orderId();
-        boolean idChosenByClient = chosenId != null;
         String id = chosenId != null ? chosenId : UUID.randomUUID().toString();
         Instant now = clock.instant();
         String givenEmail = request.customerEmail();
@@ -113,11 +121,28 @@ public class OrderManagement {
         List<Object> commands = startSaga(order, history);
         order.recorded(history.size(), now);
         order.stepEntered(now, deadlines.resendAfter());
-        Ownership.Guest guest = caller.isCustomer() ? null : Ownership.guest(idChosenByClient);
+        return new Started(order, history, commands, chosenId != null, now);
+    }
+
+    /**
+     * Records a {@link #start started} order for {@code caller} with its history and its first commands, in one
+     * transaction. A customer's order is theirs; a guest order gets an order token, shown in this answer only.
+     * Placing a client-chosen id again returns the existing order to whoever may see it, and is refused (409) for
+     * anyone else.
+     */
+    @Transactional
+    public Placement place(Started started, Caller caller, @Nullable String presentedToken) {
+        if (!admission.tryAdmit()) {
+            throw overloaded();
+        }
+        Order order = started.order;
+        String id = order.id();
+        Instant now = started.at;
+        Ownership.Guest guest = caller.isCustomer() ? null : Ownership.guest(started.idChosenByClient);
         Ownership ownership = guest == null
-                ? Ownership.customer(caller.customerId().orElseThrow(), idChosenByClient)
+                ? Ownership.customer(caller.customerId().orElseThrow(), started.idChosenByClient)
                 : guest.ownership();
-        if (!orders.insert(order, ownership, history)) {
+        if (!orders.insert(order, ownership, started.history)) {
             boolean visible = orders.ownership(id)
                     .map(o -> o.admits(caller, presentedToken))
                     .orElse(false);
@@ -143,15 +168,34 @@ public class OrderManagement {
                     id,
                     null);
         }
-        carryOut(order, commands, OrderStatus.PENDING, now, now, null);
+        carryOut(order, started.commands, OrderStatus.PENDING, now, now, null);
         OrderView view = view(order, orders.events(id));
         return new Placement(guest == null ? view : view.withOrderToken(guest.orderToken()), true);
     }
 
+    /** A new order with its saga started in memory ({@link #start}), to be recorded once ({@link #place}). */
+    public static final class Started {
+
+        private final Order order;
+        private final List<Orders.Entry> history;
+        private final List<Object> commands;
+        private final boolean idChosenByClient;
+        private final Instant at;
+
+        private Started(
+                Order order, List<Orders.Entry> history, List<Object> commands, boolean idChosenByClient, Instant at) {
+            this.order = order;
+            this.history = List.copyOf(history);
+            this.commands = List.copyOf(commands);
+            this.idChosenByClient = idChosenByClient;
+            this.at = at;
+        }
+    }
+
     /**
-     * Starts the saga in the placing transaction, and takes the answers of the read-only steps that run in this
-     * process there too ({@link InlineSteps}): what is returned is the first command that must travel as a message
-     * (none when the order already failed). Records each decision's history with the status it left the order in.
+     * Starts the saga and takes the answers of the read-only steps that can be asked from this process
+     * ({@link InlineSteps}): what is returned is the first command that must travel as a message (none when the
+     * order already failed). Records each decision's history with the status it left the order in.
      */
     private List<Object> startSaga(Order order, List<Orders.Entry> history) {
         Saga.Decision decision = OrderFulfilment.SAGA.start(order);

@@ -2,11 +2,15 @@ package io.orderflow.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.orderflow.payment.SlowCards;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +31,7 @@ abstract class DistributedModeScenarios extends OrderScenarios {
     private final List<RunningApp> apps = new ArrayList<>();
     private String databaseUrl;
     private RunningApp customerApp;
+    private RunningApp catalogApp;
     private RunningApp orderApp;
     private RunningApp secondOrderApp;
     private RunningApp shippingApp;
@@ -61,13 +66,22 @@ abstract class DistributedModeScenarios extends OrderScenarios {
             if (module.equals("shipping")) {
                 shippingApp = app;
             }
+            if (module.equals("catalog")) {
+                catalogApp = app;
+            }
             if (module.equals("payment")) {
                 paymentApps.add(app);
             }
         }
-        orderApp = started("order", keys);
-        // a second API instance: competes for the order queue and serves browsers of its own
-        secondOrderApp = started("order", keys);
+        // new orders are priced by asking the catalog over HTTP before they are placed (ADR 0021)
+        Map<String, String> pricing = new HashMap<>(keys);
+        pricing.put("orderflow.saga.catalog-url", catalogApp.baseUrl());
+        orderApp = started("order", pricing);
+        // a second API instance: competes for the order queue and serves browsers of its own; the catalog address it
+        // is given answers nobody, so it prices its new orders by message
+        Map<String, String> unanswered = new HashMap<>(keys);
+        unanswered.put("orderflow.saga.catalog-url", "http://127.0.0.1:" + TestInfrastructure.freePort());
+        secondOrderApp = started("order", unanswered);
         api = OrderApi.operatorVia(orderApp.baseUrl(), customerApp.baseUrl());
     }
 
@@ -151,8 +165,6 @@ abstract class DistributedModeScenarios extends OrderScenarios {
                         t -> t.path("summary").path("terminal").asBoolean()
                                 && OrderTimelineScenarios.appliedHops(t)
                                         .containsAll(List.of(
-                                                "ValidateOrder>catalog",
-                                                "OrderValidated>order",
                                                 "ReserveStock>inventory",
                                                 "ChargePayment>payment",
                                                 "CreateShipment>shipping",
@@ -163,7 +175,71 @@ abstract class DistributedModeScenarios extends OrderScenarios {
         assertThat(timeline.path("missing_sources")).isEmpty();
         assertThat(OrderTimelineScenarios.list(timeline.path("hops")))
                 .extracting(h -> h.path("receiver").asString())
-                .contains("order", "catalog", "inventory", "payment", "shipping", "notification");
+                .contains("order", "inventory", "payment", "shipping", "notification");
+        // priced over HTTP before the order was placed: validation took no message
+        assertThat(OrderTimelineScenarios.appliedHops(timeline))
+                .doesNotContain("ValidateOrder>catalog", "OrderValidated>order");
+        assertThat(pricedOverHttp(orderApp, "answered")).isPositive();
+    }
+
+    @Test
+    void anOrderTheCatalogCouldNotPriceOverHttpIsPricedByMessage() {
+        OrderApi elsewhere = OrderApi.operatorVia(secondOrderApp.baseUrl(), customerApp.baseUrl());
+        long failedBefore = pricedOverHttp(secondOrderApp, "failed");
+
+        OrderApi.Response placed =
+                elsewhere.place(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-002", 1), "tok_visa", null));
+
+        // nobody answered at the catalog address this instance was given: the order left unpriced, with ValidateOrder
+        assertThat(placed.status()).isEqualTo(202);
+        assertThat(placed.body().path("status").asString()).isEqualTo("validating");
+        assertThat(pricedOverHttp(secondOrderApp, "failed")).isEqualTo(failedBefore + 1);
+        JsonNode timeline = Awaitility.await("the timeline of " + placed.id())
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> elsewhere
+                                .get("/api/orders/" + placed.id() + "/timeline")
+                                .body(),
+                        t -> t.path("summary").path("terminal").asBoolean()
+                                && OrderTimelineScenarios.appliedHops(t).contains("OrderCompleted>notification"));
+        assertThat(timeline.path("status").asString()).isEqualTo("completed");
+        assertThat(elsewhere.order(placed.id()).path("total_amount").decimalValue())
+                .isEqualByComparingTo("29.99");
+        assertThat(OrderTimelineScenarios.appliedHops(timeline))
+                .contains("ValidateOrder>catalog", "OrderValidated>order", "ReserveStock>inventory");
+    }
+
+    @Test
+    void theCatalogListsTheProductsOfTheSkusAskedWhatTheOrderServicePricesBy() {
+        OrderApi catalog = OrderApi.guest(catalogApp.baseUrl());
+
+        OrderApi.Response some = catalog.get("/api/products?sku=PROD-003,NOPE&sku=PROD-001&sku=PROD-003");
+
+        assertThat(some.status()).isEqualTo(200);
+        assertThat(OrderTimelineScenarios.list(some.body()))
+                .extracting(
+                        p -> p.path("sku").asString() + " " + p.path("price").decimalValue())
+                .containsExactly("PROD-003 79.99", "PROD-001 999.99");
+        // an unknown SKU is read from the table every time: many more reads than the catalog has connections (8)
+        // must each give theirs back
+        for (int i = 0; i < 30; i++) {
+            assertThat(catalog.get("/api/products?sku=NOPE-" + i).status()).isEqualTo(200);
+        }
+        String tooMany = IntStream.rangeClosed(1, 51).mapToObj(i -> "S" + i).collect(Collectors.joining(","));
+        OrderApi.Response refused = catalog.get("/api/products?sku=" + tooMany);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(refused.body().path("errors").get(0).path("field").asString())
+                .isEqualTo("sku");
+    }
+
+    private static long pricedOverHttp(RunningApp app, String outcome) {
+        Timer timer = app.bean(MeterRegistry.class)
+                .find("orderflow.saga.remote.pricing")
+                .tag("outcome", outcome)
+                .timer();
+        return timer == null ? 0 : timer.count();
     }
 
     @Test
@@ -194,11 +270,6 @@ abstract class DistributedModeScenarios extends OrderScenarios {
 
     @Override
     boolean postgresBroker() {
-        return false;
-    }
-
-    @Override
-    boolean pricesInThePlacingTransaction() {
         return false;
     }
 }

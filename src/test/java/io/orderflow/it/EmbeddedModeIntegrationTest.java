@@ -44,9 +44,4 @@ class EmbeddedModeIntegrationTest extends OrderScenarios {
     boolean postgresBroker() {
         return true;
     }
-
-    @Override
-    boolean pricesInThePlacingTransaction() {
-        return true;
-    }
 }

@@ -94,6 +94,8 @@ public final class RunningApp implements AutoCloseable {
         properties.put("spring.cloud.discovery.enabled", "false");
         // the distributed profile caches products in the shared Redis: under this run's own keys
         properties.put("orderflow.catalog.cache.prefix", namespace);
+        // no discovery to find the catalog by: new orders are priced by message unless a test names the catalog
+        properties.put("orderflow.saga.catalog-url", "");
         properties.putAll(extra);
         return start(properties);
     }

@@ -93,8 +93,10 @@ class OrderController {
                     .body(response.body());
         }
         try {
+            // the participants' read-only steps are asked before the transaction holds a connection (ADR 0021)
+            OrderManagement.Started started = orders.start(request.toNewOrder());
             return tx.execute(status -> {
-                ResponseEntity<OrderView> response = respond(orders.place(request.toNewOrder(), caller, orderToken));
+                ResponseEntity<OrderView> response = respond(orders.place(started, caller, orderToken));
                 idempotencyKeys.complete(
                         scopedKey,
                         response.getStatusCode().value(),

@@ -1,0 +1,204 @@
+package io.orderflow.catalog;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.orderflow.messaging.ReadOnlyStep;
+import io.orderflow.platform.Modules;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Prices a new order in a process that places orders but does not run the catalog (the distributed order service):
+ * it reads the order's products from a catalog instance ({@code GET /api/products?sku=...}) and applies the catalog's
+ * own pricing rules to them, before the placing transaction (ADR 0021). What it returns is what the catalog would
+ * have replied to {@link ValidateOrder}, so the saga takes it as that reply. A catalog that does not answer within
+ * {@code orderflow.saga.catalog-timeout}, answers with an error, or is behind an open circuit breaker gives no
+ * answer: the order then goes out with {@code ValidateOrder} as a message, as it did before, and nothing is lost.
+ *
+ * <p>Active where {@code orderflow.saga.catalog-url} names the catalog: {@code lb://catalog} (the distributed
+ * profile's default) picks an instance from this process's copy of the discovery registry, round-robin; any other
+ * URL is used as it is. Imported by the application on its own: the catalog's configuration is only there where the
+ * catalog runs.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(RemotePricing.CatalogElsewhere.class)
+public class RemotePricing {
+
+    /** The circuit breaker around the catalog's HTTP answers (resilience4j settings under this name). */
+    static final String BREAKER = "catalog-pricing";
+
+    private static final String DISCOVERED = "lb://";
+
+    @Bean
+    ReadOnlyStep<ValidateOrder, ValidationReply> remoteCatalogValidation(
+            @Value("${orderflow.saga.catalog-url}") String url,
+            @Value("${orderflow.saga.catalog-timeout:500ms}") Duration timeout,
+            @Value("${spring.cloud.discovery.enabled:false}") boolean discoveryEnabled,
+            ObjectProvider<DiscoveryClient> discovery,
+            RestClient.Builder rest,
+            CircuitBreakerRegistry breakers,
+            MeterRegistry meters) {
+        Catalogs catalogs;
+        if (url.startsWith(DISCOVERED)) {
+            DiscoveryClient registry = discoveryEnabled ? discovery.getIfAvailable() : null;
+            if (registry == null) {
+                throw new IllegalStateException("orderflow.saga.catalog-url=" + url
+                        + " finds the catalog through discovery, which is off (spring.cloud.discovery.enabled); "
+                        + "name the catalog's address instead, or leave the setting empty to price orders by message");
+            }
+            catalogs = new Discovered(registry, url.substring(DISCOVERED.length()));
+        } else {
+            URI fixed = URI.create(url);
+            catalogs = () -> fixed;
+        }
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
+        requests.setReadTimeout(timeout);
+        return new Step(catalogs, rest.requestFactory(requests).build(), breakers.circuitBreaker(BREAKER), meters);
+    }
+
+    /** Where to ask: one catalog instance's base URL per call. */
+    @FunctionalInterface
+    interface Catalogs {
+
+        /** A catalog's base URL; throws when none is known. */
+        URI next();
+    }
+
+    /** The instances of a service in this process's registry copy (only those up), taken in turn. */
+    static final class Discovered implements Catalogs {
+
+        private final DiscoveryClient registry;
+        private final String service;
+        private final AtomicInteger turn = new AtomicInteger();
+
+        Discovered(DiscoveryClient registry, String service) {
+            this.registry = registry;
+            this.service = service;
+        }
+
+        @Override
+        public URI next() {
+            List<ServiceInstance> instances = registry.getInstances(service);
+            if (instances.isEmpty()) {
+                throw new IllegalStateException("no instance of " + service + " in discovery");
+            }
+            return instances
+                    .get(Math.floorMod(turn.getAndIncrement(), instances.size()))
+                    .getUri();
+        }
+    }
+
+    /** The step: the products read over HTTP, priced here by the catalog's rules. */
+    static final class Step implements ReadOnlyStep<ValidateOrder, ValidationReply> {
+
+        private static final Logger log = LoggerFactory.getLogger(RemotePricing.class);
+        private static final ParameterizedTypeReference<List<Product>> PRODUCTS = new ParameterizedTypeReference<>() {};
+
+        private final Catalogs catalogs;
+        private final RestClient rest;
+        private final CircuitBreaker breaker;
+        private final Timer answered;
+        private final Timer failed;
+        private final Timer skipped;
+
+        Step(Catalogs catalogs, RestClient rest, CircuitBreaker breaker, MeterRegistry meters) {
+            this.catalogs = catalogs;
+            this.rest = rest;
+            this.breaker = breaker;
+            this.answered = timer(meters, "answered");
+            this.failed = timer(meters, "failed");
+            this.skipped = timer(meters, "breaker_open");
+        }
+
+        private static Timer timer(MeterRegistry meters, String outcome) {
+            return Timer.builder("orderflow.saga.remote.pricing")
+                    .description("New orders priced by asking the catalog over HTTP before placing them, by outcome "
+                            + "(failed and breaker_open ones are priced by message)")
+                    .tag("outcome", outcome)
+                    .register(meters);
+        }
+
+        @Override
+        public Class<ValidateOrder> command() {
+            return ValidateOrder.class;
+        }
+
+        @Override
+        public Optional<ValidationReply> answer(ValidateOrder command) {
+            List<String> skus = command.items().stream()
+                    .map(ValidateOrder.Item::sku)
+                    .distinct()
+                    .toList();
+            long started = System.nanoTime();
+            try {
+                Map<String, Product> products = breaker.executeSupplier(() -> read(skus));
+                answered.record(Duration.ofNanos(System.nanoTime() - started));
+                return Optional.of(Catalog.Pricing.price(command, products));
+            } catch (CallNotPermittedException e) {
+                skipped.record(Duration.ofNanos(System.nanoTime() - started));
+                return Optional.empty();
+            } catch (RuntimeException e) {
+                failed.record(Duration.ofNanos(System.nanoTime() - started));
+                log.debug("the catalog did not price order {}; it is priced by message: {}", command.orderId(), e);
+                return Optional.empty();
+            }
+        }
+
+        private Map<String, Product> read(List<String> skus) {
+            URI uri = UriComponentsBuilder.fromUri(catalogs.next())
+                    .path("/api/products")
+                    .queryParam("sku", skus.toArray())
+                    .encode()
+                    .build()
+                    .toUri();
+            @Nullable List<Product> products = rest.get().uri(uri).retrieve().body(PRODUCTS);
+            return products == null
+                    ? Map.of()
+                    : products.stream().collect(Collectors.toMap(Product::sku, Function.identity(), (a, b) -> a));
+        }
+    }
+
+    /** Orders are placed here, the catalog runs elsewhere, and the setting says where. */
+    static final class CatalogElsewhere implements Condition {
+
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            Environment environment = context.getEnvironment();
+            Modules modules = Modules.from(environment);
+            String url = environment.getProperty("orderflow.saga.catalog-url", "");
+            return modules.runs("order") && !modules.runs("catalog") && !url.isBlank();
+        }
+    }
+}

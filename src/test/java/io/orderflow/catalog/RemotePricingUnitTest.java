@@ -1,0 +1,259 @@
+package io.orderflow.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orderflow.messaging.ReadOnlyStep;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Pricing a new order by asking a catalog over real HTTP (a server on loopback): the answer is the catalog's rules
+ * applied to what it returned, and a catalog that fails, is too slow or is behind an open breaker gives no answer
+ * (the order is then priced by message).
+ */
+class RemotePricingUnitTest {
+
+    private static final String PRODUCTS = "[{\"sku\":\"PROD-1\",\"name\":\"Mug\",\"description\":\"A mug\","
+            + "\"price\":10.50,\"currency\":\"EUR\",\"available\":7}]";
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<String> queries = new CopyOnWriteArrayList<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private HttpServer server;
+    private volatile Reply reply = exchange -> respond(exchange, 200, PRODUCTS);
+
+    @FunctionalInterface
+    interface Reply {
+        void to(HttpExchange exchange) throws IOException;
+    }
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/products", exchange -> {
+            queries.add(exchange.getRequestURI().getRawQuery());
+            reply.to(exchange);
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        release.countDown();
+        server.stop(0);
+    }
+
+    @Test
+    void pricesAnOrderByTheCatalogsRulesFromTheProductsItReturns() {
+        Optional<ValidationReply> answer = step(catalogUrl()).answer(order(item("PROD-1", 2, null)));
+
+        assertThat(answer).containsInstanceOf(OrderValidated.class);
+        OrderValidated priced = (OrderValidated) answer.orElseThrow();
+        assertThat(priced.total()).isEqualByComparingTo("21.00");
+        assertThat(priced.currency()).isEqualTo("EUR");
+        assertThat(priced.items())
+                .singleElement()
+                .satisfies(i -> assertThat(i.name()).isEqualTo("Mug"));
+        assertThat(queries).containsExactly("sku=PROD-1");
+        assertThat(count("answered")).isEqualTo(1);
+    }
+
+    @Test
+    void rejectsWhatTheCatalogWould() {
+        reply = exchange -> respond(exchange, 200, "[]");
+        assertThat(step(catalogUrl()).answer(order(item("PROD-9", 1, null))))
+                .hasValueSatisfying(
+                        r -> assertThat(((OrderRejected) r).reason()).isEqualTo("unknown_sku"));
+
+        reply = exchange -> respond(exchange, 200, PRODUCTS);
+        assertThat(step(catalogUrl()).answer(order(item("PROD-1", 1, new BigDecimal("9.99")))))
+                .hasValueSatisfying(
+                        r -> assertThat(((OrderRejected) r).reason()).isEqualTo("price_changed"));
+    }
+
+    @Test
+    void asksForEachSkuOnce() {
+        step(catalogUrl()).answer(order(item("PROD-1", 1, null), item("PROD-2", 1, null), item("PROD-1", 3, null)));
+
+        assertThat(queries).containsExactly("sku=PROD-1&sku=PROD-2");
+    }
+
+    @Test
+    void aCatalogThatAnswersWithAnErrorGivesNoAnswer() {
+        reply = exchange -> respond(exchange, 503, "{\"title\":\"Service Unavailable\"}");
+
+        assertThat(step(catalogUrl()).answer(order(item("PROD-1", 1, null)))).isEmpty();
+        assertThat(count("failed")).isEqualTo(1);
+    }
+
+    @Test
+    void aCatalogSlowerThanTheTimeoutGivesNoAnswer() {
+        reply = exchange -> {
+            try {
+                release.await(30, TimeUnit.SECONDS); // held until the test ends: far past the 300 ms timeout
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            respond(exchange, 200, PRODUCTS);
+        };
+
+        assertThat(step(catalogUrl(), Duration.ofMillis(300)).answer(order(item("PROD-1", 1, null))))
+                .isEmpty();
+        assertThat(count("failed")).isEqualTo(1);
+    }
+
+    @Test
+    void nobodyListeningGivesNoAnswer() throws IOException {
+        String closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = "http://127.0.0.1:" + socket.getLocalPort();
+        }
+
+        assertThat(step(closed).answer(order(item("PROD-1", 1, null)))).isEmpty();
+    }
+
+    @Test
+    void afterEnoughFailuresTheBreakerOpensAndTheCatalogIsNotAskedAtAll() {
+        reply = exchange -> respond(exchange, 500, "{}");
+        ReadOnlyStep<ValidateOrder, ValidationReply> step = step(catalogUrl());
+        for (int i = 0; i < 4; i++) {
+            assertThat(step.answer(order(item("PROD-1", 1, null)))).isEmpty();
+        }
+
+        assertThat(count("failed")).isEqualTo(2);
+        assertThat(count("breaker_open")).isEqualTo(2);
+        assertThat(queries).hasSize(2);
+    }
+
+    @Test
+    void findsTheCatalogInDiscoveryTakingItsInstancesInTurn() {
+        List<ServiceInstance> instances = new ArrayList<>(List.of(
+                new DefaultServiceInstance("a", "catalog", "10.0.0.1", 8081, false),
+                new DefaultServiceInstance("b", "catalog", "10.0.0.2", 8082, false)));
+        RemotePricing.Discovered discovered = new RemotePricing.Discovered(registry(instances), "catalog");
+
+        assertThat(List.of(discovered.next(), discovered.next(), discovered.next()))
+                .containsExactly(
+                        URI.create("http://10.0.0.1:8081"),
+                        URI.create("http://10.0.0.2:8082"),
+                        URI.create("http://10.0.0.1:8081"));
+        instances.clear();
+        assertThatThrownBy(discovered::next).hasMessageContaining("no instance of catalog");
+    }
+
+    @Test
+    void aCatalogFoundThroughDiscoveryNeedsDiscoveryOn() {
+        assertThatThrownBy(() -> new RemotePricing()
+                        .remoteCatalogValidation(
+                                "lb://catalog",
+                                Duration.ofMillis(200),
+                                false,
+                                new DefaultListableBeanFactory().getBeanProvider(DiscoveryClient.class),
+                                RestClient.builder(),
+                                breakers(),
+                                meters))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("spring.cloud.discovery.enabled");
+    }
+
+    /** A step with a timeout no loopback answer misses, even the first one of a cold JVM. */
+    private ReadOnlyStep<ValidateOrder, ValidationReply> step(String url) {
+        return step(url, Duration.ofSeconds(10));
+    }
+
+    private ReadOnlyStep<ValidateOrder, ValidationReply> step(String url, Duration timeout) {
+        return new RemotePricing()
+                .remoteCatalogValidation(
+                        url,
+                        timeout,
+                        false,
+                        new DefaultListableBeanFactory().getBeanProvider(DiscoveryClient.class),
+                        RestClient.builder(),
+                        breakers(),
+                        meters);
+    }
+
+    /** Opens when half of the last 2 calls failed, and stays open for the test. */
+    private static CircuitBreakerRegistry breakers() {
+        return CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowSize(2)
+                .minimumNumberOfCalls(2)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofMinutes(10))
+                .build());
+    }
+
+    private static DiscoveryClient registry(List<ServiceInstance> instances) {
+        return new DiscoveryClient() {
+            @Override
+            public String description() {
+                return "test registry";
+            }
+
+            @Override
+            public List<ServiceInstance> getInstances(String serviceId) {
+                return serviceId.equals("catalog") ? List.copyOf(instances) : List.of();
+            }
+
+            @Override
+            public List<String> getServices() {
+                return List.of("catalog");
+            }
+        };
+    }
+
+    private String catalogUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private long count(String outcome) {
+        return meters.get("orderflow.saga.remote.pricing")
+                .tag("outcome", outcome)
+                .timer()
+                .count();
+    }
+
+    private static ValidateOrder order(ValidateOrder.Item... items) {
+        return new ValidateOrder("order-1", List.of(items));
+    }
+
+    private static ValidateOrder.Item item(String sku, int quantity, BigDecimal unitPrice) {
+        return new ValidateOrder.Item(sku, quantity, unitPrice);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
