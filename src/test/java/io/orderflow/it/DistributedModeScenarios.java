@@ -202,12 +202,17 @@ abstract class DistributedModeScenarios extends OrderScenarios {
                                 .get("/api/orders/" + placed.id() + "/timeline")
                                 .body(),
                         t -> t.path("summary").path("terminal").asBoolean()
-                                && OrderTimelineScenarios.appliedHops(t).contains("OrderCompleted>notification"));
+                                // each process journals in batches of its own: wait for every hop, in any order
+                                && OrderTimelineScenarios.appliedHops(t)
+                                        .containsAll(List.of(
+                                                "ValidateOrder>catalog",
+                                                "OrderValidated>order",
+                                                "ReserveStock>inventory",
+                                                "OrderCompleted>notification")));
         assertThat(timeline.path("status").asString()).isEqualTo("completed");
         assertThat(elsewhere.order(placed.id()).path("total_amount").decimalValue())
                 .isEqualByComparingTo("29.99");
-        assertThat(OrderTimelineScenarios.appliedHops(timeline))
-                .contains("ValidateOrder>catalog", "OrderValidated>order", "ReserveStock>inventory");
+        assertThat(OrderTimelineScenarios.appliedHops(timeline)).contains("ValidateOrder>catalog");
     }
 
     @Test
