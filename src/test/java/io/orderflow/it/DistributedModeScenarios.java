@@ -156,20 +156,14 @@ abstract class DistributedModeScenarios extends OrderScenarios {
     void theOrderProcessAnswersAnOrdersTimelineFromEveryModulesJournal() {
         String id = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-002", 1), "tok_visa", null));
 
-        // each module's process journals what it did in its own schema; the order process reads them all
-        JsonNode timeline = Awaitility.await("the timeline of " + id)
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(
-                        () -> api.get("/api/orders/" + id + "/timeline").body(),
-                        t -> t.path("summary").path("terminal").asBoolean()
-                                && OrderTimelineScenarios.appliedHops(t)
-                                        .containsAll(List.of(
-                                                "ReserveStock>inventory",
-                                                "ChargePayment>payment",
-                                                "CreateShipment>shipping",
-                                                "CommitStock>inventory",
-                                                "OrderCompleted>notification")));
+        JsonNode timeline = awaitTimeline(
+                api,
+                id,
+                "ReserveStock>inventory",
+                "ChargePayment>payment",
+                "CreateShipment>shipping",
+                "CommitStock>inventory",
+                "OrderCompleted>notification");
 
         assertThat(timeline.path("status").asString()).isEqualTo("completed");
         assertThat(timeline.path("missing_sources")).isEmpty();
@@ -194,21 +188,13 @@ abstract class DistributedModeScenarios extends OrderScenarios {
         assertThat(placed.status()).isEqualTo(202);
         assertThat(placed.body().path("status").asString()).isEqualTo("validating");
         assertThat(pricedOverHttp(secondOrderApp, "failed")).isEqualTo(failedBefore + 1);
-        JsonNode timeline = Awaitility.await("the timeline of " + placed.id())
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(
-                        () -> elsewhere
-                                .get("/api/orders/" + placed.id() + "/timeline")
-                                .body(),
-                        t -> t.path("summary").path("terminal").asBoolean()
-                                // each process journals in batches of its own: wait for every hop, in any order
-                                && OrderTimelineScenarios.appliedHops(t)
-                                        .containsAll(List.of(
-                                                "ValidateOrder>catalog",
-                                                "OrderValidated>order",
-                                                "ReserveStock>inventory",
-                                                "OrderCompleted>notification")));
+        JsonNode timeline = awaitTimeline(
+                elsewhere,
+                placed.id(),
+                "ValidateOrder>catalog",
+                "OrderValidated>order",
+                "ReserveStock>inventory",
+                "OrderCompleted>notification");
         assertThat(timeline.path("status").asString()).isEqualTo("completed");
         assertThat(elsewhere.order(placed.id()).path("total_amount").decimalValue())
                 .isEqualByComparingTo("29.99");
@@ -237,6 +223,20 @@ abstract class DistributedModeScenarios extends OrderScenarios {
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
         assertThat(refused.body().path("errors").get(0).path("field").asString())
                 .isEqualTo("sku");
+    }
+
+    /**
+     * The order's timeline once it is terminal and holds these hops: each module's process journals what it did in
+     * its own schema, in batches of its own, so the hops arrive in any order; the order process reads them all.
+     */
+    private static JsonNode awaitTimeline(OrderApi via, String id, String... hops) {
+        return Awaitility.await("the timeline of " + id)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> via.get("/api/orders/" + id + "/timeline").body(),
+                        t -> t.path("summary").path("terminal").asBoolean()
+                                && OrderTimelineScenarios.appliedHops(t).containsAll(List.of(hops)));
     }
 
     private static long pricedOverHttp(RunningApp app, String outcome) {

@@ -193,6 +193,7 @@ class SecurityMatrixIntegrationTest {
                 new Row("GET", "/actuator/metrics", null, 401, 403, 403, 200),
                 new Row("GET", "/actuator/health/readiness", null, 200, 200, 200, 200),
                 new Row("GET", "/api/products", null, 200, 200, 200, 200),
+                new Row("GET", "/api/products?sku=PROD-001,PROD-002", null, 200, 200, 200, 200),
                 new Row("GET", "/.well-known/jwks.json", null, 200, 200, 200, 200),
                 new Row("GET", "/", null, 200, 200, 200, 200),
                 new Row("GET", "/app/main.js", null, 200, 200, 200, 200),
