@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orderflow.messaging.ReadOnlyStep;
 import io.orderflow.platform.Modules;
+import io.orderflow.platform.ServiceInstances;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -38,6 +38,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -70,13 +71,13 @@ public class RemotePricing {
             @Value("${orderflow.saga.catalog-url}") String url,
             @Value("${orderflow.saga.catalog-timeout:500ms}") Duration timeout,
             @Value("${spring.cloud.discovery.enabled:false}") boolean discoveryEnabled,
-            ObjectProvider<DiscoveryClient> discovery,
+            ObjectProvider<ServiceInstances> discovery,
             RestClient.Builder rest,
             CircuitBreakerRegistry breakers,
             MeterRegistry meters) {
         Catalogs catalogs;
         if (url.startsWith(DISCOVERED)) {
-            DiscoveryClient registry = discoveryEnabled ? discovery.getIfAvailable() : null;
+            ServiceInstances registry = discoveryEnabled ? discovery.getIfAvailable() : null;
             if (registry == null) {
                 throw new IllegalStateException("orderflow.saga.catalog-url=" + url
                         + " finds the catalog through discovery, which is off (spring.cloud.discovery.enabled); "
@@ -123,29 +124,40 @@ public class RemotePricing {
 
         /** A catalog's base URL; throws when none is known. */
         URI next();
+
+        /** The catalog last given by {@link #next} could not be reached. */
+        default void unreachable() {}
     }
 
-    /** The instances of a service in this process's registry copy (only those up), taken in turn. */
+    /**
+     * The instances of a service that are up, taken in turn: from this process's registry copy, or from discovery
+     * itself when the copy has none or one could not be reached ({@link ServiceInstances}).
+     */
     static final class Discovered implements Catalogs {
 
-        private final DiscoveryClient registry;
+        private final ServiceInstances registry;
         private final String service;
         private final AtomicInteger turn = new AtomicInteger();
 
-        Discovered(DiscoveryClient registry, String service) {
+        Discovered(ServiceInstances registry, String service) {
             this.registry = registry;
             this.service = service;
         }
 
         @Override
         public URI next() {
-            List<ServiceInstance> instances = registry.getInstances(service);
+            List<ServiceInstance> instances = registry.of(service);
             if (instances.isEmpty()) {
                 throw new IllegalStateException("no instance of " + service + " in discovery");
             }
             return instances
                     .get(Math.floorMod(turn.getAndIncrement(), instances.size()))
                     .getUri();
+        }
+
+        @Override
+        public void unreachable() {
+            registry.unreachable(service);
         }
     }
 
@@ -206,13 +218,20 @@ public class RemotePricing {
         }
 
         private Map<String, Product> read(List<String> skus) {
-            URI uri = UriComponentsBuilder.fromUri(catalogs.next())
+            URI base = catalogs.next();
+            URI uri = UriComponentsBuilder.fromUri(base)
                     .path("/api/products")
                     .queryParam("sku", skus.toArray())
                     .encode()
                     .build()
                     .toUri();
-            @Nullable List<Product> products = rest.get().uri(uri).retrieve().body(PRODUCTS);
+            @Nullable List<Product> products;
+            try {
+                products = rest.get().uri(uri).retrieve().body(PRODUCTS);
+            } catch (ResourceAccessException e) { // refused or timed out: it may have stopped or moved
+                catalogs.unreachable();
+                throw e;
+            }
             return products == null
                     ? Map.of()
                     : products.stream().collect(Collectors.toMap(Product::sku, Function.identity(), (a, b) -> a));

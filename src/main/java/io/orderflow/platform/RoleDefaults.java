@@ -18,11 +18,15 @@ import org.springframework.core.env.StandardEnvironment;
  * <li>The gateway's auto-configuration (routes, its servlet filters) is on only in the gateway role.</li>
  * <li>A process without business modules (gateway, discovery) has no database and no broker connection.</li>
  * <li>Each process registers in discovery under the name it is routed by: its module, or its role.</li>
+ * <li>Only the gateway refreshes its copy of the registry every 2 s; the other processes every 30 s.</li>
  * </ul>
  */
 class RoleDefaults implements EnvironmentPostProcessor {
 
     static final String SOURCE = "orderflowRoleDefaults";
+
+    /** How often a process without the gateway refreshes its copy of the registry (Eureka's own default). */
+    static final int MODULE_REGISTRY_REFRESH_SECONDS = 30;
 
     static final List<String> GATEWAY_AUTO_CONFIGURATION = List.of(
             "org.springframework.cloud.gateway.server.mvc.GatewayServerMvcAutoConfiguration",
@@ -52,6 +56,10 @@ class RoleDefaults implements EnvironmentPostProcessor {
         List<String> excluded = new ArrayList<>();
         if (!modules.runs("gateway")) {
             excluded.addAll(GATEWAY_AUTO_CONFIGURATION);
+            // only the gateway routes by its copy of the registry; a module finds the few services it calls there, and
+            // asks discovery itself when the copy has none or one did not answer (ServiceInstances)
+            defaults.put(
+                    "eureka.client.registry-fetch-interval-seconds", String.valueOf(MODULE_REGISTRY_REFRESH_SECONDS));
         } else {
             // the gateway is where rate limits apply in distributed mode
             defaults.put("orderflow.rate-limit.enabled", "true");

@@ -9,6 +9,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orderflow.messaging.ReadOnlyStep;
+import io.orderflow.platform.ServiceInstances;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
@@ -157,7 +159,7 @@ class RemotePricingUnitTest {
         List<ServiceInstance> instances = new ArrayList<>(List.of(
                 new DefaultServiceInstance("a", "catalog", "10.0.0.1", 8081, false),
                 new DefaultServiceInstance("b", "catalog", "10.0.0.2", 8082, false)));
-        RemotePricing.Discovered discovered = new RemotePricing.Discovered(registry(instances), "catalog");
+        RemotePricing.Discovered discovered = new RemotePricing.Discovered(copyOnly(registry(instances)), "catalog");
 
         assertThat(List.of(discovered.next(), discovered.next(), discovered.next()))
                 .containsExactly(
@@ -169,13 +171,52 @@ class RemotePricingUnitTest {
     }
 
     @Test
+    void aCatalogFromTheRegistryCopyThatRefusesTheConnectionSendsTheProcessToDiscoveryForTheCatalogsOfNow()
+            throws IOException {
+        String gone;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            gone = "127.0.0.1:" + socket.getLocalPort();
+        }
+        List<ServiceInstance> copy = List.of(instance("old", gone));
+        List<String> asked = new CopyOnWriteArrayList<>();
+        ServiceInstances instances = new ServiceInstances(
+                registry(copy),
+                service -> {
+                    asked.add(service);
+                    return List.of(instance(
+                            "new",
+                            server.getAddress().getHostString() + ":"
+                                    + server.getAddress().getPort()));
+                },
+                Runnable::run, // the background ask, here on the calling thread
+                () -> {},
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                System::nanoTime);
+        ReadOnlyStep<ValidateOrder, ValidationReply> step = new RemotePricing()
+                .remoteCatalogValidation(
+                        "lb://catalog",
+                        Duration.ofSeconds(10),
+                        true,
+                        provider(instances),
+                        RestClient.builder(),
+                        breakers(),
+                        meters);
+
+        assertThat(step.answer(order(item("PROD-1", 1, null)))).isEmpty();
+        assertThat(asked).containsExactly("catalog");
+        assertThat(step.answer(order(item("PROD-1", 1, null)))).containsInstanceOf(OrderValidated.class);
+        assertThat(queries).hasSize(1);
+    }
+
+    @Test
     void aCatalogFoundThroughDiscoveryNeedsDiscoveryOn() {
         assertThatThrownBy(() -> new RemotePricing()
                         .remoteCatalogValidation(
                                 "lb://catalog",
                                 Duration.ofMillis(200),
                                 false,
-                                new DefaultListableBeanFactory().getBeanProvider(DiscoveryClient.class),
+                                new DefaultListableBeanFactory().getBeanProvider(ServiceInstances.class),
                                 RestClient.builder(),
                                 breakers(),
                                 meters))
@@ -194,7 +235,7 @@ class RemotePricingUnitTest {
                         url,
                         timeout,
                         false,
-                        new DefaultListableBeanFactory().getBeanProvider(DiscoveryClient.class),
+                        new DefaultListableBeanFactory().getBeanProvider(ServiceInstances.class),
                         RestClient.builder(),
                         breakers(),
                         meters);
@@ -208,6 +249,23 @@ class RemotePricingUnitTest {
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofMinutes(10))
                 .build());
+    }
+
+    private static ObjectProvider<ServiceInstances> provider(ServiceInstances instances) {
+        DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
+        beans.registerSingleton("serviceInstances", instances);
+        return beans.getBeanProvider(ServiceInstances.class);
+    }
+
+    private static ServiceInstance instance(String id, String hostAndPort) {
+        URI at = URI.create("http://" + hostAndPort);
+        return new DefaultServiceInstance(id, "catalog", at.getHost(), at.getPort(), false);
+    }
+
+    /** The registry copy and nothing else to ask. */
+    private static ServiceInstances copyOnly(DiscoveryClient copy) {
+        return new ServiceInstances(
+                copy, null, Runnable::run, () -> {}, Duration.ofSeconds(30), Duration.ofSeconds(1), System::nanoTime);
     }
 
     private static DiscoveryClient registry(List<ServiceInstance> instances) {

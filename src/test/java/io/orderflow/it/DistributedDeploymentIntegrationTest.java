@@ -134,6 +134,20 @@ class DistributedDeploymentIntegrationTest {
                         .asString())
                 .isEqualTo(completed);
         assertThat(grace.get("/api/orders").status()).isEqualTo(403);
+        // the order instances find a catalog through discovery and price new orders over HTTP (ADR 0021): an order
+        // that completes without a ValidateOrder reaching the catalog. Until a cold catalog answers in time, orders
+        // are priced by message, so a few may be. The catalog records a ValidateOrder before the order can move on,
+        // so once the order is completed the count is final.
+        Awaitility.await("an order priced over HTTP by a catalog found in discovery")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    long before = validateOrdersAtTheCatalog();
+                    String order = api.placeAccepted(
+                            OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-001", 1), "tok_visa", null));
+                    api.awaitStatus(order, "completed");
+                    return validateOrdersAtTheCatalog() == before;
+                });
         // the gateway stamps a request id and passes it to the module, which logs it too
         OrderApi.Response traced = api.get("/api/orders/" + completed);
         String requestId = traced.header("X-Request-Id");
@@ -326,6 +340,12 @@ class DistributedDeploymentIntegrationTest {
             return lines.filter(l -> l.contains("\"orderflow.access\"") && l.contains(what))
                     .count();
         }
+    }
+
+    private static long validateOrdersAtTheCatalog() {
+        return database.sql("select count(*) from catalog.inbox where type = 'ValidateOrder'")
+                .query(Long.class)
+                .single();
     }
 
     private static boolean logsMention(String name, String text) throws IOException {
