@@ -57,8 +57,13 @@ class SeedOrderController {
     ResponseEntity<String> place(@Valid @RequestBody SeedOrderRequest request) {
         SeedOrder order = request.understand();
         Caller caller = Caller.current();
-        orders.refuseIfFull(); // at once, before a database connection is taken
-        Answer answer = requireNonNull(tx.execute(status -> placeOrReplay(order, caller)));
+        orders.refuseIfFull(); // before a database connection is taken
+        Answer answer;
+        try {
+            answer = requireNonNull(tx.execute(status -> placeOrReplay(order, caller)));
+        } finally {
+            orders.leave();
+        }
         ResponseEntity.BodyBuilder response = ResponseEntity.ok()
                 .location(URI.create("/orders/" + answer.publicId()))
                 .contentType(MediaType.APPLICATION_JSON);

@@ -5,9 +5,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.platform.PeriodicTask;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -17,15 +22,20 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Admission control for new orders: the shop accepts only what the pipeline can finish in time. The backlog is
  * measured, not assumed: every {@code sample-interval} the number of orders in flight is read from the orders
  * themselves, and the slow end of the recently finished orders' end-to-end times moves the limit on it
- * ({@link AdmissionLimit}). An order over the limit is refused with 503 and {@code Retry-After} before anything is
- * written, so an overloaded shop answers at once instead of letting every order wait for seconds.
+ * ({@link AdmissionLimit}).
+ *
+ * <p>A new order that finds the pipeline full waits at the door, before it takes a database connection, for at most
+ * {@code max-wait}: until an order finishes here or the next count or limit makes room. A burst is so taken in as
+ * the pipeline drains, instead of being sent away for a whole {@code Retry-After} (at least a second) while the
+ * pipeline idles. An order still over the limit then is refused with 503 and {@code Retry-After} before anything is
+ * written, so an overloaded shop answers within {@code max-wait} instead of letting every order wait for seconds.
  */
 @Component
 class Admission extends PeriodicTask {
 
     private final boolean enabled;
     private final AdmissionLimit policy;
-    private final Orders orders;
+    private final LongSupplier countInFlight;
     private final Recorder finished = new Recorder(3_600_000L, 2);
     /** Admitted orders whose placing transaction has not finished: in no count yet. */
     private final AtomicLong pending = new AtomicLong();
@@ -41,6 +51,18 @@ class Admission extends PeriodicTask {
     private volatile long inFlight;
     private volatile double limit;
 
+    private final long maxWaitNanos;
+    /** Guards {@link #room}, which the orders waiting at the door wait on; signalled when room may have come. */
+    private final ReentrantLock door = new ReentrantLock();
+
+    private final Condition room = door.newCondition();
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Orders through the door and not yet admitted or gone: their places are kept. */
+    private final AtomicLong passes = new AtomicLong();
+    /** Whether this thread's request holds one of those places. */
+    private final ThreadLocal<Boolean> pass = ThreadLocal.withInitial(() -> false);
+
+    @Autowired
     Admission(
             Orders orders,
             MeterRegistry meters,
@@ -49,17 +71,37 @@ class Admission extends PeriodicTask {
             @Value("${orderflow.admission.initial-limit:200}") int initial,
             @Value("${orderflow.admission.min-limit:8}") int min,
             @Value("${orderflow.admission.max-limit:10000}") int max,
-            @Value("${orderflow.admission.sample-interval:250ms}") Duration interval) {
+            @Value("${orderflow.admission.sample-interval:250ms}") Duration interval,
+            @Value("${orderflow.admission.max-wait:250ms}") Duration maxWait) {
+        this(orders::inFlight, meters, enabled, new AdmissionLimit(target, min, max), initial, interval, maxWait);
+    }
+
+    /** @param countInFlight counts the orders accepted and not finished, in every instance */
+    Admission(
+            LongSupplier countInFlight,
+            MeterRegistry meters,
+            boolean enabled,
+            AdmissionLimit policy,
+            int initial,
+            Duration interval,
+            Duration maxWait) {
         super("order-admission", interval);
-        this.orders = orders;
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("orderflow.admission.max-wait must not be negative, not " + maxWait);
+        }
+        this.countInFlight = countInFlight;
         this.enabled = enabled;
-        this.policy = new AdmissionLimit(target, min, max);
-        this.limit = Math.max(min, Math.min(max, initial));
+        this.policy = policy;
+        this.limit = Math.max(policy.min(), Math.min(policy.max(), initial));
+        this.maxWaitNanos = maxWait.toNanos();
         Gauge.builder("orderflow.admission.limit", () -> limit)
                 .description("Orders that may be in flight before new ones are refused")
                 .register(meters);
         Gauge.builder("orderflow.admission.in.flight", () -> inFlight)
                 .description("Orders accepted and not finished, at the last look")
+                .register(meters);
+        Gauge.builder("orderflow.admission.waiting", waiting, AtomicInteger::get)
+                .description("New orders waiting at the door for the pipeline to make room")
                 .register(meters);
         this.refused = Counter.builder("orderflow.admission.refused")
                 .description("Orders refused because the pipeline was full (503)")
@@ -69,18 +111,27 @@ class Admission extends PeriodicTask {
     /**
      * Whether a new order may come in now; counts it in if so. In flight is the last count, plus the orders admitted
      * here whose placing transaction is still open or committed after that count began (some of which the count may
-     * have seen already: that errs on the safe side), minus those this process saw finish since (another instance's
-     * are only seen at the next count). Must be called in the placing transaction.
+     * have seen already: that errs on the safe side), plus those through the door on their way here, minus those this
+     * process saw finish since (another instance's are only seen at the next count). Must be called in the placing
+     * transaction. Never waits: an order that came through the door ({@link #awaitRoom}) holds its place and is
+     * admitted on it; one that did not (an order with an {@code Idempotency-Key}) is refused when there is no room.
      */
     boolean tryAdmit() {
         if (!enabled) {
             return true;
         }
-        long estimate = estimate(pending.incrementAndGet());
-        if (estimate > limit) {
-            pending.decrementAndGet();
-            refused.increment();
-            return false;
+        long estimate;
+        if (pass.get()) {
+            estimate = estimate(pending.incrementAndGet() + passes.get() - 1);
+            passes.decrementAndGet();
+            pass.set(false);
+        } else {
+            estimate = estimate(pending.incrementAndGet() + passes.get());
+            if (estimate > limit) {
+                pending.decrementAndGet();
+                refused.increment();
+                return false;
+            }
         }
         peakSinceSample.accumulateAndGet(estimate, Math::max);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -89,8 +140,11 @@ class Admission extends PeriodicTask {
                 public void afterCompletion(int status) {
                     if (status == STATUS_COMMITTED) {
                         committed.incrementAndGet();
+                        pending.decrementAndGet();
+                    } else {
+                        pending.decrementAndGet();
+                        wake(false); // its place is free again
                     }
-                    pending.decrementAndGet();
                 }
             });
         } else {
@@ -101,15 +155,77 @@ class Admission extends PeriodicTask {
     }
 
     /**
-     * Whether an order would be refused now (counted as refused if so), without counting one in: lets a request
-     * be refused before it takes a database connection. {@link #tryAdmit} decides, in the placing transaction.
+     * Lets a new order through the door: at once when the pipeline has room, else once it has made room, waiting at
+     * most {@code max-wait}; false (counted as refused) when it has none by then. An order let through holds its place
+     * until {@link #tryAdmit} takes it in, or until {@link #leave}, which the caller must call when the request ends,
+     * whatever happened to it. Lets a request wait, or be refused, before it takes a database connection.
      */
-    boolean full() {
-        if (enabled && estimate(pending.get() + 1) > limit) {
-            refused.increment();
+    boolean awaitRoom() {
+        if (!enabled || pass.get()) {
             return true;
         }
+        if (takePlace() || (maxWaitNanos > 0 && waitForPlace())) {
+            pass.set(true);
+            return true;
+        }
+        refused.increment();
         return false;
+    }
+
+    /** Gives back the place this thread's request took at the door and did not use, if any. */
+    void leave() {
+        if (pass.get()) {
+            pass.set(false);
+            passes.decrementAndGet();
+            wake(false);
+        }
+    }
+
+    private boolean takePlace() {
+        long through = passes.incrementAndGet();
+        if (estimate(pending.get() + through) > limit) {
+            passes.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    private boolean waitForPlace() {
+        waiting.incrementAndGet(); // before the look under the lock, so that a signaller sees this waiter
+        door.lock();
+        try {
+            long left = maxWaitNanos;
+            while (!takePlace()) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = room.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            door.unlock();
+            waiting.decrementAndGet();
+        }
+    }
+
+    /** Lets one waiting order (or all) look again: room may have come. */
+    private void wake(boolean all) {
+        if (waiting.get() == 0) {
+            return;
+        }
+        door.lock();
+        try {
+            if (all) {
+                room.signalAll();
+            } else {
+                room.signal();
+            }
+        } finally {
+            door.unlock();
+        }
     }
 
     private long estimate(long pendingWithThis) {
@@ -121,6 +237,7 @@ class Admission extends PeriodicTask {
     void finished(Duration endToEnd) {
         finished.recordValue(Math.max(0, Math.min(endToEnd.toMillis(), 3_600_000L)));
         finishedSinceSample.incrementAndGet();
+        wake(false);
     }
 
     /** How long a refused client should wait: the time the pipeline needs for its current backlog, roughly. */
@@ -136,7 +253,7 @@ class Admission extends PeriodicTask {
         // orders committed before the count begins are surely in it; those committed during it may be (counted
         // twice until the next count: the safe side)
         long committedBefore = committed.get();
-        long now = orders.inFlight();
+        long now = countInFlight.getAsLong();
         Histogram recent = finished.getIntervalHistogram();
         Duration slowEnd = recent.getTotalCount() == 0 ? null : Duration.ofMillis(recent.getValueAtPercentile(90));
         finishedSinceSample.set(0);
@@ -144,6 +261,7 @@ class Admission extends PeriodicTask {
         inFlight = now;
         committedBeforeCount = committedBefore; // after the count it belongs to: a reader in between counts more
         limit = policy.next(limit, peak, slowEnd);
+        wake(true); // another instance's orders may have finished, or the limit grown
         return false;
     }
 

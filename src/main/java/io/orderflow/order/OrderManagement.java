@@ -215,21 +215,29 @@ public class OrderManagement {
     }
 
     /**
-     * Refuses a new order at once (503 with {@code Retry-After}) while the pipeline is full: no transaction, no
-     * database connection, so an overloaded shop answers refusals quickly. {@link #place} checks again and decides.
+     * Lets a new order through the door of a full pipeline, waiting at most {@code orderflow.admission.max-wait} for
+     * room, or refuses it (503 with {@code Retry-After}): no transaction, no database connection, so an overloaded
+     * shop answers refusals quickly. {@link #place} takes the order in on the place it holds; the caller must
+     * {@link #leave} when the request ends, whatever happened to it.
      */
     public void refuseIfFull() {
-        if (admission.full()) {
+        if (!admission.awaitRoom()) {
             throw overloaded();
         }
     }
 
     /**
-     * Whether a new order would be refused now (counted as refused if so): for a caller that answers the refusal
-     * itself, with {@link #OVERLOADED} and {@link #retryAfterSeconds}, before anything else is done for the request.
+     * Lets a new order through the door as {@link #refuseIfFull} does, or says it was refused (counted as such): for
+     * a caller that answers the refusal itself, with {@link #OVERLOADED} and {@link #retryAfterSeconds}, before
+     * anything else is done for the request. The caller must {@link #leave} when the request ends.
      */
-    public boolean full() {
-        return admission.full();
+    public boolean awaitRoom() {
+        return admission.awaitRoom();
+    }
+
+    /** Gives back the place at the door that this thread's request took and did not use, if any. */
+    public void leave() {
+        admission.leave();
     }
 
     /** The {@code Retry-After} of a refusal, in seconds. */

@@ -76,8 +76,12 @@ class OrderController {
             @Valid @RequestBody PlaceOrderRequest request) {
         Caller caller = Caller.current();
         if (idempotencyKey == null) {
-            orders.refuseIfFull(); // at once, before a database connection is taken
-            return respond(orders.place(request.toNewOrder(), caller, orderToken));
+            orders.refuseIfFull(); // before a database connection is taken
+            try {
+                return respond(orders.place(request.toNewOrder(), caller, orderToken));
+            } finally {
+                orders.leave();
+            }
         }
         // keys are per caller, as payment APIs scope them per account: nobody replays someone else's answer
         String scopedKey = (caller.isGuest() ? "guest" : caller.subject()) + ":" + idempotencyKey;

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses a new order while the pipeline is full (admission control, ADR 0011) before anything else is done for the
+ * Lets a new order wait at the door while the pipeline is full, and refuses it when no room comes within
+ * {@code orderflow.admission.max-wait} (admission control, ADR 0011), before anything else is done for the
  * request: before the token check, the rate limit, reading the body and Spring MVC. The 503 is the one the controller
  * gives ({@code /problems/overloaded} with {@code Retry-After}); the controller still checks, and the placing
  * transaction decides, for the orders let through. Only new orders: {@code POST /api/orders} without an
@@ -46,7 +47,7 @@ class OverloadRefusal extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (orders.full()) {
+        if (!orders.awaitRoom()) {
             response.setHeader("Retry-After", Long.toString(orders.retryAfterSeconds()));
             Problems.write(
                     request,
@@ -57,6 +58,10 @@ class OverloadRefusal extends OncePerRequestFilter {
                     Map.of());
             return;
         }
-        chain.doFilter(request, response);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            orders.leave(); // the place it held, if the order was not placed on it
+        }
     }
 }
