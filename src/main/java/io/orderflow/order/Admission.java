@@ -29,6 +29,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * the pipeline drains, instead of being sent away for a whole {@code Retry-After} (at least a second) while the
  * pipeline idles. An order still over the limit then is refused with 503 and {@code Retry-After} before anything is
  * written, so an overloaded shop answers within {@code max-wait} instead of letting every order wait for seconds.
+ * The line at the door is no longer than the orders that finished here in {@code max-wait} at the last count (at
+ * least one): an order that finds it full is refused at once, since it would not get in in time; under a sustained
+ * overload the refusals so come at once, and the gateway repeats them ({@code OrderShedding}).
  */
 @Component
 class Admission extends PeriodicTask {
@@ -52,6 +55,10 @@ class Admission extends PeriodicTask {
     private volatile double limit;
 
     private final long maxWaitNanos;
+    /** {@code max-wait} over {@code sample-interval}: finishes per count to the line's length. */
+    private final double waitsPerInterval;
+    /** How many orders may wait at the door: those that finished here in {@code max-wait}, at the last count. */
+    private volatile long line = 1;
     /** Guards {@link #room}, which the orders waiting at the door wait on; signalled when room may have come. */
     private final ReentrantLock door = new ReentrantLock();
 
@@ -89,11 +96,15 @@ class Admission extends PeriodicTask {
         if (maxWait.isNegative()) {
             throw new IllegalArgumentException("orderflow.admission.max-wait must not be negative, not " + maxWait);
         }
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("orderflow.admission.sample-interval must be positive, not " + interval);
+        }
         this.countInFlight = countInFlight;
         this.enabled = enabled;
         this.policy = policy;
         this.limit = Math.max(policy.min(), Math.min(policy.max(), initial));
         this.maxWaitNanos = maxWait.toNanos();
+        this.waitsPerInterval = (double) maxWait.toNanos() / interval.toNanos();
         Gauge.builder("orderflow.admission.limit", () -> limit)
                 .description("Orders that may be in flight before new ones are refused")
                 .register(meters);
@@ -191,7 +202,11 @@ class Admission extends PeriodicTask {
     }
 
     private boolean waitForPlace() {
-        waiting.incrementAndGet(); // before the look under the lock, so that a signaller sees this waiter
+        // before the look under the lock, so that a signaller sees this waiter
+        if (waiting.incrementAndGet() > line) {
+            waiting.decrementAndGet(); // the line is full: this order would not get in in time
+            return false;
+        }
         door.lock();
         try {
             long left = maxWaitNanos;
@@ -256,6 +271,7 @@ class Admission extends PeriodicTask {
         long now = countInFlight.getAsLong();
         Histogram recent = finished.getIntervalHistogram();
         Duration slowEnd = recent.getTotalCount() == 0 ? null : Duration.ofMillis(recent.getValueAtPercentile(90));
+        line = Math.max(1, (long) Math.ceil(recent.getTotalCount() * waitsPerInterval));
         finishedSinceSample.set(0);
         long peak = Math.max(now, peakSinceSample.getAndSet(0));
         inFlight = now;

@@ -33,13 +33,17 @@ class AdmissionUnitTest {
     }
 
     Admission admission(int limit, Duration maxWait) {
+        return admission(limit, maxWait, Duration.ofMillis(250));
+    }
+
+    Admission admission(int limit, Duration maxWait, Duration countInterval) {
         return new Admission(
                 countedInFlight::get,
                 meters,
                 true,
                 new AdmissionLimit(Duration.ofMillis(500), limit, limit),
                 limit,
-                Duration.ofMillis(250),
+                countInterval,
                 maxWait);
     }
 
@@ -84,6 +88,47 @@ class AdmissionUnitTest {
 
         assertThat(refused()).isEqualTo(1);
         assertThat(waiting()).isZero();
+    }
+
+    @Test
+    void beforeAnyOrderHasFinishedOneOrderWaitsAtTheDoorAndTheNextIsRefusedAtOnce() throws Exception {
+        Admission admission = admission(1, Duration.ofSeconds(30));
+        assertThat(placed(admission)).isTrue();
+        CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(() -> placedNow(admission), requests);
+        Awaitility.await("the second order waits at the door")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> waiting() == 1);
+
+        // at once: placed() gives up after 10 s, long before the 30-s max-wait
+        assertThat(placed(admission)).isFalse();
+        assertThat(refused()).isEqualTo(1);
+
+        admission.finished(Duration.ofMillis(40));
+        assertThat(second.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void theLineAtTheDoorIsAsLongAsWhatFinishedInMaxWaitAtTheLastCount() throws Exception {
+        // max-wait is two count intervals: one order finished in the last interval makes a line of two
+        Admission admission = admission(1, Duration.ofSeconds(30), Duration.ofSeconds(15));
+        assertThat(placed(admission)).isTrue();
+        admission.finished(Duration.ofMillis(40));
+        admission.runOnce();
+        assertThat(placed(admission)).isTrue();
+
+        CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(() -> placedNow(admission), requests);
+        CompletableFuture<Boolean> third = CompletableFuture.supplyAsync(() -> placedNow(admission), requests);
+        Awaitility.await("two orders wait at the door")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> waiting() == 2);
+        assertThat(placed(admission)).as("the fourth finds the line full").isFalse();
+        assertThat(refused()).isEqualTo(1);
+
+        admission.finished(Duration.ofMillis(40));
+        admission.finished(Duration.ofMillis(40));
+        assertThat(second.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(third.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused()).isEqualTo(1);
     }
 
     @Test
@@ -132,10 +177,13 @@ class AdmissionUnitTest {
     }
 
     @Test
-    void aNegativeMaxWaitIsRefusedAtStart() {
+    void aNegativeMaxWaitOrAnEmptyCountIntervalIsRefusedAtStart() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> admission(1, Duration.ofMillis(-1)))
                 .withMessageContaining("max-wait");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> admission(1, Duration.ofMillis(250), Duration.ZERO))
+                .withMessageContaining("sample-interval");
     }
 
     private static boolean placedNow(Admission admission) {
