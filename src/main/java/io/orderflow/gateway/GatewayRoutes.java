@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.platform.ConditionalOnModule;
 import io.orderflow.platform.Modules;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
@@ -58,14 +59,20 @@ public class GatewayRoutes implements WebSocketConfigurer {
     }
 
     /**
-     * Repeats the order module's "full" for {@code orderflow.gateway.overload-hold} to the next new orders, before
-     * the token check ({@link OrderShedding}); 0 turns it off.
+     * Sheds new orders before the token check in the share the order module refused over the last
+     * {@code orderflow.gateway.overload-window} ({@link OrderShedding}); 0 turns it off.
      */
     @Bean
     FilterRegistrationBean<OrderShedding> orderShedding(
-            @Value("${orderflow.gateway.overload-hold:250ms}") Duration hold, MeterRegistry meters) {
-        FilterRegistrationBean<OrderShedding> registration =
-                new FilterRegistrationBean<>(new OrderShedding(hold, meters, System::nanoTime));
+            @Value("${orderflow.gateway.overload-window:1s}") Duration window,
+            @Value("${orderflow.gateway.overload-headroom:2}") double headroom,
+            MeterRegistry meters) {
+        FilterRegistrationBean<OrderShedding> registration = new FilterRegistrationBean<>(new OrderShedding(
+                window,
+                headroom,
+                meters,
+                System::nanoTime,
+                () -> ThreadLocalRandom.current().nextDouble()));
         registration.addUrlPatterns("/api/orders");
         // after the access log and the request checks, before Spring Security's chain
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);

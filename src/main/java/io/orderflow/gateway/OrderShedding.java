@@ -10,39 +10,67 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Sheds new orders at the edge while the order module is full. When a {@code POST /api/orders} comes back 503
- * with {@code Retry-After} (the order module's admission control, or no ready instance), the gateway answers the
- * next new orders itself for {@code hold} (the same problem, {@code /problems/overloaded}, with the same
- * {@code Retry-After}) instead of passing each of them through its token check, rate limit and proxy to an order
- * process that would refuse it after its own. The first order after the hold goes through again, so the
- * refusals stop within {@code hold} of the order module taking orders again; admission control decides, the
- * gateway only repeats its answer for a moment.
+ * Sheds new orders at the edge in the share the order module has lately been refusing. Over the last {@code window}
+ * the gateway counts the new orders it was sent and those the order module took (answered with anything but 503 and
+ * {@code Retry-After}), and answers a new order itself, with the module's last refusal ({@code /problems/overloaded},
+ * its {@code Retry-After}), with probability {@code max(0, (requests - headroom x taken) / (requests + 1))}: the
+ * adaptive throttling of Google's SRE book ("Handling Overload"). While the module takes (nearly) everything the
+ * gateway sheds nothing; under a sustained overload it sheds what the module would refuse, before the token check,
+ * the rate limit and the proxy, and passes on a little more than the module takes ({@code headroom}), so that the
+ * module's admission control still decides and the shedding ends within a window once it takes orders again.
  *
- * <p>Why: in the distributed benchmark's overload phase a refusal cost about 10 ms of the application's CPU across
- * the two processes, so refusing four times the maximum took the CPU the accepted orders needed (docs/benchmarks.md).
+ * <p>Why not repeat every refusal for a fixed time: one refusal then refused every new order for that time, and
+ * clients that wait as {@code Retry-After} says (a second at least) left the pipeline idle. In the distributed
+ * benchmark's closed loop, 8 such clients finished half of what 4 did (docs/benchmarks.md, 2026-12-04). Why shed at
+ * all: a refusal that crossed both processes cost about 10 ms of the application's CPU, so refusing four times the
+ * maximum took the CPU the accepted orders needed.
  */
 final class OrderShedding extends OncePerRequestFilter {
 
-    private final long holdNanos;
+    /** The window is counted in this many slices; the oldest is dropped as a new one begins. */
+    private static final int SLICES = 8;
+
+    private final long sliceNanos;
+    private final double headroom;
     private final LongSupplier nanoTime;
+    private final DoubleSupplier random;
     private final Counter shed;
 
-    /** When the current hold ends ({@link #nanoTime}), valid while {@link #holding}. */
-    private volatile long holdUntil;
+    /** New orders answered, and of them those the order module took, per slice; guarded by {@code this}. */
+    private final long[] requests = new long[SLICES];
 
-    private volatile boolean holding;
+    private final long[] taken = new long[SLICES];
+    private long requestsInWindow;
+    private long takenInWindow;
+    /** The slice ({@code nanoTime / sliceNanos}) the newest counts belong to. */
+    private long currentSlice;
+
     private volatile String retryAfter = "1";
 
-    OrderShedding(Duration hold, MeterRegistry meters, LongSupplier nanoTime) {
-        this.holdNanos = hold.toNanos();
+    /**
+     * @param window how far back the requests and the orders taken are counted; zero or negative turns shedding off
+     * @param headroom how many requests per order taken are passed on (at least 1)
+     * @param random the draw in [0, 1) that decides whether one request is shed
+     */
+    OrderShedding(
+            Duration window, double headroom, MeterRegistry meters, LongSupplier nanoTime, DoubleSupplier random) {
+        if (!(headroom >= 1)) {
+            throw new IllegalArgumentException(
+                    "orderflow.gateway.overload-headroom must be at least 1, not " + headroom);
+        }
+        this.sliceNanos = Math.max(0, window.toNanos() / SLICES);
+        this.headroom = headroom;
         this.nanoTime = nanoTime;
+        this.random = random;
+        this.currentSlice = Math.floorDiv(nanoTime.getAsLong(), Math.max(1, sliceNanos));
         this.shed = Counter.builder("orderflow.gateway.orders.shed")
-                .description("New orders the gateway refused itself, repeating the order module's 503 for a moment")
+                .description("New orders the gateway refused itself, in the share the order module has been refusing")
                 .register(meters);
     }
 
@@ -52,7 +80,7 @@ final class OrderShedding extends OncePerRequestFilter {
      */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return holdNanos <= 0
+        return sliceNanos <= 0
                 || !"POST".equals(request.getMethod())
                 || !"/api/orders".equals(request.getRequestURI())
                 || request.getHeader("Idempotency-Key") != null;
@@ -61,8 +89,8 @@ final class OrderShedding extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        long now = nanoTime.getAsLong();
-        if (holding && now - holdUntil < 0) {
+        if (random.getAsDouble() < shareToShed()) {
+            answered(false);
             shed.increment();
             response.setHeader("Retry-After", retryAfter);
             Problems.write(
@@ -74,14 +102,50 @@ final class OrderShedding extends OncePerRequestFilter {
                     Map.of());
             return;
         }
-        chain.doFilter(request, response);
+        chain.doFilter(request, response); // one that fails is not counted: it says nothing of the module's room
         String answeredRetryAfter = response.getHeader("Retry-After");
-        if (response.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value() && answeredRetryAfter != null) {
+        boolean refused = response.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value() && answeredRetryAfter != null;
+        if (refused) {
             // seconds, as the modules write it; anything else is not repeated
             retryAfter = answeredRetryAfter.matches("[0-9]{1,5}") ? answeredRetryAfter : "1";
-            holdUntil = nanoTime.getAsLong() + holdNanos;
-            holding = true;
         }
-        // an order accepted meanwhile does not end the hold: it may have been admitted before the refusal
+        answered(!refused);
+    }
+
+    /**
+     * The share of new orders to shed now: {@code (requests - headroom x taken) / (requests + 1)} over the window, 0
+     * while the module takes what it is sent. Requests are counted when answered, so those still on their way to the
+     * module are not taken for refusals.
+     */
+    synchronized double shareToShed() {
+        advance();
+        return Math.max(0, (requestsInWindow - headroom * takenInWindow) / (requestsInWindow + 1));
+    }
+
+    /** Counts one answered new order in the window: taken by the order module, or refused (by it or here). */
+    private synchronized void answered(boolean wasTaken) {
+        int slice = advance();
+        requests[slice]++;
+        requestsInWindow++;
+        if (wasTaken) {
+            taken[slice]++;
+            takenInWindow++;
+        }
+    }
+
+    /** Moves the window to now, dropping the slices that fell out of it; the index of the current slice. */
+    private int advance() {
+        long now = Math.floorDiv(nanoTime.getAsLong(), sliceNanos);
+        for (long s = currentSlice + 1; s <= now && s <= currentSlice + SLICES; s++) {
+            int i = (int) Math.floorMod(s, (long) SLICES);
+            requestsInWindow -= requests[i];
+            takenInWindow -= taken[i];
+            requests[i] = 0;
+            taken[i] = 0;
+        }
+        if (now > currentSlice) {
+            currentSlice = now;
+        }
+        return (int) Math.floorMod(currentSlice, (long) SLICES);
     }
 }
