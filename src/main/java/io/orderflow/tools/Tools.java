@@ -84,6 +84,7 @@ public final class Tools {
                       [--warmup 10s (distributed 30s)] [--warmup-max 900s] [--step 8s] \\
                       [--concurrency 4,8,16,32,64] [--open-duration 25s] [--open-rate N] \\
                       [--ceiling true] [--ceiling-app paused|running (distributed paused, embedded running)] \\
+                      [--vacuum true (VACUUM (ANALYZE) after the warm-up if the server's autovacuum is off)] \\
                       [--pgbench /usr/bin/pgbench] [--pgbench-seconds 20] [--pgbench-clients 16] \\
                       [--perftest-classpath 'target/bench/perf-test/lib/*'] \\
                       [--rabbit-uri amqp://guest:guest@127.0.0.1:5672] [--transport rabbitmq|redis (the report's label)] \\
