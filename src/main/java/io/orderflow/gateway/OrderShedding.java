@@ -20,8 +20,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the gateway counts the new orders it was sent and those the order module took (answered with anything but 503 and
  * {@code Retry-After}), and answers a new order itself, with the module's last refusal ({@code /problems/overloaded},
  * its {@code Retry-After}), with probability {@code max(0, (requests - headroom x taken) / (requests + 1))}: the
- * adaptive throttling of Google's SRE book ("Handling Overload"). While the module takes (nearly) everything the
- * gateway sheds nothing; under a sustained overload it sheds what the module would refuse, before the token check,
+ * adaptive throttling of Google's SRE book ("Handling Overload"). While the module takes at least one in
+ * {@code headroom} of the orders it is sent the gateway sheds nothing; under a sustained overload it sheds what the
+ * module would refuse, before the token check,
  * the rate limit and the proxy, and passes on a little more than the module takes ({@code headroom}), so that the
  * module's admission control still decides and the shedding ends within a window once it takes orders again.
  *
