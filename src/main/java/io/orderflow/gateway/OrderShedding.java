@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
@@ -22,9 +23,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * its {@code Retry-After}), with probability {@code max(0, (requests - headroom x taken) / (requests + 1))}: the
  * adaptive throttling of Google's SRE book ("Handling Overload"). While the module takes at least one in
  * {@code headroom} of the orders it is sent the gateway sheds nothing; under a sustained overload it sheds what the
- * module would refuse, before the token check,
- * the rate limit and the proxy, and passes on a little more than the module takes ({@code headroom}), so that the
- * module's admission control still decides and the shedding ends within a window once it takes orders again.
+ * module would refuse, before the token check, the rate limit and the proxy, and passes on a little more than the
+ * module takes ({@code headroom}), so that the module's admission control still decides and the shedding ends within
+ * a window once it takes orders again.
  *
  * <p>Why not repeat every refusal for a fixed time: one refusal then refused every new order for that time, and
  * clients that wait as {@code Retry-After} says (a second at least) left the pipeline idle. In the distributed
@@ -47,8 +48,6 @@ final class OrderShedding extends OncePerRequestFilter {
     private final long[] requests = new long[SLICES];
 
     private final long[] taken = new long[SLICES];
-    private long requestsInWindow;
-    private long takenInWindow;
     /** The slice ({@code nanoTime / sliceNanos}) the newest counts belong to. */
     private long currentSlice;
 
@@ -120,17 +119,16 @@ final class OrderShedding extends OncePerRequestFilter {
      */
     synchronized double shareToShed() {
         advance();
-        return Math.max(0, (requestsInWindow - headroom * takenInWindow) / (requestsInWindow + 1));
+        long answered = Arrays.stream(requests).sum();
+        return Math.max(0, (answered - headroom * Arrays.stream(taken).sum()) / (answered + 1));
     }
 
     /** Counts one answered new order in the window: taken by the order module, or refused (by it or here). */
     private synchronized void answered(boolean wasTaken) {
         int slice = advance();
         requests[slice]++;
-        requestsInWindow++;
         if (wasTaken) {
             taken[slice]++;
-            takenInWindow++;
         }
     }
 
@@ -139,8 +137,6 @@ final class OrderShedding extends OncePerRequestFilter {
         long now = Math.floorDiv(nanoTime.getAsLong(), sliceNanos);
         for (long s = currentSlice + 1; s <= now && s <= currentSlice + SLICES; s++) {
             int i = (int) Math.floorMod(s, (long) SLICES);
-            requestsInWindow -= requests[i];
-            takenInWindow -= taken[i];
             requests[i] = 0;
             taken[i] = 0;
         }

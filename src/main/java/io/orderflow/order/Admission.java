@@ -31,7 +31,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * written, so an overloaded shop answers within {@code max-wait} instead of letting every order wait for seconds.
  * The line at the door is no longer than the orders that finished here in {@code max-wait} at the last count (at
  * least one): an order that finds it full is refused at once, since it would not get in in time; under a sustained
- * overload the refusals so come at once, and the gateway repeats them ({@code OrderShedding}).
+ * overload the refusals so come at once, and the gateway sheds new orders in the share refused ({@code OrderShedding}).
  */
 @Component
 class Admission extends PeriodicTask {
