@@ -1057,9 +1057,9 @@ final class Benchmark {
                                 ? ", compilers done"
                                 : ", the compilers still busy at the limit")
                 .append(".\n\n| phase | s | accepted/s | terminal/s | refused/s (503) | e2e p50/p95/p99/max ms "
-                        + "| HTTP p50/p95/p99/max ms | app CPU (cores) | of it JIT / GC | postgres CPU | load gen CPU "
-                        + "| machine busy % | DB commits/s | errors |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "| HTTP p50/p95/p99/max ms | app CPU (cores) | of it JIT / GC | app GC pauses (n / ms) "
+                        + "| postgres CPU | load gen CPU | machine busy % | DB commits/s | errors |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases =
                 new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
         if (overload != null) {
@@ -1087,6 +1087,10 @@ final class Benchmark {
                     .append(Report.cell(Report.path(p, "cpu", "app_jit_cores")))
                     .append(" / ")
                     .append(Report.cell(Report.path(p, "cpu", "app_gc_cores")))
+                    .append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "app_gc_pauses")))
+                    .append(" / ")
+                    .append(Report.cell(Report.path(p, "cpu", "app_gc_pause_ms")))
                     .append(" | ")
                     .append(Report.cell(Report.path(p, "cpu", "postgres_cores")))
                     .append(" | ")

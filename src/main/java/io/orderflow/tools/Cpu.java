@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /**
  * CPU time from /proc: the application's processes (and, of it, their JIT compiler and garbage collector threads),
- * every postgres process, this load generator, the machine.
+ * every postgres process, this load generator, the machine; and the application JVMs' garbage collection pauses
+ * ({@link GcPauses}).
  */
 final class Cpu {
 
@@ -24,6 +26,7 @@ final class Cpu {
             Map<Long, Long> app,
             Map<Long, Long> appJit,
             Map<Long, Long> appGc,
+            Map<Long, GcPauses.Total> appGcPauses,
             long postgres,
             long self,
             long machineTotal,
@@ -34,6 +37,8 @@ final class Cpu {
             double appCores,
             double appJitCores,
             double appGcCores,
+            long appGcPauses,
+            double appGcPauseMillis,
             double postgresCores,
             double loadGeneratorCores,
             double machineBusyPercent,
@@ -44,6 +49,8 @@ final class Cpu {
             m.put("app_cores", round(appCores));
             m.put("app_jit_cores", round(appJitCores));
             m.put("app_gc_cores", round(appGcCores));
+            m.put("app_gc_pauses", appGcPauses);
+            m.put("app_gc_pause_ms", round(appGcPauseMillis));
             m.put("postgres_cores", round(postgresCores));
             m.put("load_generator_cores", round(loadGeneratorCores));
             m.put("machine_busy_percent", round(machineBusyPercent));
@@ -66,11 +73,13 @@ final class Cpu {
         Map<Long, Long> app = new LinkedHashMap<>();
         Map<Long, Long> jit = new LinkedHashMap<>();
         Map<Long, Long> gc = new LinkedHashMap<>();
+        Map<Long, GcPauses.Total> pauses = new LinkedHashMap<>();
         for (long pid : appPids) {
             app.put(pid, ticks(pid));
             long[] threads = jitAndGcTicks(pid);
             jit.put(pid, threads[0]);
             gc.put(pid, threads[1]);
+            pauses.put(pid, GcPauses.of(pid));
         }
         long pg = 0;
         for (long pid : processesNamed("postgres")) {
@@ -82,6 +91,7 @@ final class Cpu {
                 app,
                 jit,
                 gc,
+                pauses,
                 pg,
                 ticks(ProcessHandle.current().pid()),
                 machine[0],
@@ -96,6 +106,8 @@ final class Cpu {
                 grown(a.app(), b.app()) / TICKS_PER_SECOND / seconds,
                 grown(a.appJit(), b.appJit()) / TICKS_PER_SECOND / seconds,
                 grown(a.appGc(), b.appGc()) / TICKS_PER_SECOND / seconds,
+                grownPauses(a, b, GcPauses.Total::pauses),
+                grownPauses(a, b, GcPauses.Total::nanos) / 1e6,
                 Math.max(0, b.postgres() - a.postgres()) / TICKS_PER_SECOND / seconds,
                 (b.self() - a.self()) / TICKS_PER_SECOND / seconds,
                 total <= 0 ? 0 : 100.0 * (total - idle) / total,
@@ -107,6 +119,16 @@ final class Cpu {
         long sum = 0;
         for (var e : after.entrySet()) {
             sum += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), e.getValue()));
+        }
+        return sum;
+    }
+
+    /** The pauses (or their nanoseconds) of the JVMs of both samples between them; one that is gone adds nothing. */
+    private static long grownPauses(Sample a, Sample b, ToLongFunction<GcPauses.Total> measure) {
+        long sum = 0;
+        for (var e : b.appGcPauses().entrySet()) {
+            GcPauses.Total before = a.appGcPauses().getOrDefault(e.getKey(), e.getValue());
+            sum += Math.max(0, measure.applyAsLong(e.getValue()) - measure.applyAsLong(before));
         }
         return sum;
     }
