@@ -79,7 +79,7 @@ final class Cpu {
             long[] threads = jitAndGcTicks(pid);
             jit.put(pid, threads[0]);
             gc.put(pid, threads[1]);
-            pauses.put(pid, GcPauses.of(pid));
+            GcPauses.of(pid).ifPresent(total -> pauses.put(pid, total));
         }
         long pg = 0;
         for (long pid : processesNamed("postgres")) {
@@ -123,7 +123,10 @@ final class Cpu {
         return sum;
     }
 
-    /** The pauses (or their nanoseconds) of the JVMs of both samples between them; one that is gone adds nothing. */
+    /**
+     * The pauses (or their nanoseconds) of the JVMs read in both samples between them; one that either sample could
+     * not read adds nothing.
+     */
     private static long grownPauses(Sample a, Sample b, ToLongFunction<GcPauses.Total> measure) {
         long sum = 0;
         for (var e : b.appGcPauses().entrySet()) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,28 +27,31 @@ final class GcPauses {
     private static final int MAGIC = 0xcafec0c0;
 
     /** Pauses so far and their total length. */
-    record Total(long pauses, long nanos) {
-
-        static final Total NONE = new Total(0, 0);
-    }
+    record Total(long pauses, long nanos) {}
 
     private GcPauses() {}
 
-    /** The JVM's pauses so far; {@link Total#NONE} when it keeps no performance data file here or is gone. */
-    static Total of(long pid) {
+    /**
+     * The JVM's pauses so far; empty when it keeps no performance data file here, is gone, or the file could not be
+     * read whole (a sample without it counts no pauses, rather than all of them since the JVM started).
+     */
+    static Optional<Total> of(long pid) {
         Path file = Path.of("/tmp", "hsperfdata_" + System.getProperty("user.name"), String.valueOf(pid));
         try {
             return total(longCounters(ByteBuffer.wrap(Files.readAllBytes(file))));
         } catch (IOException | RuntimeException e) {
-            return Total.NONE;
+            return Optional.empty();
         }
     }
 
-    /** Adds up the collectors' pauses; the pause time is in ticks of {@code sun.os.hrt.frequency} per second. */
-    static Total total(Map<String, Long> counters) {
+    /**
+     * Adds up the collectors' pauses; the pause time is in ticks of {@code sun.os.hrt.frequency} per second (empty
+     * without it).
+     */
+    static Optional<Total> total(Map<String, Long> counters) {
         long frequency = counters.getOrDefault("sun.os.hrt.frequency", 0L);
         if (frequency <= 0) {
-            return Total.NONE;
+            return Optional.empty();
         }
         long pauses = 0;
         long ticks = 0;
@@ -62,7 +66,7 @@ final class GcPauses {
                 ticks += e.getValue();
             }
         }
-        return new Total(pauses, Math.round(ticks * (1e9 / frequency)));
+        return Optional.of(new Total(pauses, Math.round(ticks * (1e9 / frequency))));
     }
 
     /**

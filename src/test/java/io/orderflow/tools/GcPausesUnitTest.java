@@ -37,12 +37,12 @@ class GcPausesUnitTest {
                 "sun.gc.collector.0.lastEntryTime", 999_999_999L,
                 "sun.gc.policy.collectors", 2L);
 
-        assertThat(GcPauses.total(counters)).isEqualTo(new GcPauses.Total(13, 320_000_000L));
+        assertThat(GcPauses.total(counters)).contains(new GcPauses.Total(13, 320_000_000L));
     }
 
     @Test
     void withoutATickRateThereIsNothingToAddUp() {
-        assertThat(GcPauses.total(Map.of("sun.gc.collector.0.invocations", 3L))).isEqualTo(GcPauses.Total.NONE);
+        assertThat(GcPauses.total(Map.of("sun.gc.collector.0.invocations", 3L))).isEmpty();
     }
 
     @Test
@@ -56,18 +56,18 @@ class GcPausesUnitTest {
     @Test
     void countsThisJvmsOwnCollectionFromItsFile() {
         long pid = ProcessHandle.current().pid();
-        GcPauses.Total before = GcPauses.of(pid);
+        GcPauses.Total before = GcPauses.of(pid).orElseThrow();
 
         System.gc();
 
-        GcPauses.Total after = GcPauses.of(pid);
+        GcPauses.Total after = GcPauses.of(pid).orElseThrow();
         assertThat(after.pauses()).isGreaterThan(before.pauses());
         assertThat(after.nanos()).isGreaterThan(before.nanos());
     }
 
     @Test
-    void aProcessWithoutAFileHasNoPauses() {
-        assertThat(GcPauses.of(Long.MAX_VALUE)).isEqualTo(GcPauses.Total.NONE);
+    void aProcessWithoutAFileIsNotRead() {
+        assertThat(GcPauses.of(Long.MAX_VALUE)).isEmpty();
     }
 
     /** A buffer laid out as HotSpot writes one: the prologue, then one entry per counter, then a string entry. */
