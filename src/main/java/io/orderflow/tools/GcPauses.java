@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 /**
  * The stop-the-world pauses of a HotSpot JVM on this machine, read from the performance data file it keeps in memory
  * ({@code /tmp/hsperfdata_<user>/<pid>} on Linux, whatever {@code java.io.tmpdir} says; the file {@code jstat} reads;
- * there unless the JVM runs with {@code -XX:-UsePerfData}): every collector's {@code sun.gc.collector.<n>.invocations} and {@code .time}, added up.
- * Every collector HotSpot counts there is a pause (G1's young, full and concurrent-cycle pauses; Serial's young and
- * full collections). Reading the file takes no CPU of the JVM it describes, so the benchmark can sample it as often
- * as it samples /proc.
+ * there unless the JVM runs with {@code -XX:-UsePerfData}): every collector's
+ * {@code sun.gc.collector.<n>.invocations} and {@code .time}, added up. Every collector HotSpot counts there is a
+ * pause (G1's young, full and concurrent-cycle pauses; Serial's young and full collections). Reading the file takes
+ * no CPU of the JVM it describes, so the benchmark can sample it as often as it samples /proc.
  */
 final class GcPauses {
 
