@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.ToLongFunction;
 
 /**
  * CPU time from /proc: the application's processes (and, of it, their JIT compiler and garbage collector threads),
@@ -26,7 +25,8 @@ final class Cpu {
             Map<Long, Long> app,
             Map<Long, Long> appJit,
             Map<Long, Long> appGc,
-            Map<Long, GcPauses.Total> appGcPauses,
+            Map<Long, Long> appGcPauses,
+            Map<Long, Long> appGcPauseNanos,
             long postgres,
             long self,
             long machineTotal,
@@ -73,13 +73,17 @@ final class Cpu {
         Map<Long, Long> app = new LinkedHashMap<>();
         Map<Long, Long> jit = new LinkedHashMap<>();
         Map<Long, Long> gc = new LinkedHashMap<>();
-        Map<Long, GcPauses.Total> pauses = new LinkedHashMap<>();
+        Map<Long, Long> pauses = new LinkedHashMap<>();
+        Map<Long, Long> pauseNanos = new LinkedHashMap<>();
         for (long pid : appPids) {
             app.put(pid, ticks(pid));
             long[] threads = jitAndGcTicks(pid);
             jit.put(pid, threads[0]);
             gc.put(pid, threads[1]);
-            GcPauses.of(pid).ifPresent(total -> pauses.put(pid, total));
+            GcPauses.of(pid).ifPresent(total -> {
+                pauses.put(pid, total.pauses());
+                pauseNanos.put(pid, total.nanos());
+            });
         }
         long pg = 0;
         for (long pid : processesNamed("postgres")) {
@@ -92,6 +96,7 @@ final class Cpu {
                 jit,
                 gc,
                 pauses,
+                pauseNanos,
                 pg,
                 ticks(ProcessHandle.current().pid()),
                 machine[0],
@@ -106,32 +111,22 @@ final class Cpu {
                 grown(a.app(), b.app()) / TICKS_PER_SECOND / seconds,
                 grown(a.appJit(), b.appJit()) / TICKS_PER_SECOND / seconds,
                 grown(a.appGc(), b.appGc()) / TICKS_PER_SECOND / seconds,
-                grownPauses(a, b, GcPauses.Total::pauses),
-                grownPauses(a, b, GcPauses.Total::nanos) / 1e6,
+                grown(a.appGcPauses(), b.appGcPauses()),
+                grown(a.appGcPauseNanos(), b.appGcPauseNanos()) / 1e6,
                 Math.max(0, b.postgres() - a.postgres()) / TICKS_PER_SECOND / seconds,
                 (b.self() - a.self()) / TICKS_PER_SECOND / seconds,
                 total <= 0 ? 0 : 100.0 * (total - idle) / total,
                 Runtime.getRuntime().availableProcessors());
     }
 
-    /** The ticks the processes of both samples used between them (a process that is gone adds nothing). */
+    /**
+     * How much a per-process count (CPU ticks, GC pauses) grew between two samples; a process that is gone, or that
+     * either sample could not read, adds nothing.
+     */
     private static long grown(Map<Long, Long> before, Map<Long, Long> after) {
         long sum = 0;
         for (var e : after.entrySet()) {
             sum += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), e.getValue()));
-        }
-        return sum;
-    }
-
-    /**
-     * The pauses (or their nanoseconds) of the JVMs read in both samples between them; one that either sample could
-     * not read adds nothing.
-     */
-    private static long grownPauses(Sample a, Sample b, ToLongFunction<GcPauses.Total> measure) {
-        long sum = 0;
-        for (var e : b.appGcPauses().entrySet()) {
-            GcPauses.Total before = a.appGcPauses().getOrDefault(e.getKey(), e.getValue());
-            sum += Math.max(0, measure.applyAsLong(e.getValue()) - measure.applyAsLong(before));
         }
         return sum;
     }
