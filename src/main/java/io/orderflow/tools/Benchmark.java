@@ -629,6 +629,10 @@ final class Benchmark {
             cost.put("db_commits", round((double) commitsDuring / terminalOrders));
             cost.put("db_row_writes", round((double) writesDuring / terminalOrders));
             cost.put("app_cpu_ms", round(usage.appCores() * seconds * 1000 / terminalOrders));
+            Map<String, Double> byProcess = new LinkedHashMap<>();
+            usage.appCoresByProcess()
+                    .forEach((name, cores) -> byProcess.put(name, round(cores * seconds * 1000 / terminalOrders)));
+            cost.put("app_cpu_ms_by_process", byProcess);
             cost.put("app_jit_cpu_ms", round(usage.appJitCores() * seconds * 1000 / terminalOrders));
             cost.put("app_gc_cpu_ms", round(usage.appGcCores() * seconds * 1000 / terminalOrders));
             cost.put("postgres_cpu_ms", round(usage.postgresCores() * seconds * 1000 / terminalOrders));
@@ -1141,6 +1145,17 @@ final class Benchmark {
             md.append("| all statements | ")
                     .append(statementStats.get("per_finished_order"))
                     .append(" |\n\n");
+        }
+        Map<String, Object> overloadCost =
+                overload == null ? null : (Map<String, Object>) overload.get("cost_per_terminal_order");
+        Map<String, Object> byProcess =
+                overloadCost == null ? null : (Map<String, Object>) overloadCost.get("app_cpu_ms_by_process");
+        if (byProcess != null && byProcess.size() > 1) {
+            md.append("## Application CPU by process (overload phase, ms per finished order)\n\n"
+                    + "| process | CPU ms per order |\n|---|---|\n");
+            byProcess.forEach((name, ms) ->
+                    md.append("| ").append(name).append(" | ").append(ms).append(" |\n"));
+            md.append("\n");
         }
         md.append("## Cost of one order (happy path, counted from the code)\n\n")
                 .append(report.get("cost_per_order"))

@@ -1,10 +1,12 @@
 package io.orderflow.tools;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,7 @@ final class Cpu {
 
     record Sample(
             long nanos,
+            Map<Long, String> appNames,
             Map<Long, Long> app,
             Map<Long, Long> appJit,
             Map<Long, Long> appGc,
@@ -42,7 +45,8 @@ final class Cpu {
             double postgresCores,
             double loadGeneratorCores,
             double machineBusyPercent,
-            int cores) {
+            int cores,
+            Map<String, Double> appCoresByProcess) {
 
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -55,14 +59,22 @@ final class Cpu {
             m.put("load_generator_cores", round(loadGeneratorCores));
             m.put("machine_busy_percent", round(machineBusyPercent));
             m.put("machine_cores", cores);
+            Map<String, Double> byProcess = new LinkedHashMap<>();
+            appCoresByProcess.forEach((name, c) -> byProcess.put(name, round(c)));
+            m.put("app_cores_by_process", byProcess);
             return m;
         }
     }
 
     private final List<Long> appPids;
+    /** What each application process runs: its {@code ORDERFLOW_MODULES}, read once. */
+    private final Map<Long, String> appNames = new LinkedHashMap<>();
 
     Cpu(List<Long> appPids) {
         this.appPids = List.copyOf(appPids);
+        for (long pid : this.appPids) {
+            appNames.put(pid, nameOf(pid));
+        }
     }
 
     List<Long> appPids() {
@@ -92,6 +104,7 @@ final class Cpu {
         long[] machine = machine();
         return new Sample(
                 System.nanoTime(),
+                appNames,
                 app,
                 jit,
                 gc,
@@ -116,7 +129,48 @@ final class Cpu {
                 Math.max(0, b.postgres() - a.postgres()) / TICKS_PER_SECOND / seconds,
                 (b.self() - a.self()) / TICKS_PER_SECOND / seconds,
                 total <= 0 ? 0 : 100.0 * (total - idle) / total,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(),
+                byProcess(a, b, seconds));
+    }
+
+    /** Cores busy per application process, by what it runs, the busiest first. */
+    private static Map<String, Double> byProcess(Sample a, Sample b, double seconds) {
+        Map<String, Double> cores = new LinkedHashMap<>();
+        b.app().forEach((pid, ticks) -> {
+            Long earlier = a.app().get(pid);
+            if (earlier != null) { // as grown(): a process only one sample knows adds nothing
+                String name = b.appNames().getOrDefault(pid, "pid " + pid);
+                cores.merge(name, Math.max(0, ticks - earlier) / TICKS_PER_SECOND / seconds, Double::sum);
+            }
+        });
+        Map<String, Double> sorted = new LinkedHashMap<>();
+        cores.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    /**
+     * What a process runs: the value of {@code ORDERFLOW_MODULES} in its environment (the distributed benchmark
+     * starts each module, the gateway and discovery so), else {@code orderflow} for an application started without
+     * it (the embedded mode runs every module), or {@code pid <n>} when its environment cannot be read.
+     */
+    static String nameOf(long pid) {
+        try {
+            return moduleOf(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ")));
+        } catch (IOException | RuntimeException e) {
+            return "pid " + pid;
+        }
+    }
+
+    /** {@code ORDERFLOW_MODULES} of a process environment as /proc holds it (NUL-separated), else orderflow. */
+    static String moduleOf(byte[] environ) {
+        for (String variable : new String(environ, StandardCharsets.UTF_8).split("\0")) {
+            if (variable.startsWith("ORDERFLOW_MODULES=") && variable.length() > "ORDERFLOW_MODULES=".length()) {
+                return variable.substring("ORDERFLOW_MODULES=".length());
+            }
+        }
+        return "orderflow";
     }
 
     /**

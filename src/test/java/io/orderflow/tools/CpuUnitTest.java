@@ -2,7 +2,9 @@ package io.orderflow.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CpuUnitTest {
@@ -27,5 +29,33 @@ class CpuUnitTest {
 
         assertThat(usage.appGcPauses()).isZero();
         assertThat(usage.appGcPauseMillis()).isZero();
+    }
+
+    @Test
+    void namesAProcessByTheModulesItRuns() {
+        byte[] environ = "HOME=/root\0ORDERFLOW_MODULES=order\0SERVER_PORT=18081\0".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(Cpu.moduleOf(environ)).isEqualTo("order");
+        assertThat(Cpu.moduleOf("HOME=/root\0ORDERFLOW_MODULES=\0".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("orderflow");
+        assertThat(Cpu.nameOf(ProcessHandle.current().pid())).isNotBlank();
+        assertThat(Cpu.nameOf(Long.MAX_VALUE)).isEqualTo("pid " + Long.MAX_VALUE);
+    }
+
+    @Test
+    void splitsTheApplicationsCpuByProcessTheBusiestFirst() {
+        Map<Long, String> names = Map.of(1L, "gateway", 2L, "order", 3L, "order");
+        Cpu.Sample before = sample(0, names, Map.of(1L, 100L, 2L, 100L, 3L, 100L));
+        Cpu.Sample after = sample(2_000_000_000L, names, Map.of(1L, 150L, 2L, 160L, 3L, 140L, 4L, 30L));
+
+        Cpu.Usage usage = Cpu.between(before, after);
+
+        // two order processes add up; a process the first sample did not know adds nothing
+        assertThat(usage.appCoresByProcess()).containsExactly(Map.entry("order", 0.5), Map.entry("gateway", 0.25));
+        assertThat(usage.appCores()).isEqualTo(0.75);
+    }
+
+    private static Cpu.Sample sample(long nanos, Map<Long, String> names, Map<Long, Long> ticks) {
+        return new Cpu.Sample(nanos, names, ticks, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0);
     }
 }
