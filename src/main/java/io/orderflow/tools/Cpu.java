@@ -136,13 +136,9 @@ final class Cpu {
     /** Cores busy per application process, by what it runs, the busiest first. */
     private static Map<String, Double> byProcess(Sample a, Sample b, double seconds) {
         Map<String, Double> cores = new LinkedHashMap<>();
-        b.app().forEach((pid, ticks) -> {
-            Long earlier = a.app().get(pid);
-            if (earlier != null) { // as grown(): a process only one sample knows adds nothing
-                String name = b.appNames().getOrDefault(pid, "pid " + pid);
-                cores.merge(name, Math.max(0, ticks - earlier) / TICKS_PER_SECOND / seconds, Double::sum);
-            }
-        });
+        growth(a.app(), b.app())
+                .forEach((pid, ticks) -> cores.merge(
+                        b.appNames().getOrDefault(pid, "pid " + pid), ticks / TICKS_PER_SECOND / seconds, Double::sum));
         Map<String, Double> sorted = new LinkedHashMap<>();
         cores.entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
@@ -165,24 +161,35 @@ final class Cpu {
 
     /** {@code ORDERFLOW_MODULES} of a process environment as /proc holds it (NUL-separated), else orderflow. */
     static String moduleOf(byte[] environ) {
+        String modules = "ORDERFLOW_MODULES=";
         for (String variable : new String(environ, StandardCharsets.UTF_8).split("\0")) {
-            if (variable.startsWith("ORDERFLOW_MODULES=") && variable.length() > "ORDERFLOW_MODULES=".length()) {
-                return variable.substring("ORDERFLOW_MODULES=".length());
+            if (variable.startsWith(modules) && variable.length() > modules.length()) {
+                return variable.substring(modules.length());
             }
         }
         return "orderflow";
     }
 
-    /**
-     * How much a per-process count (CPU ticks, GC pauses) grew between two samples; a process that is gone, or that
-     * either sample could not read, adds nothing.
-     */
+    /** How much a per-process count (CPU ticks, GC pauses) grew between two samples, all processes together. */
     private static long grown(Map<Long, Long> before, Map<Long, Long> after) {
-        long sum = 0;
-        for (var e : after.entrySet()) {
-            sum += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), e.getValue()));
-        }
-        return sum;
+        return growth(before, after).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+    }
+
+    /**
+     * How much a per-process count grew between two samples, by process; a process that is gone, or that either sample
+     * could not read, is left out.
+     */
+    private static Map<Long, Long> growth(Map<Long, Long> before, Map<Long, Long> after) {
+        Map<Long, Long> grown = new LinkedHashMap<>();
+        after.forEach((pid, value) -> {
+            Long earlier = before.get(pid);
+            if (earlier != null) {
+                grown.put(pid, Math.max(0, value - earlier));
+            }
+        });
+        return grown;
     }
 
     /**
