@@ -142,7 +142,8 @@ public class OrderManagement {
         Ownership ownership = guest == null
                 ? Ownership.customer(caller.customerId().orElseThrow(), started.idChosenByClient)
                 : guest.ownership();
-        if (!orders.insert(order, ownership, started.history)) {
+        Optional<List<OrderView.Event>> history = orders.insert(order, ownership, started.history);
+        if (history.isEmpty()) {
             boolean visible = orders.ownership(id)
                     .map(o -> o.admits(caller, presentedToken))
                     .orElse(false);
@@ -169,7 +170,7 @@ public class OrderManagement {
                     null);
         }
         carryOut(order, started.commands, OrderStatus.PENDING, now, now, null);
-        OrderView view = view(order, orders.events(id));
+        OrderView view = view(order, history.get());
         return new Placement(guest == null ? view : view.withOrderToken(guest.orderToken()), true);
     }
 

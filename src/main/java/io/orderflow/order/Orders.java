@@ -55,42 +55,43 @@ class Orders {
 
     /**
      * Inserts a new order as it stands (a placed order may already be priced, or failed), with who may see it, and
-     * the first entries of its history, in one statement; false (and nothing written) when the id is taken.
+     * the first entries of its history, in one statement: the history as stored (what a read of it would answer, so
+     * the placing answer needs no second statement), or empty (and nothing written) when the id is taken.
      */
-    boolean insert(Order order, Ownership ownership, List<Entry> history) {
-        return jdbc.sql("with written as (insert into orders.purchase_order (id, customer_email, status, items, "
+    Optional<List<OrderView.Event>> insert(Order order, Ownership ownership, List<Entry> history) {
+        List<OrderView.Event> events = jdbc.sql(
+                        "with written as (insert into orders.purchase_order (id, customer_email, status, items, "
                                 + "priced_items, total_amount, currency, failure_reason, failure_detail, card_token, "
                                 + "shipping_address, version, created_at, updated_at, step_started_at, step_attempts, "
                                 + "next_deadline_at, customer_id, order_token_hash, id_chosen_by_client) "
                                 + "values (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                                + "on conflict (id) do nothing returning id)" + APPEND_TO_WRITTEN)
-                        .params(
-                                order.id(),
-                                order.customerEmail(),
-                                order.status().wireName(),
-                                json.writeValueAsString(order.items()),
-                                order.pricedItems() == null ? null : json.writeValueAsString(order.pricedItems()),
-                                order.totalAmount(),
-                                order.currency(),
-                                order.failureReason(),
-                                order.failureDetail(),
-                                order.cardToken(),
-                                order.shippingAddress() == null
-                                        ? null
-                                        : json.writeValueAsString(order.shippingAddress()),
-                                order.version(),
-                                Timestamp.from(order.createdAt()),
-                                Timestamp.from(order.updatedAt()),
-                                timestamp(order.stepStartedAt()),
-                                order.stepAttempts(),
-                                timestamp(order.nextDeadlineAt()),
-                                ownership.customerId(),
-                                ownership.orderTokenHash(),
-                                ownership.idChosenByClient())
-                        .params(history(order, 1, history))
-                        .query(Integer.class)
-                        .single()
-                == 1;
+                                + "on conflict (id) do nothing returning id)" + APPEND_RETURNING_HISTORY)
+                .params(
+                        order.id(),
+                        order.customerEmail(),
+                        order.status().wireName(),
+                        json.writeValueAsString(order.items()),
+                        order.pricedItems() == null ? null : json.writeValueAsString(order.pricedItems()),
+                        order.totalAmount(),
+                        order.currency(),
+                        order.failureReason(),
+                        order.failureDetail(),
+                        order.cardToken(),
+                        order.shippingAddress() == null ? null : json.writeValueAsString(order.shippingAddress()),
+                        order.version(),
+                        Timestamp.from(order.createdAt()),
+                        Timestamp.from(order.updatedAt()),
+                        timestamp(order.stepStartedAt()),
+                        order.stepAttempts(),
+                        timestamp(order.nextDeadlineAt()),
+                        ownership.customerId(),
+                        ownership.orderTokenHash(),
+                        ownership.idChosenByClient())
+                .params(history(order, 1, history))
+                .query((rs, n) -> event(rs, new PlacedFacts(order.id())))
+                .list();
+        // a new order has at least its placement in its history: no row appended means no order written
+        return events.isEmpty() ? Optional.empty() : Optional.of(events);
     }
 
     /** Who may see the order and how far it has got: enough to answer a conditional read without loading it. */
@@ -162,15 +163,25 @@ class Orders {
 
     /**
      * Follows the order's write ({@code written}, the row it wrote or none) in the same statement: its history
-     * entries go in only with it, and the statement answers how many orders it wrote. Its parameters are
-     * {@link #history}'s.
+     * entries go in only with it. Its parameters are {@link #history}'s.
      */
-    private static final String APPEND_TO_WRITTEN = ", appended as (insert into orders.order_event (order_id, "
-            + "sequence, type, status, occurred_at, details, schema_version) select w.id, e.sequence, e.type, e.status, "
-            + "?, e.details::jsonb, ? from written w, unnest(?::int[], ?::text[], ?::text[], ?::text[]) "
-            + "as e(sequence, type, status, details)) select count(*)::int from written";
+    private static final String APPEND = ", appended as (insert into orders.order_event (order_id, sequence, type, "
+            + "status, occurred_at, details, schema_version) select w.id, e.sequence, e.type, e.status, ?, "
+            + "e.details::jsonb, ? from written w, unnest(?::int[], ?::text[], ?::text[], ?::text[]) "
+            + "as e(sequence, type, status, details)";
 
-    /** The parameters of {@link #APPEND_TO_WRITTEN}: {@code entries} numbered from {@code firstSequence}. */
+    /** {@link #APPEND}, the statement answering how many orders it wrote. */
+    private static final String APPEND_TO_WRITTEN = APPEND + ") select count(*)::int from written";
+
+    /**
+     * {@link #APPEND}, the statement answering the entries it appended as a read of the history gives them (none when
+     * no order was written).
+     */
+    private static final String APPEND_RETURNING_HISTORY = APPEND
+            + " returning sequence, type, status, occurred_at, details::text as details, schema_version) "
+            + "select * from appended order by sequence";
+
+    /** The parameters of {@link #APPEND}: {@code entries} numbered from {@code firstSequence}. */
     private Object[] history(Order order, int firstSequence, List<Entry> entries) {
         int size = entries.size();
         Integer[] sequences = new Integer[size];
@@ -227,18 +238,21 @@ class Orders {
         return jdbc.sql("select sequence, type, status, occurred_at, details::text as details, schema_version "
                         + "from orders.order_event where order_id = ? and " + condition + " order by sequence")
                 .params(orderId, bound)
-                .query((rs, n) -> {
-                    String type = rs.getString("type");
-                    JsonNode details = EventUpcaster.upcast(
-                            type, rs.getInt("schema_version"), decimals.readTree(rs.getString("details")), placement);
-                    return new OrderView.Event(
-                            rs.getInt("sequence"),
-                            type,
-                            rs.getString("status"),
-                            rs.getTimestamp("occurred_at").toInstant(),
-                            details);
-                })
+                .query((rs, n) -> event(rs, placement))
                 .list();
+    }
+
+    /** One history entry of a row ({@code sequence, type, status, occurred_at, details, schema_version}). */
+    private OrderView.Event event(ResultSet rs, Supplier<ObjectNode> placement) throws SQLException {
+        String type = rs.getString("type");
+        JsonNode details = EventUpcaster.upcast(
+                type, rs.getInt("schema_version"), decimals.readTree(rs.getString("details")), placement);
+        return new OrderView.Event(
+                rs.getInt("sequence"),
+                type,
+                rs.getString("status"),
+                rs.getTimestamp("occurred_at").toInstant(),
+                details);
     }
 
     /** What was placed, from the order's row, read once and only if an old event needs it. */

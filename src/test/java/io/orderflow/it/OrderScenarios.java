@@ -186,6 +186,11 @@ abstract class OrderScenarios {
                 .extracting(e -> e.path("status").asString())
                 .containsExactly("pending", "validating", "inventory_check");
         assertThat(order.path("version").asInt()).isEqualTo(3);
+        assertThat(api().get("/api/orders/" + placed.id() + "?at_sequence=3")
+                        .body()
+                        .path("events"))
+                .as("the placing answer's history is the stored one, as a read of that version gives it")
+                .isEqualTo(order.path("events"));
         JsonNode done = api().awaitStatus(placed.id(), "completed");
         assertGapFree(done);
         assertThat(database()
