@@ -785,6 +785,10 @@ final class Benchmark {
         m.put("cancel", Map.of("cancelled", p.cancelled.get(), "too_late_409", p.cancelTooLate.get()));
         m.put("errors", p.errorsByKind());
         m.put("http_ms", percentiles(p.http));
+        Map<String, Object> byAnswer = new LinkedHashMap<>();
+        byAnswer.put("accepted_202", percentiles(p.httpAccepted));
+        byAnswer.put("refused_503", percentiles(p.httpRefused));
+        m.put("http_ms_by_answer", byAnswer);
         m.put("e2e_ms", percentiles(e2e));
         m.put("e2e_completed_ms", percentiles(e2eCompleted));
         m.put("cpu", usage.toMap());
@@ -985,6 +989,10 @@ final class Benchmark {
                     .append(Report.cell(overload.get("refused_per_second")))
                     .append("/s, e2e p99 ")
                     .append(Report.cell(Report.path(overload, "e2e_ms", "p99")))
+                    .append(" ms, HTTP p50 of the 202s ")
+                    .append(Report.cell(Report.path(overload, "http_ms_by_answer", "accepted_202", "p50")))
+                    .append(" ms and of the 503s ")
+                    .append(Report.cell(Report.path(overload, "http_ms_by_answer", "refused_503", "p50")))
                     .append(" ms | accepted within 10 % of terminal, p99 < 1 s")
                     .append(mark(overload.get("bounded")))
                     .append(" |\n");

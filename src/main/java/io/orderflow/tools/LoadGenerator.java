@@ -117,6 +117,13 @@ final class LoadGenerator {
         final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         final Map<Kind, LongAdder> kinds = new ConcurrentHashMap<>();
         final Histogram http = new SynchronizedHistogram(60_000_000L, 3);
+        /**
+         * The HTTP time of the placements answered 202 and of those refused with 503, apart: a phase's HTTP percentiles
+         * mix both, and under overload a refusal can take longer than an acceptance (a 503 closes its connection).
+         */
+        final Histogram httpAccepted = new SynchronizedHistogram(60_000_000L, 3);
+
+        final Histogram httpRefused = new SynchronizedHistogram(60_000_000L, 3);
         final AtomicLongArray acceptedPerSecond = new AtomicLongArray(MAX_SECONDS);
         final List<Histogram> httpPerSecond = new ArrayList<>();
         /** The ids of the orders answered 202, when the phase keeps them (the chaos harness looks each one up). */
@@ -163,8 +170,17 @@ final class LoadGenerator {
         }
 
         void recordHttp(long intendedNanos, long doneNanos) {
+            recordHttp(intendedNanos, doneNanos, 0);
+        }
+
+        /** One placement's HTTP time, also by its answer when it was a 202 or a 503. */
+        void recordHttp(long intendedNanos, long doneNanos, int status) {
             long micros = Math.max(1, (doneNanos - intendedNanos) / 1000);
             http.recordValue(Math.min(micros, http.getHighestTrackableValue()));
+            if (status == 202 || status == 503) {
+                Histogram byAnswer = status == 202 ? httpAccepted : httpRefused;
+                byAnswer.recordValue(Math.min(micros, byAnswer.getHighestTrackableValue()));
+            }
             int s = second(intendedNanos);
             synchronized (httpPerSecond) {
                 while (httpPerSecond.size() <= s) {
@@ -386,7 +402,7 @@ final class LoadGenerator {
     private void placed(Phase phase, String id, Kind kind, long intendedNanos, int status) {
         long done = System.nanoTime();
         phase.attempted.incrementAndGet();
-        phase.recordHttp(intendedNanos, done);
+        phase.recordHttp(intendedNanos, done, status);
         if (status == 202) {
             if (phase.acceptedIds != null) {
                 phase.acceptedIds.add(id);

@@ -86,6 +86,23 @@ class ToolsUnitTest {
     }
 
     @Test
+    void keepsTheHttpTimesOfAcceptedAndRefusedPlacementsApart() {
+        LoadGenerator.Phase phase = new LoadGenerator.Phase("overload", "o-", "open loop");
+        long start = phase.startNanos;
+        phase.recordHttp(start, start + 20_000_000L, 202); // 20 ms
+        phase.recordHttp(start, start + 2_000_000_000L, 503); // 2 s
+        phase.recordHttp(start, start + 2_400_000_000L, 503); // 2.4 s
+        phase.recordHttp(start, start + 7_000_000L, 500); // an error: in the phase's times only
+
+        assertThat(Benchmark.percentiles(phase.http)).containsEntry("count", 4L);
+        assertThat(Benchmark.percentiles(phase.httpAccepted)).containsEntry("count", 1L);
+        assertThat((Double) Benchmark.percentiles(phase.httpAccepted).get("p50"))
+                .isBetween(19.9, 20.1);
+        assertThat(Benchmark.percentiles(phase.httpRefused)).containsEntry("count", 2L);
+        assertThat((Double) Benchmark.percentiles(phase.httpRefused).get("p50")).isBetween(1_990.0, 2_010.0);
+    }
+
+    @Test
     void readsProcessCpuTimeAndToolOutput() {
         assertThat(Cpu.parseTicks("42 (java (x)) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0"))
                 .isEqualTo(300);
