@@ -59,6 +59,7 @@ class Orders {
      * the placing answer needs no second statement), or empty (and nothing written) when the id is taken.
      */
     Optional<List<OrderView.Event>> insert(Order order, Ownership ownership, List<Entry> history) {
+        PlacedFacts placement = new PlacedFacts(order.id());
         List<OrderView.Event> events = jdbc.sql(
                         "with written as (insert into orders.purchase_order (id, customer_email, status, items, "
                                 + "priced_items, total_amount, currency, failure_reason, failure_detail, card_token, "
@@ -88,7 +89,7 @@ class Orders {
                         ownership.orderTokenHash(),
                         ownership.idChosenByClient())
                 .params(history(order, 1, history))
-                .query((rs, n) -> event(rs, new PlacedFacts(order.id())))
+                .query((rs, n) -> event(rs, placement))
                 .list();
         // a new order has at least its placement in its history: no row appended means no order written
         return events.isEmpty() ? Optional.empty() : Optional.of(events);

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleUnaryOperator;
 import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -628,14 +629,15 @@ final class Benchmark {
             Map<String, Object> cost = new LinkedHashMap<>();
             cost.put("db_commits", round((double) commitsDuring / terminalOrders));
             cost.put("db_row_writes", round((double) writesDuring / terminalOrders));
-            cost.put("app_cpu_ms", round(usage.appCores() * seconds * 1000 / terminalOrders));
+            // cores busy through the phase, as milliseconds of CPU per finished order
+            DoubleUnaryOperator msPerOrder = cores -> round(cores * seconds * 1000 / terminalOrders);
+            cost.put("app_cpu_ms", msPerOrder.applyAsDouble(usage.appCores()));
             Map<String, Double> byProcess = new LinkedHashMap<>();
-            usage.appCoresByProcess()
-                    .forEach((name, cores) -> byProcess.put(name, round(cores * seconds * 1000 / terminalOrders)));
+            usage.appCoresByProcess().forEach((name, cores) -> byProcess.put(name, msPerOrder.applyAsDouble(cores)));
             cost.put("app_cpu_ms_by_process", byProcess);
-            cost.put("app_jit_cpu_ms", round(usage.appJitCores() * seconds * 1000 / terminalOrders));
-            cost.put("app_gc_cpu_ms", round(usage.appGcCores() * seconds * 1000 / terminalOrders));
-            cost.put("postgres_cpu_ms", round(usage.postgresCores() * seconds * 1000 / terminalOrders));
+            cost.put("app_jit_cpu_ms", msPerOrder.applyAsDouble(usage.appJitCores()));
+            cost.put("app_gc_cpu_ms", msPerOrder.applyAsDouble(usage.appGcCores()));
+            cost.put("postgres_cpu_ms", msPerOrder.applyAsDouble(usage.postgresCores()));
             // n_tup_ins is the statistics collector's count: reported a moment after each commit, close enough here
             cost.put("journal_rows", round((double) (journalAfter[0] - journalBefore[0]) / terminalOrders));
             cost.put("journal_bytes", Math.round((double) (journalAfter[1] - journalBefore[1]) / terminalOrders));

@@ -169,10 +169,6 @@ final class LoadGenerator {
             return (int) Math.max(0, Math.min(MAX_SECONDS - 1, (nanos - startNanos) / 1_000_000_000L));
         }
 
-        void recordHttp(long intendedNanos, long doneNanos) {
-            recordHttp(intendedNanos, doneNanos, 0);
-        }
-
         /** One placement's HTTP time, also by its answer when it was a 202 or a 503. */
         void recordHttp(long intendedNanos, long doneNanos, int status) {
             long micros = Math.max(1, (doneNanos - intendedNanos) / 1000);

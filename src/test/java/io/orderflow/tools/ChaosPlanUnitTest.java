@@ -197,9 +197,9 @@ class ChaosPlanUnitTest {
     void reportsTheWorstPlacementAnswerDuringTheFault() {
         LoadGenerator.Phase phase = new LoadGenerator.Phase("it", "p-", "open loop", true);
         long second = 1_000_000_000L;
-        phase.recordHttp(phase.startNanos, phase.startNanos + 5_000_000L); // second 0: 5 ms, before the fault
-        phase.recordHttp(phase.startNanos + 2 * second, phase.startNanos + 2 * second + 900_000_000L); // 900 ms
-        phase.recordHttp(phase.startNanos + 9 * second, phase.startNanos + 9 * second + 7_000_000L); // after
+        phase.recordHttp(phase.startNanos, phase.startNanos + 5_000_000L, 202); // second 0: 5 ms, before the fault
+        phase.recordHttp(phase.startNanos + 2 * second, phase.startNanos + 2 * second + 900_000_000L, 202); // 900 ms
+        phase.recordHttp(phase.startNanos + 9 * second, phase.startNanos + 9 * second + 7_000_000L, 202); // after
 
         Instant start = phase.startedAt;
         assertThat(Chaos.worstHttp(phase, start.plusSeconds(1), start.plusSeconds(3)))
