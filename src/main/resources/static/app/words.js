@@ -84,7 +84,6 @@ const PROBLEM_TITLES = {
   'email-taken': 'This e-mail address already has an account',
   'sign-in-locked': 'Signing in is paused',
   'rate-limited': 'Too many requests',
-  overloaded: 'The shop is busy',
 };
 
 /** The last part of a problem's type URI: "https://orderflow.io/problems/email-taken" is email-taken. */

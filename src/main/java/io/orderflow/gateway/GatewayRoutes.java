@@ -48,7 +48,7 @@ public class GatewayRoutes implements WebSocketConfigurer {
      * The gateway's connections to the modules: as many to one instance as requests the gateway serves at once
      * (its Tomcat threads). With HttpClient's default of 5 per instance, requests beyond five queued in the
      * gateway for a connection, unseen by the module's admission control, which is what answers overload with
-     * 429 and {@code Retry-After} (docs/operations.md).
+     * 503 and {@code Retry-After} (docs/operations.md).
      */
     @Bean
     HttpComponentsClientHttpRequestFactoryBuilder moduleConnections(

@@ -18,8 +18,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Sheds new orders at the edge in the share the order module has lately been refusing. Over the last {@code window}
- * the gateway counts the new orders it was sent and those the order module took (answered with anything but its
- * refusal: 429 with {@code Retry-After} and no {@code RateLimit} header, which a rate limiter's 429 has), and answers a new order itself, with the module's last refusal ({@code /problems/overloaded},
+ * the gateway counts the new orders it was sent and those the order module took (answered with anything but 503 and
+ * {@code Retry-After}), and answers a new order itself, with the module's last refusal ({@code /problems/overloaded},
  * its {@code Retry-After}), with probability {@code max(0, (requests - headroom x taken) / (requests + 1))}: the
  * adaptive throttling of Google's SRE book ("Handling Overload"). While the module takes at least one in
  * {@code headroom} of the orders it is sent the gateway sheds nothing; under a sustained overload it sheds what the
@@ -96,7 +96,7 @@ final class OrderShedding extends OncePerRequestFilter {
             Problems.write(
                     request,
                     response,
-                    HttpStatus.TOO_MANY_REQUESTS,
+                    HttpStatus.SERVICE_UNAVAILABLE,
                     "overloaded",
                     "The shop is taking as many orders as it can finish in time; try again shortly",
                     Map.of());
@@ -104,9 +104,7 @@ final class OrderShedding extends OncePerRequestFilter {
         }
         chain.doFilter(request, response); // one that fails is not counted: it says nothing of the module's room
         String answeredRetryAfter = response.getHeader("Retry-After");
-        boolean refused = response.getStatus() == HttpStatus.TOO_MANY_REQUESTS.value()
-                && answeredRetryAfter != null
-                && response.getHeader("RateLimit") == null;
+        boolean refused = response.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value() && answeredRetryAfter != null;
         if (refused) {
             // seconds, as the modules write it; anything else is not repeated
             retryAfter = answeredRetryAfter.matches("[0-9]{1,5}") ? answeredRetryAfter : "1";

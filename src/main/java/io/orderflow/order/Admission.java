@@ -27,7 +27,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>A new order that finds the pipeline full waits at the door, before it takes a database connection, for at most
  * {@code max-wait}: until an order finishes here or the next count or limit makes room. A burst is so taken in as
  * the pipeline drains, instead of being sent away for a whole {@code Retry-After} (at least a second) while the
- * pipeline idles. An order still over the limit then is refused with 429 and {@code Retry-After} before anything is
+ * pipeline idles. An order still over the limit then is refused with 503 and {@code Retry-After} before anything is
  * written, so an overloaded shop answers within {@code max-wait} instead of letting every order wait for seconds.
  * The line at the door is no longer than the orders that finished here in {@code max-wait} at the last count (at
  * least one): an order that finds it full is refused at once, since it would not get in in time; under a sustained
@@ -115,7 +115,7 @@ class Admission extends PeriodicTask {
                 .description("New orders waiting at the door for the pipeline to make room")
                 .register(meters);
         this.refused = Counter.builder("orderflow.admission.refused")
-                .description("Orders refused because the pipeline was full (429)")
+                .description("Orders refused because the pipeline was full (503)")
                 .register(meters);
     }
 

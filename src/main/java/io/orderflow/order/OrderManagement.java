@@ -217,7 +217,7 @@ public class OrderManagement {
 
     /**
      * Lets a new order through the door of a full pipeline, waiting at most {@code orderflow.admission.max-wait} for
-     * room, or refuses it (429 with {@code Retry-After}, ADR 0011): no transaction, no database connection, so an overloaded
+     * room, or refuses it (503 with {@code Retry-After}): no transaction, no database connection, so an overloaded
      * shop answers refusals quickly. {@link #place} takes the order in on the place it holds; the caller must
      * {@link #leave} when the request ends, whatever happened to it.
      */
@@ -251,7 +251,7 @@ public class OrderManagement {
             "The shop is taking as many orders as it can finish in time; try again shortly";
 
     private ApiProblem overloaded() {
-        return new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "overloaded", OVERLOADED, Map.of())
+        return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", OVERLOADED, Map.of())
                 .withHeader("Retry-After", Long.toString(admission.retryAfterSeconds()));
     }
 

@@ -579,7 +579,7 @@ final class Benchmark {
 
     /**
      * Offered load far above what the pipeline finishes (a multiple of the measured maximum, open loop): admission
-     * control should keep accepting about what it finishes, refuse the rest with 429, and keep the orders it took
+     * control should keep accepting about what it finishes, refuse the rest with 503, and keep the orders it took
      * fast. Also the phase that measures what one finished order costs.
      */
     private Map<String, Object> overload(
@@ -666,7 +666,7 @@ final class Benchmark {
                 List.of(
                         new Series("accepted (202)", s[0], s[1]),
                         new Series("reached terminal state", s[0], s[2]),
-                        new Series("refused (429)", s[0], refusedPerSecond)));
+                        new Series("refused (503)", s[0], refusedPerSecond)));
         Charts.line(
                 out.resolve("overload-latency.png"),
                 "Overload: end-to-end latency of accepted orders (" + mode + ")",
@@ -779,8 +779,7 @@ final class Benchmark {
         m.put("accepted", p.accepted.get());
         m.put("accepted_per_second", round(p.accepted.get() / seconds));
         m.put("terminal_per_second", round(terminalInWindow / seconds));
-        // refused by admission control (429; 503 without an instance): in a closed loop each refusal sends a client to
-        // sleep for its Retry-After
+        // refused by admission control (503): in a closed loop each refusal sends a client to sleep for its Retry-After
         m.put("refused", p.refused.get());
         m.put("refused_per_second", round(p.refused.get() / seconds));
         m.put("orders_by_status", statuses);
@@ -790,7 +789,7 @@ final class Benchmark {
         m.put("http_ms", percentiles(p.http));
         Map<String, Object> byAnswer = new LinkedHashMap<>();
         byAnswer.put("accepted_202", percentiles(p.httpAccepted));
-        byAnswer.put("refused", percentiles(p.httpRefused));
+        byAnswer.put("refused_503", percentiles(p.httpRefused));
         m.put("http_ms_by_answer", byAnswer);
         m.put("e2e_ms", percentiles(e2e));
         m.put("e2e_completed_ms", percentiles(e2eCompleted));
@@ -994,8 +993,8 @@ final class Benchmark {
                     .append(Report.cell(Report.path(overload, "e2e_ms", "p99")))
                     .append(" ms, HTTP p50 of the 202s ")
                     .append(Report.cell(Report.path(overload, "http_ms_by_answer", "accepted_202", "p50")))
-                    .append(" ms and of the refusals ")
-                    .append(Report.cell(Report.path(overload, "http_ms_by_answer", "refused", "p50")))
+                    .append(" ms and of the 503s ")
+                    .append(Report.cell(Report.path(overload, "http_ms_by_answer", "refused_503", "p50")))
                     .append(" ms | accepted within 10 % of terminal, p99 < 1 s")
                     .append(mark(overload.get("bounded")))
                     .append(" |\n");
@@ -1071,7 +1070,7 @@ final class Benchmark {
                         Boolean.TRUE.equals(warm.get("settled"))
                                 ? ", compilers done"
                                 : ", the compilers still busy at the limit")
-                .append(".\n\n| phase | s | accepted/s | terminal/s | refused/s | e2e p50/p95/p99/max ms "
+                .append(".\n\n| phase | s | accepted/s | terminal/s | refused/s (503) | e2e p50/p95/p99/max ms "
                         + "| HTTP p50/p95/p99/max ms | app CPU (cores) | of it JIT / GC | app GC pauses (n / ms) "
                         + "| postgres CPU | load gen CPU | machine busy % | DB commits/s | errors |\n"
                         + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");

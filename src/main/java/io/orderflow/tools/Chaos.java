@@ -309,7 +309,7 @@ final class Chaos {
         r.put("load_s", round(phase.seconds()));
         r.put("attempted", phase.attempted.get());
         r.put("accepted", phase.accepted.get());
-        r.put("refused", phase.refused.get());
+        r.put("refused_503", phase.refused.get());
         r.put("client_errors", phase.errorsByKind());
 
         System.out.println("  load stopped after " + round(phase.seconds()) + " s: accepted " + phase.accepted.get()

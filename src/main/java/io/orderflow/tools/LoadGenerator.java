@@ -110,10 +110,7 @@ final class LoadGenerator {
         final AtomicLong accepted = new AtomicLong();
         final AtomicLong cancelled = new AtomicLong();
         final AtomicLong cancelTooLate = new AtomicLong();
-        /**
-         * Orders the application refused for now, to be asked again after its {@code Retry-After}: 429 when it was
-         * full (admission control, expected under overload), 503 when it could not serve them (no instance, no database).
-         */
+        /** Orders the application refused with 503 because it was full (admission control): expected under overload. */
         final AtomicLong refused = new AtomicLong();
 
         final AtomicLongArray refusedPerSecond = new AtomicLongArray(MAX_SECONDS);
@@ -121,8 +118,8 @@ final class LoadGenerator {
         final Map<Kind, LongAdder> kinds = new ConcurrentHashMap<>();
         final Histogram http = new SynchronizedHistogram(60_000_000L, 3);
         /**
-         * The HTTP time of the placements answered 202 and of those refused, apart: a phase's HTTP percentiles mix
-         * both, and under overload a refusal can take longer than an acceptance (a 503 closes its connection).
+         * The HTTP time of the placements answered 202 and of those refused with 503, apart: a phase's HTTP percentiles
+         * mix both, and under overload a refusal can take longer than an acceptance (a 503 closes its connection).
          */
         final Histogram httpAccepted = new SynchronizedHistogram(60_000_000L, 3);
 
@@ -172,11 +169,11 @@ final class LoadGenerator {
             return (int) Math.max(0, Math.min(MAX_SECONDS - 1, (nanos - startNanos) / 1_000_000_000L));
         }
 
-        /** One placement's HTTP time, also by its answer when it was a 202 or a refusal. */
+        /** One placement's HTTP time, also by its answer when it was a 202 or a 503. */
         void recordHttp(long intendedNanos, long doneNanos, int status) {
             long micros = Math.max(1, (doneNanos - intendedNanos) / 1000);
             http.recordValue(Math.min(micros, http.getHighestTrackableValue()));
-            if (status == 202 || refusal(status)) {
+            if (status == 202 || status == 503) {
                 Histogram byAnswer = status == 202 ? httpAccepted : httpRefused;
                 byAnswer.recordValue(Math.min(micros, byAnswer.getHighestTrackableValue()));
             }
@@ -239,7 +236,7 @@ final class LoadGenerator {
     }
 
     /**
-     * N clients, each placing orders back to back until the duration ends; a client refused (429, 503) waits as its
+     * N clients, each placing orders back to back until the duration ends; a client refused with 503 waits as its
      * Retry-After says, as the API asks of every client (the open loop does not: it is the storm that ignores it).
      */
     Phase closedLoop(String name, String prefix, int clients, Duration duration, Progress progress) {
@@ -268,7 +265,7 @@ final class LoadGenerator {
                                                             HttpResponse.BodyHandlers.discarding())
                                                     .statusCode());
                                 }
-                                if (refusal(r.statusCode())) {
+                                if (r.statusCode() == 503) {
                                     // a client that asks again at once only adds refusals; this one waits as told
                                     LockSupport.parkNanos(
                                             Math.min(end - System.nanoTime(), retryAfterNanos(r, random)));
@@ -296,15 +293,7 @@ final class LoadGenerator {
         return phase;
     }
 
-    /**
-     * Whether an answer says "not now, ask again after {@code Retry-After}": 429 from admission control or the gateway's
-     * shedding (the shop is full), 503 when no instance or no database could serve the request.
-     */
-    static boolean refusal(int status) {
-        return status == 429 || status == 503;
-    }
-
-    /** A refusal's Retry-After (seconds, 1 if absent), plus up to a quarter more so refused clients do not return together. */
+    /** The 503's Retry-After (seconds, 1 if absent), plus up to a quarter more so refused clients do not return together. */
     private static long retryAfterNanos(HttpResponse<?> response, Random random) {
         long seconds = response.headers()
                 .firstValue("Retry-After")
@@ -417,7 +406,7 @@ final class LoadGenerator {
             phase.accepted.incrementAndGet();
             phase.acceptedPerSecond.incrementAndGet(phase.second(done));
             phase.kinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
-        } else if (refusal(status)) {
+        } else if (status == 503) {
             phase.refused.incrementAndGet();
             phase.refusedPerSecond.incrementAndGet(phase.second(done));
         } else {

@@ -17,14 +17,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Lets a new order wait at the door while the pipeline is full, and refuses it when no room comes within
  * {@code orderflow.admission.max-wait} (admission control, ADR 0011), before anything else is done for the
- * request: before the token check, the rate limit, reading the body and Spring MVC. The 429 is the one the controller
+ * request: before the token check, the rate limit, reading the body and Spring MVC. The 503 is the one the controller
  * gives ({@code /problems/overloaded} with {@code Retry-After}); the controller still checks, and the placing
  * transaction decides, for the orders let through. Only new orders: {@code POST /api/orders} without an
  * {@code Idempotency-Key}, since a retry with a key may get its stored answer even while the shop is full.
  *
  * <p>Why: in the embedded benchmark's overload phase (four times the maximum offered) a refusal that crossed the whole
  * filter chain and Spring MVC cost enough CPU that the phase finished half of what the closed loop did, and the
- * refused clients waited seconds for their refusal (docs/benchmarks.md). The gateway does the same in the distributed
+ * refused clients waited seconds for their 503 (docs/benchmarks.md). The gateway does the same in the distributed
  * mode ({@code OrderShedding}); there, this filter makes the order process's own refusals as cheap.
  */
 @Component
@@ -52,7 +52,7 @@ class OverloadRefusal extends OncePerRequestFilter {
             Problems.write(
                     request,
                     response,
-                    HttpStatus.TOO_MANY_REQUESTS,
+                    HttpStatus.SERVICE_UNAVAILABLE,
                     "overloaded",
                     OrderManagement.OVERLOADED,
                     Map.of());
