@@ -182,7 +182,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         for (String name : routedTo) {
             Queue local = queuesByName.get(name);
             if (local != null) {
-                local.dueIn(heldBack.plusMillis(5));
+                local.wakeups.dueIn(heldBack.plusMillis(5));
             }
         }
     }
@@ -242,7 +242,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
             String name = entry.getKey();
             Queue local = queuesByName.get(name);
             if (local != null) {
-                local.wake(entry.getValue());
+                local.wakeups.wake(entry.getValue());
             }
             tellOtherProcesses(CHANNEL, name);
         }
@@ -335,7 +335,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                     .params(queue, type)
                     .update();
         }
-        Queue q = new Queue(queue, handlers, dispatcher);
+        Queue q = new Queue(queue, handlers, dispatcher, pollInterval);
         synchronized (threads) {
             queues.add(q);
             queuesByName.put(queue, q);
@@ -346,7 +346,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     }
 
     private void startConsumers(Queue queue) {
-        queue.open();
+        queue.wakeups.open();
         for (int i = 0; i < consumersPerQueue; i++) {
             Thread consumer = new Thread(() -> consume(queue), "consumer-" + queue.name + "-" + i);
             consumer.setDaemon(true);
@@ -376,7 +376,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        queues.forEach(Queue::wakeAll);
+        queues.forEach(q -> q.wakeups.wakeAll());
         wakeNotifier();
         for (Thread thread : List.copyOf(threads)) {
             try {
@@ -401,18 +401,19 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     /**
      * Claims one message per announced message (a commit in this process wakes exactly as many consumers as it
      * enqueued), and drains the queue until it is empty when the count is unknown: on a wake from another
-     * process, and on every poll ({@code poll-interval}, the backstop for messages nobody announced, such as
-     * retries coming due). A claim that finds nothing is a transaction for nothing, so claims follow
-     * announcements instead of polling again after every message.
+     * process, a retry coming due, and once per {@code poll-interval} for the queue (the backstop for messages
+     * nobody announced, even while announced ones keep every consumer busy: {@link Wakeups}). A claim that finds
+     * nothing is a transaction for nothing, so claims follow announcements instead of polling again after every
+     * message.
      */
     private void consume(Queue queue) {
-        Queue.Claim claim = Queue.Claim.DRAIN; // first what arrived while nobody consumed
+        Wakeups.Claim claim = Wakeups.Claim.DRAIN; // first what arrived while nobody consumed
         while (running) {
             try {
-                if (claim == Queue.Claim.ONE) {
+                if (claim == Wakeups.Claim.ONE) {
                     receiveOne(queue);
                 } else if (receiveOne(queue)) {
-                    queue.wakeToDrain(); // there may be more than one message: a second consumer helps
+                    queue.wakeups.wakeToDrain(); // there may be more than one message: a second consumer helps
                     while (running && receiveOne(queue)) {
                         // until the queue is empty
                     }
@@ -421,7 +422,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 log.warn("Consumer of {} failed; backing off", queue.name, e);
                 LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
             }
-            claim = queue.await(pollInterval.toMillis());
+            claim = queue.wakeups.await();
         }
     }
 
@@ -529,7 +530,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                                 retry.backoff().toMillis(),
                                 claimed.id)
                         .update();
-                queue.dueIn(retry.backoff()); // nobody will announce it: look again when it is due
+                queue.wakeups.dueIn(retry.backoff()); // nobody will announce it: look again when it is due
             } else {
                 jdbc.sql("delete from broker.message where id = ?")
                         .param(claimed.id)
@@ -575,7 +576,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                         }
                         Queue queue = queuesByName.get(parameter);
                         if (queue != null) {
-                            queue.wakeToDrain(); // another process's messages: how many is not said
+                            queue.wakeups.wakeToDrain(); // another process's messages: how many is not said
                         }
                     }
                 }
@@ -612,12 +613,6 @@ public class PostgresTransport implements Transport, SmartLifecycle {
 
     static final class Queue {
 
-        /** How a woken consumer claims: one message (it was announced), or until the queue is empty. */
-        enum Claim {
-            ONE,
-            DRAIN
-        }
-
         final String name;
         final MessageHandlers handlers;
         final Dispatcher dispatcher;
@@ -625,106 +620,18 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         final String claim;
         /** The same, passing over the rows whose failure this process is recording. */
         final String claimSkipping;
-
-        private final Object signal = new Object();
-        /** Messages announced in this process and not claimed yet, as far as the consumers know. */
-        private int permits;
-        /** Messages arrived whose number nobody said (another process's): drain the queue. */
-        private boolean drain;
         /** Rows whose failed delivery a consumer of this queue is recording: not to be claimed meanwhile. */
         final Set<Long> failing = ConcurrentHashMap.newKeySet();
-        /** Set while the transport stops: no consumer waits any more. */
-        private boolean stopping;
+        /** When the consumers claim, and how many rows. */
+        final Wakeups wakeups;
 
-        private int waiting;
-        /** Whether a retry this process scheduled is pending, and when the earliest comes due (nanoTime). */
-        private boolean retryPending;
-
-        private long dueAt;
-
-        Queue(String name, MessageHandlers handlers, Dispatcher dispatcher) {
+        Queue(String name, MessageHandlers handlers, Dispatcher dispatcher, Duration pollInterval) {
             this.name = name;
             this.handlers = handlers;
             this.dispatcher = dispatcher;
             this.claim = PostgresTransport.claim(handlers.module(), "");
             this.claimSkipping = PostgresTransport.claim(handlers.module(), " and id <> all(?)");
-        }
-
-        /** {@code messages} new messages: wakes that many waiting consumers, no more. */
-        void wake(int messages) {
-            synchronized (signal) {
-                permits += messages;
-                for (int i = 0; i < Math.min(messages, waiting); i++) {
-                    signal.notify();
-                }
-            }
-        }
-
-        /** Wakes every consumer and keeps them from waiting again (to stop). */
-        void wakeAll() {
-            synchronized (signal) {
-                stopping = true;
-                signal.notifyAll();
-            }
-        }
-
-        /** Consumers wait for announcements again (to start). */
-        void open() {
-            synchronized (signal) {
-                stopping = false;
-            }
-        }
-
-        void wakeToDrain() {
-            synchronized (signal) {
-                drain = true;
-                signal.notify();
-            }
-        }
-
-        /** A message this process put back for a retry comes due in {@code delay}. */
-        void dueIn(Duration delay) {
-            synchronized (signal) {
-                long at = System.nanoTime() + delay.toNanos();
-                dueAt = retryPending && dueAt - at < 0 ? dueAt : at;
-                retryPending = true;
-            }
-        }
-
-        /**
-         * Waits for an announcement, at most {@code millis} or until a retry comes due; a consumer that waited the
-         * whole time polls.
-         */
-        Claim await(long millis) {
-            synchronized (signal) {
-                long pollAt = System.nanoTime() + millis * 1_000_000L;
-                while (permits == 0 && !drain && !stopping) {
-                    long now = System.nanoTime();
-                    if (retryPending && now - dueAt >= 0) {
-                        retryPending = false;
-                        return Claim.DRAIN;
-                    }
-                    long left = Math.min(pollAt - now, retryPending ? dueAt - now : Long.MAX_VALUE);
-                    if (left <= 0) {
-                        return Claim.DRAIN;
-                    }
-                    waiting++;
-                    try {
-                        signal.wait(Math.max(1, left / 1_000_000L));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return Claim.DRAIN;
-                    } finally {
-                        waiting--;
-                    }
-                }
-                if (permits > 0) {
-                    permits--;
-                    return Claim.ONE;
-                }
-                drain = false;
-                return Claim.DRAIN;
-            }
+            this.wakeups = new Wakeups(pollInterval, System::nanoTime);
         }
     }
 }
