@@ -413,9 +413,10 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 if (claim == Wakeups.Claim.ONE) {
                     receiveOne(queue);
                 } else if (receiveOne(queue)) {
+                    queue.wakeups.tookOne();
                     queue.wakeups.wakeToDrain(); // there may be more than one message: a second consumer helps
-                    while (running && receiveOne(queue)) {
-                        // until the queue is empty
+                    while (running && receiveOne(queue)) { // until the queue is empty
+                        queue.wakeups.tookOne();
                     }
                 }
             } catch (RuntimeException e) {

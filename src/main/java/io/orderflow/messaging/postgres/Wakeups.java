@@ -92,8 +92,9 @@ final class Wakeups {
 
     /**
      * Waits for an announcement, at most until the queue's next poll is due or a retry comes due, and says how to
-     * claim. A consumer woken for one message drains instead when the queue's last drain is a poll interval old; the
-     * drain takes the announced message too.
+     * claim. Announced messages are claimed one by one before a drain that was asked for ({@link #wakeToDrain}), as
+     * every drain ends with a claim that finds nothing; but a consumer woken for one message drains instead when the
+     * queue's last drain is a poll interval old.
      */
     Claim await() {
         synchronized (signal) {
@@ -118,11 +119,14 @@ final class Wakeups {
                 }
             }
             long now = nanoTime.getAsLong();
-            if (drain || stopping || now - drainedAt >= pollNanos) {
+            if (stopping || now - drainedAt >= pollNanos) {
                 return drained(now);
             }
-            permits--;
-            return Claim.ONE;
+            if (permits > 0) { // before a drain asked for: a drain ends with a claim that finds nothing
+                permits--;
+                return Claim.ONE;
+            }
+            return drained(now);
         }
     }
 
@@ -133,11 +137,21 @@ final class Wakeups {
         }
     }
 
-    /** A drain starts now; it takes an announced message with it, if one is waiting. Holds {@code signal}. */
-    private Claim drained(long now) {
-        if (permits > 0) {
-            permits--;
+    /**
+     * A draining consumer claimed a message: if messages were announced, count it as one of them. A drain takes the
+     * announced messages along with the others, and their announcements would otherwise be left for claims that find
+     * nothing (in an overload, one per message a drain took).
+     */
+    void tookOne() {
+        synchronized (signal) {
+            if (permits > 0) {
+                permits--;
+            }
         }
+    }
+
+    /** A drain starts now. Holds {@code signal}. */
+    private Claim drained(long now) {
         drain = false;
         drainedAt = now;
         return Claim.DRAIN;

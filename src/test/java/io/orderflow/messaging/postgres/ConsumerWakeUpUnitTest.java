@@ -65,8 +65,10 @@ class ConsumerWakeUpUnitTest {
         wakeups.wake(1);
 
         assertThat(wakeups.await()).isEqualTo(Claim.DRAIN);
+        wakeups.tookOne(); // the drain's claims: the message nobody announced, and the announced one
+        wakeups.tookOne();
         assertThat(wakeups.permits())
-                .as("the drain takes the announced message")
+                .as("no announcement left for a claim that would find nothing")
                 .isZero();
         wakeups.wake(1);
         assertThat(wakeups.await()).as("drained just now").isEqualTo(Claim.ONE);
@@ -79,6 +81,16 @@ class ConsumerWakeUpUnitTest {
         assertThat(wakeups.await()).isEqualTo(Claim.DRAIN);
         wakeups.wake(1);
         assertThat(wakeups.await()).as("no second drain").isEqualTo(Claim.ONE);
+    }
+
+    @Test
+    void claimsTheAnnouncedMessagesBeforeADrainAskedFor() {
+        wakeups.wake(2);
+        wakeups.wakeToDrain();
+
+        assertThat(wakeups.await()).isEqualTo(Claim.ONE);
+        assertThat(wakeups.await()).isEqualTo(Claim.ONE);
+        assertThat(wakeups.await()).as("then the drain").isEqualTo(Claim.DRAIN);
     }
 
     @Test
