@@ -5,8 +5,6 @@ import static io.orderflow.inventory.ReservationState.RELEASED;
 import static io.orderflow.inventory.ReservationState.RESERVED;
 import static io.orderflow.inventory.ReservationState.SHIPPED;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +25,11 @@ class Inventory {
     private static final Logger log = LoggerFactory.getLogger(Inventory.class);
 
     private final JdbcClient jdbc;
+    private final StockLevelChanges levels;
 
-    Inventory(JdbcClient jdbc) {
+    Inventory(JdbcClient jdbc, StockLevelChanges levels) {
         this.jdbc = jdbc;
+        this.levels = levels;
     }
 
     List<Object> reserve(ReserveStock command) {
@@ -50,19 +50,17 @@ class Inventory {
         }
         // one statement for the reservation and all its lines: the stock rows are locked already (above, in SKU
         // order), so updating them together takes no lock another reservation could hold in a different order
-        List<StockLevelsChanged.Level> levels = new ArrayList<>(jdbc.sql(
-                        "with reservation as (insert into inventory.reservation (order_id, status) values (?, ?)), "
-                                + "line as (insert into inventory.reservation_line (order_id, sku, quantity) "
-                                + "select ?, w.sku, w.quantity from unnest(?::text[], ?::int[]) as w(sku, quantity) "
-                                + "returning sku, quantity) "
-                                + "update inventory.stock s set available = s.available - line.quantity, "
-                                + "reserved = s.reserved + line.quantity, version = s.version + 1 "
-                                + "from line where s.sku = line.sku returning s.sku, s.available, s.version")
+        jdbc.sql("with reservation as (insert into inventory.reservation (order_id, status) values (?, ?)), "
+                        + "line as (insert into inventory.reservation_line (order_id, sku, quantity) "
+                        + "select ?, w.sku, w.quantity from unnest(?::text[], ?::int[]) as w(sku, quantity) "
+                        + "returning sku, quantity) "
+                        + "update inventory.stock s set available = s.available - line.quantity, "
+                        + "reserved = s.reserved + line.quantity, version = s.version + 1 "
+                        + "from line where s.sku = line.sku")
                 .params(command.orderId(), RESERVED.dbName(), command.orderId(), wanted.skus(), wanted.amounts())
-                .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
-                .list());
-        levels.sort(Comparator.comparing(StockLevelsChanged.Level::sku)); // "returning" has no order
-        return List.of(new StockReserved(command.orderId()), new StockLevelsChanged(levels));
+                .update();
+        levels.changed();
+        return List.of(new StockReserved(command.orderId()));
     }
 
     List<Object> release(ReleaseStock command) {
@@ -74,11 +72,12 @@ class Inventory {
         }
         return switch (existing.get()) {
             case RESERVED -> {
-                List<StockLevelsChanged.Level> levels = moveLines(
+                moveLines(
                         command.orderId(),
                         RELEASED,
                         "available = available + l.quantity, reserved = reserved - l.quantity");
-                yield List.of(new StockReleased(command.orderId()), new StockLevelsChanged(levels));
+                levels.changed();
+                yield List.of(new StockReleased(command.orderId()));
             }
             case RELEASED, REJECTED -> List.of(new StockReleased(command.orderId()));
             case SHIPPED -> {
@@ -99,21 +98,15 @@ class Inventory {
 
     /**
      * Moves the order's reserved lines ({@code assignments}, on the stock rows) and sets its reservation's state to
-     * {@code state}, in one statement; returns the SKUs' new levels.
+     * {@code state}, in one statement.
      */
-    private List<StockLevelsChanged.Level> moveLines(String orderId, ReservationState state, String assignments) {
+    private void moveLines(String orderId, ReservationState state, String assignments) {
         // assignments are fixed strings from this class, never input
-        List<StockLevelsChanged.Level> levels = new ArrayList<>(jdbc.sql("with state as (update inventory.reservation "
-                        + "set status = ?, updated_at = now() where order_id = ?) "
+        jdbc.sql("with state as (update inventory.reservation set status = ?, updated_at = now() where order_id = ?) "
                         + "update inventory.stock s set " + assignments + ", version = s.version + 1 "
-                        + "from inventory.reservation_line l where l.order_id = ? and l.sku = s.sku "
-                        + "returning s.sku, s.available, s.version")
+                        + "from inventory.reservation_line l where l.order_id = ? and l.sku = s.sku")
                 .params(state.dbName(), orderId, orderId)
-                .query((rs, n) -> new StockLevelsChanged.Level(rs.getString(1), rs.getInt(2), rs.getLong(3)))
-                .list());
-        // in SKU order, as a reservation's ("returning" has no order)
-        levels.sort(Comparator.comparing(StockLevelsChanged.Level::sku));
-        return levels;
+                .update();
     }
 
     private Optional<ReservationState> reservationState(String orderId) {

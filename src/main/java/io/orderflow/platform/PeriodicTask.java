@@ -1,6 +1,8 @@
 package io.orderflow.platform;
 
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +11,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * A background round run on its own daemon thread every {@code interval}, started and stopped with the
  * application. A round that reports more work is followed at once by the next; a failed round is logged and
- * tried again after the interval.
+ * tried again after the interval. {@link #wake} starts the next round early, after {@code linger}, during which
+ * further wake-ups join it.
  */
 public abstract class PeriodicTask implements SmartLifecycle {
 
@@ -19,12 +22,27 @@ public abstract class PeriodicTask implements SmartLifecycle {
 
     private final String name;
     private final Duration interval;
+    private final Duration linger;
+    private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private @Nullable Thread thread;
 
     protected PeriodicTask(String name, Duration interval) {
+        this(name, interval, Duration.ZERO);
+    }
+
+    /** @param linger how long a round asked for by {@link #wake} waits for the work that follows the wake-up */
+    protected PeriodicTask(String name, Duration interval, Duration linger) {
         this.name = name;
         this.interval = interval;
+        this.linger = linger;
+    }
+
+    /** There is work: the next round starts within {@code linger} rather than the interval (wake-ups coalesce). */
+    public void wake() {
+        if (running && wake.availablePermits() == 0) {
+            wake.release();
+        }
     }
 
     /** One round; returns true when there may be more work right away. */
@@ -41,7 +59,10 @@ public abstract class PeriodicTask implements SmartLifecycle {
             }
             if (!more) {
                 try {
-                    Thread.sleep(interval.toMillis());
+                    if (wake.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+                        Thread.sleep(linger.toMillis()); // the work of the next moments joins this round
+                        wake.drainPermits();
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
