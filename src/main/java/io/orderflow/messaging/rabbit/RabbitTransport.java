@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -85,6 +86,9 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     private final RabbitTemplate broadcaster;
     private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
     private final Set<String> consumedQueues = ConcurrentHashMap.newKeySet();
+    /** The listeners of each topic this process hears, sharing one queue. */
+    private final Map<String, List<Consumer<String>>> broadcastListeners = new ConcurrentHashMap<>();
+
     private final TransportFaults faults;
     /** The delay queues of the reorder fault declared so far (on its first hold-back in each module). */
     private final Set<String> heldQueues = ConcurrentHashMap.newKeySet();
@@ -146,9 +150,19 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         }
     }
 
-    /** Each process gets its own exclusive, auto-deleted queue on a fanout exchange: everyone hears everything. */
+    /**
+     * Each process gets its own exclusive, auto-deleted queue per topic on a fanout exchange: everyone hears everything.
+     * The listeners of one process share its queue, so a broadcast is delivered to a process once, not once per
+     * listener (the order process has two: the live view and the analytics projector).
+     */
     @Override
     public void onBroadcast(String topic, Consumer<String> listener) {
+        List<Consumer<String>> listeners = new CopyOnWriteArrayList<>(List.of(listener));
+        List<Consumer<String>> known = broadcastListeners.putIfAbsent(topic, listeners);
+        if (known != null) {
+            known.add(listener);
+            return;
+        }
         FanoutExchange fanout = new FanoutExchange(broadcastExchange(topic), true, false);
         admin.declareExchange(fanout);
         // exclusive and auto-deleted: lives exactly as long as this process's connection
@@ -159,7 +173,16 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         container.setQueues(mine);
         container.setAmqpAdmin(admin); // redeclares the auto-deleted queue after a reconnect
         container.setAcknowledgeMode(AcknowledgeMode.AUTO);
-        container.setMessageListener(message -> listener.accept(new String(message.getBody(), StandardCharsets.UTF_8)));
+        container.setMessageListener(message -> {
+            String payload = new String(message.getBody(), StandardCharsets.UTF_8);
+            for (Consumer<String> each : listeners) {
+                try {
+                    each.accept(payload);
+                } catch (RuntimeException e) { // best effort, and one listener's failure is not the others'
+                    log.warn("a listener of broadcast {} failed; it catches up on its next sweep", topic, e);
+                }
+            }
+        });
         containers.add(container);
         if (running) {
             container.start();
