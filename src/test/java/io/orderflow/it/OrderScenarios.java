@@ -76,6 +76,8 @@ abstract class OrderScenarios {
                 .containsEntry("available", before.get("available") - 2)
                 .containsEntry("reserved", before.get("reserved"))
                 .containsEntry("shipped", before.get("shipped") + 2));
+        // the catalog's read model hears the new level in the inventory's next batch of stock levels
+        awaitUntilAsserted(() -> assertThat(catalogAvailable("PROD-003")).isEqualTo(before.get("available") - 2));
         assertThat(payments(id)).singleElement().satisfies(p -> {
             assertThat(p.get("status")).isEqualTo("charged");
             assertThat((BigDecimal) p.get("amount")).isEqualByComparingTo("159.98");
@@ -488,6 +490,14 @@ abstract class OrderScenarios {
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> Invariants.inFlight(database(), postgresBroker()) == 0);
         return stock(sku);
+    }
+
+    int catalogAvailable(String sku) {
+        return database()
+                .sql("select available from catalog.product where sku = ?")
+                .param(sku)
+                .query(Integer.class)
+                .single();
     }
 
     Map<String, Integer> stock(String sku) {
