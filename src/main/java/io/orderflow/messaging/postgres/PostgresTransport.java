@@ -1,5 +1,6 @@
 package io.orderflow.messaging.postgres;
 
+import io.orderflow.messaging.BroadcastListeners;
 import io.orderflow.messaging.Dispatcher;
 import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.MessageHandlers;
@@ -25,7 +26,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -70,7 +70,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private final List<Queue> queues = new ArrayList<>();
     private final Map<String, Queue> queuesByName = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final Map<String, List<Consumer<String>>> broadcastListeners = new ConcurrentHashMap<>();
+    private final BroadcastListeners broadcastListeners = new BroadcastListeners();
     private volatile boolean running;
     /** Tells this process's own NOTIFYs apart: its consumers were already woken in-process. */
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
@@ -306,9 +306,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
 
     @Override
     public void onBroadcast(String topic, Consumer<String> listener) {
-        broadcastListeners
-                .computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>())
-                .add(listener);
+        broadcastListeners.add(topic, listener);
     }
 
     @Override
@@ -598,13 +596,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         if (bar < 0) {
             return;
         }
-        for (var listener : broadcastListeners.getOrDefault(message.substring(0, bar), List.of())) {
-            try {
-                listener.accept(message.substring(bar + 1));
-            } catch (RuntimeException e) {
-                log.warn("broadcast listener failed", e);
-            }
-        }
+        broadcastListeners.deliver(message.substring(0, bar), message.substring(bar + 1));
     }
 
     private record Claimed(long id, Envelope envelope, boolean firstDelivery, int failedBefore) {}

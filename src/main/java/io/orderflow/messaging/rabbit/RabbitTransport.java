@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.orderflow.messaging.BroadcastListeners;
 import io.orderflow.messaging.Dispatcher;
 import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.MessageHandlers;
@@ -26,7 +27,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -87,7 +87,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
     private final Set<String> consumedQueues = ConcurrentHashMap.newKeySet();
     /** The listeners of each topic this process hears, sharing one queue. */
-    private final Map<String, List<Consumer<String>>> broadcastListeners = new ConcurrentHashMap<>();
+    private final BroadcastListeners broadcastListeners = new BroadcastListeners();
 
     private final TransportFaults faults;
     /** The delay queues of the reorder fault declared so far (on its first hold-back in each module). */
@@ -157,11 +157,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
      */
     @Override
     public void onBroadcast(String topic, Consumer<String> listener) {
-        List<Consumer<String>> listeners = new CopyOnWriteArrayList<>(List.of(listener));
-        List<Consumer<String>> known = broadcastListeners.putIfAbsent(topic, listeners);
-        if (known != null) {
-            known.add(listener);
-            return;
+        if (!broadcastListeners.add(topic, listener)) {
+            return; // the topic's queue is there already
         }
         FanoutExchange fanout = new FanoutExchange(broadcastExchange(topic), true, false);
         admin.declareExchange(fanout);
@@ -173,16 +170,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         container.setQueues(mine);
         container.setAmqpAdmin(admin); // redeclares the auto-deleted queue after a reconnect
         container.setAcknowledgeMode(AcknowledgeMode.AUTO);
-        container.setMessageListener(message -> {
-            String payload = new String(message.getBody(), StandardCharsets.UTF_8);
-            for (Consumer<String> each : listeners) {
-                try {
-                    each.accept(payload);
-                } catch (RuntimeException e) { // best effort, and one listener's failure is not the others'
-                    log.warn("a listener of broadcast {} failed; it catches up on its next sweep", topic, e);
-                }
-            }
-        });
+        container.setMessageListener(
+                message -> broadcastListeners.deliver(topic, new String(message.getBody(), StandardCharsets.UTF_8)));
         containers.add(container);
         if (running) {
             container.start();

@@ -15,6 +15,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.orderflow.messaging.BroadcastListeners;
 import io.orderflow.messaging.Dispatcher;
 import io.orderflow.messaging.Envelope;
 import io.orderflow.messaging.MessageHandlers;
@@ -94,7 +95,7 @@ public class RedisTransport implements Transport, SmartLifecycle, AutoCloseable 
     private final Map<String, StreamConsumer.Group> consumed = new ConcurrentHashMap<>();
     private final List<StreamConsumer> consumers = new CopyOnWriteArrayList<>();
     private final StreamUpkeep upkeep;
-    private final Map<String, List<Consumer<String>>> broadcastListeners = new ConcurrentHashMap<>();
+    private final BroadcastListeners broadcastListeners = new BroadcastListeners();
     private @Nullable StatefulRedisPubSubConnection<String, String> pubSub;
     private final ExecutorService broadcastDelivery = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "redis-broadcasts");
@@ -358,9 +359,7 @@ public class RedisTransport implements Transport, SmartLifecycle, AutoCloseable 
      */
     @Override
     public void onBroadcast(String topic, Consumer<String> listener) {
-        broadcastListeners
-                .computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>())
-                .add(listener);
+        broadcastListeners.add(topic, listener);
         pubSub().sync().subscribe(channel(topic));
     }
 
@@ -374,23 +373,13 @@ public class RedisTransport implements Transport, SmartLifecycle, AutoCloseable 
                 public void message(String channel, String message) {
                     if (channel.startsWith(channels)) {
                         String topic = channel.substring(channels.length());
-                        broadcastDelivery.execute(() -> deliverBroadcast(topic, message));
+                        broadcastDelivery.execute(() -> broadcastListeners.deliver(topic, message));
                     }
                 }
             });
             pubSub = connection;
         }
         return connection;
-    }
-
-    private void deliverBroadcast(String topic, String message) {
-        for (Consumer<String> listener : broadcastListeners.getOrDefault(topic, List.of())) {
-            try {
-                listener.accept(message);
-            } catch (RuntimeException e) {
-                log.warn("broadcast listener failed", e);
-            }
-        }
     }
 
     /** Whether Redis answers a PING now (for the health indicator). */
