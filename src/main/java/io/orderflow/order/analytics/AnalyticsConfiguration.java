@@ -41,8 +41,9 @@ class AnalyticsConfiguration {
             Projections projections,
             OrderChanges changes,
             @Value("${orderflow.projections.interval:1s}") Duration interval,
+            @Value("${orderflow.projections.linger:1s}") Duration linger,
             @Value("${orderflow.projections.enabled:true}") boolean enabled) {
-        Projector projector = new Projector(projections, interval, enabled);
+        Projector projector = new Projector(projections, interval, linger, enabled);
         if (enabled) {
             changes.subscribe(orderId -> projector.wake());
         }
