@@ -61,6 +61,7 @@ class CatalogCacheRedisIntegrationTest {
 
     @Test
     void keepsTheListingInRedisAsJsonWithTheTtlAndServesItFromThere() {
+        awaitStockLevelsSettled();
         String key = PREFIX + ":catalog.products:all";
         // the first read may miss Redis while its connection is made (a fallback, not an error)
         Awaitility.await("the listing is kept in Redis")
@@ -114,6 +115,25 @@ class CatalogCacheRedisIntegrationTest {
                 anOrder("{\"sku\":\"PROD-003\",\"quantity\":1,\"unit_price\":79.99}", "tok_visa", "US"));
         assertThat(api.awaitStatus(second, "completed").path("total_amount").decimalValue())
                 .isEqualByComparingTo("79.99");
+    }
+
+    /**
+     * Nothing left that could evict the listing while a test reads it: every stock level the inventory changed has gone
+     * to the catalog (the publisher sends them in batches, up to its linger after the order that changed them, ADR 0023)
+     * and every message has been applied, for half a second on end (the eviction follows the catalog's commit).
+     */
+    static void awaitStockLevelsSettled() {
+        Awaitility.await("stock levels sent to the catalog and applied")
+                .during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> Invariants.inFlight(local.app().jdbc(), true) == 0
+                        && local.app()
+                                        .jdbc()
+                                        .sql("select count(*) from inventory.stock where version > published_version")
+                                        .query(Long.class)
+                                        .single()
+                                == 0);
     }
 
     static int listedAvailable(String sku) {
