@@ -33,6 +33,9 @@ public abstract class PeriodicTask implements SmartLifecycle {
 
     /** @param linger how long a round asked for by {@link #wake} waits for the work that follows the wake-up */
     protected PeriodicTask(String name, Duration interval, Duration linger) {
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException(name + ": the linger must not be negative, was " + linger);
+        }
         this.name = name;
         this.interval = interval;
         this.linger = linger;
