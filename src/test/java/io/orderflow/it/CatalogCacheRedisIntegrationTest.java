@@ -123,17 +123,12 @@ class CatalogCacheRedisIntegrationTest {
      * and every message has been applied, for half a second on end (the eviction follows the catalog's commit).
      */
     static void awaitStockLevelsSettled() {
+        // the checker's drain counts the stock levels not sent to the catalog yet, as well as messages under way
         Awaitility.await("stock levels sent to the catalog and applied")
                 .during(Duration.ofMillis(500))
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> Invariants.inFlight(local.app().jdbc(), true) == 0
-                        && local.app()
-                                        .jdbc()
-                                        .sql("select count(*) from inventory.stock where version > published_version")
-                                        .query(Long.class)
-                                        .single()
-                                == 0);
+                .until(() -> Invariants.inFlight(local.app().jdbc(), true) == 0);
     }
 
     static int listedAvailable(String sku) {
