@@ -1,5 +1,8 @@
 package io.orderflow.catalog;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -10,6 +13,7 @@ import io.orderflow.platform.Modules;
 import io.orderflow.platform.ServiceInstances;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +54,12 @@ import org.springframework.web.util.UriComponentsBuilder;
  * {@code orderflow.saga.catalog-timeout}, answers with an error, or is behind an open circuit breaker gives no
  * answer: the order then goes out with {@code ValidateOrder} as a message, as it did before, and nothing is lost.
  *
+ * <p>The products it reads are kept here for {@code orderflow.saga.catalog-price-ttl} (counted from the answer), so
+ * a busy shop asks the catalog only for SKUs it has not priced lately: a price changed in the catalog reaches new
+ * orders at most that much later than it reaches the catalog's own answers. A kept price that differs from the one
+ * the customer was shown ({@code unit_price}) is asked again before the order is refused as {@code price_changed}.
+ * Unknown SKUs are not kept: a product added to the catalog can be ordered at once.
+ *
  * <p>Active where {@code orderflow.saga.catalog-url} names the catalog: {@code lb://catalog} (the distributed
  * profile's default) picks an instance from this process's copy of the discovery registry, round-robin; any other
  * URL is used as it is. Imported by the application on its own: the catalog's configuration is only there where the
@@ -65,11 +75,14 @@ public class RemotePricing {
     private static final String DISCOVERED = "lb://";
     /** Kept open to the catalog instances together: as many as placing threads could ask at once, and more. */
     private static final int MAX_CONNECTIONS = 64;
+    /** The most products kept between orders (a catalog larger than this is asked for the ones it dropped). */
+    private static final int KEPT_PRODUCTS = 10_000;
 
     @Bean
     ReadOnlyStep<ValidateOrder, ValidationReply> remoteCatalogValidation(
             @Value("${orderflow.saga.catalog-url}") String url,
             @Value("${orderflow.saga.catalog-timeout:500ms}") Duration timeout,
+            @Value("${orderflow.saga.catalog-price-ttl:5s}") Duration priceTtl,
             @Value("${spring.cloud.discovery.enabled:false}") boolean discoveryEnabled,
             ObjectProvider<ServiceInstances> discovery,
             RestClient.Builder rest,
@@ -115,7 +128,23 @@ public class RemotePricing {
                 rest.requestFactory(new HttpComponentsClientHttpRequestFactory(http))
                         .build(),
                 breakers.circuitBreaker(BREAKER),
-                meters);
+                meters,
+                keptProducts(priceTtl, Ticker.systemTicker()));
+    }
+
+    /** Where the products read from a catalog are kept for {@code ttl}; none when {@code ttl} is zero. */
+    static @Nullable Cache<String, Product> keptProducts(Duration ttl, Ticker ticker) {
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("orderflow.saga.catalog-price-ttl must not be negative: " + ttl);
+        }
+        if (ttl.isZero()) {
+            return null;
+        }
+        return Caffeine.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(KEPT_PRODUCTS)
+                .ticker(ticker)
+                .build();
     }
 
     /** Where to ask: one catalog instance's base URL per call. */
@@ -170,14 +199,23 @@ public class RemotePricing {
         private final Catalogs catalogs;
         private final RestClient rest;
         private final CircuitBreaker breaker;
+        private final @Nullable Cache<String, Product> kept;
+        private final Timer fromKept;
         private final Timer answered;
         private final Timer failed;
         private final Timer skipped;
 
-        Step(Catalogs catalogs, RestClient rest, CircuitBreaker breaker, MeterRegistry meters) {
+        Step(
+                Catalogs catalogs,
+                RestClient rest,
+                CircuitBreaker breaker,
+                MeterRegistry meters,
+                @Nullable Cache<String, Product> kept) {
             this.catalogs = catalogs;
             this.rest = rest;
             this.breaker = breaker;
+            this.kept = kept;
+            this.fromKept = timer(meters, "kept");
             this.answered = timer(meters, "answered");
             this.failed = timer(meters, "failed");
             this.skipped = timer(meters, "breaker_open");
@@ -185,8 +223,9 @@ public class RemotePricing {
 
         private static Timer timer(MeterRegistry meters, String outcome) {
             return Timer.builder("orderflow.saga.remote.pricing")
-                    .description("New orders priced by asking the catalog over HTTP before placing them, by outcome "
-                            + "(failed and breaker_open ones are priced by message)")
+                    .description("New orders priced before placing them, by outcome: kept (every product kept from "
+                            + "an earlier answer, the catalog not asked), answered (asked over HTTP), failed and "
+                            + "breaker_open (priced by message)")
                     .tag("outcome", outcome)
                     .register(meters);
         }
@@ -203,8 +242,19 @@ public class RemotePricing {
                     .distinct()
                     .toList();
             long started = System.nanoTime();
+            Map<String, Product> products = new HashMap<>(keptFor(command, skus));
+            List<String> missing =
+                    skus.stream().filter(sku -> !products.containsKey(sku)).toList();
+            if (missing.isEmpty()) {
+                fromKept.record(Duration.ofNanos(System.nanoTime() - started));
+                return Optional.of(Catalog.Pricing.price(command, products));
+            }
             try {
-                Map<String, Product> products = breaker.executeSupplier(() -> read(skus));
+                Map<String, Product> read = breaker.executeSupplier(() -> read(missing));
+                if (kept != null) {
+                    kept.putAll(read);
+                }
+                products.putAll(read);
                 answered.record(Duration.ofNanos(System.nanoTime() - started));
                 return Optional.of(Catalog.Pricing.price(command, products));
             } catch (CallNotPermittedException e) {
@@ -215,6 +265,26 @@ public class RemotePricing {
                 log.debug("the catalog did not price order {}; it is priced by message: {}", command.orderId(), e);
                 return Optional.empty();
             }
+        }
+
+        /**
+         * The kept products among {@code skus}, less those whose kept price differs from the one an item states: the
+         * customer may have seen a newer price than the one kept, so the catalog is asked rather than the order refused.
+         */
+        private Map<String, Product> keptFor(ValidateOrder command, List<String> skus) {
+            if (kept == null) {
+                return Map.of();
+            }
+            Map<String, Product> found = new HashMap<>(kept.getAllPresent(skus));
+            for (ValidateOrder.Item item : command.items()) {
+                Product product = found.get(item.sku());
+                if (product != null
+                        && item.unitPrice() != null
+                        && item.unitPrice().compareTo(product.price()) != 0) {
+                    found.remove(item.sku());
+                }
+            }
+            return found;
         }
 
         private Map<String, Product> read(List<String> skus) {
@@ -232,9 +302,12 @@ public class RemotePricing {
                 catalogs.unreachable();
                 throw e;
             }
+            // only what was asked for: anything else would be kept as if it had just been read
             return products == null
                     ? Map.of()
-                    : products.stream().collect(Collectors.toMap(Product::sku, Function.identity(), (a, b) -> a));
+                    : products.stream()
+                            .filter(product -> skus.contains(product.sku()))
+                            .collect(Collectors.toMap(Product::sku, Function.identity(), (a, b) -> a));
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,69 @@ class RemotePricingUnitTest {
         step(catalogUrl()).answer(order(item("PROD-1", 1, null), item("PROD-2", 1, null), item("PROD-1", 3, null)));
 
         assertThat(queries).containsExactly("sku=PROD-1&sku=PROD-2");
+    }
+
+    @Test
+    void keepsWhatItReadForTheTtlAndAsksOnlyForTheSkusItHasNotKept() {
+        AtomicLong now = new AtomicLong();
+        ReadOnlyStep<ValidateOrder, ValidationReply> step = keeping(Duration.ofSeconds(5), now);
+
+        assertThat(step.answer(order(item("PROD-1", 1, null)))).containsInstanceOf(OrderValidated.class);
+        now.addAndGet(Duration.ofSeconds(4).toNanos());
+        OrderValidated again =
+                (OrderValidated) step.answer(order(item("PROD-1", 3, null))).orElseThrow();
+        assertThat(again.total()).isEqualByComparingTo("31.50");
+        assertThat(queries).containsExactly("sku=PROD-1");
+        assertThat(count("kept")).isEqualTo(1);
+
+        // only the SKU not kept is asked for; the catalog does not know it, and an unknown SKU is not kept
+        for (int i = 0; i < 2; i++) {
+            assertThat(step.answer(order(item("PROD-1", 1, null), item("PROD-2", 1, null))))
+                    .hasValueSatisfying(
+                            r -> assertThat(((OrderRejected) r).reason()).isEqualTo("unknown_sku"));
+        }
+        assertThat(queries).containsExactly("sku=PROD-1", "sku=PROD-2", "sku=PROD-2");
+
+        // the TTL counts from the answer that brought the product
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        step.answer(order(item("PROD-1", 1, null)));
+        assertThat(queries).containsExactly("sku=PROD-1", "sku=PROD-2", "sku=PROD-2", "sku=PROD-1");
+        assertThat(count("answered")).isEqualTo(4);
+    }
+
+    @Test
+    void aKeptPriceThatDiffersFromTheOneTheCustomerSawIsAskedForAgain() {
+        ReadOnlyStep<ValidateOrder, ValidationReply> step = keeping(Duration.ofSeconds(5), new AtomicLong());
+        step.answer(order(item("PROD-1", 1, null)));
+        reply = exchange -> respond(exchange, 200, PRODUCTS.replace("10.50", "11.00"));
+
+        OrderValidated priced = (OrderValidated)
+                step.answer(order(item("PROD-1", 1, new BigDecimal("11.00")))).orElseThrow();
+
+        assertThat(priced.total()).isEqualByComparingTo("11.00");
+        assertThat(queries).containsExactly("sku=PROD-1", "sku=PROD-1");
+        // what the catalog answered replaced what was kept
+        assertThat(((OrderValidated) step.answer(order(item("PROD-1", 1, null))).orElseThrow()).total())
+                .isEqualByComparingTo("11.00");
+        assertThat(queries).hasSize(2);
+        // a price the catalog does not confirm is refused, as the catalog would
+        assertThat(step.answer(order(item("PROD-1", 1, new BigDecimal("9.99")))))
+                .hasValueSatisfying(
+                        r -> assertThat(((OrderRejected) r).reason()).isEqualTo("price_changed"));
+        assertThat(queries).hasSize(3);
+    }
+
+    @Test
+    void aZeroTtlKeepsNothingAndANegativeOneIsRefused() {
+        ReadOnlyStep<ValidateOrder, ValidationReply> step = keeping(Duration.ZERO, new AtomicLong());
+
+        step.answer(order(item("PROD-1", 1, null)));
+        step.answer(order(item("PROD-1", 1, null)));
+
+        assertThat(queries).hasSize(2);
+        assertThatThrownBy(() -> RemotePricing.keptProducts(Duration.ofSeconds(-1), System::nanoTime))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("orderflow.saga.catalog-price-ttl");
     }
 
     @Test
@@ -197,6 +261,7 @@ class RemotePricingUnitTest {
                 .remoteCatalogValidation(
                         "lb://catalog",
                         Duration.ofSeconds(10),
+                        Duration.ofSeconds(5),
                         true,
                         provider(instances),
                         RestClient.builder(),
@@ -215,6 +280,7 @@ class RemotePricingUnitTest {
                         .remoteCatalogValidation(
                                 "lb://catalog",
                                 Duration.ofMillis(200),
+                                Duration.ofSeconds(5),
                                 false,
                                 new DefaultListableBeanFactory().getBeanProvider(ServiceInstances.class),
                                 RestClient.builder(),
@@ -234,11 +300,23 @@ class RemotePricingUnitTest {
                 .remoteCatalogValidation(
                         url,
                         timeout,
+                        Duration.ofSeconds(5),
                         false,
                         new DefaultListableBeanFactory().getBeanProvider(ServiceInstances.class),
                         RestClient.builder(),
                         breakers(),
                         meters);
+    }
+
+    /** A step that keeps products for {@code ttl} by a clock the test moves ({@code now}, in nanoseconds). */
+    private ReadOnlyStep<ValidateOrder, ValidationReply> keeping(Duration ttl, AtomicLong now) {
+        URI catalog = URI.create(catalogUrl());
+        return new RemotePricing.Step(
+                () -> catalog,
+                RestClient.create(),
+                breakers().circuitBreaker("test"),
+                meters,
+                RemotePricing.keptProducts(ttl, now::get));
     }
 
     /** Opens when half of the last 2 calls failed, and stays open for the test. */
