@@ -82,7 +82,7 @@ public class RemotePricing {
     ReadOnlyStep<ValidateOrder, ValidationReply> remoteCatalogValidation(
             @Value("${orderflow.saga.catalog-url}") String url,
             @Value("${orderflow.saga.catalog-timeout:500ms}") Duration timeout,
-            @Value("${orderflow.saga.catalog-price-ttl:5s}") Duration priceTtl,
+            @Value("${orderflow.saga.catalog-price-ttl:30s}") Duration priceTtl,
             @Value("${spring.cloud.discovery.enabled:false}") boolean discoveryEnabled,
             ObjectProvider<ServiceInstances> discovery,
             RestClient.Builder rest,
