@@ -116,6 +116,11 @@ class Catalog {
 
         private Pricing() {}
 
+        /** The item names a unit price (the one the customer was shown) and the product costs something else. */
+        static boolean statesAnotherPrice(ValidateOrder.Item item, Product product) {
+            return item.unitPrice() != null && item.unitPrice().compareTo(product.price()) != 0;
+        }
+
         static ValidationReply price(ValidateOrder command, Map<String, Product> catalog) {
             List<String> unknown = command.items().stream()
                     .map(ValidateOrder.Item::sku)
@@ -131,7 +136,7 @@ class Catalog {
             String currency = null;
             for (ValidateOrder.Item item : command.items()) {
                 Product product = requireNonNull(catalog.get(item.sku()), "an unknown SKU was refused above");
-                if (item.unitPrice() != null && item.unitPrice().compareTo(product.price()) != 0) {
+                if (statesAnotherPrice(item, product)) {
                     return new OrderRejected(
                             command.orderId(),
                             "price_changed",

@@ -242,7 +242,7 @@ public class RemotePricing {
                     .distinct()
                     .toList();
             long started = System.nanoTime();
-            Map<String, Product> products = new HashMap<>(keptFor(command, skus));
+            Map<String, Product> products = keptFor(command, skus);
             List<String> missing =
                     skus.stream().filter(sku -> !products.containsKey(sku)).toList();
             if (missing.isEmpty()) {
@@ -268,19 +268,15 @@ public class RemotePricing {
         }
 
         /**
-         * The kept products among {@code skus}, less those whose kept price differs from the one an item states: the
-         * customer may have seen a newer price than the one kept, so the catalog is asked rather than the order refused.
+         * The kept products among {@code skus} (a map of its own, to add the catalog's answer to), less those whose kept
+         * price differs from the one an item states: the customer may have seen a newer price than the one kept, so the
+         * catalog is asked rather than the order refused.
          */
         private Map<String, Product> keptFor(ValidateOrder command, List<String> skus) {
-            if (kept == null) {
-                return Map.of();
-            }
-            Map<String, Product> found = new HashMap<>(kept.getAllPresent(skus));
+            Map<String, Product> found = kept == null ? new HashMap<>() : new HashMap<>(kept.getAllPresent(skus));
             for (ValidateOrder.Item item : command.items()) {
                 Product product = found.get(item.sku());
-                if (product != null
-                        && item.unitPrice() != null
-                        && item.unitPrice().compareTo(product.price()) != 0) {
+                if (product != null && Catalog.Pricing.statesAnotherPrice(item, product)) {
                     found.remove(item.sku());
                 }
             }
