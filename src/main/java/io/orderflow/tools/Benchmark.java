@@ -102,6 +102,11 @@ final class Benchmark {
         if (!args.positional().isEmpty() && args.positional().get(0).equals("jfr-summary")) {
             return JfrSummary.run(args);
         }
+        if (!args.positional().isEmpty()
+                && List.of("compare", "compare-report")
+                        .contains(args.positional().get(0))) {
+            return PeerComparison.run(args);
+        }
         if (args.has("help")) {
             System.out.println(Tools.usage());
             return 0;
@@ -299,18 +304,23 @@ final class Benchmark {
         if ("false".equals(args.get("vacuum", "true"))) {
             return "not vacuumed (--vacuum false)";
         }
+        String done = vacuumIfAutovacuumIsOff(jdbc);
+        System.out.println(done);
+        return done;
+    }
+
+    /** VACUUM (ANALYZE) of the database when its server runs no autovacuum; what was done, as one line. */
+    static String vacuumIfAutovacuumIsOff(JdbcClient jdbc) {
         String autovacuum = jdbc.sql("show autovacuum").query(String.class).single();
         if (!"off".equals(autovacuum)) {
             return "autovacuum is on: left to it";
         }
         long start = System.nanoTime();
         jdbc.sql("vacuum (analyze)").update();
-        String done = String.format(
+        return String.format(
                 Locale.ROOT,
                 "autovacuum is off on this server: VACUUM (ANALYZE) after the warm-up, %.1f s",
                 (System.nanoTime() - start) / 1e9);
-        System.out.println(done);
-        return done;
     }
 
     /** The JIT compilers' share of the application's CPU at or under which a warm-up round counts as compiled. */

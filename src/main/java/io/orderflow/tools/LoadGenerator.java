@@ -231,6 +231,10 @@ final class LoadGenerator {
                 .build();
     }
 
+    Mix mix() {
+        return mix;
+    }
+
     private void refreshTokens() {
         customerTokens = List.copyOf(tokenSource.get());
     }
@@ -294,7 +298,7 @@ final class LoadGenerator {
     }
 
     /** The 503's Retry-After (seconds, 1 if absent), plus up to a quarter more so refused clients do not return together. */
-    private static long retryAfterNanos(HttpResponse<?> response, Random random) {
+    static long retryAfterNanos(HttpResponse<?> response, Random random) {
         long seconds = response.headers()
                 .firstValue("Retry-After")
                 .map(v -> {

@@ -23,6 +23,10 @@ final class Report {
         Files.writeString(file, JSON.writeValueAsString(value));
     }
 
+    static Map<String, Object> readJson(Path file) throws IOException {
+        return JSON.readValue(Files.readString(file), new TypeReference<Map<String, Object>>() {});
+    }
+
     static Map<String, Long> readBaseline(String file) {
         try {
             return new TreeMap<>(
