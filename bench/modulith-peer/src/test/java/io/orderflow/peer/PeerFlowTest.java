@@ -34,7 +34,8 @@ class PeerFlowTest {
 
     static final String HOST = System.getenv().getOrDefault("PGHOST", "127.0.0.1");
     static final String PORT = System.getenv().getOrDefault("PGPORT", "5432");
-    static final String DATABASE = "modulith_peer_test_" + UUID.randomUUID().toString().replace("-", "");
+    static final String DATABASE =
+            "modulith_peer_test_" + UUID.randomUUID().toString().replace("-", "");
 
     /** Before the context starts, which a per-class test instance makes happen before any {@code @BeforeAll}. */
     static {
@@ -80,7 +81,8 @@ class PeerFlowTest {
         awaitStatus(id, "completed");
         assertThat(stock(skuOf(id))).isEqualTo(998);
         assertThat(column("select status from payment where order_id = ?", id)).isEqualTo("charged");
-        assertThat(column("select count(*)::text from shipment where order_id = ?", id)).isEqualTo("1");
+        assertThat(column("select count(*)::text from shipment where order_id = ?", id))
+                .isEqualTo("1");
         awaitEmail(id, "order_completed");
         assertThat(column("select string_agg(type, ',' order by id) from order_history where order_id = ?", id))
                 .contains("order_placed", "stock_reserved", "payment_completed", "order_shipped");
@@ -90,9 +92,11 @@ class PeerFlowTest {
     void aDeclinedCardReleasesTheStock() throws Exception {
         String id = place("tok_chargeDeclined", "US", false);
         awaitStatus(id, "failed");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(
-                column("select bool_and(released)::text from reservation where order_id = ?", id)));
-        assertThat(column("select count(*)::text from payment where order_id = ?", id)).isEqualTo("0");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "true"
+                        .equals(column("select bool_and(released)::text from reservation where order_id = ?", id)));
+        assertThat(column("select count(*)::text from payment where order_id = ?", id))
+                .isEqualTo("0");
         awaitEmail(id, "order_failed: payment_declined");
     }
 
@@ -101,8 +105,9 @@ class PeerFlowTest {
         String id = place("tok_visa", "ZZ", false);
         awaitStatus(id, "failed");
         assertThat(column("select status from payment where order_id = ?", id)).isEqualTo("refunded");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(
-                column("select bool_and(released)::text from reservation where order_id = ?", id)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "true"
+                        .equals(column("select bool_and(released)::text from reservation where order_id = ?", id)));
         awaitEmail(id, "order_failed: shipping_failed");
     }
 
@@ -110,7 +115,8 @@ class PeerFlowTest {
     void anOrderWithoutStockFailsAndReservesNothing() throws Exception {
         String id = place("tok_visa", "US", true);
         awaitStatus(id, "failed");
-        assertThat(column("select count(*)::text from reservation where order_id = ?", id)).isEqualTo("0");
+        assertThat(column("select count(*)::text from reservation where order_id = ?", id))
+                .isEqualTo("0");
         assertThat(column("select failure_reason from orders where id = ?", id)).isEqualTo("out_of_stock");
     }
 
@@ -129,16 +135,23 @@ class PeerFlowTest {
         String id = place("tok_visa", "US", false);
         awaitStatus(id, "completed");
         awaitEmail(id, "order_completed");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(
-                column("select count(*)::text from event_publication where completion_date is null and ? <> ''", id)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "0"
+                        .equals(column(
+                                "select count(*)::text from event_publication where completion_date is null and ? <> ''",
+                                id)));
     }
 
     /** Places an order for 2 units of a product of its own (1,000 in stock), plus one of PROD-004 (none) if asked. */
     private String place(String card, String country, boolean outOfStock) throws Exception {
         String id = "peer-" + UUID.randomUUID();
         String sku = skuOf(id);
-        jdbc.sql("insert into product (sku, name, price) values (?, 'Peer item', 12.50)").param(sku).update();
-        jdbc.sql("insert into stock (sku, available) values (?, 1000)").param(sku).update();
+        jdbc.sql("insert into product (sku, name, price) values (?, 'Peer item', 12.50)")
+                .param(sku)
+                .update();
+        jdbc.sql("insert into stock (sku, available) values (?, 1000)")
+                .param(sku)
+                .update();
         String items = "{\"sku\":\"" + sku + "\",\"quantity\":2}"
                 + (outOfStock ? ",{\"sku\":\"PROD-004\",\"quantity\":1}" : "");
         HttpResponse<String> r = post(String.format(
@@ -163,7 +176,8 @@ class PeerFlowTest {
     }
 
     private void awaitStatus(String id, String status) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> http.send(
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> http.send(
                                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/orders/" + id))
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString())
@@ -181,7 +195,10 @@ class PeerFlowTest {
     }
 
     private int stock(String sku) {
-        return jdbc.sql("select available from stock where sku = ?").param(sku).query(Integer.class).single();
+        return jdbc.sql("select available from stock where sku = ?")
+                .param(sku)
+                .query(Integer.class)
+                .single();
     }
 
     private String column(String sql, String param) {

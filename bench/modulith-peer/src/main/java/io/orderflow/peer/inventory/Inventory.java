@@ -37,9 +37,8 @@ public class Inventory {
             return; // delivered again after a restart: reserved already
         }
         // rows locked in SKU order, so two orders with the same SKUs cannot deadlock
-        List<Line> lines = order.lines().stream()
-                .sorted(Comparator.comparing(Line::sku))
-                .toList();
+        List<Line> lines =
+                order.lines().stream().sorted(Comparator.comparing(Line::sku)).toList();
         Map<String, Integer> available = new HashMap<>();
         jdbc.sql("select sku, available from stock where sku = any(?) order by sku for update")
                 .param(lines.stream().map(Line::sku).toArray(String[]::new))
@@ -75,9 +74,9 @@ public class Inventory {
 
     /** Gives an order's reserved units back, once. */
     private void release(String orderId) {
-        List<Map.Entry<String, Integer>> released = jdbc.sql(
-                        "update reservation set released = true where order_id = ? and not released "
-                                + "returning sku, quantity")
+        List<Map.Entry<String, Integer>> released = jdbc
+                .sql("update reservation set released = true where order_id = ? and not released "
+                        + "returning sku, quantity")
                 .param(orderId)
                 .query((rs, n) -> Map.entry(rs.getString(1), rs.getInt(2)))
                 .list()

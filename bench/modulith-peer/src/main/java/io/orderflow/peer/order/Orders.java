@@ -79,9 +79,10 @@ public class Orders {
             lines.add(new Line(e.getKey(), e.getValue(), price));
             total = total.add(price.multiply(BigDecimal.valueOf(e.getValue())));
         }
-        String country = request.shippingAddress() == null || request.shippingAddress().country() == null
-                ? "US"
-                : request.shippingAddress().country();
+        String country =
+                request.shippingAddress() == null || request.shippingAddress().country() == null
+                        ? "US"
+                        : request.shippingAddress().country();
         int inserted = jdbc.sql("insert into orders (id, customer_email, status, total) values (?, ?, ?, ?) "
                         + "on conflict (id) do nothing")
                 .params(id, request.customerEmail(), "inventory_check", total)
@@ -95,8 +96,8 @@ public class Orders {
                     .update();
         }
         history(id, "order_placed", "inventory_check");
-        events.publishEvent(
-                new OrderPlaced(id, request.customerEmail(), lines, total, request.payment().cardToken(), country));
+        events.publishEvent(new OrderPlaced(
+                id, request.customerEmail(), lines, total, request.payment().cardToken(), country));
         return new Placed(id, "inventory_check", true);
     }
 

@@ -26,7 +26,9 @@ public class Shipping {
             events.publishEvent(new ShippingFailed(order.orderId(), "country_not_served"));
             return;
         }
-        String tracking = "TRK" + Long.toUnsignedString(order.orderId().hashCode() * 2654435761L, 36).toUpperCase();
+        String tracking = "TRK"
+                + Long.toUnsignedString(order.orderId().hashCode() * 2654435761L, 36)
+                        .toUpperCase();
         int booked = jdbc.sql("insert into shipment (order_id, tracking_number) values (?, ?) "
                         + "on conflict (order_id) do nothing")
                 .params(order.orderId(), tracking)
