@@ -131,6 +131,17 @@ class PeerFlowTest {
     }
 
     @Test
+    void anUnknownOrderIsA404Problem() throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/orders/no-such-order"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(r.body()).contains("no-such-order");
+    }
+
+    @Test
     void everyPublicationIsCompletedOnceTheOrdersAreDone() throws Exception {
         String id = place("tok_visa", "US", false);
         awaitStatus(id, "completed");

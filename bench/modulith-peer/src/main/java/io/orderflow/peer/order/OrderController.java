@@ -45,11 +45,12 @@ class OrderController {
     }
 
     @GetMapping("/api/orders/{id}")
-    ResponseEntity<Map<String, Object>> status(@PathVariable String id) {
+    ResponseEntity<?> status(@PathVariable String id) {
         return orders.status(id)
-                .map(status -> ResponseEntity.ok(Map.<String, Object>of("id", id, "status", status)))
-                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
-                        .body(Map.of("title", "Order not found", "status", 404)));
+                .<ResponseEntity<?>>map(status -> ResponseEntity.ok(Map.of("id", id, "status", status)))
+                .orElseGet(() -> ResponseEntity.of(
+                                ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no order " + id))
+                        .build());
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
