@@ -428,11 +428,11 @@ final class PeerComparison {
         if ("orderflow".equals(system)) {
             return new InvariantChecker(jdbc).stockTotals();
         }
-        return peerStock();
+        return peerStock(jdbc);
     }
 
     /** Per SKU, the peer's available units plus the units its unreleased reservations hold: constant under load. */
-    private Map<String, Long> peerStock() {
+    static Map<String, Long> peerStock(JdbcClient jdbc) {
         Map<String, Long> totals = new TreeMap<>();
         jdbc.sql("select s.sku, s.available::bigint + coalesce(r.held, 0) from stock s left join (select sku, "
                         + "sum(quantity) held from reservation where not released group by sku) r using (sku)")
@@ -459,7 +459,6 @@ final class PeerComparison {
      * and shipped; a failed order holding no charge and no stock; one message per finished order.
      */
     private Map<String, Object> peerInvariants(Map<String, Long> stockBaseline) {
-        Map<String, Long> violations = new LinkedHashMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         boolean drained = false;
         while (System.nanoTime() < deadline) {
@@ -471,30 +470,7 @@ final class PeerComparison {
             }
             LockSupport.parkNanos(1_000_000_000L);
         }
-        violations.put(
-                "orders_not_terminal",
-                count("select count(*) from orders where status not in ('completed', 'failed')"));
-        violations.put(
-                "publications_incomplete",
-                count("select count(*) from event_publication where completion_date is null"));
-        violations.put("stock_not_conserved", stockNotConserved(stockBaseline));
-        violations.put(
-                "completed_without_one_charge_and_shipment",
-                count("select count(*) from orders o where o.status = 'completed' and ("
-                        + "(select count(*) from payment p where p.order_id = o.id and p.status = 'charged') <> 1 "
-                        + "or not exists (select 1 from shipment s where s.order_id = o.id))"));
-        violations.put(
-                "failed_still_charged",
-                count("select count(*) from orders o join payment p on p.order_id = o.id "
-                        + "where o.status = 'failed' and p.status = 'charged'"));
-        violations.put(
-                "failed_still_holding_stock",
-                count("select count(distinct o.id) from orders o join reservation r on r.order_id = o.id "
-                        + "where o.status = 'failed' and not r.released"));
-        violations.put(
-                "finished_without_one_message",
-                count("select count(*) from orders o where o.status in ('completed', 'failed') "
-                        + "and not exists (select 1 from email e where e.order_id = o.id)"));
+        Map<String, Long> violations = peerViolations(jdbc, stockBaseline);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("checker", "the peer's own rules (PeerComparison.peerInvariants)");
         m.put("drained", drained);
@@ -504,9 +480,47 @@ final class PeerComparison {
         return m;
     }
 
+    /** The peer's rules on its tables as they are now, each with the number of orders or SKUs breaking it. */
+    static Map<String, Long> peerViolations(JdbcClient jdbc, Map<String, Long> stockBaseline) {
+        Map<String, Long> violations = new LinkedHashMap<>();
+        violations.put(
+                "orders_not_terminal",
+                count(jdbc, "select count(*) from orders where status not in ('completed', 'failed')"));
+        violations.put(
+                "publications_incomplete",
+                count(jdbc, "select count(*) from event_publication where completion_date is null"));
+        violations.put("stock_not_conserved", stockNotConserved(jdbc, stockBaseline));
+        violations.put(
+                "completed_without_one_charge_and_shipment",
+                count(
+                        jdbc,
+                        "select count(*) from orders o where o.status = 'completed' and ("
+                                + "(select count(*) from payment p where p.order_id = o.id and p.status = 'charged') <> 1 "
+                                + "or not exists (select 1 from shipment s where s.order_id = o.id))"));
+        violations.put(
+                "failed_still_charged",
+                count(
+                        jdbc,
+                        "select count(*) from orders o join payment p on p.order_id = o.id "
+                                + "where o.status = 'failed' and p.status = 'charged'"));
+        violations.put(
+                "failed_still_holding_stock",
+                count(
+                        jdbc,
+                        "select count(distinct o.id) from orders o join reservation r on r.order_id = o.id "
+                                + "where o.status = 'failed' and not r.released"));
+        violations.put(
+                "finished_without_one_message",
+                count(
+                        jdbc,
+                        "select count(*) from orders o where o.status in ('completed', 'failed') "
+                                + "and not exists (select 1 from email e where e.order_id = o.id)"));
+        return violations;
+    }
+
     /** SKUs whose available units plus the units their unreleased reservations hold differ from the baseline. */
-    private long stockNotConserved(Map<String, Long> baseline) {
-        Map<String, Long> now = peerStock();
+    private static long stockNotConserved(JdbcClient jdbc, Map<String, Long> baseline) {
+        Map<String, Long> now = peerStock(jdbc);
         return baseline.entrySet().stream()
                 .filter(e -> !e.getValue().equals(now.get(e.getKey())))
                 .count();
@@ -545,6 +559,10 @@ final class PeerComparison {
     }
 
     private long count(String sql) {
+        return count(jdbc, sql);
+    }
+
+    private static long count(JdbcClient jdbc, String sql) {
         return jdbc.sql(sql).query(Long.class).single();
     }
 
