@@ -392,13 +392,18 @@ final class Benchmark {
 
     // --- setup and ceiling --------------------------------------------------------------------------------
 
-    /** BENCH-0001.. in catalog.product and inventory.stock, 1,000,000 units each (there is no product admin API). */
-    static List<String> setUpSkus(JdbcClient jdbc, int count) {
+    /** BENCH-0001 to BENCH-{@code count}: the benchmark's SKUs, the same in every system it loads. */
+    static List<String> skuNames(int count) {
         List<String> skus = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            String sku = String.format(Locale.ROOT, "BENCH-%04d", i);
-            skus.add(sku);
+            skus.add(String.format(Locale.ROOT, "BENCH-%04d", i));
         }
+        return skus;
+    }
+
+    /** BENCH-0001.. in catalog.product and inventory.stock, 1,000,000 units each (there is no product admin API). */
+    static List<String> setUpSkus(JdbcClient jdbc, int count) {
+        List<String> skus = skuNames(count);
         String[] array = skus.toArray(String[]::new);
         int products = jdbc.sql("insert into catalog.product (sku, name, description, price, currency, available) "
                         + "select s, 'Benchmark item ' || s, 'inserted by the benchmark', 5 + (row_number() over ()) % 95, "

@@ -387,17 +387,16 @@ final class PeerComparison {
         Map<String, Long> errors = new TreeMap<>();
         step.errors.forEach((k, v) -> errors.put(k, v.sum()));
         m.put("errors", errors);
-        if (usage != null) {
-            m.put("commits_per_order", Benchmark.round(commits / (double) Math.max(1, terminal)));
-            m.put("wal_bytes_per_order", Benchmark.round(walBytes / (double) Math.max(1, terminal)));
-            double cpuSeconds = usage.appCores() * step.seconds();
-            m.put("app_cpu_ms_per_order", Benchmark.round(cpuSeconds * 1000 / Math.max(1, terminal)));
-            m.put(
-                    "postgres_cpu_ms_per_order",
-                    Benchmark.round(usage.postgresCores() * step.seconds() * 1000 / Math.max(1, terminal)));
-            m.put("cpu", usage.toMap());
-        }
+        m.put("commits_per_order", Benchmark.round(commits / (double) Math.max(1, terminal)));
+        m.put("wal_bytes_per_order", Benchmark.round(walBytes / (double) Math.max(1, terminal)));
+        m.put("app_cpu_ms_per_order", cpuMillisPerOrder(usage.appCores(), step.seconds(), terminal));
+        m.put("postgres_cpu_ms_per_order", cpuMillisPerOrder(usage.postgresCores(), step.seconds(), terminal));
+        m.put("cpu", usage.toMap());
         return m;
+    }
+
+    private static double cpuMillisPerOrder(double cores, double seconds, long orders) {
+        return Benchmark.round(cores * seconds * 1000 / Math.max(1, orders));
     }
 
     // --- the two systems' data ---------------------------------------------------------------------------
@@ -407,10 +406,7 @@ final class PeerComparison {
         if ("orderflow".equals(system)) {
             return Benchmark.setUpSkus(jdbc, count);
         }
-        List<String> skus = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            skus.add(String.format(Locale.ROOT, "BENCH-%04d", i));
-        }
+        List<String> skus = Benchmark.skuNames(count);
         String[] array = skus.toArray(String[]::new);
         jdbc.sql(
                         "insert into product (sku, name, price) select s, 'Benchmark item ' || s, 5 + (row_number() over ()) % 95 "
@@ -459,18 +455,15 @@ final class PeerComparison {
      * and shipped; a failed order holding no charge and no stock; one message per finished order.
      */
     private Map<String, Object> peerInvariants(Map<String, Long> stockBaseline) {
+        // drained: every order terminal and every publication completed, by the rules' own counts
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        boolean drained = false;
-        while (System.nanoTime() < deadline) {
-            long open = count("select count(*) from orders where status not in ('completed', 'failed')")
-                    + count("select count(*) from event_publication where completion_date is null");
-            if (open == 0) {
-                drained = true;
-                break;
-            }
-            LockSupport.parkNanos(1_000_000_000L);
-        }
         Map<String, Long> violations = peerViolations(jdbc, stockBaseline);
+        boolean drained = violations.get("orders_not_terminal") + violations.get("publications_incomplete") == 0;
+        while (!drained && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000_000L);
+            violations = peerViolations(jdbc, stockBaseline);
+            drained = violations.get("orders_not_terminal") + violations.get("publications_incomplete") == 0;
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("checker", "the peer's own rules (PeerComparison.peerInvariants)");
         m.put("drained", drained);

@@ -131,12 +131,7 @@ public class Orders {
 
     @ApplicationModuleListener
     void on(OrderShipped event) {
-        int updated = jdbc.sql("update orders set status = 'completed', updated_at = now() "
-                        + "where id = ? and status not in ('completed', 'failed')")
-                .param(event.orderId())
-                .update();
-        if (updated == 1) {
-            history(event.orderId(), "order_shipped", "completed");
+        if (end(event.orderId(), "completed", "order_shipped", null)) {
             events.publishEvent(new OrderCompleted(event.orderId(), email(event.orderId())));
         }
     }
@@ -155,14 +150,21 @@ public class Orders {
     }
 
     private void fail(String id, String reason) {
-        int updated = jdbc.sql("update orders set status = 'failed', failure_reason = ?, updated_at = now() "
-                        + "where id = ? and status not in ('completed', 'failed')")
-                .params(reason, id)
-                .update();
-        if (updated == 1) {
-            history(id, reason, "failed");
+        if (end(id, "failed", reason, reason)) {
             events.publishEvent(new OrderFailed(id, email(id), reason));
         }
+    }
+
+    /** Ends the order with {@code status} unless it has ended already; true if this call ended it. */
+    private boolean end(String id, String status, String step, String failureReason) {
+        int updated = jdbc.sql("update orders set status = ?, failure_reason = ?, updated_at = now() "
+                        + "where id = ? and status not in ('completed', 'failed')")
+                .params(status, failureReason, id)
+                .update();
+        if (updated == 1) {
+            history(id, step, status);
+        }
+        return updated == 1;
     }
 
     private String email(String id) {
