@@ -21,6 +21,7 @@
 #   BENCH_HTTP_PORT  orderflow's HTTP port (default 18080; the peer uses +10)
 #   PGHOST/PGPORT/PGUSER  the PostgreSQL both systems use (default 127.0.0.1/5432/postgres)
 #   JAVA_OPTS        options of both systems' JVMs (default -Xmx1g)
+#   JAVA             the java both systems run on (default: java on the PATH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -105,7 +106,7 @@ for round in $(seq 1 "$rounds"); do
         if [[ $system == orderflow ]]; then
             port=$http_port
             # shellcheck disable=SC2086
-            java ${JAVA_OPTS:--Xmx1g} -jar "$out/orderflow.jar" --server.port="$port" \
+            "${JAVA:-java}" ${JAVA_OPTS:--Xmx1g} -jar "$out/orderflow.jar" --server.port="$port" \
                 --orderflow.database.mode=external --spring.datasource.url="$db_url" \
                 --spring.datasource.username="$pg_user" --spring.datasource.password="${PGPASSWORD:-}" \
                 --orderflow.security.operator.client-secret="$operator_secret" --orderflow.security.data-dir="$out" \
@@ -115,7 +116,7 @@ for round in $(seq 1 "$rounds"); do
         else
             port=$peer_port
             # shellcheck disable=SC2086
-            java ${JAVA_OPTS:--Xmx1g} -jar "$out/modulith-peer.jar" --server.port="$port" \
+            "${JAVA:-java}" ${JAVA_OPTS:--Xmx1g} -jar "$out/modulith-peer.jar" --server.port="$port" \
                 --spring.datasource.url="$db_url" --spring.datasource.username="$pg_user" \
                 --spring.datasource.password="${PGPASSWORD:-}" >"$out/logs/$name.log" 2>&1 </dev/null &
             pid=$!

@@ -524,7 +524,7 @@ final class Benchmark {
      * Calls per statement so far, from pg_stat_statements when the server loads it (the embedded benchmark does);
      * empty when it does not.
      */
-    private Map<String, Long> statements() {
+    static Map<String, Long> statements(JdbcClient jdbc) {
         try {
             boolean loaded = jdbc.sql("select current_setting('shared_preload_libraries') like '%pg_stat_statements%'")
                     .query(Boolean.class)
@@ -545,9 +545,8 @@ final class Benchmark {
         }
     }
 
-    /** Statements per finished order and the ten most frequent, between two {@link #statements()} readings. */
-    private static Map<String, Object> statementStats(
-            Map<String, Long> before, Map<String, Long> after, long terminalOrders) {
+    /** Statements per finished order and the ten most frequent, between two {@link #statements(JdbcClient)} readings. */
+    static Map<String, Object> statementStats(Map<String, Long> before, Map<String, Long> after, long terminalOrders) {
         if (after.isEmpty() || terminalOrders == 0) {
             return null;
         }
@@ -616,9 +615,9 @@ final class Benchmark {
         long commitsBefore = commits();
         long writesBefore = rowWrites();
         long[] journalBefore = journal();
-        Map<String, Long> statementsBefore = statements();
+        Map<String, Long> statementsBefore = statements(jdbc);
         Phase phase = load.openLoop("overload", tag + "-x-", rate, duration, 100_000, progress);
-        Map<String, Long> statementsAfter = statements();
+        Map<String, Long> statementsAfter = statements(jdbc);
         Cpu.Usage usage = Cpu.between(before, cpu.sample());
         long commitsDuring = commits() - commitsBefore;
         long writesDuring = rowWrites() - writesBefore;

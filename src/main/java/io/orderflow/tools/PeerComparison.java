@@ -173,10 +173,17 @@ final class PeerComparison {
             long commitsBefore = commits();
             long walBefore = walBytes();
             Map<String, Long> rowsBefore = rowWrites();
+            Map<String, Long> statementsBefore = Benchmark.statements(jdbc);
             Step step = closedLoop(load, clients, stepLength, tag + "-c" + clients + "-");
             Cpu.Usage usage = Cpu.between(before, cpu.sample());
             Map<String, Object> result = summary(step, usage, commits() - commitsBefore, walBytes() - walBefore);
             result.put("row_writes_per_order", rowWritesPerOrder(rowsBefore, rowWrites(), step.terminal()));
+            // where the server loads pg_stat_statements: what each finished order ran, the ten most frequent
+            Map<String, Object> statements =
+                    Benchmark.statementStats(statementsBefore, Benchmark.statements(jdbc), step.terminal());
+            if (statements != null) {
+                result.put("statements", statements);
+            }
             steps.add(result);
             double perSecond = (Double) result.get("terminal_per_second");
             best = Math.max(best, perSecond);
@@ -616,12 +623,7 @@ final class PeerComparison {
             String system = (String) run.get("system");
             double best = ((Number) run.get("max_terminal_per_second")).doubleValue();
             bestBySystem.computeIfAbsent(system, k -> new ArrayList<>()).add(best);
-            Map<String, Object> atMax = ((List<Map<String, Object>>) run.get("steps"))
-                    .stream()
-                            .max((a, b) -> Double.compare(
-                                    ((Number) a.get("terminal_per_second")).doubleValue(),
-                                    ((Number) b.get("terminal_per_second")).doubleValue()))
-                            .orElse(Map.of());
+            Map<String, Object> atMax = atMax(run);
             Map<String, Object> invariants = (Map<String, Object>) run.get("invariants");
             md.append(String.format(
                     Locale.ROOT,
@@ -657,11 +659,51 @@ final class PeerComparison {
                     peerMean,
                     oursMean / peerMean));
         }
+        for (Map<String, Object> run : runs) {
+            appendStatements(md, run);
+        }
         Files.writeString(dir.resolve("report.md"), md.toString());
         System.out.print(md);
         boolean passed = runs.stream()
                 .allMatch(r -> Boolean.TRUE.equals(r.get("valid"))
                         && Boolean.TRUE.equals(((Map<String, Object>) r.get("invariants")).get("passed")));
         return passed && !runs.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * The statements one finished order ran at the run's maximum and the ten most frequent, when the server loaded
+     * pg_stat_statements (the local PostgreSQL may not; then nothing is appended).
+     */
+    @SuppressWarnings("unchecked")
+    private static void appendStatements(StringBuilder md, Map<String, Object> run) {
+        Map<String, Object> atMax = atMax(run);
+        if (!(atMax.get("statements") instanceof Map<?, ?> statements)) {
+            return;
+        }
+        md.append(String.format(
+                Locale.ROOT,
+                "%n### %s, %s: %s statements per finished order at %s clients%n%n| statement | per order |%n|---|---|%n",
+                run.get("database"),
+                run.get("system"),
+                statements.get("per_finished_order"),
+                atMax.get("clients")));
+        for (Map<String, Object> row : (List<Map<String, Object>>) statements.get("top")) {
+            md.append("| `")
+                    .append(((String) row.get("statement")).replace("|", "\\|"))
+                    .append("` | ")
+                    .append(row.get("per_finished_order"))
+                    .append(" |\n");
+        }
+    }
+
+    /** The run's step with the most terminal orders per second. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> atMax(Map<String, Object> run) {
+        return ((List<Map<String, Object>>) run.get("steps"))
+                .stream()
+                        .max((a, b) -> Double.compare(
+                                ((Number) a.get("terminal_per_second")).doubleValue(),
+                                ((Number) b.get("terminal_per_second")).doubleValue()))
+                        .orElse(Map.of());
     }
 }

@@ -62,6 +62,43 @@ class PeerComparisonUnitTest {
     }
 
     @Test
+    void theStatementsOfTheBestStepAreListedWhenTheServerCountedThem() throws IOException {
+        Map<String, Object> counted = run("orderflow", 90, true, 0);
+        Map<String, Object> slower = new LinkedHashMap<>(stepOf(counted));
+        slower.put("clients", 16);
+        slower.put("terminal_per_second", 70.0);
+        slower.put("statements", Map.of("per_finished_order", 99.0, "top", List.of()));
+        Map<String, Object> best = new LinkedHashMap<>(stepOf(counted));
+        best.put(
+                "statements",
+                Map.of(
+                        "per_finished_order",
+                        40.0,
+                        "top",
+                        List.of(
+                                Map.of("statement", "BEGIN", "per_finished_order", 10.5),
+                                Map.of("statement", "select a | b from t", "per_finished_order", 4.2))));
+        counted.put("steps", List.of(slower, best));
+        write("orderflow-r1", counted);
+        write("modulith-r1", run("modulith", 60, true, 0)); // a server without pg_stat_statements: no list
+
+        assertThat(PeerComparison.report(dir)).isZero();
+
+        String md = Files.readString(dir.resolve("report.md"));
+        assertThat(md)
+                .contains(
+                        "### compare_orderflow, orderflow: 40.0 statements per finished order at 8 clients",
+                        "| `BEGIN` | 10.5 |",
+                        "| `select a \\| b from t` | 4.2 |")
+                .doesNotContain("99.0", "### compare_modulith");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stepOf(Map<String, Object> run) {
+        return ((List<Map<String, Object>>) run.get("steps")).get(0);
+    }
+
+    @Test
     void rowWritesArePerOrderByTableTheMostFirst() {
         Map<String, Object> perOrder = PeerComparison.rowWritesPerOrder(
                 Map.of("public.orders", 100L, "public.email", 5L, "public.idle", 7L),
