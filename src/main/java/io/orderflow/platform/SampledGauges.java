@@ -35,7 +35,7 @@ public class SampledGauges implements SmartLifecycle {
     private final Map<String, Holder> values = new ConcurrentHashMap<>();
     private volatile @Nullable ScheduledExecutorService executor;
 
-    SampledGauges(MeterRegistry registry, @Value("${orderflow.metrics.sample-interval:5s}") Duration interval) {
+    public SampledGauges(MeterRegistry registry, @Value("${orderflow.metrics.sample-interval:5s}") Duration interval) {
         this.registry = registry;
         this.interval = interval;
     }

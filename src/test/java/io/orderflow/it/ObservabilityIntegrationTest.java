@@ -72,6 +72,7 @@ class ObservabilityIntegrationTest {
         app = RunningApp.embedded(
                 Map.ofEntries(
                         Map.entry("orderflow.metrics.sample-interval", "100ms"),
+                        Map.entry("orderflow.metrics.finished-count-interval", "0s"),
                         // an outage is retried quickly here, so the test does not wait for the production cap
                         Map.entry("orderflow.messaging.retry.cap", "300ms"),
                         Map.entry("resilience4j.circuitbreaker.instances.payment-provider.sliding-window-size", "4"),
