@@ -172,12 +172,19 @@ final class PeerComparison {
             Cpu.Sample before = cpu.sample();
             long commitsBefore = commits();
             long walBefore = walBytes();
+            long walRecordsBefore = walRecords();
             Map<String, Long> rowsBefore = rowWrites();
             Map<String, Long> statementsBefore = Benchmark.statements(jdbc);
             Step step = closedLoop(load, clients, stepLength, tag + "-c" + clients + "-");
             Cpu.Usage usage = Cpu.between(before, cpu.sample());
             Map<String, Object> result = summary(step, usage, commits() - commitsBefore, walBytes() - walBefore);
             result.put("row_writes_per_order", rowWritesPerOrder(rowsBefore, rowWrites(), step.terminal()));
+            long walRecordsAfter = walRecords();
+            if (walRecordsBefore >= 0 && walRecordsAfter >= 0) {
+                result.put(
+                        "wal_records_per_order",
+                        Benchmark.round((walRecordsAfter - walRecordsBefore) / (double) Math.max(1, step.terminal())));
+            }
             // where the server loads pg_stat_statements: what each finished order ran, the ten most frequent
             Map<String, Object> statements =
                     Benchmark.statementStats(statementsBefore, Benchmark.statements(jdbc), step.terminal());
@@ -575,6 +582,19 @@ final class PeerComparison {
         return count("select (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint");
     }
 
+    /**
+     * WAL records written by the whole server so far ({@code pg_stat_wal}, PostgreSQL 14 and later; -1 before): a
+     * count that does not depend on the machine's speed, unlike the throughput. Backends report it when their
+     * transactions end, at most about a second late.
+     */
+    private long walRecords() {
+        try {
+            return count("select wal_records from pg_stat_wal");
+        } catch (RuntimeException olderServer) {
+            return -1;
+        }
+    }
+
     /** The round a run's folder names ({@code orderflow-r2}: 2), 0 if it names none. */
     static int round(String folder) {
         Matcher m = Pattern.compile("-r(\\d+)$").matcher(folder);
@@ -616,7 +636,7 @@ final class PeerComparison {
         md.append('\n')
                 .append(
                         "| run | system | pgbench tps | max orders/s | ratio to ceiling | at max: clients, e2e p50 / p99 ms, ")
-                .append("commits, row writes, WAL bytes, app / PG CPU ms per order | invariants |\n")
+                .append("commits, row writes, WAL bytes (records), app / PG CPU ms per order | invariants |\n")
                 .append("|---|---|---|---|---|---|---|\n");
         Map<String, List<Double>> bestBySystem = new TreeMap<>();
         for (Map<String, Object> run : runs) {
@@ -638,7 +658,9 @@ final class PeerComparison {
                     Report.path(atMax, "e2e_ms", "p99"),
                     atMax.get("commits_per_order"),
                     Report.path(atMax, "row_writes_per_order", "total"),
-                    atMax.get("wal_bytes_per_order"),
+                    atMax.containsKey("wal_records_per_order")
+                            ? atMax.get("wal_bytes_per_order") + " (" + atMax.get("wal_records_per_order") + " records)"
+                            : atMax.get("wal_bytes_per_order"),
                     atMax.get("app_cpu_ms_per_order"),
                     atMax.get("postgres_cpu_ms_per_order"),
                     !Boolean.TRUE.equals(run.get("valid"))

@@ -78,6 +78,7 @@ class PeerComparisonUnitTest {
                         List.of(
                                 Map.of("statement", "BEGIN", "per_finished_order", 10.5),
                                 Map.of("statement", "select a | b from t", "per_finished_order", 4.2))));
+        best.put("wal_records_per_order", 248.0);
         counted.put("steps", List.of(slower, best));
         write("orderflow-r1", counted);
         write("modulith-r1", run("modulith", 60, true, 0)); // a server without pg_stat_statements: no list
@@ -89,6 +90,7 @@ class PeerComparisonUnitTest {
                 .contains(
                         "### compare_orderflow, orderflow: 40.0 statements per finished order at 8 clients",
                         "| `BEGIN` | 10.5 |",
+                        "20000.0 (248.0 records)",
                         "| `select a \\| b from t` | 4.2 |")
                 .doesNotContain("99.0", "### compare_modulith");
     }
