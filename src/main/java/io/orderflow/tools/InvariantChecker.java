@@ -105,8 +105,9 @@ public final class InvariantChecker {
                         + "on o.id = p.order_id where p.status = 'charged' and o.status <> 'completed'"));
         counts.put(
                 "stock_levels_unsent",
-                tableExists("inventory.stock")
-                        ? count("select count(*) from inventory.stock where version > published_version")
+                tableExists("inventory.stock_levels_cursor")
+                        ? count("select count(*) from inventory.stock "
+                                + "where changed_tx >= (select sent_below from inventory.stock_levels_cursor)")
                         : 0);
         return counts;
     }

@@ -3,6 +3,9 @@ package io.orderflow.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderflow.platform.ModuleDatabase;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -56,6 +60,31 @@ class InventoryRulesIntegrationTest {
             assertThat(takeLevels(laptop, mouse)).as("taken once").isEmpty();
             assertThat(stock(laptop)).isEqualTo("available 2, reserved 3, shipped 0");
             assertThat(reservation(order)).isEqualTo("reserved");
+        }
+
+        @Test
+        void leavesALevelForLaterWhileAnOlderTransactionIsStillOpen() throws Exception {
+            String laptop = sku(5);
+            takeLevels(laptop);
+            try (Connection older = db.connection()) {
+                older.setAutoCommit(false);
+                try (Statement statement = older.createStatement()) {
+                    statement.execute("select pg_current_xact_id()"); // it has a transaction id, lower than the next
+                }
+                reserve(order(), item(laptop, 2));
+
+                StockLevelsPublisher.Batch batch = db.inTransaction(() -> StockLevelsPublisher.takeLevels(db.jdbc()));
+
+                // the older one could still commit a change of the same row: the level waits for it
+                assertThat(batch.levels())
+                        .extracting(StockLevelsChanged.Level::sku)
+                        .doesNotContain(laptop);
+                assertThat(batch.leftForLater()).isTrue();
+                assertThat(unsentLevels()).isPositive();
+                older.rollback();
+            }
+            assertThat(takeLevels(laptop)).containsExactly(new StockLevelsChanged.Level(laptop, 3, 1));
+            assertThat(unsentLevels()).isZero();
         }
 
         @Test
@@ -266,12 +295,32 @@ class InventoryRulesIntegrationTest {
         }
     }
 
-    /** The unsent levels of {@code skus}, taken as the publisher takes them (other tests' SKUs are taken and dropped). */
+    /**
+     * The unsent levels of {@code skus}, taken as the publisher takes them (other tests' SKUs are taken and dropped).
+     * A batch leaves for later what a transaction still open elsewhere on the server may precede: this takes batches
+     * until none is left (at most 10 s), as the publisher's wake-ups would.
+     */
     private List<StockLevelsChanged.Level> takeLevels(String... skus) {
         List<String> mine = List.of(skus);
-        return db.inTransaction(() -> StockLevelsPublisher.takeLevels(db.jdbc(), StockLevelsPublisher.BATCH)).stream()
-                .filter(level -> mine.contains(level.sku()))
-                .toList();
+        List<StockLevelsChanged.Level> taken = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            StockLevelsPublisher.Batch batch = db.inTransaction(() -> StockLevelsPublisher.takeLevels(db.jdbc()));
+            batch.levels().stream().filter(level -> mine.contains(level.sku())).forEach(taken::add);
+            if (!batch.leftForLater() || System.nanoTime() > deadline) {
+                return taken;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+    }
+
+    /** The checker's count of levels not sent yet. */
+    private static long unsentLevels() {
+        return db.jdbc()
+                .sql("select count(*) from inventory.stock "
+                        + "where changed_tx >= (select sent_below from inventory.stock_levels_cursor)")
+                .query(Long.class)
+                .single();
     }
 
     private List<Object> reserve(String order, ReserveStock.Item... items) {

@@ -1,6 +1,8 @@
 package io.orderflow.platform;
 
 import io.orderflow.it.TestInfrastructure;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -61,6 +63,11 @@ public final class ModuleDatabase implements BeforeAllCallback, AfterAllCallback
         if (context.getRequiredTestClass() == owner && url != null) {
             TestInfrastructure.dropDatabase(url);
         }
+    }
+
+    /** A connection of its own to the module's database, outside {@link #jdbc()}'s and the transactions'. */
+    public Connection connection() throws SQLException {
+        return dataSource.getConnection();
     }
 
     public JdbcClient jdbc() {
