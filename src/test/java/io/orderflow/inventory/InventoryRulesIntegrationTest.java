@@ -66,7 +66,7 @@ class InventoryRulesIntegrationTest {
         void leavesALevelForLaterWhileAnOlderTransactionIsStillOpen() throws Exception {
             String laptop = sku(5);
             takeLevels(laptop);
-            try (Connection older = db.connection()) {
+            try (Connection older = db.dataSource().getConnection()) {
                 older.setAutoCommit(false);
                 try (Statement statement = older.createStatement()) {
                     statement.execute("select pg_current_xact_id()"); // it has a transaction id, lower than the next

@@ -1,8 +1,6 @@
 package io.orderflow.platform;
 
 import io.orderflow.it.TestInfrastructure;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -65,9 +63,9 @@ public final class ModuleDatabase implements BeforeAllCallback, AfterAllCallback
         }
     }
 
-    /** A connection of its own to the module's database, outside {@link #jdbc()}'s and the transactions'. */
-    public Connection connection() throws SQLException {
-        return dataSource.getConnection();
+    /** The module's database, for code under test that takes a data source. */
+    public DataSource dataSource() {
+        return dataSource;
     }
 
     public JdbcClient jdbc() {
