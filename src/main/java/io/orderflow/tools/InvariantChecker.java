@@ -211,6 +211,11 @@ public final class InvariantChecker {
                         + "from orders.purchase_order o left join orders.order_event e on e.order_id = o.id "
                         + "group by o.id, o.version having count(e.sequence) <> o.version "
                         + "or coalesce(max(e.sequence), 0) <> o.version or coalesce(min(e.sequence), 0) <> 1");
+        rule(
+                v,
+                "history of an unknown order",
+                "select distinct e.order_id from orders.order_event e where not exists "
+                        + "(select 1 from orders.purchase_order o where o.id = e.order_id)");
         illegalWalks(v);
 
         // money: charged - refunded = completed totals; each completed order charged once, its total
@@ -286,6 +291,12 @@ public final class InvariantChecker {
                         + "from inventory.reservation_line rl join inventory.reservation r on r.order_id = rl.order_id "
                         + "group by rl.sku) l on l.sku = s.sku "
                         + "where s.reserved <> coalesce(l.held, 0) or s.shipped <> coalesce(l.sent, 0)");
+        rule(
+                v,
+                "reservation line without its reservation or its stock",
+                "select l.order_id || ' ' || l.sku from inventory.reservation_line l "
+                        + "where not exists (select 1 from inventory.reservation r where r.order_id = l.order_id) "
+                        + "or not exists (select 1 from inventory.stock s where s.sku = l.sku)");
         if (stockBaseline != null) {
             Map<String, Long> now = stockTotals();
             List<String> changed = new ArrayList<>();

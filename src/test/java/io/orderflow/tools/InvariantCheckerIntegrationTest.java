@@ -162,6 +162,13 @@ class InvariantCheckerIntegrationTest {
                         + "group by order_id")
                 .param(fourthCompleted)
                 .update();
+        // history of an order that is not there, and a reservation line of neither a reservation nor a SKU
+        jdbc.sql("insert into orders.order_event (order_id, sequence, type, status, occurred_at) "
+                        + "values ('no-such-order', 1, 'order_placed', 'pending', now())")
+                .update();
+        jdbc.sql("insert into inventory.reservation_line (order_id, sku, quantity) values ('no-such-order', "
+                        + "'NO-SUCH-SKU', 1)")
+                .update();
         // a message never published
         jdbc.sql("insert into payment.outbox (message_id, type, version, order_id, occurred_at, payload) "
                         + "values (?, 'payment.PaymentCharged', 1, ?, now(), '{}'::jsonb)")
@@ -184,7 +191,10 @@ class InvariantCheckerIntegrationTest {
                         "terminal order without exactly 2 notifications (placed + outcome; none without an e-mail "
                                 + "address): a message lost or applied twice",
                         "order charged twice (payment_charged with more than one payment id)",
-                        "payment outbox not drained");
+                        "payment outbox not drained",
+                        "history of an unknown order",
+                        "reservation line without its reservation or its stock");
+        assertThat(result.messages()).anySatisfy(m -> assertThat(m).contains("no-such-order NO-SUCH-SKU"));
         assertThat(result.messages()).anySatisfy(m -> assertThat(m).contains(fourthCompleted + " x2"));
         assertThat(result.messages()).anySatisfy(m -> assertThat(m).contains(completed, "payment charged"));
         assertThat(result.messages()).anySatisfy(m -> assertThat(m).contains(thirdCompleted, "pending -> shipping"));
