@@ -55,7 +55,8 @@ class Inventory {
                         + "select ?, w.sku, w.quantity from unnest(?::text[], ?::int[]) as w(sku, quantity) "
                         + "returning sku, quantity) "
                         + "update inventory.stock s set available = s.available - line.quantity, "
-                        + "reserved = s.reserved + line.quantity, version = s.version + 1 "
+                        + "reserved = s.reserved + line.quantity, version = s.version + 1, "
+                        + "changed_tx = pg_current_xact_id() "
                         + "from line where s.sku = line.sku")
                 .params(command.orderId(), RESERVED.dbName(), command.orderId(), wanted.skus(), wanted.amounts())
                 .update();
@@ -103,7 +104,8 @@ class Inventory {
     private void moveLines(String orderId, ReservationState state, String assignments) {
         // assignments are fixed strings from this class, never input
         jdbc.sql("with state as (update inventory.reservation set status = ?, updated_at = now() where order_id = ?) "
-                        + "update inventory.stock s set " + assignments + ", version = s.version + 1 "
+                        + "update inventory.stock s set " + assignments + ", version = s.version + 1, "
+                        + "changed_tx = pg_current_xact_id() "
                         + "from inventory.reservation_line l where l.order_id = ? and l.sku = s.sku")
                 .params(state.dbName(), orderId, orderId)
                 .update();

@@ -18,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * cursor past them, so a level is sent exactly when the cursor passes it, and a crash loses none.
  *
  * <p>Each stock row remembers the transaction that last changed its version ({@code inventory.stock.changed_tx}, set
- * by a trigger), and {@code inventory.stock_levels_cursor} says below which transaction every level has been sent. A
+ * by every statement of {@link Inventory} that changes it), and {@code inventory.stock_levels_cursor} says below which transaction every level has been sent. A
  * batch locks the cursor (one batch at a time, across instances), reads the rows changed at or after it by
  * transactions that have all finished (below its snapshot's oldest running transaction), sends them and moves the
  * cursor to that horizon: one row written per batch, none of the stock rows, which stay free for reservations. A row

@@ -3,8 +3,9 @@
 -- A batch reads the rows changed at or after the cursor by transactions that have all finished, sends them and moves
 -- the cursor: one row written per batch instead of a lock and an update of every row in it.
 --
--- changed_tx is set by a trigger on every update that changes a row's version, whoever runs it, and is not indexed
--- (an index that names it would make every reservation's update of the row a non-HOT one). published_version is no
+-- changed_tx is set by every statement that changes a row's version (Inventory), and is not indexed (an index that
+-- names it would make every reservation's update of the row a non-HOT one). Not by a trigger: a BEFORE UPDATE row
+-- trigger makes PostgreSQL lock each row before updating it, one more WAL record per row. published_version is no
 -- longer written or read; it stays for an earlier version's instances that may still run beside this one (their
 -- publisher keeps sending what they change, and the catalog keeps the newest version of each SKU).
 alter table stock add column changed_tx xid8 not null default '0'::xid8;
@@ -17,13 +18,3 @@ create table stock_levels_cursor (
 -- the levels an earlier version had not sent yet go with the first batch
 update stock set changed_tx = pg_current_xact_id() where version > published_version;
 insert into stock_levels_cursor (sent_below) values (pg_current_xact_id());
-
-create function stock_level_changed() returns trigger language plpgsql as $$
-begin
-    new.changed_tx := pg_current_xact_id();
-    return new;
-end
-$$;
-
-create trigger stock_level_changed before update on stock
-    for each row when (new.version is distinct from old.version) execute function stock_level_changed();
