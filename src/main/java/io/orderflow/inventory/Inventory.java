@@ -76,7 +76,8 @@ class Inventory {
                 moveLines(
                         command.orderId(),
                         RELEASED,
-                        "available = available + l.quantity, reserved = reserved - l.quantity");
+                        "available = available + l.quantity, reserved = reserved - l.quantity, "
+                                + "version = s.version + 1, changed_tx = pg_current_xact_id()");
                 levels.changed();
                 yield List.of(new StockReleased(command.orderId()));
             }
@@ -91,6 +92,7 @@ class Inventory {
     void commit(CommitStock command) {
         Optional<ReservationState> existing = reservationState(command.orderId());
         if (existing.isPresent() && existing.get() == RESERVED) {
+            // the available level stays as it is: nothing for the catalog, so neither its version nor changed_tx move
             moveLines(command.orderId(), SHIPPED, "reserved = reserved - l.quantity, shipped = shipped + l.quantity");
         } else {
             log.warn("Order {} has no reservation to ship (state {}); ignored", command.orderId(), existing);
@@ -99,13 +101,13 @@ class Inventory {
 
     /**
      * Moves the order's reserved lines ({@code assignments}, on the stock rows) and sets its reservation's state to
-     * {@code state}, in one statement.
+     * {@code state}, in one statement. A change of the available level also moves the row's {@code version} and
+     * {@code changed_tx}, so the stock-levels publisher sends it.
      */
     private void moveLines(String orderId, ReservationState state, String assignments) {
         // assignments are fixed strings from this class, never input
         jdbc.sql("with state as (update inventory.reservation set status = ?, updated_at = now() where order_id = ?) "
-                        + "update inventory.stock s set " + assignments + ", version = s.version + 1, "
-                        + "changed_tx = pg_current_xact_id() "
+                        + "update inventory.stock s set " + assignments + " "
                         + "from inventory.reservation_line l where l.order_id = ? and l.sku = s.sku")
                 .params(state.dbName(), orderId, orderId)
                 .update();

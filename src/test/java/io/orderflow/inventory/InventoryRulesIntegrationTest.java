@@ -181,6 +181,21 @@ class InventoryRulesIntegrationTest {
             assertThat(stock(laptop)).isEqualTo("available 3, reserved 0, shipped 2");
             assertThat(reservation(order)).isEqualTo("shipped");
         }
+
+        @Test
+        void aShipmentLeavesTheAvailableLevelAndSendsNothing() {
+            String laptop = sku(5);
+            String order = order();
+            reserve(order, item(laptop, 2));
+            assertThat(takeLevels(laptop)).containsExactly(new StockLevelsChanged.Level(laptop, 3, 1));
+
+            commit(order);
+
+            assertThat(takeLevels(laptop))
+                    .as("the catalog's level has not changed")
+                    .isEmpty();
+            assertThat(stock(laptop)).isEqualTo("available 3, reserved 0, shipped 2");
+        }
     }
 
     @Nested
