@@ -6,12 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.messaging.Journal.Entry;
 import io.orderflow.platform.Modules;
 import io.orderflow.platform.PeriodicTask;
-import java.io.IOException;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,15 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.UncategorizedSQLException;
-import org.springframework.jdbc.datasource.DataSourceUtils;
-import org.springframework.jdbc.support.SQLExceptionSubclassTranslator;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -45,7 +36,7 @@ public class JournalWriter extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
 
-    private final DataSource dataSource;
+    private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final String instance;
     private final int batchSize;
@@ -60,7 +51,7 @@ public class JournalWriter extends PeriodicTask {
     private @Nullable Instant lastFailureLogged;
 
     JournalWriter(
-            DataSource dataSource,
+            JdbcClient jdbc,
             TransactionTemplate tx,
             String instance,
             boolean batched,
@@ -69,7 +60,7 @@ public class JournalWriter extends PeriodicTask {
             int batchSize,
             MeterRegistry meters) {
         super("journal-writer", flushInterval);
-        this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.tx = tx;
         this.instance = instance;
         this.batched = batched;
@@ -177,60 +168,49 @@ public class JournalWriter extends PeriodicTask {
         byModule.forEach(this::insert);
     }
 
-    /**
-     * Writes one module's entries with {@code COPY}: PostgreSQL then writes them page by page (one WAL record for
-     * the rows of a page, not one per row) and parses one statement, not a value list. Every value travels as CSV
-     * data, never as SQL; the schema comes from the module registry, never from input.
-     */
     private void insert(String module, List<Entry> entries) {
-        StringBuilder csv = new StringBuilder(entries.size() * 200);
-        for (Entry e : entries) {
+        int size = entries.size();
+        // every column as text, cast in SQL: one array parameter per column, whatever the driver's array support
+        @Nullable String[][] columns = new String[11][size];
+        for (int i = 0; i < size; i++) {
+            Entry e = entries.get(i);
             Journal.Message message = e.message();
-            row(
-                    csv,
-                    e.at().toString(),
-                    module,
-                    instance,
-                    e.kind().wireName(),
-                    message.id().toString(),
-                    message.causationId() == null ? null : message.causationId().toString(),
-                    message.type(),
-                    message.orderId(),
-                    e.attempt() == null ? null : e.attempt().toString(),
-                    millis(e.inQueue()),
-                    millis(e.inHandler()),
-                    message.traceId(),
-                    e.detail() == null ? null : abbreviate(e.detail()));
+            columns[0][i] = e.at().toString();
+            columns[1][i] = e.kind().wireName();
+            columns[2][i] = message.id().toString();
+            columns[3][i] =
+                    message.causationId() == null ? null : message.causationId().toString();
+            columns[4][i] = message.type();
+            columns[5][i] = message.orderId();
+            columns[6][i] = e.attempt() == null ? null : e.attempt().toString();
+            columns[7][i] = millis(e.inQueue());
+            columns[8][i] = millis(e.inHandler());
+            columns[9][i] = message.traceId();
+            columns[10][i] = e.detail() == null ? null : abbreviate(e.detail());
         }
-        String copy = "copy " + Modules.schemaOf(module) + ".journal (at, module, instance, kind, message_id, "
-                + "causation_id, type, order_id, attempt, queue_ms, handler_ms, trace_id, detail) "
-                + "from stdin with (format csv)";
-        // the connection of the current transaction, if there is one (the in-transaction mode writes in the hop's)
-        Connection connection = DataSourceUtils.getConnection(dataSource);
-        try {
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, new StringReader(csv.toString()));
-        } catch (SQLException e) {
-            DataAccessException translated = new SQLExceptionSubclassTranslator().translate("journal copy", copy, e);
-            throw translated != null ? translated : new UncategorizedSQLException("journal copy", copy, e);
-        } catch (IOException e) {
-            throw new IllegalStateException("journal copy of " + entries.size() + " entries failed", e);
-        } finally {
-            DataSourceUtils.releaseConnection(connection, dataSource);
-        }
-    }
-
-    /** One CSV line: a null is an empty field, any other value is quoted (so an empty string stays one). */
-    private static void row(StringBuilder csv, @Nullable String... values) {
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                csv.append(',');
-            }
-            String value = values[i];
-            if (value != null) {
-                csv.append('"').append(value.replace("\"", "\"\"")).append('"');
-            }
-        }
-        csv.append('\n');
+        // the schema comes from the module registry, never from input; every value is a bound array parameter
+        jdbc.sql("insert into " + Modules.schemaOf(module) + ".journal (at, module, instance, kind, message_id, "
+                        + "causation_id, type, order_id, attempt, queue_ms, handler_ms, trace_id, detail) "
+                        + "select e.at::timestamptz, ?, ?, e.kind, e.message_id::uuid, e.causation_id::uuid, e.type, "
+                        + "e.order_id, e.attempt::int, e.queue_ms::numeric, e.handler_ms::numeric, e.trace_id, e.detail "
+                        + "from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                        + "?::text[], ?::text[], ?::text[], ?::text[]) as e(at, kind, message_id, causation_id, type, "
+                        + "order_id, attempt, queue_ms, handler_ms, trace_id, detail)")
+                .params(
+                        module,
+                        instance,
+                        columns[0],
+                        columns[1],
+                        columns[2],
+                        columns[3],
+                        columns[4],
+                        columns[5],
+                        columns[6],
+                        columns[7],
+                        columns[8],
+                        columns[9],
+                        columns[10])
+                .update();
     }
 
     private static @Nullable String millis(@Nullable Duration duration) {

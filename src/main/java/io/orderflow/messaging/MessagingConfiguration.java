@@ -94,7 +94,7 @@ public class MessagingConfiguration {
 
     @Bean
     JournalWriter journalWriter(
-            DataSource dataSource,
+            JdbcClient jdbc,
             PlatformTransactionManager transactions,
             MeterRegistry meters,
             @Value("${orderflow.journal.enabled:true}") boolean enabled,
@@ -110,7 +110,7 @@ public class MessagingConfiguration {
                         "orderflow.journal.write must be batched or in-transaction, not " + write);
         };
         return new JournalWriter(
-                dataSource,
+                jdbc,
                 new TransactionTemplate(transactions),
                 instance.isBlank() ? Journal.thisInstance() : instance,
                 enabled && batched,

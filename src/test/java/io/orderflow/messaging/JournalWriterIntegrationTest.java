@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The journal writer on the real PostgreSQL: entries go in with {@code COPY} as CSV, so every value must come back as
- * it went in, whatever characters it holds, and a null must stay a null (not an empty string, nor the reverse).
+ * The journal writer on the real PostgreSQL: every value comes back as it went in, whatever characters it holds, and a
+ * null stays a null (not an empty string, nor the reverse).
  */
 class JournalWriterIntegrationTest {
 
@@ -24,14 +24,7 @@ class JournalWriterIntegrationTest {
     static final ModuleDatabase db = ModuleDatabase.of("shipping");
 
     private final JournalWriter writer = new JournalWriter(
-            db.dataSource(),
-            null,
-            "instance \"a\", b",
-            false,
-            Duration.ofSeconds(1),
-            10,
-            10,
-            new SimpleMeterRegistry());
+            db.jdbc(), null, "instance \"a\", b", false, Duration.ofSeconds(1), 10, 10, new SimpleMeterRegistry());
 
     record Row(
             String instance,

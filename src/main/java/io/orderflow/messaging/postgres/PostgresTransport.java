@@ -487,22 +487,13 @@ public class PostgresTransport implements Transport, SmartLifecycle {
      * Deletes the oldest ready row of a queue as it claims it, records it in the module's inbox and returns it,
      * with whether the inbox row is new (false: the module applied this message before). The inbox insert
      * rolls back with everything else when the delivery fails. {@code condition} narrows the rows considered.
-     *
-     * <p>The inbox row goes in unless the statement's snapshot has it already: a plain insert, not {@code on conflict
-     * do nothing}, whose speculative insertion costs a second WAL record per message. Two copies of one message
-     * claimed at the same moment by two consumers both find no row; the second insert then waits for the first and
-     * fails on the inbox's key, and that delivery is retried after its backoff and found to be a duplicate.
      */
     private static String claim(String module, String condition) {
-        // by the row's ctid: the claim locks the row, so it cannot move before the delete; the queue's one index is
-        // (queue, id)
-        return "with claimed as (delete from broker.message where ctid = (select ctid from broker.message "
-                + "where queue = ? and available_at <= now()" + condition
-                + " order by id limit 1 for update skip locked) "
+        return "with claimed as (delete from broker.message where id = (select id from broker.message where queue = ? "
+                + "and available_at <= now()" + condition + " order by id limit 1 for update skip locked) "
                 + "returning id, message_id, type, version, order_id, causation_id, occurred_at, payload, headers, attempts), "
                 + "recorded as (insert into " + Dispatcher.inboxTable(module) + " (message_id, type) "
-                + "select c.message_id, c.type from claimed c where not exists (select 1 from "
-                + Dispatcher.inboxTable(module) + " i where i.message_id = c.message_id) returning message_id) "
+                + "select message_id, type from claimed on conflict do nothing returning message_id) "
                 + "select c.id, c.message_id, c.type, c.version, c.order_id, c.causation_id, c.occurred_at, "
                 + "c.payload::text as payload, c.headers::text as headers, c.attempts, "
                 + "exists (select 1 from recorded) as first_delivery from claimed c";
@@ -518,9 +509,8 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private void failed(Queue queue, Claimed claimed, RuntimeException error) {
         String module = queue.handlers.module();
         tx.executeWithoutResult(status -> {
-            var row = jdbc.sql(
-                            "select attempts, first_failed_at from broker.message where queue = ? and id = ? for update")
-                    .params(queue.name, claimed.id)
+            var row = jdbc.sql("select attempts, first_failed_at from broker.message where id = ? for update")
+                    .param(claimed.id)
                     .query((rs, n) ->
                             new FailedBefore(rs.getInt("attempts"), instant(rs.getTimestamp("first_failed_at"))))
                     .optional();
@@ -531,19 +521,18 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                     module, claimed.envelope, row.get().attempts(), row.get().firstFailedAt(), error);
             if (decision instanceof Dispatcher.Failed.Retry retry) {
                 jdbc.sql("update broker.message set attempts = ?, first_failed_at = ?, last_error = ?, "
-                                + "available_at = now() + ? * interval '1 millisecond' where queue = ? and id = ?")
+                                + "available_at = now() + ? * interval '1 millisecond' where id = ?")
                         .params(
                                 retry.attempts(),
                                 Timestamp.from(retry.firstFailedAt()),
                                 String.valueOf(error.getMessage()),
                                 retry.backoff().toMillis(),
-                                queue.name,
                                 claimed.id)
                         .update();
                 queue.wakeups.dueIn(retry.backoff()); // nobody will announce it: look again when it is due
             } else {
-                jdbc.sql("delete from broker.message where queue = ? and id = ?")
-                        .params(queue.name, claimed.id)
+                jdbc.sql("delete from broker.message where id = ?")
+                        .param(claimed.id)
                         .update();
                 queue.dispatcher.park(
                         module, claimed.envelope, decision.error(), decision.attempts(), decision.firstFailedAt());
