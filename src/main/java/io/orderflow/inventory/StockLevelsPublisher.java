@@ -18,11 +18,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * cursor past them, so a level is sent exactly when the cursor passes it, and a crash loses none.
  *
  * <p>Each stock row remembers the transaction that last changed its version ({@code inventory.stock.changed_tx}, set
- * by every statement of {@link Inventory} that changes it), and {@code inventory.stock_levels_cursor} says below which transaction every level has been sent. A
- * batch locks the cursor (one batch at a time, across instances), reads the rows changed at or after it by
- * transactions that have all finished (below its snapshot's oldest running transaction), sends them and moves the
- * cursor to that horizon: one row written per batch, none of the stock rows, which stay free for reservations. A row
- * changed by a transaction that was still running, or behind one, is left for a later batch.
+ * by every statement of {@link Inventory} that changes it), and {@code inventory.stock_levels_cursor} says below which
+ * transaction every level has been sent. A batch locks the cursor (one batch at a time, across instances), reads the
+ * rows changed at or after it by transactions that have all finished (below its snapshot's oldest running
+ * transaction), sends them and moves the cursor to that horizon: one row written per batch, none of the stock rows,
+ * which stay free for reservations. A row changed by a transaction that was still running, or behind one, is left for
+ * a later batch.
  *
  * <p>A change wakes it once its transaction has committed; it then waits {@code linger} for the changes that follow,
  * so a busy shop sends a few batches a second instead of one message per reservation and release. A sweep every
