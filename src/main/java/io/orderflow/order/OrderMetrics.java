@@ -23,8 +23,8 @@ class OrderMetrics {
     private final Orders orders;
     private final SampledGauges gauges;
     private final long finishedCountIntervalNanos;
+    /** When the finished orders were last counted (nanoTime); set an interval back, so the first sample counts them. */
     private long finishedCountedAt;
-    private boolean finishedCounted;
 
     OrderMetrics(
             Orders orders,
@@ -37,6 +37,7 @@ class OrderMetrics {
         this.orders = orders;
         this.gauges = gauges;
         this.finishedCountIntervalNanos = finishedCountInterval.toNanos();
+        this.finishedCountedAt = System.nanoTime() - finishedCountIntervalNanos;
         gauges.register("orders", this::sample);
     }
 
@@ -52,10 +53,9 @@ class OrderMetrics {
                     summary.oldestAgeSeconds());
         });
         long now = System.nanoTime();
-        if (!finishedCounted || now - finishedCountedAt >= finishedCountIntervalNanos) {
+        if (now - finishedCountedAt >= finishedCountIntervalNanos) {
             orders.finishedByStatus().forEach(this::ordersIn);
             finishedCountedAt = now;
-            finishedCounted = true;
         }
     }
 

@@ -723,9 +723,8 @@ final class PeerComparison {
     private static Map<String, Object> atMax(Map<String, Object> run) {
         return ((List<Map<String, Object>>) run.get("steps"))
                 .stream()
-                        .max((a, b) -> Double.compare(
-                                ((Number) a.get("terminal_per_second")).doubleValue(),
-                                ((Number) b.get("terminal_per_second")).doubleValue()))
+                        .max(Comparator.comparingDouble(
+                                step -> ((Number) step.get("terminal_per_second")).doubleValue()))
                         .orElse(Map.of());
     }
 }
