@@ -321,9 +321,14 @@ public class OrderManagement {
         }
     }
 
+    /**
+     * The order's row and its history up to the row's version. The two are read by two statements, each with its
+     * own snapshot (read committed), so a step that commits between them would otherwise show a history one entry
+     * ahead of its order's version.
+     */
     private OrderView find(String id) {
         Order order = orders.find(id).orElseThrow(() -> ApiProblem.notFound("Order", id));
-        return view(order, orders.events(id));
+        return view(order, orders.eventsUpTo(id, order.version()));
     }
 
     /** Orders, newest first; each filter given (status, e-mail, {@code customerId}: one customer's own) narrows them. */

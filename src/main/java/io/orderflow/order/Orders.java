@@ -212,10 +212,6 @@ class Orders {
                 .optional();
     }
 
-    List<OrderView.Event> events(String orderId) {
-        return eventsAfter(orderId, 0);
-    }
-
     List<OrderView.Event> eventsAfter(String orderId, int sequence) {
         return history(orderId, "sequence > ?", sequence);
     }

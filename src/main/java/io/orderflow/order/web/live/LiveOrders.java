@@ -248,8 +248,8 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         subscribers.put(session.getId(), subscriber);
         byOrder.computeIfAbsent(orderId, id -> ConcurrentHashMap.newKeySet()).add(subscriber);
         synchronized (subscriber) {
-            List<OrderView.Event> missed = orders.eventsAfter(orderId, subscriber.lastSequence);
             OrderView current = orders.summary(orderId).orElseThrow();
+            List<OrderView.Event> missed = upTo(current, orders.eventsAfter(orderId, subscriber.lastSequence));
             // the same type as every later message, as the seeds' client reads it (docs/compatibility.md); this
             // first one carries the history past `after` in "events", later ones one "event" each
             Map<String, Object> first = new LinkedHashMap<>();
@@ -261,6 +261,14 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
                 subscriber.lastSequence = missed.get(missed.size() - 1).sequence();
             }
         }
+    }
+
+    /**
+     * The events the order's version covers. The order and its history are read by two statements; an event
+     * committed between them waits for the push its own commit triggers, which sends it with its order.
+     */
+    private static List<OrderView.Event> upTo(OrderView order, List<OrderView.Event> events) {
+        return events.stream().filter(e -> e.sequence() <= order.version()).toList();
     }
 
     @Override
@@ -318,7 +326,7 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
         }
         for (Subscriber watcher : watchers) {
             synchronized (watcher) {
-                for (OrderView.Event event : orders.eventsAfter(orderId, watcher.lastSequence)) {
+                for (OrderView.Event event : upTo(current.get(), orders.eventsAfter(orderId, watcher.lastSequence))) {
                     Map<String, Object> message = new LinkedHashMap<>();
                     message.put("type", "status_update");
                     message.put("order", current.get());
