@@ -29,21 +29,10 @@ class PostgresTransportAcrossProcessesIntegrationTest {
     }
 
     private static Map<String, String> settings(String modules) {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "orderflow.modules",
-                modules,
-                "orderflow.database.mode",
-                "external",
-                "orderflow.transport",
-                "postgres",
-                "spring.datasource.url",
-                databaseUrl,
-                "spring.datasource.username",
-                TestInfrastructure.PG_USER,
-                "spring.datasource.password",
-                TestInfrastructure.PG_PASSWORD,
-                "orderflow.messaging.poll-interval",
-                "10m"));
+        Map<String, String> settings = new HashMap<>(TestInfrastructure.externalDatabase(databaseUrl));
+        settings.put("orderflow.modules", modules);
+        settings.put("orderflow.transport", "postgres");
+        settings.put("orderflow.messaging.poll-interval", "10m");
         settings.put("orderflow.messaging.postgres.notify-other-processes", "true");
         return settings;
     }

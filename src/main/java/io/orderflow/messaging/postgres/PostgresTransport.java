@@ -53,6 +53,20 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(PostgresTransport.class);
     private static final String CHANNEL = "orderflow_broker";
     private static final String BROADCAST_CHANNEL = "orderflow_broadcast";
+    /**
+     * Where the processes on one database say they are there: a heartbeat every {@link #HEARTBEAT}, and a hello
+     * that asks for an answer ({@value #ANSWER_PLEASE}) when a listener (re)connects.
+     */
+    private static final String PRESENCE_CHANNEL = "orderflow_presence";
+
+    private static final String ANSWER_PLEASE = "?";
+    /** On {@link #CHANNEL}: every queue may hold messages nobody announced; drain them all. */
+    private static final String ALL_QUEUES = "*";
+
+    private static final long HEARTBEAT = Duration.ofSeconds(1).toNanos();
+    /** A process not heard from for this long is gone (five heartbeats missed). */
+    private static final long PEER_GONE_AFTER = Duration.ofSeconds(5).toNanos();
+
     private static final String SIGNAL_KEY = PostgresTransport.class.getName() + ".signal";
 
     private final DataSource dataSource;
@@ -76,6 +90,14 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
     private final ConcurrentLinkedQueue<String[]> pendingNotifications = new ConcurrentLinkedQueue<>();
+    /**
+     * When this process last heard another one on the database ({@link System#nanoTime}); written by the listener
+     * thread only. Messages are announced to other processes only while one was heard within
+     * {@link #PEER_GONE_AFTER}.
+     */
+    private volatile long peerHeardAt;
+
+    private volatile boolean peerHeard;
     private final Object notifierSignal = new Object();
     private boolean notifierWoken;
 
@@ -249,13 +271,43 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     }
 
     /**
-     * Queues a NOTIFY for the notifier thread, unless no other process consumes from this database (an embedded
-     * database is this process's own): each NOTIFY is a transaction with a commit record of its own.
+     * Queues a NOTIFY for the notifier thread, unless no other process consumes from this database: an embedded
+     * database is this process's own, and on an external one no other process has been heard from lately (see
+     * {@link #heard}). Each NOTIFY costs the database a transaction, and every listener, this process's own
+     * included, a notification to read.
      */
     private void tellOtherProcesses(String channel, String payload) {
-        if (notifyOtherProcesses) {
-            pendingNotifications.add(new String[] {channel, instanceId + "|" + payload});
-            wakeNotifier();
+        if (notifyOtherProcesses && anotherProcessListens()) {
+            notifyLater(channel, payload);
+        }
+    }
+
+    private boolean anotherProcessListens() {
+        return peerHeard && System.nanoTime() - peerHeardAt < PEER_GONE_AFTER;
+    }
+
+    private void notifyLater(String channel, String payload) {
+        pendingNotifications.add(new String[] {channel, instanceId + "|" + payload});
+        wakeNotifier();
+    }
+
+    /**
+     * Another process spoke on the database (listener thread). If none had been heard lately, messages committed
+     * meanwhile went unannounced: every process is told to drain all its queues, and a hello that asks for an
+     * answer gets one, so that a process that just started (or reconnected) hears of this one at once.
+     */
+    private void heard(String channel, String payload) {
+        boolean wasAlone = !anotherProcessListens();
+        peerHeardAt = System.nanoTime();
+        peerHeard = true;
+        if (!notifyOtherProcesses) {
+            return;
+        }
+        if (wasAlone) {
+            notifyLater(CHANNEL, ALL_QUEUES);
+        }
+        if (PRESENCE_CHANNEL.equals(channel) && ANSWER_PLEASE.equals(payload)) {
+            notifyLater(PRESENCE_CHANNEL, "");
         }
     }
 
@@ -266,9 +318,14 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         }
     }
 
-    /** Sends the pending NOTIFYs, many per statement, in transactions that write nothing. */
+    /** Sends the pending NOTIFYs, many per statement, in transactions that write nothing, and the heartbeat. */
     private void notifyOthers() {
+        long lastHeartbeat = System.nanoTime() - HEARTBEAT;
         while (running) {
+            if (System.nanoTime() - lastHeartbeat >= HEARTBEAT) {
+                lastHeartbeat = System.nanoTime();
+                notifyLater(PRESENCE_CHANNEL, "");
+            }
             synchronized (notifierSignal) {
                 if (!notifierWoken) {
                     try {
@@ -555,6 +612,11 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);
                     statement.execute("LISTEN " + BROADCAST_CHANNEL);
+                    statement.execute("LISTEN " + PRESENCE_CHANNEL);
+                }
+                if (notifyOtherProcesses) {
+                    // listening now: whoever answers will be heard, and will hear of this process
+                    notifyLater(PRESENCE_CHANNEL, ANSWER_PLEASE);
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
@@ -569,8 +631,16 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                             continue; // our own: already delivered in-process
                         }
                         parameter = parameter.substring(bar + 1);
+                        heard(notification.getName(), parameter);
                         if (BROADCAST_CHANNEL.equals(notification.getName())) {
                             deliverBroadcast(parameter);
+                            continue;
+                        }
+                        if (PRESENCE_CHANNEL.equals(notification.getName())) {
+                            continue;
+                        }
+                        if (ALL_QUEUES.equals(parameter)) {
+                            queuesByName.values().forEach(q -> q.wakeups.wakeToDrain());
                             continue;
                         }
                         Queue queue = queuesByName.get(parameter);
