@@ -15,7 +15,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,7 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
  * apart by their fields; {@code GET /orders/{id}} answers in the words of the seed that placed the order.
  */
 @RestController
-@Validated
 class SeedOrderController {
 
     private final OrderManagement orders;

@@ -11,7 +11,6 @@ import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Instant;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,7 +20,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Registration and the signed-in customer's account. (Their orders are the order module's: /api/customers/me/orders.) */
 @RestController
-@Validated
 @RequestMapping("/api/customers")
 class CustomerController {
 

@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.HttpStatus;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -31,7 +30,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @ConditionalOnAnyModule
 @ConditionalOnBooleanProperty(ChaosFault.CONTROLS_ENABLED)
-@Validated
 @RequestMapping("/api/chaos/faults")
 class ChaosController {
 

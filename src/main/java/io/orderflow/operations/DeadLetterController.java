@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -36,7 +35,6 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @ConditionalOnAnyModule
-@Validated
 @RequestMapping("/api/dead-letters")
 class DeadLetterController {
 

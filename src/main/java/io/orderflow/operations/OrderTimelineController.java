@@ -3,7 +3,6 @@ package io.orderflow.operations;
 import io.orderflow.messaging.Journal;
 import io.orderflow.platform.ConditionalOnModule;
 import jakarta.validation.constraints.Size;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -20,7 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @ConditionalOnModule("order")
-@Validated
 class OrderTimelineController {
 
     private final OrderTimelines timelines;

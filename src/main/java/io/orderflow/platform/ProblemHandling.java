@@ -1,14 +1,15 @@
 package io.orderflow.platform;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.validation.ConstraintViolationException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.MethodParameter;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
@@ -19,13 +20,19 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
@@ -51,14 +58,6 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         return response.body(body);
     }
 
-    @ExceptionHandler(ConstraintViolationException.class)
-    ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException e) {
-        List<FieldProblem> errors = e.getConstraintViolations().stream()
-                .map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))
-                .toList();
-        return ResponseEntity.badRequest().body(validationProblem(errors));
-    }
-
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
         return ResponseEntity.badRequest()
@@ -72,6 +71,48 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
                 .map(f -> new FieldProblem(toSnakeCase(f.getField()), f.getDefaultMessage()))
                 .toList();
         return ResponseEntity.badRequest().body(validationProblem(errors));
+    }
+
+    /**
+     * Constraints on a controller's parameters ({@code @Size} on a header, {@code @Min} on a query parameter), checked
+     * by Spring MVC itself, with the body's when it has any: each names the parameter as the request spells it
+     * ({@code at_sequence}, {@code Idempotency-Key}) or the body's field. No proxy around the controllers: the
+     * class-level {@code @Validated} that asked for one cost every request a validation-group lookup and a
+     * return-value check (docs/benchmarks.md).
+     */
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> errors = new ArrayList<>();
+        for (ParameterValidationResult result : e.getParameterValidationResults()) {
+            if (result instanceof ParameterErrors body) {
+                body.getFieldErrors()
+                        .forEach(f -> errors.add(new FieldProblem(toSnakeCase(f.getField()), f.getDefaultMessage())));
+                body.getGlobalErrors().forEach(g -> errors.add(new FieldProblem("", g.getDefaultMessage())));
+            } else {
+                String name = requestName(result.getMethodParameter());
+                result.getResolvableErrors().forEach(r -> errors.add(new FieldProblem(name, r.getDefaultMessage())));
+            }
+        }
+        return ResponseEntity.badRequest().body(validationProblem(errors));
+    }
+
+    /** The parameter's name in the request: the query parameter's, the header's, the path variable's. */
+    private static String requestName(MethodParameter parameter) {
+        RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+        RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
+        PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
+        String given = param != null
+                ? either(param.name(), param.value())
+                : header != null
+                        ? either(header.name(), header.value())
+                        : path != null ? either(path.name(), path.value()) : "";
+        String name = parameter.getParameterName();
+        return !given.isEmpty() ? given : name == null ? "" : toSnakeCase(name);
+    }
+
+    private static String either(String name, String value) {
+        return name.isEmpty() ? value : name;
     }
 
     @Override

@@ -319,6 +319,17 @@ abstract class OrderScenarios {
         List<String> fields = new ArrayList<>();
         invalid.body().path("errors").forEach(e -> fields.add(e.path("field").asString()));
         assertThat(fields).containsExactlyInAnyOrder("customer_email", "items[0].quantity");
+        // a constraint on a parameter names it as the request spells it
+        Response tooLong = api().place(
+                        "{\"customer_email\":\"a@example.com\",\"items\":[{\"sku\":\"PROD-001\",\"quantity\":1}]}",
+                        "k".repeat(300));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.body().path("errors").get(0).path("field").asString())
+                .isEqualTo("Idempotency-Key");
+        Response tooBig = api().get("/api/orders?size=201");
+        assertThat(tooBig.status()).isEqualTo(400);
+        assertThat(tooBig.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(tooBig.body().path("errors").get(0).path("field").asString()).isEqualTo("size");
 
         assertThat(api().place("{\"customer_email\":").status()).isEqualTo(400);
         assertThat(api().place(

@@ -5,14 +5,12 @@ import io.orderflow.order.OrderPage;
 import io.orderflow.platform.security.Caller;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A signed-in customer's own orders, newest first, with the filters and paging of {@code /api/orders}. */
 @RestController
-@Validated
 class CustomerOrdersController {
 
     private final OrderManagement orders;
