@@ -150,13 +150,9 @@ public class MessagingConfiguration {
             @Value("${orderflow.messaging.consumers:4}") int consumers,
             @Value("${orderflow.messaging.poll-interval:1s}") Duration pollInterval,
             @Value("${orderflow.messaging.postgres.direct-publish:true}") boolean directPublish,
-            @Value("${orderflow.messaging.postgres.notify-other-processes:}") String notifyOtherProcesses,
-            @Value("${orderflow.database.mode:embedded}") String databaseMode,
+            // costs nothing while no other process is heard on the database (PostgresTransport#heard)
+            @Value("${orderflow.messaging.postgres.notify-other-processes:true}") boolean notifyOthers,
             TransportFaults faults) {
-        // an embedded database is this process's own: nobody else consumes from it, unless told otherwise
-        boolean notifyOthers = notifyOtherProcesses.isBlank()
-                ? !"embedded".equals(databaseMode)
-                : Boolean.parseBoolean(notifyOtherProcesses.strip());
         return new PostgresTransport(
                 dataSource, transactions, json, consumers, pollInterval, directPublish, notifyOthers, faults);
     }

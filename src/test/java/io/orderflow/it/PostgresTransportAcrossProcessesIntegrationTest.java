@@ -33,7 +33,6 @@ class PostgresTransportAcrossProcessesIntegrationTest {
         settings.put("orderflow.modules", modules);
         settings.put("orderflow.transport", "postgres");
         settings.put("orderflow.messaging.poll-interval", "10m");
-        settings.put("orderflow.messaging.postgres.notify-other-processes", "true");
         return settings;
     }
 
