@@ -9,6 +9,7 @@ import io.orderflow.messaging.Transport;
 import io.orderflow.messaging.TransportFaults;
 import io.orderflow.platform.AfterCommit;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -63,9 +64,10 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     /** On {@link #CHANNEL}: every queue may hold messages nobody announced; drain them all. */
     private static final String ALL_QUEUES = "*";
 
+    /** How often the listener says it listens (from its own thread, on its own connection). */
     private static final long HEARTBEAT = Duration.ofSeconds(1).toNanos();
-    /** A process not heard from for this long is gone (five heartbeats missed). */
-    private static final long PEER_GONE_AFTER = Duration.ofSeconds(5).toNanos();
+    /** A process not heard from for this long is gone (ten heartbeats missed). */
+    private static final long PEER_GONE_AFTER = Duration.ofSeconds(10).toNanos();
 
     private static final String SIGNAL_KEY = PostgresTransport.class.getName() + ".signal";
 
@@ -318,14 +320,9 @@ public class PostgresTransport implements Transport, SmartLifecycle {
         }
     }
 
-    /** Sends the pending NOTIFYs, many per statement, in transactions that write nothing, and the heartbeat. */
+    /** Sends the pending NOTIFYs, many per statement, in transactions that write nothing. */
     private void notifyOthers() {
-        long lastHeartbeat = System.nanoTime() - HEARTBEAT;
         while (running) {
-            if (System.nanoTime() - lastHeartbeat >= HEARTBEAT) {
-                lastHeartbeat = System.nanoTime();
-                notifyLater(PRESENCE_CHANNEL, "");
-            }
             synchronized (notifierSignal) {
                 if (!notifierWoken) {
                     try {
@@ -614,12 +611,17 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                     statement.execute("LISTEN " + BROADCAST_CHANNEL);
                     statement.execute("LISTEN " + PRESENCE_CHANNEL);
                 }
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                long lastHeartbeat = System.nanoTime();
                 if (notifyOtherProcesses) {
                     // listening now: whoever answers will be heard, and will hear of this process
-                    notifyLater(PRESENCE_CHANNEL, ANSWER_PLEASE);
+                    sayPresence(connection, ANSWER_PLEASE);
                 }
-                PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
+                    if (notifyOtherProcesses && System.nanoTime() - lastHeartbeat >= HEARTBEAT) {
+                        lastHeartbeat = System.nanoTime();
+                        sayPresence(connection, "");
+                    }
                     PGNotification[] notifications = pg.getNotifications(500);
                     if (notifications == null) {
                         continue;
@@ -658,6 +660,18 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                     LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
                 }
             }
+        }
+    }
+
+    /**
+     * Says on the listener's own connection that this process listens: the heartbeat comes from the thread whose
+     * hearing it vouches for, and never waits for a pooled connection.
+     */
+    private void sayPresence(Connection listening, String payload) throws SQLException {
+        try (PreparedStatement notify = listening.prepareStatement("select pg_notify(?, ?)")) {
+            notify.setString(1, PRESENCE_CHANNEL);
+            notify.setString(2, instanceId + "|" + payload);
+            notify.execute();
         }
     }
 
