@@ -1,6 +1,7 @@
 package io.orderflow.platform;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
@@ -99,20 +102,15 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
 
     /** The parameter's name in the request: the query parameter's, the header's, the path variable's. */
     private static String requestName(MethodParameter parameter) {
-        RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
-        RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
-        PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
-        String given = param != null
-                ? either(param.name(), param.value())
-                : header != null
-                        ? either(header.name(), header.value())
-                        : path != null ? either(path.name(), path.value()) : "";
+        MergedAnnotations annotations = MergedAnnotations.from(parameter.getParameterAnnotations());
+        for (Class<? extends Annotation> named : List.of(RequestParam.class, RequestHeader.class, PathVariable.class)) {
+            MergedAnnotation<?> annotation = annotations.get(named);
+            if (annotation.isPresent() && !annotation.getString("name").isEmpty()) {
+                return annotation.getString("name"); // name and value are aliases
+            }
+        }
         String name = parameter.getParameterName();
-        return !given.isEmpty() ? given : name == null ? "" : toSnakeCase(name);
-    }
-
-    private static String either(String name, String value) {
-        return name.isEmpty() ? value : name;
+        return name == null ? "" : toSnakeCase(name);
     }
 
     @Override

@@ -7,11 +7,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +39,7 @@ class PostgresTransportPresenceIntegrationTest {
     Connection listening;
     Connection speaking;
     ScheduledExecutorService heartbeat;
-    final List<PGNotification> heard = new CopyOnWriteArrayList<>();
+    final List<PGNotification> heard = new ArrayList<>();
 
     @BeforeEach
     void start() throws SQLException {
@@ -104,11 +104,9 @@ class PostgresTransportPresenceIntegrationTest {
 
     private void say(String payload) {
         try (var statement = speaking.prepareStatement("select pg_notify(?, ?)")) {
-            synchronized (speaking) {
-                statement.setString(1, PRESENCE);
-                statement.setString(2, payload);
-                statement.execute();
-            }
+            statement.setString(1, PRESENCE);
+            statement.setString(2, payload);
+            statement.execute();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

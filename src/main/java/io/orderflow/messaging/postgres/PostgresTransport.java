@@ -95,11 +95,10 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     /**
      * When this process last heard another one on the database ({@link System#nanoTime}); written by the listener
      * thread only. Messages are announced to other processes only while one was heard within
-     * {@link #PEER_GONE_AFTER}.
+     * {@link #PEER_GONE_AFTER}. It starts that long back: nobody heard yet.
      */
-    private volatile long peerHeardAt;
+    private volatile long peerHeardAt = System.nanoTime() - PEER_GONE_AFTER;
 
-    private volatile boolean peerHeard;
     private final Object notifierSignal = new Object();
     private boolean notifierWoken;
 
@@ -285,7 +284,7 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     }
 
     private boolean anotherProcessListens() {
-        return peerHeard && System.nanoTime() - peerHeardAt < PEER_GONE_AFTER;
+        return System.nanoTime() - peerHeardAt < PEER_GONE_AFTER;
     }
 
     private void notifyLater(String channel, String payload) {
@@ -301,7 +300,6 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private void heard(String channel, String payload) {
         boolean wasAlone = !anotherProcessListens();
         peerHeardAt = System.nanoTime();
-        peerHeard = true;
         if (!notifyOtherProcesses) {
             return;
         }
