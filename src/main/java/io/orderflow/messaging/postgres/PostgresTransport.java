@@ -541,8 +541,9 @@ public class PostgresTransport implements Transport, SmartLifecycle {
      * rolls back with everything else when the delivery fails. {@code condition} narrows the rows considered.
      */
     private static String claim(String module, String condition) {
-        return "with claimed as (delete from broker.message where id = (select id from broker.message where queue = ? "
-                + "and available_at <= now()" + condition + " order by id limit 1 for update skip locked) "
+        return "with claimed as (delete from broker.message where (queue, id) = (select queue, id from broker.message "
+                + "where queue = ? and available_at <= now()" + condition
+                + " order by id limit 1 for update skip locked) "
                 + "returning id, message_id, type, version, order_id, causation_id, occurred_at, payload, headers, attempts), "
                 + "recorded as (insert into " + Dispatcher.inboxTable(module) + " (message_id, type) "
                 + "select message_id, type from claimed on conflict do nothing returning message_id) "
@@ -561,8 +562,9 @@ public class PostgresTransport implements Transport, SmartLifecycle {
     private void failed(Queue queue, Claimed claimed, RuntimeException error) {
         String module = queue.handlers.module();
         tx.executeWithoutResult(status -> {
-            var row = jdbc.sql("select attempts, first_failed_at from broker.message where id = ? for update")
-                    .param(claimed.id)
+            var row = jdbc.sql(
+                            "select attempts, first_failed_at from broker.message where queue = ? and id = ? for update")
+                    .params(queue.name, claimed.id)
                     .query((rs, n) ->
                             new FailedBefore(rs.getInt("attempts"), instant(rs.getTimestamp("first_failed_at"))))
                     .optional();
@@ -573,18 +575,19 @@ public class PostgresTransport implements Transport, SmartLifecycle {
                     module, claimed.envelope, row.get().attempts(), row.get().firstFailedAt(), error);
             if (decision instanceof Dispatcher.Failed.Retry retry) {
                 jdbc.sql("update broker.message set attempts = ?, first_failed_at = ?, last_error = ?, "
-                                + "available_at = now() + ? * interval '1 millisecond' where id = ?")
+                                + "available_at = now() + ? * interval '1 millisecond' where queue = ? and id = ?")
                         .params(
                                 retry.attempts(),
                                 Timestamp.from(retry.firstFailedAt()),
                                 String.valueOf(error.getMessage()),
                                 retry.backoff().toMillis(),
+                                queue.name,
                                 claimed.id)
                         .update();
                 queue.wakeups.dueIn(retry.backoff()); // nobody will announce it: look again when it is due
             } else {
-                jdbc.sql("delete from broker.message where id = ?")
-                        .param(claimed.id)
+                jdbc.sql("delete from broker.message where queue = ? and id = ?")
+                        .params(queue.name, claimed.id)
                         .update();
                 queue.dispatcher.park(
                         module, claimed.envelope, decision.error(), decision.attempts(), decision.firstFailedAt());
