@@ -1086,8 +1086,9 @@ final class Benchmark {
                                 : ", the compilers still busy at the limit")
                 .append(".\n\n| phase | s | accepted/s | terminal/s | refused/s (503) | e2e p50/p95/p99/max ms "
                         + "| HTTP p50/p95/p99/max ms | app CPU (cores) | of it JIT / GC | app GC pauses (n / ms) "
-                        + "| postgres CPU | load gen CPU | machine busy % | DB commits/s | errors |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "| postgres CPU | load gen CPU | machine busy % | of it stolen % | wake-up delay p99 / max ms "
+                        + "| DB commits/s | errors |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases =
                 new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
         if (overload != null) {
@@ -1125,6 +1126,12 @@ final class Benchmark {
                     .append(Report.cell(Report.path(p, "cpu", "load_generator_cores")))
                     .append(" | ")
                     .append(Report.cell(Report.path(p, "cpu", "machine_busy_percent")))
+                    .append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "machine_steal_percent")))
+                    .append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "wake_up_delay_ms", "p99")))
+                    .append(" / ")
+                    .append(Report.cell(Report.path(p, "cpu", "wake_up_delay_ms", "max")))
                     .append(" | ")
                     .append(Report.cell(p.get("db_commits_per_second")))
                     .append(" | ")

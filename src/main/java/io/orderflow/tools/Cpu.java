@@ -12,11 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.HdrHistogram.Histogram;
 
 /**
  * CPU time from /proc: the application's processes (and, of it, their JIT compiler and garbage collector threads),
- * every postgres process, this load generator, the machine; and the application JVMs' garbage collection pauses
- * ({@link GcPauses}).
+ * every postgres process, this load generator, the machine (and, of it, the time its hypervisor took); the application
+ * JVMs' garbage collection pauses ({@link GcPauses}); and how late a thread woke on this machine ({@link WakeUpDelays}).
  */
 final class Cpu {
 
@@ -33,7 +34,9 @@ final class Cpu {
             long postgres,
             long self,
             long machineTotal,
-            long machineIdle) {}
+            long machineIdle,
+            long machineSteal,
+            Histogram wakeUpDelays) {}
 
     /** Cores busy between two samples (1.0 = one core fully used). */
     record Usage(
@@ -45,6 +48,9 @@ final class Cpu {
             double postgresCores,
             double loadGeneratorCores,
             double machineBusyPercent,
+            double machineStealPercent,
+            double wakeUpDelayP99Millis,
+            double wakeUpDelayMaxMillis,
             int cores,
             Map<String, Double> appCoresByProcess) {
 
@@ -58,6 +64,9 @@ final class Cpu {
             m.put("postgres_cores", round(postgresCores));
             m.put("load_generator_cores", round(loadGeneratorCores));
             m.put("machine_busy_percent", round(machineBusyPercent));
+            // the share of the machine's time its hypervisor gave to others (counted in machine_busy_percent too)
+            m.put("machine_steal_percent", round(machineStealPercent));
+            m.put("wake_up_delay_ms", Map.of("p99", round(wakeUpDelayP99Millis), "max", round(wakeUpDelayMaxMillis)));
             m.put("machine_cores", cores);
             Map<String, Double> byProcess = new LinkedHashMap<>();
             appCoresByProcess.forEach((name, c) -> byProcess.put(name, round(c)));
@@ -67,10 +76,17 @@ final class Cpu {
     }
 
     private final List<Long> appPids;
+    private final WakeUpDelays wakeUps;
     /** What each application process runs: its {@code ORDERFLOW_MODULES}, read once. */
     private final Map<Long, String> appNames = new LinkedHashMap<>();
 
+    /** Samples these processes, and starts recording how late a thread wakes here ({@link WakeUpDelays}). */
     Cpu(List<Long> appPids) {
+        this(appPids, WakeUpDelays.start());
+    }
+
+    Cpu(List<Long> appPids, WakeUpDelays wakeUps) {
+        this.wakeUps = wakeUps;
         this.appPids = List.copyOf(appPids);
         for (long pid : this.appPids) {
             appNames.put(pid, nameOf(pid));
@@ -113,13 +129,17 @@ final class Cpu {
                 pg,
                 ticks(ProcessHandle.current().pid()),
                 machine[0],
-                machine[1]);
+                machine[1],
+                machine[2],
+                wakeUps.snapshot());
     }
 
     static Usage between(Sample a, Sample b) {
         double seconds = Math.max(1e-3, (b.nanos() - a.nanos()) / 1e9);
         long total = b.machineTotal() - a.machineTotal();
         long idle = b.machineIdle() - a.machineIdle();
+        long steal = b.machineSteal() - a.machineSteal();
+        Histogram wakeUpDelays = WakeUpDelays.between(a.wakeUpDelays(), b.wakeUpDelays());
         return new Usage(
                 grown(a.app(), b.app()) / TICKS_PER_SECOND / seconds,
                 grown(a.appJit(), b.appJit()) / TICKS_PER_SECOND / seconds,
@@ -129,6 +149,9 @@ final class Cpu {
                 Math.max(0, b.postgres() - a.postgres()) / TICKS_PER_SECOND / seconds,
                 (b.self() - a.self()) / TICKS_PER_SECOND / seconds,
                 total <= 0 ? 0 : 100.0 * (total - idle) / total,
+                total <= 0 ? 0 : 100.0 * steal / total,
+                wakeUpDelays.getTotalCount() == 0 ? 0 : wakeUpDelays.getValueAtPercentile(99) / 1000.0,
+                wakeUpDelays.getTotalCount() == 0 ? 0 : wakeUpDelays.getMaxValue() / 1000.0,
                 Runtime.getRuntime().availableProcessors(),
                 byProcess(a, b, seconds));
     }
@@ -245,7 +268,7 @@ final class Cpu {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
     }
 
-    /** {total, idle + iowait} jiffies of the whole machine. */
+    /** {total, idle + iowait, steal} jiffies of the whole machine. */
     static long[] machine() {
         try {
             String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
@@ -254,9 +277,10 @@ final class Cpu {
             for (int i = 1; i < f.length && i <= 8; i++) {
                 total += Long.parseLong(f[i]);
             }
-            return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+            long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+            return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5]), steal};
         } catch (IOException | RuntimeException e) {
-            return new long[] {0, 0};
+            return new long[] {0, 0, 0};
         }
     }
 

@@ -1,10 +1,13 @@
 package io.orderflow.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class CpuUnitTest {
@@ -55,7 +58,65 @@ class CpuUnitTest {
         assertThat(usage.appCores()).isEqualTo(0.75);
     }
 
+    @Test
+    void countsTheTimeTheHypervisorTookAndHowLateAThreadWokeBetweenTwoSamples() {
+        WakeUpDelays wakeUps = WakeUpDelays.none();
+        wakeUps.record(900_000_000L); // before the first sample: not in the usage
+        Cpu.Sample before = sample(0, Map.of(), Map.of(), 1_000, 400, 10, wakeUps);
+        for (int i = 0; i < 98; i++) {
+            wakeUps.record(50_000L);
+        }
+        wakeUps.record(40_000_000L);
+        wakeUps.record(150_000_000L);
+        Cpu.Sample after = sample(1_000_000_000L, Map.of(), Map.of(), 1_200, 500, 30, wakeUps);
+
+        Cpu.Usage usage = Cpu.between(before, after);
+
+        assertThat(usage.machineBusyPercent()).isEqualTo(50.0);
+        assertThat(usage.machineStealPercent()).isEqualTo(10.0);
+        assertThat(usage.wakeUpDelayP99Millis()).isCloseTo(40.0, within(0.5));
+        assertThat(usage.wakeUpDelayMaxMillis()).isCloseTo(150.0, within(1.0));
+        assertThat(usage.toMap()).containsEntry("machine_steal_percent", 10.0);
+    }
+
+    @Test
+    void recordsHowLateItsOwnThreadWakes() {
+        Cpu cpu = new Cpu(List.of());
+        Cpu.Sample before = cpu.sample();
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        WakeUpDelays.between(before.wakeUpDelays(), cpu.sample().wakeUpDelays())
+                                        .getTotalCount()
+                                >= 10);
+    }
+
     private static Cpu.Sample sample(long nanos, Map<Long, String> names, Map<Long, Long> ticks) {
-        return new Cpu.Sample(nanos, names, ticks, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0);
+        return sample(nanos, names, ticks, 0, 0, 0, WakeUpDelays.none());
+    }
+
+    private static Cpu.Sample sample(
+            long nanos,
+            Map<Long, String> names,
+            Map<Long, Long> ticks,
+            long machineTotal,
+            long machineIdle,
+            long machineSteal,
+            WakeUpDelays wakeUps) {
+        return new Cpu.Sample(
+                nanos,
+                names,
+                ticks,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                0,
+                0,
+                machineTotal,
+                machineIdle,
+                machineSteal,
+                wakeUps.snapshot());
     }
 }
