@@ -271,6 +271,7 @@ final class Benchmark {
         openResult.put("target_rate", rate);
         openResult.put("drain_seconds_after", round(drainSeconds));
         openResult.put("hops", hops(open));
+        openResult.put("slow_deliveries", Hops.slowDeliveries(jdbc, open.prefix, SLOW_WINDOWS));
         report.put("open_loop", openResult);
         charts(open, steps);
 
@@ -626,6 +627,7 @@ final class Benchmark {
         Map<String, Object> result = analyse(phase, usage);
         commitStats(result, commitsDuring, phase);
         result.put("hops", hops(phase));
+        result.put("slow_deliveries", Hops.slowDeliveries(jdbc, phase.prefix, SLOW_WINDOWS));
         double seconds = phase.seconds();
         double accepted = phase.accepted.get() / seconds;
         double terminal = (Double) result.get("terminal_per_second");
@@ -734,6 +736,8 @@ final class Benchmark {
     }
 
     private static final long JOURNAL_FLUSH_WAIT_MS = 1_000;
+    /** The windows of slow deliveries the report names per phase ({@link Hops#slowDeliveries}). */
+    private static final int SLOW_WINDOWS = 3;
 
     private record OrderRow(String status, long createdMs, long terminalMs) {}
 
@@ -1149,10 +1153,14 @@ final class Benchmark {
                         + "Per consumer and message: *in queue* from the sender's outbox write to the handler's start (the rest of "
                         + "the sender's transaction and its commit, the relay, the broker, the wait for a consumer), *in handler* "
                         + "from there to just before the handler's commit.\n\nOpen loop:\n\n")
-                .append(Hops.markdown((List<Map<String, Object>>) open.getOrDefault("hops", List.of())));
+                .append(Hops.markdown((List<Map<String, Object>>) open.getOrDefault("hops", List.of())))
+                .append("\n")
+                .append(Hops.slowDeliveriesLine((Map<String, Object>) open.get("slow_deliveries")));
         if (overload != null) {
             md.append("\nOverload:\n\n")
-                    .append(Hops.markdown((List<Map<String, Object>>) overload.getOrDefault("hops", List.of())));
+                    .append(Hops.markdown((List<Map<String, Object>>) overload.getOrDefault("hops", List.of())))
+                    .append("\n")
+                    .append(Hops.slowDeliveriesLine((Map<String, Object>) overload.get("slow_deliveries")));
         }
         md.append("\n");
         md.append("## Charts\n\n![throughput](throughput.png)\n\n![latency](latency.png)\n\n![search](search.png)\n\n"

@@ -1,11 +1,14 @@
 package io.orderflow.tools;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -53,27 +56,18 @@ final class Hops {
      * Empty when no module keeps a journal ({@code orderflow.journal.enabled=false}) or none applied such a message.
      */
     static List<Hop> of(JdbcClient jdbc, String orderIdPrefix) {
-        List<String> schemas = jdbc.sql(
-                        "select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
-                                + "where c.relname = 'journal' and c.relkind = 'p' order by 1")
-                .query(String.class)
-                .list();
+        List<String> schemas = journalSchemas(jdbc);
         if (schemas.isEmpty()) {
             return List.of();
         }
-        List<String> selects = new ArrayList<>();
         List<Object> params = new ArrayList<>();
-        for (String schema : schemas) {
-            selects.add("select module, type, queue_ms, handler_ms from " + quoted(schema) + ".journal "
-                    + "where kind = 'applied' and order_id like ?");
-            params.add(orderIdPrefix + "%");
-        }
+        String applied = applied(schemas, "module, type, queue_ms, handler_ms", orderIdPrefix, "", params);
         List<Hop> hops = jdbc.sql("select * from (select module, type, count(*) as deliveries, "
                         + "percentile_cont(0.5) within group (order by queue_ms) as q50, "
                         + "percentile_cont(0.9) within group (order by queue_ms) as q90, "
                         + "percentile_cont(0.5) within group (order by handler_ms) as h50, "
                         + "percentile_cont(0.9) within group (order by handler_ms) as h90 "
-                        + "from (" + String.join(" union all ", selects) + ") j group by module, type) hops "
+                        + "from (" + applied + ") j group by module, type) hops "
                         + "order by module, type")
                 .params(params)
                 .query((rs, n) -> new Hop(
@@ -90,6 +84,124 @@ final class Hops {
         return hops.stream()
                 .sorted(Comparator.comparingDouble(Hop::medians).reversed())
                 .toList();
+    }
+
+    /** The deliveries that waited in queue longer than {@link #SLOW_MS}. */
+    static final long SLOW_MS = 50;
+    /** The length of the windows the slow deliveries are counted in. */
+    static final long WINDOW_MS = 250;
+
+    /** A window of {@link #WINDOW_MS} and the slow deliveries in it: how many, of how many modules, the longest wait. */
+    record Window(Instant start, long deliveries, long modules, double longestQueueMs) {}
+
+    /**
+     * When the deliveries of the orders whose id starts with {@code orderIdPrefix} that waited in queue longer than
+     * {@link #SLOW_MS} came: their count, and the {@code top} windows of {@link #WINDOW_MS} with most of them, the
+     * fullest first. Slow deliveries spread over the phase point at a slow step; most of them in one window, from
+     * every module, point at something that held up all of them at once (the machine, the database, the broker).
+     */
+    static Map<String, Object> slowDeliveries(JdbcClient jdbc, String orderIdPrefix, int top) {
+        List<String> schemas = journalSchemas(jdbc);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("threshold_ms", SLOW_MS);
+        m.put("window_ms", WINDOW_MS);
+        if (schemas.isEmpty()) {
+            m.put("deliveries", 0L);
+            m.put("windows", List.of());
+            return m;
+        }
+        List<Object> params = new ArrayList<>();
+        String applied = applied(schemas, "module, at, queue_ms", orderIdPrefix, " and queue_ms > ?", params, SLOW_MS);
+        params.add(top);
+        long[] total = {0};
+        List<Window> windows = jdbc.sql("select w, n, modules, longest, sum(n) over () as total from ("
+                        + "select floor(extract(epoch from at) * 1000 / " + WINDOW_MS + ")::bigint as w, "
+                        + "count(*) as n, count(distinct module) as modules, max(queue_ms)::float8 as longest "
+                        + "from (" + applied + ") j group by 1) g "
+                        + "order by n desc, w limit ?")
+                .params(params)
+                .query((rs, n) -> {
+                    total[0] = rs.getLong("total");
+                    return new Window(
+                            Instant.ofEpochMilli(rs.getLong("w") * WINDOW_MS),
+                            rs.getLong("n"),
+                            rs.getLong("modules"),
+                            Benchmark.round(rs.getDouble("longest")));
+                })
+                .list();
+        m.put("deliveries", total[0]);
+        m.put(
+                "windows",
+                windows.stream()
+                        .map(w -> {
+                            Map<String, Object> window = new LinkedHashMap<>();
+                            window.put("start", w.start().toString());
+                            window.put("deliveries", w.deliveries());
+                            window.put("modules", w.modules());
+                            window.put("longest_queue_ms", w.longestQueueMs());
+                            return window;
+                        })
+                        .toList());
+        return m;
+    }
+
+    /** A line for the report on {@link #slowDeliveries} (as read back from the results). */
+    @SuppressWarnings("unchecked")
+    static String slowDeliveriesLine(@Nullable Map<String, Object> slow) {
+        if (slow == null) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT,
+                "Deliveries that waited more than %s ms in queue: %s",
+                Report.cell(slow.get("threshold_ms")),
+                slow.get("deliveries")));
+        List<Map<String, Object>> windows = (List<Map<String, Object>>) slow.getOrDefault("windows", List.of());
+        if (!windows.isEmpty()) {
+            line.append(String.format(Locale.ROOT, "; the fullest windows of %s ms: ", slow.get("window_ms")));
+            line.append(windows.stream()
+                    .map(w -> String.format(
+                            Locale.ROOT,
+                            "%s (%s from %s, up to %s ms)",
+                            w.get("start"),
+                            counted(w.get("deliveries"), "delivery", "deliveries"),
+                            counted(w.get("modules"), "module", "modules"),
+                            Report.cell(w.get("longest_queue_ms"))))
+                    .collect(Collectors.joining(", ")));
+        }
+        return line.append(".\n").toString();
+    }
+
+    private static String counted(@Nullable Object count, String one, String many) {
+        return count + " " + (count instanceof Number n && n.longValue() == 1 ? one : many);
+    }
+
+    /**
+     * The {@code columns} of the deliveries applied to the orders whose id starts with {@code orderIdPrefix}, from every
+     * module's journal in one {@code union all}, narrowed by {@code condition}; adds the parameters to {@code params}.
+     */
+    private static String applied(
+            List<String> schemas,
+            String columns,
+            String orderIdPrefix,
+            String condition,
+            List<Object> params,
+            Object... conditionParams) {
+        List<String> selects = new ArrayList<>();
+        for (String schema : schemas) {
+            selects.add("select " + columns + " from " + quoted(schema) + ".journal "
+                    + "where kind = 'applied' and order_id like ?" + condition);
+            params.add(orderIdPrefix + "%");
+            params.addAll(List.of(conditionParams));
+        }
+        return String.join(" union all ", selects);
+    }
+
+    private static List<String> journalSchemas(JdbcClient jdbc) {
+        return jdbc.sql("select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+                        + "where c.relname = 'journal' and c.relkind = 'p' order by 1")
+                .query(String.class)
+                .list();
     }
 
     static List<Map<String, Object>> toMaps(List<Hop> hops) {

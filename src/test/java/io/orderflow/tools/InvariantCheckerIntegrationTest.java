@@ -102,6 +102,68 @@ class InvariantCheckerIntegrationTest {
     }
 
     @Test
+    @Order(0)
+    void findsTheWindowsInWhichDeliveriesWaitedLong() {
+        String window = "2026-01-01T00:00:00";
+        // window 1: five slow deliveries of two modules (and one quick one); window 2: one slow delivery
+        journal("orders", "order", "applied", "slow-1", window + ".100Z", 60);
+        journal("orders", "order", "applied", "slow-2", window + ".150Z", 70);
+        journal("orders", "order", "applied", "slow-3", window + ".200Z", 195);
+        journal("orders", "order", "applied", "slow-4", window + ".120Z", 10);
+        journal("inventory", "inventory", "applied", "slow-1", window + ".050Z", 80);
+        journal("inventory", "inventory", "applied", "slow-2", window + ".240Z", 80);
+        journal("inventory", "inventory", "applied", "slow-3", "2026-01-01T00:00:05.000Z", 55);
+        // another phase's order, and a message sent rather than applied: not counted
+        journal("inventory", "inventory", "applied", "other-1", window + ".100Z", 500);
+        journal("orders", "order", "sent", "slow-5", window + ".100Z", 300);
+        try {
+            Map<String, Object> slow = Hops.slowDeliveries(jdbc, "slow-", 3);
+
+            assertThat(slow).containsEntry("deliveries", 6L);
+            assertThat(slow.get("windows"))
+                    .isEqualTo(List.of(
+                            Map.of(
+                                    "start",
+                                    "2026-01-01T00:00:00Z",
+                                    "deliveries",
+                                    5L,
+                                    "modules",
+                                    2L,
+                                    "longest_queue_ms",
+                                    195.0),
+                            Map.of(
+                                    "start",
+                                    "2026-01-01T00:00:05Z",
+                                    "deliveries",
+                                    1L,
+                                    "modules",
+                                    1L,
+                                    "longest_queue_ms",
+                                    55.0)));
+            assertThat(Hops.slowDeliveriesLine(slow))
+                    .isEqualTo("Deliveries that waited more than 50 ms in queue: 6; the fullest windows of 250 ms: "
+                            + "2026-01-01T00:00:00Z (5 deliveries from 2 modules, up to 195 ms), "
+                            + "2026-01-01T00:00:05Z (1 delivery from 1 module, up to 55.0 ms).\n");
+            assertThat(Hops.slowDeliveries(jdbc, "no-such-phase-", 3))
+                    .containsEntry("deliveries", 0L)
+                    .containsEntry("windows", List.of());
+        } finally {
+            for (String schema : List.of("orders", "inventory")) {
+                jdbc.sql("delete from " + schema + ".journal where order_id like 'slow-%' or order_id like 'other-%'")
+                        .update();
+            }
+        }
+    }
+
+    private static void journal(String schema, String module, String kind, String orderId, String at, double queueMs) {
+        jdbc.sql("insert into " + schema
+                        + ".journal (at, module, instance, kind, message_id, type, order_id, queue_ms, "
+                        + "handler_ms) values (?::timestamptz, ?, 'it', ?, ?, 'ReserveStock', ?, ?, 1)")
+                .params(at, module, kind, UUID.randomUUID(), orderId, queueMs)
+                .update();
+    }
+
+    @Test
     @Order(1)
     void findsNothingWrongWithWhatTheSystemProduced() {
         InvariantChecker.Result result = checker.checkSettled(baseline, Duration.ofSeconds(10));
