@@ -66,7 +66,10 @@ final class Cpu {
             m.put("machine_busy_percent", round(machineBusyPercent));
             // the share of the machine's time its hypervisor gave to others (counted in machine_busy_percent too)
             m.put("machine_steal_percent", round(machineStealPercent));
-            m.put("wake_up_delay_ms", Map.of("p99", round(wakeUpDelayP99Millis), "max", round(wakeUpDelayMaxMillis)));
+            Map<String, Double> wakeUpDelay = new LinkedHashMap<>();
+            wakeUpDelay.put("p99", round(wakeUpDelayP99Millis));
+            wakeUpDelay.put("max", round(wakeUpDelayMaxMillis));
+            m.put("wake_up_delay_ms", wakeUpDelay);
             m.put("machine_cores", cores);
             Map<String, Double> byProcess = new LinkedHashMap<>();
             appCoresByProcess.forEach((name, c) -> byProcess.put(name, round(c)));
