@@ -270,8 +270,7 @@ final class Benchmark {
         commitStats(openResult, openCommits, open);
         openResult.put("target_rate", rate);
         openResult.put("drain_seconds_after", round(drainSeconds));
-        openResult.put("hops", hops(open));
-        openResult.put("slow_deliveries", Hops.slowDeliveries(jdbc, open.prefix, SLOW_WINDOWS));
+        putHops(openResult, open);
         report.put("open_loop", openResult);
         charts(open, steps);
 
@@ -626,8 +625,7 @@ final class Benchmark {
         checker.awaitDrained(drainDeadline, counts -> System.out.println("  in flight: " + counts));
         Map<String, Object> result = analyse(phase, usage);
         commitStats(result, commitsDuring, phase);
-        result.put("hops", hops(phase));
-        result.put("slow_deliveries", Hops.slowDeliveries(jdbc, phase.prefix, SLOW_WINDOWS));
+        putHops(result, phase);
         double seconds = phase.seconds();
         double accepted = phase.accepted.get() / seconds;
         double terminal = (Double) result.get("terminal_per_second");
@@ -727,12 +725,22 @@ final class Benchmark {
     }
 
     /**
-     * The time per hop of the phase's orders (message journal); read after the drain, and after the journal writers'
-     * flush interval (200 ms by default), so that the last deliveries are in it.
+     * The time per hop of the phase's orders and their slow deliveries (message journal), into the phase's result; read
+     * after the drain, and after the journal writers' flush interval (200 ms by default), so that the last deliveries
+     * are in it.
      */
-    private List<Map<String, Object>> hops(Phase p) {
+    private void putHops(Map<String, Object> result, Phase p) {
         Quietly.sleep(JOURNAL_FLUSH_WAIT_MS);
-        return Hops.toMaps(Hops.of(jdbc, p.prefix));
+        result.put("hops", Hops.toMaps(Hops.of(jdbc, p.prefix)));
+        result.put("slow_deliveries", Hops.slowDeliveries(jdbc, p.prefix, SLOW_WINDOWS));
+    }
+
+    /** A phase's time per hop and its slow deliveries (as read back from the results), for the report. */
+    @SuppressWarnings("unchecked")
+    private static String hopsMarkdown(Map<String, Object> phase) {
+        return Hops.markdown((List<Map<String, Object>>) phase.getOrDefault("hops", List.of()))
+                + "\n"
+                + Hops.slowDeliveriesLine((Map<String, Object>) phase.get("slow_deliveries"));
     }
 
     private static final long JOURNAL_FLUSH_WAIT_MS = 1_000;
@@ -1153,14 +1161,9 @@ final class Benchmark {
                         + "Per consumer and message: *in queue* from the sender's outbox write to the handler's start (the rest of "
                         + "the sender's transaction and its commit, the relay, the broker, the wait for a consumer), *in handler* "
                         + "from there to just before the handler's commit.\n\nOpen loop:\n\n")
-                .append(Hops.markdown((List<Map<String, Object>>) open.getOrDefault("hops", List.of())))
-                .append("\n")
-                .append(Hops.slowDeliveriesLine((Map<String, Object>) open.get("slow_deliveries")));
+                .append(hopsMarkdown(open));
         if (overload != null) {
-            md.append("\nOverload:\n\n")
-                    .append(Hops.markdown((List<Map<String, Object>>) overload.getOrDefault("hops", List.of())))
-                    .append("\n")
-                    .append(Hops.slowDeliveriesLine((Map<String, Object>) overload.get("slow_deliveries")));
+            md.append("\nOverload:\n\n").append(hopsMarkdown(overload));
         }
         md.append("\n");
         md.append("## Charts\n\n![throughput](throughput.png)\n\n![latency](latency.png)\n\n![search](search.png)\n\n"

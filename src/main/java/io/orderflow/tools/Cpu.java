@@ -85,11 +85,7 @@ final class Cpu {
 
     /** Samples these processes, and starts recording how late a thread wakes here ({@link WakeUpDelays}). */
     Cpu(List<Long> appPids) {
-        this(appPids, WakeUpDelays.start());
-    }
-
-    Cpu(List<Long> appPids, WakeUpDelays wakeUps) {
-        this.wakeUps = wakeUps;
+        this.wakeUps = WakeUpDelays.start();
         this.appPids = List.copyOf(appPids);
         for (long pid : this.appPids) {
             appNames.put(pid, nameOf(pid));

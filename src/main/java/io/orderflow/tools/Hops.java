@@ -91,9 +91,6 @@ final class Hops {
     /** The length of the windows the slow deliveries are counted in. */
     static final long WINDOW_MS = 250;
 
-    /** A window of {@link #WINDOW_MS} and the slow deliveries in it: how many, of how many modules, the longest wait. */
-    record Window(Instant start, long deliveries, long modules, double longestQueueMs) {}
-
     /**
      * When the deliveries of the orders whose id starts with {@code orderIdPrefix} that waited in queue longer than
      * {@link #SLOW_MS} came: their count, and the {@code top} windows of {@link #WINDOW_MS} with most of them, the
@@ -113,8 +110,8 @@ final class Hops {
         List<Object> params = new ArrayList<>();
         String applied = applied(schemas, "module, at, queue_ms", orderIdPrefix, " and queue_ms > ?", params, SLOW_MS);
         params.add(top);
-        long[] total = {0};
-        List<Window> windows = jdbc.sql("select w, n, modules, longest, sum(n) over () as total from ("
+        long[] total = {0}; // every slow delivery of the phase, from the window function beside each window
+        List<Map<String, Object>> windows = jdbc.sql("select w, n, modules, longest, sum(n) over () as total from ("
                         + "select floor(extract(epoch from at) * 1000 / " + WINDOW_MS + ")::bigint as w, "
                         + "count(*) as n, count(distinct module) as modules, max(queue_ms)::float8 as longest "
                         + "from (" + applied + ") j group by 1) g "
@@ -122,26 +119,18 @@ final class Hops {
                 .params(params)
                 .query((rs, n) -> {
                     total[0] = rs.getLong("total");
-                    return new Window(
-                            Instant.ofEpochMilli(rs.getLong("w") * WINDOW_MS),
-                            rs.getLong("n"),
-                            rs.getLong("modules"),
-                            Benchmark.round(rs.getDouble("longest")));
+                    Map<String, Object> window = new LinkedHashMap<>();
+                    window.put(
+                            "start",
+                            Instant.ofEpochMilli(rs.getLong("w") * WINDOW_MS).toString());
+                    window.put("deliveries", rs.getLong("n"));
+                    window.put("modules", rs.getLong("modules"));
+                    window.put("longest_queue_ms", Benchmark.round(rs.getDouble("longest")));
+                    return window;
                 })
                 .list();
         m.put("deliveries", total[0]);
-        m.put(
-                "windows",
-                windows.stream()
-                        .map(w -> {
-                            Map<String, Object> window = new LinkedHashMap<>();
-                            window.put("start", w.start().toString());
-                            window.put("deliveries", w.deliveries());
-                            window.put("modules", w.modules());
-                            window.put("longest_queue_ms", w.longestQueueMs());
-                            return window;
-                        })
-                        .toList());
+        m.put("windows", windows);
         return m;
     }
 

@@ -13,7 +13,7 @@ import org.HdrHistogram.SynchronizedHistogram;
  */
 final class WakeUpDelays {
 
-    static final long SLEEP_NANOS = 1_000_000L;
+    private static final long SLEEP_NANOS = 1_000_000L;
     /** The longest delay recorded, in microseconds; longer ones count as this. */
     private static final long HIGHEST_MICROS = 60_000_000L;
 
