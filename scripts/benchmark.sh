@@ -190,6 +190,9 @@ if [[ $mode == embedded ]]; then
     echo "orderflow (embedded) PID $app_pids, http :$http_port, PostgreSQL :$pg_port, data $out/pgdata"
     await_healthy "$http_port" "$app_pids" embedded
     db_url="jdbc:postgresql://127.0.0.1:$pg_port/postgres"
+    # the WAL flushes timed, for the report's WAL flush column (WalFlushes): this server is the run's own
+    psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qtA -c "alter system set track_wal_io_timing = on" \
+        -c "select pg_reload_conf()" >/dev/null || echo "benchmark: WAL flushes not timed (see above)" >&2
 else
     pg_isready -q -h "$pg_host" -p "${PGPORT:-5432}" || fail "PostgreSQL does not answer on $pg_host:${PGPORT:-5432}"
     db="orderflow_bench_${stamp//-/_}"
@@ -206,6 +209,11 @@ else
             ORDERFLOW_REDIS_PREFIX="$redis_prefix")
     fi
     psql -h "$pg_host" -p "${PGPORT:-5432}" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -qtA -c "create database $db" >/dev/null
+    # the WAL flushes of this database's sessions timed, for the report's WAL flush column (WalFlushes); setting it
+    # takes a superuser, and the run goes on without it
+    psql -h "$pg_host" -p "${PGPORT:-5432}" -U "$pg_user" -d postgres -qtA \
+        -c "alter database $db set track_wal_io_timing = on" >/dev/null \
+        || echo "benchmark: WAL flushes not timed (see above)" >&2
     db_url="jdbc:postgresql://$pg_host:${PGPORT:-5432}/$db"
     # perf-test runs in its own JVM from Maven Central; it is not bundled in the app jar
     extra+=(--transport "$transport")

@@ -95,7 +95,7 @@ final class Benchmark {
                 pids.add(found);
             }
         }
-        this.cpu = new Cpu(pids);
+        this.cpu = new Cpu(pids, WalFlushes.start(jdbc));
     }
 
     static int run(Args args) throws IOException {
@@ -701,6 +701,15 @@ final class Benchmark {
         return result;
     }
 
+    /** The phase's WAL flushes, mean and worst second's mean; "not timed" when the server did not time them. */
+    static String walFlushCell(Map<String, Object> phase) {
+        if (Report.path(phase, "cpu", "wal_flush_ms") == null) {
+            return "not timed";
+        }
+        return Report.cell(Report.path(phase, "cpu", "wal_flush_ms", "mean")) + " / "
+                + Report.cell(Report.path(phase, "cpu", "wal_flush_ms", "worst_interval_mean"));
+    }
+
     private static void commitStats(Map<String, Object> result, long commits, Phase phase) {
         result.put("db_commits_per_second", round(commits / phase.seconds()));
         result.put(
@@ -1099,8 +1108,8 @@ final class Benchmark {
                 .append(".\n\n| phase | s | accepted/s | terminal/s | refused/s (503) | e2e p50/p95/p99/max ms "
                         + "| HTTP p50/p95/p99/max ms | app CPU (cores) | of it JIT / GC | app GC pauses (n / ms) "
                         + "| postgres CPU | load gen CPU | machine busy % | of it stolen % | wake-up delay p99 / max ms "
-                        + "| DB commits/s | errors |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "| WAL flush mean / worst second ms | DB commits/s | errors |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases =
                 new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
         if (overload != null) {
@@ -1144,6 +1153,8 @@ final class Benchmark {
                     .append(Report.cell(Report.path(p, "cpu", "wake_up_delay_ms", "p99")))
                     .append(" / ")
                     .append(Report.cell(Report.path(p, "cpu", "wake_up_delay_ms", "max")))
+                    .append(" | ")
+                    .append(walFlushCell(p))
                     .append(" | ")
                     .append(Report.cell(p.get("db_commits_per_second")))
                     .append(" | ")

@@ -13,11 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CPU time from /proc: the application's processes (and, of it, their JIT compiler and garbage collector threads),
  * every postgres process, this load generator, the machine (and, of it, the time its hypervisor took); the application
- * JVMs' garbage collection pauses ({@link GcPauses}); and how late a thread woke on this machine ({@link WakeUpDelays}).
+ * JVMs' garbage collection pauses ({@link GcPauses}); how late a thread woke on this machine ({@link WakeUpDelays});
+ * and, given a database server that times them, how long its WAL flushes took ({@link WalFlushes}).
  */
 final class Cpu {
 
@@ -36,7 +38,8 @@ final class Cpu {
             long machineTotal,
             long machineIdle,
             long machineSteal,
-            Histogram wakeUpDelays) {}
+            Histogram wakeUpDelays,
+            WalFlushes.@Nullable Sample walFlushes) {}
 
     /** Cores busy between two samples (1.0 = one core fully used). */
     record Usage(
@@ -51,6 +54,7 @@ final class Cpu {
             double machineStealPercent,
             double wakeUpDelayP99Millis,
             double wakeUpDelayMaxMillis,
+            @Nullable Map<String, Object> walFlushes,
             int cores,
             Map<String, Double> appCoresByProcess) {
 
@@ -70,6 +74,9 @@ final class Cpu {
             wakeUpDelay.put("p99", round(wakeUpDelayP99Millis));
             wakeUpDelay.put("max", round(wakeUpDelayMaxMillis));
             m.put("wake_up_delay_ms", wakeUpDelay);
+            if (walFlushes != null) { // how long the server's WAL flushes took (WalFlushes), when it times them
+                m.put("wal_flush_ms", walFlushes);
+            }
             m.put("machine_cores", cores);
             Map<String, Double> byProcess = new LinkedHashMap<>();
             appCoresByProcess.forEach((name, c) -> byProcess.put(name, round(c)));
@@ -80,11 +87,18 @@ final class Cpu {
 
     private final List<Long> appPids;
     private final WakeUpDelays wakeUps;
+    private final WalFlushes walFlushes;
     /** What each application process runs: its {@code ORDERFLOW_MODULES}, read once. */
     private final Map<Long, String> appNames = new LinkedHashMap<>();
 
     /** Samples these processes, and starts recording how late a thread wakes here ({@link WakeUpDelays}). */
     Cpu(List<Long> appPids) {
+        this(appPids, WalFlushes.none());
+    }
+
+    /** The same, and reads the database server's WAL flushes with each sample ({@link WalFlushes}). */
+    Cpu(List<Long> appPids, WalFlushes walFlushes) {
+        this.walFlushes = walFlushes;
         this.wakeUps = WakeUpDelays.start();
         this.appPids = List.copyOf(appPids);
         for (long pid : this.appPids) {
@@ -130,7 +144,8 @@ final class Cpu {
                 machine[0],
                 machine[1],
                 machine[2],
-                wakeUps.snapshot());
+                wakeUps.snapshot(),
+                walFlushes.timed() ? walFlushes.sample() : null);
     }
 
     static Usage between(Sample a, Sample b) {
@@ -151,6 +166,9 @@ final class Cpu {
                 total <= 0 ? 0 : 100.0 * steal / total,
                 wakeUpDelays.getTotalCount() == 0 ? 0 : wakeUpDelays.getValueAtPercentile(99) / 1000.0,
                 wakeUpDelays.getTotalCount() == 0 ? 0 : wakeUpDelays.getMaxValue() / 1000.0,
+                a.walFlushes() == null || b.walFlushes() == null
+                        ? null
+                        : WalFlushes.summary(a.walFlushes(), b.walFlushes()),
                 Runtime.getRuntime().availableProcessors(),
                 byProcess(a, b, seconds));
     }

@@ -117,6 +117,7 @@ class CpuUnitTest {
                 machineTotal,
                 machineIdle,
                 machineSteal,
-                wakeUps.snapshot());
+                wakeUps.snapshot(),
+                null);
     }
 }
