@@ -13,15 +13,19 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleUnaryOperator;
 import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -271,6 +275,9 @@ final class Benchmark {
         openResult.put("target_rate", rate);
         openResult.put("drain_seconds_after", round(drainSeconds));
         putHops(openResult, open);
+        // where an order's CPU goes at low load, where batches are small: beside the overload phase's in the report
+        openResult.put("app_cpu_ms_by_process", msPerOrderByProcess(openCpu.appCoresByProcess(), (Double)
+                openResult.get("terminal_per_second")));
         report.put("open_loop", openResult);
         charts(open, steps);
 
@@ -1199,17 +1206,7 @@ final class Benchmark {
                     .append(statementStats.get("per_finished_order"))
                     .append(" |\n\n");
         }
-        Map<String, Object> overloadCost =
-                overload == null ? null : (Map<String, Object>) overload.get("cost_per_terminal_order");
-        Map<String, Object> byProcess =
-                overloadCost == null ? null : (Map<String, Object>) overloadCost.get("app_cpu_ms_by_process");
-        if (byProcess != null && byProcess.size() > 1) {
-            md.append("## Application CPU by process (overload phase, ms per finished order)\n\n"
-                    + "| process | CPU ms per order |\n|---|---|\n");
-            byProcess.forEach((name, ms) ->
-                    md.append("| ").append(name).append(" | ").append(ms).append(" |\n"));
-            md.append("\n");
-        }
+        md.append(byProcessMarkdown(overload, open));
         md.append("## Cost of one order (happy path, counted from the code)\n\n")
                 .append(report.get("cost_per_order"))
                 .append("\n\n## Ceiling\n\n```\n")
@@ -1230,6 +1227,46 @@ final class Benchmark {
                 .append(inv.get("stats"))
                 .append("\n");
         return md.toString();
+    }
+
+    /** Milliseconds of CPU per finished order of each process, from its cores over a phase; empty without orders. */
+    static Map<String, Double> msPerOrderByProcess(Map<String, Double> coresByProcess, double terminalPerSecond) {
+        Map<String, Double> ms = new LinkedHashMap<>();
+        if (terminalPerSecond > 0) {
+            coresByProcess.forEach((name, cores) -> ms.put(name, round(cores * 1000 / terminalPerSecond)));
+        }
+        return ms;
+    }
+
+    /**
+     * The application's CPU per finished order by process, in the overload phase (full batches, refusals too) and at
+     * half the maximum (small batches); nothing for a single process.
+     */
+    @SuppressWarnings("unchecked")
+    static String byProcessMarkdown(@Nullable Map<String, Object> overload, Map<String, Object> open) {
+        Map<String, Object> overloadMs = overload == null
+                ? Map.of()
+                : (Map<String, Object>) Objects.requireNonNullElse(
+                        Report.path(overload, "cost_per_terminal_order", "app_cpu_ms_by_process"), Map.of());
+        Map<String, Object> openMs =
+                (Map<String, Object>) Objects.requireNonNullElse(open.get("app_cpu_ms_by_process"), Map.of());
+        Set<String> processes = new LinkedHashSet<>(overloadMs.keySet());
+        processes.addAll(openMs.keySet());
+        if (processes.size() <= 1) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Application CPU by process (ms per finished order)\n\n"
+                + "| process | overload phase | half the maximum |\n|---|---|---|\n");
+        for (String name : processes) {
+            md.append("| ")
+                    .append(name)
+                    .append(" | ")
+                    .append(Report.cell(overloadMs.get(name)))
+                    .append(" | ")
+                    .append(Report.cell(openMs.get(name)))
+                    .append(" |\n");
+        }
+        return md.append("\n").toString();
     }
 
     private static String pcts(Map<String, Object> p, String key) {
