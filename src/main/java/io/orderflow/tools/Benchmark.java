@@ -653,9 +653,9 @@ final class Benchmark {
             // cores busy through the phase, as milliseconds of CPU per finished order
             DoubleUnaryOperator msPerOrder = cores -> round(cores * seconds * 1000 / terminalOrders);
             cost.put("app_cpu_ms", msPerOrder.applyAsDouble(usage.appCores()));
-            Map<String, Double> byProcess = new LinkedHashMap<>();
-            usage.appCoresByProcess().forEach((name, cores) -> byProcess.put(name, msPerOrder.applyAsDouble(cores)));
-            cost.put("app_cpu_ms_by_process", byProcess);
+            cost.put(
+                    "app_cpu_ms_by_process",
+                    msPerOrderByProcess(usage.appCoresByProcess(), (double) terminalOrders / seconds));
             cost.put("app_jit_cpu_ms", msPerOrder.applyAsDouble(usage.appJitCores()));
             cost.put("app_gc_cpu_ms", msPerOrder.applyAsDouble(usage.appGcCores()));
             cost.put("postgres_cpu_ms", msPerOrder.applyAsDouble(usage.postgresCores()));
