@@ -54,11 +54,15 @@ import org.springframework.web.util.UriComponentsBuilder;
  * {@code orderflow.saga.catalog-timeout}, answers with an error, or is behind an open circuit breaker gives no
  * answer: the order then goes out with {@code ValidateOrder} as a message, as it did before, and nothing is lost.
  *
- * <p>The products it reads are kept here for {@code orderflow.saga.catalog-price-ttl} (counted from the answer), so
- * a busy shop asks the catalog only for SKUs it has not priced lately: a price changed in the catalog reaches new
- * orders at most that much later than it reaches the catalog's own answers. A kept price that differs from the one
- * the customer was shown ({@code unit_price}) is asked again before the order is refused as {@code price_changed}.
- * Unknown SKUs are not kept: a product added to the catalog can be ordered at once.
+ * <p>The products it reads are kept here for {@code orderflow.saga.catalog-price-ttl} (counted from the answer): a
+ * price changed in the catalog reaches new orders at most that much later than it reaches the catalog's own answers.
+ * While orders come in, the catalog's whole listing ({@code GET /api/products}, one read) is read again every half
+ * of that TTL, off the placing threads ({@link PriceList}), so an order is priced without asking the catalog whatever
+ * the rate and however many SKUs the shop sells; an order of a SKU that is not kept (a product added since) asks for
+ * its own SKUs, as it did before the listing was kept. A catalog that lists more products than are kept here
+ * ({@value #KEPT_PRODUCTS}) is not read whole again. A kept price that differs from the one the customer was shown
+ * ({@code unit_price}) is asked again before the order is refused as {@code price_changed}. Unknown SKUs are not kept:
+ * a product added to the catalog can be ordered at once.
  *
  * <p>Active where {@code orderflow.saga.catalog-url} names the catalog: {@code lb://catalog} (the distributed
  * profile's default) picks an instance from this process's copy of the discovery registry, round-robin; any other
@@ -76,7 +80,7 @@ public class RemotePricing {
     /** Kept open to the catalog instances together: as many as placing threads could ask at once, and more. */
     private static final int MAX_CONNECTIONS = 64;
     /** The most products kept between orders (a catalog larger than this is asked for the ones it dropped). */
-    private static final int KEPT_PRODUCTS = 10_000;
+    static final int KEPT_PRODUCTS = 10_000;
 
     @Bean
     ReadOnlyStep<ValidateOrder, ValidationReply> remoteCatalogValidation(
@@ -123,13 +127,14 @@ public class RemotePricing {
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .build();
-        return new Step(
-                catalogs,
-                rest.requestFactory(new HttpComponentsClientHttpRequestFactory(http))
-                        .build(),
-                breakers.circuitBreaker(BREAKER),
-                meters,
-                keptProducts(priceTtl, Ticker.systemTicker()));
+        RestClient client = rest.requestFactory(new HttpComponentsClientHttpRequestFactory(http))
+                .build();
+        CircuitBreaker breaker = breakers.circuitBreaker(BREAKER);
+        Cache<String, Product> kept = keptProducts(priceTtl, Ticker.systemTicker());
+        PriceList list = kept == null
+                ? null
+                : PriceList.inBackground(() -> readAll(catalogs, client), kept, priceTtl.dividedBy(2), breaker, meters);
+        return new Step(catalogs, client, breaker, meters, kept, list);
     }
 
     /** Where the products read from a catalog are kept for {@code ttl}; none when {@code ttl} is zero. */
@@ -190,8 +195,23 @@ public class RemotePricing {
         }
     }
 
+    /** The catalog's whole listing, from the next catalog instance. */
+    static List<Product> readAll(Catalogs catalogs, RestClient rest) {
+        URI uri = UriComponentsBuilder.fromUri(catalogs.next())
+                .path("/api/products")
+                .build()
+                .toUri();
+        try {
+            List<Product> products = rest.get().uri(uri).retrieve().body(Step.PRODUCTS);
+            return products == null ? List.of() : products;
+        } catch (ResourceAccessException e) { // refused or timed out: it may have stopped or moved
+            catalogs.unreachable();
+            throw e;
+        }
+    }
+
     /** The step: the products read over HTTP, priced here by the catalog's rules. */
-    static final class Step implements ReadOnlyStep<ValidateOrder, ValidationReply> {
+    static final class Step implements ReadOnlyStep<ValidateOrder, ValidationReply>, AutoCloseable {
 
         private static final Logger log = LoggerFactory.getLogger(RemotePricing.class);
         private static final ParameterizedTypeReference<List<Product>> PRODUCTS = new ParameterizedTypeReference<>() {};
@@ -200,6 +220,7 @@ public class RemotePricing {
         private final RestClient rest;
         private final CircuitBreaker breaker;
         private final @Nullable Cache<String, Product> kept;
+        private final @Nullable PriceList list;
         private final Timer fromKept;
         private final Timer answered;
         private final Timer failed;
@@ -210,11 +231,13 @@ public class RemotePricing {
                 RestClient rest,
                 CircuitBreaker breaker,
                 MeterRegistry meters,
-                @Nullable Cache<String, Product> kept) {
+                @Nullable Cache<String, Product> kept,
+                @Nullable PriceList list) {
             this.catalogs = catalogs;
             this.rest = rest;
             this.breaker = breaker;
             this.kept = kept;
+            this.list = list;
             this.fromKept = timer(meters, "kept");
             this.answered = timer(meters, "answered");
             this.failed = timer(meters, "failed");
@@ -242,6 +265,9 @@ public class RemotePricing {
                     .distinct()
                     .toList();
             long started = System.nanoTime();
+            if (list != null) {
+                list.readIfDue();
+            }
             Map<String, Product> products = keptFor(command, skus);
             List<String> missing =
                     skus.stream().filter(sku -> !products.containsKey(sku)).toList();
@@ -281,6 +307,13 @@ public class RemotePricing {
                 }
             }
             return found;
+        }
+
+        @Override
+        public void close() {
+            if (list != null) {
+                list.close();
+            }
         }
 
         private Map<String, Product> read(List<String> skus) {

@@ -1,10 +1,13 @@
 package io.orderflow.catalog;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +38,7 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -45,6 +50,9 @@ class RemotePricingUnitTest {
 
     private static final String PRODUCTS = "[{\"sku\":\"PROD-1\",\"name\":\"Mug\",\"description\":\"A mug\","
             + "\"price\":10.50,\"currency\":\"EUR\",\"available\":7}]";
+
+    /** What {@link #queries} holds for a read of the whole listing (no query). */
+    private static final String LISTING = "(listing)";
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<String> queries = new CopyOnWriteArrayList<>();
@@ -61,7 +69,8 @@ class RemotePricingUnitTest {
     void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/products", exchange -> {
-            queries.add(exchange.getRequestURI().getRawQuery());
+            String query = exchange.getRequestURI().getRawQuery();
+            queries.add(query == null ? LISTING : query);
             reply.to(exchange);
         });
         server.start();
@@ -156,6 +165,139 @@ class RemotePricingUnitTest {
                 .hasValueSatisfying(
                         r -> assertThat(((OrderRejected) r).reason()).isEqualTo("price_changed"));
         assertThat(queries).hasSize(3);
+    }
+
+    @Test
+    void readsTheWholeListingAheadOfTheOrdersEveryHalfTtlWhileOrdersComeIn() {
+        AtomicLong now = new AtomicLong();
+        ReadOnlyStep<ValidateOrder, ValidationReply> step = listing(Duration.ofSeconds(10), now, Runnable::run);
+
+        assertThat(step.answer(order(item("PROD-1", 2, null))))
+                .hasValueSatisfying(
+                        r -> assertThat(((OrderValidated) r).total()).isEqualByComparingTo("21.00"));
+        assertThat(queries).containsExactly(LISTING);
+        assertThat(count("kept")).isEqualTo(1);
+        assertThat(listings("read")).isEqualTo(1);
+
+        // a SKU the listing did not hold is asked for by its order, as before
+        assertThat(step.answer(order(item("PROD-1", 1, null), item("PROD-2", 1, null))))
+                .hasValueSatisfying(
+                        r -> assertThat(((OrderRejected) r).reason()).isEqualTo("unknown_sku"));
+        assertThat(queries).containsExactly(LISTING, "sku=PROD-2");
+
+        // not read again before half the TTL, then by the first order after it
+        now.addAndGet(Duration.ofMillis(4_999).toNanos());
+        step.answer(order(item("PROD-1", 1, null)));
+        assertThat(queries).containsExactly(LISTING, "sku=PROD-2");
+        reply = exchange -> respond(exchange, 200, PRODUCTS.replace("10.50", "12.00"));
+        now.addAndGet(Duration.ofMillis(1).toNanos());
+        assertThat(step.answer(order(item("PROD-1", 1, null))))
+                .hasValueSatisfying(
+                        r -> assertThat(((OrderValidated) r).total()).isEqualByComparingTo("12.00"));
+        assertThat(queries).containsExactly(LISTING, "sku=PROD-2", LISTING);
+
+        // nothing is read while no order comes in, however long that is
+        now.addAndGet(Duration.ofMinutes(10).toNanos());
+        assertThat(queries).hasSize(3);
+        step.answer(order(item("PROD-1", 1, null)));
+        assertThat(queries).containsExactly(LISTING, "sku=PROD-2", LISTING, LISTING);
+        assertThat(count("kept")).isEqualTo(4);
+        assertThat(count("answered")).isEqualTo(1);
+    }
+
+    @Test
+    void aListingThatCannotBeReadIsTriedAgainHalfATtlLaterAndOrdersAskForTheirOwnSkusMeanwhile() {
+        AtomicLong now = new AtomicLong();
+        reply = exchange -> {
+            if (exchange.getRequestURI().getRawQuery() == null) {
+                respond(exchange, 503, "{}");
+            } else {
+                respond(exchange, 200, PRODUCTS);
+            }
+        };
+        ReadOnlyStep<ValidateOrder, ValidationReply> step = listing(Duration.ofSeconds(10), now, Runnable::run);
+
+        assertThat(step.answer(order(item("PROD-1", 1, null)))).containsInstanceOf(OrderValidated.class);
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(step.answer(order(item("PROD-1", 1, null)))).containsInstanceOf(OrderValidated.class);
+
+        assertThat(queries).containsExactly(LISTING, "sku=PROD-1");
+        assertThat(listings("failed")).isEqualTo(1);
+        assertThat(count("answered")).isEqualTo(1);
+        assertThat(count("kept")).isEqualTo(1);
+
+        reply = exchange -> respond(exchange, 200, PRODUCTS);
+        now.addAndGet(Duration.ofSeconds(4).toNanos());
+        step.answer(order(item("PROD-1", 1, null)));
+        assertThat(queries).containsExactly(LISTING, "sku=PROD-1", LISTING);
+        assertThat(listings("read")).isEqualTo(1);
+    }
+
+    @Test
+    void readsOneListingAtATime() {
+        AtomicLong now = new AtomicLong();
+        List<Runnable> waiting = new ArrayList<>();
+        ReadOnlyStep<ValidateOrder, ValidationReply> step = listing(Duration.ofSeconds(10), now, waiting::add);
+
+        // the orders do not wait for the read: they ask for their own SKUs
+        step.answer(order(item("PROD-1", 1, null)));
+        now.addAndGet(Duration.ofSeconds(6).toNanos());
+        step.answer(order(item("PROD-1", 1, null)));
+        assertThat(waiting).hasSize(1);
+        assertThat(queries).containsExactly("sku=PROD-1");
+
+        waiting.remove(0).run();
+        assertThat(queries).containsExactly("sku=PROD-1", LISTING);
+        // the next read is due half a TTL after this one was asked for: already
+        step.answer(order(item("PROD-1", 1, null)));
+        assertThat(waiting).hasSize(1);
+    }
+
+    @Test
+    void aCatalogThatListsMoreProductsThanAreKeptIsNotReadWholeAgain() {
+        StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i <= RemotePricing.KEPT_PRODUCTS; i++) {
+            many.append(i == 0 ? "" : ",")
+                    .append(PRODUCTS.substring(1, PRODUCTS.length() - 1).replace("PROD-1", "SKU-" + i));
+        }
+        String listing = many.append(']').toString();
+        reply = exchange -> respond(exchange, 200, exchange.getRequestURI().getRawQuery() == null ? listing : PRODUCTS);
+        AtomicLong now = new AtomicLong();
+        ReadOnlyStep<ValidateOrder, ValidationReply> step = listing(Duration.ofSeconds(10), now, Runnable::run);
+
+        assertThat(step.answer(order(item("PROD-1", 1, null)))).containsInstanceOf(OrderValidated.class);
+        now.addAndGet(Duration.ofMinutes(1).toNanos());
+        assertThat(step.answer(order(item("PROD-1", 1, null)))).containsInstanceOf(OrderValidated.class);
+
+        assertThat(queries).containsExactly(LISTING, "sku=PROD-1", "sku=PROD-1");
+        assertThat(listings("read")).isZero();
+    }
+
+    @Test
+    void theStepAsConfiguredReadsTheListingOnAThreadOfItsOwn() throws Exception {
+        ReadOnlyStep<ValidateOrder, ValidationReply> step = new RemotePricing()
+                .remoteCatalogValidation(
+                        catalogUrl(),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(30),
+                        false,
+                        new DefaultListableBeanFactory().getBeanProvider(ServiceInstances.class),
+                        RestClient.builder(),
+                        breakers(),
+                        meters);
+
+        assertThat(step.answer(order(item("PROD-1", 1, null)))).containsInstanceOf(OrderValidated.class);
+        // the read's end, waited for (bounded) rather than raced
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (listings("read") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(listings("read")).isEqualTo(1);
+        long kept = count("kept");
+        assertThat(step.answer(order(item("PROD-1", 1, null)))).containsInstanceOf(OrderValidated.class);
+        assertThat(count("kept")).isEqualTo(kept + 1);
+        assertThat(queries).contains(LISTING);
+        ((AutoCloseable) step).close();
     }
 
     @Test
@@ -261,7 +403,7 @@ class RemotePricingUnitTest {
                 .remoteCatalogValidation(
                         "lb://catalog",
                         Duration.ofSeconds(10),
-                        Duration.ofSeconds(5),
+                        Duration.ZERO,
                         true,
                         provider(instances),
                         RestClient.builder(),
@@ -295,12 +437,13 @@ class RemotePricingUnitTest {
         return step(url, Duration.ofSeconds(10));
     }
 
+    /** A step that keeps nothing, so that each order asks (and no listing is read behind the test's back). */
     private ReadOnlyStep<ValidateOrder, ValidationReply> step(String url, Duration timeout) {
         return new RemotePricing()
                 .remoteCatalogValidation(
                         url,
                         timeout,
-                        Duration.ofSeconds(5),
+                        Duration.ZERO,
                         false,
                         new DefaultListableBeanFactory().getBeanProvider(ServiceInstances.class),
                         RestClient.builder(),
@@ -308,7 +451,10 @@ class RemotePricingUnitTest {
                         meters);
     }
 
-    /** A step that keeps products for {@code ttl} by a clock the test moves ({@code now}, in nanoseconds). */
+    /**
+     * A step that keeps the products of each order's own ask for {@code ttl} by a clock the test moves ({@code now}, in
+     * nanoseconds), and reads no listing.
+     */
     private ReadOnlyStep<ValidateOrder, ValidationReply> keeping(Duration ttl, AtomicLong now) {
         URI catalog = URI.create(catalogUrl());
         return new RemotePricing.Step(
@@ -316,7 +462,32 @@ class RemotePricingUnitTest {
                 RestClient.create(),
                 breakers().circuitBreaker("test"),
                 meters,
-                RemotePricing.keptProducts(ttl, now::get));
+                RemotePricing.keptProducts(ttl, now::get),
+                null);
+    }
+
+    /**
+     * A step that keeps products for {@code ttl} by the test's clock and reads the whole listing every half of it, each
+     * read run by {@code reader} (on the calling thread, or when the test says).
+     */
+    private ReadOnlyStep<ValidateOrder, ValidationReply> listing(Duration ttl, AtomicLong now, Executor reader) {
+        URI catalog = URI.create(catalogUrl());
+        // without the retries of a client that repeats a 503, as the configured one is
+        RestClient rest = RestClient.builder()
+                .requestFactory(new SimpleClientHttpRequestFactory())
+                .build();
+        CircuitBreaker breaker = CircuitBreaker.ofDefaults("test"); // stays closed through these tests' few failures
+        Cache<String, Product> kept = requireNonNull(RemotePricing.keptProducts(ttl, now::get));
+        PriceList list = new PriceList(
+                () -> RemotePricing.readAll(() -> catalog, rest),
+                kept,
+                ttl.dividedBy(2),
+                breaker,
+                meters,
+                now::get,
+                reader,
+                () -> {});
+        return new RemotePricing.Step(() -> catalog, rest, breaker, meters, kept, list);
     }
 
     /** Opens when half of the last 2 calls failed, and stays open for the test. */
@@ -367,6 +538,13 @@ class RemotePricingUnitTest {
 
     private String catalogUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private long listings(String outcome) {
+        return meters.get("orderflow.saga.remote.price.list")
+                .tag("outcome", outcome)
+                .timer()
+                .count();
     }
 
     private long count(String outcome) {
