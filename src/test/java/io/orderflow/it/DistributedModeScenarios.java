@@ -154,6 +154,7 @@ abstract class DistributedModeScenarios extends OrderScenarios {
 
     @Test
     void theOrderProcessAnswersAnOrdersTimelineFromEveryModulesJournal() {
+        long pricedBefore = pricedOverHttp(orderApp, "answered") + pricedOverHttp(orderApp, "kept");
         String id = api.placeAccepted(OrderApi.Orders.anOrder(OrderApi.Orders.item("PROD-002", 1), "tok_visa", null));
 
         JsonNode timeline = awaitTimeline(
@@ -173,7 +174,13 @@ abstract class DistributedModeScenarios extends OrderScenarios {
         // priced over HTTP before the order was placed: validation took no message
         assertThat(OrderTimelineScenarios.appliedHops(timeline))
                 .doesNotContain("ValidateOrder>catalog", "OrderValidated>order");
-        assertThat(pricedOverHttp(orderApp, "answered")).isPositive();
+        // by asking the catalog, or from what an ask or the catalog's listing brought earlier
+        assertThat(pricedOverHttp(orderApp, "answered") + pricedOverHttp(orderApp, "kept"))
+                .isEqualTo(pricedBefore + 1);
+        // an order came in, so the whole listing was read too, on a thread of its own: its end is waited for
+        Awaitility.await("the catalog's listing read by the order service")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> listingsRead(orderApp), n -> n > 0);
     }
 
     @Test
@@ -237,6 +244,14 @@ abstract class DistributedModeScenarios extends OrderScenarios {
                         () -> via.get("/api/orders/" + id + "/timeline").body(),
                         t -> t.path("summary").path("terminal").asBoolean()
                                 && OrderTimelineScenarios.appliedHops(t).containsAll(List.of(hops)));
+    }
+
+    private static long listingsRead(RunningApp app) {
+        Timer timer = app.bean(MeterRegistry.class)
+                .find("orderflow.saga.remote.price.list")
+                .tag("outcome", "read")
+                .timer();
+        return timer == null ? 0 : timer.count();
     }
 
     private static long pricedOverHttp(RunningApp app, String outcome) {
