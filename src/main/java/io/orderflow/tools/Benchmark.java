@@ -659,6 +659,8 @@ final class Benchmark {
             cost.put("app_jit_cpu_ms", msPerOrder.applyAsDouble(usage.appJitCores()));
             cost.put("app_gc_cpu_ms", msPerOrder.applyAsDouble(usage.appGcCores()));
             cost.put("postgres_cpu_ms", msPerOrder.applyAsDouble(usage.postgresCores()));
+            cost.put("rabbitmq_cpu_ms", msPerOrder.applyAsDouble(usage.rabbitmqCores()));
+            cost.put("redis_cpu_ms", msPerOrder.applyAsDouble(usage.redisCores()));
             // n_tup_ins is the statistics collector's count: reported a moment after each commit, close enough here
             cost.put("journal_rows", round((double) (journalAfter[0] - journalBefore[0]) / terminalOrders));
             cost.put("journal_bytes", Math.round((double) (journalAfter[1] - journalBefore[1]) / terminalOrders));
@@ -1054,7 +1056,11 @@ final class Benchmark {
                         .append(cost.get("app_gc_cpu_ms"))
                         .append(" ms), ")
                         .append(cost.get("postgres_cpu_ms"))
-                        .append(" ms PostgreSQL CPU, journal ")
+                        .append(" ms PostgreSQL CPU, ")
+                        .append(cost.get("rabbitmq_cpu_ms"))
+                        .append(" / ")
+                        .append(cost.get("redis_cpu_ms"))
+                        .append(" ms RabbitMQ / Redis CPU (on this machine), journal ")
                         .append(cost.get("journal_rows"))
                         .append(" rows / ")
                         .append(cost.get("journal_bytes"))
@@ -1114,9 +1120,9 @@ final class Benchmark {
                                 : ", the compilers still busy at the limit")
                 .append(".\n\n| phase | s | accepted/s | terminal/s | refused/s (503) | e2e p50/p95/p99/max ms "
                         + "| HTTP p50/p95/p99/max ms | app CPU (cores) | of it JIT / GC | app GC pauses (n / ms) "
-                        + "| postgres CPU | load gen CPU | machine busy % | of it stolen % | wake-up delay p99 / max ms "
-                        + "| WAL flush mean / worst second ms | DB commits/s | errors |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "| postgres CPU | RabbitMQ / Redis CPU | load gen CPU | machine busy % | of it stolen % "
+                        + "| wake-up delay p99 / max ms | WAL flush mean / worst second ms | DB commits/s | errors |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases =
                 new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
         if (overload != null) {
@@ -1150,6 +1156,10 @@ final class Benchmark {
                     .append(Report.cell(Report.path(p, "cpu", "app_gc_pause_ms")))
                     .append(" | ")
                     .append(Report.cell(Report.path(p, "cpu", "postgres_cores")))
+                    .append(" | ")
+                    .append(Report.cell(Report.path(p, "cpu", "rabbitmq_cores")))
+                    .append(" / ")
+                    .append(Report.cell(Report.path(p, "cpu", "redis_cores")))
                     .append(" | ")
                     .append(Report.cell(Report.path(p, "cpu", "load_generator_cores")))
                     .append(" | ")

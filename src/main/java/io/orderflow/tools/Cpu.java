@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,13 +16,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * CPU time from /proc: the application's processes (and, of it, their JIT compiler and garbage collector threads),
- * every postgres process, this load generator, the machine (and, of it, the time its hypervisor took); the application
+ * every postgres process, the brokers on this machine (RabbitMQ's {@code beam.smp}, {@code redis-server}: none where
+ * they run elsewhere), this load generator, the machine (and, of it, the time its hypervisor took); the application
  * JVMs' garbage collection pauses ({@link GcPauses}); how late a thread woke on this machine ({@link WakeUpDelays});
  * and, given a database server that times them, how long its WAL flushes took ({@link WalFlushes}).
  */
 final class Cpu {
 
     static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
+
+    private static final String POSTGRES = "postgres";
+    private static final String RABBITMQ = "beam.smp";
+    private static final String REDIS = "redis-server";
 
     record Sample(
             long nanos,
@@ -34,6 +38,8 @@ final class Cpu {
             Map<Long, Long> appGcPauses,
             Map<Long, Long> appGcPauseNanos,
             long postgres,
+            long rabbitmq,
+            long redis,
             long self,
             long machineTotal,
             long machineIdle,
@@ -49,6 +55,8 @@ final class Cpu {
             long appGcPauses,
             double appGcPauseMillis,
             double postgresCores,
+            double rabbitmqCores,
+            double redisCores,
             double loadGeneratorCores,
             double machineBusyPercent,
             double machineStealPercent,
@@ -66,6 +74,10 @@ final class Cpu {
             m.put("app_gc_pauses", appGcPauses);
             m.put("app_gc_pause_ms", round(appGcPauseMillis));
             m.put("postgres_cores", round(postgresCores));
+            // the brokers' processes on this machine (0 where they run elsewhere): RabbitMQ carries the distributed
+            // mode's messages, Redis its rate limits (and the messages with --transport redis)
+            m.put("rabbitmq_cores", round(rabbitmqCores));
+            m.put("redis_cores", round(redisCores));
             m.put("load_generator_cores", round(loadGeneratorCores));
             m.put("machine_busy_percent", round(machineBusyPercent));
             // the share of the machine's time its hypervisor gave to others (counted in machine_busy_percent too)
@@ -126,10 +138,7 @@ final class Cpu {
                 pauseNanos.put(pid, total.nanos());
             });
         }
-        long pg = 0;
-        for (long pid : processesNamed("postgres")) {
-            pg += ticks(pid);
-        }
+        Map<String, Long> servers = ticksOfProcessesNamed(List.of(POSTGRES, RABBITMQ, REDIS));
         long[] machine = machine();
         return new Sample(
                 System.nanoTime(),
@@ -139,7 +148,9 @@ final class Cpu {
                 gc,
                 pauses,
                 pauseNanos,
-                pg,
+                servers.getOrDefault(POSTGRES, 0L),
+                servers.getOrDefault(RABBITMQ, 0L),
+                servers.getOrDefault(REDIS, 0L),
                 ticks(ProcessHandle.current().pid()),
                 machine[0],
                 machine[1],
@@ -161,6 +172,8 @@ final class Cpu {
                 grown(a.appGcPauses(), b.appGcPauses()),
                 grown(a.appGcPauseNanos(), b.appGcPauseNanos()) / 1e6,
                 Math.max(0, b.postgres() - a.postgres()) / TICKS_PER_SECOND / seconds,
+                Math.max(0, b.rabbitmq() - a.rabbitmq()) / TICKS_PER_SECOND / seconds,
+                Math.max(0, b.redis() - a.redis()) / TICKS_PER_SECOND / seconds,
                 (b.self() - a.self()) / TICKS_PER_SECOND / seconds,
                 total <= 0 ? 0 : 100.0 * (total - idle) / total,
                 total <= 0 ? 0 : 100.0 * steal / total,
@@ -301,23 +314,25 @@ final class Cpu {
         }
     }
 
-    static List<Long> processesNamed(String name) {
-        List<Long> pids = new ArrayList<>();
+    /** The CPU ticks of every process on this machine with one of these names, summed by name: one pass over /proc. */
+    static Map<String, Long> ticksOfProcessesNamed(List<String> names) {
+        Map<String, Long> ticks = new LinkedHashMap<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(
                 Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path dir : dirs) {
                 try {
-                    if (Files.readString(dir.resolve("comm")).trim().equals(name)) {
-                        pids.add(Long.parseLong(dir.getFileName().toString()));
+                    String name = Files.readString(dir.resolve("comm")).trim();
+                    if (names.contains(name)) {
+                        ticks.merge(name, ticks(Long.parseLong(dir.getFileName().toString())), Long::sum);
                     }
                 } catch (IOException | RuntimeException e) {
                     // gone meanwhile
                 }
             }
         } catch (IOException e) {
-            return pids;
+            return ticks;
         }
-        return pids;
+        return ticks;
     }
 
     /** The process with a socket listening on {@code port}, found through /proc/net/tcp{,6} and /proc/<pid>/fd. */

@@ -46,6 +46,35 @@ class CpuUnitTest {
     }
 
     @Test
+    void readsTheCpuOfProcessesByNameInOnePassAndAddsUpThoseOfOneName() {
+        String self = ProcessHandle.current()
+                .info()
+                .command()
+                .map(c -> c.substring(c.lastIndexOf('/') + 1))
+                .orElse("java");
+        long own = Cpu.ticks(ProcessHandle.current().pid());
+
+        Map<String, Long> ticks = Cpu.ticksOfProcessesNamed(List.of(self, "no-such-process-here"));
+
+        // this JVM is one of the processes of its name (an earlier fork may be another): at least its own ticks
+        assertThat(ticks.get(self)).isGreaterThanOrEqualTo(own);
+        assertThat(ticks).doesNotContainKey("no-such-process-here");
+    }
+
+    @Test
+    void theBrokersCpuIsSharedOutLikePostgresqlsAndShownBySystem() {
+        Cpu.Sample before = withServers(0, 100, 200, 40);
+        Cpu.Sample after = withServers(2_000_000_000L, 150, 500, 60);
+
+        Cpu.Usage usage = Cpu.between(before, after);
+
+        assertThat(usage.postgresCores()).isEqualTo(0.25);
+        assertThat(usage.rabbitmqCores()).isEqualTo(1.5);
+        assertThat(usage.redisCores()).isEqualTo(0.1);
+        assertThat(usage.toMap()).containsEntry("rabbitmq_cores", 1.5).containsEntry("redis_cores", 0.1);
+    }
+
+    @Test
     void splitsTheApplicationsCpuByProcessTheBusiestFirst() {
         Map<Long, String> names = Map.of(1L, "gateway", 2L, "order", 3L, "order");
         Cpu.Sample before = sample(0, names, Map.of(1L, 100L, 2L, 100L, 3L, 100L));
@@ -92,6 +121,26 @@ class CpuUnitTest {
                                 >= 10);
     }
 
+    private static Cpu.Sample withServers(long nanos, long postgres, long rabbitmq, long redis) {
+        return new Cpu.Sample(
+                nanos,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                postgres,
+                rabbitmq,
+                redis,
+                0,
+                0,
+                0,
+                0,
+                WakeUpDelays.none().snapshot(),
+                null);
+    }
+
     private static Cpu.Sample sample(long nanos, Map<Long, String> names, Map<Long, Long> ticks) {
         return sample(nanos, names, ticks, 0, 0, 0, WakeUpDelays.none());
     }
@@ -112,6 +161,8 @@ class CpuUnitTest {
                 Map.of(),
                 Map.of(),
                 Map.of(),
+                0,
+                0,
                 0,
                 0,
                 machineTotal,
