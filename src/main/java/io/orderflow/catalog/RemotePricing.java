@@ -81,6 +81,8 @@ public class RemotePricing {
     private static final int MAX_CONNECTIONS = 64;
     /** The most products kept between orders (a catalog larger than this is asked for the ones it dropped). */
     static final int KEPT_PRODUCTS = 10_000;
+    /** How long the whole listing's read may take at least: off the placing path, a cold catalog may be slow. */
+    static final Duration LISTING_TIMEOUT = Duration.ofSeconds(10);
 
     @Bean
     ReadOnlyStep<ValidateOrder, ValidationReply> remoteCatalogValidation(
@@ -108,8 +110,27 @@ public class RemotePricing {
         // blocking I/O on the placing thread over pooled keep-alive connections: the JDK's client hands each exchange
         // between threads, which on a busy host cost 7 ms at the median (measured, ADR 0021); no retries: a failed
         // ask goes by message instead
+        RestClient client = rest.clone()
+                .requestFactory(new HttpComponentsClientHttpRequestFactory(http(timeout, MAX_CONNECTIONS)))
+                .build();
+        CircuitBreaker breaker = breakers.circuitBreaker(BREAKER);
+        Cache<String, Product> kept = keptProducts(priceTtl, Ticker.systemTicker());
+        PriceList list = null;
+        if (kept != null) {
+            // no order waits for the listing: it may take longer than an order's ask, on a connection of its own
+            RestClient listing = rest.clone()
+                    .requestFactory(new HttpComponentsClientHttpRequestFactory(
+                            http(timeout.compareTo(LISTING_TIMEOUT) > 0 ? timeout : LISTING_TIMEOUT, 1)))
+                    .build();
+            list = PriceList.inBackground(
+                    () -> readAll(catalogs, listing), kept, priceTtl.dividedBy(2), breaker, meters);
+        }
+        return new Step(catalogs, client, breaker, meters, kept, list);
+    }
+
+    private static CloseableHttpClient http(Duration timeout, int connections) {
         Timeout limit = Timeout.of(timeout);
-        CloseableHttpClient http = HttpClients.custom()
+        return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(limit)
@@ -117,8 +138,8 @@ public class RemotePricing {
                                 // a kept connection idle this long is checked first: the catalog closes idle ones
                                 .setValidateAfterInactivity(TimeValue.ofSeconds(1))
                                 .build())
-                        .setMaxConnPerRoute(MAX_CONNECTIONS)
-                        .setMaxConnTotal(MAX_CONNECTIONS)
+                        .setMaxConnPerRoute(connections)
+                        .setMaxConnTotal(connections)
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(limit)
@@ -127,14 +148,6 @@ public class RemotePricing {
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .build();
-        RestClient client = rest.requestFactory(new HttpComponentsClientHttpRequestFactory(http))
-                .build();
-        CircuitBreaker breaker = breakers.circuitBreaker(BREAKER);
-        Cache<String, Product> kept = keptProducts(priceTtl, Ticker.systemTicker());
-        PriceList list = kept == null
-                ? null
-                : PriceList.inBackground(() -> readAll(catalogs, client), kept, priceTtl.dividedBy(2), breaker, meters);
-        return new Step(catalogs, client, breaker, meters, kept, list);
     }
 
     /** Where the products read from a catalog are kept for {@code ttl}; none when {@code ttl} is zero. */
