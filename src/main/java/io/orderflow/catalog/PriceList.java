@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -15,9 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,9 +119,7 @@ final class PriceList implements AutoCloseable {
                         RemotePricing.KEPT_PRODUCTS);
                 return;
             }
-            Map<String, Product> bySku =
-                    listing.stream().collect(Collectors.toMap(Product::sku, Function.identity(), (a, b) -> a));
-            kept.putAll(bySku);
+            kept.putAll(RemotePricing.bySku(listing.stream()));
             record(read, started);
         } catch (RuntimeException e) {
             record(failed, started);

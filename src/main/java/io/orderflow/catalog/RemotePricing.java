@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -210,17 +211,31 @@ public class RemotePricing {
 
     /** The catalog's whole listing, from the next catalog instance. */
     static List<Product> readAll(Catalogs catalogs, RestClient rest) {
-        URI uri = UriComponentsBuilder.fromUri(catalogs.next())
-                .path("/api/products")
-                .build()
-                .toUri();
+        return products(catalogs, rest, List.of());
+    }
+
+    /**
+     * {@code GET /api/products} from the next catalog instance: the products of these SKUs, or the whole listing when
+     * none is named. A catalog that refused the connection or did not answer in time is reported unreachable.
+     */
+    private static List<Product> products(Catalogs catalogs, RestClient rest, List<String> skus) {
+        UriComponentsBuilder uri = UriComponentsBuilder.fromUri(catalogs.next()).path("/api/products");
+        if (!skus.isEmpty()) {
+            uri.queryParam("sku", skus.toArray());
+        }
         try {
-            List<Product> products = rest.get().uri(uri).retrieve().body(Step.PRODUCTS);
+            List<Product> products =
+                    rest.get().uri(uri.encode().build().toUri()).retrieve().body(Step.PRODUCTS);
             return products == null ? List.of() : products;
         } catch (ResourceAccessException e) { // refused or timed out: it may have stopped or moved
             catalogs.unreachable();
             throw e;
         }
+    }
+
+    /** Products by SKU, the first of each SKU kept. */
+    static Map<String, Product> bySku(Stream<Product> products) {
+        return products.collect(Collectors.toMap(Product::sku, Function.identity(), (a, b) -> a));
     }
 
     /** The step: the products read over HTTP, priced here by the catalog's rules. */
@@ -330,26 +345,8 @@ public class RemotePricing {
         }
 
         private Map<String, Product> read(List<String> skus) {
-            URI base = catalogs.next();
-            URI uri = UriComponentsBuilder.fromUri(base)
-                    .path("/api/products")
-                    .queryParam("sku", skus.toArray())
-                    .encode()
-                    .build()
-                    .toUri();
-            @Nullable List<Product> products;
-            try {
-                products = rest.get().uri(uri).retrieve().body(PRODUCTS);
-            } catch (ResourceAccessException e) { // refused or timed out: it may have stopped or moved
-                catalogs.unreachable();
-                throw e;
-            }
             // only what was asked for: anything else would be kept as if it had just been read
-            return products == null
-                    ? Map.of()
-                    : products.stream()
-                            .filter(product -> skus.contains(product.sku()))
-                            .collect(Collectors.toMap(Product::sku, Function.identity(), (a, b) -> a));
+            return bySku(products(catalogs, rest, skus).stream().filter(product -> skus.contains(product.sku())));
         }
     }
 
