@@ -2,7 +2,6 @@ package io.orderflow.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +65,7 @@ class DistributedDeploymentIntegrationTest {
         assertThat(JAR)
                 .as("the packaged jar (built by the package phase before integration tests)")
                 .exists();
+        PackagedJar.launch(); // prepared before anything here starts: its training run takes a core
         databaseUrl = TestInfrastructure.createDatabase("orderflow_it");
         namespace = TestInfrastructure.newNamespace();
         logs = Files.createTempDirectory("orderflow-processes");
@@ -105,7 +106,15 @@ class DistributedDeploymentIntegrationTest {
 
     @AfterAll
     static void stop() {
-        processes.values().forEach(DistributedDeploymentIntegrationTest::terminate);
+        // the modules shut down together (each deregisters from discovery on its way out), then the edge
+        List<Process> modules = processes.entrySet().stream()
+                .filter(e -> !e.getKey().equals("edge"))
+                .map(Map.Entry::getValue)
+                .toList();
+        terminate(modules);
+        if (processes.containsKey("edge")) {
+            terminate(List.of(processes.get("edge")));
+        }
         ports.values().forEach(port -> TestTokens.forget("http://127.0.0.1:" + port));
         if (namespace != null) {
             TestInfrastructure.deleteNamespace(namespace);
@@ -356,14 +365,10 @@ class DistributedDeploymentIntegrationTest {
 
     private static void launch(String modules, String name) throws IOException {
         int port = ports.containsKey(name) ? ports.get(name) : TestInfrastructure.freePort();
-        ProcessBuilder builder = new ProcessBuilder(
-                        javaBinary(),
-                        "-XX:TieredStopAtLevel=1",
-                        "-XX:+UseSerialGC",
-                        "-Xmx256m",
-                        "-jar",
-                        JAR.toAbsolutePath().toString(),
-                        "--eureka.instance.ip-address=127.0.0.1")
+        List<String> command = new ArrayList<>(
+                PackagedJar.launch().command(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m")));
+        command.add("--eureka.instance.ip-address=127.0.0.1");
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(logs.resolve(name + ".log").toFile());
         Map<String, String> env = builder.environment();
@@ -409,19 +414,19 @@ class DistributedDeploymentIntegrationTest {
                 });
     }
 
-    private static void terminate(Process process) {
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+    /** SIGTERM to each (a graceful shutdown), then SIGKILL to any still running 15 s later. */
+    private static void terminate(List<Process> group) {
+        group.forEach(Process::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        for (Process process : group) {
+            try {
+                if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 process.destroyForcibly();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
         }
-    }
-
-    private static String javaBinary() {
-        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     }
 }

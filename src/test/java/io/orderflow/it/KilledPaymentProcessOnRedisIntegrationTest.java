@@ -57,6 +57,7 @@ class KilledPaymentProcessOnRedisIntegrationTest {
         assertThat(JAR)
                 .as("the packaged jar (built by the package phase before integration tests)")
                 .exists();
+        PackagedJar.launch(); // prepared before anything here starts: its training run takes a core
         databaseUrl = TestInfrastructure.createDatabase("orderflow_it");
         prefix = TestInfrastructure.newNamespace();
         dir = Files.createTempDirectory("orderflow-killed-payment");
@@ -188,13 +189,8 @@ class KilledPaymentProcessOnRedisIntegrationTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             doomedPort = socket.getLocalPort();
         }
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-XX:TieredStopAtLevel=1",
-                        "-XX:+UseSerialGC",
-                        "-Xmx256m",
-                        "-jar",
-                        JAR.toAbsolutePath().toString())
+        ProcessBuilder builder = new ProcessBuilder(PackagedJar.launch()
+                        .command(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m")))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("payment.log").toFile());
         Map<String, String> env = builder.environment();

@@ -2,6 +2,7 @@ package io.orderflow.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderflow.it.PackagedJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ class ChaosShortRunIntegrationTest {
         assertThat(JAR)
                 .as("the packaged jar (built by the package phase before integration tests)")
                 .exists();
+        PackagedJar.Launch launch = PackagedJar.launch();
         Path out = Path.of("target", "chaos", "short-run-" + UUID.randomUUID());
         List<String> command = new ArrayList<>(List.of(
                 "chaos",
@@ -56,7 +58,9 @@ class ChaosShortRunIntegrationTest {
                 "--skus",
                 "10",
                 "--jar",
-                JAR.toString(),
+                launch.jar().toString(),
+                "--app-jvm-options",
+                ("-Xmx512m " + String.join(" ", launch.jvmOptions())).strip(),
                 "--out",
                 out.toString()));
 
