@@ -166,8 +166,10 @@ public class MessagingConfiguration {
             @Value("${orderflow.messaging.prefetch:50}") int prefetch,
             @Value("${orderflow.messaging.consumers:4}") int consumers,
             @Value("${orderflow.messaging.batch-size:32}") int batchSize,
+            @Value("${orderflow.messaging.rabbitmq.broadcast-linger:20ms}") Duration broadcastLinger,
             TransportFaults faults) {
-        return new RabbitTransport(namespace, connectionFactory, transactions, prefetch, consumers, batchSize, faults);
+        return new RabbitTransport(
+                namespace, connectionFactory, transactions, prefetch, consumers, batchSize, faults, broadcastLinger);
     }
 
     @Bean

@@ -37,8 +37,6 @@ import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
@@ -83,7 +81,10 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     private final List<BatchConsumer> batchConsumers = new ArrayList<>();
     private final Duration confirmTimeout = Duration.ofSeconds(10);
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
-    private final RabbitTemplate broadcaster;
+    /** How long a broadcast waits by default to share its message to other processes with others. */
+    public static final Duration BROADCAST_LINGER = Duration.ofMillis(20);
+
+    private final Broadcasts broadcasts;
     private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
     private final Set<String> consumedQueues = ConcurrentHashMap.newKeySet();
     /** The listeners of each topic this process hears, sharing one queue. */
@@ -122,6 +123,22 @@ public class RabbitTransport implements Transport, SmartLifecycle {
             int consumers,
             int batchSize,
             TransportFaults faults) {
+        this(namespace, connectionFactory, transactions, prefetch, consumers, batchSize, faults, BROADCAST_LINGER);
+    }
+
+    /**
+     * @param broadcastLinger how long a broadcast waits to share one message with others to other processes (this
+     *        process's listeners hear it at once); zero sends each at once
+     */
+    public RabbitTransport(
+            String namespace,
+            CachingConnectionFactory connectionFactory,
+            PlatformTransactionManager transactions,
+            int prefetch,
+            int consumers,
+            int batchSize,
+            TransportFaults faults,
+            Duration broadcastLinger) {
         this.exchange = namespace;
         this.faults = faults;
         this.connectionFactory = connectionFactory;
@@ -131,23 +148,21 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         this.consumers = consumers;
         this.batchSize = batchSize;
         admin.declareExchange(new TopicExchange(exchange, true, false));
-        this.broadcaster = new RabbitTemplate(connectionFactory);
+        RabbitTemplate broadcaster = new RabbitTemplate(connectionFactory);
+        this.broadcasts = new Broadcasts(
+                broadcastListeners,
+                (topic, message) -> broadcaster.send(broadcastExchange(topic), "", message),
+                broadcastLinger);
     }
 
     private String broadcastExchange(String topic) {
         return exchange + ".broadcast." + topic;
     }
 
+    /** This process's listeners hear it at once, the other processes within the broadcast linger ({@link Broadcasts}). */
     @Override
     public void broadcast(String topic, String payload) {
-        try {
-            MessageProperties props = new MessageProperties();
-            props.setDeliveryMode(MessageDeliveryMode.NON_PERSISTENT);
-            broadcaster.send(
-                    broadcastExchange(topic), "", new Message(payload.getBytes(StandardCharsets.UTF_8), props));
-        } catch (RuntimeException e) {
-            log.debug("broadcast {} lost; subscribers catch up on their next sweep", topic, e);
-        }
+        broadcasts.broadcast(topic, payload);
     }
 
     /**
@@ -170,8 +185,11 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         container.setQueues(mine);
         container.setAmqpAdmin(admin); // redeclares the auto-deleted queue after a reconnect
         container.setAcknowledgeMode(AcknowledgeMode.AUTO);
-        container.setMessageListener(
-                message -> broadcastListeners.deliver(topic, new String(message.getBody(), StandardCharsets.UTF_8)));
+        container.setMessageListener(message -> {
+            for (String payload : broadcasts.received(message)) {
+                broadcastListeners.deliver(topic, payload);
+            }
+        });
         containers.add(container);
         if (running) {
             container.start();
@@ -478,6 +496,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        broadcasts.start();
         containers.forEach(SimpleMessageListenerContainer::start);
         batchConsumers.forEach(BatchConsumer::start);
     }
@@ -490,6 +509,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         publishers.values().forEach(Publisher::close);
         publishers.clear();
         closeRedeliveryPublisher();
+        broadcasts.stop();
     }
 
     @Override

@@ -303,6 +303,10 @@ class LiveOrders extends TextWebSocketHandler implements SmartLifecycle {
 
     /** An order changed somewhere: bring its watchers, and the all-orders watchers, up to date. */
     void changed(String orderId) {
+        // nobody to tell: a subscriber added after this check reads the order after the change committed
+        if (allOrders.isEmpty() && byOrder.getOrDefault(orderId, Set.of()).isEmpty()) {
+            return;
+        }
         try {
             pushes.execute(() -> push(orderId));
         } catch (RejectedExecutionException e) {
