@@ -33,8 +33,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * The distributed mode as an operator runs it: the packaged jar started once per module, each in its own
- * operating-system process, behind the gateway, which finds them in discovery (Eureka), on the local PostgreSQL,
+ * The distributed mode as an operator runs it: the packaged jar (extracted, with a class-data sharing archive:
+ * {@link PackagedJar}) started once per module, each in its own operating-system process, behind the gateway, which finds them in discovery (Eureka), on the local PostgreSQL,
  * RabbitMQ and Redis. Every request goes through the gateway. Then processes are killed with SIGKILL: a payment
  * process in the middle of a charge (a fresh one finishes the order without charging twice), and one of two
  * order instances under load (the gateway stops sending to it within 10 s, and no accepted order is lost), and

@@ -70,6 +70,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     static final String FIRST_FAILED_AT = "x-orderflow-first-failed-at";
     /** On a message the reorder fault held back: how long (ms); such a message is not held back again. */
     static final String HELD_BACK = "x-orderflow-held-back-ms";
+    /** By default, how long a broadcast waits for others to share its message to the other processes. */
+    public static final Duration BROADCAST_LINGER = Duration.ofMillis(20);
 
     private final String exchange;
     private final CachingConnectionFactory connectionFactory;
@@ -81,9 +83,6 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     private final List<BatchConsumer> batchConsumers = new ArrayList<>();
     private final Duration confirmTimeout = Duration.ofSeconds(10);
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
-    /** How long a broadcast waits by default to share its message to other processes with others. */
-    public static final Duration BROADCAST_LINGER = Duration.ofMillis(20);
-
     private final Broadcasts broadcasts;
     private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
     private final Set<String> consumedQueues = ConcurrentHashMap.newKeySet();
@@ -127,8 +126,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     }
 
     /**
-     * @param broadcastLinger how long a broadcast waits to share one message with others to other processes (this
-     *        process's listeners hear it at once); zero sends each at once
+     * @param broadcastLinger how long a broadcast waits for others to share its message to the other processes
+     *        (this process's listeners hear it at once); zero sends each at once
      */
     public RabbitTransport(
             String namespace,
