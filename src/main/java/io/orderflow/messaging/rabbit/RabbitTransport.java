@@ -105,7 +105,15 @@ public class RabbitTransport implements Transport, SmartLifecycle {
             PlatformTransactionManager transactions,
             int prefetch,
             int consumers) {
-        this(namespace, connectionFactory, transactions, prefetch, consumers, 1, new TransportFaults());
+        this(
+                namespace,
+                connectionFactory,
+                transactions,
+                prefetch,
+                consumers,
+                1,
+                new TransportFaults(),
+                BROADCAST_LINGER);
     }
 
     /**
@@ -113,19 +121,6 @@ public class RabbitTransport implements Transport, SmartLifecycle {
      *        handlers allow it ({@link MessageHandlers#batchable()}) has one consumer that applies what has arrived in
      *        batches (ADR 0020); otherwise {@code consumers} Spring AMQP consumers, one delivery per transaction
      * @param faults the chaos harness's hooks: the reordered delivery's hold-back
-     */
-    public RabbitTransport(
-            String namespace,
-            CachingConnectionFactory connectionFactory,
-            PlatformTransactionManager transactions,
-            int prefetch,
-            int consumers,
-            int batchSize,
-            TransportFaults faults) {
-        this(namespace, connectionFactory, transactions, prefetch, consumers, batchSize, faults, BROADCAST_LINGER);
-    }
-
-    /**
      * @param broadcastLinger how long a broadcast waits for others to share its message to the other processes
      *        (this process's listeners hear it at once); zero sends each at once
      */
