@@ -29,6 +29,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
@@ -40,6 +41,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * order instances under load (the gateway stops sending to it within 10 s, and no accepted order is lost), and
  * another one hung with SIGSTOP (its readiness probe fails: the same).
  */
+@ExtendWith(OneHeavyClassAtATime.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributedDeploymentIntegrationTest {
 
@@ -379,6 +381,7 @@ class DistributedDeploymentIntegrationTest {
         env.put("SPRING_DATASOURCE_USERNAME", TestInfrastructure.PG_USER);
         env.put("SPRING_DATASOURCE_PASSWORD", TestInfrastructure.PG_PASSWORD);
         env.put("SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE", "6");
+        env.put("SPRING_DATASOURCE_HIKARI_MINIMUMIDLE", "1"); // connections as needed (RunningApp)
         env.put("SPRING_RABBITMQ_HOST", TestInfrastructure.RABBIT_HOST);
         env.put("SPRING_RABBITMQ_PORT", TestInfrastructure.RABBIT_PORT);
         env.put("ORDERFLOW_MESSAGING_RABBITMQ_NAMESPACE", namespace);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -25,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * context (as it would be in its own process), two payment instances competing on the payment queue and two order
  * instances on the order queue. The order scenarios must hold on it, and these distributed-only ones.
  */
+@ExtendWith(OneHeavyClassAtATime.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DistributedModeScenarios extends OrderScenarios {
 

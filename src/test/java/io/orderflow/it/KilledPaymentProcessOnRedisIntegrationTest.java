@@ -23,6 +23,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.FileSystemUtils;
 
@@ -34,6 +35,7 @@ import org.springframework.util.FileSystemUtils;
  * with SIGKILL in the middle of a charge, holding entries it never acknowledges; the other instance takes them
  * over with {@code XAUTOCLAIM} once idle for the claim time, and every order finishes, charged once.
  */
+@ExtendWith(OneHeavyClassAtATime.class)
 class KilledPaymentProcessOnRedisIntegrationTest {
 
     static final Path JAR = Path.of("target", "orderflow.jar");
@@ -203,6 +205,7 @@ class KilledPaymentProcessOnRedisIntegrationTest {
         env.put("SPRING_DATASOURCE_USERNAME", TestInfrastructure.PG_USER);
         env.put("SPRING_DATASOURCE_PASSWORD", TestInfrastructure.PG_PASSWORD);
         env.put("SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE", "6");
+        env.put("SPRING_DATASOURCE_HIKARI_MINIMUMIDLE", "1"); // connections as needed (RunningApp)
         env.put("ORDERFLOW_REDIS_URL", TestInfrastructure.REDIS_URL);
         env.put("ORDERFLOW_REDIS_PREFIX", prefix);
         env.put("ORDERFLOW_REDIS_CLAIMIDLE", PAYMENT.get("orderflow.redis.claim-idle"));

@@ -2,9 +2,12 @@ package io.orderflow.it;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,8 @@ public final class PackagedJar {
 
     static final Path JAR = Path.of("target", "orderflow.jar");
     static final Path PREPARED = Path.of("target", "orderflow-cds");
+    /** Beside the prepared folder, which a preparation deletes and writes again. */
+    static final Path LOCK = Path.of("target", "orderflow-cds.lock").toAbsolutePath();
 
     /** What a start runs: {@code java <jvmOptions> -jar <jar>}. */
     public record Launch(Path jar, List<String> jvmOptions) {
@@ -48,10 +53,22 @@ public final class PackagedJar {
 
     private PackagedJar() {}
 
-    /** The extract and its archive, prepared on the first call; the packaged jar itself if they cannot be. */
+    /**
+     * The extract and its archive, prepared on the first call; the packaged jar itself if they cannot be. Test JVMs
+     * that run at once take turns on a lock file: the first prepares, the others find the stamp and reuse it.
+     */
     public static synchronized Launch launch() {
         if (launch == null) {
-            launch = prepare();
+            try {
+                Files.createDirectories(LOCK.getParent());
+                try (FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        FileLock ignored = channel.lock()) {
+                    launch = prepare();
+                }
+            } catch (IOException e) {
+                System.err.println("[packaged jar] cannot lock " + LOCK + " (" + e.getMessage() + ")");
+                launch = prepare();
+            }
         }
         return launch;
     }
@@ -116,6 +133,7 @@ public final class PackagedJar {
                     Map.entry("SPRING_DATASOURCE_URL", databaseUrl),
                     Map.entry("SPRING_DATASOURCE_USERNAME", TestInfrastructure.PG_USER),
                     Map.entry("SPRING_DATASOURCE_PASSWORD", TestInfrastructure.PG_PASSWORD),
+                    Map.entry("SPRING_DATASOURCE_HIKARI_MINIMUMIDLE", "1"),
                     Map.entry("SPRING_RABBITMQ_HOST", TestInfrastructure.RABBIT_HOST),
                     Map.entry("SPRING_RABBITMQ_PORT", TestInfrastructure.RABBIT_PORT),
                     Map.entry("ORDERFLOW_MESSAGING_RABBITMQ_NAMESPACE", namespace),

@@ -55,6 +55,9 @@ public final class RunningApp implements AutoCloseable {
         Map<String, String> all = new HashMap<>(properties);
         // nothing has a default password: every test app's operator client gets the tests' secret
         all.putIfAbsent("orderflow.security.operator.client-secret", TestTokens.OPERATOR_SECRET);
+        // a pool opens connections as it needs them rather than all at start: two test JVMs run at once, each with
+        // applications whose pools together would pass the local PostgreSQL's default of 100 connections
+        all.putIfAbsent("spring.datasource.hikari.minimum-idle", "1");
         // admission control is exercised by its own test; the scenarios must not be refused for load they make
         all.putIfAbsent("orderflow.admission.enabled", "false");
         // the scenarios place hundreds of orders from one address; the rate-limit tests set their own limits

@@ -2,6 +2,7 @@ package io.orderflow.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderflow.it.OneHeavyClassAtATime;
 import io.orderflow.it.PackagedJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,6 +20,7 @@ import tools.jackson.databind.JsonNode;
  * it needs from the packaged jar and the PostgreSQL binaries and stops it by PID; the full run is a documented
  * command (docs/reliability.md).
  */
+@ExtendWith(OneHeavyClassAtATime.class)
 class ChaosShortRunIntegrationTest {
 
     static final Path JAR = Path.of("target", "orderflow.jar");
