@@ -2,11 +2,7 @@ package io.orderflow.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -25,33 +21,14 @@ public final class OneHeavyClassAtATime implements BeforeAllCallback, AfterAllCa
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(OneHeavyClassAtATime.class);
 
-    /** The lock and its channel, closed together when the class is done. */
-    private record Held(FileChannel channel, FileLock lock) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            try {
-                lock.release();
-            } finally {
-                channel.close();
-            }
-        }
-    }
-
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        Files.createDirectories(LOCK.getParent());
-        FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-            context.getStore(NAMESPACE).put(Held.class, new Held(channel, channel.lock()));
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
+        context.getStore(NAMESPACE).put(LockFile.class, LockFile.take(LOCK));
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        Held held = context.getStore(NAMESPACE).remove(Held.class, Held.class);
+        LockFile held = context.getStore(NAMESPACE).remove(LockFile.class, LockFile.class);
         if (held != null) {
             try {
                 held.close();

@@ -2,12 +2,9 @@ package io.orderflow.it;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,15 +56,13 @@ public final class PackagedJar {
      */
     public static synchronized Launch launch() {
         if (launch == null) {
-            try {
-                Files.createDirectories(LOCK.getParent());
-                try (FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                        FileLock ignored = channel.lock()) {
+            try (LockFile ignored = LockFile.take(LOCK)) {
+                launch = prepare();
+            } catch (IOException e) {
+                System.err.println("[packaged jar] lock file " + LOCK + ": " + e.getMessage());
+                if (launch == null) {
                     launch = prepare();
                 }
-            } catch (IOException e) {
-                System.err.println("[packaged jar] cannot lock " + LOCK + " (" + e.getMessage() + ")");
-                launch = prepare();
             }
         }
         return launch;
