@@ -70,7 +70,8 @@ class DistributedDeploymentIntegrationTest {
         PackagedJar.launch(); // prepared before anything here starts: its training run takes a core
         databaseUrl = TestInfrastructure.createDatabase("orderflow_it");
         namespace = TestInfrastructure.newNamespace();
-        logs = Files.createTempDirectory("orderflow-processes");
+        // kept after the run for a failure's diagnosis, under the build's output rather than the machine's /tmp
+        logs = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "orderflow-processes");
         database = JdbcClient.create(
                 new DriverManagerDataSource(databaseUrl, TestInfrastructure.PG_USER, TestInfrastructure.PG_PASSWORD));
         ports.put("edge", TestInfrastructure.freePort());
