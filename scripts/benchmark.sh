@@ -32,7 +32,16 @@
 #   JAVA_OPTS                options of the application JVM(s) (default -Xmx1g embedded; per module -Xmx384m, as
 #                            scripts/run-distributed.sh; the warm-up waits for the JIT compilers to finish, up to
 #                            --warmup-max 900s: about twelve minutes for nine JVMs on two cores, docs/benchmarks.md)
-#   BENCH_POOL_SIZE          connection pool per module process in distributed mode (default 8; the local
+#   BENCH_PROCESSES          distributed mode's processes, space separated, each the ORDERFLOW_MODULES of one JVM
+#                            (default: one per module and role, "discovery order catalog inventory payment shipping
+#                            notification customer gateway"; "discovery,gateway order catalog customer notification
+#                            inventory,payment,shipping" runs six). Discovery's process starts first, the gateway
+#                            listens on BENCH_HTTP_PORT, the others on the ports after it. A process of several
+#                            modules registers in discovery as "orderflow", which the gateway does not route to, so
+#                            the modules it routes to or that are looked up (order, catalog, customer, notification)
+#                            each keep a process of their own
+#   BENCH_POOL_SIZE          connection pool per module process in distributed mode (default 8, times the number of
+#                            modules the process runs; the local
 #                            PostgreSQL has max_connections=100 and pgbench needs 16 more)
 #   BENCH_START_TIMEOUT      seconds a process may take to answer its health check (default 360: nine JVMs
 #                            starting at once on two slow cores took more than 180)
@@ -168,9 +177,10 @@ jfr_dump() {
 
 await_healthy() {
     local port=$1 pid=$2 name=$3 deadline=$((SECONDS + ${BENCH_START_TIMEOUT:-360}))
+    local log=$out/logs/${name//,/+}.log
     until curl -sf -o /dev/null "http://127.0.0.1:$port/api/health"; do
-        kill -0 "$pid" 2>/dev/null || { tail -n 30 "$out/logs/$name.log" >&2; fail "$name exited during start-up"; }
-        ((SECONDS < deadline)) || fail "$name did not answer on :$port within ${BENCH_START_TIMEOUT:-360} s (see $out/logs/$name.log)"
+        kill -0 "$pid" 2>/dev/null || { tail -n 30 "$log" >&2; fail "$name exited during start-up"; }
+        ((SECONDS < deadline)) || fail "$name did not answer on :$port within ${BENCH_START_TIMEOUT:-360} s (see $log)"
         sleep 1
     done
 }
@@ -239,18 +249,47 @@ EOF
         extra+=(--perftest-classpath "target/bench/perf-test/lib/*")
     fi
     (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null || fail "Redis does not answer on 127.0.0.1:6379 (the gateway's rate limits)"
-    discovery_port=$((http_port + 10))
-    # discovery first, then the modules, then the gateway: the one entry the load goes through
-    names=(discovery order catalog inventory payment shipping notification customer gateway)
-    ports=("$discovery_port" $((http_port + 1)) $((http_port + 2)) $((http_port + 3)) $((http_port + 4))
-        $((http_port + 5)) $((http_port + 6)) $((http_port + 7)) "$http_port")
+    # one JVM per entry, each entry the ORDERFLOW_MODULES of its process; discovery's process first, since every
+    # other one registers there
+    read -r -a requested <<<"${BENCH_PROCESSES:-discovery order catalog inventory payment shipping notification customer gateway}"
+    names=()
+    for entry in "${requested[@]}"; do
+        [[ ,$entry, == *,discovery,* ]] && names=("$entry" "${names[@]}") || names+=("$entry")
+    done
+    [[ $(printf '%s\n' "${names[@]}" | grep -c -E '(^|,)discovery(,|$)') == 1 ]] \
+        || fail "BENCH_PROCESSES must run discovery in exactly one process: ${names[*]}"
+    [[ $(printf '%s\n' "${names[@]}" | grep -c -E '(^|,)gateway(,|$)') == 1 ]] \
+        || fail "BENCH_PROCESSES must run the gateway in exactly one process: ${names[*]}"
+    for name in "${names[@]}"; do
+        # a process of several modules registers as "orderflow" (RoleDefaults), which nothing routes to or looks up
+        if [[ $(tr ',' '\n' <<<"$name" | grep -c -v -E '^(discovery|gateway)$') -gt 1 ]] \
+            && tr ',' '\n' <<<"$name" | grep -q -E '^(order|catalog|customer|notification)$'; then
+            fail "BENCH_PROCESSES: '$name' would register as \"orderflow\"; the gateway routes to (and the order service looks up) order, catalog, customer and notification by their own names: give each a process of its own"
+        fi
+    done
+    # the gateway's process on the load's port, discovery's alone on +10, the others on +1, +2, ...
+    ports=()
+    next_port=$((http_port + 1))
+    for name in "${names[@]}"; do
+        if [[ ,$name, == *,gateway,* ]]; then
+            ports+=("$http_port")
+        elif [[ ,$name, == *,discovery,* ]]; then
+            ports+=($((http_port + 10)))
+        else
+            ports+=("$next_port")
+            next_port=$((next_port + 1))
+        fi
+    done
+    discovery_port=${ports[0]}
     app_pids=""
     for i in "${!names[@]}"; do
         name=${names[$i]}
         port=${ports[$i]}
         port_in_use "$port" && fail "port $port is taken (set BENCH_HTTP_PORT)"
+        # the roles carry no messages and hold no connections; a process of several modules gets a pool for each
+        modules=$(tr ',' '\n' <<<"$name" | grep -c -v -E '^(discovery|gateway)$' || true)
         module_env=()
-        [[ $name == discovery || $name == gateway ]] || module_env=("${transport_env[@]}")
+        ((modules == 0)) || module_env=("${transport_env[@]}")
         # shellcheck disable=SC2046,SC2086
         env SPRING_PROFILES_ACTIVE=distributed "${module_env[@]}" ORDERFLOW_MODULES="$name" SERVER_PORT="$port" \
             SPRING_DATASOURCE_URL="$db_url" SPRING_DATASOURCE_USERNAME="$pg_user" \
@@ -262,15 +301,15 @@ EOF
             ORDERFLOW_SECURITY_OPERATOR_CLIENTSECRET="$operator_secret" ORDERFLOW_SECURITY_DATADIR="$out" \
             "${limit_env[@]}" \
             LOGGING_LEVEL_IO_ORDERFLOW=WARN LOGGING_LEVEL_ORDERFLOW_ACCESS=WARN \
-            SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE="${BENCH_POOL_SIZE:-8}" \
+            SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE=$((${BENCH_POOL_SIZE:-8} * (modules > 0 ? modules : 1))) \
             java ${JAVA_OPTS:--Xmx384m} -jar "$jar" --eureka.instance.ip-address=127.0.0.1 \
-            >"$out/logs/$name.log" 2>&1 </dev/null &
+            >"$out/logs/${name//,/+}.log" 2>&1 </dev/null &
         pids+=($!)
         # the gateway and discovery count as application CPU too
         app_pids+="${app_pids:+,}$!"
         echo "orderflow $name PID $! on :$port"
-        if [[ $name == discovery ]]; then
-            await_healthy "$port" "$!" discovery
+        if ((i == 0)); then
+            await_healthy "$port" "$!" "$name"
         fi
     done
     for i in "${!names[@]}"; do
@@ -280,7 +319,7 @@ EOF
     deadline=$((SECONDS + 120))
     until curl -sf -o /dev/null "http://127.0.0.1:$http_port/api/products" \
         && curl -sf -o /dev/null "http://127.0.0.1:$http_port/.well-known/jwks.json"; do
-        ((SECONDS < deadline)) || fail "the gateway does not route to the modules within 120 s (see $out/logs/gateway.log)"
+        ((SECONDS < deadline)) || fail "the gateway does not route to the modules within 120 s (see the gateway's log in $out/logs)"
         sleep 1
     done
     if [[ $transport == redis ]]; then
