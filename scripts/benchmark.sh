@@ -260,17 +260,18 @@ EOF
         || fail "BENCH_PROCESSES must run discovery in exactly one process: ${names[*]}"
     [[ $(printf '%s\n' "${names[@]}" | grep -c -E '(^|,)gateway(,|$)') == 1 ]] \
         || fail "BENCH_PROCESSES must run the gateway in exactly one process: ${names[*]}"
-    for name in "${names[@]}"; do
-        # a process of several modules registers as "orderflow" (RoleDefaults), which nothing routes to or looks up
-        if [[ $(tr ',' '\n' <<<"$name" | grep -c -v -E '^(discovery|gateway)$') -gt 1 ]] \
-            && tr ',' '\n' <<<"$name" | grep -q -E '^(order|catalog|customer|notification)$'; then
-            fail "BENCH_PROCESSES: '$name' would register as \"orderflow\"; the gateway routes to (and the order service looks up) order, catalog, customer and notification by their own names: give each a process of its own"
-        fi
-    done
-    # the gateway's process on the load's port, discovery's alone on +10, the others on +1, +2, ...
+    # per process: its port (the gateway's on the load's port, discovery's alone on +10, the others on +1, +2, ...)
+    # and how many business modules it runs
     ports=()
+    module_counts=()
     next_port=$((http_port + 1))
     for name in "${names[@]}"; do
+        modules=$(tr ',' '\n' <<<"$name" | grep -c -v -E '^(discovery|gateway)$' || true)
+        # a process of several modules registers as "orderflow" (RoleDefaults), which nothing routes to or looks up
+        if ((modules > 1)) && tr ',' '\n' <<<"$name" | grep -q -E '^(order|catalog|customer|notification)$'; then
+            fail "BENCH_PROCESSES: '$name' would register as \"orderflow\"; the gateway routes to (and the order service looks up) order, catalog, customer and notification by their own names: give each a process of its own"
+        fi
+        module_counts+=("$modules")
         if [[ ,$name, == *,gateway,* ]]; then
             ports+=("$http_port")
         elif [[ ,$name, == *,discovery,* ]]; then
@@ -287,7 +288,7 @@ EOF
         port=${ports[$i]}
         port_in_use "$port" && fail "port $port is taken (set BENCH_HTTP_PORT)"
         # the roles carry no messages and hold no connections; a process of several modules gets a pool for each
-        modules=$(tr ',' '\n' <<<"$name" | grep -c -v -E '^(discovery|gateway)$' || true)
+        modules=${module_counts[$i]}
         module_env=()
         ((modules == 0)) || module_env=("${transport_env[@]}")
         # shellcheck disable=SC2046,SC2086
