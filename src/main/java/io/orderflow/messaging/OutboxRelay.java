@@ -18,10 +18,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Publishes one module's outbox. Each commit that wrote to the outbox hands its envelopes over
  * ({@link Outbox#onCommit}): the relay publishes them from memory, with the envelopes of the other commits that came
- * meanwhile, in one confirmed batch. Their rows are deleted afterwards, those of every batch confirmed within the
- * delete delay in one statement ({@link PublishedRows}), so the next batch is not held up by a commit and one commit
- * removes the rows of many. No read and no transaction of its own on this path: the rows are only the record that
- * survives a crash. The periodic sweep picks up what a crash or a failed publish left behind (rows past
+ * meanwhile, in one batch, and sends the next batch without waiting for the broker's confirms of the last (up to
+ * {@link #MAX_IN_FLIGHT} batches unconfirmed). Their rows are deleted once confirmed, those of every batch confirmed
+ * within the delete delay in one statement ({@link PublishedRows}), so the next batch is not held up by a commit and
+ * one commit removes the rows of many. No read and no transaction of its own on this path: the rows are only the
+ * record that survives a crash. The periodic sweep picks up what a crash or a failed publish left behind (rows past
  * {@link Outbox#HANDOFF_GRACE}), claiming them with {@code FOR UPDATE SKIP LOCKED}, so several instances of a module
  * share the work, and deleting them in the same transaction once the broker has confirmed them. A row that is
  * published twice (its delete lost in a crash) is dropped by the consumer's inbox.
@@ -32,6 +33,8 @@ class OutboxRelay {
     private static final int BATCH = 256;
     /** Published rows deleted in one statement at most (sooner when the oldest has waited the delete delay). */
     private static final int DELETE_BATCH = 4_096;
+    /** Batches sent and not yet confirmed by the broker, at most; the next waits for a confirm beyond this. */
+    static final int MAX_IN_FLIGHT = 8;
 
     private static final Duration UNROUTABLE_DELAY = Duration.ofSeconds(2);
 
@@ -48,6 +51,16 @@ class OutboxRelay {
     private final Object signal = new Object();
     /** Envelopes whose transactions have committed, in commit order, waiting for this relay's thread. */
     private final Queue<Envelope> handedOff = new ConcurrentLinkedQueue<>();
+    /** Batches the broker has confirmed or refused (or that failed to go out), waiting for this relay's thread. */
+    private final Queue<Settled> settled = new ConcurrentLinkedQueue<>();
+    /** Batches sent and not yet settled; touched by this relay's thread only. */
+    private int inFlight;
+
+    /** A published batch's outcome: the ids no queue was bound for, or why it failed. */
+    private record Settled(
+            List<Envelope> batch,
+            @Nullable Set<UUID> unroutable,
+            @Nullable Throwable failure) {}
 
     private volatile boolean running;
     private boolean woken;
@@ -112,8 +125,10 @@ class OutboxRelay {
         long nextSweep = System.nanoTime();
         while (running) {
             try {
-                if (publishHandedOff() > 0) {
+                if (settleConfirmed() > 0) {
                     failures = 0;
+                }
+                if (publishHandedOff() > 0) {
                     if (awaitingDelete.due(System.nanoTime())) {
                         deletePublished();
                     }
@@ -140,6 +155,7 @@ class OutboxRelay {
                 awaitWake(Math.min(5_000, 100L * (1L << Math.min(failures, 6))));
             }
         }
+        awaitInFlight(Duration.ofSeconds(2));
         try {
             deletePublished(); // stopping: what is published leaves no row for the sweep to publish again
         } catch (RuntimeException e) {
@@ -165,11 +181,15 @@ class OutboxRelay {
     }
 
     /**
-     * Publishes what committed transactions handed over (up to a batch); their rows are deleted later, with those of
-     * the other batches published meanwhile ({@link #deletePublished}). When the broker refuses, the rows are made due
-     * for the sweep at once, which retries them with its backoff.
+     * Sends what committed transactions handed over (up to a batch) without waiting for the broker's confirms, unless
+     * {@link #MAX_IN_FLIGHT} batches still wait for theirs: the next batch goes out while the broker writes the last
+     * one to disk, so a message handed over meanwhile is not held up by that write ({@link #settleConfirmed} records
+     * the outcome).
      */
     int publishHandedOff() {
+        if (inFlight >= MAX_IN_FLIGHT) {
+            return 0;
+        }
         List<Envelope> batch = new ArrayList<>();
         for (Envelope e; batch.size() < BATCH && (e = handedOff.poll()) != null; ) {
             batch.add(e);
@@ -177,18 +197,69 @@ class OutboxRelay {
         if (batch.isEmpty()) {
             return 0;
         }
-        Set<UUID> unroutable;
-        try {
-            unroutable = transport.publish(batch);
-        } catch (RuntimeException e) {
-            jdbc.sql("update " + schema + ".outbox set next_attempt_at = now() where message_id = any(?)")
-                    .param(batch.stream().map(Envelope::messageId).toArray(UUID[]::new))
-                    .update();
-            throw e;
-        }
-        awaitingDelete.add(taken(batch, unroutable), System.nanoTime());
-        keepUnroutable(unroutable);
+        inFlight++;
+        var unused = transport.publishAsync(batch).whenComplete((unroutable, failure) -> {
+            settled.add(new Settled(batch, unroutable, failure));
+            wake();
+        });
         return batch.size();
+    }
+
+    /**
+     * Records the outcome of the batches settled since the last call: the rows of a confirmed batch wait for their
+     * delete ({@link #deletePublished}); those of a refused one are made due for the sweep at once, which retries
+     * them with its backoff, and this relay backs off too (the exception).
+     *
+     * @return how many batches were confirmed
+     */
+    private int settleConfirmed() {
+        int confirmed = 0;
+        RuntimeException failed = null;
+        for (Settled s; (s = settled.poll()) != null; ) {
+            inFlight--;
+            Throwable failure = s.failure();
+            if (failure == null) {
+                Set<UUID> unroutable = s.unroutable() == null ? Set.of() : s.unroutable();
+                awaitingDelete.add(taken(s.batch(), unroutable), System.nanoTime());
+                keepUnroutable(unroutable);
+                confirmed++;
+                continue;
+            }
+            jdbc.sql("update " + schema + ".outbox set next_attempt_at = now() where message_id = any(?)")
+                    .param(s.batch().stream().map(Envelope::messageId).toArray(UUID[]::new))
+                    .update();
+            failed = failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return confirmed;
+    }
+
+    /** Stopping: waits a little for the broker's confirms of what was sent, so that their rows can be deleted. */
+    private void awaitInFlight(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (inFlight > 0 && System.nanoTime() < deadline) {
+            try {
+                settleConfirmed();
+            } catch (RuntimeException e) {
+                log.info(
+                        "Outbox relay for {}: a batch was not confirmed while stopping; the sweep sends it", module, e);
+            }
+            if (inFlight > 0) {
+                synchronized (signal) {
+                    if (!woken) {
+                        try {
+                            signal.wait(10);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                    woken = false;
+                }
+            }
+        }
     }
 
     /** Deletes the rows of every batch published since the last delete, in one statement. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /** Moves envelopes between modules. The handler code above it is the same for every transport. */
@@ -14,6 +15,20 @@ public interface Transport extends DirectEnqueue {
      * messages that no queue is bound for yet; they stay in the outbox and are tried again later.
      */
     Set<UUID> publish(List<Envelope> batch);
+
+    /**
+     * {@link #publish}, without waiting for the broker to hold the messages: the future completes when it does (with
+     * the ids no queue is bound for) or exceptionally when it will not, so that the caller can send the next batch
+     * meanwhile. A transport whose publish does not wait for a confirm (or that cannot pipeline) keeps this default,
+     * which publishes before it returns.
+     */
+    default CompletableFuture<Set<UUID>> publishAsync(List<Envelope> batch) {
+        try {
+            return CompletableFuture.completedFuture(publish(batch));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Declares every module's queue and its bindings, whether or not the module runs in this process, so

@@ -20,13 +20,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -215,23 +217,54 @@ public class RabbitTransport implements Transport, SmartLifecycle {
 
     @Override
     public Set<UUID> publish(List<Envelope> batch) {
-        Publisher stale = publishers.get(Thread.currentThread());
-        if (stale != null && !stale.isOpen()) {
-            // its connection died with the broker (a restart, a cut connection): a new one, not a failed batch
-            stale.close();
-            publishers.remove(Thread.currentThread());
-        }
-        Publisher publisher = publishers.computeIfAbsent(Thread.currentThread(), t -> new Publisher());
+        Publisher publisher = publisherOfThisThread();
         try {
             return publisher.send(exchange, Envelope::type, batch);
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
-            publisher.close();
-            publishers.remove(Thread.currentThread());
+            discard(publisher);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             throw new IllegalStateException("RabbitMQ did not confirm the batch: " + e, e);
         }
+    }
+
+    /**
+     * Sends the batch on this thread's confirm channel and returns at once: the next batch need not wait for this
+     * one's confirms (the broker's write to disk). A batch not confirmed within the confirm timeout fails, and its
+     * channel is closed, failing the batches sent after it too.
+     */
+    @Override
+    public CompletableFuture<Set<UUID>> publishAsync(List<Envelope> batch) {
+        Publisher publisher = publisherOfThisThread();
+        try {
+            CompletableFuture<Set<UUID>> confirmed = publisher.sendAsync(exchange, Envelope::type, batch);
+            return confirmed
+                    .orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((unroutable, failure) -> {
+                        if (failure instanceof TimeoutException) {
+                            publisher.close(); // replaced on this thread's next send
+                        }
+                    });
+        } catch (IOException | RuntimeException e) {
+            discard(publisher);
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("RabbitMQ did not take the batch: " + e, e));
+        }
+    }
+
+    /** This thread's publisher; a new one if its connection died with the broker (a restart, a cut connection). */
+    private Publisher publisherOfThisThread() {
+        Publisher stale = publishers.get(Thread.currentThread());
+        if (stale != null && !stale.isOpen()) {
+            discard(stale);
+        }
+        return publishers.computeIfAbsent(Thread.currentThread(), t -> new Publisher());
+    }
+
+    private void discard(Publisher publisher) {
+        publisher.close();
+        publishers.remove(Thread.currentThread(), publisher);
     }
 
     private final Object redeliveryLock = new Object();
@@ -526,32 +559,45 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         }
     }
 
-    /** A confirm-mode channel per publishing thread: confirms and returns of one batch stay together. */
+    /**
+     * A confirm-mode channel per publishing thread. Its confirms are tracked per batch ({@link Confirms}), so a batch
+     * can be sent while earlier ones still wait for theirs ({@link #sendAsync}); {@link #send} waits for its own.
+     */
     private final class Publisher {
 
         private final Connection connection;
         private final Channel channel;
-        private final Set<String> returned = ConcurrentHashMap.newKeySet();
+        private final Confirms confirms = new Confirms();
 
         Publisher() {
             try {
                 connection = connectionFactory.getRabbitConnectionFactory().newConnection("orderflow-publisher");
                 channel = connection.createChannel();
                 channel.confirmSelect();
-                channel.addReturnListener(r -> returned.add(r.getProperties().getMessageId()));
+                channel.addReturnListener(r -> {
+                    String id = r.getProperties().getMessageId();
+                    if (id != null) {
+                        confirms.returned(UUID.fromString(id));
+                    }
+                });
+                channel.addConfirmListener(confirms::acked, confirms::nacked);
+                channel.addShutdownListener(confirms::closed);
             } catch (IOException | TimeoutException e) {
                 throw new IllegalStateException("cannot open a publisher channel to RabbitMQ", e);
             }
         }
 
         /**
-         * Publishes persistent, mandatory messages and waits for the broker's confirms; returns the ids it
-         * could not route (RabbitMQ sends basic.return before the confirm of an unroutable message).
+         * Publishes persistent, mandatory messages without waiting: the future completes when the broker has
+         * confirmed all of them, with the ids it could not route (RabbitMQ sends basic.return before the confirm of
+         * an unroutable message), or exceptionally when it refused one or the channel closed first.
          */
-        Set<UUID> send(String exchangeName, Function<Envelope, String> routingKey, List<Envelope> batch)
-                throws IOException, TimeoutException, InterruptedException {
-            returned.clear();
+        CompletableFuture<Set<UUID>> sendAsync(
+                String exchangeName, Function<Envelope, String> routingKey, List<Envelope> batch) throws IOException {
+            Confirms.Batch confirmed =
+                    confirms.batch(batch.stream().map(Envelope::messageId).toList());
             for (Envelope e : batch) {
+                confirms.track(channel.getNextPublishSeqNo(), confirmed);
                 channel.basicPublish(
                         exchangeName,
                         routingKey.apply(e),
@@ -559,24 +605,32 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                         Envelopes.properties(e, Map.of()),
                         e.payload().getBytes(StandardCharsets.UTF_8));
             }
-            return confirmed();
+            return confirmed.confirmed();
+        }
+
+        /** {@link #sendAsync}, waiting for the confirms; returns the ids the broker could not route. */
+        Set<UUID> send(String exchangeName, Function<Envelope, String> routingKey, List<Envelope> batch)
+                throws IOException, TimeoutException, InterruptedException {
+            return confirmed(sendAsync(exchangeName, routingKey, batch));
         }
 
         /** One persistent, mandatory message with the given properties to {@code queue} (default exchange), confirmed. */
         Set<UUID> send(String exchangeName, String queue, AMQP.BasicProperties props, byte[] body)
                 throws IOException, TimeoutException, InterruptedException {
-            returned.clear();
+            Confirms.Batch confirmed =
+                    confirms.batch(List.of(UUID.fromString(requireNonNull(props.getMessageId(), "a message id"))));
+            confirms.track(channel.getNextPublishSeqNo(), confirmed);
             channel.basicPublish(exchangeName, queue, true, props, body);
-            return confirmed();
+            return confirmed(confirmed.confirmed());
         }
 
-        private Set<UUID> confirmed() throws IOException, TimeoutException, InterruptedException {
-            channel.waitForConfirmsOrDie(confirmTimeout.toMillis());
-            Set<UUID> unroutable = new HashSet<>();
-            for (String id : returned) {
-                unroutable.add(UUID.fromString(id));
+        private Set<UUID> confirmed(CompletableFuture<Set<UUID>> confirmed)
+                throws TimeoutException, InterruptedException {
+            try {
+                return confirmed.get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("RabbitMQ did not confirm: " + e.getCause(), e.getCause());
             }
-            return unroutable;
         }
 
         /** False once the connection or channel is closed, by us or by the broker (noticed by the client's reader). */
