@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -137,42 +136,10 @@ class ChaosFaultsUnitTest {
     }
 
     private static Transport transportNamed(String name) {
-        return new Transport() {
-            @Override
-            public Set<UUID> publish(List<Envelope> batch) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void declare(Topology topology) {}
-
-            @Override
-            public void subscribe(MessageHandlers handlers, Dispatcher dispatcher) {}
-
-            @Override
-            public String name() {
-                return name;
-            }
-
+        return new IdleTransport(name) {
             @Override
             public boolean holdsBack() {
                 return !name.equals("without-hold-back");
-            }
-
-            @Override
-            public Map<String, Long> backlog() {
-                return Map.of();
-            }
-
-            @Override
-            public void broadcast(String topic, String payload) {}
-
-            @Override
-            public void onBroadcast(String topic, Consumer<String> listener) {}
-
-            @Override
-            public void redeliver(String module, Envelope envelope) {
-                throw new UnsupportedOperationException();
             }
         };
     }

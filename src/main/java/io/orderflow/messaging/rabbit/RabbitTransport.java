@@ -236,7 +236,12 @@ public class RabbitTransport implements Transport, SmartLifecycle {
      */
     @Override
     public CompletableFuture<Set<UUID>> publishAsync(List<Envelope> batch) {
-        Publisher publisher = publisherOfThisThread();
+        Publisher publisher;
+        try {
+            publisher = publisherOfThisThread();
+        } catch (RuntimeException e) { // no connection to the broker
+            return CompletableFuture.failedFuture(e);
+        }
         try {
             CompletableFuture<Set<UUID>> confirmed = publisher.sendAsync(exchange, Envelope::type, batch);
             return confirmed
