@@ -2,8 +2,8 @@ package io.orderflow.messaging.rabbit;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -73,11 +73,12 @@ final class Confirms {
 
     /** The channel closed: nothing still unconfirmed will be confirmed on it. */
     void closed(Throwable cause) {
-        Set<Batch> open = new LinkedHashSet<>(unconfirmed.values());
-        unconfirmed.clear();
-        for (Batch batch : open) {
-            batch.ids.forEach(returned::remove);
-            batch.confirmed.completeExceptionally(cause);
+        // taken one by one: a message tracked while the channel closes is failed too, not dropped unsettled
+        for (Map.Entry<Long, Batch> entry; (entry = unconfirmed.pollFirstEntry()) != null; ) {
+            Batch batch = entry.getValue();
+            if (batch.confirmed.completeExceptionally(cause)) {
+                batch.ids.forEach(returned::remove);
+            }
         }
     }
 
