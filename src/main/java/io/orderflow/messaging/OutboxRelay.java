@@ -168,16 +168,28 @@ class OutboxRelay {
     }
 
     private void awaitWake(long millis) {
+        if (!awaitSignal(millis, true)) {
+            running = false;
+        }
+    }
+
+    /**
+     * Waits up to {@code millis} for {@link #wake}, unless it came since the last wait (or, {@code whileRunning}, the
+     * relay is stopping); false when the thread was interrupted.
+     */
+    private boolean awaitSignal(long millis, boolean whileRunning) {
         synchronized (signal) {
-            if (!woken && running) {
-                try {
+            try {
+                if (!woken && (running || !whileRunning)) {
                     signal.wait(millis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    running = false;
                 }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                woken = false;
             }
-            woken = false;
         }
     }
 
@@ -253,18 +265,8 @@ class OutboxRelay {
                 log.info(
                         "Outbox relay for {}: a batch was not confirmed while stopping; the sweep sends it", module, e);
             }
-            if (inFlight > 0) {
-                synchronized (signal) {
-                    if (!woken) {
-                        try {
-                            signal.wait(10);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
-                    woken = false;
-                }
+            if (inFlight > 0 && !awaitSignal(10, false)) {
+                return;
             }
         }
     }
