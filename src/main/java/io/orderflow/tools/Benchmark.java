@@ -661,6 +661,7 @@ final class Benchmark {
             cost.put("postgres_cpu_ms", msPerOrder.applyAsDouble(usage.postgresCores()));
             cost.put("rabbitmq_cpu_ms", msPerOrder.applyAsDouble(usage.rabbitmqCores()));
             cost.put("redis_cpu_ms", msPerOrder.applyAsDouble(usage.redisCores()));
+            cost.put("context_switches", round(usage.contextSwitchesPerSecond() * seconds / terminalOrders));
             // n_tup_ins is the statistics collector's count: reported a moment after each commit, close enough here
             cost.put("journal_rows", round((double) (journalAfter[0] - journalBefore[0]) / terminalOrders));
             cost.put("journal_bytes", Math.round((double) (journalAfter[1] - journalBefore[1]) / terminalOrders));
@@ -708,6 +709,19 @@ final class Benchmark {
                 phase.refused.get() / seconds,
                 p99);
         return result;
+    }
+
+    /**
+     * The machine's context switches in a phase per order that reached a terminal state in it; null when none did or
+     * the switches were not counted.
+     */
+    static @Nullable Double switchesPerOrder(Map<String, Object> phase) {
+        if (Report.path(phase, "cpu", "machine_context_switches_per_second") instanceof Number perSecond
+                && phase.get("terminal_per_second") instanceof Number terminal
+                && terminal.doubleValue() > 0) {
+            return round(perSecond.doubleValue() / terminal.doubleValue());
+        }
+        return null;
     }
 
     /** The phase's WAL flushes, mean and worst second's mean; "not timed" when the server did not time them. */
@@ -1060,7 +1074,9 @@ final class Benchmark {
                         .append(cost.get("rabbitmq_cpu_ms"))
                         .append(" / ")
                         .append(cost.get("redis_cpu_ms"))
-                        .append(" ms RabbitMQ / Redis CPU (on this machine), journal ")
+                        .append(" ms RabbitMQ / Redis CPU (on this machine), ")
+                        .append(cost.get("context_switches"))
+                        .append(" context switches (the machine's), journal ")
                         .append(cost.get("journal_rows"))
                         .append(" rows / ")
                         .append(cost.get("journal_bytes"))
@@ -1121,8 +1137,9 @@ final class Benchmark {
                 .append(".\n\n| phase | s | accepted/s | terminal/s | refused/s (503) | e2e p50/p95/p99/max ms "
                         + "| HTTP p50/p95/p99/max ms | app CPU (cores) | of it JIT / GC | app GC pauses (n / ms) "
                         + "| postgres CPU | RabbitMQ / Redis CPU | load gen CPU | machine busy % | of it stolen % "
+                        + "| context switches per terminal order "
                         + "| wake-up delay p99 / max ms | WAL flush mean / worst second ms | DB commits/s | errors |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases =
                 new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
         if (overload != null) {
@@ -1166,6 +1183,8 @@ final class Benchmark {
                     .append(Report.cell(Report.path(p, "cpu", "machine_busy_percent")))
                     .append(" | ")
                     .append(Report.cell(Report.path(p, "cpu", "machine_steal_percent")))
+                    .append(" | ")
+                    .append(Report.cell(switchesPerOrder(p)))
                     .append(" | ")
                     .append(Report.cell(Report.path(p, "cpu", "wake_up_delay_ms", "p99")))
                     .append(" / ")

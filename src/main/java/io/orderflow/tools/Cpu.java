@@ -44,6 +44,7 @@ final class Cpu {
             long machineTotal,
             long machineIdle,
             long machineSteal,
+            long machineContextSwitches,
             Histogram wakeUpDelays,
             WalFlushes.@Nullable Sample walFlushes) {}
 
@@ -60,6 +61,7 @@ final class Cpu {
             double loadGeneratorCores,
             double machineBusyPercent,
             double machineStealPercent,
+            double contextSwitchesPerSecond,
             double wakeUpDelayP99Millis,
             double wakeUpDelayMaxMillis,
             @Nullable Map<String, Object> walFlushes,
@@ -82,6 +84,9 @@ final class Cpu {
             m.put("machine_busy_percent", round(machineBusyPercent));
             // the share of the machine's time its hypervisor gave to others (counted in machine_busy_percent too)
             m.put("machine_steal_percent", round(machineStealPercent));
+            // every process's switches from one thread to another on this machine: each hand-off between threads
+            // (and each wait for a lock, a socket or the disk) costs one or two
+            m.put("machine_context_switches_per_second", round(contextSwitchesPerSecond));
             Map<String, Double> wakeUpDelay = new LinkedHashMap<>();
             wakeUpDelay.put("p99", round(wakeUpDelayP99Millis));
             wakeUpDelay.put("max", round(wakeUpDelayMaxMillis));
@@ -155,6 +160,7 @@ final class Cpu {
                 machine[0],
                 machine[1],
                 machine[2],
+                machine[3],
                 wakeUps.snapshot(),
                 walFlushes.timed() ? walFlushes.sample() : null);
     }
@@ -177,6 +183,7 @@ final class Cpu {
                 (b.self() - a.self()) / TICKS_PER_SECOND / seconds,
                 total <= 0 ? 0 : 100.0 * (total - idle) / total,
                 total <= 0 ? 0 : 100.0 * steal / total,
+                Math.max(0, b.machineContextSwitches() - a.machineContextSwitches()) / seconds,
                 wakeUpDelays.getTotalCount() == 0 ? 0 : wakeUpDelays.getValueAtPercentile(99) / 1000.0,
                 wakeUpDelays.getTotalCount() == 0 ? 0 : wakeUpDelays.getMaxValue() / 1000.0,
                 a.walFlushes() == null || b.walFlushes() == null
@@ -298,20 +305,29 @@ final class Cpu {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
     }
 
-    /** {total, idle + iowait, steal} jiffies of the whole machine. */
+    /** {total, idle + iowait, steal} jiffies of the whole machine, and its context switches since boot. */
     static long[] machine() {
         try {
-            String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
-            String[] f = line.trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < f.length && i <= 8; i++) {
-                total += Long.parseLong(f[i]);
-            }
-            long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
-            return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5]), steal};
+            return machine(Files.readAllLines(Path.of("/proc/stat")));
         } catch (IOException | RuntimeException e) {
-            return new long[] {0, 0, 0};
+            return new long[] {0, 0, 0, 0};
         }
+    }
+
+    /** {@link #machine()} from the lines of {@code /proc/stat}: its first line, and the one named {@code ctxt}. */
+    static long[] machine(List<String> procStat) {
+        String[] f = procStat.get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) {
+            total += Long.parseLong(f[i]);
+        }
+        long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+        long switches = procStat.stream()
+                .filter(line -> line.startsWith("ctxt "))
+                .mapToLong(line -> Long.parseLong(line.substring(5).trim()))
+                .findFirst()
+                .orElse(0);
+        return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5]), steal, switches};
     }
 
     /** The CPU ticks of every process on this machine with one of these names, summed by name: one pass over /proc. */

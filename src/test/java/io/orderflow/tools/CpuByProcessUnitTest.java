@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The application's CPU per finished order by process, as the benchmark reports it for two phases. */
+/**
+ * The application's CPU per finished order by process, as the benchmark reports it for two phases, and the machine's
+ * context switches per finished order.
+ */
 class CpuByProcessUnitTest {
 
     @Test
@@ -38,6 +41,20 @@ class CpuByProcessUnitTest {
         assertThat(Benchmark.byProcessMarkdown(null, Map.of("app_cpu_ms_by_process", Map.of("embedded", 5.0))))
                 .as("one process: its whole CPU is in the cost line already")
                 .isEmpty();
+    }
+
+    @Test
+    void dividesAPhasesContextSwitchesByTheOrdersItFinished() {
+        Map<String, Object> phase =
+                Map.of("terminal_per_second", 28.0, "cpu", Map.of("machine_context_switches_per_second", 14_000.0));
+
+        assertThat(Benchmark.switchesPerOrder(phase)).isEqualTo(500.0);
+        assertThat(Benchmark.switchesPerOrder(Map.of("terminal_per_second", 0.0, "cpu", phase.get("cpu"))))
+                .as("no order finished")
+                .isNull();
+        assertThat(Benchmark.switchesPerOrder(Map.of("terminal_per_second", 28.0, "cpu", Map.of())))
+                .as("not counted")
+                .isNull();
     }
 
     private static Map<String, Object> ordered(String a, double aMs, String b, double bMs) {

@@ -91,13 +91,13 @@ class CpuUnitTest {
     void countsTheTimeTheHypervisorTookAndHowLateAThreadWokeBetweenTwoSamples() {
         WakeUpDelays wakeUps = WakeUpDelays.none();
         wakeUps.record(900_000_000L); // before the first sample: not in the usage
-        Cpu.Sample before = sample(0, Map.of(), Map.of(), 1_000, 400, 10, wakeUps);
+        Cpu.Sample before = sample(0, Map.of(), Map.of(), 1_000, 400, 10, 5_000, wakeUps);
         for (int i = 0; i < 98; i++) {
             wakeUps.record(50_000L);
         }
         wakeUps.record(40_000_000L);
         wakeUps.record(150_000_000L);
-        Cpu.Sample after = sample(1_000_000_000L, Map.of(), Map.of(), 1_200, 500, 30, wakeUps);
+        Cpu.Sample after = sample(2_000_000_000L, Map.of(), Map.of(), 1_200, 500, 30, 25_000, wakeUps);
 
         Cpu.Usage usage = Cpu.between(before, after);
 
@@ -106,6 +106,20 @@ class CpuUnitTest {
         assertThat(usage.wakeUpDelayP99Millis()).isCloseTo(40.0, within(0.5));
         assertThat(usage.wakeUpDelayMaxMillis()).isCloseTo(150.0, within(1.0));
         assertThat(usage.toMap()).containsEntry("machine_steal_percent", 10.0);
+        assertThat(usage.toMap()).containsEntry("machine_context_switches_per_second", 10_000.0);
+    }
+
+    @Test
+    void readsTheMachinesTicksAndContextSwitchesFromProcStat() {
+        List<String> procStat = List.of(
+                "cpu  100 5 50 700 20 0 3 7 0 0",
+                "cpu0 50 2 25 350 10 0 1 3 0 0",
+                "intr 123456 0 0",
+                "ctxt 987654321",
+                "btime 1764979200");
+
+        assertThat(Cpu.machine(procStat)).containsExactly(885, 720, 7, 987_654_321);
+        assertThat(Cpu.machine(List.of("cpu  1 2 3 4 5 6 7"))).containsExactly(28, 9, 0, 0); // no steal, no ctxt
     }
 
     @Test
@@ -137,12 +151,13 @@ class CpuUnitTest {
                 0,
                 0,
                 0,
+                0,
                 WakeUpDelays.none().snapshot(),
                 null);
     }
 
     private static Cpu.Sample sample(long nanos, Map<Long, String> names, Map<Long, Long> ticks) {
-        return sample(nanos, names, ticks, 0, 0, 0, WakeUpDelays.none());
+        return sample(nanos, names, ticks, 0, 0, 0, 0, WakeUpDelays.none());
     }
 
     private static Cpu.Sample sample(
@@ -152,6 +167,7 @@ class CpuUnitTest {
             long machineTotal,
             long machineIdle,
             long machineSteal,
+            long machineContextSwitches,
             WakeUpDelays wakeUps) {
         return new Cpu.Sample(
                 nanos,
@@ -168,6 +184,7 @@ class CpuUnitTest {
                 machineTotal,
                 machineIdle,
                 machineSteal,
+                machineContextSwitches,
                 wakeUps.snapshot(),
                 null);
     }
