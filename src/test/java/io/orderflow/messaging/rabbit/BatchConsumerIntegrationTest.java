@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -73,6 +74,7 @@ class BatchConsumerIntegrationTest {
         assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(10));
         assertThat(batches.stream().mapToInt(List::size).max().orElse(0)).isEqualTo(10);
         assertThat(opened).hasSize(1);
+        assertRunsCallbacksOnTheReadingThread(opened.get(0));
 
         opened.get(0).abort(); // as a broker restart or a cut connection would
         send(30, 35);
@@ -82,11 +84,25 @@ class BatchConsumerIntegrationTest {
                 .until(() -> received().size() >= 35);
         assertThat(received()).isEqualTo(bodies(0, 35));
         assertThat(opened).hasSize(2);
+        assertRunsCallbacksOnTheReadingThread(opened.get(1));
 
         consumer.stop(Duration.ofSeconds(5));
         var info = admin.getQueueInfo(queue);
         assertThat(info).isNotNull();
         assertThat(info.getMessageCount()).as("every delivery acknowledged").isZero();
+    }
+
+    /**
+     * The connection hands the client's callbacks (each delivery) to an executor that runs them on the thread that
+     * hands them over, the connection's reading thread, not to a pool of threads of its own.
+     */
+    private void assertRunsCallbacksOnTheReadingThread(Connection connection) {
+        ExecutorService executor = connections
+                .consumerExecutorOf(connection)
+                .orElseThrow(() -> new AssertionError("the consumer's connection dispatches on the client's own pool"));
+        List<Thread> ranOn = new CopyOnWriteArrayList<>();
+        executor.execute(() -> ranOn.add(Thread.currentThread()));
+        assertThat(ranOn).as("run at once, on the thread that handed it over").containsExactly(Thread.currentThread());
     }
 
     private void send(int from, int to) {
