@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -210,14 +209,8 @@ class OutboxRelay {
         if (batch.isEmpty()) {
             return 0;
         }
-        CompletableFuture<Set<UUID>> confirmed;
-        try {
-            confirmed = transport.publishAsync(batch);
-        } catch (RuntimeException e) { // a transport that failed before sending: the same outcome as a refusal
-            confirmed = CompletableFuture.failedFuture(e);
-        }
         inFlight++;
-        var unused = confirmed.whenComplete((unroutable, failure) -> {
+        var unused = transport.publishAsync(batch).whenComplete((unroutable, failure) -> {
             settled.add(new Settled(batch, unroutable, failure));
             wake();
         });

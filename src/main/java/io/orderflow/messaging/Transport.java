@@ -19,8 +19,9 @@ public interface Transport extends DirectEnqueue {
     /**
      * {@link #publish}, without waiting for the broker to hold the messages: the future completes when it does (with
      * the ids no queue is bound for) or exceptionally when it will not, so that the caller can send the next batch
-     * meanwhile. A transport whose publish does not wait for a confirm (or that cannot pipeline) keeps this default,
-     * which publishes before it returns.
+     * meanwhile. It does not throw: a batch that could not even be sent fails its future, as a refused one does. A
+     * transport whose publish does not wait for a confirm (or that cannot pipeline) keeps this default, which
+     * publishes before it returns.
      */
     default CompletableFuture<Set<UUID>> publishAsync(List<Envelope> batch) {
         try {
