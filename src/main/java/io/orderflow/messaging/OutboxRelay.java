@@ -3,11 +3,15 @@ package io.orderflow.messaging;
 import io.orderflow.platform.Modules;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Publishes one module's outbox. Each commit that wrote to the outbox hands its envelopes over
- * ({@link Outbox#onCommit}): the relay publishes them from memory, with the envelopes of the other commits that came
- * meanwhile, in one batch, and sends the next batch without waiting for the broker's confirms of the last (up to
- * {@link #MAX_IN_FLIGHT} batches unconfirmed). Their rows are deleted once confirmed, those of every batch confirmed
+ * ({@link Outbox#onCommit}): they are published from memory, with the envelopes of the other commits that came
+ * meanwhile, in one batch, and the next batch goes without waiting for the broker's confirms of the last (up to
+ * {@link #MAX_IN_FLIGHT} batches unconfirmed). The committing thread sends them itself when the relay's lane is free
+ * and the transport can send without waiting ({@link Transport#publishAsync(List, Object, boolean)}), so a message
+ * on an order's critical path does not wait for another thread to wake; otherwise the relay's thread sends them. Their rows are deleted once confirmed, those of every batch confirmed
  * within the delete delay in one statement ({@link PublishedRows}), so the next batch is not held up by a commit and
  * one commit removes the rows of many. No read and no transaction of its own on this path: the rows are only the
  * record that survives a crash. The periodic sweep picks up what a crash or a failed publish left behind (rows past
@@ -53,8 +59,13 @@ class OutboxRelay {
     private final Queue<Envelope> handedOff = new ConcurrentLinkedQueue<>();
     /** Batches the broker has confirmed or refused (or that failed to go out), waiting for this relay's thread. */
     private final Queue<Settled> settled = new ConcurrentLinkedQueue<>();
-    /** Batches sent and not yet settled; touched by this relay's thread only. */
-    private int inFlight;
+    /** Batches sent and not yet settled. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * Held while a batch is taken from {@link #handedOff} and sent: one sender at a time on this relay's lane, in
+     * hand-off order, whether the relay's thread or a committing one.
+     */
+    private final ReentrantLock sending = new ReentrantLock();
 
     /** A published batch's outcome: the ids no queue was bound for, or why it failed. */
     private record Settled(
@@ -86,9 +97,25 @@ class OutboxRelay {
         outbox.onCommit(module, this::handOff);
     }
 
-    /** The envelopes a committed transaction wrote to the outbox: published next, from memory. */
+    /**
+     * The envelopes a committed transaction wrote to the outbox: published next, from memory, on this thread when no
+     * other is sending and the transport can send at once, else by the relay's thread. Never throws: the commit is
+     * done, and what could not be sent is the relay's (or, from its row, the sweep's).
+     */
     void handOff(List<Envelope> envelopes) {
         handedOff.addAll(envelopes);
+        if (running && sending.tryLock()) {
+            try {
+                publishHandedOffLocked(false);
+            } catch (RuntimeException e) {
+                log.debug("Outbox relay for {}: sending on the committing thread failed; the relay sends", module, e);
+            } finally {
+                sending.unlock();
+            }
+            if (handedOff.isEmpty()) {
+                return; // a hand-off that came while this thread sent has woken the relay itself
+            }
+        }
         wake();
     }
 
@@ -128,7 +155,8 @@ class OutboxRelay {
                 if (settleConfirmed() > 0) {
                     failures = 0;
                 }
-                if (publishHandedOff() > 0) {
+                // what a committing thread could not send at once (or came while another sent)
+                if (!handedOff.isEmpty() && publishHandedOff(true) > 0) {
                     if (awaitingDelete.due(System.nanoTime())) {
                         deletePublished();
                     }
@@ -192,25 +220,43 @@ class OutboxRelay {
         }
     }
 
+    private int publishHandedOff(boolean mayWait) {
+        sending.lock();
+        try {
+            return publishHandedOffLocked(mayWait);
+        } finally {
+            sending.unlock();
+        }
+    }
+
     /**
      * Sends what committed transactions handed over (up to a batch) without waiting for the broker's confirms, unless
      * {@link #MAX_IN_FLIGHT} batches still wait for theirs: the next batch goes out while the broker writes the last
      * one to disk, so a message handed over meanwhile is not held up by that write ({@link #settleConfirmed} records
-     * the outcome).
+     * the outcome). Without {@code mayWait} it sends only what the transport can send at once, and leaves the batch
+     * in {@link #handedOff} otherwise. The caller holds {@link #sending}.
      */
-    int publishHandedOff() {
-        if (inFlight >= MAX_IN_FLIGHT) {
+    private int publishHandedOffLocked(boolean mayWait) {
+        if (inFlight.get() >= MAX_IN_FLIGHT) {
             return 0;
         }
+        // taken from the queue only once sent: only the holder of the lock takes, the others only add at its end
         List<Envelope> batch = new ArrayList<>();
-        for (Envelope e; batch.size() < BATCH && (e = handedOff.poll()) != null; ) {
-            batch.add(e);
+        for (Iterator<Envelope> it = handedOff.iterator(); batch.size() < BATCH && it.hasNext(); ) {
+            batch.add(it.next());
         }
         if (batch.isEmpty()) {
             return 0;
         }
-        inFlight++;
-        var unused = transport.publishAsync(batch).whenComplete((unroutable, failure) -> {
+        CompletableFuture<Set<UUID>> sent = transport.publishAsync(batch, this, mayWait);
+        if (sent == null) {
+            return 0;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            handedOff.poll();
+        }
+        inFlight.incrementAndGet();
+        var unused = sent.whenComplete((unroutable, failure) -> {
             settled.add(new Settled(batch, unroutable, failure));
             wake();
         });
@@ -228,7 +274,7 @@ class OutboxRelay {
         int confirmed = 0;
         RuntimeException failed = null;
         for (Settled s; (s = settled.poll()) != null; ) {
-            inFlight--;
+            inFlight.decrementAndGet();
             Throwable failure = s.failure();
             if (failure == null) {
                 Set<UUID> unroutable = s.unroutable() == null ? Set.of() : s.unroutable();
@@ -251,14 +297,14 @@ class OutboxRelay {
     /** Stopping: waits a little for the broker's confirms of what was sent, so that their rows can be deleted. */
     private void awaitInFlight(Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
-        while (inFlight > 0 && System.nanoTime() < deadline) {
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {
                 settleConfirmed();
             } catch (RuntimeException e) {
                 log.info(
                         "Outbox relay for {}: a batch was not confirmed while stopping; the sweep sends it", module, e);
             }
-            if (inFlight > 0 && !awaitSignal(10, false)) {
+            if (inFlight.get() > 0 && !awaitSignal(10, false)) {
                 return;
             }
         }

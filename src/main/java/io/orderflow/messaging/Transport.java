@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /** Moves envelopes between modules. The handler code above it is the same for every transport. */
 public interface Transport extends DirectEnqueue {
@@ -29,6 +30,18 @@ public interface Transport extends DirectEnqueue {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * {@link #publishAsync} on {@code lane}'s channel: the sends of one lane go out in the order they are made, and
+     * its caller sends on it from one thread at a time. With {@code mayWait} false it sends only if it can without
+     * waiting (the lane's connection is open and the broker is not holding it back), and returns null if it cannot:
+     * a thread that has just committed sends its own messages when that is free, and leaves them to one that may
+     * wait otherwise. A transport that cannot pipeline its sends keeps this default, which never sends without
+     * waiting.
+     */
+    default @Nullable CompletableFuture<Set<UUID>> publishAsync(List<Envelope> batch, Object lane, boolean mayWait) {
+        return mayWait ? publishAsync(batch) : null;
     }
 
     /**

@@ -119,6 +119,31 @@ class RabbitPipelinedConfirmsIntegrationTest {
         assertThat(opened.get(1).isOpen()).isTrue();
     }
 
+    @Test
+    void aSendThatMayNotWaitGoesOnlyOnItsLanesOpenConnection() {
+        Queue probes = bind(QueueBuilder.durable(namespace + ".probes").build(), "PipelineProbe");
+        Object lane = new Object();
+        assertThat(transport.publishAsync(List.of(envelope("PipelineProbe")), lane, false))
+                .as("no connection of the lane's yet: opening one could wait")
+                .isNull();
+        assertThat(opened).isEmpty();
+
+        assertThat(transport.publishAsync(List.of(envelope("PipelineProbe")), lane, true))
+                .succeedsWithin(WAIT)
+                .isEqualTo(Set.of());
+        assertThat(transport.publishAsync(List.of(envelope("PipelineProbe")), lane, false))
+                .succeedsWithin(WAIT)
+                .isEqualTo(Set.of());
+        assertThat(opened).hasSize(1); // the lane's one connection carried both
+        assertThat(admin.getQueueInfo(probes.getName()).getMessageCount()).isEqualTo(2);
+
+        opened.forEach(Connection::abort);
+        assertThat(transport.publishAsync(List.of(envelope("PipelineProbe")), lane, false))
+                .as("its connection died: a sender that may wait opens the next")
+                .isNull();
+        assertThat(opened).hasSize(1);
+    }
+
     private Queue bind(Queue queue, String type) {
         admin.declareQueue(queue);
         admin.declareBinding(

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -106,6 +107,29 @@ class OutboxRelayIntegrationTest {
                 .isFalse();
     }
 
+    @Test
+    void theCommittingThreadSendsWhatItCommittedWhenItCanAtOnceAndTheRelaysThreadWhenItCannot() {
+        relay.start();
+        // the relay's thread has run its first sweep and sleeps: nothing else sends
+        await().atMost(WAIT).until(() -> relayThread().getState() == Thread.State.TIMED_WAITING);
+
+        relay.handOff(List.of(committed()));
+        assertThat(transport.sent).as("sent before the hand-off returned").hasSize(1);
+        assertThat(transport.senders).containsExactly(Thread.currentThread().getName());
+
+        transport.sendsWithoutWaiting = false; // no open connection, or the broker blocking it
+        relay.handOff(List.of(committed()));
+        await().atMost(WAIT).until(() -> transport.sent.size() == 2);
+        assertThat(transport.senders).element(1).isEqualTo("outbox-relay-shipping");
+    }
+
+    private static Thread relayThread() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("outbox-relay-shipping"))
+                .findFirst()
+                .orElseThrow();
+    }
+
     /** An envelope whose row committed as {@link Outbox#send} writes it: due for the sweep only after the grace. */
     private static Envelope committed() {
         Envelope envelope = new Envelope(
@@ -151,7 +175,21 @@ class OutboxRelayIntegrationTest {
         record Sent(List<Envelope> batch, CompletableFuture<Set<UUID>> confirmed) {}
 
         final List<Sent> sent = new CopyOnWriteArrayList<>();
+        /** The threads that sent each batch, in order. */
+        final List<String> senders = new CopyOnWriteArrayList<>();
+        /** Whether a send that may not wait goes out (as on an open connection the broker is not blocking). */
+        volatile boolean sendsWithoutWaiting = true;
+
         volatile int mostUnconfirmedAtASend;
+
+        @Override
+        public @Nullable CompletableFuture<Set<UUID>> publishAsync(List<Envelope> batch, Object lane, boolean mayWait) {
+            if (!mayWait && !sendsWithoutWaiting) {
+                return null;
+            }
+            senders.add(Thread.currentThread().getName());
+            return publishAsync(batch);
+        }
 
         @Override
         public CompletableFuture<Set<UUID>> publishAsync(List<Envelope> batch) {

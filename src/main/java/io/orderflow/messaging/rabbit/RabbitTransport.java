@@ -86,7 +86,9 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     private final Duration confirmTimeout = Duration.ofSeconds(10);
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
     private final Broadcasts broadcasts;
-    private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
+    /** The confirm channels: one per publishing thread ({@link #publish}) and one per lane ({@link #publishAsync}). */
+    private final Map<Object, Publisher> publishers = new ConcurrentHashMap<>();
+
     private final Set<String> consumedQueues = ConcurrentHashMap.newKeySet();
     /** The listeners of each topic this process hears, sharing one queue. */
     private final BroadcastListeners broadcastListeners = new BroadcastListeners();
@@ -217,11 +219,12 @@ public class RabbitTransport implements Transport, SmartLifecycle {
 
     @Override
     public Set<UUID> publish(List<Envelope> batch) {
-        Publisher publisher = publisherOfThisThread();
+        Thread lane = Thread.currentThread();
+        Publisher publisher = requireNonNull(publisherOf(lane, true), "a publisher that may connect gets one");
         try {
             return publisher.send(exchange, Envelope::type, batch);
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
-            discard(publisher);
+            discard(lane, publisher);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -229,18 +232,30 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         }
     }
 
-    /**
-     * Sends the batch on this thread's confirm channel and returns at once: the next batch need not wait for this
-     * one's confirms (the broker's write to disk). A batch not confirmed within the confirm timeout fails, and its
-     * channel is closed, failing the batches sent after it too.
-     */
+    /** {@link #publishAsync(List, Object, boolean)} on this thread's own lane. */
     @Override
     public CompletableFuture<Set<UUID>> publishAsync(List<Envelope> batch) {
+        return requireNonNull(
+                publishAsync(batch, Thread.currentThread(), true), "a publisher that may wait always sends");
+    }
+
+    /**
+     * Sends the batch on the lane's confirm channel and returns at once: the next batch need not wait for this
+     * one's confirms (the broker's write to disk). A batch not confirmed within the confirm timeout fails, and its
+     * channel is closed, failing the batches sent after it too. Without {@code mayWait}, nothing is sent (null) while
+     * the lane has no open connection (opening one can wait for a connect timeout) or the broker has blocked it
+     * (a memory or disk alarm: the send could wait until the alarm clears).
+     */
+    @Override
+    public @Nullable CompletableFuture<Set<UUID>> publishAsync(List<Envelope> batch, Object lane, boolean mayWait) {
         Publisher publisher;
         try {
-            publisher = publisherOfThisThread();
+            publisher = publisherOf(lane, mayWait);
         } catch (RuntimeException e) { // no connection to the broker
             return CompletableFuture.failedFuture(e);
+        }
+        if (publisher == null) {
+            return null;
         }
         try {
             CompletableFuture<Set<UUID>> confirmed = publisher.sendAsync(exchange, Envelope::type, batch);
@@ -248,28 +263,35 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                     .orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((unroutable, failure) -> {
                         if (failure instanceof TimeoutException) {
-                            publisher.close(); // replaced on this thread's next send
+                            publisher.close(); // replaced on this lane's next send
                         }
                     });
         } catch (IOException | RuntimeException e) {
-            discard(publisher);
+            discard(lane, publisher);
             return CompletableFuture.failedFuture(
                     new IllegalStateException("RabbitMQ did not take the batch: " + e, e));
         }
     }
 
-    /** This thread's publisher; a new one if its connection died with the broker (a restart, a cut connection). */
-    private Publisher publisherOfThisThread() {
-        Publisher stale = publishers.get(Thread.currentThread());
-        if (stale != null && !stale.isOpen()) {
-            discard(stale);
+    /**
+     * The lane's publisher; a new one if there is none or its connection died with the broker (a restart, a cut
+     * connection), unless {@code mayWait} is false: then null, and null while the broker blocks the connection.
+     */
+    private @Nullable Publisher publisherOf(Object lane, boolean mayWait) {
+        Publisher current = publishers.get(lane);
+        if (current != null && !current.isOpen()) {
+            discard(lane, current);
+            current = null;
         }
-        return publishers.computeIfAbsent(Thread.currentThread(), t -> new Publisher());
+        if (!mayWait) {
+            return current == null || current.blocked() ? null : current;
+        }
+        return current != null ? current : publishers.computeIfAbsent(lane, l -> new Publisher());
     }
 
-    private void discard(Publisher publisher) {
+    private void discard(Object lane, Publisher publisher) {
         publisher.close();
-        publishers.remove(Thread.currentThread(), publisher);
+        publishers.remove(lane, publisher);
     }
 
     private final Object redeliveryLock = new Object();
@@ -565,7 +587,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     }
 
     /**
-     * A confirm-mode channel per publishing thread. Its confirms are tracked per batch ({@link Confirms}), so a batch
+     * A confirm-mode channel per publishing thread or lane. Its confirms are tracked per batch ({@link Confirms}), so a batch
      * can be sent while earlier ones still wait for theirs ({@link #sendAsync}); {@link #send} waits for its own.
      */
     private final class Publisher {
@@ -573,6 +595,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
         private final Connection connection;
         private final Channel channel;
         private final Confirms confirms = new Confirms();
+        /** While the broker has blocked the connection (connection.blocked: a memory or disk alarm). */
+        private volatile boolean blocked;
 
         Publisher() {
             try {
@@ -587,6 +611,7 @@ public class RabbitTransport implements Transport, SmartLifecycle {
                 });
                 channel.addConfirmListener(confirms::acked, confirms::nacked);
                 channel.addShutdownListener(confirms::closed);
+                connection.addBlockedListener(reason -> blocked = true, () -> blocked = false);
             } catch (IOException | TimeoutException e) {
                 throw new IllegalStateException("cannot open a publisher channel to RabbitMQ", e);
             }
@@ -636,6 +661,10 @@ public class RabbitTransport implements Transport, SmartLifecycle {
             } catch (ExecutionException e) {
                 throw new IllegalStateException("RabbitMQ did not confirm: " + e.getCause(), e.getCause());
             }
+        }
+
+        boolean blocked() {
+            return blocked;
         }
 
         /** False once the connection or channel is closed, by us or by the broker (noticed by the client's reader). */
