@@ -118,20 +118,41 @@ final class Customers implements Supplier<List<String>> {
                 : started + Duration.ofSeconds(Math.max(2, lifetimeSeconds / 2)).toNanos();
     }
 
+    /** How long a sign-up or sign-in keeps trying while it is answered 503 (a module not ready yet). */
+    static final Duration UNAVAILABLE_FOR_AT_MOST = Duration.ofSeconds(30);
+
+    /**
+     * Posts {@code body}; a 503 is tried again after its {@code Retry-After} (at most 5 s) for up to
+     * {@link #UNAVAILABLE_FOR_AT_MOST}: right after the ceiling the gateway may not yet have seen a resumed module ready
+     * (its readiness probes are 2 s apart), and a 503 means the request was not served.
+     */
     private static String post(HttpClient http, String url, String body, int expected) throws IOException {
+        long deadline = System.nanoTime() + UNAVAILABLE_FOR_AT_MOST.toNanos();
         try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(url))
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != expected) {
-                throw new IOException(url + " answered " + response.statusCode() + ": " + response.body()
-                        + " (are the rate limits raised for the benchmark? see scripts/benchmark.sh)");
+            while (true) {
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 503 && System.nanoTime() < deadline) {
+                    long seconds = response.headers()
+                            .firstValue("Retry-After")
+                            .filter(v -> v.strip().matches("\\d{1,4}"))
+                            .map(v -> Long.parseLong(v.strip()))
+                            .orElse(1L);
+                    Thread.sleep(Duration.ofSeconds(Math.max(1, Math.min(seconds, 5)))
+                            .toMillis());
+                    continue;
+                }
+                if (response.statusCode() != expected) {
+                    throw new IOException(url + " answered " + response.statusCode() + ": " + response.body()
+                            + " (are the rate limits raised for the benchmark? see scripts/benchmark.sh)");
+                }
+                return response.body();
             }
-            return response.body();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);

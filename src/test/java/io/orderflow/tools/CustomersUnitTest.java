@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark's customers sign in again once half their tokens' lifetime has passed, not before, and when the
- * benchmark asks before its measured phases.
+ * benchmark asks before its measured phases; a sign-up answered 503 is tried again.
  */
 class CustomersUnitTest {
 
@@ -24,14 +24,23 @@ class CustomersUnitTest {
     private final HttpServer server = startServer();
 
     private final AtomicInteger signUps = new AtomicInteger();
+    /** Sign-ups answered 503 before the first is served. */
+    private final AtomicInteger unavailable = new AtomicInteger();
+
     private final AtomicInteger signIns = new AtomicInteger();
     private final AtomicLong now = new AtomicLong(1_000);
 
     private HttpServer startServer() {
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            s.createContext(
-                    "/api/customers", exchange -> answer(exchange, 201, "{\"id\":" + signUps.incrementAndGet() + "}"));
+            s.createContext("/api/customers", exchange -> {
+                if (unavailable.getAndDecrement() > 0) {
+                    exchange.getResponseHeaders().add("Retry-After", "1");
+                    answer(exchange, 503, "{\"status\":503}");
+                    return;
+                }
+                answer(exchange, 201, "{\"id\":" + signUps.incrementAndGet() + "}");
+            });
             s.createContext(
                     "/api/auth/token",
                     exchange -> answer(
@@ -91,6 +100,17 @@ class CustomersUnitTest {
                 .containsExactly("t3", "t4");
         now.addAndGet(Duration.ofSeconds(1).toNanos());
         assertThat(customers.get()).containsExactly("t5", "t6");
+    }
+
+    @Test
+    void aSignUpAnswered503IsTriedAgainAfterItsRetryAfter() throws IOException {
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        unavailable.set(1); // the gateway has not seen the customer module ready again yet
+
+        Customers customers = Customers.signUp(url, "run-4", 2, now::get);
+
+        assertThat(signUps).hasValue(2);
+        assertThat(customers.get()).containsExactly("t1", "t2");
     }
 
     @Test
