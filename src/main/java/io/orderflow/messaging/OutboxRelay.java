@@ -25,12 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
  * meanwhile, in one batch, and the next batch goes without waiting for the broker's confirms of the last (up to
  * {@link #MAX_IN_FLIGHT} batches unconfirmed). The committing thread sends them itself when the relay's lane is free
  * and the transport can send without waiting ({@link Transport#publishAsync(List, Object, boolean)}), so a message
- * on an order's critical path does not wait for another thread to wake; otherwise the relay's thread sends them. Their rows are deleted once confirmed, those of every batch confirmed
- * within the delete delay in one statement ({@link PublishedRows}), so the next batch is not held up by a commit and
- * one commit removes the rows of many. No read and no transaction of its own on this path: the rows are only the
- * record that survives a crash. The periodic sweep picks up what a crash or a failed publish left behind (rows past
- * {@link Outbox#HANDOFF_GRACE}), claiming them with {@code FOR UPDATE SKIP LOCKED}, so several instances of a module
- * share the work, and deleting them in the same transaction once the broker has confirmed them. A row that is
+ * on an order's critical path does not wait for another thread to wake; otherwise the relay's thread sends them.
+ * Their rows are deleted once confirmed, those of every batch confirmed within the delete delay in one statement
+ * ({@link PublishedRows}), so the next batch is not held up by a commit and one commit removes the rows of many. No
+ * read and no transaction of its own on this path: the rows are only the record that survives a crash. The periodic
+ * sweep picks up what a crash or a failed publish left behind (rows past {@link Outbox#HANDOFF_GRACE}), claiming them
+ * with {@code FOR UPDATE SKIP LOCKED}, so several instances of a module share the work, and deleting them in the same
+ * transaction once the broker has confirmed them. A row that is
  * published twice (its delete lost in a crash) is dropped by the consumer's inbox.
  */
 class OutboxRelay {

@@ -123,8 +123,8 @@ final class Customers implements Supplier<List<String>> {
 
     /**
      * Posts {@code body}; a 503 is tried again after its {@code Retry-After} (at most 5 s) for up to
-     * {@link #UNAVAILABLE_FOR_AT_MOST}: right after the ceiling the gateway may not yet have seen a resumed module ready
-     * (its readiness probes are 2 s apart), and a 503 means the request was not served.
+     * {@link #UNAVAILABLE_FOR_AT_MOST}: right after the ceiling the gateway may not yet have seen a resumed module
+     * ready (its readiness probes are 2 s apart), and a 503 means the request was not served.
      */
     private static String post(HttpClient http, String url, String body, int expected) throws IOException {
         long deadline = System.nanoTime() + UNAVAILABLE_FOR_AT_MOST.toNanos();

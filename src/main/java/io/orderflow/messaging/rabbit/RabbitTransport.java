@@ -587,8 +587,8 @@ public class RabbitTransport implements Transport, SmartLifecycle {
     }
 
     /**
-     * A confirm-mode channel per publishing thread or lane. Its confirms are tracked per batch ({@link Confirms}), so a batch
-     * can be sent while earlier ones still wait for theirs ({@link #sendAsync}); {@link #send} waits for its own.
+     * A confirm-mode channel per publishing thread or lane. Its confirms are tracked per batch ({@link Confirms}), so a
+     * batch can be sent while earlier ones still wait for theirs ({@link #sendAsync}); {@link #send} waits for its own.
      */
     private final class Publisher {
 
