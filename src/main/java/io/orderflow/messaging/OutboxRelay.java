@@ -31,8 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * read and no transaction of its own on this path: the rows are only the record that survives a crash. The periodic
  * sweep picks up what a crash or a failed publish left behind (rows past {@link Outbox#HANDOFF_GRACE}), claiming them
  * with {@code FOR UPDATE SKIP LOCKED}, so several instances of a module share the work, and deleting them in the same
- * transaction once the broker has confirmed them. A row that is
- * published twice (its delete lost in a crash) is dropped by the consumer's inbox.
+ * transaction once the broker has confirmed them. A row that is published twice (its delete lost in a crash) is
+ * dropped by the consumer's inbox.
  */
 class OutboxRelay {
 
@@ -157,7 +157,7 @@ class OutboxRelay {
                     failures = 0;
                 }
                 // what a committing thread could not send at once (or came while another sent)
-                if (!handedOff.isEmpty() && publishHandedOff(true) > 0) {
+                if (!handedOff.isEmpty() && publishHandedOff() > 0) {
                     if (awaitingDelete.due(System.nanoTime())) {
                         deletePublished();
                     }
@@ -221,10 +221,11 @@ class OutboxRelay {
         }
     }
 
-    private int publishHandedOff(boolean mayWait) {
+    /** The relay's thread's send: it may open a connection or wait for the broker. */
+    private int publishHandedOff() {
         sending.lock();
         try {
-            return publishHandedOffLocked(mayWait);
+            return publishHandedOffLocked(true);
         } finally {
             sending.unlock();
         }

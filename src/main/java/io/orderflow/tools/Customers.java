@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -122,7 +123,7 @@ final class Customers implements Supplier<List<String>> {
     static final Duration UNAVAILABLE_FOR_AT_MOST = Duration.ofSeconds(30);
 
     /**
-     * Posts {@code body}; a 503 is tried again after its {@code Retry-After} (at most 5 s) for up to
+     * Posts {@code body}; a 503 is tried again after its {@code Retry-After} as the load generator reads it, for up to
      * {@link #UNAVAILABLE_FOR_AT_MOST}: right after the ceiling the gateway may not yet have seen a resumed module
      * ready (its readiness probes are 2 s apart), and a 503 means the request was not served.
      */
@@ -137,14 +138,10 @@ final class Customers implements Supplier<List<String>> {
                                 .POST(HttpRequest.BodyPublishers.ofString(body))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 503 && System.nanoTime() < deadline) {
-                    long seconds = response.headers()
-                            .firstValue("Retry-After")
-                            .filter(v -> v.strip().matches("\\d{1,4}"))
-                            .map(v -> Long.parseLong(v.strip()))
-                            .orElse(1L);
-                    Thread.sleep(Duration.ofSeconds(Math.max(1, Math.min(seconds, 5)))
-                            .toMillis());
+                long left = deadline - System.nanoTime();
+                if (response.statusCode() == 503 && left > 0) {
+                    long wait = LoadGenerator.retryAfterNanos(response, ThreadLocalRandom.current());
+                    Thread.sleep(Duration.ofNanos(Math.min(wait, left)).toMillis());
                     continue;
                 }
                 if (response.statusCode() != expected) {
