@@ -724,6 +724,19 @@ final class Benchmark {
         return null;
     }
 
+    /**
+     * The share of the phase in which some task waited for a core, some task waited for the disk, and every task with
+     * work waited for the disk (the kernel's pressure stall information); "–" where the kernel gives none.
+     */
+    static String pressureCell(Map<String, Object> phase) {
+        if (Report.path(phase, "cpu", "pressure_percent") == null) {
+            return "–";
+        }
+        return Report.cell(Report.path(phase, "cpu", "pressure_percent", "cpu_some")) + " / "
+                + Report.cell(Report.path(phase, "cpu", "pressure_percent", "io_some")) + " / "
+                + Report.cell(Report.path(phase, "cpu", "pressure_percent", "io_full"));
+    }
+
     /** The phase's WAL flushes, mean and worst second's mean; "not timed" when the server did not time them. */
     static String walFlushCell(Map<String, Object> phase) {
         if (Report.path(phase, "cpu", "wal_flush_ms") == null) {
@@ -1137,9 +1150,10 @@ final class Benchmark {
                 .append(".\n\n| phase | s | accepted/s | terminal/s | refused/s (503) | e2e p50/p95/p99/max ms "
                         + "| HTTP p50/p95/p99/max ms | app CPU (cores) | of it JIT / GC | app GC pauses (n / ms) "
                         + "| postgres CPU | RabbitMQ / Redis CPU | load gen CPU | machine busy % | of it stolen % "
+                        + "| waiting for a core / for the disk: some / all % "
                         + "| context switches per terminal order "
                         + "| wake-up delay p99 / max ms | WAL flush mean / worst second ms | DB commits/s | errors |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases =
                 new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
         if (overload != null) {
@@ -1183,6 +1197,8 @@ final class Benchmark {
                     .append(Report.cell(Report.path(p, "cpu", "machine_busy_percent")))
                     .append(" | ")
                     .append(Report.cell(Report.path(p, "cpu", "machine_steal_percent")))
+                    .append(" | ")
+                    .append(pressureCell(p))
                     .append(" | ")
                     .append(Report.cell(switchesPerOrder(p)))
                     .append(" | ")

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * every postgres process, the brokers on this machine (RabbitMQ's {@code beam.smp}, {@code redis-server}: none where
  * they run elsewhere), this load generator, the machine (and, of it, the time its hypervisor took); the application
  * JVMs' garbage collection pauses ({@link GcPauses}); how late a thread woke on this machine ({@link WakeUpDelays});
- * and, given a database server that times them, how long its WAL flushes took ({@link WalFlushes}).
+ * the kernel's pressure stall information (PSI: how long some task waited for a core, and for the disk); and, given a
+ * database server that times them, how long its WAL flushes took ({@link WalFlushes}).
  */
 final class Cpu {
 
@@ -46,7 +47,15 @@ final class Cpu {
             long machineSteal,
             long machineContextSwitches,
             Histogram wakeUpDelays,
+            @Nullable Pressure pressure,
             WalFlushes.@Nullable Sample walFlushes) {}
+
+    /**
+     * The machine's stall totals since boot from {@code /proc/pressure} (Linux 4.20 and later, built with PSI), in
+     * microseconds: the time in which at least one task waited for a core ({@code cpu some}), at least one waited for
+     * the disk ({@code io some}), and every task that had work waited for the disk ({@code io full}).
+     */
+    record Pressure(long cpuSome, long ioSome, long ioFull) {}
 
     /** Cores busy between two samples (1.0 = one core fully used). */
     record Usage(
@@ -64,6 +73,7 @@ final class Cpu {
             double contextSwitchesPerSecond,
             double wakeUpDelayP99Millis,
             double wakeUpDelayMaxMillis,
+            @Nullable Map<String, Object> pressure,
             @Nullable Map<String, Object> walFlushes,
             int cores,
             Map<String, Double> appCoresByProcess) {
@@ -91,6 +101,9 @@ final class Cpu {
             wakeUpDelay.put("p99", round(wakeUpDelayP99Millis));
             wakeUpDelay.put("max", round(wakeUpDelayMaxMillis));
             m.put("wake_up_delay_ms", wakeUpDelay);
+            if (pressure != null) { // the share of the phase in which tasks waited for a core, or for the disk (PSI)
+                m.put("pressure_percent", pressure);
+            }
             if (walFlushes != null) { // how long the server's WAL flushes took (WalFlushes), when it times them
                 m.put("wal_flush_ms", walFlushes);
             }
@@ -162,6 +175,7 @@ final class Cpu {
                 machine[2],
                 machine[3],
                 wakeUps.snapshot(),
+                pressure(),
                 walFlushes.timed() ? walFlushes.sample() : null);
     }
 
@@ -186,11 +200,61 @@ final class Cpu {
                 Math.max(0, b.machineContextSwitches() - a.machineContextSwitches()) / seconds,
                 wakeUpDelays.getTotalCount() == 0 ? 0 : wakeUpDelays.getValueAtPercentile(99) / 1000.0,
                 wakeUpDelays.getTotalCount() == 0 ? 0 : wakeUpDelays.getMaxValue() / 1000.0,
+                pressureBetween(a.pressure(), b.pressure(), b.nanos() - a.nanos()),
                 a.walFlushes() == null || b.walFlushes() == null
                         ? null
                         : WalFlushes.summary(a.walFlushes(), b.walFlushes()),
                 Runtime.getRuntime().availableProcessors(),
                 byProcess(a, b, seconds));
+    }
+
+    /**
+     * The share of the time between two samples in which some task waited for a core ({@code cpu_some}), some task
+     * waited for the disk ({@code io_some}) and every task with work waited for it ({@code io_full}), in per cent;
+     * null when the kernel gives no pressure information.
+     */
+    static @Nullable Map<String, Object> pressureBetween(@Nullable Pressure a, @Nullable Pressure b, long nanos) {
+        if (a == null || b == null || nanos <= 0) {
+            return null;
+        }
+        double micros = nanos / 1000.0;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpu_some", round(Math.min(100, 100.0 * Math.max(0, b.cpuSome() - a.cpuSome()) / micros)));
+        m.put("io_some", round(Math.min(100, 100.0 * Math.max(0, b.ioSome() - a.ioSome()) / micros)));
+        m.put("io_full", round(Math.min(100, 100.0 * Math.max(0, b.ioFull() - a.ioFull()) / micros)));
+        return m;
+    }
+
+    /** The machine's pressure totals now; null where {@code /proc/pressure} cannot be read. */
+    static @Nullable Pressure pressure() {
+        try {
+            return pressure(
+                    Files.readAllLines(Path.of("/proc/pressure/cpu")),
+                    Files.readAllLines(Path.of("/proc/pressure/io")));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@link #pressure()} from the lines of {@code /proc/pressure/cpu} and {@code /proc/pressure/io}, each like
+     * {@code some avg10=1.20 avg60=0.80 avg300=0.50 total=123456} (and a {@code full} line).
+     */
+    static Pressure pressure(List<String> cpu, List<String> io) {
+        return new Pressure(total(cpu, "some"), total(io, "some"), total(io, "full"));
+    }
+
+    private static long total(List<String> lines, String kind) {
+        for (String line : lines) {
+            if (line.startsWith(kind + " ")) {
+                for (String field : line.trim().split("\\s+")) {
+                    if (field.startsWith("total=")) {
+                        return Long.parseLong(field.substring("total=".length()));
+                    }
+                }
+            }
+        }
+        throw new IllegalArgumentException("no " + kind + " total in " + lines);
     }
 
     /** Cores busy per application process, by what it runs, the busiest first. */

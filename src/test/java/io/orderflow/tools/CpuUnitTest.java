@@ -123,6 +123,40 @@ class CpuUnitTest {
     }
 
     @Test
+    void readsTheKernelsStallTotalsForCoresAndTheDisk() {
+        Cpu.Pressure pressure = Cpu.pressure(
+                List.of(
+                        "some avg10=10.48 avg60=5.68 avg300=15.66 total=144468412",
+                        "full avg10=0.00 avg60=0.00 avg300=0.00 total=0"),
+                List.of(
+                        "some avg10=0.54 avg60=0.09 avg300=0.12 total=3267082",
+                        "full avg10=0.36 avg60=0.06 avg300=0.10 total=2741895"));
+
+        assertThat(pressure).isEqualTo(new Cpu.Pressure(144_468_412, 3_267_082, 2_741_895));
+    }
+
+    @Test
+    void givesTheShareOfThePhaseInWhichTasksWaitedForACoreOrTheDisk() {
+        // over 2 s: some task waited 1.5 s for a core, 0.2 s for the disk, all of them 0.05 s
+        Map<String, Object> share = Cpu.pressureBetween(
+                new Cpu.Pressure(1_000_000, 500_000, 100_000),
+                new Cpu.Pressure(2_500_000, 700_000, 150_000),
+                2_000_000_000L);
+
+        assertThat(share)
+                .containsExactly(Map.entry("cpu_some", 75.0), Map.entry("io_some", 10.0), Map.entry("io_full", 2.5));
+        assertThat(Benchmark.pressureCell(Map.of("cpu", Map.of("pressure_percent", share))))
+                .isEqualTo("75.0 / 10.0 / 2.5");
+    }
+
+    @Test
+    void saysNothingOfPressureWhereTheKernelGivesNone() {
+        assertThat(Cpu.pressureBetween(null, new Cpu.Pressure(1, 1, 1), 1_000_000_000L))
+                .isNull();
+        assertThat(Benchmark.pressureCell(Map.of("cpu", Map.of()))).isEqualTo("–");
+    }
+
+    @Test
     void recordsHowLateItsOwnThreadWakes() {
         Cpu cpu = new Cpu(List.of());
         Cpu.Sample before = cpu.sample();
@@ -153,6 +187,7 @@ class CpuUnitTest {
                 0,
                 0,
                 WakeUpDelays.none().snapshot(),
+                null,
                 null);
     }
 
@@ -186,6 +221,7 @@ class CpuUnitTest {
                 machineSteal,
                 machineContextSwitches,
                 wakeUps.snapshot(),
+                null,
                 null);
     }
 }
