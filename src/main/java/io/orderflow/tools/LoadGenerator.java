@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -428,7 +429,15 @@ final class LoadGenerator {
         }
     }
 
-    private static String errorKind(Throwable e) {
+    /**
+     * What went wrong with a request that got no answer: {@code connect_timeout} when no connection was made in time
+     * (the server's accept queue full), {@code timeout} when the answer did not come in time, {@code connect_refused},
+     * or {@code io_<exception>}.
+     */
+    static String errorKind(Throwable e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return "connect_timeout";
+        }
         if (e instanceof HttpTimeoutException) {
             return "timeout";
         }
