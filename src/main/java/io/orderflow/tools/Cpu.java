@@ -219,10 +219,15 @@ final class Cpu {
         }
         double micros = nanos / 1000.0;
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpu_some", round(Math.min(100, 100.0 * Math.max(0, b.cpuSome() - a.cpuSome()) / micros)));
-        m.put("io_some", round(Math.min(100, 100.0 * Math.max(0, b.ioSome() - a.ioSome()) / micros)));
-        m.put("io_full", round(Math.min(100, 100.0 * Math.max(0, b.ioFull() - a.ioFull()) / micros)));
+        m.put("cpu_some", percentOf(b.cpuSome() - a.cpuSome(), micros));
+        m.put("io_some", percentOf(b.ioSome() - a.ioSome(), micros));
+        m.put("io_full", percentOf(b.ioFull() - a.ioFull(), micros));
         return m;
+    }
+
+    /** A stall time as a share of the time it was counted in, in per cent (0 to 100: the counters are sampled apart). */
+    private static double percentOf(long stalledMicros, double micros) {
+        return round(Math.min(100, 100.0 * Math.max(0, stalledMicros) / micros));
     }
 
     /** The machine's pressure totals now; null where {@code /proc/pressure} cannot be read. */
