@@ -225,7 +225,7 @@ final class Cpu {
         return m;
     }
 
-    /** A stall time as a share of the time it was counted in, in per cent (0 to 100: the counters are sampled apart). */
+    /** A stall time as a share of the time it was counted in, in per cent, kept within 0-100. */
     private static double percentOf(long stalledMicros, double micros) {
         return round(Math.min(100, 100.0 * Math.max(0, stalledMicros) / micros));
     }
