@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleUnaryOperator;
 import javax.sql.DataSource;
@@ -145,11 +146,16 @@ final class Benchmark {
                         "java",
                         System.getProperty("java.version"),
                         "os",
-                        System.getProperty("os.name") + " " + System.getProperty("os.version")));
+                        System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                        // below 2, every response the load generator's HttpClient gets starts a thread (Tools)
+                        "load_generator_async_pool_parallelism",
+                        ForkJoinPool.getCommonPoolParallelism()));
         report.put("app_pids", cpu.appPids());
         report.put("mix", mix.toString());
         report.put("cost_per_order", costPerOrder());
         System.out.println("orderflow benchmark (" + mode + ") against " + url + "; results in " + out);
+        System.out.println("Load generator: JDK HttpClient, responses completed on "
+                + ForkJoinPool.getCommonPoolParallelism() + " common-pool worker(s)");
         System.out.println("Application process(es) for CPU: "
                 + (cpu.appPids().isEmpty() ? "not found (use --app-pid)" : cpu.appPids()));
 

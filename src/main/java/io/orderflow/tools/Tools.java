@@ -21,6 +21,7 @@ public final class Tools {
 
     /** Runs the tool named by {@code args[0]} and exits the JVM with its status. */
     public static void run(String[] args) {
+        useCommonPoolForAsyncStages();
         int code;
         try {
             code = switch (args[0]) {
@@ -39,6 +40,22 @@ public final class Tools {
             code = 1;
         }
         System.exit(code);
+    }
+
+    /**
+     * The JDK's {@code HttpClient} completes every {@code sendAsync} on {@code CompletableFuture}'s default executor,
+     * and where the common pool's parallelism is below two (a machine of two cores or fewer) that executor starts a
+     * new thread for every task: one thread per response. In the benchmark's overload phase (about a thousand
+     * requests a second) the load generator then spent most of its CPU starting threads, on the cores the
+     * application needs (docs/benchmarks.md, twentieth session). Two workers at least, unless the operator chose;
+     * set before anything has touched the common pool, which reads the property once.
+     */
+    static void useCommonPoolForAsyncStages() {
+        String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(property) == null) {
+            System.setProperty(
+                    property, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+        }
     }
 
     /** Exit code 0 when every invariant holds, 1 when one does not (or the data did not drain), 2 on bad usage. */

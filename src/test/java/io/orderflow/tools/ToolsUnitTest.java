@@ -3,15 +3,58 @@ package io.orderflow.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ToolsUnitTest {
+
+    /**
+     * On two cores (here: a JVM told it has two) {@code CompletableFuture}'s default executor, on which the JDK's
+     * HttpClient completes every response of the load generator, starts a thread per task; the tools give it the
+     * common pool instead. A fresh JVM, since the common pool reads its parallelism once.
+     */
+    @Test
+    void theLoadGeneratorsResponsesCompleteOnAPoolNotOnAThreadEach() throws Exception {
+        assertThat(probeAsyncPool(true)).isEqualTo("parallelism 2, common pool true");
+        assertThat(probeAsyncPool(false)).isEqualTo("parallelism 1, common pool false");
+    }
+
+    private static String probeAsyncPool(boolean asTheToolsDo) throws Exception {
+        Process probe = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:ActiveProcessorCount=2",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        AsyncPoolProbe.class.getName(),
+                        Boolean.toString(asTheToolsDo))
+                .redirectErrorStream(true)
+                .start();
+        String printed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(probe.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(probe.exitValue()).as(printed).isZero();
+        return printed;
+    }
+
+    /** Run in its own JVM by the test above. */
+    static final class AsyncPoolProbe {
+
+        public static void main(String[] args) {
+            if (Boolean.parseBoolean(args[0])) {
+                Tools.useCommonPoolForAsyncStages();
+            }
+            System.out.println("parallelism " + ForkJoinPool.getCommonPoolParallelism() + ", common pool "
+                    + (new CompletableFuture<Void>().defaultExecutor() instanceof ForkJoinPool));
+        }
+    }
 
     @Test
     void allowsExactlyTheSagasStatusChanges() {
