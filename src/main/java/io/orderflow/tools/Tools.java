@@ -45,10 +45,11 @@ public final class Tools {
     /**
      * The JDK's {@code HttpClient} completes every {@code sendAsync} on {@code CompletableFuture}'s default executor,
      * and where the common pool's parallelism is below two (a machine of two cores or fewer) that executor starts a
-     * new thread for every task: one thread per response. In the benchmark's overload phase (about a thousand
-     * requests a second) the load generator then spent most of its CPU starting threads, on the cores the
-     * application needs (docs/benchmarks.md, twentieth session). Two workers at least, unless the operator chose;
-     * set before anything has touched the common pool, which reads the property once.
+     * new thread for every task: one thread per response, each counted only once that thread had started and been
+     * scheduled. On a saturated machine that took seconds: in the embedded overload phase the refused clients' HTTP
+     * median was 2.2 s with a thread per response and 0.17 s with the pool (docs/benchmarks.md, twentieth session).
+     * Two workers at least, unless the operator chose; set before anything has touched the common pool, which reads
+     * the property once.
      */
     static void useCommonPoolForAsyncStages() {
         String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
