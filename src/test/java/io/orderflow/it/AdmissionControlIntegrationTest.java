@@ -2,8 +2,14 @@ package io.orderflow.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,6 +74,35 @@ class AdmissionControlIntegrationTest {
                 .isEqualTo(401);
         assertThat(Scrape.of(local.app().baseUrl()).value("orderflow_admission_refused_total"))
                 .isGreaterThanOrEqualTo(1);
+    }
+
+    /**
+     * Every 503 closes its connection, so under overload each refused client connects anew: the kernel holds up to
+     * {@code server.tomcat.accept-count} (1,024) connections for Tomcat to take in, not Tomcat's default of 100,
+     * whose overflow dropped connection attempts for a second or more (docs/operations.md). Read from the kernel:
+     * {@code ss} shows a listening socket's backlog as its Send-Q, capped by {@code net.core.somaxconn}.
+     */
+    @Test
+    void theKernelHoldsAThousandConnectionsForTheServerToTakeIn() throws Exception {
+        int port = URI.create(local.app().baseUrl()).getPort();
+        // read by lines: a file of /proc says it is empty, and a read sized by that returned "4" of "4096"
+        int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn"))
+                .get(0)
+                .trim());
+
+        assertThat(listenBacklog(port)).isEqualTo(Math.min(1024, somaxconn));
+    }
+
+    /** The backlog of the socket listening on {@code port}, as {@code ss -ltnH} gives it (its Send-Q column). */
+    private static int listenBacklog(int port) throws IOException, InterruptedException {
+        Process ss = new ProcessBuilder("ss", "-ltnH", "sport = :" + port)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ss.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.lines().toList()).as("one socket listens on " + port).hasSize(1);
+        // State Recv-Q Send-Q Local-Address:Port Peer-Address:Port
+        return Integer.parseInt(out.trim().split("\\s+")[2]);
     }
 
     /**
