@@ -85,7 +85,7 @@ class AdmissionControlIntegrationTest {
     @Test
     void theKernelHoldsAThousandConnectionsForTheServerToTakeIn() throws Exception {
         int port = URI.create(local.app().baseUrl()).getPort();
-        // read by lines: a file of /proc says it is empty, and a read sized by that returned "4" of "4096"
+        // by lines: a sysctl file answers only a read from its start, and readString read one byte first ("4")
         int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn"))
                 .get(0)
                 .trim());
