@@ -71,6 +71,9 @@ final class Benchmark {
 
     private final String tag = UUID.randomUUID().toString().substring(0, 4);
     private final Cpu cpu;
+    /** The database server's autovacuum runs and checkpoints, counted per phase. */
+    private final Upkeep upkeep;
+
     private final Map<String, Object> report = new LinkedHashMap<>();
 
     private Benchmark(Args args) throws IOException {
@@ -101,6 +104,7 @@ final class Benchmark {
             }
         }
         this.cpu = new Cpu(pids, WalFlushes.start(jdbc));
+        this.upkeep = Upkeep.of(jdbc);
     }
 
     static int run(Args args) throws IOException {
@@ -199,13 +203,16 @@ final class Benchmark {
         ClosedLoopSearch search = new ClosedLoopSearch();
         for (int clients : concurrency) {
             Cpu.Sample before = cpu.sample();
+            Upkeep.Sample upkeepBefore = upkeep.sample();
             long commitsBefore = commits();
             Phase phase = load.closedLoop("closed-" + clients, tag + "-c" + clients + "-", clients, step, progress);
             Cpu.Usage usage = Cpu.between(before, cpu.sample());
+            Map<String, Object> upkeepDuring = Upkeep.between(upkeepBefore, upkeep.sample());
             Duration drained = awaitOpenOrders(Duration.ofSeconds(30));
             long commitsDuring = commits() - commitsBefore;
             Map<String, Object> result = analyse(phase, usage);
             commitStats(result, commitsDuring, phase);
+            result.put("db_upkeep", upkeepDuring);
             result.put("clients", clients);
             result.put("drain_seconds_after", drained.toMillis() / 1000.0);
             steps.add(result);
@@ -266,10 +273,12 @@ final class Benchmark {
                 rate,
                 openDuration.toSeconds());
         Cpu.Sample before = cpu.sample();
+        Upkeep.Sample upkeepBefore = upkeep.sample();
         long commitsBefore = commits();
         Phase open =
                 load.openLoop("open", tag + "-o-", rate, openDuration, args.integer("max-outstanding", 2000), progress);
         Cpu.Usage openCpu = Cpu.between(before, cpu.sample());
+        Map<String, Object> openUpkeep = Upkeep.between(upkeepBefore, upkeep.sample());
         long openCommits = commits() - commitsBefore;
 
         System.out.println("Draining, then checking invariants ...");
@@ -278,6 +287,7 @@ final class Benchmark {
         double drainSeconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> openResult = analyse(open, openCpu);
         commitStats(openResult, openCommits, open);
+        openResult.put("db_upkeep", openUpkeep);
         openResult.put("target_rate", rate);
         openResult.put("drain_seconds_after", round(drainSeconds));
         putHops(openResult, open);
@@ -625,6 +635,7 @@ final class Benchmark {
                 factor,
                 duration.toSeconds());
         Cpu.Sample before = cpu.sample();
+        Upkeep.Sample upkeepBefore = upkeep.sample();
         long commitsBefore = commits();
         long writesBefore = rowWrites();
         long[] journalBefore = journal();
@@ -632,12 +643,14 @@ final class Benchmark {
         Phase phase = load.openLoop("overload", tag + "-x-", rate, duration, 100_000, progress);
         Map<String, Long> statementsAfter = statements(jdbc);
         Cpu.Usage usage = Cpu.between(before, cpu.sample());
+        Map<String, Object> upkeepDuring = Upkeep.between(upkeepBefore, upkeep.sample());
         long commitsDuring = commits() - commitsBefore;
         long writesDuring = rowWrites() - writesBefore;
         long[] journalAfter = journal();
         checker.awaitDrained(drainDeadline, counts -> System.out.println("  in flight: " + counts));
         Map<String, Object> result = analyse(phase, usage);
         commitStats(result, commitsDuring, phase);
+        result.put("db_upkeep", upkeepDuring);
         putHops(result, phase);
         double seconds = phase.seconds();
         double accepted = phase.accepted.get() / seconds;
@@ -1153,13 +1166,15 @@ final class Benchmark {
                         Boolean.TRUE.equals(warm.get("settled"))
                                 ? ", compilers done"
                                 : ", the compilers still busy at the limit")
-                .append(".\n\n| phase | s | accepted/s | terminal/s | refused/s (503) | e2e p50/p95/p99/max ms "
-                        + "| HTTP p50/p95/p99/max ms | app CPU (cores) | of it JIT / GC | app GC pauses (n / ms) "
-                        + "| postgres CPU | RabbitMQ / Redis CPU | load gen CPU | machine busy % | of it stolen % "
-                        + "| waiting for a core / for the disk: some / all % "
-                        + "| context switches per terminal order "
-                        + "| wake-up delay p99 / max ms | WAL flush mean / worst second ms | DB commits/s | errors |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append(
+                        ".\n\n| phase | s | accepted/s | terminal/s | refused/s (503) | e2e p50/p95/p99/max ms "
+                                + "| HTTP p50/p95/p99/max ms | app CPU (cores) | of it JIT / GC | app GC pauses (n / ms) "
+                                + "| postgres CPU | RabbitMQ / Redis CPU | load gen CPU | machine busy % | of it stolen % "
+                                + "| waiting for a core / for the disk: some / all % "
+                                + "| context switches per terminal order "
+                                + "| wake-up delay p99 / max ms | WAL flush mean / worst second ms "
+                                + "| autovacuum vacuums / analyzes, checkpoints started | DB commits/s | errors |\n"
+                                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> phases =
                 new ArrayList<>((List<Map<String, Object>>) report.get("closed_loop_search"));
         if (overload != null) {
@@ -1213,6 +1228,8 @@ final class Benchmark {
                     .append(Report.cell(Report.path(p, "cpu", "wake_up_delay_ms", "max")))
                     .append(" | ")
                     .append(walFlushCell(p))
+                    .append(" | ")
+                    .append(Upkeep.cell(p))
                     .append(" | ")
                     .append(Report.cell(p.get("db_commits_per_second")))
                     .append(" | ")
