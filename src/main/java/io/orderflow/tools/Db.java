@@ -3,6 +3,7 @@ package io.orderflow.tools;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** A plain JDBC connection to the database orderflow uses (no pool, no Spring context). */
 record Db(String url, String user, String password) {
@@ -26,6 +27,13 @@ record Db(String url, String user, String password) {
         pool.setConnectionTimeout(30_000);
         pool.setInitializationFailTimeout(-1);
         return pool;
+    }
+
+    /** The version of the server {@code jdbc} connects to, as {@code server_version_num} gives it (180006 = 18.6). */
+    static int serverVersionNum(JdbcClient jdbc) {
+        return jdbc.sql("select current_setting('server_version_num')::int")
+                .query(Integer.class)
+                .single();
     }
 
     /** jdbc:postgresql://host:port/database?... */

@@ -20,19 +20,20 @@ final class Upkeep {
     record Sample(long vacuums, long analyzes, long checkpoints) {}
 
     private final JdbcClient jdbc;
-    private final String checkpoints;
+    /** All three counters in one statement, the checkpoints from where the server's version keeps them. */
+    private final String counters;
 
-    private Upkeep(JdbcClient jdbc, String checkpoints) {
+    private Upkeep(JdbcClient jdbc, String counters) {
         this.jdbc = jdbc;
-        this.checkpoints = checkpoints;
+        this.counters = counters;
     }
 
     /** Reads the counters of the server {@code jdbc} connects to, in the way its version keeps them. */
     static Upkeep of(JdbcClient jdbc) {
-        int version = jdbc.sql("select current_setting('server_version_num')::int")
-                .query(Integer.class)
-                .single();
-        return new Upkeep(jdbc, checkpointsQuery(version));
+        return new Upkeep(
+                jdbc,
+                "select coalesce(sum(autovacuum_count), 0)::bigint, coalesce(sum(autoanalyze_count), 0)::bigint, ("
+                        + checkpointsQuery(Db.serverVersionNum(jdbc)) + ")::bigint from pg_stat_all_tables");
     }
 
     static String checkpointsQuery(int serverVersionNum) {
@@ -42,12 +43,9 @@ final class Upkeep {
     }
 
     Sample sample() {
-        long[] tables = jdbc.sql("select coalesce(sum(autovacuum_count), 0)::bigint, "
-                        + "coalesce(sum(autoanalyze_count), 0)::bigint from pg_stat_all_tables")
-                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+        return jdbc.sql(counters)
+                .query((rs, n) -> new Sample(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
                 .single();
-        long started = jdbc.sql(checkpoints).query(Long.class).single();
-        return new Sample(tables[0], tables[1], started);
     }
 
     /** What happened between two samples, for a phase's results. */

@@ -84,9 +84,7 @@ final class WalFlushes implements AutoCloseable {
      * PostgreSQL 14 there are no such counters, and with {@code track_wal_io_timing} off their time stays 0.
      */
     static @Nullable String countersQuery(JdbcClient jdbc) {
-        int version = jdbc.sql("select current_setting('server_version_num')::int")
-                .query(Integer.class)
-                .single();
+        int version = Db.serverVersionNum(jdbc);
         boolean timing = jdbc.sql("select current_setting('track_wal_io_timing') = 'on'")
                 .query(Boolean.class)
                 .single();

@@ -44,9 +44,7 @@ class UpkeepIntegrationTest {
                 .setServerConfig("autovacuum_naptime", "1s")
                 .start()) {
             JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
-            assertThat(jdbc.sql("select current_setting('server_version_num')::int")
-                            .query(Integer.class)
-                            .single())
+            assertThat(Db.serverVersionNum(jdbc))
                     .as("the embedded server counts its checkpoints in pg_stat_checkpointer")
                     .isGreaterThanOrEqualTo(170000);
             Upkeep upkeep = Upkeep.of(jdbc);

@@ -50,9 +50,7 @@ class WalFlushesIntegrationTest {
                 .start()) {
             JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
 
-            assertThat(jdbc.sql("select current_setting('server_version_num')::int")
-                            .query(Integer.class)
-                            .single())
+            assertThat(Db.serverVersionNum(jdbc))
                     .as("the embedded server counts its flushes in pg_stat_io")
                     .isGreaterThanOrEqualTo(180000);
             assertFlushesCounted(jdbc);
