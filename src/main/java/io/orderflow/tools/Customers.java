@@ -95,6 +95,11 @@ final class Customers implements Supplier<List<String>> {
         }
     }
 
+    /** How many customers sign in: none for a run of guest orders. */
+    int count() {
+        return emails.size();
+    }
+
     private void signIn() throws IOException {
         List<String> fresh = new ArrayList<>();
         long lifetimeSeconds = Long.MAX_VALUE;

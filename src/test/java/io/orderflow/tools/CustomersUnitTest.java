@@ -93,6 +93,7 @@ class CustomersUnitTest {
 
         customers.signInNow();
 
+        assertThat(customers.count()).isEqualTo(2);
         assertThat(customers.get()).containsExactly("t3", "t4");
         now.addAndGet(Duration.ofSeconds(299).toNanos());
         assertThat(customers.get())
@@ -122,6 +123,7 @@ class CustomersUnitTest {
         none.signInNow();
 
         assertThat(none.get()).isEqualTo(List.of());
+        assertThat(none.count()).as("nobody to sign in before a warm-up round").isZero();
         assertThat(signIns).hasValue(0);
     }
 }
