@@ -103,12 +103,17 @@ class Inventory {
      * Moves the order's reserved lines ({@code assignments}, on the stock rows) and sets its reservation's state to
      * {@code state}, in one statement. A change of the available level also moves the row's {@code version} and
      * {@code changed_tx}, so the stock-levels publisher sends it.
+     *
+     * <p>The stock rows are locked first, in SKU order, as {@link #reserve} locks them: updated in the join's order,
+     * a shipment and a reservation sharing two SKUs could each hold one and wait for the other, a deadlock that cost
+     * one of them a retry.
      */
     private void moveLines(String orderId, ReservationState state, String assignments) {
         // assignments are fixed strings from this class, never input
-        jdbc.sql("with state as (update inventory.reservation set status = ?, updated_at = now() where order_id = ?) "
-                        + "update inventory.stock s set " + assignments + " "
-                        + "from inventory.reservation_line l where l.order_id = ? and l.sku = s.sku")
+        jdbc.sql("with state as (update inventory.reservation set status = ?, updated_at = now() where order_id = ?), "
+                        + "l as materialized (select s.sku, l.quantity from inventory.reservation_line l "
+                        + "join inventory.stock s on s.sku = l.sku where l.order_id = ? order by s.sku for update of s) "
+                        + "update inventory.stock s set " + assignments + " from l where l.sku = s.sku")
                 .params(state.dbName(), orderId, orderId)
                 .update();
     }

@@ -1,9 +1,13 @@
 package io.orderflow.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orderflow.platform.ModuleDatabase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -299,6 +303,88 @@ class InventoryRulesIntegrationTest {
     }
 
     @Test
+    void shipsAndReleasesLockingTheStockRowsInSkuOrderAsReservingDoes() throws Exception {
+        for (boolean ship : List.of(true, false)) {
+            List<String> skus = Stream.of("SKU-" + UUID.randomUUID(), "SKU-" + UUID.randomUUID())
+                    .sorted()
+                    .toList();
+            String first = skus.get(0);
+            String second = skus.get(1);
+            insertSku(second, 5);
+            insertSku(first, 5);
+            String order = order();
+            reserve(order, item(second, 1), item(first, 1));
+            // a row's newest version goes to the end of the table: another change of the first SKU puts it last
+            db.jdbc()
+                    .sql("update inventory.stock set version = version where sku = ?")
+                    .param(first)
+                    .update();
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try (Connection holder = db.dataSource().getConnection();
+                    Connection prober = db.dataSource().getConnection()) {
+                holder.setAutoCommit(false);
+                try (PreparedStatement lock =
+                        holder.prepareStatement("select 1 from inventory.stock where sku = ? for update")) {
+                    lock.setString(1, second);
+                    lock.executeQuery().close();
+                }
+                Future<?> moving = pool.submit(() -> db.inTransaction(() -> {
+                    // the plan of a large table: the rows scanned and hashed rather than looked up by index, in order
+                    for (String planner : List.of("nestloop", "mergejoin", "indexscan", "bitmapscan")) {
+                        db.jdbc().sql("set local enable_" + planner + " = off").update();
+                    }
+                    if (ship) {
+                        inventory.commit(new CommitStock(order));
+                    } else {
+                        inventory.release(new ReleaseStock(order));
+                    }
+                }));
+                awaitWaitingForALock(prober);
+
+                // it waits for the second SKU's row, holding the first's: the order a reservation takes them in
+                prober.setAutoCommit(false);
+                try (PreparedStatement probe =
+                        prober.prepareStatement("select 1 from inventory.stock where sku = ? for update nowait")) {
+                    probe.setString(1, first);
+                    assertThatThrownBy(probe::executeQuery)
+                            .as(ship ? "shipping" : "releasing")
+                            .isInstanceOf(SQLException.class)
+                            .hasFieldOrPropertyWithValue("SQLState", "55P03"); // lock_not_available
+                }
+                prober.rollback();
+                holder.rollback();
+                moving.get(20, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            String expected = ship ? "available 4, reserved 0, shipped 1" : "available 5, reserved 0, shipped 0";
+            assertThat(stock(first)).isEqualTo(expected);
+            assertThat(stock(second)).isEqualTo(expected);
+        }
+    }
+
+    /** Until another session of this database waits for a row lock (at most 20 s). */
+    private static void awaitWaitingForALock(Connection connection) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        try (PreparedStatement waiting =
+                connection.prepareStatement("select count(*) from pg_stat_activity where datname = current_database() "
+                        + "and wait_event_type = 'Lock' and query like '%reservation_line%'")) {
+            while (true) {
+                try (ResultSet rs = waiting.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        return;
+                    }
+                }
+                assertThat(System.nanoTime())
+                        .as("a session waiting for a row lock")
+                        .isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    @Test
     void storesEveryStateTheSchemaAllows() {
         for (ReservationState state : ReservationState.values()) {
             String order = order();
@@ -361,11 +447,15 @@ class InventoryRulesIntegrationTest {
     /** A SKU of this test's own with {@code available} units in stock. */
     private static String sku(int available) {
         String sku = "SKU-" + UUID.randomUUID();
+        insertSku(sku, available);
+        return sku;
+    }
+
+    private static void insertSku(String sku, int available) {
         db.jdbc()
                 .sql("insert into inventory.stock (sku, available) values (?, ?)")
                 .params(sku, available)
                 .update();
-        return sku;
     }
 
     private static String stock(String sku) {
