@@ -14,7 +14,7 @@
 # closed loop, runs an open loop at half of it, drains, runs the invariant checker and writes
 # target/bench/<timestamp>-<mode>/{results.json,report.md,*.png}. Stops everything it started, by PID.
 #
-# Benchmark options go to `java -jar orderflow.jar benchmark` (e.g. --step 8s --open-duration 25s
+# Benchmark options go to `java -jar orderflow.jar benchmark` (e.g. --step 8s --open-duration 120s
 # --concurrency 4,8,16,32 --mix declined=0.05,out_of_stock=0.03,shipping_failure=0.03,cancel=0.05
 # --customers 20). Authentication is on: by default 20 signed-in customers place the orders with their access
 # tokens (--customers 0: guest orders). The rate limiter runs too, with buckets too large to refuse anything:

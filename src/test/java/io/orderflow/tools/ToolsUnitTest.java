@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
@@ -143,6 +144,27 @@ class ToolsUnitTest {
                 .isBetween(19.9, 20.1);
         assertThat(Benchmark.percentiles(phase.httpRefused)).containsEntry("count", 2L);
         assertThat((Double) Benchmark.percentiles(phase.httpRefused).get("p50")).isBetween(1_990.0, 2_010.0);
+    }
+
+    @Test
+    void listsAPhasesSecondsWithNoLatencyWhereNoOrderWasAccepted() {
+        double[][] series = {{0, 1}, {40, 0}, {39, 2}, {18.04, Double.NaN}, {142.4561, Double.NaN}, {31.5, Double.NaN}};
+
+        List<Map<String, Object>> seconds = Benchmark.bySecond(series);
+
+        assertThat(seconds).hasSize(2);
+        assertThat(seconds.get(0))
+                .containsEntry("second", 0)
+                .containsEntry("accepted", 40L)
+                .containsEntry("terminal", 39L)
+                .containsEntry("e2e_p50_ms", 18.04)
+                .containsEntry("e2e_p99_ms", 142.46)
+                .containsEntry("http_p99_ms", 31.5);
+        assertThat(seconds.get(1))
+                .containsEntry("second", 1)
+                .containsEntry("terminal", 2L)
+                .containsEntry("e2e_p99_ms", null)
+                .containsEntry("http_p99_ms", null);
     }
 
     @Test
