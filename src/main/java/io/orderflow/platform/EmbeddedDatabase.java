@@ -5,6 +5,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,14 +28,30 @@ class EmbeddedDatabase {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
+    /**
+     * Settings of the embedded server that configuration cannot change: commits are durable, as in production, and
+     * the benchmark measures with them on.
+     */
+    static final Map<String, String> FIXED_SETTINGS =
+            Map.of("fsync", "on", "synchronous_commit", "on", "max_connections", "200");
+
+    @Bean
+    @ConfigurationProperties("orderflow.database.embedded")
+    ServerSettings embeddedServerSettings() {
+        return new ServerSettings();
+    }
+
     @Bean(destroyMethod = "close")
     EmbeddedPostgres embeddedPostgres(
             @Value("${orderflow.database.embedded.data-dir:./data/postgres}") Path dataDir,
             @Value("${orderflow.database.embedded.port:0}") int port,
-            @Value("${orderflow.database.embedded.shared-preload-libraries:}") String preload)
+            @Value("${orderflow.database.embedded.shared-preload-libraries:}") String preload,
+            ServerSettings settings)
             throws IOException {
+        Map<String, String> serverSettings = serverSettings(settings.getServerSettings());
         Files.createDirectories(dataDir);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        serverSettings.forEach(builder::setServerConfig);
         if (!preload.isBlank()) {
             // e.g. pg_stat_statements, which the benchmark reads to count statements per order
             builder.setServerConfig("shared_preload_libraries", preload.strip());
@@ -39,16 +59,48 @@ class EmbeddedDatabase {
         EmbeddedPostgres postgres = builder.setDataDirectory(dataDir.toAbsolutePath())
                 .setCleanDataDirectory(false)
                 .setPort(port)
-                // durable commits, as in production; the benchmark measures with them on
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("max_connections", "200")
                 .start();
         log.info(
-                "Embedded PostgreSQL listening on {} (data in {})",
+                "Embedded PostgreSQL listening on {} (data in {}, settings {})",
                 postgres.getJdbcUrl("postgres", "postgres"),
-                dataDir.toAbsolutePath());
+                dataDir.toAbsolutePath(),
+                serverSettings);
         return postgres;
+    }
+
+    /**
+     * The server's settings: the configured ones ({@code orderflow.database.embedded.server-settings[name]}, with
+     * orderflow's defaults in application.properties) and the fixed ones. A configured setting that would change a
+     * fixed one stops the start with the reason.
+     */
+    static Map<String, String> serverSettings(Map<String, String> configured) {
+        Map<String, String> all = new TreeMap<>();
+        configured.forEach((name, value) -> {
+            String key = name.strip().toLowerCase(Locale.ROOT);
+            String fixed = FIXED_SETTINGS.get(key);
+            if (fixed != null && !fixed.equalsIgnoreCase(value.strip())) {
+                throw new IllegalStateException("orderflow.database.embedded.server-settings[" + name + "]=" + value
+                        + ": the embedded server runs with " + key + "=" + fixed + ", which configuration cannot "
+                        + "change (orderflow's guarantees rely on durable commits; docs/configuration.md)");
+            }
+            all.put(key, value.strip());
+        });
+        all.putAll(FIXED_SETTINGS);
+        return all;
+    }
+
+    /** {@code orderflow.database.embedded.server-settings}: PostgreSQL settings by name, as {@code postgres -c}. */
+    static final class ServerSettings {
+
+        private Map<String, String> serverSettings = new LinkedHashMap<>();
+
+        public Map<String, String> getServerSettings() {
+            return serverSettings;
+        }
+
+        public void setServerSettings(Map<String, String> serverSettings) {
+            this.serverSettings = serverSettings;
+        }
     }
 
     @Bean

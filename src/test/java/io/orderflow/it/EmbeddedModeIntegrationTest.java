@@ -1,9 +1,12 @@
 package io.orderflow.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The README's default: every module in one JVM on an embedded PostgreSQL, no broker process. */
@@ -14,7 +17,12 @@ class EmbeddedModeIntegrationTest extends OrderScenarios {
 
     @BeforeAll
     static void start() throws Exception {
-        app = RunningApp.embedded(Map.of("orderflow.payment.provider.slow-card-latency", "5s"));
+        app = RunningApp.embedded(Map.of(
+                "orderflow.payment.provider.slow-card-latency",
+                "5s",
+                // a server setting of the operator's own, next to orderflow's defaults
+                "orderflow.database.embedded.server-settings[work_mem]",
+                "8MB"));
         api = new OrderApi(app.baseUrl());
     }
 
@@ -23,6 +31,21 @@ class EmbeddedModeIntegrationTest extends OrderScenarios {
         if (app != null) {
             app.close();
         }
+    }
+
+    @Test
+    void theEmbeddedServerRunsWithTheConfiguredSettingsAndDurableCommits() {
+        assertThat(show("work_mem")).isEqualTo("8MB");
+        assertThat(show("fsync")).isEqualTo("on");
+        assertThat(show("synchronous_commit")).isEqualTo("on");
+    }
+
+    private static String show(String setting) {
+        return app.jdbc()
+                .sql("select current_setting(?)")
+                .param(setting)
+                .query(String.class)
+                .single();
     }
 
     @Override
