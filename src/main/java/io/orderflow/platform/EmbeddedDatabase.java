@@ -50,7 +50,10 @@ class EmbeddedDatabase {
             throws IOException {
         Map<String, String> serverSettings = serverSettings(settings.getServerSettings());
         Files.createDirectories(dataDir);
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        // stopped by this context, after everything that uses it: the library's own shutdown hook stopped the server
+        // at SIGTERM beside Spring's, while the relays, consumers and requests in flight still used it, and the
+        // process then waited for connections that could not come (20 s and more after a benchmark's load)
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setRegisterShutdownHook(false);
         serverSettings.forEach(builder::setServerConfig);
         if (!preload.isBlank()) {
             // e.g. pg_stat_statements, which the benchmark reads to count statements per order
