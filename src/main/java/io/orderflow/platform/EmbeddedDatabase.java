@@ -32,8 +32,10 @@ class EmbeddedDatabase {
      * Settings of the embedded server that configuration cannot change: commits are durable, as in production, and
      * the benchmark measures with them on.
      */
-    static final Map<String, String> FIXED_SETTINGS =
-            Map.of("fsync", "on", "synchronous_commit", "on", "max_connections", "200");
+    static final Map<String, String> FIXED_SETTINGS = Map.of("fsync", "on", "synchronous_commit", "on");
+
+    /** Settings of the embedded server that configuration may change: room for every module's pool and the tools. */
+    static final Map<String, String> DEFAULT_SETTINGS = Map.of("max_connections", "200");
 
     @Bean
     @ConfigurationProperties("orderflow.database.embedded")
@@ -72,12 +74,12 @@ class EmbeddedDatabase {
     }
 
     /**
-     * The server's settings: the configured ones ({@code orderflow.database.embedded.server-settings[name]}, with
-     * orderflow's defaults in application.properties) and the fixed ones. A configured setting that would change a
-     * fixed one stops the start with the reason.
+     * The server's settings: the defaults, the configured ones over them
+     * ({@code orderflow.database.embedded.server-settings[name]}), and the fixed ones. A configured setting that would
+     * change a fixed one stops the start with the reason.
      */
     static Map<String, String> serverSettings(Map<String, String> configured) {
-        Map<String, String> all = new TreeMap<>();
+        Map<String, String> all = new TreeMap<>(DEFAULT_SETTINGS);
         configured.forEach((name, value) -> {
             String key = name.strip().toLowerCase(Locale.ROOT);
             String fixed = FIXED_SETTINGS.get(key);

@@ -20,6 +20,9 @@ class EmbeddedServerSettingsUnitTest {
                 .containsEntry("synchronous_commit", "on")
                 .containsEntry("max_connections", "200")
                 .hasSize(5);
+        assertThat(EmbeddedDatabase.serverSettings(Map.of("max_connections", "300")))
+                .as("a default, not fixed")
+                .containsEntry("max_connections", "300");
     }
 
     @Test
