@@ -193,7 +193,7 @@ if [[ $mode == embedded ]]; then
     java ${JAVA_OPTS:--Xmx1g} -jar "$jar" --server.port="$http_port" \
         --orderflow.database.embedded.port="$pg_port" --orderflow.database.embedded.data-dir="$out/pgdata" \
         --orderflow.security.operator.client-secret="$operator_secret" --orderflow.security.data-dir="$out" \
-        --orderflow.database.embedded.shared-preload-libraries=pg_stat_statements \
+        "--orderflow.database.embedded.server-settings[shared_preload_libraries]=pg_stat_statements" \
         "${limit_args[@]}" --logging.level.io.orderflow=WARN >"$out/logs/embedded.log" 2>&1 </dev/null &
     pids+=($!)
     app_pids=$!

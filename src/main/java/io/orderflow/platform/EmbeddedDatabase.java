@@ -47,7 +47,6 @@ class EmbeddedDatabase {
     EmbeddedPostgres embeddedPostgres(
             @Value("${orderflow.database.embedded.data-dir:./data/postgres}") Path dataDir,
             @Value("${orderflow.database.embedded.port:0}") int port,
-            @Value("${orderflow.database.embedded.shared-preload-libraries:}") String preload,
             ServerSettings settings)
             throws IOException {
         Map<String, String> serverSettings = serverSettings(settings.getServerSettings());
@@ -57,10 +56,6 @@ class EmbeddedDatabase {
         // process then waited for connections that could not come (20 s and more after a benchmark's load)
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setRegisterShutdownHook(false);
         serverSettings.forEach(builder::setServerConfig);
-        if (!preload.isBlank()) {
-            // e.g. pg_stat_statements, which the benchmark reads to count statements per order
-            builder.setServerConfig("shared_preload_libraries", preload.strip());
-        }
         EmbeddedPostgres postgres = builder.setDataDirectory(dataDir.toAbsolutePath())
                 .setCleanDataDirectory(false)
                 .setPort(port)
