@@ -142,11 +142,12 @@ cleanup() {
     if [[ -n $db && $keep != true ]]; then
         psql -h "$pg_host" -U "$pg_user" -d postgres -qtA -c "drop database if exists $db with (force)" >/dev/null || true
     fi
-    if [[ -n $namespace ]]; then
-        for module in order catalog inventory payment shipping notification customer; do
-            timeout 30 rabbitmqctl -q delete_queue "$namespace.$module" >/dev/null 2>&1 || true
-            timeout 30 rabbitmqctl -q delete_queue "$namespace.$module.retry" >/dev/null 2>&1 || true
-        done
+    # the run's queues and exchanges (rabbitmqctl deletes no exchange)
+    if [[ -n $namespace && $keep != true ]]; then
+        rabbit_uri="amqp://${SPRING_RABBITMQ_USERNAME:-guest}:${SPRING_RABBITMQ_PASSWORD:-guest}"
+        timeout 60 java -jar "$jar" benchmark delete-namespace "$namespace" \
+            --rabbit-uri "$rabbit_uri@$rabbit_host:$rabbit_port" >/dev/null 2>&1 \
+            || echo "could not delete the RabbitMQ namespace $namespace" >&2
     fi
     # the run's streams, retry sets and rate-limit buckets: every key under its prefix
     if [[ -n $redis_prefix ]]; then

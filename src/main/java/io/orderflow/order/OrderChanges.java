@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class OrderChanges {
 
-    static final String TOPIC = "order-changed";
+    public static final String TOPIC = "order-changed";
 
     private final Transport transport;
 

@@ -111,6 +111,9 @@ final class Benchmark {
         if (!args.positional().isEmpty() && args.positional().get(0).equals("jfr-summary")) {
             return JfrSummary.run(args);
         }
+        if (!args.positional().isEmpty() && args.positional().get(0).equals("delete-namespace")) {
+            return BrokerNamespace.run(args);
+        }
         if (!args.positional().isEmpty()
                 && List.of("compare", "compare-report")
                         .contains(args.positional().get(0))) {

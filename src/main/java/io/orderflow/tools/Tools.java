@@ -109,6 +109,8 @@ public final class Tools {
                       [--redis-benchmark /usr/bin/redis-benchmark] \\
                       [--redis-uri redis://127.0.0.1:6379] [--redis-benchmark-requests 100000]
                   java -jar orderflow.jar benchmark jfr-summary recording.jfr [--top 25]
+                  java -jar orderflow.jar benchmark delete-namespace <namespace> \\
+                      [--rabbit-uri amqp://guest:guest@127.0.0.1:5672] (a finished run's queues and exchanges)
                 """ + Chaos.usage().substring("usage:\n".length());
     }
 }

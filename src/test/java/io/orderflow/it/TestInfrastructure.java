@@ -5,6 +5,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.orderflow.order.OrderChanges;
 import io.orderflow.platform.Modules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,7 +88,7 @@ public final class TestInfrastructure {
         return "orderflow-it-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Removes a test run's exchange and queues from the broker. */
+    /** Removes a test run's queues and exchanges, the order changes' broadcast exchange among them, from the broker. */
     static void deleteNamespace(String namespace) {
         CachingConnectionFactory factory = rabbitConnectionFactory();
         try {
@@ -97,6 +98,7 @@ public final class TestInfrastructure {
                 admin.deleteQueue(namespace + "." + module + ".retry");
                 admin.deleteQueue(namespace + "." + module + ".held"); // the reorder fault's delay queue
             }
+            admin.deleteExchange(namespace + ".broadcast." + OrderChanges.TOPIC);
             admin.deleteExchange(namespace);
         } finally {
             factory.destroy();
