@@ -281,8 +281,10 @@ final class Benchmark {
         Upkeep.Sample upkeepBefore = upkeep.sample();
         long commitsBefore = commits();
         Instant openStarted = Instant.now();
+        MachineSeconds machineSeconds = MachineSeconds.start();
         Phase open =
                 load.openLoop("open", tag + "-o-", rate, openDuration, args.integer("max-outstanding", 2000), progress);
+        List<Map<String, Object>> openMachine = machineSeconds.stop();
         Cpu.Usage openCpu = Cpu.between(before, cpu.sample());
         Map<String, Object> openUpkeep = Upkeep.between(upkeepBefore, upkeep.sample());
         long openCommits = commits() - commitsBefore;
@@ -301,7 +303,9 @@ final class Benchmark {
         openResult.put("app_cpu_ms_by_process", msPerOrderByProcess(openCpu.appCoresByProcess(), (Double)
                 openResult.get("terminal_per_second")));
         openResult.put("started_at", openStarted.toString());
-        openResult.put("by_second", bySecond(series.get(open.name)));
+        List<Map<String, Object>> openSeconds = bySecond(series.get(open.name), openMachine);
+        openResult.put("by_second", openSeconds);
+        openResult.put("slow_seconds", MachineSeconds.slowSeconds(openSeconds));
         report.put("open_loop", openResult);
         charts(open, steps);
 
@@ -931,10 +935,11 @@ final class Benchmark {
 
     /**
      * A phase's seconds, as its charts draw them: orders accepted and finished in each second, and the latency
-     * percentiles of the orders accepted in it ({@code null} where none was). With {@code started_at}, a second can be
+     * percentiles of the orders accepted in it ({@code null} where none was), with the machine's readings of that
+     * second where {@code machine} has them ({@link MachineSeconds}). With {@code started_at}, a second can be
      * lined up with the servers' logs: where the tail is in time tells what caused it (docs/benchmarks.md).
      */
-    static List<Map<String, Object>> bySecond(double[][] s) {
+    static List<Map<String, Object>> bySecond(double[][] s, List<Map<String, Object>> machine) {
         List<Map<String, Object>> seconds = new ArrayList<>();
         for (int i = 0; i < s[0].length; i++) {
             Map<String, Object> second = new LinkedHashMap<>();
@@ -944,6 +949,9 @@ final class Benchmark {
             second.put("e2e_p50_ms", Double.isNaN(s[3][i]) ? null : round(s[3][i]));
             second.put("e2e_p99_ms", Double.isNaN(s[4][i]) ? null : round(s[4][i]));
             second.put("http_p99_ms", Double.isNaN(s[5][i]) ? null : round(s[5][i]));
+            if (i < machine.size()) {
+                second.putAll(machine.get(i));
+            }
             seconds.add(second);
         }
         return seconds;
@@ -1279,6 +1287,7 @@ final class Benchmark {
                 .append("; cancel ")
                 .append(open.get("cancel"))
                 .append(".\n\n");
+        md.append(slowSecondsMarkdown(open));
         md.append("## Time per hop (message journal)\n\n"
                         + "Per consumer and message: *in queue* from the sender's outbox write to the handler's start (the rest of "
                         + "the sender's transaction and its commit, the relay, the broker, the wait for a consumer), *in handler* "
@@ -1340,6 +1349,30 @@ final class Benchmark {
             coresByProcess.forEach((name, cores) -> ms.put(name, round(cores * 1000 / terminalPerSecond)));
         }
         return ms;
+    }
+
+    /** The open loop's slow seconds against the others, with the machine's readings of both ({@link MachineSeconds}). */
+    @SuppressWarnings("unchecked")
+    static String slowSecondsMarkdown(Map<String, Object> open) {
+        if (!(open.get("slow_seconds") instanceof Map<?, ?> found) || found.isEmpty()) {
+            return "";
+        }
+        Map<String, Object> slow = (Map<String, Object>) found.get("slow");
+        Map<String, Object> others = (Map<String, Object>) found.get("others");
+        return String.format(
+                Locale.ROOT,
+                "Seconds of the open loop with an e2e p99 over %.0f ms: %s of %d. In them, against the others: the"
+                        + " machine %s / %s %% busy, %s / %s %% of it stolen by the hypervisor, some task waiting"
+                        + " for a core %s / %s %% of the time (by second: `open_loop.by_second` in results.json).\n\n",
+                ((Number) found.get("over_ms")).doubleValue(),
+                slow.get("seconds"),
+                ((Number) slow.get("seconds")).intValue() + ((Number) others.get("seconds")).intValue(),
+                slow.get("machine_busy_percent"),
+                others.get("machine_busy_percent"),
+                slow.get("machine_stolen_percent"),
+                others.get("machine_stolen_percent"),
+                slow.get("waiting_for_a_core_percent"),
+                others.get("waiting_for_a_core_percent"));
     }
 
     /**

@@ -150,7 +150,7 @@ class ToolsUnitTest {
     void listsAPhasesSecondsWithNoLatencyWhereNoOrderWasAccepted() {
         double[][] series = {{0, 1}, {40, 0}, {39, 2}, {18.04, Double.NaN}, {142.4561, Double.NaN}, {31.5, Double.NaN}};
 
-        List<Map<String, Object>> seconds = Benchmark.bySecond(series);
+        List<Map<String, Object>> seconds = Benchmark.bySecond(series, List.of());
 
         assertThat(seconds).hasSize(2);
         assertThat(seconds.get(0))
@@ -165,6 +165,65 @@ class ToolsUnitTest {
                 .containsEntry("terminal", 2L)
                 .containsEntry("e2e_p99_ms", null)
                 .containsEntry("http_p99_ms", null);
+    }
+
+    @Test
+    void linesTheMachinesSecondsUpWithThePhasesAndComparesTheSlowOnesWithTheOthers() {
+        double[][] series = {{0, 1, 2}, {50, 50, 50}, {49, 50, 48}, {20, 25, 90}, {90, 140, 420}, {30, 30, 200}};
+        // {total, idle + iowait, steal} jiffies and context switches; pressure totals in microseconds
+        Map<String, Object> first = MachineSeconds.second(
+                new long[] {1_000, 500, 0, 0},
+                new long[] {1_200, 560, 2, 0},
+                new Cpu.Pressure(0, 0, 0),
+                new Cpu.Pressure(600_000, 0, 0),
+                1_000_000_000L);
+        assertThat(first)
+                .containsEntry("machine_busy_percent", 70.0)
+                .containsEntry("machine_stolen_percent", 1.0)
+                .containsEntry("waiting_for_a_core_percent", 60.0);
+        Map<String, Object> second = MachineSeconds.second(
+                new long[] {1_200, 560, 2, 0}, new long[] {1_400, 620, 4, 0}, null, null, 1_000_000_000L);
+        assertThat(second).containsEntry("waiting_for_a_core_percent", null);
+        Map<String, Object> stolen = MachineSeconds.second(
+                new long[] {1_400, 620, 4, 0},
+                new long[] {1_600, 624, 64, 0},
+                new Cpu.Pressure(600_000, 0, 0),
+                new Cpu.Pressure(1_600_000, 0, 0),
+                1_000_000_000L);
+
+        List<Map<String, Object>> seconds = Benchmark.bySecond(series, List.of(first, second, stolen));
+
+        assertThat(seconds.get(0)).containsEntry("e2e_p99_ms", 90.0).containsEntry("machine_busy_percent", 70.0);
+        assertThat(seconds.get(2))
+                .containsEntry("e2e_p99_ms", 420.0)
+                .containsEntry("machine_busy_percent", 98.0)
+                .containsEntry("machine_stolen_percent", 30.0)
+                .containsEntry("waiting_for_a_core_percent", 100.0);
+        Map<String, Object> slow = MachineSeconds.slowSeconds(seconds);
+        assertThat(slow).containsEntry("over_ms", 150.0);
+        assertThat(slow.get("slow"))
+                .isEqualTo(Map.of(
+                        "seconds", 1,
+                        "machine_stolen_percent", 30.0,
+                        "machine_busy_percent", 98.0,
+                        "waiting_for_a_core_percent", 100.0));
+        // the seconds without a reading of the wait count in the others' mean of what they have
+        assertThat(slow.get("others"))
+                .isEqualTo(Map.of(
+                        "seconds", 2,
+                        "machine_stolen_percent", 1.0,
+                        "machine_busy_percent", 70.0,
+                        "waiting_for_a_core_percent", 60.0));
+        assertThat(Benchmark.slowSecondsMarkdown(Map.of("slow_seconds", slow)))
+                .contains("over 150 ms: 1 of 3")
+                .contains("98.0 / 70.0 % busy")
+                .contains("30.0 / 1.0 % of it stolen")
+                .contains("100.0 / 60.0 % of the time");
+        // a phase whose seconds have no machine readings has nothing to compare
+        assertThat(MachineSeconds.slowSeconds(Benchmark.bySecond(series, List.of())))
+                .isEmpty();
+        assertThat(Benchmark.slowSecondsMarkdown(Map.of("slow_seconds", Map.of())))
+                .isEmpty();
     }
 
     @Test

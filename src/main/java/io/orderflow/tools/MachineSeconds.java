@@ -1,0 +1,126 @@
+package io.orderflow.tools;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The machine second by second while a phase runs: how busy its cores were, how much of them its hypervisor gave to
+ * others (stolen), and for how long some task waited for a core. Lined up with the phase's own seconds
+ * ({@link Benchmark#bySecond}), they tell a slow second on a machine that lost cores from one where the application
+ * was slow on cores it had: on a shared 2-core machine the open loop's tail at half the maximum came from both.
+ */
+final class MachineSeconds {
+
+    /** A second of the open loop is slow when the 99th percentile of its orders is over goal 3's bound. */
+    static final double SLOW_P99_MS = 150;
+
+    private final ScheduledExecutorService timer;
+    private final List<Map<String, Object>> seconds = new ArrayList<>();
+    private long[] last;
+    private Cpu.@Nullable Pressure lastPressure;
+    private long lastNanos;
+
+    private MachineSeconds() {
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "machine-seconds");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.last = Cpu.machine();
+        this.lastPressure = Cpu.pressure();
+        this.lastNanos = System.nanoTime();
+    }
+
+    /** Samples from now on, once a second, on a thread of its own. */
+    static MachineSeconds start() {
+        MachineSeconds sampler = new MachineSeconds();
+        sampler.timer.scheduleAtFixedRate(sampler::tick, 1, 1, TimeUnit.SECONDS);
+        return sampler;
+    }
+
+    private synchronized void tick() {
+        long[] now = Cpu.machine();
+        Cpu.Pressure pressure = Cpu.pressure();
+        long nanos = System.nanoTime();
+        seconds.add(second(last, now, lastPressure, pressure, nanos - lastNanos));
+        last = now;
+        lastPressure = pressure;
+        lastNanos = nanos;
+    }
+
+    /** Stops sampling; the seconds sampled, the first one first. */
+    List<Map<String, Object>> stop() {
+        timer.shutdownNow();
+        synchronized (this) {
+            return List.copyOf(seconds);
+        }
+    }
+
+    /** One second from two readings of {@link Cpu#machine()} and of {@link Cpu#pressure()}, in per cent. */
+    static Map<String, Object> second(
+            long[] before,
+            long[] after,
+            Cpu.@Nullable Pressure pressureBefore,
+            Cpu.@Nullable Pressure pressureAfter,
+            long nanos) {
+        long total = after[0] - before[0];
+        long idle = after[1] - before[1];
+        long steal = after[2] - before[2];
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("machine_busy_percent", total <= 0 ? null : Cpu.round(100.0 * (total - idle) / total));
+        m.put("machine_stolen_percent", total <= 0 ? null : Cpu.round(100.0 * steal / total));
+        Map<String, Object> waits = Cpu.pressureBetween(pressureBefore, pressureAfter, nanos);
+        m.put("waiting_for_a_core_percent", waits == null ? null : waits.get("cpu_some"));
+        return m;
+    }
+
+    /**
+     * The open loop's slow seconds (an e2e p99 over {@link #SLOW_P99_MS}) against the others: in each group, how many,
+     * and the mean share of the machine stolen, its mean busy share and the mean wait for a core. Empty when the
+     * seconds carry no machine readings.
+     */
+    static Map<String, Object> slowSeconds(List<Map<String, Object>> bySecond) {
+        List<Map<String, Object>> slow = new ArrayList<>();
+        List<Map<String, Object>> others = new ArrayList<>();
+        for (Map<String, Object> second : bySecond) {
+            if (!(second.get("machine_busy_percent") instanceof Number)) {
+                continue;
+            }
+            Object p99 = second.get("e2e_p99_ms");
+            (p99 instanceof Number n && n.doubleValue() > SLOW_P99_MS ? slow : others).add(second);
+        }
+        if (slow.isEmpty() && others.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("over_ms", SLOW_P99_MS);
+        m.put("slow", means(slow));
+        m.put("others", means(others));
+        return m;
+    }
+
+    private static Map<String, Object> means(List<Map<String, Object>> seconds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seconds", seconds.size());
+        for (String key : List.of("machine_stolen_percent", "machine_busy_percent", "waiting_for_a_core_percent")) {
+            m.put(key, mean(seconds, key));
+        }
+        return m;
+    }
+
+    /** The mean of a key over seconds that have it; 0 when none has. */
+    private static double mean(List<Map<String, Object>> seconds, String key) {
+        return Cpu.round(seconds.stream()
+                .map(s -> s.get(key))
+                .filter(Number.class::isInstance)
+                .mapToDouble(v -> ((Number) v).doubleValue())
+                .average()
+                .orElse(0));
+    }
+}
