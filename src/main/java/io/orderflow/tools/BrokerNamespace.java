@@ -18,8 +18,9 @@ import java.util.concurrent.TimeoutException;
  * declares them: per module {@code <namespace>.<module>}, its {@code .retry} and the reorder fault's {@code .held};
  * the messages' topic exchange {@code <namespace>}; per broadcast topic the fanout exchange
  * {@code <namespace>.broadcast.<topic>}. {@code BrokerNamespaceIntegrationTest} checks them against the transport.
+ * The integration tests remove their namespaces with it too.
  */
-final class BrokerNamespace {
+public final class BrokerNamespace {
 
     static final List<String> MODULES =
             List.of("order", "catalog", "inventory", "payment", "shipping", "notification", "customer");
@@ -41,7 +42,8 @@ final class BrokerNamespace {
         return 0;
     }
 
-    static void delete(String rabbitUri, String namespace) throws IOException {
+    /** Deletes the namespace's queues and exchanges on the broker at {@code rabbitUri}; what is not there is skipped. */
+    public static void delete(String rabbitUri, String namespace) throws IOException {
         ConnectionFactory factory = new ConnectionFactory();
         try {
             factory.setUri(rabbitUri);

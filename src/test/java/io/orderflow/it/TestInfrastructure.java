@@ -5,11 +5,12 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.orderflow.order.OrderChanges;
-import io.orderflow.platform.Modules;
+import io.orderflow.tools.BrokerNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -17,7 +18,6 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
  * The local PostgreSQL, RabbitMQ and Redis the integration tests use, addressed by environment variables so CI or a
@@ -88,20 +88,29 @@ public final class TestInfrastructure {
         return "orderflow-it-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Removes a test run's queues and exchanges, the order changes' broadcast exchange among them, from the broker. */
+    /** Removes a test run's queues and exchanges from the broker, as the benchmark removes its run's. */
     static void deleteNamespace(String namespace) {
-        CachingConnectionFactory factory = rabbitConnectionFactory();
         try {
-            RabbitAdmin admin = new RabbitAdmin(factory);
-            for (String module : Modules.ALL) {
-                admin.deleteQueue(namespace + "." + module);
-                admin.deleteQueue(namespace + "." + module + ".retry");
-                admin.deleteQueue(namespace + "." + module + ".held"); // the reorder fault's delay queue
-            }
-            admin.deleteExchange(namespace + ".broadcast." + OrderChanges.TOPIC);
-            admin.deleteExchange(namespace);
-        } finally {
-            factory.destroy();
+            BrokerNamespace.delete(rabbitUri(), namespace);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The test broker as an AMQP URI, credentials included. */
+    public static String rabbitUri() {
+        try {
+            return new URI(
+                            "amqp",
+                            RABBIT_USER + ":" + RABBIT_PASSWORD,
+                            RABBIT_HOST,
+                            Integer.parseInt(RABBIT_PORT),
+                            null,
+                            null,
+                            null)
+                    .toASCIIString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("not a broker address: " + RABBIT_HOST + ":" + RABBIT_PORT, e);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.orderflow.it.TestInfrastructure;
 import io.orderflow.messaging.Topology;
 import io.orderflow.messaging.rabbit.RabbitTransport;
 import io.orderflow.order.OrderChanges;
@@ -27,10 +28,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 class BrokerNamespaceIntegrationTest {
 
-    static final String HOST = System.getenv().getOrDefault("ORDERFLOW_TEST_RABBIT_HOST", "127.0.0.1");
-    static final int PORT = Integer.parseInt(System.getenv().getOrDefault("ORDERFLOW_TEST_RABBIT_PORT", "5672"));
-    static final String URI = "amqp://" + System.getenv().getOrDefault("ORDERFLOW_TEST_RABBIT_USER", "guest") + ":"
-            + System.getenv().getOrDefault("ORDERFLOW_TEST_RABBIT_PASSWORD", "guest") + "@" + HOST + ":" + PORT;
+    static final String URI = TestInfrastructure.rabbitUri();
 
     @Test
     void deletesTheQueuesAndExchangesOfOneNamespaceOnly() throws Exception {
@@ -83,8 +81,7 @@ class BrokerNamespaceIntegrationTest {
 
     /** Declares what one process of the namespace declares: the consumers' queues and a broadcast listener's exchange. */
     private static void declareAsAProcessDoes(String namespace) {
-        CachingConnectionFactory factory = new CachingConnectionFactory(HOST, PORT);
-        factory.setUri(URI);
+        CachingConnectionFactory factory = TestInfrastructure.rabbitConnectionFactory();
         RabbitTransport transport = new RabbitTransport(
                 namespace, factory, new DataSourceTransactionManager(new DriverManagerDataSource()), 10, 1);
         try {
