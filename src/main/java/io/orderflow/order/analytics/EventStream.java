@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The order history ({@code orders.order_event}) read as one stream, in {@code (tx, position)} order and only where
@@ -32,10 +30,6 @@ public final class EventStream {
     private static final String STREAM_ORDER_DESC = "e.tx desc, e.position desc";
 
     private final JdbcClient jdbc;
-    // money as written (BigDecimal), not through a double
-    private final JsonMapper json = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
 
     public EventStream(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -89,7 +83,7 @@ public final class EventStream {
         return histories;
     }
 
-    private StoredEvent event(ResultSet rs) throws SQLException {
+    private static StoredEvent event(ResultSet rs) throws SQLException {
         return new StoredEvent(
                 position(rs),
                 rs.getString("order_id"),
@@ -97,7 +91,7 @@ public final class EventStream {
                 rs.getString("type"),
                 rs.getString("status"),
                 rs.getTimestamp("occurred_at").toInstant(),
-                json.readTree(rs.getString("details")));
+                rs.getString("details"));
     }
 
     static Position position(ResultSet rs) throws SQLException {

@@ -88,9 +88,9 @@ public final class OrderFacts {
         String current = OrderStatus.PENDING.wireName();
         Instant enteredAt = placedAt;
         for (StoredEvent event : history) {
-            JsonNode details = event.details();
             switch (event.type()) {
                 case "order_placed" -> {
+                    JsonNode details = event.details();
                     if (!pricedLines && details.path("items").isArray()) {
                         lines = lines(details.path("items"), false);
                     }
@@ -100,6 +100,7 @@ public final class OrderFacts {
                     }
                 }
                 case "order_validated" -> {
+                    JsonNode details = event.details();
                     if (details.path("items").isArray()) {
                         lines = lines(details.path("items"), true);
                         pricedLines = true;
@@ -110,17 +111,18 @@ public final class OrderFacts {
                     }
                 }
                 case "payment_charged" -> {
+                    JsonNode details = event.details();
                     charged = decimal(details, "amount");
                     if (total == null) {
                         total = charged;
                         currency = text(details, "currency");
                     }
                 }
-                case "payment_refunded" -> refunded = decimal(details, "amount");
-                case "order_failed" -> failureReason = text(details, "reason");
+                case "payment_refunded" -> refunded = decimal(event.details(), "amount");
+                case "order_failed" -> failureReason = text(event.details(), "reason");
                 case "compensation_requested" -> compensations++;
                 default -> {
-                    // the other events change no fact but the status and its times
+                    // the other events change no fact but the status and its times: their details stay unparsed
                 }
             }
             if (!event.status().equals(current)) {
