@@ -281,7 +281,7 @@ final class Benchmark {
         Upkeep.Sample upkeepBefore = upkeep.sample();
         long commitsBefore = commits();
         Instant openStarted = Instant.now();
-        MachineSeconds machineSeconds = MachineSeconds.start();
+        MachineSeconds machineSeconds = MachineSeconds.start(cpu.appPids());
         Phase open =
                 load.openLoop("open", tag + "-o-", rate, openDuration, args.integer("max-outstanding", 2000), progress);
         List<Map<String, Object>> openMachine = machineSeconds.stop();
@@ -1359,11 +1359,11 @@ final class Benchmark {
         }
         Map<String, Object> slow = (Map<String, Object>) found.get("slow");
         Map<String, Object> others = (Map<String, Object>) found.get("others");
-        return String.format(
+        String line = String.format(
                 Locale.ROOT,
                 "Seconds of the open loop with an e2e p99 over %.0f ms: %s of %d. In them, against the others: the"
                         + " machine %s / %s %% busy, %s / %s %% of it stolen by the hypervisor, some task waiting"
-                        + " for a core %s / %s %% of the time (by second: `open_loop.by_second` in results.json).\n\n",
+                        + " for a core %s / %s %% of the time",
                 ((Number) found.get("over_ms")).doubleValue(),
                 slow.get("seconds"),
                 ((Number) slow.get("seconds")).intValue() + ((Number) others.get("seconds")).intValue(),
@@ -1373,6 +1373,21 @@ final class Benchmark {
                 others.get("machine_stolen_percent"),
                 slow.get("waiting_for_a_core_percent"),
                 others.get("waiting_for_a_core_percent"));
+        if (slow.containsKey("app_cores") && others.containsKey("app_cores")) {
+            line += String.format(
+                    Locale.ROOT,
+                    "; the application %s / %s cores, of it its JIT compilers %s / %s, its collectors' pauses %s / %s"
+                            + " ms a second; PostgreSQL %s / %s cores",
+                    slow.get("app_cores"),
+                    others.get("app_cores"),
+                    slow.get("app_jit_cores"),
+                    others.get("app_jit_cores"),
+                    slow.get("app_gc_pause_ms"),
+                    others.get("app_gc_pause_ms"),
+                    slow.get("postgres_cores"),
+                    others.get("postgres_cores"));
+        }
+        return line + " (by second: `open_loop.by_second` in results.json).\n\n";
     }
 
     /**

@@ -26,7 +26,7 @@ final class Cpu {
 
     static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
-    private static final String POSTGRES = "postgres";
+    static final String POSTGRES = "postgres";
     private static final String RABBITMQ = "beam.smp";
     private static final String REDIS = "redis-server";
 

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The machine second by second while a phase runs: how busy its cores were, how much of them its hypervisor gave to
- * others (stolen), and for how long some task waited for a core. Lined up with the phase's own seconds
+ * others (stolen), and for how long some task waited for a core; and what took the cores: the application's processes,
+ * of it their JIT compilers, their collectors' pauses, and PostgreSQL. Lined up with the phase's own seconds
  * ({@link Benchmark#bySecond}), they tell a slow second on a machine that lost cores from one where the application
  * was slow on cores it had: on a shared 2-core machine the open loop's tail at half the maximum came from both.
  */
@@ -22,11 +23,17 @@ final class MachineSeconds {
 
     private final ScheduledExecutorService timer;
     private final List<Map<String, Object>> seconds = new ArrayList<>();
+    private final List<Long> appPids;
     private long[] last;
     private Cpu.@Nullable Pressure lastPressure;
+    private Processes lastProcesses;
     private long lastNanos;
 
-    private MachineSeconds() {
+    /** CPU ticks of the application's processes, of their JIT compiler threads, and PostgreSQL's; the collectors' pauses. */
+    record Processes(long app, long appJit, long gcPauses, long gcPauseNanos, long postgres) {}
+
+    private MachineSeconds(List<Long> appPids) {
+        this.appPids = List.copyOf(appPids);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "machine-seconds");
             thread.setDaemon(true);
@@ -34,12 +41,13 @@ final class MachineSeconds {
         });
         this.last = Cpu.machine();
         this.lastPressure = Cpu.pressure();
+        this.lastProcesses = processes(this.appPids);
         this.lastNanos = System.nanoTime();
     }
 
-    /** Samples from now on, once a second, on a thread of its own. */
-    static MachineSeconds start() {
-        MachineSeconds sampler = new MachineSeconds();
+    /** Samples from now on, once a second, on a thread of its own; {@code appPids} are the application's processes. */
+    static MachineSeconds start(List<Long> appPids) {
+        MachineSeconds sampler = new MachineSeconds(appPids);
         sampler.timer.scheduleAtFixedRate(sampler::tick, 1, 1, TimeUnit.SECONDS);
         return sampler;
     }
@@ -47,11 +55,55 @@ final class MachineSeconds {
     private synchronized void tick() {
         long[] now = Cpu.machine();
         Cpu.Pressure pressure = Cpu.pressure();
+        Processes processes = processes(appPids);
         long nanos = System.nanoTime();
-        seconds.add(second(last, now, lastPressure, pressure, nanos - lastNanos));
+        Map<String, Object> second = second(last, now, lastPressure, pressure, nanos - lastNanos);
+        second.putAll(processesSecond(lastProcesses, processes, nanos - lastNanos));
+        seconds.add(second);
         last = now;
         lastPressure = pressure;
+        lastProcesses = processes;
         lastNanos = nanos;
+    }
+
+    /** A reading of the processes: {@code /proc} for the ticks, each JVM's performance data for its pauses. */
+    static Processes processes(List<Long> appPids) {
+        long app = 0;
+        long jit = 0;
+        long pauses = 0;
+        long pauseNanos = 0;
+        for (long pid : appPids) {
+            app += Cpu.ticks(pid);
+            jit += Cpu.jitAndGcTicks(pid)[0];
+            GcPauses.Total total = GcPauses.of(pid).orElse(null);
+            if (total != null) {
+                pauses += total.pauses();
+                pauseNanos += total.nanos();
+            }
+        }
+        long postgres = Cpu.ticksOfProcessesNamed(List.of(Cpu.POSTGRES)).getOrDefault(Cpu.POSTGRES, 0L);
+        return new Processes(app, jit, pauses, pauseNanos, postgres);
+    }
+
+    /**
+     * One second's share of the processes between two readings: the application's cores, of them its JIT compilers',
+     * its collectors' pauses (how many, and their length in ms, over every JVM), and PostgreSQL's cores. A compiler
+     * thread that ended between the readings takes its ticks with it, so a second's JIT share can read low, and a
+     * negative difference reads 0.
+     */
+    static Map<String, Object> processesSecond(Processes before, Processes after, long nanos) {
+        double seconds = Math.max(1e-3, nanos / 1e9);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("app_cores", cores(after.app() - before.app(), seconds));
+        m.put("app_jit_cores", cores(after.appJit() - before.appJit(), seconds));
+        m.put("app_gc_pauses", Math.max(0, after.gcPauses() - before.gcPauses()));
+        m.put("app_gc_pause_ms", Cpu.round(Math.max(0, after.gcPauseNanos() - before.gcPauseNanos()) / 1e6));
+        m.put("postgres_cores", cores(after.postgres() - before.postgres(), seconds));
+        return m;
+    }
+
+    private static double cores(long ticks, double seconds) {
+        return Cpu.round(Math.max(0, ticks) / Cpu.TICKS_PER_SECOND / seconds);
     }
 
     /** Stops sampling; the seconds sampled, the first one first. */
@@ -82,8 +134,9 @@ final class MachineSeconds {
 
     /**
      * The open loop's slow seconds (an e2e p99 over {@link #SLOW_P99_MS}) against the others: in each group, how many,
-     * and the mean share of the machine stolen, its mean busy share and the mean wait for a core. Empty when the
-     * seconds carry no machine readings.
+     * and the mean share of the machine stolen, its mean busy share, the mean wait for a core, and where the processes
+     * were read, the means of the application's cores, its JIT compilers' cores, its collectors' pause ms and
+     * PostgreSQL's cores. Empty when the seconds carry no machine readings.
      */
     static Map<String, Object> slowSeconds(List<Map<String, Object>> bySecond) {
         List<Map<String, Object>> slow = new ArrayList<>();
@@ -110,6 +163,11 @@ final class MachineSeconds {
         m.put("seconds", seconds.size());
         for (String key : List.of("machine_stolen_percent", "machine_busy_percent", "waiting_for_a_core_percent")) {
             m.put(key, mean(seconds, key));
+        }
+        for (String key : List.of("app_cores", "app_jit_cores", "app_gc_pause_ms", "postgres_cores")) {
+            if (seconds.stream().anyMatch(s -> s.get(key) instanceof Number)) {
+                m.put(key, mean(seconds, key));
+            }
         }
         return m;
     }

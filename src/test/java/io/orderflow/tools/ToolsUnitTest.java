@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -224,6 +225,53 @@ class ToolsUnitTest {
                 .isEmpty();
         assertThat(Benchmark.slowSecondsMarkdown(Map.of("slow_seconds", Map.of())))
                 .isEmpty();
+    }
+
+    @Test
+    void readsWhatTookTheCoresInEachSecondAndComparesItInTheSlowSecondsLine() {
+        // ticks of 1/100 s: the application, its JIT compilers, the collectors' pauses (count, ns), PostgreSQL
+        Map<String, Object> busy = MachineSeconds.processesSecond(
+                new MachineSeconds.Processes(1_000, 100, 10, 50_000_000L, 400),
+                new MachineSeconds.Processes(1_130, 130, 12, 75_000_000L, 460),
+                1_000_000_000L);
+        assertThat(busy)
+                .containsEntry("app_cores", 1.3)
+                .containsEntry("app_jit_cores", 0.3)
+                .containsEntry("app_gc_pauses", 2L)
+                .containsEntry("app_gc_pause_ms", 25.0)
+                .containsEntry("postgres_cores", 0.6);
+        // a compiler thread that ended takes its ticks with it: never a negative share
+        Map<String, Object> ended = MachineSeconds.processesSecond(
+                new MachineSeconds.Processes(1_130, 130, 12, 75_000_000L, 460),
+                new MachineSeconds.Processes(1_190, 120, 12, 75_000_000L, 500),
+                2_000_000_000L);
+        assertThat(ended)
+                .containsEntry("app_cores", 0.3)
+                .containsEntry("app_jit_cores", 0.0)
+                .containsEntry("app_gc_pauses", 0L)
+                .containsEntry("postgres_cores", 0.2);
+
+        Map<String, Object> slowSecond = new LinkedHashMap<>(
+                Map.of("e2e_p99_ms", 300.0, "machine_busy_percent", 95.0, "machine_stolen_percent", 0.0));
+        slowSecond.putAll(busy);
+        Map<String, Object> quietSecond = new LinkedHashMap<>(
+                Map.of("e2e_p99_ms", 60.0, "machine_busy_percent", 60.0, "machine_stolen_percent", 0.0));
+        quietSecond.putAll(ended);
+        Map<String, Object> slow = MachineSeconds.slowSeconds(List.of(slowSecond, quietSecond));
+
+        assertThat(castMap(slow.get("slow")))
+                .containsEntry("app_jit_cores", 0.3)
+                .containsEntry("app_gc_pause_ms", 25.0);
+        assertThat(castMap(slow.get("others"))).containsEntry("app_cores", 0.3).containsEntry("postgres_cores", 0.2);
+        assertThat(Benchmark.slowSecondsMarkdown(Map.of("slow_seconds", slow)))
+                .contains("over 150 ms: 1 of 2")
+                .contains("the application 1.3 / 0.3 cores, of it its JIT compilers 0.3 / 0.0")
+                .contains("pauses 25.0 / 0.0 ms a second; PostgreSQL 0.6 / 0.2 cores");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object map) {
+        return (Map<String, Object>) map;
     }
 
     @Test
