@@ -101,6 +101,7 @@ public final class Tools {
                       [--overload-factor 4 (0: no overload phase)] [--overload-duration 20s] \\
                       [--warmup 10s (distributed 30s)] [--warmup-max 900s] [--step 8s] \\
                       [--concurrency 4,8,16,32,64] [--open-duration 120s] [--open-rate N] \\
+                      [--open-settle-max 60s (0: the open loop measured at once after the overload phase)] \\
                       [--ceiling true] [--ceiling-app paused|running (distributed paused, embedded running)] \\
                       [--vacuum true (VACUUM (ANALYZE) after the warm-up if the server's autovacuum is off)] \\
                       [--pgbench /usr/bin/pgbench] [--pgbench-seconds 20] [--pgbench-clients 16] \\

@@ -269,6 +269,36 @@ class ToolsUnitTest {
                 .contains("pauses 25.0 / 0.0 ms a second; PostgreSQL 0.6 / 0.2 cores");
     }
 
+    @Test
+    void reportsTheRoundsThatSettledTheOpenLoopsRateWithTheirOwnLatency() {
+        LoadGenerator.Phase first = new LoadGenerator.Phase("settle-1", "run-s0-", "open loop, 30 orders/s");
+        LoadGenerator.Phase second = new LoadGenerator.Phase("settle-2", "run-s1-", "open loop, 30 orders/s");
+        Benchmark.Settling settling =
+                new Benchmark.Settling(List.of(first, second), List.of(usage(0.8, 0.2), usage(0.6, 0.03)), true);
+
+        Map<String, Object> result = settling.result((phase, usage) ->
+                Map.of("e2e_ms", Map.of("p50", phase == first ? 40.0 : 22.0, "p99", phase == first ? 420.0 : 130.0)));
+
+        assertThat(result)
+                .containsEntry("rounds", 2)
+                .containsEntry("jit_share_by_round", List.of(0.25, 0.05))
+                .containsEntry("e2e_p50_ms_by_round", List.of(40.0, 22.0))
+                .containsEntry("e2e_p99_ms_by_round", List.of(420.0, 130.0))
+                .containsEntry("settled", true);
+        assertThat(Benchmark.settleMarkdown(result))
+                .contains("until the JIT compilers were done after the overload phase (done)")
+                .contains("by 10-second round [0.25, 0.05], e2e p50 [40.0, 22.0] and p99 [420.0, 130.0] ms");
+        // no rounds (--open-settle-max 0), or a report from before the settling: nothing said
+        assertThat(Benchmark.settleMarkdown(
+                        new Benchmark.Settling(List.of(), List.of(), false).result((phase, usage) -> Map.of())))
+                .isEmpty();
+        assertThat(Benchmark.settleMarkdown(null)).isEmpty();
+    }
+
+    private static Cpu.Usage usage(double appCores, double jitCores) {
+        return new Cpu.Usage(appCores, jitCores, 0, 0, 0, 0, 0, 0, 0, 50, 0, 1_000, 1, 2, null, null, 2, Map.of());
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castMap(Object map) {
         return (Map<String, Object>) map;
