@@ -140,6 +140,19 @@ final class Cpu {
         return appPids;
     }
 
+    /**
+     * One application process read once: its CPU ticks, of them its JIT compilers' and its collectors', and its
+     * collectors' pauses so far (null where its performance data cannot be read).
+     */
+    record ProcessReading(long ticks, long jitTicks, long gcTicks, GcPauses.@Nullable Total pauses) {
+
+        static ProcessReading of(long pid) {
+            long[] threads = jitAndGcTicks(pid);
+            return new ProcessReading(
+                    Cpu.ticks(pid), threads[0], threads[1], GcPauses.of(pid).orElse(null));
+        }
+    }
+
     Sample sample() {
         Map<Long, Long> app = new LinkedHashMap<>();
         Map<Long, Long> jit = new LinkedHashMap<>();
@@ -147,14 +160,15 @@ final class Cpu {
         Map<Long, Long> pauses = new LinkedHashMap<>();
         Map<Long, Long> pauseNanos = new LinkedHashMap<>();
         for (long pid : appPids) {
-            app.put(pid, ticks(pid));
-            long[] threads = jitAndGcTicks(pid);
-            jit.put(pid, threads[0]);
-            gc.put(pid, threads[1]);
-            GcPauses.of(pid).ifPresent(total -> {
+            ProcessReading reading = ProcessReading.of(pid);
+            app.put(pid, reading.ticks());
+            jit.put(pid, reading.jitTicks());
+            gc.put(pid, reading.gcTicks());
+            GcPauses.Total total = reading.pauses();
+            if (total != null) {
                 pauses.put(pid, total.pauses());
                 pauseNanos.put(pid, total.nanos());
-            });
+            }
         }
         Map<String, Long> servers = ticksOfProcessesNamed(List.of(POSTGRES, RABBITMQ, REDIS));
         long[] machine = machine();

@@ -66,16 +66,17 @@ final class MachineSeconds {
         lastNanos = nanos;
     }
 
-    /** A reading of the processes: {@code /proc} for the ticks, each JVM's performance data for its pauses. */
+    /** A reading of the processes, each read as {@link Cpu#sample()} reads it, summed over the application's. */
     static Processes processes(List<Long> appPids) {
         long app = 0;
         long jit = 0;
         long pauses = 0;
         long pauseNanos = 0;
         for (long pid : appPids) {
-            app += Cpu.ticks(pid);
-            jit += Cpu.jitAndGcTicks(pid)[0];
-            GcPauses.Total total = GcPauses.of(pid).orElse(null);
+            Cpu.ProcessReading reading = Cpu.ProcessReading.of(pid);
+            app += reading.ticks();
+            jit += reading.jitTicks();
+            GcPauses.Total total = reading.pauses();
             if (total != null) {
                 pauses += total.pauses();
                 pauseNanos += total.nanos();
