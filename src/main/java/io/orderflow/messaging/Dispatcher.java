@@ -5,12 +5,15 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.platform.AfterCommit;
 import io.orderflow.platform.Modules;
+import io.orderflow.platform.PipelinedCommitTransactionManager;
+import io.orderflow.platform.TransactionBound;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +38,7 @@ public class Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
+    private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Outbox outbox;
@@ -51,6 +56,7 @@ public class Dispatcher {
     private final TransportFaults faults;
 
     Dispatcher(
+            DataSource dataSource,
             JdbcClient jdbc,
             JsonMapper json,
             Outbox outbox,
@@ -61,6 +67,7 @@ public class Dispatcher {
             Set<String> lost,
             Set<String> inboxSkipped,
             TransportFaults faults) {
+        this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.json = json;
         this.outbox = outbox;
@@ -139,11 +146,16 @@ public class Dispatcher {
      * Applies a consumer batch (ADR 0020) in the transport's transaction: records every delivery in the module's inbox
      * with one statement, then applies, in order, those that statement recorded, and drops the others as duplicates
      * (a message id twice in one batch is applied once). Any failure ends the batch; the transport then rolls it back
-     * and handles each delivery on its own ({@link #dispatch}), with its own outcome.
+     * and handles each delivery on its own ({@link #dispatch}), with its own outcome. A batch of one is recorded in the
+     * inbox last instead ({@link #dispatchAlone}).
      */
     public void dispatchBatch(MessageHandlers handlers, List<Delivery> batch) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("dispatchBatch must run in the transport's transaction");
+        }
+        if (batch.size() == 1) {
+            dispatchAlone(handlers, batch.get(0));
+            return;
         }
         Set<UUID> recorded = new HashSet<>(jdbc.sql("insert into " + inboxTable(handlers.module())
                         + " (message_id, type) select * from unnest(?::uuid[], ?::text[]) on conflict do nothing "
@@ -157,6 +169,39 @@ public class Dispatcher {
             // removed once applied: a second delivery of the same message in this batch is a duplicate
             boolean first = recorded.remove(d.envelope().messageId());
             dispatch(handlers, d.envelope(), first ? Inbox.RECORDED_NOW : Inbox.RECORDED_BEFORE, d.failedBefore());
+        }
+    }
+
+    /**
+     * Applies a consumer batch's only delivery (ADR 0020), in the transport's transaction, and records it in the
+     * module's inbox last, in the round trip that commits (ADR 0025): one round trip fewer than recording it first,
+     * which an order that travels alone pays on every hop. The insert has no {@code on conflict} clause, so a message
+     * the module has applied before fails the commit on the inbox's key, and nothing of this transaction is kept; the
+     * transport then handles the delivery on its own ({@link #dispatch}), as after any failed batch, which finds it in
+     * the inbox and drops it. So a duplicate, rare, costs a second transaction, and the handler runs before the inbox
+     * is asked: batches are for modules whose handlers touch nothing but their database
+     * ({@link MessageHandlers#batchable}).
+     */
+    private void dispatchAlone(MessageHandlers handlers, Delivery delivery) {
+        Envelope envelope = delivery.envelope();
+        String module = handlers.module();
+        TransactionBound.collect(
+                        INBOX_LAST, ArrayList<Envelope>::new, recorded -> recordLast(module, recorded), recorded -> {})
+                .add(envelope);
+        dispatch(handlers, envelope, Inbox.RECORDED_NOW, delivery.failedBefore());
+    }
+
+    private static final String INBOX_LAST = "orderflow.inbox.last";
+
+    /** The inbox rows of {@link #dispatchAlone}, just before the commit: sent with it where the manager can. */
+    private void recordLast(String module, List<Envelope> recorded) {
+        String sql =
+                "insert into " + inboxTable(module) + " (message_id, type) select * from unnest(?::uuid[], ?::text[])";
+        List<Object> params = List.of(
+                recorded.stream().map(Envelope::messageId).toArray(UUID[]::new),
+                recorded.stream().map(Envelope::type).toArray(String[]::new));
+        if (!PipelinedCommitTransactionManager.deferToCommit(dataSource, sql, params)) {
+            jdbc.sql(sql).params(params).update();
         }
     }
 

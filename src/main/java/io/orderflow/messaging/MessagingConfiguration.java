@@ -46,6 +46,7 @@ public class MessagingConfiguration {
 
     @Bean
     Dispatcher dispatcher(
+            DataSource dataSource,
             JdbcClient jdbc,
             JsonMapper json,
             Outbox outbox,
@@ -56,7 +57,8 @@ public class MessagingConfiguration {
             @Value("${orderflow.chaos.lose-messages:}") Set<String> lost,
             @Value("${orderflow.chaos.skip-inbox:}") Set<String> inboxSkipped,
             TransportFaults faults) {
-        return new Dispatcher(jdbc, json, outbox, retryPolicy, meters, tracing, journal, lost, inboxSkipped, faults);
+        return new Dispatcher(
+                dataSource, jdbc, json, outbox, retryPolicy, meters, tracing, journal, lost, inboxSkipped, faults);
     }
 
     /** The kernel's chaos hooks: always there, all off; only the chaos controls below switch them. */

@@ -1,6 +1,7 @@
 package io.orderflow.messaging;
 
 import io.orderflow.platform.Modules;
+import io.orderflow.platform.PipelinedCommitTransactionManager;
 import io.orderflow.platform.TransactionBound;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -28,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class Outbox {
 
+    private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final DirectEnqueue transport;
@@ -41,7 +44,14 @@ public class Outbox {
      */
     static final Duration HANDOFF_GRACE = Duration.ofSeconds(10);
 
-    Outbox(JdbcClient jdbc, JsonMapper json, DirectEnqueue transport, MessageTracing tracing, Journal journal) {
+    Outbox(
+            DataSource dataSource,
+            JdbcClient jdbc,
+            JsonMapper json,
+            DirectEnqueue transport,
+            MessageTracing tracing,
+            Journal journal) {
+        this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.journal = journal;
         this.json = json;
@@ -93,8 +103,8 @@ public class Outbox {
      * has committed, the envelopes are handed to the module's relay.
      */
     private Sent sentInThisTransaction(String module) {
-        Map<String, Sent> sent =
-                TransactionBound.collect(SENT, LinkedHashMap<String, Sent>::new, this::write, this::handOff);
+        Map<String, Sent> sent = TransactionBound.collect(
+                SENT, LinkedHashMap<String, Sent>::new, rows -> write(rows, true), this::handOff);
         return sent.computeIfAbsent(module, m -> new Sent());
     }
 
@@ -105,14 +115,17 @@ public class Outbox {
     public void flush() {
         Map<String, Sent> sent = TransactionBound.current(SENT);
         if (sent != null) {
-            write(sent);
+            write(sent, false);
         }
     }
 
-    /** Inserts the rows not written yet. */
-    private void write(Map<String, Sent> sent) {
+    /**
+     * Inserts the rows not written yet: just before the commit ({@code withCommit}), in the commit's own round trip
+     * where the transaction manager can send them with it (ADR 0025), else now.
+     */
+    private void write(Map<String, Sent> sent, boolean withCommit) {
         sent.forEach((module, s) -> {
-            insert(module, s.envelopes.subList(s.written, s.envelopes.size()));
+            insert(module, s.envelopes.subList(s.written, s.envelopes.size()), withCommit);
             s.written = s.envelopes.size();
         });
     }
@@ -127,7 +140,7 @@ public class Outbox {
         });
     }
 
-    private void insert(String module, List<Envelope> rows) {
+    private void insert(String module, List<Envelope> rows, boolean withCommit) {
         for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
             List<Envelope> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
             // the schema name comes from the module registry, never from input; values are bound parameters. A row is
@@ -153,7 +166,9 @@ public class Outbox {
                 params.add(json.writeValueAsString(e.headers()));
                 params.add(HANDOFF_GRACE.toMillis());
             }
-            jdbc.sql(sql.toString()).params(params).update();
+            if (!withCommit || !PipelinedCommitTransactionManager.deferToCommit(dataSource, sql.toString(), params)) {
+                jdbc.sql(sql.toString()).params(params).update();
+            }
         }
     }
 

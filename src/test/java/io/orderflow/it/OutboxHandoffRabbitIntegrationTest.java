@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderflow.messaging.Outbox;
 import io.orderflow.platform.Modules;
+import io.orderflow.platform.PipelinedCommitTransactionManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -100,6 +103,35 @@ class OutboxHandoffRabbitIntegrationTest {
     }
 
     @Test
+    void theRowsAreWrittenInTheRoundTripThatCommits() {
+        Outbox outbox = local.app().bean(Outbox.class);
+        PlatformTransactionManager transactions = local.app().bean(PlatformTransactionManager.class);
+        assertThat(transactions).isInstanceOf(PipelinedCommitTransactionManager.class);
+        String orderId = "probe-" + UUID.randomUUID();
+        List<Long> justBeforeTheCommit = new ArrayList<>();
+
+        try {
+            new TransactionTemplate(transactions).executeWithoutResult(status -> {
+                outbox.send("shipping", new Probe("with the commit"), orderId, null);
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void beforeCompletion() { // after every beforeCommit callback, the outbox's included
+                        justBeforeTheCommit.add(rowsOf(orderId));
+                    }
+                });
+            });
+
+            assertThat(justBeforeTheCommit)
+                    .as("not written before the commit's round trip")
+                    .containsExactly(0L);
+            // committed (a message no module consumes: unroutable, the relay leaves its row)
+            assertThat(rowsOf(orderId)).isEqualTo(1);
+        } finally {
+            deleteRowsOf(orderId);
+        }
+    }
+
+    @Test
     void aTransactionStartedInsideAnotherWritesItsOwnRows() {
         Outbox outbox = local.app().bean(Outbox.class);
         PlatformTransactionManager transactions = local.app().bean(PlatformTransactionManager.class);
@@ -124,11 +156,7 @@ class OutboxHandoffRabbitIntegrationTest {
                             .list())
                     .containsExactly("inner");
         } finally {
-            local.app()
-                    .jdbc()
-                    .sql("delete from shipping.outbox where order_id = ?")
-                    .param(orderId)
-                    .update();
+            deleteRowsOf(orderId);
         }
     }
 
@@ -138,6 +166,14 @@ class OutboxHandoffRabbitIntegrationTest {
             texts.add("message " + i);
         }
         return texts;
+    }
+
+    private static void deleteRowsOf(String orderId) {
+        local.app()
+                .jdbc()
+                .sql("delete from shipping.outbox where order_id = ?")
+                .param(orderId)
+                .update();
     }
 
     private static long rowsOf(String orderId) {

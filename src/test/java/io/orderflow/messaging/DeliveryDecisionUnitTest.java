@@ -22,6 +22,7 @@ class DeliveryDecisionUnitTest {
             null,
             null,
             null,
+            null,
             new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(10), 3, 5),
             meters,
             new MessageTracing(none.getBeanProvider(Tracer.class), none.getBeanProvider(Propagator.class)),

@@ -40,6 +40,7 @@ class OutboxRelayIntegrationTest {
     private final ConfirmedByTheTest transport = new ConfirmedByTheTest();
     private final StaticListableBeanFactory none = new StaticListableBeanFactory();
     private final Outbox outbox = new Outbox(
+            db.dataSource(),
             db.jdbc(),
             JsonMapper.builder().build(),
             transport,

@@ -416,13 +416,13 @@ public class RabbitTransport implements Transport, SmartLifecycle {
      * Deliveries applied in one transaction, recorded in the module's inbox by one statement
      * ({@link Dispatcher#dispatchBatch}), and acknowledged together (one multiple-ack of the last); when any of them
      * fails, nothing of the batch is kept and each is then handled on its own, with its own outcome (applied,
-     * duplicate, retried, parked), as a single delivery is. A batch of one, and every batch while the reorder fault
-     * holds messages back, is handled one by one from the start.
+     * duplicate, retried, parked), as a single delivery is. Every batch while the reorder fault holds messages back is
+     * handled one by one from the start.
      */
     private void onBatch(
             MessageHandlers handlers, Dispatcher dispatcher, String retryQueue, List<Message> batch, Channel channel)
             throws IOException {
-        if (batch.size() > 1 && !faults.holdingBack()) {
+        if (!faults.holdingBack()) {
             try {
                 tx.executeWithoutResult(s -> dispatcher.dispatchBatch(
                         handlers,
